@@ -1,0 +1,219 @@
+/**
+ * A tiny fake of the Anthropic Messages API for driving the real Claude Code CLI in tests.
+ *
+ * Listens on 127.0.0.1 (port 0), streams SSE answers to `POST /v1/messages`, records every
+ * request (so a test can check that a resumed session's request carries the earlier turns) and
+ * answers the other endpoints Claude probes with harmless defaults.
+ *
+ * Answers are scripted per test: a FIFO queue (`enqueue`) consulted first, then a fallback
+ * function of the request (`setFallback`, default: a short text answer).
+ *
+ * @example
+ * ```ts
+ * const api = await startFakeAnthropic();
+ * api.enqueue(toolUse("Write", { file_path: "/tmp/x", content: "hi" }), text("done"));
+ * // run claude with ANTHROPIC_BASE_URL=api.url …
+ * expect(api.messageRequests().length).toBe(2);
+ * await api.close();
+ * ```
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One scripted answer to a Messages request. */
+export type FakeAnswer =
+  | { kind: "text"; text: string }
+  | { kind: "tool_use"; name: string; input: Record<string, unknown>; id: string }
+  /** Streams message_start, then waits `ms` before the text (to keep a turn busy). */
+  | { kind: "slow_text"; text: string; ms: number }
+  /** An HTTP error status with an Anthropic-style error body. */
+  | { kind: "error"; status: number; message: string };
+
+/** A request the fake received. `body` is the parsed JSON body (undefined when not JSON). */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/** The JSON body of a Messages request, as far as tests look at it. */
+export interface MessagesBody {
+  model: string;
+  stream?: boolean;
+  messages: { role: "user" | "assistant"; content: unknown }[];
+  [key: string]: unknown;
+}
+
+export interface FakeAnthropic {
+  /** Base URL for ANTHROPIC_BASE_URL, e.g. http://127.0.0.1:43210 */
+  readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** Only the `POST /v1/messages` bodies, in order. */
+  messageRequests(): MessagesBody[];
+  /** Queues answers for the next Messages requests (first in, first out). */
+  enqueue(...answers: FakeAnswer[]): void;
+  /** Answers used when the queue is empty; receives the request body. */
+  setFallback(fn: (body: MessagesBody) => FakeAnswer): void;
+  /** Clears the queue, the recorded requests and restores the default fallback. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** A text answer. */
+export function text(value: string): FakeAnswer {
+  return { kind: "text", text: value };
+}
+
+let toolUseCounter = 0;
+
+/** A tool_use answer; Claude asks permission for tools such as Write or Bash. */
+export function toolUse(name: string, input: Record<string, unknown>): FakeAnswer {
+  toolUseCounter += 1;
+  return { kind: "tool_use", name, input, id: `toolu_fake${String(toolUseCounter).padStart(6, "0")}` };
+}
+
+/** A text answer delayed by `ms` after message_start (keeps Claude busy mid-turn). */
+export function slowText(value: string, ms: number): FakeAnswer {
+  return { kind: "slow_text", text: value, ms };
+}
+
+const defaultFallback = (): FakeAnswer => text("ok");
+
+/** Starts the fake API on 127.0.0.1 with a free port. */
+export async function startFakeAnthropic(): Promise<FakeAnthropic> {
+  const requests: RecordedRequest[] = [];
+  const queue: FakeAnswer[] = [];
+  let fallback: (body: MessagesBody) => FakeAnswer = defaultFallback;
+  let messageCounter = 0;
+
+  const server = createServer(async (req, res) => {
+    const raw = await readBody(req);
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    let body: unknown;
+    try {
+      body = raw.length > 0 ? JSON.parse(raw) : undefined;
+    } catch {
+      body = undefined;
+    }
+    requests.push({ method: req.method ?? "GET", path, body });
+
+    if (req.method === "POST" && path === "/v1/messages/count_tokens") {
+      return json(res, 200, { input_tokens: 10 });
+    }
+    if (req.method === "POST" && path === "/v1/messages") {
+      const messagesBody = body as MessagesBody;
+      const answer = queue.shift() ?? fallback(messagesBody);
+      messageCounter += 1;
+      return answerMessages(res, answer, messagesBody, `msg_fake${messageCounter}`);
+    }
+    if (req.method === "HEAD") {
+      res.writeHead(200).end();
+      return;
+    }
+    // Anything else (model lists, settings, metrics) gets an empty success.
+    return json(res, 200, {});
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    messageRequests: () =>
+      requests.filter((r) => r.method === "POST" && r.path === "/v1/messages").map((r) => r.body as MessagesBody),
+    enqueue: (...answers) => queue.push(...answers),
+    setFallback: (fn) => {
+      fallback = fn;
+    },
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      fallback = defaultFallback;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+}
+
+async function answerMessages(
+  res: ServerResponse,
+  answer: FakeAnswer,
+  body: MessagesBody,
+  id: string,
+): Promise<void> {
+  if (answer.kind === "error") {
+    return json(res, answer.status, { type: "error", error: { type: "api_error", message: answer.message } });
+  }
+  const model = body?.model ?? "claude-fake";
+  const usage = { input_tokens: 10, output_tokens: 5 };
+  if (body?.stream === false) {
+    // Non-streaming callers get the whole message at once.
+    return json(res, 200, {
+      id,
+      type: "message",
+      role: "assistant",
+      model,
+      content: [contentBlock(answer)],
+      stop_reason: answer.kind === "tool_use" ? "tool_use" : "end_turn",
+      stop_sequence: null,
+      usage,
+    });
+  }
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  send("message_start", {
+    type: "message_start",
+    message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage },
+  });
+  if (answer.kind === "slow_text") {
+    await new Promise((r) => setTimeout(r, answer.ms));
+    if (res.destroyed) return;
+  }
+  if (answer.kind === "tool_use") {
+    send("content_block_start", {
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "tool_use", id: answer.id, name: answer.name, input: {} },
+    });
+    send("content_block_delta", {
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "input_json_delta", partial_json: JSON.stringify(answer.input) },
+    });
+  } else {
+    send("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: answer.text } });
+  }
+  send("content_block_stop", { type: "content_block_stop", index: 0 });
+  send("message_delta", {
+    type: "message_delta",
+    delta: { stop_reason: answer.kind === "tool_use" ? "tool_use" : "end_turn", stop_sequence: null },
+    usage: { output_tokens: 5 },
+  });
+  send("message_stop", { type: "message_stop" });
+  res.end();
+}
+
+function contentBlock(answer: Exclude<FakeAnswer, { kind: "error" }>): Record<string, unknown> {
+  return answer.kind === "tool_use"
+    ? { type: "tool_use", id: answer.id, name: answer.name, input: answer.input }
+    : { type: "text", text: answer.text };
+}
