@@ -1,0 +1,168 @@
+/**
+ * `claude-relay serve` flags: their defaults, help texts and validation. Every bad value is
+ * reported with the flag's name and what would be accepted.
+ *
+ * @example
+ * ```ts
+ * const options = resolveServeOptions({ port: "0", authTimeout: "1.5s" }, { env: process.env, platform: "linux", cwd: "/src" });
+ * options.authTimeoutMs; // 1500
+ * ```
+ */
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.ts";
+import { parseByteSize, parseDuration } from "./units.ts";
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  authorizedKeysPath: string;
+  /** True when the user named the file: then an unreadable file is fatal. */
+  authorizedKeysExplicit: boolean;
+  maxClients: number;
+  authTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  claudeBin: string | undefined;
+  cwd: string;
+  claudeTimeoutMs: number;
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  maxPendingPerAddress: number;
+  replayEvents: number;
+  replayBytes: number;
+  stateDir: string;
+  newSession: boolean;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  claudeArgs: string[];
+}
+
+/** One flag: its cac spelling, help text and default as shown in --help. */
+export interface FlagSpec {
+  flag: string;
+  help: string;
+  default?: string;
+}
+
+export const DEFAULT_PORT = 7717;
+
+export const SERVE_FLAGS: readonly FlagSpec[] = [
+  { flag: "--host <host>", help: "Address to listen on (0.0.0.0 or :: to accept other devices)", default: "127.0.0.1" },
+  { flag: "--port <port>", help: "TCP port; 0 picks a free one", default: String(DEFAULT_PORT) },
+  { flag: "--authorized-keys <path>", help: "SSH public keys allowed to connect", default: "~/.ssh/authorized_keys" },
+  { flag: "--max-clients <n>", help: "Open WebSockets allowed at once, authenticated or not", default: "32" },
+  { flag: "--auth-timeout <duration>", help: "Time a client has to answer the challenge", default: "10s" },
+  { flag: "--heartbeat-interval <duration>", help: "WebSocket ping interval", default: "15s" },
+  { flag: "--heartbeat-timeout <duration>", help: "Silence after which a client is dropped", default: "45s" },
+  { flag: "--claude-bin <path>", help: "Claude Code executable", default: "claude on PATH" },
+  { flag: "--cwd <dir>", help: "Working directory for Claude", default: "current directory" },
+  { flag: "--claude-timeout <duration>", help: "Unanswered liveness probe after which Claude is killed and restarted", default: "60s" },
+  { flag: "--max-message-bytes <bytes>", help: "Largest frame a client may send", default: "1MiB" },
+  { flag: "--max-buffered-bytes <bytes>", help: "Unsent bytes per client before it is cut off as a slow consumer", default: "8MiB" },
+  { flag: "--max-pending-per-address <n>", help: "Unauthenticated connections one address may hold", default: "16" },
+  { flag: "--replay-events <n>", help: "Session events kept for clients that reconnect", default: "10000" },
+  { flag: "--replay-bytes <bytes>", help: "Bytes of session events kept for replay", default: "16MiB" },
+  { flag: "--state-dir <dir>", help: "Where the session id and event log live", default: "$XDG_STATE_HOME/claude-relay" },
+  { flag: "--new-session", help: "Start a new Claude session instead of resuming the last one" },
+  { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
+  { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
+];
+
+/** A flag value the user got wrong; the CLI prints its message and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface ResolveContext {
+  env: Record<string, string | undefined>;
+  platform: NodeJS.Platform;
+  cwd: string;
+  home?: string;
+}
+
+type RawFlags = Record<string, unknown>;
+
+export function resolveServeOptions(raw: RawFlags, context: ResolveContext): ServeOptions {
+  const home = context.home ?? homedir();
+  const expand = (path: string) => resolve(context.cwd, path.replace(/^~(?=$|\/)/, home));
+  const heartbeatIntervalMs = duration(raw, "heartbeatInterval", "15s", 1);
+  const heartbeatTimeoutMs = duration(raw, "heartbeatTimeout", "45s", 1);
+  if (heartbeatTimeoutMs <= heartbeatIntervalMs) {
+    throw new UsageError(`--heartbeat-timeout (${heartbeatTimeoutMs} ms) must be longer than --heartbeat-interval (${heartbeatIntervalMs} ms)`);
+  }
+  const logLevel = text(raw, "logLevel", "info");
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  const logFormat = text(raw, "logFormat", "pretty");
+  if (logFormat !== "pretty" && logFormat !== "json") throw new UsageError(`--log-format must be pretty or json, got "${logFormat}"`);
+  const cwd = expand(text(raw, "cwd", context.cwd));
+  const claudeBin = raw.claudeBin === undefined ? undefined : text(raw, "claudeBin", "");
+  const authorizedKeys = raw.authorizedKeys === undefined ? undefined : text(raw, "authorizedKeys", "");
+  const stateDir = raw.stateDir === undefined ? defaultStateDir(context.env, context.platform, home) : expand(text(raw, "stateDir", ""));
+  return {
+    host: text(raw, "host", "127.0.0.1"),
+    port: integer(raw, "port", DEFAULT_PORT, 0, 65535),
+    authorizedKeysPath: authorizedKeys === undefined ? join(home, ".ssh", "authorized_keys") : expand(authorizedKeys),
+    authorizedKeysExplicit: authorizedKeys !== undefined,
+    maxClients: integer(raw, "maxClients", 32, 1, 1_000_000),
+    authTimeoutMs: duration(raw, "authTimeout", "10s", 1),
+    heartbeatIntervalMs,
+    heartbeatTimeoutMs,
+    claudeBin: claudeBin === undefined ? undefined : claudeBin.includes("/") ? expand(claudeBin) : claudeBin,
+    cwd,
+    claudeTimeoutMs: duration(raw, "claudeTimeout", "60s", 100),
+    maxMessageBytes: bytes(raw, "maxMessageBytes", "1MiB", 64),
+    maxBufferedBytes: bytes(raw, "maxBufferedBytes", "8MiB", 1024),
+    maxPendingPerAddress: integer(raw, "maxPendingPerAddress", 16, 1, 1_000_000),
+    replayEvents: integer(raw, "replayEvents", 10_000, 0, 100_000_000),
+    replayBytes: bytes(raw, "replayBytes", "16MiB", 0),
+    stateDir,
+    newSession: raw.newSession === true,
+    logLevel: logLevel as LogLevel,
+    logFormat,
+    claudeArgs: Array.isArray(raw["--"]) ? raw["--"].map(String) : [],
+  };
+}
+
+/** `$XDG_STATE_HOME/claude-relay`, `~/.local/state/claude-relay`, or Application Support on macOS. */
+export function defaultStateDir(env: Record<string, string | undefined>, platform: NodeJS.Platform, home: string): string {
+  if (platform === "darwin") return join(home, "Library", "Application Support", "claude-relay");
+  const xdg = env.XDG_STATE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, ".local", "state"), "claude-relay");
+}
+
+function flagName(key: string): string {
+  return "--" + key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+}
+
+function text(raw: RawFlags, key: string, fallback: string): string {
+  const value = raw[key];
+  if (value === undefined) return fallback;
+  if (Array.isArray(value)) throw new UsageError(`${flagName(key)} was given more than once`);
+  if (typeof value === "boolean" || String(value).trim() === "") throw new UsageError(`${flagName(key)} needs a value`);
+  return String(value);
+}
+
+function integer(raw: RawFlags, key: string, fallback: number, min: number, max: number): number {
+  if (raw[key] === undefined) return fallback;
+  const value = text(raw, key, "");
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flagName(key)} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function duration(raw: RawFlags, key: string, fallback: string, minMs: number): number {
+  const value = text(raw, key, fallback);
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < minMs) {
+    throw new UsageError(`${flagName(key)} must be a duration such as 1500 (ms), 1.5s or 2m${minMs > 1 ? ` of at least ${minMs} ms` : ""}, got "${value}"`);
+  }
+  return ms;
+}
+
+function bytes(raw: RawFlags, key: string, fallback: string, min: number): number {
+  const value = text(raw, key, fallback);
+  const n = parseByteSize(value);
+  if (n === undefined || n < min) throw new UsageError(`${flagName(key)} must be a size such as 1048576, 512KiB or 1MiB${min ? ` (at least ${min} bytes)` : ""}, got "${value}"`);
+  return n;
+}

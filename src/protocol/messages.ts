@@ -1,0 +1,113 @@
+/**
+ * Every message of the v1 wire protocol, defined once. Incoming frames are validated against
+ * {@link clientMessages}; {@link serverMessages} documents (and lets tests check) what the relay
+ * sends. `scripts/gen-schema.ts` turns both into docs/protocol.schema.json.
+ */
+import { anyObject, anyValue, arrayOf, integer, literal, object, oneOf, string, type Infer } from "./schema.ts";
+
+/** Longest accepted client-chosen identifier (`id`, `requestId`, `sessionId`). */
+export const MAX_ID_LENGTH = 256;
+
+const id = string({ maxLength: MAX_ID_LENGTH, description: "Client-chosen id, echoed in replies and errors." });
+const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "Claude Code session UUID." });
+const seq = integer({ minimum: 1, description: "Per-session event number: 1, 2, 3 … with no gaps." });
+
+// ── client → server ────────────────────────────────────────────────────────────────────────────
+
+export const authResponse = object(
+  { type: literal("auth.response"), signature: string({ minLength: 1, maxLength: 16 * 1024, description: "Armored SSHSIG over the challenge." }) },
+  { id, resume: object({ sessionId, lastSeq: integer({ minimum: 0 }) }) },
+  "Answers auth.challenge; optionally asks for a replay of missed events.",
+);
+
+export const prompt = object(
+  { type: literal("prompt"), text: string({ minLength: 1, description: "A user message to Claude." }) },
+  { id },
+  "Sends a user message to Claude.",
+);
+
+export const permissionResponse = object(
+  { type: literal("permission.response"), requestId: string({ minLength: 1, maxLength: MAX_ID_LENGTH }), behavior: oneOf(["allow", "deny"]) },
+  { id, message: string({ maxLength: 64 * 1024 }), updatedInput: anyObject("Replaces the tool input when allowing.") },
+  "Answers a permission.request.",
+);
+
+export const interrupt = object({ type: literal("interrupt") }, { id }, "Interrupts Claude's current turn.");
+
+export const ping = object({ type: literal("ping") }, { id }, "Answered with pong.");
+
+/** Client messages by type. */
+export const clientMessages = {
+  "auth.response": authResponse,
+  prompt,
+  "permission.response": permissionResponse,
+  interrupt,
+  ping,
+} as const;
+
+export type ClientMessageType = keyof typeof clientMessages;
+export type ClientMessage = { [K in ClientMessageType]: Infer<(typeof clientMessages)[K]> }[ClientMessageType];
+
+// ── server → client ────────────────────────────────────────────────────────────────────────────
+
+export const SESSION_STATES = ["starting", "ready", "busy", "waiting_permission", "restarting", "failed", "stopping"] as const;
+export type SessionStateName = (typeof SESSION_STATES)[number];
+
+const keyInfo = object({ type: string(), fingerprint: string(), comment: string() });
+
+export const permissionRequestEvent = object(
+  { type: literal("permission.request"), sessionId, seq, requestId: string(), toolName: string(), input: anyObject(), toolUseId: string() },
+  { description: string() },
+  "Claude asks to use a tool; any client may answer.",
+);
+
+const sessionSnapshot = object({
+  state: oneOf(SESSION_STATES),
+  claudePid: integer(),
+  clients: integer({ minimum: 0 }),
+  pendingPermissions: arrayOf(permissionRequestEvent),
+});
+
+export const serverMessages = {
+  "auth.challenge": object(
+    { type: literal("auth.challenge"), protocol: literal(1), namespace: literal("claude-relay"), challenge: string(), expiresInMs: integer() },
+    {},
+    "First message on every connection: sign `challenge` with an authorized SSH key.",
+  ),
+  "auth.ok": object(
+    { type: literal("auth.ok"), clientId: string(), sessionId, key: keyInfo, state: sessionSnapshot },
+    {},
+    "Authentication succeeded.",
+  ),
+  error: object(
+    { type: literal("error"), code: string(), message: string() },
+    { id },
+    "An error for one client; not a session event (no seq).",
+  ),
+  pong: object({ type: literal("pong") }, { id }, "Answer to ping."),
+  "claude.event": object({ type: literal("claude.event"), sessionId, seq, event: anyValue("One stream-json line from Claude, verbatim.") }),
+  "user.prompt": object({ type: literal("user.prompt"), sessionId, seq, text: string(), by: string() }, { id }, "A prompt any client sent."),
+  "permission.request": permissionRequestEvent,
+  "permission.resolved": object({
+    type: literal("permission.resolved"),
+    sessionId,
+    seq,
+    requestId: string(),
+    behavior: oneOf(["allow", "deny", "cancelled"]),
+    by: string({ description: "clientId, \"claude\" or \"relay\"." }),
+  }),
+  "session.state": object({
+    type: literal("session.state"),
+    sessionId,
+    seq,
+    state: oneOf(SESSION_STATES),
+    claudePid: integer(),
+    restarts: integer({ minimum: 0 }),
+    clients: integer({ minimum: 0 }),
+  }),
+  "replay.gap": object(
+    { type: literal("replay.gap"), sessionId, fromSeq: integer(), toSeq: integer() },
+    {},
+    "Events fromSeq..toSeq can no longer be replayed.",
+  ),
+} as const;

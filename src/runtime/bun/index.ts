@@ -1,0 +1,74 @@
+/**
+ * Bun runtime adapter: `Bun.serve` with Hono's Bun WebSocket helper.
+ *
+ * Hono's helper implements only open/message/close, so its `websocket` handlers are extended
+ * here with `pong` and `drain`; they find the connection through a field added to the raw
+ * socket's `data` (never replacing it, which Hono needs: honojs/hono#4097).
+ */
+import type { Hono } from "hono";
+import { upgradeWebSocket, websocket } from "hono/bun";
+import type { ServerWebSocket } from "bun";
+import { AddressInUseError, type ListenOptions, type PeerSocket, type RuntimeAdapter, type SocketEvents } from "../types.ts";
+
+type RawSocket = ServerWebSocket<{ relay?: SocketEvents }>;
+
+function wrap(ws: RawSocket): PeerSocket {
+  return {
+    send: (text) => ws.send(text) !== 0,
+    close: (code, reason) => ws.close(code, reason),
+    terminate: () => ws.terminate(),
+    ping: () => (ws.ping(), true),
+    bufferedAmount: () => ws.getBufferedAmount(),
+    batch: (fn) => void ws.cork(fn),
+  };
+}
+
+export const bunRuntime: RuntimeAdapter = {
+  name: "bun",
+
+  upgrade(accept) {
+    return upgradeWebSocket((c) => {
+      const server = c.env as import("bun").Server<unknown>;
+      const ip = server.requestIP(c.req.raw);
+      const events = accept({ address: ip?.address ?? "unknown", port: ip?.port ?? 0, host: c.req.header("host") ?? "" });
+      return {
+        onOpen(_event, ws) {
+          const raw = ws.raw as RawSocket;
+          raw.data.relay = events;
+          events.open(wrap(raw));
+        },
+        onMessage: (event) => events.message(event.data as string | ArrayBuffer),
+        onClose: (event) => events.close(event.code, event.reason),
+      };
+    });
+  },
+
+  async listen(app: Hono, options: ListenOptions) {
+    let server: import("bun").Server<unknown>;
+    try {
+      server = Bun.serve({
+        hostname: options.hostname,
+        port: options.port,
+        fetch: (request, srv) => app.fetch(request, srv),
+        websocket: {
+          ...websocket,
+          pong: (ws: RawSocket) => ws.data.relay?.pong(),
+          drain: (ws: RawSocket) => ws.data.relay?.drain(),
+          maxPayloadLength: options.maxPayloadLength,
+          // The relay runs its own heartbeat (one timer for all sockets) and its own send cap.
+          idleTimeout: 0,
+          sendPings: false,
+          backpressureLimit: 0,
+        },
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === "EADDRINUSE") throw new AddressInUseError(options.hostname, options.port);
+      throw error;
+    }
+    return {
+      hostname: server.hostname ?? options.hostname,
+      port: server.port ?? options.port,
+      stop: () => server.stop(true),
+    };
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * The seam between the relay and its runtime (Bun or Deno), in the style of Hono's adapters:
+ * each runtime folder implements {@link RuntimeAdapter}; nothing outside src/runtime touches
+ * `Bun.serve` or `Deno.serve` directly.
+ */
+import type { Hono, MiddlewareHandler } from "hono";
+
+/** One accepted WebSocket, as the relay needs it. */
+export interface PeerSocket {
+  /** Queues a text frame; false when the socket is already closed and the frame was dropped. */
+  send(text: string): boolean;
+  close(code: number, reason: string): void;
+  /** Drops the TCP connection without a closing handshake (for dead peers). */
+  terminate(): void;
+  /** Sends a WebSocket ping frame; false where the runtime pings by itself (Deno). */
+  ping(): boolean;
+  /** Bytes queued in user space and not yet written to the kernel. */
+  bufferedAmount(): number;
+  /** Runs `fn` with this socket's writes coalesced into as few syscalls as possible. */
+  batch(fn: () => void): void;
+}
+
+/** Who is connecting: the TCP peer and the address the client used to reach us. */
+export interface PeerInfo {
+  address: string;
+  port: number;
+  /** The Host header (host:port as the client addressed the relay). */
+  host: string;
+}
+
+/** Callbacks for one connection; created before the upgrade, called by the runtime adapter. */
+export interface SocketEvents {
+  open(socket: PeerSocket): void;
+  message(data: string | ArrayBuffer | Uint8Array): void;
+  close(code: number, reason: string): void;
+  pong(): void;
+  /** The socket's send buffer has drained below the runtime's backpressure mark. */
+  drain(): void;
+}
+
+export interface ListenOptions {
+  hostname: string;
+  port: number;
+  /** Largest incoming frame the runtime will buffer; the relay applies its own, smaller limits. */
+  maxPayloadLength: number;
+  /** Deno pings idle sockets by itself: its idle timeout is derived from this. */
+  heartbeatIntervalMs: number;
+}
+
+export interface ListeningServer {
+  hostname: string;
+  port: number;
+  /** Stops accepting; open sockets are closed by the relay beforehand. */
+  stop(): Promise<void>;
+}
+
+export interface RuntimeAdapter {
+  name: "bun" | "deno";
+  /** A Hono handler upgrading the request to a WebSocket wired to `accept(peer)`'s events. */
+  upgrade(accept: (peer: PeerInfo) => SocketEvents): MiddlewareHandler;
+  listen(app: Hono, options: ListenOptions): Promise<ListeningServer>;
+}
+
+/** Thrown by `listen` when the address is taken, so the CLI can say which. */
+export class AddressInUseError extends Error {
+  constructor(readonly hostname: string, readonly port: number) {
+    super(`address ${formatHostPort(hostname, port)} is already in use; stop the other process or pick another --port`);
+    this.name = "AddressInUseError";
+  }
+}
+
+/** `host:port`, bracketing IPv6 literals. */
+export function formatHostPort(hostname: string, port: number): string {
+  return hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
+}

@@ -1,0 +1,43 @@
+/**
+ * The HTTP surface: `GET /ws` (the WebSocket endpoint), `GET /healthz`, JSON 404 for the rest.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ runtime, gateway, health: () => session.health() });
+ * await runtime.listen(app, { hostname: "127.0.0.1", port: 0, … });
+ * ```
+ */
+import { Hono } from "hono";
+import type { RuntimeAdapter } from "../runtime/types.ts";
+import type { Gateway } from "./gateway.ts";
+
+/**
+ * The body of `GET /healthz`, always with status 200 (the contract's); `ok` is false and
+ * `degraded` says why whenever the relay cannot fully serve its session.
+ */
+export interface Health {
+  ok: boolean;
+  degraded: string[];
+  state: string;
+  clients: number;
+  claudePid: number;
+  sessionId: string;
+  uptime: number;
+  [extra: string]: unknown;
+}
+
+export interface AppOptions {
+  runtime: RuntimeAdapter;
+  gateway: Gateway;
+  health: () => Health;
+}
+
+export function createApp({ runtime, gateway, health }: AppOptions): Hono {
+  const app = new Hono();
+  app.get("/healthz", (c) => c.json(health()));
+  app.get("/ws", runtime.upgrade((peer) => gateway.accept(peer)));
+  app.get("/ws", (c) => c.json({ error: "upgrade_required", message: "GET /ws expects a WebSocket upgrade" }, 426));
+  app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; the WebSocket endpoint is GET /ws` }, 404));
+  app.onError((error, c) => c.json({ error: "internal", message: error.message }, 500));
+  return app;
+}

@@ -1,0 +1,151 @@
+/**
+ * One client connection and its state machine, in the spirit of ws's WebSocketServer:
+ *
+ *     authenticating ──auth ok──▶ authenticated
+ *          │                           │
+ *          └──────── close() ──────────┴──▶ closing ──socket closed──▶ closed
+ *
+ * Each connection has its own context (id, peer, key once known, last pong); nothing here is
+ * shared between connections, so an error on one never reaches another.
+ */
+import type { Logger } from "../log/logger.ts";
+import { errorFrame, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
+import type { PeerInfo, PeerSocket } from "../runtime/types.ts";
+
+export type ConnectionState = "authenticating" | "authenticated" | "closing" | "closed";
+
+/** The key a client proved, as reported in `auth.ok`. */
+export interface KeyIdentity {
+  type: string;
+  fingerprint: string;
+  comment: string;
+}
+
+export interface ConnectionOptions {
+  clientId: string;
+  peer: PeerInfo;
+  socket: PeerSocket;
+  log: Logger;
+  /** Unsent bytes above which the client is a slow consumer and is cut off. */
+  maxBufferedBytes: number;
+  now?: () => number;
+}
+
+export class Connection {
+  readonly clientId: string;
+  readonly peer: PeerInfo;
+  readonly openedAt: number;
+  state: ConnectionState = "authenticating";
+  key: KeyIdentity | undefined;
+  /** The challenge text sent to this connection; single use. */
+  challenge: string | undefined;
+  lastPongAt: number;
+  /** Timer ending an unanswered challenge. */
+  authTimer: ReturnType<typeof setTimeout> | undefined;
+  log: Logger;
+  readonly #socket: PeerSocket;
+  readonly #maxBufferedBytes: number;
+  readonly #now: () => number;
+
+  constructor(options: ConnectionOptions) {
+    this.clientId = options.clientId;
+    this.peer = options.peer;
+    this.#socket = options.socket;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#now = options.now ?? Date.now;
+    this.openedAt = this.#now();
+    this.lastPongAt = this.openedAt;
+    this.log = options.log;
+  }
+
+  get isOpen(): boolean {
+    return this.state === "authenticating" || this.state === "authenticated";
+  }
+
+  get isAuthenticated(): boolean {
+    return this.state === "authenticated";
+  }
+
+  /** Bytes queued for this client and not yet written. */
+  get bufferedAmount(): number {
+    return this.#socket.bufferedAmount();
+  }
+
+  markAuthenticated(key: KeyIdentity): void {
+    this.state = "authenticated";
+    this.key = key;
+    this.log = this.log.child({ fingerprint: key.fingerprint });
+    this.clearAuthTimer();
+  }
+
+  clearAuthTimer(): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+  }
+
+  /**
+   * Sends one serialized frame. A client whose unsent bytes pass the cap is a slow consumer: it
+   * gets `slow_consumer` and close 1013 and can resume by seq after reconnecting. A single frame
+   * larger than the cap is still delivered to a client that had nothing queued.
+   */
+  send(frame: string): boolean {
+    if (!this.isOpen) return false;
+    const before = this.#socket.bufferedAmount();
+    if (!this.#socket.send(frame)) return false;
+    if (before > 0 && this.#socket.bufferedAmount() > this.#maxBufferedBytes) {
+      this.log.warn("slow consumer: send buffer over the cap, disconnecting", {
+        bufferedBytes: this.#socket.bufferedAmount(),
+        maxBufferedBytes: this.#maxBufferedBytes,
+      });
+      this.fail("slow_consumer", "too many unsent bytes queued for this client; reconnect and resume from your last seq", 1013);
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends several frames with their writes coalesced. */
+  sendBatch(frames: readonly string[]): void {
+    this.#socket.batch(() => {
+      for (const frame of frames) if (!this.send(frame)) break;
+    });
+  }
+
+  sendError(code: ErrorCode, message: string, id?: string): void {
+    this.send(errorFrame(code, message, id));
+  }
+
+  /** Sends an error, then closes with `closeCode`. The error bypasses the slow-consumer check. */
+  fail(code: ErrorCode, message: string, closeCode: CloseCode): void {
+    if (!this.isOpen) return;
+    this.#socket.send(errorFrame(code, message));
+    this.close(closeCode, code);
+  }
+
+  close(code: number, reason: string): void {
+    if (!this.isOpen) return;
+    this.state = "closing";
+    this.clearAuthTimer();
+    this.#socket.close(code, reason);
+  }
+
+  /** Drops the connection without a handshake: for peers that stopped answering. */
+  terminate(): void {
+    if (this.state === "closed") return;
+    this.state = "closing";
+    this.clearAuthTimer();
+    this.#socket.terminate();
+  }
+
+  ping(): boolean {
+    return this.isOpen && this.#socket.ping();
+  }
+
+  markPong(): void {
+    this.lastPongAt = this.#now();
+  }
+
+  markClosed(): void {
+    this.state = "closed";
+    this.clearAuthTimer();
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The gateway owns every open connection: it enforces the connection limits, decodes frames,
+ * keeps unauthenticated clients behind the authentication gate, and hands authenticated
+ * clients' messages to the session. Data flows one way: socket → protocol → session.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../log/logger.ts";
+import { CLOSE_CODES } from "../protocol/errors.ts";
+import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
+import type { ClientMessage } from "../protocol/messages.ts";
+import { formatHostPort, type PeerInfo, type SocketEvents } from "../runtime/types.ts";
+import { Connection, type KeyIdentity } from "./connection.ts";
+
+/** Largest frame accepted before authentication: an auth.response with an RSA-8192 SSHSIG fits. */
+export const PRE_AUTH_MAX_FRAME_BYTES = 16 * 1024;
+
+export type AuthVerdict = { ok: true; key: KeyIdentity } | { ok: false; reason: string; fingerprint?: string };
+
+/** What the gateway needs from authentication (src/auth). */
+export interface AuthPort {
+  issueChallenge(clientId: string, peer: PeerInfo): { text: string; expiresInMs: number };
+  verify(challenge: string, signature: string, peer: PeerInfo): Promise<AuthVerdict>;
+  /** Failed attempts from this address are over the limit: refuse before any work. */
+  isRateLimited(address: string): boolean;
+  recordFailure(address: string): void;
+}
+
+export type SessionMessage = Exclude<ClientMessage, { type: "auth.response" | "ping" }>;
+export type ResumeRequest = { sessionId: string; lastSeq: number };
+
+/** What the gateway needs from the shared session (src/session). */
+export interface SessionPort {
+  /** Sends auth.ok (with the session snapshot) and any replay, then live events. */
+  join(connection: Connection, resume: ResumeRequest | undefined): void;
+  leave(connection: Connection): void;
+  handle(connection: Connection, message: SessionMessage): void;
+}
+
+export interface GatewayOptions {
+  auth: AuthPort;
+  session: SessionPort;
+  log: Logger;
+  maxClients: number;
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  authTimeoutMs: number;
+  /** Unauthenticated sockets one address may hold at once. */
+  maxPendingPerAddress: number;
+}
+
+export class Gateway {
+  readonly connections = new Set<Connection>();
+  readonly #pendingByAddress = new Map<string, number>();
+  #accepting = true;
+
+  constructor(readonly options: GatewayOptions) {}
+
+  /** The number of authenticated clients. */
+  get authenticatedCount(): number {
+    let count = 0;
+    for (const connection of this.connections) if (connection.isAuthenticated) count++;
+    return count;
+  }
+
+  /** Socket callbacks for one new peer (given to the runtime adapter's `upgrade`). */
+  accept(peer: PeerInfo): SocketEvents {
+    let connection: Connection | undefined;
+    return {
+      open: (socket) => {
+        const clientId = randomUUID();
+        connection = new Connection({
+          clientId,
+          peer,
+          socket,
+          maxBufferedBytes: this.options.maxBufferedBytes,
+          log: this.options.log.child({ clientId, remote: formatHostPort(peer.address, peer.port) }),
+        });
+        this.#open(connection);
+      },
+      message: (data) => connection && this.#message(connection, data),
+      close: (code, reason) => connection && this.#closed(connection, code, reason),
+      pong: () => connection?.markPong(),
+      drain: () => {},
+    };
+  }
+
+  /** Stops admitting connections and closes every open one with 1001. */
+  closeAll(): void {
+    this.#accepting = false;
+    for (const connection of this.connections) {
+      connection.fail("shutting_down", "the relay is shutting down; reconnect when it is back", CLOSE_CODES.shutdown);
+    }
+  }
+
+  #open(connection: Connection): void {
+    const { log } = connection;
+    if (!this.#accepting) return connection.fail("shutting_down", "the relay is shutting down", CLOSE_CODES.shutdown);
+    if (this.connections.size >= this.options.maxClients) {
+      log.warn("refused: server full", { maxClients: this.options.maxClients });
+      return connection.fail("server_full", `the relay already has ${this.options.maxClients} connections (--max-clients); try again later`, CLOSE_CODES.tryAgainLater);
+    }
+    const address = connection.peer.address;
+    if (this.options.auth.isRateLimited(address)) {
+      log.warn("refused: too many failed authentications from this address");
+      return connection.fail("rate_limited", "too many failed authentication attempts from your address; wait and try again", CLOSE_CODES.tryAgainLater);
+    }
+    const pending = this.#pendingByAddress.get(address) ?? 0;
+    if (pending >= this.options.maxPendingPerAddress) {
+      log.warn("refused: too many unauthenticated connections from this address", { pending });
+      return connection.fail("rate_limited", "too many unauthenticated connections from your address", CLOSE_CODES.tryAgainLater);
+    }
+    this.#pendingByAddress.set(address, pending + 1);
+    this.connections.add(connection);
+    log.debug("connected", { host: connection.peer.host });
+
+    const challenge = this.options.auth.issueChallenge(connection.clientId, connection.peer);
+    connection.challenge = challenge.text;
+    connection.authTimer = setTimeout(() => {
+      log.warn("authentication timed out", { authTimeoutMs: this.options.authTimeoutMs });
+      connection.fail("auth_timeout", "no valid auth.response in time", CLOSE_CODES.authTimeout);
+    }, this.options.authTimeoutMs);
+    connection.send(
+      JSON.stringify({ type: "auth.challenge", protocol: 1, namespace: "claude-relay", challenge: challenge.text, expiresInMs: challenge.expiresInMs }),
+    );
+  }
+
+  #message(connection: Connection, data: string | ArrayBuffer | Uint8Array): void {
+    if (!connection.isOpen) return;
+    const limit = connection.isAuthenticated ? this.options.maxMessageBytes : PRE_AUTH_MAX_FRAME_BYTES;
+    if (frameExceeds(data, limit)) {
+      connection.log.warn("frame too large", { limit, authenticated: connection.isAuthenticated });
+      return connection.fail("message_too_large", `frames are limited to ${limit} bytes${connection.isAuthenticated ? "" : " before authentication"}`, CLOSE_CODES.tooLarge);
+    }
+    const decoded = decodeClientFrame(data);
+    if (!decoded.ok) {
+      if (decoded.code === "unknown_type") connection.log.warn("unknown message type", { messageType: decoded.unknownType });
+      else connection.log.debug("bad frame", { code: decoded.code, error: decoded.message });
+      return connection.sendError(decoded.code, decoded.message, decoded.id);
+    }
+    const message = decoded.message;
+    if (!connection.isAuthenticated) return this.#authenticate(connection, message);
+    switch (message.type) {
+      case "ping":
+        return void connection.send(JSON.stringify(message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id }));
+      case "auth.response":
+        return connection.sendError("invalid_message", "already authenticated", message.id);
+      default:
+        return this.options.session.handle(connection, message);
+    }
+  }
+
+  #authenticate(connection: Connection, message: ClientMessage): void {
+    if (message.type !== "auth.response") {
+      return connection.sendError("not_authenticated", "authenticate first: answer auth.challenge with auth.response", message.id);
+    }
+    const challenge = connection.challenge;
+    if (challenge === undefined) return; // the single attempt is already being verified
+    connection.challenge = undefined;
+    const { peer, log } = connection;
+    this.options.auth.verify(challenge, message.signature, peer).then(
+      (verdict) => {
+        if (!connection.isOpen) return;
+        if (!verdict.ok) {
+          this.options.auth.recordFailure(peer.address);
+          log.warn("authentication failed", { reason: verdict.reason, fingerprint: verdict.fingerprint });
+          return connection.fail("auth_failed", "authentication failed", CLOSE_CODES.authFailed);
+        }
+        this.#releasePending(connection);
+        connection.markAuthenticated(verdict.key);
+        log.info("authenticated", { keyType: verdict.key.type, comment: verdict.key.comment });
+        this.options.session.join(connection, message.resume);
+      },
+      (error: unknown) => {
+        log.error("authentication crashed", { error });
+        connection.fail("internal", "internal error during authentication", CLOSE_CODES.internal);
+      },
+    );
+  }
+
+  #closed(connection: Connection, code: number, reason: string): void {
+    const wasAuthenticated = connection.isAuthenticated || connection.key !== undefined;
+    if (!this.connections.delete(connection)) return connection.markClosed();
+    if (!connection.key) this.#releasePending(connection);
+    connection.markClosed();
+    connection.log.debug("disconnected", { code, reason });
+    if (wasAuthenticated) this.options.session.leave(connection);
+  }
+
+  #releasePending(connection: Connection): void {
+    const address = connection.peer.address;
+    const pending = (this.#pendingByAddress.get(address) ?? 1) - 1;
+    if (pending > 0) this.#pendingByAddress.set(address, pending);
+    else this.#pendingByAddress.delete(address);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The table of permission requests waiting for an answer. Any client may answer; the first
+ * valid answer wins and every later one finds nothing.
+ *
+ * @example
+ * ```ts
+ * const table = new PendingPermissions();
+ * table.add({ type: "permission.request", sessionId: "s", seq: 4, requestId: "r1", toolName: "Write", input: {}, toolUseId: "t1" });
+ * table.take("r1"); // the request: this answer wins
+ * table.take("r1"); // undefined: a later answer gets unknown_permission
+ * ```
+ */
+
+/** A permission request as Claude asked it. */
+export interface PermissionRequest {
+  requestId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  toolUseId: string;
+  description?: string;
+}
+
+/** The permission.request session event sent to clients (and listed in auth.ok). */
+export type PermissionRequestMessage = { type: "permission.request"; sessionId: string; seq: number } & PermissionRequest;
+
+export class PendingPermissions {
+  readonly #pending = new Map<string, PermissionRequestMessage>();
+
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  add(message: PermissionRequestMessage): void {
+    this.#pending.set(message.requestId, message);
+  }
+
+  has(requestId: string): boolean {
+    return this.#pending.has(requestId);
+  }
+
+  /** Removes and returns the request if it is still pending. */
+  take(requestId: string): PermissionRequestMessage | undefined {
+    const message = this.#pending.get(requestId);
+    this.#pending.delete(requestId);
+    return message;
+  }
+
+  /** Removes and returns every pending request (Claude died, or the turn was interrupted). */
+  takeAll(): PermissionRequestMessage[] {
+    const all = this.list();
+    this.#pending.clear();
+    return all;
+  }
+
+  /** The pending requests in arrival order. */
+  list(): PermissionRequestMessage[] {
+    return [...this.#pending.values()];
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * The one shared session: every authenticated client sees the same numbered events (Claude's
+ * output, prompts, permission requests and their resolution, state changes), and any client may
+ * prompt, answer a permission or interrupt.
+ *
+ * Events are serialized once, numbered once, and queued; the queue is flushed once per tick with
+ * each client's writes coalesced, so a burst of Claude output costs one write per client rather
+ * than one per line and client.
+ *
+ * @example
+ * ```ts
+ * const session = new Session({ sessionId, claude, log, replay: { maxEvents: 10_000, maxBytes: 16 << 20 } });
+ * supervisor.on("event", (line) => session.claudeEvent(line));
+ * const gateway = new Gateway({ session, … });
+ * ```
+ */
+import type { Logger } from "../log/logger.ts";
+import type { SessionStateName } from "../protocol/messages.ts";
+import type { Connection } from "../server/connection.ts";
+import type { ResumeRequest, SessionMessage, SessionPort } from "../server/gateway.ts";
+import { EventLog, type ReplayLimits } from "./event-log.ts";
+import { PendingPermissions, type PermissionRequest, type PermissionRequestMessage } from "./permissions.ts";
+
+/** Claude's process state as the supervisor reports it. */
+export type ClaudeState = "starting" | "ready" | "busy" | "restarting" | "failed" | "stopping" | "stopped";
+
+export interface PermissionAnswer {
+  behavior: "allow" | "deny";
+  message?: string;
+  updatedInput?: Record<string, unknown>;
+}
+
+/** What the session needs from the Claude supervisor (src/claude). */
+export interface ClaudePort {
+  readonly state: ClaudeState;
+  readonly pid: number | undefined;
+  readonly restarts: number;
+  /** Sends (or, while Claude restarts, queues) a prompt; a refusal says why. */
+  prompt(text: string): { ok: true } | { ok: false; reason: string };
+  interrupt(): void;
+  /** Delivers an answer; false when Claude no longer waits for it. */
+  answerPermission(requestId: string, answer: PermissionAnswer): boolean;
+}
+
+export interface SessionOptions {
+  sessionId: string;
+  claude: ClaudePort;
+  log: Logger;
+  replay: ReplayLimits;
+  /** Presence (client count) changes are broadcast at most this often. */
+  presenceIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface SessionHealth {
+  state: SessionStateName;
+  clients: number;
+  claudePid: number;
+  sessionId: string;
+  restarts: number;
+  pendingPermissions: number;
+  replay: { events: number; bytes: number; oldestSeq: number; lastSeq: number };
+}
+
+export class Session implements SessionPort {
+  readonly sessionId: string;
+  readonly clients = new Set<Connection>();
+  readonly events: EventLog;
+  readonly permissions = new PendingPermissions();
+  readonly #claude: ClaudePort;
+  readonly #log: Logger;
+  readonly #presenceIntervalMs: number;
+  #queue: string[] = [];
+  #flushScheduled = false;
+  #published: { state: SessionStateName; clients: number; pid: number; restarts: number } | undefined;
+  #presenceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: SessionOptions) {
+    this.sessionId = options.sessionId;
+    this.#claude = options.claude;
+    this.#log = options.log;
+    this.#presenceIntervalMs = options.presenceIntervalMs ?? 100;
+    this.events = new EventLog(options.sessionId, options.replay);
+  }
+
+  /** The state clients see: Claude's, with `waiting_permission` while a request is pending. */
+  get state(): SessionStateName {
+    const claude = this.#claude.state;
+    if (claude === "stopped") return "stopping";
+    if ((claude === "ready" || claude === "busy") && this.permissions.size > 0) return "waiting_permission";
+    return claude;
+  }
+
+  health(): SessionHealth {
+    return {
+      state: this.state,
+      clients: this.clients.size,
+      claudePid: this.#claude.pid ?? 0,
+      sessionId: this.sessionId,
+      restarts: this.#claude.restarts,
+      pendingPermissions: this.permissions.size,
+      replay: { events: this.events.size, bytes: this.events.bytes, oldestSeq: this.events.oldestSeq, lastSeq: this.events.lastSeq },
+    };
+  }
+
+  // ── clients (called by the gateway) ──────────────────────────────────────────────────────────
+
+  join(connection: Connection, resume: ResumeRequest | undefined): void {
+    // Everything numbered so far goes out to the existing clients first, so the newcomer's replay
+    // and its live stream meet exactly at lastSeq: nothing twice, nothing missed.
+    this.#flush();
+    const authOk = {
+      type: "auth.ok",
+      clientId: connection.clientId,
+      sessionId: this.sessionId,
+      key: connection.key,
+      state: { state: this.state, claudePid: this.#claude.pid ?? 0, clients: this.clients.size + 1, pendingPermissions: this.permissions.list() },
+    };
+    const frames = [JSON.stringify(authOk)];
+    if (resume) {
+      const replay = this.events.since(resume.sessionId, resume.lastSeq);
+      if (replay.gap) frames.push(JSON.stringify({ type: "replay.gap", sessionId: this.sessionId, ...replay.gap }));
+      frames.push(...replay.frames);
+      connection.log.debug("replaying", { fromSeq: resume.lastSeq + 1, events: replay.frames.length, gap: replay.gap });
+    }
+    connection.sendBatch(frames);
+    this.clients.add(connection);
+    this.#presenceChanged();
+  }
+
+  leave(connection: Connection): void {
+    if (this.clients.delete(connection)) this.#presenceChanged();
+  }
+
+  handle(connection: Connection, message: SessionMessage): void {
+    switch (message.type) {
+      case "prompt":
+        return this.#prompt(connection, message.text, message.id);
+      case "permission.response":
+        return this.#answer(connection, message);
+      case "interrupt":
+        return this.#interrupt(connection, message.id);
+    }
+  }
+
+  // ── Claude (called by the supervisor's events) ───────────────────────────────────────────────
+
+  /** One verbatim stream-json line (already known to be a JSON object). */
+  claudeEvent(line: string): void {
+    const seq = this.events.lastSeq + 1;
+    this.#enqueue(this.events.appendFrame(seq, `{"type":"claude.event","sessionId":${JSON.stringify(this.sessionId)},"seq":${seq},"event":${line}}`));
+  }
+
+  permissionRequested(request: PermissionRequest): void {
+    const message = { type: "permission.request", sessionId: this.sessionId, seq: this.events.lastSeq + 1, ...request } as PermissionRequestMessage;
+    this.permissions.add(message);
+    this.#publish({ ...message });
+    this.#stateChanged();
+  }
+
+  /** Claude withdrew a request (control_cancel_request). */
+  permissionCancelled(requestId: string): void {
+    if (!this.permissions.take(requestId)) return;
+    this.#publish({ type: "permission.resolved", requestId, behavior: "cancelled", by: "claude" });
+    this.#stateChanged();
+  }
+
+  /** Claude's process state changed; a dead Claude withdraws every pending request. */
+  claudeStateChanged(): void {
+    const claude = this.#claude.state;
+    if (claude !== "ready" && claude !== "busy" && claude !== "starting") this.#withdrawAll("relay");
+    this.#stateChanged();
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────────────
+
+  #prompt(connection: Connection, text: string, id: string | undefined): void {
+    const state = this.#claude.state;
+    if (state === "failed" || state === "stopping" || state === "stopped") {
+      return connection.sendError("claude_unavailable", `Claude is ${state}; the prompt was not sent`, id);
+    }
+    const sent = this.#claude.prompt(text);
+    if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
+    connection.log.debug("prompt", { chars: text.length, id });
+    this.#publish({ type: "user.prompt", text, by: connection.clientId, ...(id !== undefined && { id }) });
+  }
+
+  #answer(connection: Connection, message: Extract<SessionMessage, { type: "permission.response" }>): void {
+    const request = this.permissions.take(message.requestId);
+    if (!request) {
+      return connection.sendError("unknown_permission", `no pending permission request ${JSON.stringify(message.requestId)}; it was already answered or withdrawn`, message.id);
+    }
+    const answer: PermissionAnswer = { behavior: message.behavior };
+    if (message.message !== undefined) answer.message = message.message;
+    if (message.updatedInput !== undefined) answer.updatedInput = message.updatedInput;
+    const delivered = this.#claude.answerPermission(message.requestId, answer);
+    connection.log.info("permission answered", { requestId: message.requestId, toolName: request.toolName, behavior: message.behavior, delivered });
+    this.#publish({ type: "permission.resolved", requestId: message.requestId, behavior: delivered ? message.behavior : "cancelled", by: delivered ? connection.clientId : "relay" });
+    this.#stateChanged();
+  }
+
+  #interrupt(connection: Connection, id: string | undefined): void {
+    const state = this.#claude.state;
+    if (state !== "busy" && state !== "ready") {
+      return connection.sendError("claude_unavailable", `Claude is ${state}; nothing to interrupt`, id);
+    }
+    connection.log.info("interrupt");
+    this.#claude.interrupt();
+    this.#withdrawAll(connection.clientId);
+    this.#stateChanged();
+  }
+
+  #withdrawAll(by: string): void {
+    for (const request of this.permissions.takeAll()) {
+      this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", by });
+    }
+  }
+
+  #stateChanged(): void {
+    const current = { state: this.state, clients: this.clients.size, pid: this.#claude.pid ?? 0, restarts: this.#claude.restarts };
+    const last = this.#published;
+    if (last && last.state === current.state && last.clients === current.clients && last.pid === current.pid && last.restarts === current.restarts) return;
+    this.#published = current;
+    this.#publish({ type: "session.state", state: current.state, claudePid: current.pid, restarts: current.restarts, clients: current.clients });
+  }
+
+  /** Joins and leaves come in storms after a network blip: broadcast their count at most once per interval. */
+  #presenceChanged(): void {
+    if (this.#presenceTimer) return;
+    this.#presenceTimer = setTimeout(() => {
+      this.#presenceTimer = undefined;
+      this.#stateChanged();
+    }, this.#presenceIntervalMs);
+  }
+
+  #publish(event: { type: string } & Record<string, unknown>): void {
+    this.#enqueue(this.events.append(event));
+  }
+
+  #enqueue(frame: string): void {
+    this.#queue.push(frame);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#queue.length === 0) return;
+    const frames = this.#queue;
+    this.#queue = [];
+    for (const client of this.clients) {
+      if (frames.length === 1) client.send(frames[0]!);
+      else client.sendBatch(frames);
+    }
+  }
+
+  /** Stops timers; clients are closed by the gateway. */
+  close(): void {
+    if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
+    this.#presenceTimer = undefined;
+    this.#flush();
+  }
+}
