@@ -156,7 +156,13 @@ function maskBytes(bytes: Uint8Array, prefix: number): Uint8Array {
   });
 }
 
-function ipToBytes(address: string): Uint8Array | undefined {
+/**
+ * The 4 or 16 bytes of an IP address in text form; undefined when `address` is not an IP address.
+ *
+ * @example
+ * ipToBytes("10.0.0.1") // Uint8Array [10, 0, 0, 1]
+ */
+export function ipToBytes(address: string): Uint8Array | undefined {
   if (isIPv4(address)) return Uint8Array.from(address.split(".").map(Number));
   if (isIPv6(address)) return ipv6ToBytes(address);
   return undefined;

@@ -1,0 +1,43 @@
+/**
+ * The authentication service the gateway talks to: issues each connection's challenge, checks the
+ * answer against the live authorized_keys, and limits failed attempts per address.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuthService({ store: openAuthorizedKeys({ path }), challengeTtlMs: 10_000 });
+ * const { text } = auth.issueChallenge("c1", { address: "127.0.0.1", port: 5000, host: "127.0.0.1:7717" });
+ * const verdict = await auth.verify(text, armoredSignature, peer);
+ * ```
+ */
+import { formatHostPort, type PeerInfo } from "../runtime/types.ts";
+import type { AuthPort, AuthVerdict } from "../server/gateway.ts";
+import { authenticate } from "./authenticator.ts";
+import { createChallenge } from "./challenge.ts";
+import type { AuthorizedKeysStore } from "./key-store.ts";
+import { FailedAuthLimiter } from "./rate-limit.ts";
+
+export interface AuthServiceOptions {
+  store: AuthorizedKeysStore;
+  /** How long a challenge stays valid (the relay uses --auth-timeout). */
+  challengeTtlMs: number;
+  limiter?: FailedAuthLimiter;
+  now?: () => number;
+}
+
+export function createAuthService(options: AuthServiceOptions): AuthPort {
+  const { store, challengeTtlMs } = options;
+  const limiter = options.limiter ?? new FailedAuthLimiter();
+  const now = options.now ?? Date.now;
+  return {
+    issueChallenge(clientId: string, peer: PeerInfo) {
+      const server = peer.host || formatHostPort(peer.address, peer.port);
+      const challenge = createChallenge({ server, connectionId: clientId, now: new Date(now()), ttlMs: challengeTtlMs });
+      return { text: challenge.text, expiresInMs: challengeTtlMs };
+    },
+    async verify(challenge: string, signature: string, peer: PeerInfo): Promise<AuthVerdict> {
+      return authenticate({ keys: store.current().entries, challenge, signature, peerAddress: peer.address, now: new Date(now()) });
+    },
+    isRateLimited: (address) => limiter.isLimited(address, now()),
+    recordFailure: (address) => limiter.recordFailure(address, now()),
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Holds the parsed authorized_keys file and keeps it current.
+ *
+ * Freshness does not depend on file-system events: {@link AuthorizedKeysStore.current} does a cheap
+ * stat before every use and re-reads when size, mtime, ctime or inode changed. fs.watch on the file
+ * and on its directory (editors and `mv` replace the file) additionally re-reads promptly, so
+ * clients of a removed key are disconnected without waiting for the next login.
+ *
+ * @example
+ * ```ts
+ * const store = openAuthorizedKeys({ path, explicit: flagGiven, logger });  // throws KeyStoreError
+ * const startup = store.startupDiagnosis();
+ * if (startup.level === "warn") logger.warn(startup.message, { path });
+ * store.onKeysRemoved((fingerprints) => closeClientsOf(fingerprints));
+ * authenticate({ keys: store.current().entries, … });
+ * store.close();
+ * ```
+ */
+import { readFileSync, statSync, watch, type FSWatcher, type Stats } from "node:fs";
+import { basename, dirname } from "node:path";
+import { type Logger, silentLogger } from "../log/logger.ts";
+import { parseAuthorizedKeys, type ParsedAuthorizedKeys } from "./authorized-keys.ts";
+
+/** The authorized_keys path cannot be used (explicitly given and unreadable). */
+export class KeyStoreError extends Error {
+  override readonly name = "KeyStoreError";
+}
+
+export interface KeyStoreOptions {
+  path: string;
+  /** The user named this path (e.g. --authorized-keys): failing to read it is fatal at startup. */
+  explicit?: boolean;
+  logger?: Logger;
+  /** Watch the file and its directory for changes (default true). */
+  watch?: boolean;
+}
+
+export interface StartupDiagnosis {
+  level: "info" | "warn";
+  message: string;
+}
+
+type KeysRemovedListener = (fingerprints: string[]) => void;
+
+const EMPTY: ParsedAuthorizedKeys = { entries: [], diagnostics: [] };
+
+/**
+ * Opens the store and reads the file once.
+ *
+ * @example
+ * const store = openAuthorizedKeys({ path: join(homedir(), ".ssh/authorized_keys") });
+ */
+export function openAuthorizedKeys(options: KeyStoreOptions): AuthorizedKeysStore {
+  return new AuthorizedKeysStore(options);
+}
+
+/** See the module comment. Create with {@link openAuthorizedKeys}. */
+export class AuthorizedKeysStore {
+  readonly path: string;
+  private readonly logger: Logger;
+  private parsed: ParsedAuthorizedKeys = EMPTY;
+  private signature = "";
+  private readError: string | undefined;
+  private readonly listeners = new Set<KeysRemovedListener>();
+  private readonly watchers: FSWatcher[] = [];
+  private fileWatcher: FSWatcher | undefined;
+  private closed = false;
+
+  constructor(options: KeyStoreOptions) {
+    this.path = options.path;
+    this.logger = options.logger ?? silentLogger;
+    this.reload(true);
+    if (options.explicit && this.readError) throw new KeyStoreError(`cannot read authorized keys file ${this.path}: ${this.readError}`);
+    if (options.watch ?? true) this.startWatching();
+  }
+
+  /** The current keys, re-read first if the file changed since the last look. */
+  current(): ParsedAuthorizedKeys {
+    if (!this.closed) this.reload(false);
+    return this.parsed;
+  }
+
+  /** What to tell the operator at startup; `warn` when nobody can log in. */
+  startupDiagnosis(): StartupDiagnosis {
+    const accepted = this.parsed.entries.filter((e) => !e.refused).length;
+    if (this.readError) {
+      return { level: "warn", message: `authorized keys file ${this.path} is not readable (${this.readError}): NOBODY CAN LOG IN until it exists` };
+    }
+    if (accepted === 0) {
+      const why = this.parsed.entries.length + this.parsed.diagnostics.length === 0 ? "has no keys" : "has no usable keys (run `claude-relay keys`)";
+      return { level: "warn", message: `authorized keys file ${this.path} ${why}: NOBODY CAN LOG IN until a key is added` };
+    }
+    return { level: "info", message: `${accepted} authorized key${accepted === 1 ? "" : "s"} loaded from ${this.path}` };
+  }
+
+  /**
+   * Calls `listener` with the fingerprints that were accepted before a reload and are not any more.
+   * Returns an unsubscribe function.
+   */
+  onKeysRemoved(listener: KeysRemovedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops watching; `current()` then keeps returning the last keys read. */
+  close(): void {
+    this.closed = true;
+    for (const w of this.watchers) w.close();
+    this.fileWatcher?.close();
+    this.watchers.length = 0;
+    this.fileWatcher = undefined;
+    this.listeners.clear();
+  }
+
+  private reload(force: boolean): void {
+    const { stats, error } = statFile(this.path);
+    const signature = stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` : `missing:${error}`;
+    if (!force && signature === this.signature) return;
+    this.signature = signature;
+    const before = acceptedFingerprints(this.parsed);
+    try {
+      if (!stats) throw new Error(error);
+      this.parsed = parseAuthorizedKeys(readFileSync(this.path, "utf8"));
+      this.readError = undefined;
+    } catch (err) {
+      this.parsed = EMPTY;
+      this.readError = errorText(err);
+    }
+    this.logDiagnostics();
+    const after = acceptedFingerprints(this.parsed);
+    const removed = [...before].filter((fp) => !after.has(fp));
+    if (removed.length > 0) {
+      this.logger.info("authorized keys removed", { path: this.path, fingerprints: removed });
+      for (const listener of this.listeners) listener(removed);
+    }
+    this.watchFile();
+  }
+
+  private logDiagnostics(): void {
+    for (const d of this.parsed.diagnostics) {
+      this.logger.warn(`authorized_keys line ${d.line} skipped: ${d.message}`, { path: this.path, line: d.line, fingerprint: d.fingerprint });
+    }
+    for (const e of this.parsed.entries) {
+      if (e.refused) this.logger.warn(`authorized_keys line ${e.line} refused: ${e.refused}`, { path: this.path, line: e.line, fingerprint: e.fingerprint });
+    }
+  }
+
+  private startWatching(): void {
+    const name = basename(this.path);
+    const dirWatcher = tryWatch(dirname(this.path), (_event, filename) => {
+      if (filename === null || filename.toString() === name) this.reload(false);
+    });
+    if (dirWatcher) this.watchers.push(dirWatcher);
+    this.watchFile();
+  }
+
+  /** (Re)arms the watch on the file itself; a replaced file has a new inode, so the old watch goes stale. */
+  private watchFile(): void {
+    if (this.closed || this.watchers.length === 0) return;
+    this.fileWatcher?.close();
+    this.fileWatcher = tryWatch(this.path, () => this.reload(false));
+  }
+}
+
+function acceptedFingerprints(parsed: ParsedAuthorizedKeys): Set<string> {
+  return new Set(parsed.entries.filter((e) => !e.refused).map((e) => e.fingerprint));
+}
+
+function statFile(path: string): { stats?: Stats; error?: string } {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? { stats } : { error: "not a regular file" };
+  } catch (err) {
+    return { error: errorText(err) };
+  }
+}
+
+function tryWatch(path: string, onChange: (event: string, filename: string | Buffer | null) => void): FSWatcher | undefined {
+  try {
+    const watcher = watch(path, { persistent: false }, onChange);
+    watcher.on("error", () => watcher.close());
+    return watcher;
+  } catch {
+    return undefined;
+  }
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EISDIR: "is a directory",
+  ENOTDIR: "a parent is not a directory",
+  ELOOP: "too many symbolic links",
+};
+
+function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return (e.code && ERRNO_TEXT[e.code]) ?? e.message ?? String(err);
+}
