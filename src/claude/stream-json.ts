@@ -1,0 +1,146 @@
+/**
+ * Claude Code's stream-json protocol, pure: classifies lines Claude prints and encodes the lines
+ * the relay writes. Observed behaviour is documented in docs/claude-stream-json.md.
+ *
+ * @example
+ * ```ts
+ * const line = classifyClaudeLine('{"type":"control_cancel_request","request_id":"r1"}');
+ * // { kind: "permission_cancel", requestId: "r1" }
+ * encodePrompt("hi"); // '{"type":"user","message":{"role":"user","content":"hi"}}\n'
+ * ```
+ */
+
+type JsonObject = Record<string, unknown>;
+
+/** A `can_use_tool` request from Claude, in the relay's shape. */
+export interface PermissionRequest {
+  requestId: string;
+  toolName: string;
+  input: JsonObject;
+  toolUseId: string;
+  description?: string;
+}
+
+/** A user's answer to a permission request. */
+export interface PermissionAnswer {
+  behavior: "allow" | "deny";
+  /** Shown to Claude when denying. */
+  message?: string;
+  /** Replaces the tool input when allowing; the original input is used otherwise. */
+  updatedInput?: JsonObject;
+}
+
+/** What one stdout line from Claude means to the relay. */
+export type ClaudeLine =
+  | { kind: "permission_request"; request: PermissionRequest }
+  | { kind: "permission_cancel"; requestId: string }
+  | { kind: "control_response"; requestId: string; ok: true; response: unknown }
+  | { kind: "control_response"; requestId: string; ok: false; error: string }
+  /** A control_request the relay does not implement (Claude waits for an answer: send an error). */
+  | { kind: "unsupported_control_request"; requestId: string; subtype: string }
+  | { kind: "event"; event: JsonObject }
+  | { kind: "invalid"; reason: string; excerpt: string };
+
+const EXCERPT_CHARS = 200;
+
+/** Parses and classifies one line of Claude's stdout. */
+export function classifyClaudeLine(line: string): ClaudeLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { kind: "invalid", reason: `not JSON: ${(error as Error).message}`, excerpt: excerpt(line) };
+  }
+  if (!isObject(value) || typeof value.type !== "string") {
+    return { kind: "invalid", reason: "not a JSON object with a string type", excerpt: excerpt(line) };
+  }
+  return classifyClaudeMessage(value, line);
+}
+
+/** Classifies an already parsed object (`line` is only used for error excerpts). */
+export function classifyClaudeMessage(message: JsonObject, line = ""): ClaudeLine {
+  const invalid = (reason: string): ClaudeLine => ({
+    kind: "invalid",
+    reason,
+    excerpt: excerpt(line || JSON.stringify(message)),
+  });
+  switch (message.type) {
+    case "control_request": {
+      const requestId = message.request_id;
+      const request = message.request;
+      if (typeof requestId !== "string" || !isObject(request)) return invalid("control_request without request_id/request");
+      if (request.subtype !== "can_use_tool") {
+        return { kind: "unsupported_control_request", requestId, subtype: String(request.subtype) };
+      }
+      if (typeof request.tool_name !== "string") return invalid("can_use_tool without tool_name");
+      const permission: PermissionRequest = {
+        requestId,
+        toolName: request.tool_name,
+        input: isObject(request.input) ? request.input : {},
+        toolUseId: typeof request.tool_use_id === "string" ? request.tool_use_id : "",
+      };
+      if (typeof request.description === "string") permission.description = request.description;
+      return { kind: "permission_request", request: permission };
+    }
+    case "control_cancel_request": {
+      if (typeof message.request_id !== "string") return invalid("control_cancel_request without request_id");
+      return { kind: "permission_cancel", requestId: message.request_id };
+    }
+    case "control_response": {
+      const response = message.response;
+      if (!isObject(response) || typeof response.request_id !== "string") {
+        return invalid("control_response without response.request_id");
+      }
+      if (response.subtype === "success") {
+        return { kind: "control_response", requestId: response.request_id, ok: true, response: response.response };
+      }
+      return {
+        kind: "control_response",
+        requestId: response.request_id,
+        ok: false,
+        error: typeof response.error === "string" ? response.error : "unknown error",
+      };
+    }
+    default:
+      return { kind: "event", event: message };
+  }
+}
+
+/** A user message. Every encoder returns one complete line, newline included. */
+export function encodePrompt(text: string): string {
+  return line({ type: "user", message: { role: "user", content: text } });
+}
+
+/** A control_request from the relay to Claude (`initialize`, `interrupt`, `mcp_status` …). */
+export function encodeControlRequest(requestId: string, subtype: string): string {
+  return line({ type: "control_request", request_id: requestId, request: { subtype } });
+}
+
+/**
+ * The answer to a `can_use_tool` request. Claude requires `updatedInput` on allow, so the
+ * original input is sent unless the user edited it.
+ */
+export function encodePermissionAnswer(request: Pick<PermissionRequest, "requestId" | "input">, answer: PermissionAnswer): string {
+  const decision =
+    answer.behavior === "allow"
+      ? { behavior: "allow", updatedInput: answer.updatedInput ?? request.input }
+      : { behavior: "deny", message: answer.message ?? "Denied by the user." };
+  return line({ type: "control_response", response: { subtype: "success", request_id: request.requestId, response: decision } });
+}
+
+/** An error answer to a control_request from Claude that the relay does not support. */
+export function encodeControlError(requestId: string, error: string): string {
+  return line({ type: "control_response", response: { subtype: "error", request_id: requestId, error } });
+}
+
+function line(value: unknown): string {
+  return JSON.stringify(value) + "\n";
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function excerpt(text: string): string {
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+}
