@@ -1,0 +1,113 @@
+/**
+ * Test harness for the real Claude Code CLI: a temp HOME and cwd, the fake Anthropic API, the
+ * environment that points Claude at it, and a recorder for a ClaudeSupervisor's events.
+ *
+ * @example
+ * ```ts
+ * const h = await startClaudeHarness();
+ * const claude = new ClaudeSupervisor({ cwd: h.cwd, env: h.env, claudeTimeoutMs: 10_000 });
+ * const rec = recordSupervisor(claude);
+ * await claude.start();
+ * await rec.waitFor(() => claude.state === "ready", "ready");
+ * await h.close();
+ * ```
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PermissionRequest } from "../../src/claude/stream-json.ts";
+import type { ClaudeState, ClaudeSupervisor, PermissionCancelReason } from "../../src/claude/supervisor.ts";
+import { type FakeAnthropic, startFakeAnthropic } from "./fake-anthropic.ts";
+
+export const CLAUDE_BIN = join(import.meta.dir, "..", "..", "node_modules", ".bin", "claude");
+
+export interface ClaudeHarness {
+  api: FakeAnthropic;
+  home: string;
+  cwd: string;
+  /** Environment for Claude: fake API, dummy key, temp HOME, no nonessential traffic. */
+  env: Record<string, string | undefined>;
+  close(): Promise<void>;
+}
+
+export async function startClaudeHarness(): Promise<ClaudeHarness> {
+  const api = await startFakeAnthropic();
+  const home = mkdtempSync(join(tmpdir(), "relay-claude-home-"));
+  const cwd = realpathSync(mkdtempSync(join(tmpdir(), "relay-claude-cwd-")));
+  return {
+    api,
+    home,
+    cwd,
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      ANTHROPIC_BASE_URL: api.url,
+      ANTHROPIC_API_KEY: "dummy",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    },
+    close: async () => {
+      await api.close();
+      rmSync(home, { recursive: true, force: true });
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `condition` every 10 ms; throws naming `what` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export interface SupervisorRecord {
+  events: Record<string, unknown>[];
+  lines: string[];
+  states: { state: ClaudeState; pid: number | undefined; restarts: number }[];
+  permissions: PermissionRequest[];
+  cancelled: { requestId: string; reason: PermissionCancelReason }[];
+  results(): Record<string, unknown>[];
+}
+
+/** Records everything a supervisor emits. */
+export function recordSupervisor(claude: ClaudeSupervisor): SupervisorRecord {
+  const record: SupervisorRecord = {
+    events: [],
+    lines: [],
+    states: [],
+    permissions: [],
+    cancelled: [],
+    results: () => record.events.filter((e) => e.type === "result"),
+  };
+  claude.on("event", (line, event) => {
+    record.lines.push(line);
+    record.events.push(event);
+  });
+  claude.on("state", (state, info) => record.states.push({ state, ...info }));
+  claude.on("permissionRequest", (request) => record.permissions.push(request));
+  claude.on("permissionCancelled", (requestId, reason) => record.cancelled.push({ requestId, reason }));
+  return record;
+}
+
+/** A process's argv (Linux /proc). */
+export function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(0, -1);
+}
+
+/** Live (non-zombie) processes, as `ps` sees them. */
+export function processes(): { pid: number; pgid: number; stat: string; args: string }[] {
+  return execFileSync("ps", ["-e", "-o", "pid=,pgid=,stat=,args="], { encoding: "utf8" })
+    .split("\n")
+    .map((row) => row.trim().match(/^(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), pgid: Number(m[2]), stat: m[3]!, args: m[4]! }))
+    .filter((p) => !p.stat.startsWith("Z"));
+}
+
+/** Whether `pid` is alive and not a zombie. */
+export function alive(pid: number): boolean {
+  return processes().some((p) => p.pid === pid);
+}

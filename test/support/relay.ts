@@ -1,0 +1,105 @@
+/**
+ * Starts a real relay in this process for end-to-end tests: a temp HOME with an ed25519 key in
+ * its authorized_keys, a captured JSON log, and helpers to authenticate real WebSocket clients
+ * with signatures from `ssh-keygen -Y sign`.
+ *
+ * @example
+ * ```ts
+ * const relay = await startTestRelay({ claudeBin: SYNTHETIC_CLAUDE });
+ * const client = await relay.connectAuthenticated();
+ * client.send({ type: "prompt", text: "hi" });
+ * await relay.stop();
+ * ```
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { resolveServeOptions, type ServeOptions } from "../../src/cli/serve-options.ts";
+import { createLogger } from "../../src/log/logger.ts";
+import { startRelay, type Relay } from "../../src/relay.ts";
+import { startFakeAnthropic, type FakeAnthropic } from "./fake-anthropic.ts";
+import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
+import { TestClient, type Frame } from "./ws-client.ts";
+
+export interface TestRelayOptions {
+  /** serve flags as cac would pass them (camelCase), e.g. { maxClients: 2 }. */
+  flags?: Record<string, unknown>;
+  env?: Record<string, string | undefined>;
+  /** Reuse a directory (e.g. to restart a relay on the same state dir); removed by stop() unless kept. */
+  dir?: string;
+  /** The fake Anthropic API Claude talks to; one is started (and stopped with the relay) if absent. */
+  api?: FakeAnthropic;
+}
+
+/** Environment for the real Claude CLI talking to a fake API, offline. */
+export function claudeEnv(api: FakeAnthropic, home: string): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    HOME: home,
+    ANTHROPIC_BASE_URL: api.url,
+    ANTHROPIC_API_KEY: "test-key",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  };
+}
+
+export interface TestRelay {
+  relay: Relay;
+  api: FakeAnthropic;
+  url: string;
+  /** http://host:port of the relay. */
+  httpUrl: string;
+  dir: string;
+  key: TestKey;
+  options: ServeOptions;
+  /** Captured log lines, parsed. */
+  logs: Array<Record<string, any>>;
+  connect(): Promise<TestClient>;
+  /** Connects, signs the challenge with `key` via ssh-keygen, and returns the client after auth.ok. */
+  connectAuthenticated(resume?: { sessionId: string; lastSeq: number }, key?: TestKey): Promise<TestClient & { authOk: Frame }>;
+  stop(options?: { keepDir?: boolean }): Promise<void>;
+}
+
+export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestRelay> {
+  const dir = options.dir ?? makeTempDir("relay-e2e-");
+  const home = join(dir, "home");
+  mkdirSync(join(home, ".ssh"), { recursive: true });
+  const key = generateKey(dir, "ed25519", "client");
+  const authorizedKeys = join(home, ".ssh", "authorized_keys");
+  writeFileSync(authorizedKeys, key.publicLine + "\n");
+  const work = join(dir, "work");
+  mkdirSync(work, { recursive: true });
+  const serveOptions = resolveServeOptions(
+    { port: 0, authorizedKeys, stateDir: join(dir, "state"), cwd: work, ...options.flags },
+    { env: {}, platform: "linux", cwd: work, home },
+  );
+  const logs: Array<Record<string, any>> = [];
+  const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
+  const api = options.api ?? (await startFakeAnthropic());
+  const relay = await startRelay(serveOptions, { log, env: { ...claudeEnv(api, home), ...options.env } });
+
+  const connectAuthenticated = async (resume?: { sessionId: string; lastSeq: number }, signer: TestKey = key) => {
+    const client = await TestClient.connect(relay.url);
+    const challenge = await client.next("auth.challenge");
+    client.send({ type: "auth.response", signature: sshKeygenSign(signer.privatePath, challenge.challenge), ...(resume && { resume }) });
+    const authOk = await client.next((frame) => frame.type === "auth.ok" || frame.type === "error");
+    if (authOk.type !== "auth.ok") throw new Error(`authentication failed: ${JSON.stringify(authOk)}`);
+    return Object.assign(client, { authOk });
+  };
+
+  return {
+    relay,
+    api,
+    url: relay.url,
+    httpUrl: relay.url.replace(/^ws:/, "http:").replace(/\/ws$/, ""),
+    dir,
+    key,
+    options: serveOptions,
+    logs,
+    connect: () => TestClient.connect(relay.url),
+    connectAuthenticated,
+    async stop({ keepDir = false } = {}) {
+      await relay.stop("test finished");
+      if (!options.api) await api.close();
+      if (!keepDir && !options.dir) removeTempDir(dir);
+    },
+  };
+}
