@@ -19,16 +19,10 @@ import type { SessionStateName } from "../protocol/messages.ts";
 import type { Connection } from "../server/connection.ts";
 import type { ResumeRequest, SessionMessage, SessionPort } from "../server/gateway.ts";
 import { EventLog, type ReplayLimits } from "./event-log.ts";
+import type { ClaudeState } from "../claude/supervisor.ts";
+import type { PermissionAnswer } from "../claude/stream-json.ts";
 import { PendingPermissions, type PermissionRequest, type PermissionRequestMessage } from "./permissions.ts";
 
-/** Claude's process state as the supervisor reports it. */
-export type ClaudeState = "starting" | "ready" | "busy" | "restarting" | "failed" | "stopping" | "stopped";
-
-export interface PermissionAnswer {
-  behavior: "allow" | "deny";
-  message?: string;
-  updatedInput?: Record<string, unknown>;
-}
 
 /** What the session needs from the Claude supervisor (src/claude). */
 export interface ClaudePort {
@@ -37,7 +31,7 @@ export interface ClaudePort {
   readonly restarts: number;
   /** Sends (or, while Claude restarts, queues) a prompt; a refusal says why. */
   prompt(text: string): { ok: true } | { ok: false; reason: string };
-  interrupt(): void;
+  interrupt(): unknown;
   /** Delivers an answer; false when Claude no longer waits for it. */
   answerPermission(requestId: string, answer: PermissionAnswer): boolean;
 }
@@ -158,10 +152,10 @@ export class Session implements SessionPort {
     this.#stateChanged();
   }
 
-  /** Claude withdrew a request (control_cancel_request). */
-  permissionCancelled(requestId: string): void {
+  /** A request was withdrawn: by Claude (control_cancel_request), or by the relay when Claude died or stopped. */
+  permissionCancelled(requestId: string, by: "claude" | "relay"): void {
     if (!this.permissions.take(requestId)) return;
-    this.#publish({ type: "permission.resolved", requestId, behavior: "cancelled", by: "claude" });
+    this.#publish({ type: "permission.resolved", requestId, behavior: "cancelled", by });
     this.#stateChanged();
   }
 

@@ -7,7 +7,7 @@
  */
 import type { Hono } from "hono";
 import { upgradeWebSocket, websocket } from "hono/bun";
-import type { ServerWebSocket } from "bun";
+import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { AddressInUseError, type ListenOptions, type PeerSocket, type RuntimeAdapter, type SocketEvents } from "../types.ts";
 
 type RawSocket = ServerWebSocket<{ relay?: SocketEvents }>;
@@ -51,7 +51,7 @@ export const bunRuntime: RuntimeAdapter = {
         port: options.port,
         fetch: (request, srv) => app.fetch(request, srv),
         websocket: {
-          ...websocket,
+          ...(websocket as unknown as WebSocketHandler<{ relay?: SocketEvents }>),
           pong: (ws: RawSocket) => ws.data.relay?.pong(),
           drain: (ws: RawSocket) => ws.data.relay?.drain(),
           maxPayloadLength: options.maxPayloadLength,

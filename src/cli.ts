@@ -1,0 +1,53 @@
+#!/usr/bin/env bun
+/**
+ * claude-relay's command line: `serve`, `keys`, `connect`, `install`, `uninstall`.
+ * Each command lives in src/cli/<command>.ts; this file only declares them.
+ */
+import { cac } from "cac";
+import pkg from "../package.json" with { type: "json" };
+import { runServe } from "./cli/serve.ts";
+import { SERVE_FLAGS, UsageError } from "./cli/serve-options.ts";
+
+const cli = cac("claude-relay");
+
+const serve = cli
+  .command("serve", "Run Claude Code and serve it over an SSH-key-authenticated WebSocket")
+  .usage("serve [options] [-- extra args for claude]");
+for (const spec of SERVE_FLAGS) serve.option(spec.flag, spec.default ? `${spec.help} (default: ${spec.default})` : spec.help);
+serve
+  .example("claude-relay serve --port 0")
+  .example("claude-relay serve --host 0.0.0.0 --cwd ~/code/app -- --model opus")
+  .action((flags: Record<string, unknown>) => runServe(flags));
+
+cli.help((sections) => {
+  sections.splice(1, 0, {
+    title: "Synopsis",
+    body: [
+      "  claude-relay serve [--host ADDR] [--port N] [--authorized-keys PATH] [--max-clients N]",
+      "                     [--auth-timeout D] [--heartbeat-interval D] [--heartbeat-timeout D]",
+      "                     [--claude-bin PATH] [--cwd DIR] [--claude-timeout D] [--max-message-bytes N]",
+      "                     [--state-dir DIR] [--log-level LEVEL] [--log-format pretty|json] [-- CLAUDE ARGS]",
+      "  claude-relay keys [--authorized-keys PATH]",
+      "  claude-relay connect URL [--identity KEY]",
+      "  claude-relay install [SERVE FLAGS] [--dry-run] | uninstall [--dry-run]",
+      "",
+      "  D is a duration: 1500 (milliseconds), 1.5s, 2m. Sizes: 1048576, 512KiB, 1MiB.",
+      "  Only holders of a key in authorized_keys can connect; see `claude-relay keys`.",
+    ].join("\n"),
+  });
+});
+cli.version(pkg.version);
+
+try {
+  cli.parse(process.argv, { run: false });
+  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
+    if (cli.args.length > 0) throw new UsageError(`unknown command "${cli.args[0]}"; run claude-relay --help`);
+    cli.outputHelp();
+  } else {
+    await cli.runMatchedCommand();
+  }
+} catch (error) {
+  const known = error instanceof UsageError || (error as Error).name === "CACError";
+  process.stderr.write(`claude-relay: ${(error as Error).message}\n`);
+  process.exit(known ? 2 : 1);
+}

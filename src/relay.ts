@@ -1,0 +1,174 @@
+/**
+ * The composition root: reads authorized_keys, finds Claude, loads the session id, then wires
+ * runtime → HTTP app → gateway → session → Claude supervisor, and owns the orderly stop.
+ *
+ * @example
+ * ```ts
+ * const relay = await startRelay(resolveServeOptions({ port: "0" }, ctx), { log });
+ * console.log(relay.url); // ws://127.0.0.1:41234/ws
+ * await relay.stop("test over");
+ * ```
+ */
+import { createAuthService } from "./auth/auth-service.ts";
+import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
+import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
+import { ClaudeSupervisor } from "./claude/supervisor.ts";
+import type { ServeOptions } from "./cli/serve-options.ts";
+import type { Logger } from "./log/logger.ts";
+import { CLOSE_CODES } from "./protocol/errors.ts";
+import { detectRuntime } from "./runtime/index.ts";
+import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtime/types.ts";
+import { createApp, type Health } from "./server/app.ts";
+import { Gateway } from "./server/gateway.ts";
+import { startHeartbeat } from "./session/heartbeat.ts";
+import { Session } from "./session/session.ts";
+import { loadOrCreateSessionId } from "./session/session-store.ts";
+
+/** A problem that stops the relay from starting; the CLI prints its message and exits 1. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+export interface Relay {
+  /** ws://host:port/ws as it listens (port resolved when --port 0). */
+  readonly url: string;
+  readonly port: number;
+  readonly sessionId: string;
+  readonly session: Session;
+  readonly gateway: Gateway;
+  readonly claude: ClaudeSupervisor;
+  /** Resolves with the process exit code once the relay has stopped: 0 after stop(), 1 when Claude failed. */
+  readonly closed: Promise<number>;
+  health(): Health;
+  stop(reason?: string): Promise<void>;
+}
+
+export interface RelayDeps {
+  log: Logger;
+  runtime?: RuntimeAdapter;
+  env?: Record<string, string | undefined>;
+}
+
+export async function startRelay(options: ServeOptions, deps: RelayDeps): Promise<Relay> {
+  const { log } = deps;
+  const startedAt = Date.now();
+
+  const keys = openOrExplain(() => openAuthorizedKeys({ path: options.authorizedKeysPath, explicit: options.authorizedKeysExplicit, logger: log }));
+  const diagnosis = keys.startupDiagnosis();
+  if (diagnosis.level === "warn") log.warn(diagnosis.message, { path: keys.path });
+  else log.info(diagnosis.message, { path: keys.path });
+
+  let claudeBin: string;
+  try {
+    claudeBin = resolveClaudeBin({ bin: options.claudeBin, cwd: options.cwd });
+  } catch (error) {
+    keys.close();
+    if (error instanceof ClaudeBinaryNotFoundError) throw new StartupError(`${error.message}; install Claude Code or pass --claude-bin PATH`);
+    throw error;
+  }
+
+  const { sessionId, resumed } = loadOrCreateSessionId({ stateDir: options.stateDir, cwd: options.cwd, fresh: options.newSession });
+  log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
+
+  const claude = new ClaudeSupervisor({
+    bin: claudeBin,
+    extraArgs: options.claudeArgs,
+    cwd: options.cwd,
+    env: deps.env ?? process.env,
+    sessionId,
+    claudeTimeoutMs: options.claudeTimeoutMs,
+    logger: log.child({ component: "claude" }),
+  });
+  const session = new Session({
+    sessionId,
+    claude,
+    log: log.child({ component: "session" }),
+    replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
+  });
+  claude.on("event", (line) => session.claudeEvent(line));
+  claude.on("permissionRequest", (request) => session.permissionRequested(request));
+  claude.on("permissionCancelled", (requestId, reason) => session.permissionCancelled(requestId, reason === "claude" ? "claude" : "relay"));
+  claude.on("state", () => session.claudeStateChanged());
+
+  const gateway = new Gateway({
+    auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
+    session,
+    log,
+    maxClients: options.maxClients,
+    maxMessageBytes: options.maxMessageBytes,
+    maxBufferedBytes: options.maxBufferedBytes,
+    authTimeoutMs: options.authTimeoutMs,
+    maxPendingPerAddress: options.maxPendingPerAddress,
+  });
+  keys.onKeysRemoved((fingerprints) => {
+    for (const connection of gateway.connections) {
+      if (connection.key && fingerprints.includes(connection.key.fingerprint)) {
+        connection.log.warn("key removed from authorized_keys: disconnecting");
+        connection.fail("auth_failed", "your key is no longer authorized", CLOSE_CODES.authFailed);
+      }
+    }
+  });
+
+  const health = (): Health => {
+    const snapshot = session.health();
+    const degraded: string[] = [];
+    if (snapshot.state === "restarting" || snapshot.state === "failed" || snapshot.state === "starting" || snapshot.state === "stopping") degraded.push(`claude ${snapshot.state}`);
+    if (gateway.connections.size >= options.maxClients) degraded.push("at --max-clients capacity");
+    if (keys.current().entries.every((entry) => entry.refused)) degraded.push("no usable authorized key");
+    return { ok: degraded.length === 0, degraded, ...snapshot, uptime: Math.round((Date.now() - startedAt) / 1000) };
+  };
+
+  const runtime = deps.runtime ?? (await detectRuntime());
+  const app = createApp({ runtime, gateway, health });
+  let server;
+  try {
+    server = await runtime.listen(app, {
+      hostname: options.host,
+      port: options.port,
+      maxPayloadLength: Math.max(options.maxMessageBytes * 4, options.maxMessageBytes + 64 * 1024),
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+    });
+  } catch (error) {
+    keys.close();
+    if (error instanceof AddressInUseError) throw new StartupError(error.message);
+    throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
+  }
+  const url = `ws://${formatHostPort(server.hostname, server.port)}/ws`;
+  const heartbeat = startHeartbeat({ intervalMs: options.heartbeatIntervalMs, timeoutMs: options.heartbeatTimeoutMs, connections: () => gateway.connections });
+
+  let resolveClosed!: (code: number) => void;
+  const closed = new Promise<number>((resolve) => (resolveClosed = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = (reason = "stop requested", exitCode = 0): Promise<void> => {
+    stopping ??= (async () => {
+      log.info("stopping", { reason });
+      heartbeat.stop();
+      gateway.closeAll();
+      session.close();
+      await Promise.all([server.stop(), claude.stop()]);
+      keys.close();
+      log.info("stopped", { reason });
+      resolveClosed(exitCode);
+    })();
+    return stopping;
+  };
+  claude.on("state", (state) => {
+    if (state === "failed") void stop("Claude Code keeps crashing; giving up so the service manager can restart the relay", 1);
+  });
+
+  claude.start().catch((error: unknown) => {
+    log.error("cannot start Claude Code", { error });
+    void stop("Claude Code could not be started", 1);
+  });
+  log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd });
+  return { url, port: server.port, sessionId, session, gateway, claude, closed, health, stop: (reason) => stop(reason) };
+}
+
+function openOrExplain<T>(open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof KeyStoreError) throw new StartupError(`${error.message}; check --authorized-keys`);
+    throw error;
+  }
+}
