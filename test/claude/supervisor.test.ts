@@ -1,38 +1,18 @@
 // The supervisor against the real Claude Code CLI and a fake Anthropic API (sequential; one API).
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { nodeAdapter } from "../../src/claude/adapter/index.ts";
-import { ClaudeSupervisor, type SupervisorOptions } from "../../src/claude/supervisor.ts";
+import type { SupervisorOptions } from "../../src/claude/supervisor.ts";
 import { text, toolUse, slowText } from "../support/fake-anthropic.ts";
-import {
-  CLAUDE_BIN,
-  type ClaudeHarness,
-  commandLine,
-  processes,
-  recordSupervisor,
-  startClaudeHarness,
-  waitFor,
-} from "../support/claude-harness.ts";
+import { claudeSuite, commandLine, processes, waitFor } from "../support/claude-harness.ts";
 
-let h: ClaudeHarness;
-let claude: ClaudeSupervisor | undefined;
-
-beforeAll(async () => {
-  h = await startClaudeHarness();
-});
-afterEach(async () => {
-  await claude?.stop();
-  claude = undefined;
-  h.api.reset();
-});
-afterAll(() => h.close());
+const h = claudeSuite();
 
 async function startReady(options: Partial<SupervisorOptions> = {}) {
-  claude = new ClaudeSupervisor({ bin: CLAUDE_BIN, cwd: h.cwd, env: h.env, claudeTimeoutMs: 20_000, ...options });
-  const record = recordSupervisor(claude);
+  const { claude, record } = h.supervisor(options);
   await claude.start();
-  await waitFor(() => claude!.state === "ready", "ready");
+  await waitFor(() => claude.state === "ready", "ready");
   return { claude, record };
 }
 

@@ -16,8 +16,14 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll } from "bun:test";
 import type { PermissionRequest } from "../../src/claude/stream-json.ts";
-import type { ClaudeState, ClaudeSupervisor, PermissionCancelReason } from "../../src/claude/supervisor.ts";
+import {
+  type ClaudeState,
+  ClaudeSupervisor,
+  type PermissionCancelReason,
+  type SupervisorOptions,
+} from "../../src/claude/supervisor.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "./fake-anthropic.ts";
 
 export const CLAUDE_BIN = join(import.meta.dir, "..", "..", "node_modules", ".bin", "claude");
@@ -110,4 +116,51 @@ export function processes(): { pid: number; pgid: number; stat: string; args: st
 /** Whether `pid` is alive and not a zombie. */
 export function alive(pid: number): boolean {
   return processes().some((p) => p.pid === pid);
+}
+
+/** The file's harness (its getters work inside tests) plus a supervisor factory. */
+export interface ClaudeSuite extends Omit<ClaudeHarness, "close"> {
+  /** A recorded supervisor for the real CLI in the harness; stopped after the test. */
+  supervisor(options?: Partial<SupervisorOptions>): { claude: ClaudeSupervisor; record: SupervisorRecord };
+}
+
+/**
+ * Registers the hooks of a real-CLI test file: one harness (fake API, temp HOME) for the file,
+ * each test's supervisor stopped and the API reset after it.
+ */
+export function claudeSuite(defaults: Partial<SupervisorOptions> = {}): ClaudeSuite {
+  let harness: ClaudeHarness | undefined;
+  let current: ClaudeSupervisor | undefined;
+  beforeAll(async () => {
+    harness = await startClaudeHarness();
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+    harness?.api.reset();
+  });
+  afterAll(() => harness?.close());
+  const get = () => {
+    if (!harness) throw new Error("claudeSuite: harness used outside a test");
+    return harness;
+  };
+  return {
+    get api() {
+      return get().api;
+    },
+    get home() {
+      return get().home;
+    },
+    get cwd() {
+      return get().cwd;
+    },
+    get env() {
+      return get().env;
+    },
+    supervisor: (options = {}) => {
+      const h = get();
+      current = new ClaudeSupervisor({ bin: CLAUDE_BIN, cwd: h.cwd, env: h.env, claudeTimeoutMs: 20_000, ...defaults, ...options });
+      return { claude: current, record: recordSupervisor(current) };
+    },
+  };
 }
