@@ -107,7 +107,7 @@ export const serverMessages = {
   }),
   "replay.gap": object(
     { type: literal("replay.gap"), sessionId, fromSeq: integer(), toSeq: integer() },
-    {},
+    { reason: oneOf(["evicted", "session_changed"]) },
     "Events fromSeq..toSeq can no longer be replayed.",
   ),
 } as const;

@@ -1,0 +1,137 @@
+/** `claude-relay serve` as a real process: signals, exit codes, startup errors, help. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.ts";
+import { claudeEnv } from "../support/relay.ts";
+import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "../support/ssh.ts";
+import { groupAlive, runCli, spawnRelay } from "../support/cli-process.ts";
+import { TestClient } from "../support/ws-client.ts";
+
+let dir: string;
+let api: FakeAnthropic;
+let key: TestKey;
+let env: Record<string, string | undefined>;
+let baseArgs: string[];
+
+beforeAll(async () => {
+  dir = makeTempDir("relay-cli-");
+  const home = join(dir, "home");
+  mkdirSync(join(home, ".ssh"), { recursive: true });
+  key = generateKey(dir, "ed25519", "cli");
+  writeFileSync(join(home, ".ssh", "authorized_keys"), key.publicLine + "\n");
+  api = await startFakeAnthropic();
+  env = claudeEnv(api, home);
+  baseArgs = ["serve", "--state-dir", join(dir, "state"), "--cwd", dir, "--log-format", "json"];
+});
+afterAll(async () => {
+  await api.close();
+  removeTempDir(dir);
+});
+
+async function authenticated(url: string): Promise<TestClient> {
+  const client = await TestClient.connect(url);
+  const challenge = await client.next("auth.challenge");
+  client.send({ type: "auth.response", signature: sshKeygenSign(key.privatePath, challenge.challenge) });
+  await client.next("auth.ok");
+  return client;
+}
+
+describe("signals", () => {
+  test("SIGTERM: every client gets 1001, Claude's process group ends, exit 0", async () => {
+    const relay = spawnRelay([...baseArgs, "--port", "0"], { env });
+    const url = await relay.listening;
+    const clients = await Promise.all([authenticated(url), authenticated(url), TestClient.connect(url)]);
+    const health = await (await fetch(url.replace("ws:", "http:").replace("/ws", "/healthz"))).json();
+    const started = Date.now();
+    relay.kill("SIGTERM");
+    const closes = await Promise.all(clients.map((client) => client.closed));
+    expect(closes.map((close) => close.code)).toEqual([1001, 1001, 1001]);
+    expect(await relay.exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    if (health.claudePid > 0) expect(groupAlive(health.claudePid)).toBe(false);
+  });
+
+  test("SIGINT stops it the same way", async () => {
+    const relay = spawnRelay([...baseArgs, "--port", "0"], { env });
+    const url = await relay.listening;
+    const client = await authenticated(url);
+    relay.kill("SIGINT");
+    expect((await client.closed).code).toBe(1001);
+    expect(await relay.exitCode).toBe(0);
+  });
+});
+
+describe("startup errors: one clear line, non-zero exit, nothing left running", () => {
+  let blocker: Server;
+  let port: number;
+  beforeAll(async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    port = (blocker.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+
+  test("a port in use names host:port", async () => {
+    const relay = spawnRelay([...baseArgs, "--port", String(port)], { env });
+    expect(await relay.exitCode).not.toBe(0);
+    expect(relay.output()).toContain(`127.0.0.1:${port} is already in use`);
+  });
+
+  test("a Claude binary that cannot be found names the path tried", async () => {
+    const relay = spawnRelay([...baseArgs, "--port", "0", "--claude-bin", "/nonexistent/claude"], { env });
+    expect(await relay.exitCode).not.toBe(0);
+    expect(relay.output()).toContain("/nonexistent/claude");
+    expect(relay.output()).not.toContain("listening on");
+  });
+
+  test("an unreadable --authorized-keys names the file", async () => {
+    const unreadable = join(dir, "no-such-keys");
+    const relay = spawnRelay([...baseArgs, "--port", "0", "--authorized-keys", unreadable], { env });
+    expect(await relay.exitCode).not.toBe(0);
+    expect(relay.output()).toContain(unreadable);
+  });
+
+  test("a missing default authorized_keys starts, but says loudly that nobody can log in", async () => {
+    const emptyHome = join(dir, "empty-home");
+    mkdirSync(emptyHome, { recursive: true });
+    const relay = spawnRelay([...baseArgs, "--port", "0"], { env: { ...env, HOME: emptyHome } });
+    await relay.listening;
+    expect(relay.output()).toMatch(/"level":"warn".*(nobody|no one)/i);
+    relay.kill("SIGTERM");
+    expect(await relay.exitCode).toBe(0);
+  });
+});
+
+describe("command line", () => {
+  test("--help reads like a synopsis and lists every serve flag", () => {
+    const { code, stdout } = runCli(["serve", "--help"]);
+    expect(code).toBe(0);
+    for (const flag of ["--host", "--port", "--authorized-keys", "--max-clients", "--auth-timeout", "--heartbeat-interval", "--heartbeat-timeout", "--claude-bin", "--cwd", "--claude-timeout", "--max-message-bytes", "--state-dir", "--log-level", "--log-format"]) {
+      expect(stdout).toContain(flag);
+    }
+    const top = runCli(["--help"]);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain("Synopsis");
+    expect(top.stdout).toContain("claude-relay serve");
+  });
+
+  test("--version prints package.json's version", () => {
+    const { code, stdout } = runCli(["--version"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(require("../../package.json").version);
+  });
+
+  test.each([
+    [["serve", "--port", "http"], "--port"],
+    [["serve", "--auth-timeout", "forever"], "--auth-timeout"],
+    [["serve", "--log-format", "xml"], "--log-format"],
+    [["serve", "--bogus-flag"], "bogus"],
+    [["frobnicate"], "unknown command"],
+  ])("%p exits 2 naming the problem", (args, expected) => {
+    const { code, stderr } = runCli(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(expected);
+  });
+});

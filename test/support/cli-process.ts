@@ -1,0 +1,60 @@
+/**
+ * Runs `claude-relay` as a real child process (Bun running src/cli.ts, or a built binary) for
+ * tests of signals, exit codes and startup errors.
+ *
+ * @example
+ * ```ts
+ * const proc = spawnRelay(["serve", "--port", "0"], { env });
+ * const url = await proc.listening;
+ * proc.kill("SIGTERM");
+ * expect(await proc.exitCode).toBe(0);
+ * ```
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+export const REPO_ROOT = join(import.meta.dir, "..", "..");
+export const BUN = process.execPath;
+export const CLI = [BUN, join(REPO_ROOT, "src", "cli.ts")];
+
+export interface RelayProcess {
+  child: ChildProcess;
+  /** Resolves with the ws:// URL from the "listening on" line. */
+  listening: Promise<string>;
+  exitCode: Promise<number | null>;
+  output(): string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export function spawnRelay(args: string[], options: { env: Record<string, string | undefined>; command?: string[] }): RelayProcess {
+  const [cmd, ...prefix] = options.command ?? CLI;
+  const child = spawn(cmd!, [...prefix, ...args], { env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  let onListening: (url: string) => void;
+  let onFailed: (error: Error) => void;
+  const listening = new Promise<string>((resolve, reject) => ((onListening = resolve), (onFailed = reject)));
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    const match = /listening on (ws:\/\/\S+\/ws)/.exec(output);
+    if (match) onListening(match[1]!);
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const exitCode = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  void exitCode.then((code) => onFailed(new Error(`relay exited (${code}) before listening:\n${output}`)));
+  listening.catch(() => {}); // a test that expects a startup failure never awaits it
+  return { child, listening, exitCode, output: () => output, kill: (signal) => child.kill(signal) };
+}
+
+/** Runs the CLI to completion (for --help, --version, bad flags). */
+export function runCli(args: string[], env: Record<string, string | undefined> = process.env, command: string[] = CLI) {
+  const [cmd, ...prefix] = command;
+  const result = spawnSync(cmd!, [...prefix, ...args], { env, encoding: "utf8", timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** True while any process is in process group `pgid`. */
+export function groupAlive(pgid: number): boolean {
+  const result = spawnSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" });
+  return result.stdout.trim().length > 0;
+}
