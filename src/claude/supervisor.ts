@@ -311,8 +311,8 @@ export class ClaudeSupervisor {
     if (child !== this.child && line.kind !== "event") return;
     switch (line.kind) {
       case "event":
-        if (line.event.type === "result" && child === this.child) this.turnFinished();
         this.events.emit("event", lineEvent.text, line.event);
+        if (line.event.type === "result" && child === this.child) this.turnFinished();
         return;
       case "permission_request":
         this.permissions.set(line.request.requestId, line.request);

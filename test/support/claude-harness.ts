@@ -75,6 +75,8 @@ export interface SupervisorRecord {
   states: { state: ClaudeState; pid: number | undefined; restarts: number }[];
   permissions: PermissionRequest[];
   cancelled: { requestId: string; reason: PermissionCancelReason }[];
+  /** Everything in emission order: "state:<state>", "event:<type>", "permission", "cancelled". */
+  timeline: string[];
   results(): Record<string, unknown>[];
 }
 
@@ -86,15 +88,26 @@ export function recordSupervisor(claude: ClaudeSupervisor): SupervisorRecord {
     states: [],
     permissions: [],
     cancelled: [],
+    timeline: [],
     results: () => record.events.filter((e) => e.type === "result"),
   };
   claude.on("event", (line, event) => {
     record.lines.push(line);
     record.events.push(event);
+    record.timeline.push(`event:${String(event.type)}`);
   });
-  claude.on("state", (state, info) => record.states.push({ state, ...info }));
-  claude.on("permissionRequest", (request) => record.permissions.push(request));
-  claude.on("permissionCancelled", (requestId, reason) => record.cancelled.push({ requestId, reason }));
+  claude.on("state", (state, info) => {
+    record.states.push({ state, ...info });
+    record.timeline.push(`state:${state}`);
+  });
+  claude.on("permissionRequest", (request) => {
+    record.permissions.push(request);
+    record.timeline.push("permission");
+  });
+  claude.on("permissionCancelled", (requestId, reason) => {
+    record.cancelled.push({ requestId, reason });
+    record.timeline.push("cancelled");
+  });
   return record;
 }
 
