@@ -16,8 +16,8 @@ import { createPrivateKey, sign as cryptoSign, type KeyObject } from "node:crypt
 import { existsSync, readFileSync } from "node:fs";
 import sshpk from "sshpk";
 import { AUTH_NAMESPACE } from "../auth/challenge.ts";
-import { fingerprintOf, keyTypeOfBlob } from "../auth/public-key.ts";
-import { bytesEqual, WireWriter } from "../auth/ssh-wire.ts";
+import { ECDSA_CURVES, type EcdsaCurveName, fingerprintOf, keyTypeOfBlob } from "../auth/public-key.ts";
+import { bytesEqual, leftPad, WireWriter } from "../auth/ssh-wire.ts";
 import { armorSignature, encodeSignatureBlob, signedData, type SshSigHashAlgorithm } from "../auth/sshsig.ts";
 import { SSH_AGENT_RSA_SHA2_512, SshAgentClient, SshAgentError } from "./ssh-agent.ts";
 
@@ -146,7 +146,7 @@ function wantedBlob(key: string): string | Uint8Array {
 }
 
 function rawSignerFor(key: sshpk.PrivateKey, path: string): RawSigner {
-  const parts = key.part as unknown as Record<string, { data: Buffer } | undefined>;
+  const parts = key.part as unknown as KeyParts;
   switch (key.type) {
     case "ed25519": {
       const seed = parts.k?.data;
@@ -154,9 +154,9 @@ function rawSignerFor(key: sshpk.PrivateKey, path: string): RawSigner {
       return async (data) => new WireWriter().string("ssh-ed25519").string(await ed.signAsync(data, new Uint8Array(seed))).toBytes();
     }
     case "ecdsa": {
-      const curve = `nistp${key.size}` as "nistp256" | "nistp384" | "nistp521";
-      const hash = { nistp256: "sha256", nistp384: "sha384", nistp521: "sha512" }[curve];
-      const privateKey = nodePrivateKey(key);
+      const curve = `nistp${key.size}` as EcdsaCurveName;
+      const hash = ECDSA_CURVES[curve].hash;
+      const privateKey = ecdsaPrivateKey(parts, curve, path);
       return async (data) => {
         const p1363 = cryptoSign(hash, data, { key: privateKey, dsaEncoding: "ieee-p1363" });
         const half = p1363.length / 2;
@@ -173,20 +173,23 @@ function rawSignerFor(key: sshpk.PrivateKey, path: string): RawSigner {
   }
 }
 
-function nodePrivateKey(key: sshpk.PrivateKey): KeyObject {
-  return createPrivateKey({ key: key.toBuffer("pkcs8", {}), format: "pem" });
+type KeyParts = Record<string, { data: Buffer } | undefined>;
+
+/** Private keys are imported into node:crypto as JWK: sshpk's PKCS#8 export is rejected by BoringSSL (RSA CRT values) and by Deno (EC). */
+function ecdsaPrivateKey(parts: KeyParts, curve: EcdsaCurveName, path: string): KeyObject {
+  const { jwkCurve, coordinateBytes } = ECDSA_CURVES[curve];
+  const point = part(parts, "Q", path);
+  if (point.length !== 1 + 2 * coordinateBytes || point[0] !== 0x04) throw new SignerError(`${path}: unexpected ECDSA public point`);
+  const x = point.subarray(1, 1 + coordinateBytes);
+  const y = point.subarray(1 + coordinateBytes);
+  const d = leftPad(stripZeros(part(parts, "d", path)), coordinateBytes);
+  const jwk = { kty: "EC", crv: jwkCurve, x: b64urlBytes(x), y: b64urlBytes(y), d: b64urlBytes(d) };
+  return createPrivateKey({ key: jwk, format: "jwk" });
 }
 
-/**
- * Builds the RSA key from its parts via JWK. (sshpk's PKCS#8 export of OpenSSH-format RSA keys
- * carries CRT values that BoringSSL rejects, so the CRT exponents are computed here.)
- */
-function rsaPrivateKey(parts: Record<string, { data: Buffer } | undefined>, path: string): KeyObject {
-  const get = (name: string): bigint => {
-    const part = parts[name];
-    if (!part) throw new SignerError(`${path}: RSA private key lacks ${name}`);
-    return BigInt("0x" + (part.data.toString("hex") || "0"));
-  };
+/** RSA via JWK; OpenSSH files carry no CRT exponents, so they are computed here. */
+function rsaPrivateKey(parts: KeyParts, path: string): KeyObject {
+  const get = (name: string): bigint => BigInt("0x" + (part(parts, name, path).toString("hex") || "0"));
   const [n, e, d, p, q] = ["n", "e", "d", "p", "q"].map(get) as [bigint, bigint, bigint, bigint, bigint];
   const jwk = {
     kty: "RSA",
@@ -207,7 +210,23 @@ function modInverse(a: bigint, m: bigint): bigint {
   return ((oldS % m) + m) % m;
 }
 
+function part(parts: KeyParts, name: string, path: string): Buffer {
+  const value = parts[name];
+  if (!value) throw new SignerError(`${path}: private key lacks ${name}`);
+  return value.data;
+}
+
+function stripZeros(bytes: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  return bytes.subarray(start);
+}
+
 function b64url(value: bigint): string {
   const hex = value.toString(16);
-  return Buffer.from(hex.length % 2 ? "0" + hex : hex, "hex").toString("base64url");
+  return b64urlBytes(Buffer.from(hex.length % 2 ? "0" + hex : hex, "hex"));
+}
+
+function b64urlBytes(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
 }
