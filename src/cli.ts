@@ -5,6 +5,10 @@
  */
 import { cac } from "cac";
 import pkg from "../package.json" with { type: "json" };
+import { registerInstallCommands } from "./cli/install.ts";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { runKeysCommand } from "./cli/keys.ts";
 import { runServe } from "./cli/serve.ts";
 import { SERVE_FLAGS, UsageError } from "./cli/serve-options.ts";
 
@@ -18,6 +22,16 @@ serve
   .example("claude-relay serve --port 0")
   .example("claude-relay serve --host 0.0.0.0 --cwd ~/code/app -- --model opus")
   .action((flags: Record<string, unknown>) => runServe(flags));
+
+registerInstallCommands(cli);
+
+cli
+  .command("keys", "List each authorized_keys line as the relay sees it: accepted, or refused and why")
+  .option("--authorized-keys <path>", "Keys file to inspect (default: ~/.ssh/authorized_keys)")
+  .action((flags: { authorizedKeys?: string }) => {
+    const path = flags.authorizedKeys ? resolve(String(flags.authorizedKeys).replace(/^~(?=$|\/)/, homedir())) : join(homedir(), ".ssh", "authorized_keys");
+    process.exitCode = runKeysCommand({ authorizedKeysPath: path, now: new Date() });
+  });
 
 cli.help((sections) => {
   sections.splice(1, 0, {
