@@ -101,7 +101,7 @@ export function servicePlan(context: Pick<InstallContext, "env" | "platform" | "
 }
 
 /** Builds the service description from `install`'s flags, as `serve` would run with them. */
-export function serviceSpec(flags: Record<string, unknown>, context: InstallContext): { spec: ServiceSpec; claudeFound: boolean } {
+export function serviceSpec(flags: Record<string, unknown>, context: InstallContext): { spec: ServiceSpec; missingClaude?: string } {
   const { dryRun: _dryRun, binary, ...serveFlags } = flags;
   const options = resolveServeOptions(serveFlags, { env: context.env, platform: context.platform, cwd: context.cwd, home: context.home });
   const program = serviceProgram(binary, context);
@@ -119,7 +119,7 @@ export function serviceSpec(flags: Record<string, unknown>, context: InstallCont
       path: servicePath(context.env.PATH, claude),
       description: `claude-relay: Claude Code over an SSH-key-authenticated WebSocket on ${formatHostPort(options.host, options.port)}`,
     },
-    claudeFound: claude !== undefined,
+    ...(claude === undefined && { missingClaude: options.claudeBin ?? "claude" }),
   };
 }
 
@@ -141,11 +141,11 @@ function runCommands(commands: readonly ServiceCommand[], context: InstallContex
 /** `claude-relay install [serve flags] [--binary PATH] [--dry-run] [-- claude args]`. */
 export function runInstall(flags: Record<string, unknown>, context: InstallContext = processContext()): void {
   const plan = servicePlan(context);
-  const { spec, claudeFound } = serviceSpec(flags, context);
+  const { spec, missingClaude } = serviceSpec(flags, context);
   const content = plan.render(spec);
   const replacing = existsSync(plan.file);
   const commands = plan.installCommands(replacing);
-  if (!claudeFound) context.warn(`Claude Code ("claude") is not on PATH; the service will fail until it is installed, or pass --claude-bin PATH`);
+  if (missingClaude) context.warn(`Claude Code ("${missingClaude}") was not found; the service will fail to start until it is installed or --claude-bin names it`);
 
   if (flags.dryRun) {
     context.print(`# Dry run: nothing is written or run.`);

@@ -1,0 +1,203 @@
+/**
+ * install's pure parts: the systemd unit (checked by `systemd-analyze verify`), the launchd plist
+ * (parsed back by Python's plistlib), the serve command line, PATH, and the from-source check.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { isRunningFromSource, serviceProgram, servicePlan } from "../../src/cli/install.ts";
+import { resolveServeOptions, UsageError } from "../../src/cli/serve-options.ts";
+import { LAUNCHD_LABEL, renderLaunchdPlist, xmlEscape } from "../../src/cli/service/launchd.ts";
+import { serveArgs, servicePath, shellQuote, type ServiceSpec } from "../../src/cli/service/spec.ts";
+import { renderSystemdUnit, systemdQuote, systemdUnitPath } from "../../src/cli/service/systemd.ts";
+import { makeTempDir, removeTempDir } from "../support/ssh.ts";
+
+/** Arguments that need every kind of quoting: spaces, quotes, backslashes, specifiers, variables, XML. */
+const AWKWARD_ARGS = ["--append-system-prompt", `say "hi" it's <b>&</b> 100% $HOME \\n`, ";", "tab\there", "ünïcødé"];
+
+let dir: string;
+let program: string;
+let spec: ServiceSpec;
+
+beforeAll(() => {
+  dir = makeTempDir("relay-install-unit-");
+  program = join(dir, "bin dir", "claude-relay");
+  mkdirSync(join(dir, "bin dir"));
+  writeFileSync(program, "#!/bin/sh\nexit 0\n");
+  chmodSync(program, 0o755);
+  spec = {
+    program,
+    args: ["serve", "--port", "7717", "--cwd", join(dir, "work 100%"), "--log-format", "json", "--", ...AWKWARD_ARGS],
+    workingDirectory: join(dir, "work 100%"),
+    path: "/opt/claude bin:/usr/bin:/bin",
+    description: "claude-relay: 100% test",
+  };
+});
+afterAll(() => removeTempDir(dir));
+
+function systemdAnalyzeVerify(unitPath: string, user: boolean) {
+  const runtimeDir = join(dir, "runtime");
+  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+  const result = spawnSync("systemd-analyze", [...(user ? ["--user"] : []), "verify", unitPath], {
+    encoding: "utf8",
+    env: { ...process.env, XDG_RUNTIME_DIR: runtimeDir, SYSTEMD_LOG_COLOR: "0" },
+    timeout: 20_000,
+  });
+  return { code: result.status, stderr: result.stderr };
+}
+
+describe("systemd unit", () => {
+  test("systemd-analyze verify accepts it, system and --user mode, with no warnings", () => {
+    const unitPath = join(dir, "claude-relay.service");
+    writeFileSync(unitPath, renderSystemdUnit(spec));
+    for (const user of [false, true]) {
+      const result = systemdAnalyzeVerify(unitPath, user);
+      expect({ user, ...result }).toEqual({ user, code: 0, stderr: "" });
+    }
+  });
+
+  test("systemd-analyze verify rejects it when the binary is missing (the check is real)", () => {
+    const unitPath = join(dir, "missing-binary.service");
+    writeFileSync(unitPath, renderSystemdUnit({ ...spec, program: join(dir, "nope", "claude-relay") }));
+    const result = systemdAnalyzeVerify(unitPath, false);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("nope/claude-relay");
+  });
+
+  test("has the service settings install promises", () => {
+    const unit = renderSystemdUnit(spec);
+    expect(unit).toContain("After=network-online.target\n");
+    expect(unit).toContain("Restart=on-failure\n");
+    expect(unit).toMatch(/\nRestartSec=\d+s\n/);
+    expect(unit).toContain(`WorkingDirectory=${dir}/work 100%%\n`);
+    expect(unit).toContain(`Environment="PATH=/opt/claude bin:/usr/bin:/bin"\n`);
+    expect(unit).toContain("WantedBy=default.target\n");
+    expect(unit).toContain(`ExecStart="${dir}/bin dir/claude-relay" serve --port 7717 --cwd "${dir}/work 100%%" --log-format json -- `);
+  });
+
+  test("quotes words so systemd reads them back verbatim", () => {
+    expect(systemdQuote("--port")).toBe("--port");
+    expect(systemdQuote("a b")).toBe('"a b"');
+    expect(systemdQuote('say "hi"')).toBe('"say \\"hi\\""');
+    expect(systemdQuote("back\\slash")).toBe('"back\\\\slash"');
+    expect(systemdQuote("100%")).toBe("100%%");
+    expect(systemdQuote("$HOME")).toBe("$$HOME");
+    expect(systemdQuote("${X} y")).toBe('"$${X} y"');
+    expect(systemdQuote("line\nbreak")).toBe('"line\\nbreak"');
+    expect(systemdQuote(";")).toBe("\\;");
+    expect(systemdQuote("")).toBe('""');
+  });
+
+  test("a working directory with a line break is refused, not written into the unit", () => {
+    expect(() => renderSystemdUnit({ ...spec, workingDirectory: "/tmp/a\nExecStartPre=/bin/evil" })).toThrow(/line break/);
+  });
+
+  test("lives under XDG_CONFIG_HOME when set, else ~/.config", () => {
+    expect(systemdUnitPath("/home/me", {})).toBe("/home/me/.config/systemd/user/claude-relay.service");
+    expect(systemdUnitPath("/home/me", { XDG_CONFIG_HOME: "/cfg" })).toBe("/cfg/systemd/user/claude-relay.service");
+    expect(systemdUnitPath("/home/me", { XDG_CONFIG_HOME: "relative" })).toBe("/home/me/.config/systemd/user/claude-relay.service");
+  });
+});
+
+describe("launchd plist", () => {
+  function parsePlist(xml: string): Record<string, any> {
+    const script = "import json,plistlib,sys; print(json.dumps(plistlib.loads(sys.stdin.buffer.read(), fmt=plistlib.FMT_XML)))";
+    const result = spawnSync("python3", ["-c", script], { input: xml, encoding: "utf8", timeout: 20_000 });
+    if (result.status !== 0) throw new Error(`plistlib rejected the plist: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  }
+
+  test("is a valid XML plist with the expected keys, arguments exactly as given", () => {
+    const plist = parsePlist(renderLaunchdPlist(spec, "/Users/me"));
+    expect(plist).toEqual({
+      Label: LAUNCHD_LABEL,
+      ProgramArguments: [program, ...spec.args],
+      WorkingDirectory: spec.workingDirectory,
+      EnvironmentVariables: { PATH: spec.path },
+      RunAtLoad: true,
+      KeepAlive: { SuccessfulExit: false },
+      ThrottleInterval: 5,
+      StandardOutPath: "/Users/me/Library/Logs/claude-relay/claude-relay.out.log",
+      StandardErrorPath: "/Users/me/Library/Logs/claude-relay/claude-relay.log",
+    });
+  });
+
+  test("plistlib rejects unescaped XML (the check is real)", () => {
+    expect(() => parsePlist(renderLaunchdPlist(spec, "/Users/me").replace("&amp;", "&"))).toThrow(/plistlib rejected/);
+  });
+
+  test("escapes XML and refuses characters XML cannot carry", () => {
+    expect(xmlEscape(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
+    expect(() => renderLaunchdPlist({ ...spec, args: ["serve", "bell\u0007"] }, "/Users/me")).toThrow(/control character/);
+  });
+});
+
+describe("serve command line", () => {
+  const context = { env: {}, platform: "linux" as const, cwd: "/home/me/code", home: "/home/me" };
+  const argsFor = (flags: Record<string, unknown>) => serveArgs(flags, resolveServeOptions(flags, context));
+
+  test("makes paths absolute and asks for JSON logs", () => {
+    expect(argsFor({ port: 0, authorizedKeys: "~/keys", cwd: "app", stateDir: "state", claudeBin: "./bin/claude", "--": [] })).toEqual([
+      "serve",
+      "--port", "0",
+      "--authorized-keys", "/home/me/keys",
+      "--claude-bin", "/home/me/code/bin/claude",
+      "--cwd", "/home/me/code/app",
+      "--state-dir", "/home/me/code/state",
+      "--log-format", "json",
+    ]);
+  });
+
+  test("keeps an explicit log format, boolean flags and Claude's extra args", () => {
+    expect(argsFor({ logFormat: "pretty", newSession: true, heartbeatInterval: "5s", claudeBin: "claude", "--": ["--model", "opus"] })).toEqual([
+      "serve", "--heartbeat-interval", "5s", "--claude-bin", "claude", "--new-session", "--log-format", "pretty", "--", "--model", "opus",
+    ]);
+  });
+
+  test("a bad serve flag is refused as serve would refuse it", () => {
+    expect(() => argsFor({ port: "99999" })).toThrow(UsageError);
+    expect(() => argsFor({ logFormat: "xml" })).toThrow(/--log-format/);
+  });
+});
+
+describe("service PATH", () => {
+  test("puts claude's directory first, keeps absolute entries once", () => {
+    expect(servicePath("/usr/bin:relative::/bin:/usr/bin", "/opt/claude/bin/claude")).toBe("/opt/claude/bin:/usr/bin:/bin");
+    expect(servicePath(undefined, undefined)).toBe("");
+  });
+
+  test("shellQuote shows commands as a shell would need them", () => {
+    expect(shellQuote("gui/501/dev.claude-relay.agent")).toBe("gui/501/dev.claude-relay.agent");
+    expect(shellQuote("it's here")).toBe(`'it'\\''s here'`);
+  });
+});
+
+describe("which binary the service runs", () => {
+  test("detects running from source", () => {
+    expect(isRunningFromSource("/usr/local/bin/bun", "/src/claude-relay/src/cli.ts")).toBe(true);
+    expect(isRunningFromSource("/repo/node_modules/bun/bin/bun.exe", "/repo/src/cli.ts")).toBe(true);
+    expect(isRunningFromSource("/usr/bin/deno", "file:///repo/src/cli.ts")).toBe(true);
+    expect(isRunningFromSource("/usr/local/bin/claude-relay", "/$bunfs/root/claude-relay")).toBe(false);
+    expect(isRunningFromSource("/opt/claude-relay", undefined)).toBe(false);
+  });
+
+  test("refuses from source without --binary, with a hint", () => {
+    expect(() => serviceProgram(undefined, { execPath: "/usr/bin/bun", argv: ["/usr/bin/bun", "/repo/src/cli.ts"], cwd: "/" })).toThrow(/--binary PATH/);
+  });
+
+  test("uses the compiled binary itself, or --binary when it is an executable file", () => {
+    expect(serviceProgram(undefined, { execPath: "/opt/claude-relay", argv: ["/opt/claude-relay", "/$bunfs/root/claude-relay"], cwd: "/" })).toBe("/opt/claude-relay");
+    expect(serviceProgram("bin dir/claude-relay", { execPath: "/usr/bin/bun", argv: [], cwd: dir })).toBe(program);
+    expect(() => serviceProgram(join(dir, "nope"), { execPath: "/usr/bin/bun", argv: [], cwd: dir })).toThrow(/not an executable file/);
+    expect(() => serviceProgram(join(dir, "bin dir"), { execPath: "/usr/bin/bun", argv: [], cwd: dir })).toThrow(/not an executable file/);
+  });
+
+  test("service manager by platform, with an override; others are refused", () => {
+    const base = { env: {}, home: "/h", uid: 501 };
+    expect(servicePlan({ ...base, platform: "linux" }).manager).toBe("systemd");
+    expect(servicePlan({ ...base, platform: "darwin" }).file).toBe(`/h/Library/LaunchAgents/${LAUNCHD_LABEL}.plist`);
+    expect(servicePlan({ ...base, platform: "linux", env: { CLAUDE_RELAY_SERVICE_PLATFORM: "darwin" } }).manager).toBe("launchd");
+    expect(() => servicePlan({ ...base, platform: "win32" })).toThrow(/Linux \(systemd\) and macOS \(launchd\), not win32/);
+  });
+});
