@@ -26,9 +26,9 @@ export interface RelayProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-export function spawnRelay(args: string[], options: { env: Record<string, string | undefined>; command?: string[] }): RelayProcess {
+export function spawnRelay(args: string[], options: { env: Record<string, string | undefined>; command?: string[]; cwd?: string }): RelayProcess {
   const [cmd, ...prefix] = options.command ?? CLI;
-  const child = spawn(cmd!, [...prefix, ...args], { env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(cmd!, [...prefix, ...args], { env: options.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   let onListening: (url: string) => void;
   let onFailed: (error: Error) => void;

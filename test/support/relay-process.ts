@@ -1,0 +1,163 @@
+/**
+ * The relay's end-to-end flows (auth, prompt → response, permissions) against a relay running as
+ * its own process: `deno run -A src/cli.ts`, the compiled binary, or `bun src/cli.ts`. The same
+ * flows run for each, so a runtime or packaging difference shows up as a failing flow.
+ *
+ * @example
+ * ```ts
+ * describeRelayProcessFlows("Deno", [DENO, "run", "-A", CLI_PATH]);
+ * ```
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { spawnRelay, REPO_ROOT, type RelayProcess } from "./cli-process.ts";
+import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from "./fake-anthropic.ts";
+import { claudeEnv } from "./relay.ts";
+import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
+import { TestClient, type Frame } from "./ws-client.ts";
+
+export const CLI_PATH = join(REPO_ROOT, "src", "cli.ts");
+export const DENO = join(REPO_ROOT, "node_modules", ".bin", "deno");
+
+/** Connects to `url`, signs the challenge with `key` via `ssh-keygen -Y sign`, waits for the answer. */
+export async function connectAndSign(url: string, key: TestKey): Promise<{ client: TestClient; answer: Frame; challenge: Frame }> {
+  const client = await TestClient.connect(url);
+  const challenge = await client.next("auth.challenge");
+  client.send({ type: "auth.response", signature: sshKeygenSign(key.privatePath, challenge.challenge) });
+  const answer = await client.next((frame) => frame.type === "auth.ok" || frame.type === "error");
+  return { client, answer, challenge };
+}
+
+export interface RelayUnderTest {
+  process: RelayProcess;
+  url: string;
+  api: FakeAnthropic;
+  key: TestKey;
+  /** A key that is not in authorized_keys. */
+  strangerKey: TestKey;
+  /** Claude's working directory. */
+  work: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the relay with `command` in a temp HOME whose authorized_keys holds one fresh ed25519 key. */
+export async function startRelayProcess(command: string[]): Promise<RelayUnderTest> {
+  const dir = makeTempDir("relay-process-");
+  const home = join(dir, "home");
+  const work = join(dir, "work");
+  mkdirSync(join(home, ".ssh"), { recursive: true });
+  mkdirSync(work);
+  const key = generateKey(dir, "ed25519", "device");
+  const strangerKey = generateKey(dir, "ed25519", "stranger");
+  writeFileSync(join(home, ".ssh", "authorized_keys"), key.publicLine + "\n");
+  const api = await startFakeAnthropic();
+  // Deno keeps its usual cache (not one under the temp HOME); Bun writes no transpiler cache there.
+  const env = { ...claudeEnv(api, home), BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0", DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno") };
+  const relay = spawnRelay(["serve", "--port", "0", "--cwd", work, "--log-format", "json", "--heartbeat-interval", "1s", "--heartbeat-timeout", "3s"], {
+    env,
+    command,
+    cwd: dir, // started outside the checkout: nothing may depend on the current directory
+  });
+  const url = await relay.listening;
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    relay.kill("SIGTERM");
+    const code = await relay.exitCode;
+    await api.close();
+    removeTempDir(dir);
+    if (code !== 0) throw new Error(`relay exited with ${code} after SIGTERM:\n${relay.output()}`);
+  };
+  return { process: relay, url, api, key, strangerKey, work, stop: () => (stopped ??= stop()) };
+}
+
+const isResult = (frame: Frame) => frame.type === "claude.event" && frame.event.type === "result";
+
+/** Registers the end-to-end flows against a relay started with `command`. */
+export function describeRelayProcessFlows(label: string, command: string[]): void {
+  describe(`${label}: end-to-end`, () => {
+    let relay: RelayUnderTest;
+    beforeAll(async () => {
+      relay = await startRelayProcess(command);
+    }, 30_000);
+    afterAll(() => relay?.stop());
+
+    test("health answers", async () => {
+      const health = await (await fetch(relay.url.replace(/^ws:/, "http:").replace(/\/ws$/, "/healthz"))).json();
+      expect(health).toMatchObject({ clients: 0, sessionId: expect.any(String) });
+    });
+
+    test("auth: a key in authorized_keys gets auth.ok; a stranger's key gets auth_failed and 4401", async () => {
+      const { client, answer, challenge } = await connectAndSign(relay.url, relay.key);
+      expect(challenge).toMatchObject({ protocol: 1, namespace: "claude-relay" });
+      expect(answer).toMatchObject({ type: "auth.ok", key: { type: "ssh-ed25519", fingerprint: relay.key.fingerprint } });
+      await client.close();
+
+      const stranger = await connectAndSign(relay.url, relay.strangerKey);
+      expect(stranger.answer).toMatchObject({ type: "error", code: "auth_failed" });
+      expect((await stranger.client.closed).code).toBe(4401);
+    });
+
+    test("a message before auth is refused with not_authenticated", async () => {
+      const client = await TestClient.connect(relay.url);
+      await client.next("auth.challenge");
+      client.send({ type: "prompt", text: "let me in" });
+      expect(await client.next("error")).toMatchObject({ code: "not_authenticated" });
+      await client.close();
+    });
+
+    test("prompt → Claude's answer reaches both clients with the same seqs", async () => {
+      const [a, b] = await Promise.all([connectAndSign(relay.url, relay.key), connectAndSign(relay.url, relay.key)]);
+      relay.api.enqueue(text(`Hello from Claude via ${label}`));
+      a.client.send({ type: "prompt", text: "say hello", id: "p1" });
+      const echo = await b.client.next("user.prompt", 10_000);
+      expect(echo).toMatchObject({ text: "say hello", by: a.answer.clientId });
+      const assistant = await a.client.next((frame) => frame.type === "claude.event" && frame.event.type === "assistant", 30_000);
+      expect(JSON.stringify(assistant.event.message.content)).toContain(`Hello from Claude via ${label}`);
+      const results = await Promise.all([a.client.next(isResult, 30_000), b.client.next(isResult, 30_000)]);
+      expect(results[1]).toEqual(results[0]);
+      await Promise.all([a.client.close(), b.client.close()]);
+    }, 40_000);
+
+    test("permission: Write is asked of every client; allow writes the file, deny does not", async () => {
+      const [a, b] = await Promise.all([connectAndSign(relay.url, relay.key), connectAndSign(relay.url, relay.key)]);
+      const allowed = join(relay.work, "allowed.txt");
+      relay.api.enqueue(toolUse("Write", { file_path: allowed, content: "written by Claude" }), text("wrote it"));
+      a.client.send({ type: "prompt", text: "write a file" });
+      const [requestA, requestB] = await Promise.all([a.client.next("permission.request", 30_000), b.client.next("permission.request", 30_000)]);
+      expect(requestB).toEqual(requestA);
+      expect(requestA).toMatchObject({ toolName: "Write", input: { file_path: allowed } });
+      b.client.send({ type: "permission.response", requestId: requestA.requestId, behavior: "allow" });
+      expect(await a.client.next("permission.resolved")).toMatchObject({ requestId: requestA.requestId, behavior: "allow", by: b.answer.clientId });
+      await a.client.next(isResult, 30_000);
+      expect(readFileSync(allowed, "utf8")).toBe("written by Claude");
+
+      const denied = join(relay.work, "denied.txt");
+      relay.api.enqueue(toolUse("Write", { file_path: denied, content: "nope" }), text("ok, I won't"));
+      a.client.send({ type: "prompt", text: "write another file" });
+      const request = await a.client.next("permission.request", 30_000);
+      a.client.send({ type: "permission.response", requestId: request.requestId, behavior: "deny", message: "not that file" });
+      expect(await b.client.next((frame) => frame.type === "permission.resolved" && frame.requestId === request.requestId)).toMatchObject({ behavior: "deny" });
+      await a.client.next(isResult, 30_000);
+      expect(existsSync(denied)).toBe(false);
+      await Promise.all([a.client.close(), b.client.close()]);
+    }, 60_000);
+
+    test("a client idle for longer than the heartbeat timeout stays connected (pings are answered)", async () => {
+      const { client } = await connectAndSign(relay.url, relay.key);
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      expect(client.isOpen).toBe(true);
+      client.send({ type: "ping", id: "still-there" });
+      expect(await client.next("pong")).toEqual({ type: "pong", id: "still-there" });
+      await client.close();
+    }, 10_000);
+
+    test("SIGTERM closes clients with 1001 and exits 0", async () => {
+      const { client } = await connectAndSign(relay.url, relay.key);
+      const stopped = relay.stop();
+      expect((await client.closed).code).toBe(1001);
+      await stopped;
+    }, 15_000);
+  });
+}
