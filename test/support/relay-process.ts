@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { spawnRelay, REPO_ROOT, type RelayProcess } from "./cli-process.ts";
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from "./fake-anthropic.ts";
 import { claudeEnv } from "./relay.ts";
@@ -53,8 +53,14 @@ export async function startRelayProcess(command: string[]): Promise<RelayUnderTe
   const strangerKey = generateKey(dir, "ed25519", "stranger");
   writeFileSync(join(home, ".ssh", "authorized_keys"), key.publicLine + "\n");
   const api = await startFakeAnthropic();
-  // Deno keeps its usual cache (not one under the temp HOME); Bun writes no transpiler cache there.
-  const env = { ...claudeEnv(api, home), BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0", DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno") };
+  const env = {
+    ...claudeEnv(api, home),
+    // `claude` on PATH, as on a user's machine (a compiled binary has no node_modules to fall back on).
+    PATH: [join(REPO_ROOT, "node_modules", ".bin"), process.env.PATH].join(delimiter),
+    // Deno keeps its usual cache (not one under the temp HOME); Bun writes no transpiler cache there.
+    DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno"),
+    BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
+  };
   const relay = spawnRelay(["serve", "--port", "0", "--cwd", work, "--log-format", "json", "--heartbeat-interval", "1s", "--heartbeat-timeout", "3s"], {
     env,
     command,
