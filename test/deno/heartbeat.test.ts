@@ -20,13 +20,13 @@ function silentPeer(url: string): Promise<{ opcodes: number[]; endedAfterMs: num
   const socket = connect(Number(port), hostname);
   const started = Date.now();
   const opcodes: number[] = [];
-  let buffer = Buffer.alloc(0);
+  let buffer: Buffer = Buffer.alloc(0);
   let upgraded = false;
   socket.write(
     `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
-  socket.on("data", (chunk) => {
+  socket.on("data", (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk]);
     if (!upgraded) {
       const end = buffer.indexOf("\r\n\r\n");
