@@ -7,7 +7,13 @@
  * except the session id). Per user message it prints a system init line, SYNTH_EVENTS assistant
  * lines (default 10) of about SYNTH_EVENT_BYTES bytes of text (default 200), SYNTH_DELAY_MS apart
  * (default 0), then a result line. A prompt starting with "permission" first asks `can_use_tool`
- * for a Write and waits for the answer. Control requests `initialize`, `mcp_status` and
+ * for a Write and waits for the answer.
+ *
+ * For benchmarks: SYNTH_RATE paces the assistant lines at that many per second on a fixed
+ * schedule (0, the default, means as fast as possible); SYNTH_TIMESTAMP=1 puts the wall-clock time
+ * of printing, `performance.timeOrigin + performance.now()` in ms, into each assistant line as
+ * `"sent_at"` (second field, so a reader finds it cheaply). A prompt of the form
+ * `synth events=N bytes=B rate=R` overrides those settings for its turn. Control requests `initialize`, `mcp_status` and
  * `interrupt` are answered at once (interrupt ends the running turn); others get an error.
  *
  * @example
@@ -27,6 +33,22 @@ const sessionId = flag("--session-id") ?? flag("--resume") ?? randomUUID();
 const eventsPerTurn = Number(process.env.SYNTH_EVENTS ?? 10);
 const eventBytes = Number(process.env.SYNTH_EVENT_BYTES ?? 200);
 const delayMs = Number(process.env.SYNTH_DELAY_MS ?? 0);
+const linesPerSecond = Number(process.env.SYNTH_RATE ?? 0);
+const stamp = process.env.SYNTH_TIMESTAMP === "1";
+
+interface TurnShape {
+  events: number;
+  bytes: number;
+  rate: number;
+}
+
+/** `synth events=N bytes=B rate=R` (any subset) overrides the environment's shape for one turn. */
+function turnShape(text: string): TurnShape {
+  const shape = { events: eventsPerTurn, bytes: eventBytes, rate: linesPerSecond };
+  if (!text.startsWith("synth ")) return shape;
+  for (const [, key, value] of text.matchAll(/(events|bytes|rate)=(\d+)/g)) shape[key as keyof TurnShape] = Number(value);
+  return shape;
+}
 
 const print = (value: unknown): void => {
   process.stdout.write(JSON.stringify(value) + "\n");
@@ -90,10 +112,18 @@ async function runTurns(): Promise<void> {
     const started = Date.now();
     print({ type: "system", subtype: "init", session_id: sessionId, cwd: process.cwd(), tools: ["Write"], model: "synthetic", permissionMode: "default", uuid: randomUUID() });
     const permission = turn.text.startsWith("permission") ? await askPermission() : null;
-    const filler = "x".repeat(Math.max(0, eventBytes - 200));
-    for (let i = 0; i < eventsPerTurn && !interrupted; i++) {
+    const shape = turnShape(turn.text);
+    const filler = "x".repeat(Math.max(0, shape.bytes - 200));
+    const paceStart = performance.now();
+    for (let i = 0; i < shape.events && !interrupted; i++) {
+      if (shape.rate > 0) {
+        const due = paceStart + (i * 1000) / shape.rate;
+        const now = performance.now();
+        if (due > now + 0.5) await sleep(due - now);
+      }
       print({
         type: "assistant",
+        ...(stamp && { sent_at: performance.timeOrigin + performance.now() }),
         message: { id: `msg_${i}`, type: "message", role: "assistant", model: "synthetic", content: [{ type: "text", text: `${i} ${filler}` }] },
         parent_tool_use_id: null,
         session_id: sessionId,
