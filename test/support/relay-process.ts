@@ -113,6 +113,13 @@ export function describeRelayProcessFlows(label: string, command: string[]): voi
       await client.close();
     });
 
+    test("an oversized frame gets message_too_large and close 1009", async () => {
+      const { client } = await connectAndSign(relay.url, relay.key);
+      client.send({ type: "prompt", text: "x".repeat(2 * 1024 * 1024) });
+      expect(await client.next("error")).toMatchObject({ code: "message_too_large" });
+      expect((await client.closed).code).toBe(1009);
+    });
+
     test("prompt → Claude's answer reaches both clients with the same seqs", async () => {
       const [a, b] = await Promise.all([connectAndSign(relay.url, relay.key), connectAndSign(relay.url, relay.key)]);
       relay.api.enqueue(text(`Hello from Claude via ${label}`));
