@@ -1,0 +1,71 @@
+/**
+ * Where a client stands in the relay's session (pure): the session id and the highest `seq`
+ * delivered. It decides for every incoming session event whether to deliver it or drop it as a
+ * duplicate, notices seqs that jump without an announced `replay.gap`, and produces the `resume`
+ * to send when reconnecting.
+ *
+ * @example
+ * ```ts
+ * const cursor = new SessionCursor();
+ * cursor.adopt("s1");                  // from auth.ok
+ * cursor.accept("s1", 1);              // { deliver: true }
+ * cursor.accept("s1", 1);              // { deliver: false } — seen already
+ * cursor.accept("s1", 4);              // { deliver: true, gap: { fromSeq: 2, toSeq: 3 } }
+ * cursor.resume();                     // { sessionId: "s1", lastSeq: 4 }
+ * ```
+ */
+
+export interface SeqRange {
+  fromSeq: number;
+  toSeq: number;
+}
+
+export type CursorVerdict = { deliver: false } | { deliver: true; gap?: SeqRange };
+
+export class SessionCursor {
+  #sessionId: string | undefined;
+  #lastSeq = 0;
+
+  constructor(start?: { sessionId: string; lastSeq: number }) {
+    if (start) {
+      this.#sessionId = start.sessionId;
+      this.#lastSeq = Math.max(0, Math.floor(start.lastSeq));
+    }
+  }
+
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  /** The highest seq delivered in the current session (0 before the first). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** What to put in `auth.response.resume`, once there is a session to resume. */
+  resume(): { sessionId: string; lastSeq: number } | undefined {
+    return this.#sessionId === undefined ? undefined : { sessionId: this.#sessionId, lastSeq: this.#lastSeq };
+  }
+
+  /** The relay's session (auth.ok). A different session numbers its events from 1 again. Returns whether it changed. */
+  adopt(sessionId: string): boolean {
+    if (sessionId === this.#sessionId) return false;
+    this.#sessionId = sessionId;
+    this.#lastSeq = 0;
+    return true;
+  }
+
+  /** The relay announced that `range` will not be sent: later seqs follow it without a detected gap. */
+  skip(range: SeqRange): void {
+    if (range.toSeq >= range.fromSeq) this.#lastSeq = Math.max(this.#lastSeq, range.toSeq);
+  }
+
+  /** Decides on one session event. */
+  accept(sessionId: string, seq: number): CursorVerdict {
+    this.adopt(sessionId);
+    if (seq <= this.#lastSeq) return { deliver: false };
+    const expected = this.#lastSeq + 1;
+    this.#lastSeq = seq;
+    return seq === expected ? { deliver: true } : { deliver: true, gap: { fromSeq: expected, toSeq: seq - 1 } };
+  }
+}
