@@ -164,24 +164,31 @@ export interface RelayProcess {
   claudePid: number;
 }
 
-/** Starts `bun src/cli.ts serve --port 0` with the synthetic Claude and waits until Claude is ready. */
+/** Starts `bun src/cli.ts serve` on a free port with the synthetic Claude and waits until Claude is ready (any log level). */
 export async function startRelayProcess(bench: BenchEnv, flags: string[], env: Record<string, string> = {}): Promise<RelayProcess> {
+  const port = freePort();
   const cmd = [
-    BUN, join(REPO_ROOT, "src", "cli.ts"), "serve", "--port", "0",
+    BUN, join(REPO_ROOT, "src", "cli.ts"), "serve", "--port", String(port),
     "--claude-bin", SYNTHETIC_CLAUDE, "--authorized-keys", bench.authorizedKeysPath,
     "--cwd", bench.dir, "--state-dir", join(bench.dir, "state"), "--log-format", "json", ...flags,
   ];
   const child = new ChildProcess("relay", cmd, { ...bench.env, ...env });
-  const line = await child.waitForLine((text) => text.includes("listening on ws://"), 20_000);
-  const url = /listening on (ws:\/\/\S+\/ws)/.exec(line)![1]!;
-  const port = Number(new URL(url).port);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { state: string; claudePid: number };
-    if (health.state === "ready") return { child, url, port, claudePid: health.claudePid };
-    if (Date.now() > deadline) throw new Error(`relay: Claude not ready within 20 s (state ${health.state})`);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json() as Promise<{ state: string; claudePid: number }>, () => undefined);
+    if (health?.state === "ready") return { child, url: `ws://127.0.0.1:${port}/ws`, port, claudePid: health.claudePid };
+    if (Date.now() > deadline) throw new Error(`relay: not ready within 20 s (${health ? `state ${health.state}` : "not listening"}); last output:\n${child.tail.join("\n")}`);
+    if (!running.has(child)) throw new Error(`relay exited; last output:\n${child.tail.join("\n")}`);
     await sleep(50);
   }
+}
+
+/** A port that was free a moment ago (the kernel picks it; the relay then binds it). */
+function freePort(): number {
+  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = listener.port;
+  listener.stop(true);
+  return port;
 }
 
 export interface ProcStats {
