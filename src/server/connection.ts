@@ -14,6 +14,12 @@ import type { PeerInfo, PeerSocket } from "../runtime/types.ts";
 
 export type ConnectionState = "authenticating" | "authenticated" | "closing" | "closed";
 
+/**
+ * How long a closing handshake may take before the TCP connection is dropped: a peer that stopped
+ * reading never receives our close frame, and must not hold its buffers forever.
+ */
+export const CLOSE_GRACE_MS = 2000;
+
 /** The key a client proved, as reported in `auth.ok`. */
 export interface KeyIdentity {
   type: string;
@@ -42,6 +48,7 @@ export class Connection {
   lastPongAt: number;
   /** Timer ending an unanswered challenge. */
   authTimer: ReturnType<typeof setTimeout> | undefined;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
   log: Logger;
   readonly #socket: PeerSocket;
   readonly #maxBufferedBytes: number;
@@ -125,6 +132,12 @@ export class Connection {
     if (!this.isOpen) return;
     this.state = "closing";
     this.clearAuthTimer();
+    // Armed first: the runtime may report the close synchronously from inside close().
+    this.#closeTimer = setTimeout(() => {
+      if (this.state === "closed") return;
+      this.log.warn("closing handshake timed out: dropping the connection", { graceMs: CLOSE_GRACE_MS });
+      this.#socket.terminate();
+    }, CLOSE_GRACE_MS);
     this.#socket.close(code, reason);
   }
 
@@ -147,5 +160,6 @@ export class Connection {
   markClosed(): void {
     this.state = "closed";
     this.clearAuthTimer();
+    if (this.#closeTimer) clearTimeout(this.#closeTimer);
   }
 }

@@ -154,7 +154,9 @@ export class Gateway {
       return connection.sendError("not_authenticated", "authenticate first: answer auth.challenge with auth.response", message.id);
     }
     const challenge = connection.challenge;
-    if (challenge === undefined) return; // the single attempt is already being verified
+    if (challenge === undefined) {
+      return connection.sendError("invalid_message", "one authentication attempt per connection; it is being verified", message.id);
+    }
     connection.challenge = undefined;
     const { peer, log } = connection;
     this.options.auth.verify(challenge, message.signature, peer).then(
@@ -178,12 +180,11 @@ export class Gateway {
   }
 
   #closed(connection: Connection, code: number, reason: string): void {
-    const wasAuthenticated = connection.isAuthenticated || connection.key !== undefined;
-    if (!this.connections.delete(connection)) return connection.markClosed();
-    if (!connection.key) this.#releasePending(connection);
     connection.markClosed();
+    if (!this.connections.delete(connection)) return;
     connection.log.debug("disconnected", { code, reason });
-    if (wasAuthenticated) this.options.session.leave(connection);
+    if (connection.key) this.options.session.leave(connection);
+    else this.#releasePending(connection);
   }
 
   #releasePending(connection: Connection): void {

@@ -41,7 +41,7 @@ describe("broadcast", () => {
     expect(JSON.stringify(assistant.message.content)).toContain("Hello from Claude");
 
     await Bun.sleep(150); // let trailing session.state updates arrive
-    const [ea, eb, ec] = [a, b, c].map((client) => sessionEvents(client, start));
+    const [ea, eb, ec] = [sessionEvents(a, start), sessionEvents(b, start), sessionEvents(c, start)];
     expect(ea.length).toBeGreaterThan(3);
     expect(eb).toEqual(ea);
     expect(ec).toEqual(ea);

@@ -3,6 +3,7 @@
  * clients over loopback: routes, connection contexts, limits, malformed frames.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { waitFor } from "../support/wait.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { TestClient } from "../support/ws-client.ts";
 
@@ -190,11 +191,3 @@ describe("malformed frames after authentication", () => {
     await bystander.close();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await Bun.sleep(10);
-  }
-}

@@ -12,7 +12,7 @@
  * ```
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { resolveServeOptions, type ServeOptions } from "../../src/cli/serve-options.ts";
 import { createLogger } from "../../src/log/logger.ts";
 import { startRelay, type Relay } from "../../src/relay.ts";
@@ -34,6 +34,8 @@ export interface TestRelayOptions {
 export function claudeEnv(api: FakeAnthropic, home: string): Record<string, string | undefined> {
   return {
     ...process.env,
+    // the repo's bun first, for `#!/usr/bin/env bun` scripts such as the synthetic Claude
+    PATH: `${join(import.meta.dir, "..", "..", "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
     HOME: home,
     ANTHROPIC_BASE_URL: api.url,
     ANTHROPIC_API_KEY: "test-key",
