@@ -11,13 +11,13 @@
  * await relay.stop();
  * ```
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { resolveServeOptions, type ServeOptions } from "../../src/cli/serve-options.ts";
 import { createLogger } from "../../src/log/logger.ts";
 import { startRelay, type Relay } from "../../src/relay.ts";
 import { startFakeAnthropic, type FakeAnthropic } from "./fake-anthropic.ts";
-import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
+import { generateKey, loadKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
 import { TestClient, type Frame } from "./ws-client.ts";
 
 export interface TestRelayOptions {
@@ -64,7 +64,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const dir = options.dir ?? makeTempDir("relay-e2e-");
   const home = join(dir, "home");
   mkdirSync(join(home, ".ssh"), { recursive: true });
-  const key = generateKey(dir, "ed25519", "client");
+  const key = existsSync(join(dir, "id_client")) ? loadKey(dir, "client") : generateKey(dir, "ed25519", "client");
   const authorizedKeys = join(home, ".ssh", "authorized_keys");
   writeFileSync(authorizedKeys, key.publicLine + "\n");
   const work = join(dir, "work");

@@ -54,6 +54,16 @@ export function generateKey(dir: string, kind: TestKeyKind, name: string = kind)
   return { kind, privatePath, publicPath, publicLine, type: publicLine.split(" ")[0]!, fingerprint: sshKeygenFingerprint(publicPath) };
 }
 
+/** A key generated earlier by {@link generateKey} into `dir` (e.g. by a relay test that restarts). */
+export function loadKey(dir: string, name: string): TestKey {
+  const privatePath = join(dir, `id_${name}`);
+  const publicPath = `${privatePath}.pub`;
+  const publicLine = readFileSync(publicPath, "utf8").trim();
+  const type = publicLine.split(" ")[0]!;
+  const kind = (type === "ssh-ed25519" ? "ed25519" : type === "ssh-rsa" ? "rsa-3072" : `ecdsa-${type.slice(-3)}`) as TestKeyKind;
+  return { kind, privatePath, publicPath, publicLine, type, fingerprint: sshKeygenFingerprint(publicPath) };
+}
+
 /** The SHA256 fingerprint from `ssh-keygen -lf FILE` (second column). */
 export function sshKeygenFingerprint(path: string): string {
   return run("ssh-keygen", ["-l", "-E", "sha256", "-f", path]).split(" ")[1]!;
