@@ -127,6 +127,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
       port: options.port,
       maxPayloadLength: Math.max(options.maxMessageBytes * 4, options.maxMessageBytes + 64 * 1024),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     });
   } catch (error) {
     keys.close();

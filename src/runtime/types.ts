@@ -43,8 +43,9 @@ export interface ListenOptions {
   port: number;
   /** Largest incoming frame the runtime will buffer; the relay applies its own, smaller limits. */
   maxPayloadLength: number;
-  /** Deno pings idle sockets by itself: its idle timeout is derived from this. */
+  /** Deno pings idle sockets by itself: its idle timeout is derived from these. */
   heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
 }
 
 export interface ListeningServer {

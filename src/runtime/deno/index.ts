@@ -3,7 +3,7 @@
  *
  * Differences from Bun that the relay is built to tolerate:
  * - the upgraded socket is a standard `WebSocket`: no ping API, so `ping()` returns false and
- *   Deno pings idle sockets itself (`idleTimeout`, derived from the heartbeat interval);
+ *   Deno pings idle sockets itself (`idleTimeout`, derived from the heartbeat timeout);
  * - no drain event and no write corking: `batch(fn)` just runs `fn`;
  * - no way to drop the TCP connection, so `terminate()` is a close;
  * - `shutdown()` does not close upgraded sockets: `stop()` closes any still open with 1001
@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * // deno run -A src/cli.ts serve  →  detectRuntime() returns denoRuntime
- * const server = await denoRuntime.listen(app, { hostname: "127.0.0.1", port: 0, maxPayloadLength: 1 << 20, heartbeatIntervalMs: 15_000 });
+ * const server = await denoRuntime.listen(app, { hostname: "127.0.0.1", port: 0, maxPayloadLength: 1 << 20, heartbeatIntervalMs: 15_000, heartbeatTimeoutMs: 45_000 });
  * await server.stop();
  * ```
  */
@@ -92,8 +92,8 @@ export function createDenoRuntime(): RuntimeAdapter {
 
     async listen(app: Hono, options: ListenOptions) {
       // Deno pings a socket idle for half of idleTimeout and closes it after the other half
-      // without a reply: a ping every heartbeat interval, a dead peer gone after two.
-      upgradeOptions.idleTimeout = (2 * options.heartbeatIntervalMs) / 1000;
+      // without a reply: a dead peer is gone after --heartbeat-timeout, as on Bun.
+      upgradeOptions.idleTimeout = Math.max(1, Math.round(options.heartbeatTimeoutMs / 1000));
       let bound: { hostname: string; port: number } | undefined;
       let server: ReturnType<DenoServeApi["serve"]>;
       try {
