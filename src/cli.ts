@@ -5,6 +5,7 @@
  */
 import { cac } from "cac";
 import pkg from "../package.json" with { type: "json" };
+import { registerConnectCommand } from "./cli/connect.ts";
 import { registerInstallCommands } from "./cli/install.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -24,6 +25,7 @@ serve
   .action((flags: Record<string, unknown>) => runServe(flags));
 
 registerInstallCommands(cli);
+registerConnectCommand(cli);
 
 cli
   .command("keys", "List each authorized_keys line as the relay sees it: accepted, or refused and why")

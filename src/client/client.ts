@@ -580,7 +580,7 @@ export class RelayClient {
     this.#everAuthenticated = true;
     this.#authTimeouts = 0;
     this.#backoff?.reset();
-    if (this.#cursor.adopt(ok.sessionId) && attempt.resumed) {
+    if (this.#cursor.join(ok.sessionId, { resumed: attempt.resumed }) && attempt.resumed) {
       this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
     }
     this.#clientId = ok.clientId;
@@ -664,7 +664,8 @@ export class RelayClient {
 
 /** What a person should know when the relay refuses the key. */
 function authFailedMessage(signer: ChallengeSigner): string {
-  return `the relay refused your key ${signer.fingerprint} (from ${signer.source === "agent" ? "ssh-agent" : "the key file"}): it is not in the relay's authorized_keys (or not allowed from this address)`;
+  const source = signer.source === "agent" ? "from ssh-agent" : "from the key file";
+  return `your key ${signer.fingerprint} (${source}) is not in the relay's authorized_keys, or may not log in from this address: the relay refused it`;
 }
 
 function describeClose(code: number, reason: string): string {

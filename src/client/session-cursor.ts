@@ -7,11 +7,11 @@
  * @example
  * ```ts
  * const cursor = new SessionCursor();
- * cursor.adopt("s1");                  // from auth.ok
- * cursor.accept("s1", 1);              // { deliver: true }
- * cursor.accept("s1", 1);              // { deliver: false } — seen already
- * cursor.accept("s1", 4);              // { deliver: true, gap: { fromSeq: 2, toSeq: 3 } }
- * cursor.resume();                     // { sessionId: "s1", lastSeq: 4 }
+ * cursor.join("s1", { resumed: false }); // auth.ok without resume: the first event sets the baseline
+ * cursor.accept("s1", 7);              // { deliver: true }
+ * cursor.accept("s1", 7);              // { deliver: false } — seen already
+ * cursor.accept("s1", 10);             // { deliver: true, gap: { fromSeq: 8, toSeq: 9 } }
+ * cursor.resume();                     // { sessionId: "s1", lastSeq: 10 }
  * ```
  */
 
@@ -24,7 +24,8 @@ export type CursorVerdict = { deliver: false } | { deliver: true; gap?: SeqRange
 
 export class SessionCursor {
   #sessionId: string | undefined;
-  #lastSeq = 0;
+  /** undefined: joined without resume and no event yet, so the next seq is the baseline, not a gap. */
+  #lastSeq: number | undefined = 0;
 
   constructor(start?: { sessionId: string; lastSeq: number }) {
     if (start) {
@@ -39,15 +40,30 @@ export class SessionCursor {
 
   /** The highest seq delivered in the current session (0 before the first). */
   get lastSeq(): number {
-    return this.#lastSeq;
+    return this.#lastSeq ?? 0;
   }
 
   /** What to put in `auth.response.resume`, once there is a session to resume. */
   resume(): { sessionId: string; lastSeq: number } | undefined {
-    return this.#sessionId === undefined ? undefined : { sessionId: this.#sessionId, lastSeq: this.#lastSeq };
+    return this.#sessionId === undefined ? undefined : { sessionId: this.#sessionId, lastSeq: this.lastSeq };
   }
 
-  /** The relay's session (auth.ok). A different session numbers its events from 1 again. Returns whether it changed. */
+  /**
+   * auth.ok. Without a resume, events before joining are not ours to miss: the first one received
+   * sets the baseline. With one, a changed session starts over from seq 1. Returns whether the
+   * session changed.
+   */
+  join(sessionId: string, { resumed }: { resumed: boolean }): boolean {
+    const changed = sessionId !== this.#sessionId;
+    if (!resumed) {
+      this.#sessionId = sessionId;
+      this.#lastSeq = undefined;
+      return changed;
+    }
+    return this.adopt(sessionId);
+  }
+
+  /** The relay's session, from a frame carrying it. A different session numbers its events from 1 again. Returns whether it changed. */
   adopt(sessionId: string): boolean {
     if (sessionId === this.#sessionId) return false;
     this.#sessionId = sessionId;
@@ -57,12 +73,16 @@ export class SessionCursor {
 
   /** The relay announced that `range` will not be sent: later seqs follow it without a detected gap. */
   skip(range: SeqRange): void {
-    if (range.toSeq >= range.fromSeq) this.#lastSeq = Math.max(this.#lastSeq, range.toSeq);
+    if (range.toSeq >= range.fromSeq) this.#lastSeq = Math.max(this.lastSeq, range.toSeq);
   }
 
   /** Decides on one session event. */
   accept(sessionId: string, seq: number): CursorVerdict {
     this.adopt(sessionId);
+    if (this.#lastSeq === undefined) {
+      this.#lastSeq = seq;
+      return { deliver: true };
+    }
     if (seq <= this.#lastSeq) return { deliver: false };
     const expected = this.#lastSeq + 1;
     this.#lastSeq = seq;

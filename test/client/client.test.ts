@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { RelayClient, RelayClientError, type SessionEventMessage } from "../../src/client/client.ts";
 import { keyFileSigner, openSigner, type ChallengeSigner } from "../../src/client/signer.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
+import { freePort } from "../support/net.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { generateKey, startAgent, type TestAgent, type TestKey } from "../support/ssh.ts";
 
@@ -141,6 +141,8 @@ describe("the session", () => {
   test("prompt → user.prompt, assistant text and result, seqs contiguous", async () => {
     const c = client();
     const events = record(c);
+    const gaps: unknown[] = [];
+    c.on("replay.gap", (gap) => gaps.push(gap));
     await c.connect(relay.url);
     relay.api.enqueue(text("hello from the fake model"));
     c.prompt("say hello", "p-1");
@@ -152,6 +154,7 @@ describe("the session", () => {
     const seqs = events.map((e) => e.seq);
     expectContiguous(seqs);
     expect(c.lastSeq).toBe(seqs.at(-1)!);
+    expect(gaps).toEqual([]); // events before joining are not a gap
     await c.close();
   });
 
@@ -349,14 +352,4 @@ function startFakeRelay(script: (ws: { send(data: string): void }) => void) {
     },
   });
   return { url: `ws://127.0.0.1:${server.port}/ws`, stop: () => server.stop(true) };
-}
-
-/** A port nothing listens on (bound, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

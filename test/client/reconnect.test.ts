@@ -25,6 +25,23 @@ describe("SessionCursor", () => {
     expect(cursor.lastSeq).toBe(41);
   });
 
+  test("joined without resume: the first event is the baseline, not a gap; later jumps are", () => {
+    const cursor = new SessionCursor();
+    expect(cursor.join("s1", { resumed: false })).toBe(true);
+    expect(cursor.accept("s1", 41)).toEqual({ deliver: true });
+    expect(cursor.accept("s1", 41)).toEqual({ deliver: false });
+    expect(cursor.accept("s1", 43)).toEqual({ deliver: true, gap: { fromSeq: 42, toSeq: 42 } });
+  });
+
+  test("a resumed join keeps the position; a changed session on resume starts from 0", () => {
+    const cursor = new SessionCursor({ sessionId: "s1", lastSeq: 9 });
+    expect(cursor.join("s1", { resumed: true })).toBe(false);
+    expect(cursor.accept("s1", 10)).toEqual({ deliver: true });
+    expect(cursor.join("s2", { resumed: true })).toBe(true);
+    expect(cursor.resume()).toEqual({ sessionId: "s2", lastSeq: 0 });
+    expect(cursor.accept("s2", 2)).toEqual({ deliver: true, gap: { fromSeq: 1, toSeq: 1 } });
+  });
+
   test("another session starts over from seq 1", () => {
     const cursor = new SessionCursor({ sessionId: "old", lastSeq: 500 });
     expect(cursor.adopt("old")).toBe(false);
