@@ -20,6 +20,7 @@ import { detectRuntime } from "./runtime/index.ts";
 import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtime/types.ts";
 import { createApp, type Health } from "./server/app.ts";
 import { Gateway } from "./server/gateway.ts";
+import { Metrics } from "./server/metrics.ts";
 import { startHeartbeat } from "./session/heartbeat.ts";
 import { Session } from "./session/session.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
@@ -41,6 +42,8 @@ export interface Relay {
   readonly closed: Promise<number>;
   health(): Health;
   stop(reason?: string): Promise<void>;
+  /** Stops because the process can no longer be trusted: clients get `internal` and 1011, exit code 1. */
+  abort(reason: string): Promise<void>;
 }
 
 export interface RelayDeps {
@@ -79,9 +82,11 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     claudeTimeoutMs: options.claudeTimeoutMs,
     logger: log.child({ component: "claude" }),
   });
+  const metrics = new Metrics();
   const session = new Session({
     sessionId,
     claude,
+    metrics,
     log: log.child({ component: "session" }),
     replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
   });
@@ -99,11 +104,13 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     maxBufferedBytes: options.maxBufferedBytes,
     authTimeoutMs: options.authTimeoutMs,
     maxPendingPerAddress: options.maxPendingPerAddress,
+    metrics,
   });
   keys.onKeysRemoved((fingerprints) => {
     for (const connection of gateway.connections) {
       if (connection.key && fingerprints.includes(connection.key.fingerprint)) {
         connection.log.warn("key removed from authorized_keys: disconnecting");
+        metrics.inc("claude_relay_disconnects_total", { reason: "key_removed" });
         connection.fail("auth_failed", "your key is no longer authorized", CLOSE_CODES.authFailed);
       }
     }
@@ -119,7 +126,22 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
   };
 
   const runtime = deps.runtime ?? (await detectRuntime());
-  const app = createApp({ runtime, gateway, health });
+  const renderMetrics = () => {
+    const snapshot = session.health();
+    return metrics.render({
+      claude_relay_events_total: snapshot.replay.lastSeq,
+      claude_relay_claude_restarts_total: snapshot.restarts,
+      claude_relay_heartbeat_terminations_total: heartbeat.terminated,
+      claude_relay_connections_open: gateway.connections.size,
+      claude_relay_clients: snapshot.clients,
+      claude_relay_pending_permissions: snapshot.pendingPermissions,
+      claude_relay_replay_buffer_events: snapshot.replay.events,
+      claude_relay_replay_buffer_bytes: snapshot.replay.bytes,
+      claude_relay_claude_up: snapshot.state === "ready" || snapshot.state === "busy" || snapshot.state === "waiting_permission" ? 1 : 0,
+      claude_relay_uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+    });
+  };
+  const app = createApp({ runtime, gateway, health, metrics: renderMetrics });
   let server;
   try {
     server = await runtime.listen(app, {
@@ -144,7 +166,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     stopping ??= (async () => {
       log.info("stopping", { reason });
       heartbeat.stop();
-      gateway.closeAll();
+      gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
       session.close();
       await Promise.all([server.stop(), claude.stop()]);
       keys.close();
@@ -162,7 +184,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     void stop("Claude Code could not be started", 1);
   });
   log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd });
-  return { url, port: server.port, sessionId, session, gateway, claude, closed, health, stop: (reason) => stop(reason) };
+  return { url, port: server.port, sessionId, session, gateway, claude, closed, health, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
 }
 
 function openOrExplain<T>(open: () => T): T {

@@ -42,7 +42,10 @@ export interface AuthenticatedKey {
 
 export type AuthResult =
   | { ok: true; key: AuthenticatedKey; keyBlobFingerprint: string; line: number }
-  | { ok: false; reason: string; fingerprint?: string };
+  | { ok: false; kind: AuthFailureKind; reason: string; fingerprint?: string };
+
+/** A coarse, stable category of a failure, for metrics (the `reason` text is for people). */
+export type AuthFailureKind = "malformed_signature" | "wrong_namespace" | "unknown_key" | "key_refused" | "challenge_expired" | "bad_signature" | "internal";
 
 const encoder = new TextEncoder();
 
@@ -57,42 +60,42 @@ export function authenticate(input: AuthenticateInput): AuthResult {
     return authenticateUnsafe(input);
   } catch (error) {
     // Defence in depth: a bug must fail closed, not crash the connection handler.
-    return { ok: false, reason: `internal verification error: ${(error as Error).message}` };
+    return { ok: false, kind: "internal", reason: `internal verification error: ${(error as Error).message}` };
   }
 }
 
 function authenticateUnsafe({ keys, challenge, signature, peerAddress, now }: AuthenticateInput): AuthResult {
-  if (typeof signature !== "string") return { ok: false, reason: `signature must be a string, got ${describe(signature)}` };
+  if (typeof signature !== "string") return { ok: false, kind: "malformed_signature", reason: `signature must be a string, got ${describe(signature)}` };
   if (signature.length > MAX_ARMORED_SIGNATURE_CHARS) {
-    return { ok: false, reason: `signature of ${signature.length} chars exceeds ${MAX_ARMORED_SIGNATURE_CHARS}` };
+    return { ok: false, kind: "malformed_signature", reason: `signature of ${signature.length} chars exceeds ${MAX_ARMORED_SIGNATURE_CHARS}` };
   }
   let sig;
   try {
     sig = parseArmoredSignature(signature);
   } catch (error) {
-    if (error instanceof SshSigError) return { ok: false, reason: `invalid SSHSIG (${error.code}): ${error.message}` };
+    if (error instanceof SshSigError) return { ok: false, kind: "malformed_signature", reason: `invalid SSHSIG (${error.code}): ${error.message}` };
     throw error;
   }
   const fingerprint = fingerprintOf(sig.publicKey);
   if (sig.namespace !== AUTH_NAMESPACE) {
-    return { ok: false, fingerprint, reason: `wrong signature namespace ${JSON.stringify(sig.namespace.slice(0, 64))}, expected ${AUTH_NAMESPACE}` };
+    return { ok: false, kind: "wrong_namespace", fingerprint, reason: `wrong signature namespace ${JSON.stringify(sig.namespace.slice(0, 64))}, expected ${AUTH_NAMESPACE}` };
   }
   const candidates = keys.filter((k) => bytesEqual(k.blob, sig.publicKey));
-  if (candidates.length === 0) return { ok: false, fingerprint, reason: "key is not in authorized_keys" };
+  if (candidates.length === 0) return { ok: false, kind: "unknown_key", fingerprint, reason: "key is not in authorized_keys" };
   // Like sshd, a key listed on several lines is accepted if any of its lines allows this login.
   const refusals = candidates.map((k) => refusalOf(k, peerAddress, now));
   const entry = candidates[refusals.indexOf(undefined)];
-  if (!entry) return { ok: false, fingerprint, reason: refusals.join("; ") };
+  if (!entry) return { ok: false, kind: "key_refused", fingerprint, reason: refusals.join("; ") };
 
   const fields = parseChallenge(challenge);
-  if (!fields) return { ok: false, fingerprint, reason: "server challenge is not canonical" };
-  if (now.getTime() > fields.expiresAt.getTime()) return { ok: false, fingerprint, reason: "challenge expired" };
+  if (!fields) return { ok: false, kind: "internal", fingerprint, reason: "server challenge is not canonical" };
+  if (now.getTime() > fields.expiresAt.getTime()) return { ok: false, kind: "challenge_expired", fingerprint, reason: "challenge expired" };
 
   let key;
   try {
     key = publicKeyFromBlob(entry.blob);
   } catch (error) {
-    if (error instanceof PublicKeyError) return { ok: false, fingerprint, reason: error.message };
+    if (error instanceof PublicKeyError) return { ok: false, kind: "key_refused", fingerprint, reason: error.message };
     throw error;
   }
   const data = signedData(sig.namespace, sig.hashAlgorithm, encoder.encode(challenge));
@@ -100,7 +103,7 @@ function authenticateUnsafe({ keys, challenge, signature, peerAddress, now }: Au
     allowNoTouch: entry.noTouchRequired,
     requireUserVerification: entry.verifyRequired,
   });
-  if (!verified.ok) return { ok: false, fingerprint, reason: `${verified.reason} (wrong key, or not over this connection's challenge)` };
+  if (!verified.ok) return { ok: false, kind: "bad_signature", fingerprint, reason: `${verified.reason} (wrong key, or not over this connection's challenge)` };
   return {
     ok: true,
     key: { type: entry.type, fingerprint: entry.fingerprint, comment: entry.comment },

@@ -31,6 +31,17 @@ export async function runServe(flags: Record<string, unknown>): Promise<void> {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  // Last resort: an error nothing handled means the process state can no longer be trusted.
+  // Log it with its stack, close clients with 1011, end Claude's process tree, exit non-zero so
+  // launchd/systemd start a fresh relay (which resumes the same session).
+  const onFatal = (kind: string) => (error: unknown) => {
+    log.error(`${kind}: shutting down`, { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    if (!relay) process.exit(1);
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+    void relay.abort(`${kind}: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  process.on("uncaughtException", onFatal("uncaught exception"));
+  process.on("unhandledRejection", onFatal("unhandled promise rejection"));
 
   try {
     relay = await startRelay(options, { log });

@@ -1,5 +1,6 @@
 /**
- * The HTTP surface: `GET /ws` (the WebSocket endpoint), `GET /healthz`, JSON 404 for the rest.
+ * The HTTP surface: `GET /ws` (the WebSocket endpoint), `GET /healthz`, `GET /metrics`
+ * (Prometheus text), JSON 404 for the rest.
  *
  * @example
  * ```ts
@@ -30,11 +31,14 @@ export interface AppOptions {
   runtime: RuntimeAdapter;
   gateway: Gateway;
   health: () => Health;
+  /** The Prometheus exposition text for `GET /metrics`. */
+  metrics: () => string;
 }
 
-export function createApp({ runtime, gateway, health }: AppOptions): Hono {
+export function createApp({ runtime, gateway, health, metrics }: AppOptions): Hono {
   const app = new Hono();
   app.get("/healthz", (c) => c.json(health()));
+  app.get("/metrics", (c) => c.text(metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }));
   app.get("/ws", runtime.upgrade((peer) => gateway.accept(peer)));
   app.get("/ws", (c) => c.json({ error: "upgrade_required", message: "GET /ws expects a WebSocket upgrade" }, 426));
   app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; the WebSocket endpoint is GET /ws` }, 404));

@@ -11,6 +11,7 @@
 import type { Logger } from "../log/logger.ts";
 import { errorFrame, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
 import type { PeerInfo, PeerSocket } from "../runtime/types.ts";
+import type { Metrics } from "./metrics.ts";
 
 export type ConnectionState = "authenticating" | "authenticated" | "closing" | "closed";
 
@@ -34,6 +35,7 @@ export interface ConnectionOptions {
   log: Logger;
   /** Unsent bytes above which the client is a slow consumer and is cut off. */
   maxBufferedBytes: number;
+  metrics?: Metrics;
   now?: () => number;
 }
 
@@ -53,6 +55,7 @@ export class Connection {
   readonly #socket: PeerSocket;
   readonly #maxBufferedBytes: number;
   readonly #now: () => number;
+  readonly #metrics: Metrics | undefined;
 
   constructor(options: ConnectionOptions) {
     this.clientId = options.clientId;
@@ -60,6 +63,7 @@ export class Connection {
     this.#socket = options.socket;
     this.#maxBufferedBytes = options.maxBufferedBytes;
     this.#now = options.now ?? Date.now;
+    this.#metrics = options.metrics;
     this.openedAt = this.#now();
     this.lastPongAt = this.openedAt;
     this.log = options.log;
@@ -104,6 +108,7 @@ export class Connection {
         bufferedBytes: this.#socket.bufferedAmount(),
         maxBufferedBytes: this.#maxBufferedBytes,
       });
+      this.#metrics?.inc("claude_relay_disconnects_total", { reason: "slow_consumer" });
       this.fail("slow_consumer", "too many unsent bytes queued for this client; reconnect and resume from your last seq", 1013);
       return false;
     }

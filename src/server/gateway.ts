@@ -5,16 +5,17 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.ts";
-import { CLOSE_CODES } from "../protocol/errors.ts";
+import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
 import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { formatHostPort, type PeerInfo, type SocketEvents } from "../runtime/types.ts";
 import { Connection, type KeyIdentity } from "./connection.ts";
+import { Metrics } from "./metrics.ts";
 
 /** Largest frame accepted before authentication: an auth.response with an RSA-8192 SSHSIG fits. */
 export const PRE_AUTH_MAX_FRAME_BYTES = 16 * 1024;
 
-export type AuthVerdict = { ok: true; key: KeyIdentity } | { ok: false; reason: string; fingerprint?: string };
+export type AuthVerdict = { ok: true; key: KeyIdentity } | { ok: false; kind: string; reason: string; fingerprint?: string };
 
 /** What the gateway needs from authentication (src/auth). */
 export interface AuthPort {
@@ -46,14 +47,18 @@ export interface GatewayOptions {
   authTimeoutMs: number;
   /** Unauthenticated sockets one address may hold at once. */
   maxPendingPerAddress: number;
+  metrics?: Metrics;
 }
 
 export class Gateway {
   readonly connections = new Set<Connection>();
+  readonly metrics: Metrics;
   readonly #pendingByAddress = new Map<string, number>();
   #accepting = true;
 
-  constructor(readonly options: GatewayOptions) {}
+  constructor(readonly options: GatewayOptions) {
+    this.metrics = options.metrics ?? new Metrics();
+  }
 
   /** The number of authenticated clients. */
   get authenticatedCount(): number {
@@ -73,6 +78,7 @@ export class Gateway {
           peer,
           socket,
           maxBufferedBytes: this.options.maxBufferedBytes,
+          metrics: this.metrics,
           log: this.options.log.child({ clientId, remote: formatHostPort(peer.address, peer.port) }),
         });
         this.#open(connection);
@@ -84,31 +90,36 @@ export class Gateway {
     };
   }
 
-  /** Stops admitting connections and closes every open one with 1001. */
-  closeAll(): void {
+  /**
+   * Stops admitting connections and closes every open one: 1001 for an orderly stop, 1011 when
+   * the relay stops because of an internal error.
+   */
+  closeAll(why: "shutting_down" | "internal" = "shutting_down"): void {
     this.#accepting = false;
     for (const connection of this.connections) {
-      connection.fail("shutting_down", "the relay is shutting down; reconnect when it is back", CLOSE_CODES.shutdown);
+      if (why === "internal") connection.fail("internal", "the relay hit an internal error and is restarting; reconnect shortly", CLOSE_CODES.internal);
+      else connection.fail("shutting_down", "the relay is shutting down; reconnect when it is back", CLOSE_CODES.shutdown);
     }
   }
 
   #open(connection: Connection): void {
     const { log } = connection;
-    if (!this.#accepting) return connection.fail("shutting_down", "the relay is shutting down", CLOSE_CODES.shutdown);
+    if (!this.#accepting) return this.#refuse(connection, "shutting_down", "the relay is shutting down", CLOSE_CODES.shutdown);
     if (this.connections.size >= this.options.maxClients) {
       log.warn("refused: server full", { maxClients: this.options.maxClients });
-      return connection.fail("server_full", `the relay already has ${this.options.maxClients} connections (--max-clients); try again later`, CLOSE_CODES.tryAgainLater);
+      return this.#refuse(connection, "server_full", `the relay already has ${this.options.maxClients} connections (--max-clients); try again later`, CLOSE_CODES.tryAgainLater);
     }
     const address = connection.peer.address;
     if (this.options.auth.isRateLimited(address)) {
       log.warn("refused: too many failed authentications from this address");
-      return connection.fail("rate_limited", "too many failed authentication attempts from your address; wait and try again", CLOSE_CODES.tryAgainLater);
+      return this.#refuse(connection, "rate_limited", "too many failed authentication attempts from your address; wait and try again", CLOSE_CODES.tryAgainLater);
     }
     const pending = this.#pendingByAddress.get(address) ?? 0;
     if (pending >= this.options.maxPendingPerAddress) {
       log.warn("refused: too many unauthenticated connections from this address", { pending });
-      return connection.fail("rate_limited", "too many unauthenticated connections from your address", CLOSE_CODES.tryAgainLater);
+      return this.#refuse(connection, "rate_limited", "too many unauthenticated connections from your address", CLOSE_CODES.tryAgainLater);
     }
+    this.metrics.inc("claude_relay_connections_total");
     this.#pendingByAddress.set(address, pending + 1);
     this.connections.add(connection);
     log.debug("connected", { host: connection.peer.host });
@@ -117,6 +128,7 @@ export class Gateway {
     connection.challenge = challenge.text;
     connection.authTimer = setTimeout(() => {
       log.warn("authentication timed out", { authTimeoutMs: this.options.authTimeoutMs });
+      this.metrics.inc("claude_relay_auth_failures_total", { reason: "timeout" });
       connection.fail("auth_timeout", "no valid auth.response in time", CLOSE_CODES.authTimeout);
     }, this.options.authTimeoutMs);
     connection.send(
@@ -129,13 +141,14 @@ export class Gateway {
     const limit = connection.isAuthenticated ? this.options.maxMessageBytes : PRE_AUTH_MAX_FRAME_BYTES;
     if (frameExceeds(data, limit)) {
       connection.log.warn("frame too large", { limit, authenticated: connection.isAuthenticated });
+      this.metrics.inc("claude_relay_frames_rejected_total", { code: "message_too_large" });
       return connection.fail("message_too_large", `frames are limited to ${limit} bytes${connection.isAuthenticated ? "" : " before authentication"}`, CLOSE_CODES.tooLarge);
     }
     const decoded = decodeClientFrame(data);
     if (!decoded.ok) {
       if (decoded.code === "unknown_type") connection.log.warn("unknown message type", { messageType: decoded.unknownType });
       else connection.log.debug("bad frame", { code: decoded.code, error: decoded.message });
-      return connection.sendError(decoded.code, decoded.message, decoded.id);
+      return this.#reject(connection, decoded.code, decoded.message, decoded.id);
     }
     const message = decoded.message;
     if (!connection.isAuthenticated) return this.#authenticate(connection, message);
@@ -143,7 +156,7 @@ export class Gateway {
       case "ping":
         return void connection.send(JSON.stringify(message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id }));
       case "auth.response":
-        return connection.sendError("invalid_message", "already authenticated", message.id);
+        return this.#reject(connection, "invalid_message", "already authenticated", message.id);
       default:
         return this.options.session.handle(connection, message);
     }
@@ -151,11 +164,11 @@ export class Gateway {
 
   #authenticate(connection: Connection, message: ClientMessage): void {
     if (message.type !== "auth.response") {
-      return connection.sendError("not_authenticated", "authenticate first: answer auth.challenge with auth.response", message.id);
+      return this.#reject(connection, "not_authenticated", "authenticate first: answer auth.challenge with auth.response", message.id);
     }
     const challenge = connection.challenge;
     if (challenge === undefined) {
-      return connection.sendError("invalid_message", "one authentication attempt per connection; it is being verified", message.id);
+      return this.#reject(connection, "invalid_message", "one authentication attempt per connection; it is being verified", message.id);
     }
     connection.challenge = undefined;
     const { peer, log } = connection;
@@ -164,6 +177,7 @@ export class Gateway {
         if (!connection.isOpen) return;
         if (!verdict.ok) {
           this.options.auth.recordFailure(peer.address);
+          this.metrics.inc("claude_relay_auth_failures_total", { reason: verdict.kind });
           log.warn("authentication failed", { reason: verdict.reason, fingerprint: verdict.fingerprint });
           return connection.fail("auth_failed", "authentication failed", CLOSE_CODES.authFailed);
         }
@@ -177,6 +191,16 @@ export class Gateway {
         connection.fail("internal", "internal error during authentication", CLOSE_CODES.internal);
       },
     );
+  }
+
+  #refuse(connection: Connection, code: "server_full" | "rate_limited" | "shutting_down", message: string, closeCode: CloseCode): void {
+    this.metrics.inc("claude_relay_connections_refused_total", { reason: code });
+    connection.fail(code, message, closeCode);
+  }
+
+  #reject(connection: Connection, code: ErrorCode, message: string, id?: string): void {
+    this.metrics.inc("claude_relay_frames_rejected_total", { code });
+    connection.sendError(code, message, id);
   }
 
   #closed(connection: Connection, code: number, reason: string): void {

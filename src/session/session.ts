@@ -17,6 +17,7 @@
 import type { Logger } from "../log/logger.ts";
 import type { SessionStateName } from "../protocol/messages.ts";
 import type { Connection } from "../server/connection.ts";
+import type { Metrics } from "../server/metrics.ts";
 import type { ResumeRequest, SessionMessage, SessionPort } from "../server/gateway.ts";
 import { EventLog, type ReplayLimits } from "./event-log.ts";
 import type { ClaudeState } from "../claude/supervisor.ts";
@@ -43,7 +44,7 @@ export interface SessionOptions {
   replay: ReplayLimits;
   /** Presence (client count) changes are broadcast at most this often. */
   presenceIntervalMs?: number;
-  now?: () => number;
+  metrics?: Metrics;
 }
 
 export interface SessionHealth {
@@ -64,6 +65,7 @@ export class Session implements SessionPort {
   readonly #claude: ClaudePort;
   readonly #log: Logger;
   readonly #presenceIntervalMs: number;
+  readonly #metrics: Metrics | undefined;
   #queue: string[] = [];
   #flushScheduled = false;
   #published: { state: SessionStateName; clients: number; pid: number; restarts: number } | undefined;
@@ -74,6 +76,7 @@ export class Session implements SessionPort {
     this.#claude = options.claude;
     this.#log = options.log;
     this.#presenceIntervalMs = options.presenceIntervalMs ?? 100;
+    this.#metrics = options.metrics;
     this.events = new EventLog(options.sessionId, options.replay);
   }
 
@@ -246,6 +249,12 @@ export class Session implements SessionPort {
     for (const client of this.clients) {
       if (frames.length === 1) client.send(frames[0]!);
       else client.sendBatch(frames);
+    }
+    if (this.#metrics && this.clients.size > 0) {
+      let chars = 0;
+      for (const frame of frames) chars += frame.length;
+      this.#metrics.inc("claude_relay_deliveries_total", {}, frames.length * this.clients.size);
+      this.#metrics.inc("claude_relay_delivered_bytes_total", {}, chars * this.clients.size);
     }
   }
 

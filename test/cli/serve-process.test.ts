@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.ts";
 import { claudeEnv } from "../support/relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "../support/ssh.ts";
-import { groupAlive, runCli, spawnRelay } from "../support/cli-process.ts";
+import { BUN, CLI, groupAlive, runCli, spawnRelay } from "../support/cli-process.ts";
+
+const CLI_PATH = CLI[1]!;
 import { TestClient } from "../support/ws-client.ts";
 
 let dir: string;
@@ -60,6 +62,25 @@ describe("signals", () => {
     relay.kill("SIGINT");
     expect((await client.closed).code).toBe(1001);
     expect(await relay.exitCode).toBe(0);
+  });
+});
+
+describe("last-resort error handling", () => {
+  test("an uncaught exception: logged with its stack, clients get internal + 1011, Claude ends, exit non-zero", async () => {
+    const relay = spawnRelay([...baseArgs, "--port", "0"], {
+      env: { ...env, CRASH_AFTER_MS: "1500" },
+      command: [BUN, "--preload", join(import.meta.dir, "..", "support", "crash-later.ts"), CLI_PATH],
+    });
+    const url = await relay.listening;
+    const client = await authenticated(url);
+    const health = await (await fetch(url.replace("ws:", "http:").replace("/ws", "/healthz"))).json();
+    expect(await client.next("error", 5000)).toMatchObject({ code: "internal" });
+    expect((await client.closed).code).toBe(1011);
+    expect(await relay.exitCode).toBe(1);
+    expect(relay.output()).toContain("uncaught exception: shutting down");
+    expect(relay.output()).toContain("injected fault: nobody catches this");
+    expect(relay.output()).toContain("crash-later.ts"); // the stack
+    if (health.claudePid > 0) expect(groupAlive(health.claudePid)).toBe(false);
   });
 });
 
