@@ -106,7 +106,11 @@ function connect(onEvent: (data: string, at: number) => void): Promise<{ ws: Web
         settle(false);
       }
     };
-    ws.onclose = () => settle(false);
+    ws.onclose = (event) => {
+      // A receiver dropped mid-run (e.g. slow_consumer) must be visible, not a silent shortfall.
+      if (settled && expected > 0) console.error(`client closed during fan-out: ${event.code} ${event.reason}`);
+      settle(false);
+    };
   });
 }
 
