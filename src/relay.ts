@@ -19,6 +19,7 @@ import { CLOSE_CODES } from "./protocol/errors.ts";
 import { detectRuntime } from "./runtime/index.ts";
 import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtime/types.ts";
 import { createApp, type Health } from "./server/app.ts";
+import { startFdMonitor } from "./server/fd-monitor.ts";
 import { Gateway } from "./server/gateway.ts";
 import { Metrics } from "./server/metrics.ts";
 import { startHeartbeat } from "./session/heartbeat.ts";
@@ -122,6 +123,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     if (snapshot.state === "restarting" || snapshot.state === "failed" || snapshot.state === "starting" || snapshot.state === "stopping") degraded.push(`claude ${snapshot.state}`);
     if (gateway.connections.size >= options.maxClients) degraded.push("at --max-clients capacity");
     if (keys.current().entries.every((entry) => entry.refused)) degraded.push("no usable authorized key");
+    if (fds.usage()?.exhausted) degraded.push("file descriptors nearly exhausted: new connections refused");
     return { ok: degraded.length === 0, degraded, ...snapshot, uptime: Math.round((Date.now() - startedAt) / 1000) };
   };
 
@@ -157,6 +159,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
   }
   const url = `ws://${formatHostPort(server.hostname, server.port)}/ws`;
+  const fds = startFdMonitor({ log });
   const heartbeat = startHeartbeat({ intervalMs: options.heartbeatIntervalMs, timeoutMs: options.heartbeatTimeoutMs, connections: () => gateway.connections });
 
   let resolveClosed!: (code: number) => void;
@@ -166,6 +169,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     stopping ??= (async () => {
       log.info("stopping", { reason });
       heartbeat.stop();
+      fds.stop();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
       session.close();
       await Promise.all([server.stop(), claude.stop()]);

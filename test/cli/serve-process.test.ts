@@ -1,7 +1,7 @@
 /** `claude-relay serve` as a real process: signals, exit codes, startup errors, help. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { connect, createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.ts";
 import { claudeEnv } from "../support/relay.ts";
@@ -10,6 +10,7 @@ import { BUN, CLI, groupAlive, runCli, spawnRelay } from "../support/cli-process
 
 const CLI_PATH = CLI[1]!;
 import { TestClient } from "../support/ws-client.ts";
+import { waitFor } from "../support/wait.ts";
 
 let dir: string;
 let api: FakeAnthropic;
@@ -154,5 +155,30 @@ describe("command line", () => {
     const { code, stderr } = runCli(args);
     expect(code).toBe(2);
     expect(stderr).toContain(expected);
+  });
+});
+
+describe("file descriptors exhausted", () => {
+  test("existing clients keep working, the shortage is logged and reported, service resumes when fds free up", async () => {
+    const relay = spawnRelay([...baseArgs, "--port", "0", "--max-clients", "1000", "--max-pending-per-address", "1000"], {
+      env,
+      command: ["bash", "-c", `ulimit -n 64; exec "${BUN}" "${CLI_PATH}" "$@"`, "claude-relay"],
+    });
+    const url = await relay.listening;
+    const healthUrl = url.replace("ws:", "http:").replace("/ws", "/healthz");
+    const client = await authenticated(url);
+    const { port } = new URL(url);
+    const hogs = Array.from({ length: 80 }, () => connect(Number(port), "127.0.0.1").on("error", () => {}));
+    await waitFor(() => relay.output().includes("file descriptors nearly exhausted"), 8000, "the warning");
+    client.send({ type: "ping", id: "during" });
+    expect(await client.next("pong")).toEqual({ type: "pong", id: "during" });
+    for (const hog of hogs) hog.destroy();
+    await waitFor(() => relay.output().includes("file descriptors available again"), 8000, "the recovery note");
+    const health = await (await fetch(healthUrl)).json();
+    expect(health.degraded).not.toContain("file descriptors nearly exhausted: new connections refused");
+    const late = await authenticated(url);
+    expect(late.isOpen).toBe(true);
+    relay.kill("SIGTERM");
+    expect(await relay.exitCode).toBe(0);
   });
 });
