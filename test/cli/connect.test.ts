@@ -171,6 +171,14 @@ describe("claude-relay connect (a real process)", () => {
     expect(await proc.exitCode).toBe(0);
   });
 
+  test("--no-reconnect: a dropped connection ends the command with exit 1", async () => {
+    const proc = startConnect([relay.url, "--identity", relay.key.privatePath, "--json", "--no-reconnect"], env);
+    const ok = await proc.nextJson((frame) => frame.type === "auth.ok");
+    [...relay.relay.gateway.connections].find((connection) => connection.clientId === ok.clientId)!.terminate();
+    expect(await proc.exitCode).toBe(1);
+    expect(proc.stderr()).toContain(`connection to ${relay.url} lost`);
+  });
+
   test("a key the relay does not know: exit 3 and the fingerprint named", async () => {
     const stranger = generateKey(relay.dir, "ed25519", "stranger");
     const proc = startConnect([relay.url, "--identity", stranger.privatePath], env);
