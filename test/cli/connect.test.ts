@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { RelayClient, type PermissionRequestMessage } from "../../src/client/client.ts";
 import { keyFileSigner } from "../../src/client/signer.ts";
 import { claudeEvent, SessionView, summarizeInput } from "../../src/cli/connect-format.ts";
-import { EXIT_AUTH_FAILED, normalizeRelayUrl, openDefaultSigner, pickRequest } from "../../src/cli/connect.ts";
+import { EXIT_AUTH_FAILED, normalizeRelayUrl, openDefaultSigner, pickRequest } from "../../src/cli/terminal-client.ts";
 import { CLI } from "../support/cli-process.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
 import { freePort } from "../support/net.ts";
