@@ -1,7 +1,8 @@
 #!/usr/bin/env bun
 /**
  * claude-relay's command line: `serve`, `keys`, `connect`, `install`, `uninstall`.
- * Each command lives in src/cli/<command>.ts; this file only declares them.
+ * Each command lives in src/cli/<command>.ts; this file only declares them. The relay itself is
+ * imported when `serve` runs, so `--version` and `--help` start fast.
  */
 import { cac } from "cac";
 import pkg from "../package.json" with { type: "json" };
@@ -9,8 +10,6 @@ import { registerConnectCommand } from "./cli/connect.ts";
 import { registerInstallCommands } from "./cli/install.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { runKeysCommand } from "./cli/keys.ts";
-import { runServe } from "./cli/serve.ts";
 import { SERVE_FLAGS, UsageError } from "./cli/serve-options.ts";
 
 const cli = cac("claude-relay");
@@ -22,7 +21,7 @@ for (const spec of SERVE_FLAGS) serve.option(spec.flag, spec.default ? `${spec.h
 serve
   .example("claude-relay serve --port 0")
   .example("claude-relay serve --host 0.0.0.0 --cwd ~/code/app -- --model opus")
-  .action((flags: Record<string, unknown>) => runServe(flags));
+  .action(async (flags: Record<string, unknown>) => (await import("./cli/serve.ts")).runServe(flags));
 
 registerInstallCommands(cli);
 registerConnectCommand(cli);
@@ -30,7 +29,8 @@ registerConnectCommand(cli);
 cli
   .command("keys", "List each authorized_keys line as the relay sees it: accepted, or refused and why")
   .option("--authorized-keys <path>", "Keys file to inspect (default: ~/.ssh/authorized_keys)")
-  .action((flags: { authorizedKeys?: string }) => {
+  .action(async (flags: { authorizedKeys?: string }) => {
+    const { runKeysCommand } = await import("./cli/keys.ts");
     const path = flags.authorizedKeys ? resolve(String(flags.authorizedKeys).replace(/^~(?=$|\/)/, homedir())) : join(homedir(), ".ssh", "authorized_keys");
     process.exitCode = runKeysCommand({ authorizedKeysPath: path, now: new Date() });
   });
@@ -53,6 +53,7 @@ cli.help((sections) => {
   });
 });
 cli.version(pkg.version);
+cli.outputVersion = () => console.log(`claude-relay ${pkg.version}`);
 
 try {
   cli.parse(process.argv, { run: false });

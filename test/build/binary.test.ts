@@ -32,7 +32,7 @@ describe("compiled binary", () => {
   test("--version prints package.json's version", () => {
     const result = runBinary(["--version"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`claude-relay/${pkg.version} `);
+    expect(result.stdout.trim()).toBe(`claude-relay ${pkg.version}`);
   });
 
   test("--help matches the source CLI's help", () => {
