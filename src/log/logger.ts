@@ -64,15 +64,35 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 export const silentLogger: Logger = createLogger({ level: "silent" });
 
 function bind(consola: ConsolaInstance, context: LogFields): Logger {
-  const emit = (method: Method) => (msg: string, fields?: LogFields) =>
-    consola[method]({ message: msg, fields: fields ? { ...context, ...fields } : context });
-  return {
-    error: emit("error"),
-    warn: emit("warn"),
-    info: emit("info"),
-    debug: emit("debug"),
-    child: (fields) => bind(consola, { ...context, ...fields }),
-  };
+  return new BoundLogger(consola, context);
+}
+
+/** A class, not closures: every connection has a child logger, so its size matters. */
+class BoundLogger implements Logger {
+  constructor(
+    private readonly consola: ConsolaInstance,
+    private readonly context: LogFields,
+  ) {}
+
+  error(msg: string, fields?: LogFields): void {
+    this.emit("error", msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.emit("warn", msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.emit("info", msg, fields);
+  }
+  debug(msg: string, fields?: LogFields): void {
+    this.emit("debug", msg, fields);
+  }
+  child(fields: LogFields): Logger {
+    return new BoundLogger(this.consola, { ...this.context, ...fields });
+  }
+
+  private emit(method: Method, msg: string, fields: LogFields | undefined): void {
+    this.consola[method]({ message: msg, fields: fields ? { ...this.context, ...fields } : this.context });
+  }
 }
 
 function fieldsOf(obj: LogObject): LogFields {

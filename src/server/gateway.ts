@@ -8,7 +8,7 @@ import type { Logger } from "../log/logger.ts";
 import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
 import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { formatHostPort, type PeerInfo, type SocketEvents } from "../runtime/types.ts";
+import { formatHostPort, type PeerInfo, type PeerSocket, type SocketEvents } from "../runtime/types.ts";
 import { Connection, type KeyIdentity } from "./connection.ts";
 import { Metrics } from "./metrics.ts";
 
@@ -69,25 +69,32 @@ export class Gateway {
 
   /** Socket callbacks for one new peer (given to the runtime adapter's `upgrade`). */
   accept(peer: PeerInfo): SocketEvents {
-    let connection: Connection | undefined;
-    return {
-      open: (socket) => {
-        const clientId = randomUUID();
-        connection = new Connection({
-          clientId,
-          peer,
-          socket,
-          maxBufferedBytes: this.options.maxBufferedBytes,
-          metrics: this.metrics,
-          log: this.options.log.child({ clientId, remote: formatHostPort(peer.address, peer.port) }),
-        });
-        this.#open(connection);
-      },
-      message: (data) => connection && this.#message(connection, data),
-      close: (code, reason) => connection && this.#closed(connection, code, reason),
-      pong: () => connection?.markPong(),
-      drain: () => {},
-    };
+    return new GatewaySocketEvents(this, peer);
+  }
+
+  /** @internal Called by {@link GatewaySocketEvents} when the upgrade completes. */
+  opened(peer: PeerInfo, socket: PeerSocket): Connection {
+    const clientId = randomUUID();
+    const connection = new Connection({
+      clientId,
+      peer,
+      socket,
+      maxBufferedBytes: this.options.maxBufferedBytes,
+      metrics: this.metrics,
+      log: this.options.log.child({ clientId, remote: formatHostPort(peer.address, peer.port) }),
+    });
+    this.#open(connection);
+    return connection;
+  }
+
+  /** @internal */
+  received(connection: Connection, data: string | ArrayBuffer | Uint8Array): void {
+    this.#message(connection, data);
+  }
+
+  /** @internal */
+  closed(connection: Connection, code: number, reason: string): void {
+    this.#closed(connection, code, reason);
   }
 
   /**
@@ -217,4 +224,31 @@ export class Gateway {
     if (pending > 0) this.#pendingByAddress.set(address, pending);
     else this.#pendingByAddress.delete(address);
   }
+}
+
+/**
+ * The runtime's callbacks for one socket. A class rather than closures because there is one per
+ * connection, and a reconnect storm brings thousands at once.
+ */
+class GatewaySocketEvents implements SocketEvents {
+  #connection: Connection | undefined;
+
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly peer: PeerInfo,
+  ) {}
+
+  open(socket: PeerSocket): void {
+    this.#connection = this.gateway.opened(this.peer, socket);
+  }
+  message(data: string | ArrayBuffer | Uint8Array): void {
+    if (this.#connection) this.gateway.received(this.#connection, data);
+  }
+  close(code: number, reason: string): void {
+    if (this.#connection) this.gateway.closed(this.#connection, code, reason);
+  }
+  pong(): void {
+    this.#connection?.markPong();
+  }
+  drain(): void {}
 }

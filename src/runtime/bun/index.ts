@@ -12,15 +12,28 @@ import { AddressInUseError, type ListenOptions, type PeerSocket, type RuntimeAda
 
 type RawSocket = ServerWebSocket<{ relay?: SocketEvents }>;
 
-function wrap(ws: RawSocket): PeerSocket {
-  return {
-    send: (text) => ws.send(text) !== 0,
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-    ping: () => (ws.ping(), true),
-    bufferedAmount: () => ws.getBufferedAmount(),
-    batch: (fn) => void ws.cork(fn),
-  };
+/** One per connection, so a class with shared methods rather than a bag of closures. */
+class BunPeerSocket implements PeerSocket {
+  constructor(private readonly ws: RawSocket) {}
+  send(text: string): boolean {
+    return this.ws.send(text) !== 0;
+  }
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+  terminate(): void {
+    this.ws.terminate();
+  }
+  ping(): boolean {
+    this.ws.ping();
+    return true;
+  }
+  bufferedAmount(): number {
+    return this.ws.getBufferedAmount();
+  }
+  batch(fn: () => void): void {
+    this.ws.cork(fn);
+  }
 }
 
 export const bunRuntime: RuntimeAdapter = {
@@ -35,7 +48,7 @@ export const bunRuntime: RuntimeAdapter = {
         onOpen(_event, ws) {
           const raw = ws.raw as RawSocket;
           raw.data.relay = events;
-          events.open(wrap(raw));
+          events.open(new BunPeerSocket(raw));
         },
         onMessage: (event) => events.message(event.data as string | ArrayBuffer),
         onClose: (event) => events.close(event.code, event.reason),
