@@ -6,6 +6,7 @@
  * socket's `data` (never replacing it, which Hono needs: honojs/hono#4097).
  */
 import type { Hono } from "hono";
+import type { WSContext, WSEvents } from "hono/ws";
 import { upgradeWebSocket, websocket } from "hono/bun";
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { AddressInUseError, type ListenOptions, type PeerSocket, type RuntimeAdapter, type SocketEvents } from "../types.ts";
@@ -36,6 +37,22 @@ class BunPeerSocket implements PeerSocket {
   }
 }
 
+/** Hono's per-socket event handlers, as a class: Hono keeps one for the socket's whole life. */
+class HonoEvents implements WSEvents {
+  constructor(private readonly events: SocketEvents) {}
+  onOpen(_event: Event, ws: WSContext): void {
+    const raw = ws.raw as RawSocket;
+    raw.data.relay = this.events;
+    this.events.open(new BunPeerSocket(raw));
+  }
+  onMessage(event: MessageEvent): void {
+    this.events.message(event.data as string | ArrayBuffer);
+  }
+  onClose(event: CloseEvent): void {
+    this.events.close(event.code, event.reason);
+  }
+}
+
 export const bunRuntime: RuntimeAdapter = {
   name: "bun",
 
@@ -43,16 +60,7 @@ export const bunRuntime: RuntimeAdapter = {
     return upgradeWebSocket((c) => {
       const server = c.env as import("bun").Server<unknown>;
       const ip = server.requestIP(c.req.raw);
-      const events = accept({ address: ip?.address ?? "unknown", port: ip?.port ?? 0, host: c.req.header("host") ?? "" });
-      return {
-        onOpen(_event, ws) {
-          const raw = ws.raw as RawSocket;
-          raw.data.relay = events;
-          events.open(new BunPeerSocket(raw));
-        },
-        onMessage: (event) => events.message(event.data as string | ArrayBuffer),
-        onClose: (event) => events.close(event.code, event.reason),
-      };
+      return new HonoEvents(accept({ address: ip?.address ?? "unknown", port: ip?.port ?? 0, host: c.req.header("host") ?? "" }));
     });
   },
 
