@@ -18,6 +18,8 @@ export class RawPeer {
   readonly closed: Promise<void>;
   /** Control frames seen (opcode 0x9 ping, 0x8 close). */
   readonly controlFrames: number[] = [];
+  /** The status code of the close frame the relay sent, once one arrived. */
+  closeCode: number | undefined;
   #buffer = Buffer.alloc(0);
   #texts: string[] = [];
   #wake: (() => void) | undefined;
@@ -52,12 +54,12 @@ export class RawPeer {
 
   /** Sends one masked text frame, as a client must. */
   sendText(text: string): void {
-    const payload = Buffer.from(text);
-    const mask = randomBytes(4);
-    const length = payload.length;
-    const header = length < 126 ? Buffer.from([0x81, 0x80 | length]) : length < 65536 ? Buffer.from([0x81, 0x80 | 126, length >> 8, length & 255]) : Buffer.concat([Buffer.from([0x81, 0x80 | 127]), bigEndian64(length)]);
-    const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
-    this.socket.write(Buffer.concat([header, mask, masked]));
+    this.socket.write(encodeClientFrame(0x1, Buffer.from(text)));
+  }
+
+  /** Sends one masked frame of any opcode with any payload (e.g. a text frame that is not UTF-8). */
+  sendFrame(opcode: number, payload: Uint8Array): void {
+    this.socket.write(encodeClientFrame(opcode, payload));
   }
 
   /** Stops reading: the relay's writes pile up in the kernel and then in its own buffer. */
@@ -95,6 +97,7 @@ export class RawPeer {
       this.#buffer = this.#buffer.subarray(offset + length);
       if (opcode === 0x1) this.#texts.push(payload.toString());
       else this.controlFrames.push(opcode);
+      if (opcode === 0x8 && payload.length >= 2) this.closeCode = payload.readUInt16BE(0);
     }
   }
 
@@ -109,6 +112,16 @@ export class RawPeer {
       });
     }
   }
+}
+
+/** One final, masked client frame (RFC 6455 §5.2); write a prefix of it to stop mid-frame. */
+export function encodeClientFrame(opcode: number, payload: Uint8Array): Buffer {
+  const mask = randomBytes(4);
+  const length = payload.length;
+  const first = 0x80 | opcode;
+  const header = length < 126 ? Buffer.from([first, 0x80 | length]) : length < 65536 ? Buffer.from([first, 0x80 | 126, length >> 8, length & 255]) : Buffer.concat([Buffer.from([first, 0x80 | 127]), bigEndian64(length)]);
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
+  return Buffer.concat([header, mask, masked]);
 }
 
 function bigEndian64(value: number): Buffer {
