@@ -580,7 +580,7 @@ export class RelayClient {
     this.#everAuthenticated = true;
     this.#authTimeouts = 0;
     this.#backoff?.reset();
-    if (this.#cursor.join(ok.sessionId, { resumed: attempt.resumed }) && attempt.resumed) {
+    if (this.#cursor.join(ok.sessionId, { resumed: attempt.resumed, lastSeq: ok.lastSeq }) && attempt.resumed) {
       this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
     }
     this.#clientId = ok.clientId;

@@ -49,15 +49,16 @@ export class SessionCursor {
   }
 
   /**
-   * auth.ok. Without a resume, events before joining are not ours to miss: the first one received
-   * sets the baseline. With one, a changed session starts over from seq 1. Returns whether the
+   * auth.ok. Without a resume, events before joining are not ours to miss: auth.ok's `lastSeq`,
+   * or else the first event received, sets the baseline. With one, a changed session starts over from seq 1. Returns whether the
    * session changed.
    */
-  join(sessionId: string, { resumed }: { resumed: boolean }): boolean {
+  join(sessionId: string, { resumed, lastSeq }: { resumed: boolean; lastSeq?: number }): boolean {
     const changed = sessionId !== this.#sessionId;
     if (!resumed) {
       this.#sessionId = sessionId;
-      this.#lastSeq = undefined;
+      // A relay that says where the session is (auth.ok.lastSeq) sets the baseline now.
+      this.#lastSeq = lastSeq;
       return changed;
     }
     return this.adopt(sessionId);

@@ -76,7 +76,7 @@ export const serverMessages = {
   ),
   "auth.ok": object(
     { type: literal("auth.ok"), clientId: string(), sessionId, key: keyInfo, state: sessionSnapshot },
-    {},
+    { lastSeq: integer({ minimum: 0, description: "The session's newest seq at auth.ok; live events follow it (after any replay)." }) },
     "Authentication succeeded.",
   ),
   error: object(

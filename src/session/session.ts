@@ -47,6 +47,17 @@ export interface SessionOptions {
   metrics?: Metrics;
 }
 
+interface StateSnapshot {
+  state: SessionStateName;
+  claudePid: number;
+  restarts: number;
+  clients: number;
+}
+
+function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
+  return a.state === b.state && a.clients === b.clients && a.claudePid === b.claudePid && a.restarts === b.restarts;
+}
+
 export interface SessionHealth {
   state: SessionStateName;
   clients: number;
@@ -68,7 +79,9 @@ export class Session implements SessionPort {
   readonly #metrics: Metrics | undefined;
   #queue: string[] = [];
   #flushScheduled = false;
-  #published: { state: SessionStateName; clients: number; pid: number; restarts: number } | undefined;
+  /** session.state snapshots waiting for the end of the tick. */
+  #stateQueue: StateSnapshot[] = [];
+  #published: StateSnapshot | undefined;
   #presenceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SessionOptions) {
@@ -112,6 +125,9 @@ export class Session implements SessionPort {
       sessionId: this.sessionId,
       key: connection.key,
       state: { state: this.state, claudePid: this.#claude.pid ?? 0, clients: this.clients.size + 1, pendingPermissions: this.permissions.list() },
+      // extension: where the session is, so a client that drops before its first event can still
+      // resume from here instead of asking for the whole buffer
+      lastSeq: this.events.lastSeq,
     };
     const frames = [JSON.stringify(authOk)];
     if (resume) {
@@ -213,12 +229,23 @@ export class Session implements SessionPort {
     }
   }
 
+  /**
+   * Records the state as it is now and publishes it at the end of the current tick, so the event
+   * that caused a change (a prompt, a permission request, Claude's result) is numbered before it.
+   * Every distinct state is published, in order, even one that lasted less than a tick.
+   */
   #stateChanged(): void {
-    const current = { state: this.state, clients: this.clients.size, pid: this.#claude.pid ?? 0, restarts: this.#claude.restarts };
-    const last = this.#published;
-    if (last && last.state === current.state && last.clients === current.clients && last.pid === current.pid && last.restarts === current.restarts) return;
-    this.#published = current;
-    this.#publish({ type: "session.state", state: current.state, claudePid: current.pid, restarts: current.restarts, clients: current.clients });
+    const snapshot: StateSnapshot = { state: this.state, clients: this.clients.size, claudePid: this.#claude.pid ?? 0, restarts: this.#claude.restarts };
+    const last = this.#stateQueue.at(-1) ?? this.#published;
+    if (last && sameState(last, snapshot)) return;
+    this.#stateQueue.push(snapshot);
+    if (this.#stateQueue.length > 1) return;
+    queueMicrotask(() => {
+      for (const next of this.#stateQueue.splice(0)) {
+        this.#published = next;
+        this.#publish({ type: "session.state", ...next });
+      }
+    });
   }
 
   /** Joins and leaves come in storms after a network blip: broadcast their count at most once per interval. */

@@ -33,6 +33,14 @@ describe("SessionCursor", () => {
     expect(cursor.accept("s1", 43)).toEqual({ deliver: true, gap: { fromSeq: 42, toSeq: 42 } });
   });
 
+  test("joined without resume at auth.ok.lastSeq: the position is known before any event", () => {
+    const cursor = new SessionCursor();
+    cursor.join("s1", { resumed: false, lastSeq: 40 });
+    expect(cursor.resume()).toEqual({ sessionId: "s1", lastSeq: 40 });
+    expect(cursor.accept("s1", 41)).toEqual({ deliver: true });
+    expect(cursor.accept("s1", 43)).toEqual({ deliver: true, gap: { fromSeq: 42, toSeq: 42 } });
+  });
+
   test("a resumed join keeps the position; a changed session on resume starts from 0", () => {
     const cursor = new SessionCursor({ sessionId: "s1", lastSeq: 9 });
     expect(cursor.join("s1", { resumed: true })).toBe(false);

@@ -53,6 +53,10 @@ describe("broadcast", () => {
     const states = ea.filter((frame) => frame.type === "session.state").map((frame) => frame.state);
     expect(states).toContain("busy");
     expect(states.at(-1)).toBe("ready");
+    // cause before effect: the prompt is numbered before the busy state it caused
+    const promptSeq = ea.find((frame) => frame.type === "user.prompt")!.seq;
+    const busySeq = ea.find((frame) => frame.type === "session.state" && frame.state === "busy")!.seq;
+    expect(promptSeq).toBeLessThan(busySeq);
     await Promise.all([a, b, c].map((client) => client.close()));
   });
 
@@ -175,7 +179,8 @@ describe("reconnect and replay", () => {
 
   test("resume from the current seq replays nothing", async () => {
     const first = await relay.connectAuthenticated();
-    const seq = relay.relay.session.events.lastSeq;
+    const seq = first.authOk.lastSeq;
+    expect(seq).toBe(relay.relay.session.events.lastSeq);
     await first.close();
     const again = await relay.connectAuthenticated({ sessionId: relay.relay.sessionId, lastSeq: seq });
     await Bun.sleep(200);
