@@ -24,7 +24,7 @@ import { defaultAdapter } from "./adapter/index.ts";
 import type { ChildHandle, ExitInfo, SubprocessAdapter } from "./adapter/types.ts";
 import { RestartPolicy, type RestartPolicyOptions } from "./backoff.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { Emitter } from "./emitter.ts";
+import { Emitter } from "../shared/emitter.ts";
 import { type LineEvent, LineSplitter } from "./line-splitter.ts";
 import { resolveClaudeBin } from "./resolve-bin.ts";
 import {

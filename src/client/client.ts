@@ -20,7 +20,7 @@
  * signer.close();
  * ```
  */
-import { Emitter } from "../claude/emitter.ts";
+import { Emitter } from "../shared/emitter.ts";
 import { silentLogger, type Logger } from "../log/logger.ts";
 import { CLOSE_CODES } from "../protocol/errors.ts";
 import { serverMessages, type ClientMessage } from "../protocol/messages.ts";
