@@ -44,7 +44,7 @@ cli.help((sections) => {
       "                     [--claude-bin PATH] [--cwd DIR] [--claude-timeout D] [--max-message-bytes N]",
       "                     [--state-dir DIR] [--log-level LEVEL] [--log-format pretty|json] [-- CLAUDE ARGS]",
       "  claude-relay keys [--authorized-keys PATH]",
-      "  claude-relay connect URL [--identity KEY]",
+      "  claude-relay connect URL [--identity KEY] [--json] [--no-reconnect]",
       "  claude-relay install [SERVE FLAGS] [--dry-run] | uninstall [--dry-run]",
       "",
       "  D is a duration: 1500 (milliseconds), 1.5s, 2m. Sizes: 1048576, 512KiB, 1MiB.",
