@@ -60,9 +60,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return bind(consola, {});
 }
 
-/** A logger that drops everything; handy as a default in library code and tests. */
-export const silentLogger: Logger = createLogger({ level: "silent" });
-
 function bind(consola: ConsolaInstance, context: LogFields): Logger {
   return new BoundLogger(consola, context);
 }
@@ -125,3 +122,7 @@ function formatValue(value: unknown): string {
   if (typeof value === "string") return /^[\w.:/@+-]*$/.test(value) && value !== "" ? value : JSON.stringify(value);
   return JSON.stringify(value);
 }
+
+/** A logger that drops everything; handy as a default in library code and tests. (Defined last:
+ * it needs the class above initialized.) */
+export const silentLogger: Logger = createLogger({ level: "silent" });
