@@ -105,16 +105,11 @@ const malformed: Array<[string, string | Uint8Array<ArrayBuffer>, string, string
   ["deep nesting", "[".repeat(5000) + "]".repeat(5000), "invalid_message"],
 ];
 
-describe("malformed frames before authentication", () => {
-  let client: TestClient;
-  beforeAll(async () => {
-    client = await relay.connect();
-    await client.next("auth.challenge");
-  });
-  afterAll(() => client.close());
-
+/** Sends every malformed frame on one connection: each gets its code, the socket lives on. */
+function expectEachAnswered(connection: () => TestClient): void {
   for (const [name, frame, code, id] of malformed) {
     test(`${name} → ${code}, socket stays open`, async () => {
+      const client = connection();
       client.sendRaw(frame);
       const error = await client.next("error");
       expect(error.code).toBe(code);
@@ -123,6 +118,17 @@ describe("malformed frames before authentication", () => {
       expect(client.isOpen).toBe(true);
     });
   }
+}
+
+describe("malformed frames before authentication", () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await relay.connect();
+    await client.next("auth.challenge");
+  });
+  afterAll(() => client.close());
+
+  expectEachAnswered(() => client);
 
   test("a valid message other than auth.response → not_authenticated, nothing reaches Claude", async () => {
     const before = relay.api.messageRequests().length;
@@ -153,15 +159,7 @@ describe("malformed frames after authentication", () => {
   });
   afterAll(() => client.close());
 
-  for (const [name, frame, code, id] of malformed) {
-    test(`${name} → ${code}, socket stays open`, async () => {
-      client.sendRaw(frame);
-      const error = await client.next("error");
-      expect(error.code).toBe(code);
-      expect(error.id).toBe(id);
-      expect(client.isOpen).toBe(true);
-    });
-  }
+  expectEachAnswered(() => client);
 
   test("ping → pong with the id echoed", async () => {
     client.send({ type: "ping", id: "p-1" });
