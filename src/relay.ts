@@ -24,6 +24,7 @@ import { Gateway } from "./server/gateway.ts";
 import { Metrics } from "./server/metrics.ts";
 import { startHeartbeat } from "./session/heartbeat.ts";
 import { Session } from "./session/session.ts";
+import { openEventStore } from "./session/event-store.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
 
 /** A problem that stops the relay from starting; the CLI prints its message and exits 1. */
@@ -84,10 +85,12 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     logger: log.child({ component: "claude" }),
   });
   const metrics = new Metrics();
+  const persisted = openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) });
   const session = new Session({
     sessionId,
     claude,
     metrics,
+    store: persisted,
     log: log.child({ component: "session" }),
     replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
   });
@@ -124,6 +127,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     if (gateway.connections.size >= options.maxClients) degraded.push("at --max-clients capacity");
     if (keys.current().entries.every((entry) => entry.refused)) degraded.push("no usable authorized key");
     if (fds.usage()?.exhausted) degraded.push("file descriptors nearly exhausted: new connections refused");
+    if (!persisted.store.healthy) degraded.push("event log not persisted (disk error)");
     return { ok: degraded.length === 0, degraded, ...snapshot, uptime: Math.round((Date.now() - startedAt) / 1000) };
   };
 
@@ -174,6 +178,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
       session.close();
       await Promise.all([server.stop(), claude.stop()]);
       keys.close();
+      persisted.store.close();
       log.info("stopped", { reason });
       resolveClosed(exitCode);
     })();

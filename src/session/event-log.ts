@@ -50,6 +50,31 @@ export class EventLog {
     this.#lastSeq = firstSeq - 1;
   }
 
+  /**
+   * Rebuilds a log from frames saved earlier (oldest first), e.g. after a relay restart. Numbering
+   * continues after the highest seq found, so no seq is ever used twice for a session; frames that
+   * do not parse or do not continue the run before them are skipped.
+   */
+  static restore(sessionId: string, limits: ReplayLimits, frames: readonly string[]): EventLog {
+    const parsed: Array<{ seq: number; frame: string }> = [];
+    for (const frame of frames) {
+      const seq = seqOf(frame);
+      if (seq !== undefined) parsed.push({ seq, frame });
+    }
+    // The longest consecutive run ending at the newest frame can be replayed; older ones cannot.
+    let start = parsed.length - 1;
+    while (start > 0 && parsed[start - 1]!.seq === parsed[start]!.seq - 1) start--;
+    const run = start >= 0 ? parsed.slice(start) : [];
+    const log = new EventLog(sessionId, limits, run[0]?.seq ?? 1);
+    for (const { seq, frame } of run) log.appendFrame(seq, frame);
+    return log;
+  }
+
+  /** Every frame still held, oldest first (to rewrite a saved log). */
+  frames(): string[] {
+    return this.#from(this.oldestSeq);
+  }
+
   get lastSeq(): number {
     return this.#lastSeq;
   }
@@ -114,4 +139,11 @@ export class EventLog {
       this.#head = 0;
     }
   }
+}
+
+/** The seq of a serialized session event: it is always among the first fields (type, sessionId, seq). */
+function seqOf(frame: string): number | undefined {
+  if (!frame.endsWith("}")) return undefined;
+  const match = /^\{"type":"[^"]+","sessionId":"[^"]*","seq":(\d+)[,}]/.exec(frame);
+  return match ? Number(match[1]) : undefined;
 }

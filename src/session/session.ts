@@ -20,6 +20,7 @@ import type { Connection } from "../server/connection.ts";
 import type { Metrics } from "../server/metrics.ts";
 import type { ResumeRequest, SessionMessage, SessionPort } from "../server/gateway.ts";
 import { EventLog, type ReplayLimits } from "./event-log.ts";
+import type { EventStore } from "./event-store.ts";
 import type { ClaudeState } from "../claude/supervisor.ts";
 import type { PermissionAnswer } from "../claude/stream-json.ts";
 import { PendingPermissions, type PermissionRequest, type PermissionRequestMessage } from "./permissions.ts";
@@ -45,6 +46,8 @@ export interface SessionOptions {
   /** Presence (client count) changes are broadcast at most this often. */
   presenceIntervalMs?: number;
   metrics?: Metrics;
+  /** Where events are persisted, and the frames it held at start (to continue numbering and replay). */
+  store?: { store: EventStore; saved: string[] };
 }
 
 interface StateSnapshot {
@@ -77,6 +80,7 @@ export class Session implements SessionPort {
   readonly #log: Logger;
   readonly #presenceIntervalMs: number;
   readonly #metrics: Metrics | undefined;
+  readonly #store: EventStore | undefined;
   #queue: string[] = [];
   #flushScheduled = false;
   /** session.state snapshots waiting for the end of the tick. */
@@ -90,7 +94,10 @@ export class Session implements SessionPort {
     this.#log = options.log;
     this.#presenceIntervalMs = options.presenceIntervalMs ?? 100;
     this.#metrics = options.metrics;
-    this.events = new EventLog(options.sessionId, options.replay);
+    this.#store = options.store?.store;
+    this.events = options.store
+      ? EventLog.restore(options.sessionId, options.replay, options.store.saved)
+      : new EventLog(options.sessionId, options.replay);
   }
 
   /** The state clients see: Claude's, with `waiting_permission` while a request is pending. */
@@ -273,6 +280,8 @@ export class Session implements SessionPort {
     if (this.#queue.length === 0) return;
     const frames = this.#queue;
     this.#queue = [];
+    // On disk before on the wire: a seq a client has seen is never handed out again after a crash.
+    this.#store?.append(frames, () => this.events.frames());
     for (const client of this.clients) {
       if (frames.length === 1) client.send(frames[0]!);
       else client.sendBatch(frames);

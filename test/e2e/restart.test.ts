@@ -69,6 +69,9 @@ describe("the relay restarts", () => {
     await client.next(isResult, 20_000);
     await waitFor(() => first.relay.claude.transcriptExists(), 5000, "transcript written");
     const sessionId = first.relay.sessionId;
+    await Bun.sleep(150);
+    const seen = client.frames.filter((frame) => typeof frame.seq === "number");
+    const lastSeq = seen.at(-1)!.seq as number;
     await first.stop({ keepDir: true });
     expect((await client.closed).code).toBe(1001);
 
@@ -76,10 +79,16 @@ describe("the relay restarts", () => {
     try {
       expect(second.relay.sessionId).toBe(sessionId);
       expect(second.logs.some((line) => line.msg === "resuming session" && line.sessionId === sessionId)).toBe(true);
-      const again = await second.connectAuthenticated({ sessionId, lastSeq: 999 });
+      // the numbering continues (no seq is reused), and events from before the restart replay
+      const again = await second.connectAuthenticated({ sessionId, lastSeq: lastSeq - 3 });
+      expect(again.authOk.lastSeq).toBeGreaterThanOrEqual(lastSeq);
+      await Bun.sleep(150);
+      const replayed = again.frames.filter((frame) => typeof frame.seq === "number");
+      expect(replayed.slice(0, 3)).toEqual(seen.slice(-3));
+      expect(replayed.slice(3).every((frame) => frame.seq > lastSeq)).toBe(true);
       api.enqueue(text("you said blue"));
       again.send({ type: "prompt", text: "and now?" });
-      await again.next(isResult, 20_000);
+      await again.next((frame) => isResult(frame) && frame.seq > lastSeq, 20_000);
       const history = conversation(api);
       expect(history).toContain("what colour?");
       expect(history).toContain("remember: blue");

@@ -65,3 +65,33 @@ describe("EventLog", () => {
     expect(() => log.appendFrame(2, "{}")).toThrow("out of order");
   });
 });
+
+describe("EventLog.restore", () => {
+  const limits = { maxEvents: 100, maxBytes: 1 << 20 };
+  const saved = (seqs: number[]) => seqs.map((seq) => `{"type":"e","sessionId":"S","seq":${seq},"n":${seq}}`);
+
+  test("continues the numbering after the saved events and replays them", () => {
+    const log = EventLog.restore("S", limits, saved([1, 2, 3, 4]));
+    expect(log.lastSeq).toBe(4);
+    expect(seqs(log.since("S", 2).frames)).toEqual([3, 4]);
+    expect(JSON.parse(log.append({ type: "next" })).seq).toBe(5);
+  });
+
+  test("skips a torn last line and unparseable lines; a hole keeps only the run after it", () => {
+    const lines = [...saved([1, 2]), "garbage", ...saved([4, 5]), '{"type":"e","sessionId":"S","seq":6,"n"'];
+    const log = EventLog.restore("S", limits, lines);
+    expect(log.lastSeq).toBe(5);
+    expect(log.since("S", 0).gap).toEqual({ fromSeq: 1, toSeq: 3, reason: "evicted" });
+    expect(seqs(log.since("S", 0).frames)).toEqual([4, 5]);
+  });
+
+  test("keeps only what the limits allow", () => {
+    const log = EventLog.restore("S", { maxEvents: 2, maxBytes: 1 << 20 }, saved([1, 2, 3, 4, 5]));
+    expect(seqs(log.frames())).toEqual([4, 5]);
+    expect(log.lastSeq).toBe(5);
+  });
+
+  test("nothing saved: starts at 1", () => {
+    expect(EventLog.restore("S", limits, []).append({ type: "x" })).toContain('"seq":1');
+  });
+});
