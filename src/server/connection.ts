@@ -10,7 +10,7 @@
  */
 import type { Logger } from "../log/logger.ts";
 import { errorFrame, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
-import type { PeerInfo, PeerSocket } from "../runtime/types.ts";
+import { formatHostPort, type PeerInfo, type PeerSocket } from "../runtime/types.ts";
 import type { Metrics } from "./metrics.ts";
 
 export type ConnectionState = "authenticating" | "authenticated" | "closing" | "closed";
@@ -32,6 +32,7 @@ export interface ConnectionOptions {
   clientId: string;
   peer: PeerInfo;
   socket: PeerSocket;
+  /** The relay's logger; the connection adds its clientId, remote address and key fingerprint. */
   log: Logger;
   /** Unsent bytes above which the client is a slow consumer and is cut off. */
   maxBufferedBytes: number;
@@ -51,7 +52,7 @@ export class Connection {
   /** Timer ending an unanswered challenge. */
   authTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
-  log: Logger;
+  readonly #baseLog: Logger;
   readonly #socket: PeerSocket;
   readonly #maxBufferedBytes: number;
   readonly #now: () => number;
@@ -66,7 +67,16 @@ export class Connection {
     this.#metrics = options.metrics;
     this.openedAt = this.#now();
     this.lastPongAt = this.openedAt;
-    this.log = options.log;
+    this.#baseLog = options.log;
+  }
+
+  /**
+   * A logger whose lines carry this connection's context. Built on use rather than kept: logging
+   * is rare per connection, and a relay may hold thousands of idle ones.
+   */
+  get log(): Logger {
+    const remote = formatHostPort(this.peer.address, this.peer.port);
+    return this.#baseLog.child(this.key ? { clientId: this.clientId, remote, fingerprint: this.key.fingerprint } : { clientId: this.clientId, remote });
   }
 
   get isOpen(): boolean {
@@ -85,7 +95,6 @@ export class Connection {
   markAuthenticated(key: KeyIdentity): void {
     this.state = "authenticated";
     this.key = key;
-    this.log = this.log.child({ fingerprint: key.fingerprint });
     this.clearAuthTimer();
   }
 

@@ -8,7 +8,7 @@ import type { Logger } from "../log/logger.ts";
 import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
 import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { formatHostPort, type PeerInfo, type PeerSocket, type SocketEvents } from "../runtime/types.ts";
+import type { PeerInfo, PeerSocket, SocketEvents } from "../runtime/types.ts";
 import { Connection, type KeyIdentity } from "./connection.ts";
 import { Metrics } from "./metrics.ts";
 
@@ -74,14 +74,13 @@ export class Gateway {
 
   /** @internal Called by {@link GatewaySocketEvents} when the upgrade completes. */
   opened(peer: PeerInfo, socket: PeerSocket): Connection {
-    const clientId = randomUUID();
     const connection = new Connection({
-      clientId,
+      clientId: randomUUID(),
       peer,
       socket,
       maxBufferedBytes: this.options.maxBufferedBytes,
       metrics: this.metrics,
-      log: this.options.log.child({ clientId, remote: formatHostPort(peer.address, peer.port) }),
+      log: this.options.log,
     });
     this.#open(connection);
     return connection;
