@@ -9,18 +9,19 @@
  * kills are paced: never more than 5 in any 60 s. Replay a failure with ROBUSTNESS_SEED=<seed>.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { alive } from "../support/claude-harness.ts";
-import { groupAlive, spawnRelay } from "../support/cli-process.ts";
-import { slowText, startFakeAnthropic, text, toolUse } from "../support/fake-anthropic.ts";
+import { groupAlive } from "../support/cli-process.ts";
+import { slowText, text, toolUse } from "../support/fake-anthropic.ts";
 import { Prng, seedFromEnv } from "../support/prng.ts";
 import { connectAndSign } from "../support/relay-process.ts";
-import { claudeEnv, startTestRelay, type TestRelay } from "../support/relay.ts";
-import { generateKey, makeTempDir, removeTempDir } from "../support/ssh.ts";
+import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
 import { budgetMs, reportFigures, size } from "./scale.ts";
+import { startStreamingRelay } from "./streaming.ts";
 
 const KILLS = size("FAULT_KILLS", 4, 20);
 /** The restart policy's crash-loop threshold: more than this many crashes within the window fails. */
@@ -225,31 +226,19 @@ describe("crash loop: a Claude binary that exits at once", () => {
   let outcome: { frames: Frame[]; closeCode: number; exitCode: number | null; healthWhileRestarting: Record<string, any>; relayPid: number };
 
   beforeAll(async () => {
-    const home = join(dir, "home");
-    const work = join(dir, "work");
-    mkdirSync(join(home, ".ssh"), { recursive: true });
-    mkdirSync(work);
-    const key = generateKey(dir, "ed25519", "device");
-    writeFileSync(join(home, ".ssh", "authorized_keys"), key.publicLine + "\n");
     const bin = join(dir, "crashing-claude");
     writeFileSync(bin, `#!/bin/sh\necho $$ >> ${pidFile}\nexit 3\n`);
     chmodSync(bin, 0o755);
-    const api = await startFakeAnthropic();
-    const relayProcess = spawnRelay(["serve", "--port", "0", "--cwd", work, "--claude-bin", bin, "--state-dir", join(dir, "state"), "--log-format", "json"], {
-      env: claudeEnv(api, home),
-      cwd: dir,
-    });
+    const relay = await startStreamingRelay([], { claudeBin: bin });
     try {
-      const url = await relayProcess.listening;
-      const { client, answer } = await connectAndSign(url, key);
+      const { client, answer } = await connectAndSign(relay.url, relay.key);
       expect(answer.type).toBe("auth.ok");
-      const healthWhileRestarting = await (await fetch(url.replace(/^ws:/, "http:").replace(/\/ws$/, "/healthz"))).json();
+      const healthWhileRestarting = await relay.health();
       const { code: closeCode } = await client.closed;
-      const exitCode = await relayProcess.exitCode;
-      outcome = { frames: client.frames, closeCode, exitCode, healthWhileRestarting, relayPid: relayProcess.child.pid! };
+      const exitCode = await relay.process.exitCode;
+      outcome = { frames: client.frames, closeCode, exitCode, healthWhileRestarting, relayPid: relay.process.child.pid! };
     } finally {
-      relayProcess.kill("SIGKILL");
-      await api.close();
+      await relay.stop();
     }
   }, 60_000);
   afterAll(() => removeTempDir(dir));

@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts";
 import { REPO_ROOT, spawnRelay, type RelayProcess } from "../support/cli-process.ts";
-import { generateKey, makeTempDir, removeTempDir } from "../support/ssh.ts";
+import { generateKey, makeTempDir, removeTempDir, type TestKey } from "../support/ssh.ts";
 
 export const SYNTHETIC_CLAUDE = join(REPO_ROOT, "bench", "support", "synthetic-claude.ts");
 
@@ -25,13 +25,18 @@ export interface StreamingRelay {
   url: string;
   httpUrl: string;
   signer: ChallengeSigner;
+  /** The ed25519 key in authorized_keys. */
+  key: TestKey;
   health(): Promise<Record<string, any>>;
   /** SIGTERM, wait for the exit, remove the temp dir; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts `bun src/cli.ts serve` with the synthetic Claude in a temp HOME holding one fresh key. */
-export async function startStreamingRelay(args: string[], env: Record<string, string> = {}): Promise<StreamingRelay> {
+/**
+ * Starts `bun src/cli.ts serve` with the synthetic Claude (or `claudeBin`) in a temp HOME holding
+ * one fresh key.
+ */
+export async function startStreamingRelay(args: string[], options: { claudeBin?: string; env?: Record<string, string> } = {}): Promise<StreamingRelay> {
   const dir = makeTempDir("relay-robustness-");
   const home = join(dir, "home");
   const work = join(dir, "work");
@@ -39,8 +44,8 @@ export async function startStreamingRelay(args: string[], env: Record<string, st
   mkdirSync(work);
   const key = generateKey(dir, "ed25519", "device");
   writeFileSync(join(home, ".ssh", "authorized_keys"), key.publicLine + "\n");
-  const relayProcess = spawnRelay(["serve", "--port", "0", "--cwd", work, "--claude-bin", SYNTHETIC_CLAUDE, "--state-dir", join(dir, "state"), "--log-format", "json", ...args], {
-    env: { ...process.env, PATH: `${join(REPO_ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`, HOME: home, ...env },
+  const relayProcess = spawnRelay(["serve", "--port", "0", "--cwd", work, "--claude-bin", options.claudeBin ?? SYNTHETIC_CLAUDE, "--state-dir", join(dir, "state"), "--log-format", "json", ...args], {
+    env: { ...process.env, PATH: `${join(REPO_ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`, HOME: home, ...options.env },
     cwd: dir,
   });
   const url = await relayProcess.listening;
@@ -51,6 +56,7 @@ export async function startStreamingRelay(args: string[], env: Record<string, st
     url,
     httpUrl,
     signer: keyFileSigner(key.privatePath),
+    key,
     health: async () => (await fetch(`${httpUrl}/healthz`)).json() as Promise<Record<string, any>>,
     stop: () =>
       (stopped ??= (async () => {
