@@ -159,6 +159,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     });
   } catch (error) {
     keys.close();
+    persisted.store.close();
     if (error instanceof AddressInUseError) throw new StartupError(error.message);
     throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
   }
