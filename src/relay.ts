@@ -175,8 +175,8 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
       log.info("stopping", { reason });
       heartbeat.stop();
       fds.stop();
-      gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
       session.close();
+      gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
       await Promise.all([server.stop(), claude.stop()]);
       keys.close();
       persisted.store.close();

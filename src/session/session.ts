@@ -246,13 +246,14 @@ export class Session implements SessionPort {
     const last = this.#stateQueue.at(-1) ?? this.#published;
     if (last && sameState(last, snapshot)) return;
     this.#stateQueue.push(snapshot);
-    if (this.#stateQueue.length > 1) return;
-    queueMicrotask(() => {
-      for (const next of this.#stateQueue.splice(0)) {
-        this.#published = next;
-        this.#publish({ type: "session.state", ...next });
-      }
-    });
+    if (this.#stateQueue.length === 1) queueMicrotask(() => this.#publishStates());
+  }
+
+  #publishStates(): void {
+    for (const next of this.#stateQueue.splice(0)) {
+      this.#published = next;
+      this.#publish({ type: "session.state", ...next });
+    }
   }
 
   /** Joins and leaves come in storms after a network blip: broadcast their count at most once per interval. */
@@ -294,10 +295,14 @@ export class Session implements SessionPort {
     }
   }
 
-  /** Stops timers; clients are closed by the gateway. */
+  /**
+   * Sends what is still pending (e.g. the `failed` state that made the relay stop) and stops the
+   * timers. Called before the gateway closes the clients.
+   */
   close(): void {
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     this.#presenceTimer = undefined;
+    this.#publishStates();
     this.#flush();
   }
 }

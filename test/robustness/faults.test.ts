@@ -259,10 +259,7 @@ describe("crash loop: a Claude binary that exits at once", () => {
     reportFigures("crash-loop", { crashes: claudePids.length, exitCode: outcome.exitCode, closeCode: outcome.closeCode });
   });
 
-  // BUG (reported to the lead): relay.ts stop() closes every client (gateway.closeAll) before
-  // session.close() flushes the queued session.state "failed", so clients never see it.
-  // Calling session.close() first fixes it; then this becomes an ordinary test again.
-  test.failing("clients are told: session.state failed reaches them before the close", () => {
+  test("clients are told: session.state failed reaches them before the close", () => {
     const states = outcome.frames.filter((frame) => frame.type === "session.state");
     expect(states.at(-1)).toMatchObject({ state: "failed", restarts: CRASHES_PER_WINDOW });
   });
