@@ -36,12 +36,18 @@ const child = spawn(process.execPath, ["test", "--timeout", String(30 * 60_000),
   stdio: ["ignore", "pipe", "pipe"],
 });
 const figures: string[] = [];
-const collect = (chunk: Buffer, out: NodeJS.WriteStream) => {
-  out.write(chunk);
-  for (const line of chunk.toString().split("\n")) if (line.startsWith("[robustness] ")) figures.push(line.slice("[robustness] ".length));
-};
-child.stdout.on("data", (chunk: Buffer) => collect(chunk, process.stdout));
-child.stderr.on("data", (chunk: Buffer) => collect(chunk, process.stderr));
+/** Echoes a stream and keeps its `[robustness]` lines (a line may arrive split over chunks). */
+function collect(stream: NodeJS.ReadableStream, out: NodeJS.WriteStream): void {
+  let partial = "";
+  stream.on("data", (chunk: Buffer) => {
+    out.write(chunk);
+    const lines = (partial + chunk.toString()).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) if (line.startsWith("[robustness] ") && line.includes("{")) figures.push(line.slice("[robustness] ".length));
+  });
+}
+collect(child.stdout, process.stdout);
+collect(child.stderr, process.stderr);
 const code = await new Promise<number>((resolve) => child.on("exit", (status) => resolve(status ?? 1)));
 
 console.log(`\n── robustness figures (full size, ${Math.round((Date.now() - started) / 1000)} s, bun test exit ${code}) ──`);
