@@ -1,12 +1,12 @@
 /** `claude-relay serve` as a real process: signals, exit codes, startup errors, help. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.ts";
 import { claudeEnv } from "../support/relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "../support/ssh.ts";
-import { BUN, CLI, groupAlive, runCli, spawnRelay } from "../support/cli-process.ts";
+import { BUN, CLI, groupAlive, killSpawnedRelays, runCli, spawnRelay } from "../support/cli-process.ts";
 
 const CLI_PATH = CLI[1]!;
 import { TestClient } from "../support/ws-client.ts";
@@ -28,6 +28,7 @@ beforeAll(async () => {
   env = claudeEnv(api, home);
   baseArgs = ["serve", "--state-dir", join(dir, "state"), "--cwd", dir, "--log-format", "json"];
 });
+afterEach(() => killSpawnedRelays()); // a failed assertion must not leave a relay (and its Claude) running
 afterAll(async () => {
   await api.close();
   removeTempDir(dir);

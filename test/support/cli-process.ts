@@ -26,9 +26,19 @@ export interface RelayProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
+/** Every relay spawned and not yet exited, so a failed test cannot leave one running. */
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every relay still running (call from afterAll/afterEach). */
+export function killSpawnedRelays(): void {
+  for (const child of running) child.kill("SIGKILL");
+}
+
 export function spawnRelay(args: string[], options: { env: Record<string, string | undefined>; command?: string[]; cwd?: string }): RelayProcess {
   const [cmd, ...prefix] = options.command ?? CLI;
   const child = spawn(cmd!, [...prefix, ...args], { env: options.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.on("exit", () => running.delete(child));
   let output = "";
   let onListening: (url: string) => void;
   let onFailed: (error: Error) => void;
