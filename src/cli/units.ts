@@ -30,10 +30,3 @@ export function parseByteSize(text: string): number | undefined {
   const bytes = Math.round(Number(match[1]) * unit);
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
-
-/** A human form of a duration for help texts and logs: 1500 → "1.5s". */
-export function formatDuration(ms: number): string {
-  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m`;
-  if (ms >= 1000) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}

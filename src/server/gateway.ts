@@ -60,13 +60,6 @@ export class Gateway {
     this.metrics = options.metrics ?? new Metrics();
   }
 
-  /** The number of authenticated clients. */
-  get authenticatedCount(): number {
-    let count = 0;
-    for (const connection of this.connections) if (connection.isAuthenticated) count++;
-    return count;
-  }
-
   /** Socket callbacks for one new peer (given to the runtime adapter's `upgrade`). */
   accept(peer: PeerInfo): SocketEvents {
     return new GatewaySocketEvents(this, peer);

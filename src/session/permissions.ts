@@ -11,14 +11,9 @@
  * ```
  */
 
-/** A permission request as Claude asked it. */
-export interface PermissionRequest {
-  requestId: string;
-  toolName: string;
-  input: Record<string, unknown>;
-  toolUseId: string;
-  description?: string;
-}
+import type { PermissionRequest } from "../claude/stream-json.ts";
+
+export type { PermissionRequest };
 
 /** The permission.request session event sent to clients (and listed in auth.ok). */
 export type PermissionRequestMessage = { type: "permission.request"; sessionId: string; seq: number } & PermissionRequest;
@@ -32,10 +27,6 @@ export class PendingPermissions {
 
   add(message: PermissionRequestMessage): void {
     this.#pending.set(message.requestId, message);
-  }
-
-  has(requestId: string): boolean {
-    return this.#pending.has(requestId);
   }
 
   /** Removes and returns the request if it is still pending. */

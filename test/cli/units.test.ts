@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatDuration, parseByteSize, parseDuration } from "../../src/cli/units.ts";
+import { parseByteSize, parseDuration } from "../../src/cli/units.ts";
 
 describe("parseDuration", () => {
   test.each([
@@ -28,10 +28,4 @@ describe("parseByteSize", () => {
   ])("%p → %p", (text, bytes) => expect(parseByteSize(text)).toBe(bytes));
 
   test.each(["", "-5", "1.5x", "MiB", "1 MiB MiB"])("%p is refused", (text) => expect(parseByteSize(text)).toBeUndefined());
-});
-
-test("formatDuration", () => {
-  expect(formatDuration(1500)).toBe("1.5s");
-  expect(formatDuration(120_000)).toBe("2m");
-  expect(formatDuration(20)).toBe("20ms");
 });
