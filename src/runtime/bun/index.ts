@@ -43,6 +43,10 @@ class HonoEvents implements WSEvents {
   onOpen(_event: Event, ws: WSContext): void {
     const raw = ws.raw as RawSocket;
     raw.data.relay = this.events;
+    // Hono keeps the request URL for the socket's life and parses it again into a new URL for every
+    // event it dispatches; the relay never reads it, so drop it (saves memory per idle socket and
+    // a URL parse per received frame). The object itself is kept, as Hono needs (honojs/hono#4097).
+    (raw.data as { url?: unknown }).url = undefined;
     this.events.open(new BunPeerSocket(raw));
   }
   onMessage(event: MessageEvent): void {
