@@ -108,6 +108,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     maxBufferedBytes: options.maxBufferedBytes,
     authTimeoutMs: options.authTimeoutMs,
     maxPendingPerAddress: options.maxPendingPerAddress,
+    maxInvalidFrames: options.maxInvalidFrames,
     metrics,
   });
   keys.onKeysRemoved((fingerprints) => {

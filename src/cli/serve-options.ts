@@ -29,6 +29,7 @@ export interface ServeOptions {
   maxMessageBytes: number;
   maxBufferedBytes: number;
   maxPendingPerAddress: number;
+  maxInvalidFrames: number;
   replayEvents: number;
   replayBytes: number;
   stateDir: string;
@@ -61,6 +62,7 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--max-message-bytes <bytes>", help: "Largest frame a client may send", default: "1MiB" },
   { flag: "--max-buffered-bytes <bytes>", help: "Unsent bytes per client before it is cut off as a slow consumer", default: "8MiB" },
   { flag: "--max-pending-per-address <n>", help: "Unauthenticated connections one address may hold", default: "16" },
+  { flag: "--max-invalid-frames <n>", help: "Invalid frames a client may send per minute before it is cut off (0: no limit)", default: "1000" },
   { flag: "--replay-events <n>", help: "Session events kept for clients that reconnect", default: "10000" },
   { flag: "--replay-bytes <bytes>", help: "Bytes of session events kept for replay", default: "16MiB" },
   { flag: "--state-dir <dir>", help: "Where the session id and event log live", default: "$XDG_STATE_HOME/claude-relay" },
@@ -114,6 +116,7 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
     maxMessageBytes: bytes(raw, "maxMessageBytes", "1MiB", 64),
     maxBufferedBytes: bytes(raw, "maxBufferedBytes", "8MiB", 1024),
     maxPendingPerAddress: integer(raw, "maxPendingPerAddress", 16, 1, 1_000_000),
+    maxInvalidFrames: integer(raw, "maxInvalidFrames", 1000, 0, 100_000_000),
     replayEvents: integer(raw, "replayEvents", 10_000, 0, 100_000_000),
     replayBytes: bytes(raw, "replayBytes", "16MiB", 0),
     stateDir,

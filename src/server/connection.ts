@@ -40,6 +40,24 @@ export interface ConnectionOptions {
   now?: () => number;
 }
 
+/**
+ * A token bucket of allowances (e.g. invalid frames a client may send): full at `perMinute`,
+ * refilled continuously. Two numbers per connection, no timers.
+ */
+export class Allowance {
+  #tokens = Number.POSITIVE_INFINITY;
+  #updatedAt = 0;
+
+  /** Spends one token; false when none is left. */
+  take(now: number, perMinute: number): boolean {
+    this.#tokens = Math.min(perMinute, this.#tokens + ((now - this.#updatedAt) * perMinute) / 60_000);
+    this.#updatedAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
+
 export class Connection {
   readonly clientId: string;
   readonly peer: PeerInfo;
@@ -49,6 +67,8 @@ export class Connection {
   /** The challenge text sent to this connection; single use. */
   challenge: string | undefined;
   lastPongAt: number;
+  /** Invalid frames this client may still send before it is cut off. */
+  readonly invalidFrames = new Allowance();
   /** Timer ending an unanswered challenge. */
   authTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;

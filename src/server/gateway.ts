@@ -47,6 +47,8 @@ export interface GatewayOptions {
   authTimeoutMs: number;
   /** Unauthenticated sockets one address may hold at once. */
   maxPendingPerAddress: number;
+  /** Invalid frames a connection may send per minute (burst as large) before it is cut off; 0: no limit. */
+  maxInvalidFrames: number;
   metrics?: Metrics;
 }
 
@@ -197,8 +199,20 @@ export class Gateway {
     connection.fail(code, message, closeCode);
   }
 
+  /**
+   * Answers an invalid frame. A connection that keeps sending them (a broken or hostile client)
+   * exhausts its allowance and is cut off with `rate_limited`; before authentication that also
+   * counts as a failed attempt for its address, so a flood from one address is throttled there.
+   */
   #reject(connection: Connection, code: ErrorCode, message: string, id?: string): void {
     this.metrics.inc("claude_relay_frames_rejected_total", { code });
+    const perMinute = this.options.maxInvalidFrames;
+    if (perMinute > 0 && !connection.invalidFrames.take(Date.now(), perMinute)) {
+      connection.log.warn("too many invalid frames: disconnecting", { perMinute });
+      this.metrics.inc("claude_relay_disconnects_total", { reason: "invalid_frames" });
+      if (!connection.isAuthenticated) this.options.auth.recordFailure(connection.peer.address);
+      return connection.fail("rate_limited", `more than ${perMinute} invalid frames a minute; fix the client and reconnect`, CLOSE_CODES.tryAgainLater);
+    }
     connection.sendError(code, message, id);
   }
 

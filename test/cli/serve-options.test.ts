@@ -17,6 +17,7 @@ describe("resolveServeOptions", () => {
       claudeTimeoutMs: 60_000,
       maxMessageBytes: 1024 * 1024,
       maxBufferedBytes: 8 * 1024 * 1024,
+      maxInvalidFrames: 1000,
       cwd: "/work/project",
       stateDir: "/home/u/.local/state/claude-relay",
       logLevel: "info",

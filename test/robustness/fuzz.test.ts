@@ -50,7 +50,9 @@ const stats: Record<Phase, PhaseStats> = {
 const started = Date.now();
 
 beforeAll(async () => {
-  relay = await startTestRelay({ flags: { claudeBin: SYNTHETIC_CLAUDE, maxMessageBytes: MAX_MESSAGE_BYTES, authTimeout: "1h" } });
+  // The invalid-frame allowance (--max-invalid-frames) is lifted: this suite checks the answer to
+  // every single frame; the allowance itself is tested in test/server/gateway.test.ts.
+  relay = await startTestRelay({ flags: { claudeBin: SYNTHETIC_CLAUDE, maxMessageBytes: MAX_MESSAGE_BYTES, authTimeout: "1h", maxInvalidFrames: 0 } });
   await waitFor(() => relay.relay.health().state === "ready", 15_000, "synthetic Claude ready");
   claudePid = relay.relay.claude.pid!;
   innocent = await relay.connectAuthenticated();

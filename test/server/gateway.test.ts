@@ -189,3 +189,42 @@ describe("malformed frames after authentication", () => {
     await bystander.close();
   });
 });
+
+describe("a flood of invalid frames", () => {
+  let strict: TestRelay;
+  beforeAll(async () => {
+    strict = await startTestRelay({ flags: { maxInvalidFrames: 20 } });
+  });
+  afterAll(() => strict.stop());
+
+  test("is answered up to the allowance, then cut off with rate_limited and 1013; others are unaffected", async () => {
+    const bystander = await strict.connectAuthenticated();
+    const flooder = await strict.connectAuthenticated();
+    for (let i = 0; i < 30; i++) flooder.send(`{"type":"spam","id":"${i}"}`);
+    const closed = await flooder.closed;
+    expect(closed.code).toBe(1013);
+    const errors = flooder.all("error");
+    expect(errors.slice(0, 20).every((error) => error.code === "unknown_type")).toBe(true);
+    expect(errors[20]).toMatchObject({ code: "rate_limited" });
+    expect(errors).toHaveLength(21);
+    bystander.send({ type: "ping", id: "fine" });
+    expect(await bystander.next("pong")).toEqual({ type: "pong", id: "fine" });
+  });
+
+  test("before authentication it also counts against the address's failed attempts", async () => {
+    const outcomes: string[] = [];
+    for (let round = 0; round < 12 && !outcomes.includes("rate_limited@open"); round++) {
+      const client = await strict.connect();
+      const first = await client.next((frame) => frame.type === "auth.challenge" || frame.type === "error");
+      if (first.type === "error") {
+        outcomes.push(`${first.code}@open`);
+        break;
+      }
+      for (let i = 0; i < 25; i++) client.send("{not json");
+      await client.closed;
+      outcomes.push(client.all("error").at(-1)!.code);
+    }
+    expect(outcomes.at(-1)).toBe("rate_limited@open");
+    expect(outcomes.slice(0, -1).every((code) => code === "rate_limited")).toBe(true);
+  });
+});
