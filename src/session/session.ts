@@ -174,6 +174,7 @@ export class Session implements SessionPort {
   permissionRequested(request: PermissionRequest): void {
     const message = { type: "permission.request", sessionId: this.sessionId, seq: this.events.lastSeq + 1, ...request } as PermissionRequestMessage;
     this.permissions.add(message);
+    this.#log.info("permission requested", { requestId: request.requestId, toolName: request.toolName, clients: this.clients.size });
     this.#publish({ ...message });
     this.#stateChanged();
   }
@@ -251,6 +252,7 @@ export class Session implements SessionPort {
 
   #publishStates(): void {
     for (const next of this.#stateQueue.splice(0)) {
+      if (next.state !== this.#published?.state) this.#log.info(`session ${next.state}`, { claudePid: next.claudePid, restarts: next.restarts, clients: next.clients });
       this.#published = next;
       this.#publish({ type: "session.state", ...next });
     }
