@@ -31,9 +31,10 @@ export interface ClaudePort {
   readonly state: ClaudeState;
   readonly pid: number | undefined;
   readonly restarts: number;
-  /** Sends (or, while Claude restarts, queues) a prompt; a refusal says why. */
+  /** Sends (or, while Claude restarts, queues) a prompt; a refusal (failed, stopping, queue full) says why. */
   prompt(text: string): { ok: true } | { ok: false; reason: string };
-  interrupt(): unknown;
+  /** Interrupts the current turn; false when no running Claude can be interrupted. */
+  interrupt(): boolean;
   /** Delivers an answer; false when Claude no longer waits for it. */
   answerPermission(requestId: string, answer: PermissionAnswer): boolean;
 }
@@ -196,10 +197,6 @@ export class Session implements SessionPort {
   // ── internals ────────────────────────────────────────────────────────────────────────────────
 
   #prompt(connection: Connection, text: string, id: string | undefined): void {
-    const state = this.#claude.state;
-    if (state === "failed" || state === "stopping" || state === "stopped") {
-      return connection.sendError("claude_unavailable", `Claude is ${state}; the prompt was not sent`, id);
-    }
     const sent = this.#claude.prompt(text);
     if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
     connection.log.debug("prompt", { chars: text.length, id });
@@ -221,12 +218,10 @@ export class Session implements SessionPort {
   }
 
   #interrupt(connection: Connection, id: string | undefined): void {
-    const state = this.#claude.state;
-    if (state !== "busy" && state !== "ready") {
-      return connection.sendError("claude_unavailable", `Claude is ${state}; nothing to interrupt`, id);
+    if (!this.#claude.interrupt()) {
+      return connection.sendError("claude_unavailable", `Claude is ${this.#claude.state}; nothing to interrupt`, id);
     }
     connection.log.info("interrupt");
-    this.#claude.interrupt();
     this.#withdrawAll(connection.clientId);
     this.#stateChanged();
   }
