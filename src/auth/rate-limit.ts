@@ -11,6 +11,7 @@
  * if (!result.ok) limiter.recordFailure(remote, Date.now());
  * ```
  */
+import { TokenBucket } from "../shared/token-bucket.ts";
 import { ipToBytes, normalizePeerAddress } from "./key-options.ts";
 
 export interface FailedAuthLimiterOptions {
@@ -22,21 +23,16 @@ export interface FailedAuthLimiterOptions {
   maxAddresses?: number;
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 /** Token-bucket limiter of failed attempts per address. */
 export class FailedAuthLimiter {
   private readonly burst: number;
-  private readonly refillPerMs: number;
+  private readonly refillPerMinute: number;
   private readonly maxAddresses: number;
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(options: FailedAuthLimiterOptions = {}) {
     this.burst = options.burst ?? 10;
-    this.refillPerMs = (options.refillPerMinute ?? 30) / 60_000;
+    this.refillPerMinute = options.refillPerMinute ?? 30;
     this.maxAddresses = options.maxAddresses ?? 10_000;
   }
 
@@ -48,15 +44,16 @@ export class FailedAuthLimiter {
   /** Milliseconds until `address` may try again (0 when it may now). */
   retryAfterMs(address: string, now: number): number {
     const tokens = this.tokens(addressKey(address), now);
-    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / this.refillPerMs);
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 60_000) / this.refillPerMinute);
   }
 
   /** Counts one failed attempt from `address`. */
   recordFailure(address: string, now: number): void {
     const key = addressKey(address);
-    const tokens = this.tokens(key, now);
+    const bucket = this.buckets.get(key) ?? new TokenBucket(this.burst, this.refillPerMinute, now);
+    bucket.drain(now);
     this.buckets.delete(key); // re-insert to keep Map order = least recently failing first
-    this.buckets.set(key, { tokens: Math.max(0, tokens - 1), updatedAt: now });
+    this.buckets.set(key, bucket);
     while (this.buckets.size > this.maxAddresses) this.buckets.delete(this.buckets.keys().next().value!);
   }
 
@@ -68,8 +65,8 @@ export class FailedAuthLimiter {
   private tokens(key: string, now: number): number {
     const bucket = this.buckets.get(key);
     if (!bucket) return this.burst;
-    const tokens = Math.min(this.burst, bucket.tokens + Math.max(0, now - bucket.updatedAt) * this.refillPerMs);
-    if (tokens >= this.burst) this.buckets.delete(key);
+    const tokens = bucket.level(now);
+    if (tokens >= this.burst) this.buckets.delete(key); // a full bucket is forgotten
     return tokens;
   }
 }

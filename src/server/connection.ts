@@ -11,6 +11,7 @@
 import type { Logger } from "../log/logger.ts";
 import { errorFrame, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
 import { formatHostPort, type PeerInfo, type PeerSocket } from "../runtime/types.ts";
+import { TokenBucket } from "../shared/token-bucket.ts";
 import type { Metrics } from "./metrics.ts";
 
 export type ConnectionState = "authenticating" | "authenticated" | "closing" | "closed";
@@ -36,26 +37,10 @@ export interface ConnectionOptions {
   log: Logger;
   /** Unsent bytes above which the client is a slow consumer and is cut off. */
   maxBufferedBytes: number;
+  /** Invalid frames allowed per minute (burst as large); 0: no limit. */
+  maxInvalidFrames?: number;
   metrics?: Metrics;
   now?: () => number;
-}
-
-/**
- * A token bucket of allowances (e.g. invalid frames a client may send): full at `perMinute`,
- * refilled continuously. Two numbers per connection, no timers.
- */
-export class Allowance {
-  #tokens = Number.POSITIVE_INFINITY;
-  #updatedAt = 0;
-
-  /** Spends one token; false when none is left. */
-  take(now: number, perMinute: number): boolean {
-    this.#tokens = Math.min(perMinute, this.#tokens + ((now - this.#updatedAt) * perMinute) / 60_000);
-    this.#updatedAt = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
 }
 
 export class Connection {
@@ -67,8 +52,8 @@ export class Connection {
   /** The challenge text sent to this connection; single use. */
   challenge: string | undefined;
   lastPongAt: number;
-  /** Invalid frames this client may still send before it is cut off. */
-  readonly invalidFrames = new Allowance();
+  /** Invalid frames this client may still send before it is cut off; undefined when unlimited. */
+  readonly invalidFrames: TokenBucket | undefined;
   /** Timer ending an unanswered challenge. */
   authTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -86,6 +71,8 @@ export class Connection {
     this.#now = options.now ?? Date.now;
     this.#metrics = options.metrics;
     this.openedAt = this.#now();
+    const perMinute = options.maxInvalidFrames ?? 0;
+    this.invalidFrames = perMinute > 0 ? new TokenBucket(perMinute, perMinute, this.openedAt) : undefined;
     this.lastPongAt = this.openedAt;
     this.#baseLog = options.log;
   }

@@ -74,6 +74,7 @@ export class Gateway {
       peer,
       socket,
       maxBufferedBytes: this.options.maxBufferedBytes,
+      maxInvalidFrames: this.options.maxInvalidFrames,
       metrics: this.metrics,
       log: this.options.log,
     });
@@ -206,8 +207,8 @@ export class Gateway {
    */
   #reject(connection: Connection, code: ErrorCode, message: string, id?: string): void {
     this.metrics.inc("claude_relay_frames_rejected_total", { code });
-    const perMinute = this.options.maxInvalidFrames;
-    if (perMinute > 0 && !connection.invalidFrames.take(Date.now(), perMinute)) {
+    if (connection.invalidFrames && !connection.invalidFrames.take(Date.now())) {
+      const perMinute = connection.invalidFrames.perMinute;
       connection.log.warn("too many invalid frames: disconnecting", { perMinute });
       this.metrics.inc("claude_relay_disconnects_total", { reason: "invalid_frames" });
       if (!connection.isAuthenticated) this.options.auth.recordFailure(connection.peer.address);
