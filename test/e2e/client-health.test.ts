@@ -4,13 +4,12 @@
  * buffer cap while a healthy client receives every event.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
+import { SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { waitFor } from "../support/wait.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { RawPeer } from "../support/raw-ws.ts";
 import { sshKeygenSign } from "../support/ssh.ts";
 
-const SYNTHETIC_CLAUDE = join(import.meta.dir, "..", "..", "bench", "support", "synthetic-claude.ts");
 
 async function authenticatedRawPeer(relay: TestRelay): Promise<RawPeer> {
   const peer = await RawPeer.connect(relay.url);

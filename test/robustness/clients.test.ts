@@ -8,8 +8,8 @@
  * Size: ROBUSTNESS_CLIENT_ROUNDS (reduced 2, full 10) rounds of every misbehaviour.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { connect } from "node:net";
-import { join } from "node:path";
 import { encodeClientFrame, RawPeer } from "../support/raw-ws.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { sshKeygenSign } from "../support/ssh.ts";
@@ -17,7 +17,6 @@ import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
 import { budgetMs, reportFigures, size } from "./scale.ts";
 
-const SYNTHETIC_CLAUDE = join(import.meta.dir, "..", "..", "bench", "support", "synthetic-claude.ts");
 const ROUNDS = size("CLIENT_ROUNDS", 2, 10);
 const PER_ROUND = { resets: 4, halfOpen: 2, silent: 3, slow: 2 };
 

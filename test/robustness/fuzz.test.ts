@@ -10,7 +10,7 @@
  * seed: ROBUSTNESS_SEED=<seed>.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
+import { SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { PRE_AUTH_MAX_FRAME_BYTES } from "../../src/server/gateway.ts";
 import { Prng, seedFromEnv } from "../support/prng.ts";
 import { RawPeer } from "../support/raw-ws.ts";
@@ -20,7 +20,6 @@ import type { Frame, TestClient } from "../support/ws-client.ts";
 import { FrameGenerator, type GeneratedFrame, type Phase } from "./frames.ts";
 import { budgetMs, reportFigures, size } from "./scale.ts";
 
-const SYNTHETIC_CLAUDE = join(import.meta.dir, "..", "..", "bench", "support", "synthetic-claude.ts");
 const FRAMES = size("FUZZ_FRAMES", 20_000, 100_000);
 const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Frames in flight on the fuzzing connection before we wait for answers. */

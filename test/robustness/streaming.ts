@@ -12,13 +12,12 @@
  * await relay.stop();
  * ```
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts";
-import { REPO_ROOT, spawnRelay, type RelayProcess } from "../support/cli-process.ts";
-import { generateKey, makeTempDir, removeTempDir, type TestKey } from "../support/ssh.ts";
+import { SYNTHETIC_CLAUDE, spawnRelay, type RelayProcess } from "../support/cli-process.ts";
+import { pathWithRepoBin, prepareRelayHome } from "../support/relay.ts";
+import { makeTempDir, removeTempDir, type TestKey } from "../support/ssh.ts";
 
-export const SYNTHETIC_CLAUDE = join(REPO_ROOT, "bench", "support", "synthetic-claude.ts");
 
 export interface StreamingRelay {
   process: RelayProcess;
@@ -38,14 +37,9 @@ export interface StreamingRelay {
  */
 export async function startStreamingRelay(args: string[], options: { claudeBin?: string; env?: Record<string, string> } = {}): Promise<StreamingRelay> {
   const dir = makeTempDir("relay-robustness-");
-  const home = join(dir, "home");
-  const work = join(dir, "work");
-  mkdirSync(join(home, ".ssh"), { recursive: true });
-  mkdirSync(work);
-  const key = generateKey(dir, "ed25519", "device");
-  writeFileSync(join(home, ".ssh", "authorized_keys"), key.publicLine + "\n");
+  const { home, work, key } = prepareRelayHome(dir, "device");
   const relayProcess = spawnRelay(["serve", "--port", "0", "--cwd", work, "--claude-bin", options.claudeBin ?? SYNTHETIC_CLAUDE, "--state-dir", join(dir, "state"), "--log-format", "json", ...args], {
-    env: { ...process.env, PATH: `${join(REPO_ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`, HOME: home, ...options.env },
+    env: { ...process.env, PATH: pathWithRepoBin(), HOME: home, ...options.env },
     cwd: dir,
   });
   const url = await relayProcess.listening;

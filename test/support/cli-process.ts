@@ -14,6 +14,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 
 export const REPO_ROOT = join(import.meta.dir, "..", "..");
+/** A fake Claude Code printing stream-json (see its header), for tests that need output, not a model. */
+export const SYNTHETIC_CLAUDE = join(REPO_ROOT, "bench", "support", "synthetic-claude.ts");
 export const BUN = process.execPath;
 export const CLI = [BUN, join(REPO_ROOT, "src", "cli.ts")];
 

@@ -9,12 +9,12 @@
  * ```
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { spawnRelay, REPO_ROOT, type RelayProcess } from "./cli-process.ts";
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from "./fake-anthropic.ts";
-import { claudeEnv } from "./relay.ts";
+import { claudeEnv, prepareRelayHome } from "./relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
 import { TestClient, type Frame } from "./ws-client.ts";
 
@@ -45,18 +45,12 @@ export interface RelayUnderTest {
 /** Starts the relay with `command` in a temp HOME whose authorized_keys holds one fresh ed25519 key. */
 export async function startRelayProcess(command: string[]): Promise<RelayUnderTest> {
   const dir = makeTempDir("relay-process-");
-  const home = join(dir, "home");
-  const work = join(dir, "work");
-  mkdirSync(join(home, ".ssh"), { recursive: true });
-  mkdirSync(work);
-  const key = generateKey(dir, "ed25519", "device");
+  const { home, work, key } = prepareRelayHome(dir, "device");
   const strangerKey = generateKey(dir, "ed25519", "stranger");
-  writeFileSync(join(home, ".ssh", "authorized_keys"), key.publicLine + "\n");
   const api = await startFakeAnthropic();
   const env = {
+    // claudeEnv puts `claude` on PATH, as on a user's machine (a compiled binary has no node_modules to fall back on).
     ...claudeEnv(api, home),
-    // `claude` on PATH, as on a user's machine (a compiled binary has no node_modules to fall back on).
-    PATH: [join(REPO_ROOT, "node_modules", ".bin"), process.env.PATH].join(delimiter),
     // Deno keeps its usual cache (not one under the temp HOME); Bun writes no transpiler cache there.
     DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno"),
     BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",

@@ -30,12 +30,34 @@ export interface TestRelayOptions {
   api?: FakeAnthropic;
 }
 
+/**
+ * PATH with the repo's node_modules/.bin first: `claude` and `bun` are found as on a user's
+ * machine, and `#!/usr/bin/env bun` scripts such as the synthetic Claude run.
+ */
+export function pathWithRepoBin(): string {
+  return `${join(import.meta.dir, "..", "..", "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`;
+}
+
+/**
+ * A relay's world in `dir`: a HOME whose authorized_keys holds one ed25519 key (generated, or
+ * reused when `dir` already has it), and a work directory for Claude.
+ */
+export function prepareRelayHome(dir: string, keyName: string): { home: string; work: string; key: TestKey; authorizedKeys: string } {
+  const home = join(dir, "home");
+  const work = join(dir, "work");
+  mkdirSync(join(home, ".ssh"), { recursive: true });
+  mkdirSync(work, { recursive: true });
+  const key = existsSync(join(dir, `id_${keyName}`)) ? loadKey(dir, keyName) : generateKey(dir, "ed25519", keyName);
+  const authorizedKeys = join(home, ".ssh", "authorized_keys");
+  writeFileSync(authorizedKeys, key.publicLine + "\n");
+  return { home, work, key, authorizedKeys };
+}
+
 /** Environment for the real Claude CLI talking to a fake API, offline. */
 export function claudeEnv(api: FakeAnthropic, home: string): Record<string, string | undefined> {
   return {
     ...process.env,
-    // the repo's bun first, for `#!/usr/bin/env bun` scripts such as the synthetic Claude
-    PATH: `${join(import.meta.dir, "..", "..", "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+    PATH: pathWithRepoBin(),
     HOME: home,
     ANTHROPIC_BASE_URL: api.url,
     ANTHROPIC_API_KEY: "test-key",
@@ -62,13 +84,7 @@ export interface TestRelay {
 
 export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestRelay> {
   const dir = options.dir ?? makeTempDir("relay-e2e-");
-  const home = join(dir, "home");
-  mkdirSync(join(home, ".ssh"), { recursive: true });
-  const key = existsSync(join(dir, "id_client")) ? loadKey(dir, "client") : generateKey(dir, "ed25519", "client");
-  const authorizedKeys = join(home, ".ssh", "authorized_keys");
-  writeFileSync(authorizedKeys, key.publicLine + "\n");
-  const work = join(dir, "work");
-  mkdirSync(work, { recursive: true });
+  const { home, work, key, authorizedKeys } = prepareRelayHome(dir, "client");
   const serveOptions = resolveServeOptions(
     { port: 0, authorizedKeys, stateDir: join(dir, "state"), cwd: work, ...options.flags },
     { env: {}, platform: "linux", cwd: work, home },
