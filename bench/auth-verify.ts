@@ -13,10 +13,10 @@ import sshpk from "sshpk";
 import { parseAuthorizedKeys } from "../src/auth/authorized-keys.ts";
 import { authenticate } from "../src/auth/authenticator.ts";
 import { createChallenge } from "../src/auth/challenge.ts";
-import { publicKeyFromBlob } from "../src/auth/public-key.ts";
-import { WireReader } from "../src/auth/ssh-wire.ts";
-import { parseArmoredSignature, signedData } from "../src/auth/sshsig.ts";
-import { verifySignature } from "../src/auth/verify.ts";
+import { publicKeyFromBlob } from "../src/ssh/public-key.ts";
+import { WireReader } from "../src/ssh/wire.ts";
+import { parseArmoredSignature, signedData } from "../src/ssh/sshsig.ts";
+import { verifySignature } from "../src/ssh/verify.ts";
 import { ALL_KEY_KINDS, generateKey, makeTempDir, removeTempDir, sshKeygenSign } from "../test/support/ssh.ts";
 
 ed.hashes.sha512 = (message: Uint8Array) => new Uint8Array(createHash("sha512").update(message).digest());

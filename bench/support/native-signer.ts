@@ -13,10 +13,10 @@
 import { createPrivateKey, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import sshpk from "sshpk";
-import { AUTH_NAMESPACE } from "../../src/auth/challenge.ts";
-import { fingerprintOf } from "../../src/auth/public-key.ts";
-import { WireWriter } from "../../src/auth/ssh-wire.ts";
-import { armorSignature, encodeSignatureBlob, signedData } from "../../src/auth/sshsig.ts";
+import { AUTH_NAMESPACE } from "../../src/protocol/messages.ts";
+import { fingerprintOf } from "../../src/ssh/public-key.ts";
+import { WireWriter } from "../../src/ssh/wire.ts";
+import { armorSignature, encodeSignatureBlob, signedData } from "../../src/ssh/sshsig.ts";
 import type { ChallengeSigner } from "../../src/client/signer.ts";
 
 export function nativeEd25519Signer(path: string): ChallengeSigner {

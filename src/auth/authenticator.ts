@@ -15,12 +15,13 @@
  * ```
  */
 import type { AuthorizedKey } from "./authorized-keys.ts";
-import { AUTH_NAMESPACE, parseChallenge } from "./challenge.ts";
+import { AUTH_NAMESPACE } from "../protocol/messages.ts";
+import { parseChallenge } from "./challenge.ts";
 import { matchFrom } from "./key-options.ts";
-import { fingerprintOf, publicKeyFromBlob, PublicKeyError } from "./public-key.ts";
-import { bytesEqual } from "./ssh-wire.ts";
-import { MAX_ARMORED_SIGNATURE_CHARS, parseArmoredSignature, signedData, SshSigError } from "./sshsig.ts";
-import { verifySignature } from "./verify.ts";
+import { fingerprintOf, publicKeyFromBlob, PublicKeyError } from "../ssh/public-key.ts";
+import { bytesEqual } from "../ssh/wire.ts";
+import { MAX_ARMORED_SIGNATURE_CHARS, parseArmoredSignature, signedData, SshSigError } from "../ssh/sshsig.ts";
+import { verifySignature } from "../ssh/verify.ts";
 
 export interface AuthenticateInput {
   /** Current authorized keys (refused entries may be included; they never authenticate). */

@@ -14,7 +14,7 @@
  * const usable = entries.filter((e) => !e.refused);
  * ```
  */
-import { fingerprintOf, isSupportedKeyType, keyTypeOfBlob, publicKeyFromBlob, PublicKeyError, type SshKeyType } from "./public-key.ts";
+import { fingerprintOf, isSupportedKeyType, keyTypeOfBlob, publicKeyFromBlob, PublicKeyError, type SshKeyType } from "../ssh/public-key.ts";
 import { parseExpiryTime, validateFromList } from "./key-options.ts";
 
 export interface KeyOption {

@@ -12,12 +12,11 @@
  * @example
  * ```ts
  * const challenge = createChallenge({ server: "laptop.local:7777", connectionId: "c-42", now: new Date(), ttlMs: 10_000 });
- * ws.send(JSON.stringify({ type: "auth.challenge", protocol: 1, namespace: AUTH_NAMESPACE, challenge: challenge.text, expiresInMs: 10_000 }));
+ * ws.send(JSON.stringify({ type: "auth.challenge", protocol: 1, namespace: "claude-relay", challenge: challenge.text, expiresInMs: 10_000 }));
  * ```
  */
 import { randomBytes } from "node:crypto";
 
-export const AUTH_NAMESPACE = "claude-relay";
 export const CHALLENGE_HEADER = "claude-relay-auth v1";
 export const NONCE_BYTES = 32;
 

@@ -14,7 +14,7 @@
  * ```
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { bytesEqual } from "./ssh-wire.ts";
+import { bytesEqual } from "../ssh/wire.ts";
 
 export type FromMatch = { allowed: boolean; error?: undefined } | { allowed: false; error: string };
 

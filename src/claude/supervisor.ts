@@ -22,7 +22,7 @@ import { randomUUID } from "node:crypto";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { defaultAdapter } from "./adapter/index.ts";
 import type { ChildHandle, ExitInfo, SubprocessAdapter } from "./adapter/types.ts";
-import { RestartPolicy, type RestartPolicyOptions } from "./backoff.ts";
+import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Emitter } from "../shared/emitter.ts";
 import { type LineEvent, LineSplitter } from "./line-splitter.ts";

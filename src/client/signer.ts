@@ -15,10 +15,10 @@ import * as ed from "@noble/ed25519";
 import { createPrivateKey, sign as cryptoSign, type KeyObject } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import sshpk from "sshpk";
-import { AUTH_NAMESPACE } from "../auth/challenge.ts";
-import { ECDSA_CURVES, type EcdsaCurveName, fingerprintOf, keyTypeOfBlob } from "../auth/public-key.ts";
-import { bytesEqual, leftPad, WireWriter } from "../auth/ssh-wire.ts";
-import { armorSignature, encodeSignatureBlob, signedData, type SshSigHashAlgorithm } from "../auth/sshsig.ts";
+import { AUTH_NAMESPACE } from "../protocol/messages.ts";
+import { ECDSA_CURVES, type EcdsaCurveName, fingerprintOf, keyTypeOfBlob } from "../ssh/public-key.ts";
+import { bytesEqual, leftPad, WireWriter } from "../ssh/wire.ts";
+import { armorSignature, encodeSignatureBlob, signedData, type SshSigHashAlgorithm } from "../ssh/sshsig.ts";
 import { SSH_AGENT_RSA_SHA2_512, SshAgentClient, SshAgentError } from "./ssh-agent.ts";
 
 export interface ChallengeSigner {

@@ -12,7 +12,7 @@
  * ```
  */
 import { createConnection, type Socket } from "node:net";
-import { WireError, WireReader, WireWriter } from "../auth/ssh-wire.ts";
+import { WireError, WireReader, WireWriter } from "../ssh/wire.ts";
 
 const SSH_AGENT_FAILURE = 5;
 const SSH_AGENTC_REQUEST_IDENTITIES = 11;

@@ -5,6 +5,9 @@
  */
 import { anyObject, anyValue, arrayOf, integer, literal, object, oneOf, string, type Infer } from "./schema.ts";
 
+/** The SSHSIG namespace every login signature uses (`ssh-keygen -Y sign -n claude-relay`). */
+export const AUTH_NAMESPACE = "claude-relay";
+
 /** Longest accepted client-chosen identifier (`id`, `requestId`, `sessionId`). */
 export const MAX_ID_LENGTH = 256;
 
@@ -70,7 +73,7 @@ const sessionSnapshot = object({
 
 export const serverMessages = {
   "auth.challenge": object(
-    { type: literal("auth.challenge"), protocol: literal(1), namespace: literal("claude-relay"), challenge: string(), expiresInMs: integer() },
+    { type: literal("auth.challenge"), protocol: literal(1), namespace: literal(AUTH_NAMESPACE), challenge: string(), expiresInMs: integer() },
     {},
     "First message on every connection: sign `challenge` with an authorized SSH key.",
   ),

@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * const { store, saved } = openEventStore({ stateDir, sessionId, log, compactAboveBytes: 32 << 20 });
- * const events = EventLog.restore(sessionId, limits, saved);
+ * const events = ReplayBuffer.restore(sessionId, limits, saved);
  * store.append(['{"type":"user.prompt","sessionId":"…","seq":7,…}']);
  * ```
  */

@@ -19,7 +19,7 @@ import type { SessionStateName } from "../protocol/messages.ts";
 import type { Connection } from "../server/connection.ts";
 import type { Metrics } from "../server/metrics.ts";
 import type { ResumeRequest, SessionMessage, SessionPort } from "../server/gateway.ts";
-import { EventLog, type ReplayLimits } from "./event-log.ts";
+import { ReplayBuffer, type ReplayLimits } from "./replay-buffer.ts";
 import type { EventStore } from "./event-store.ts";
 import type { ClaudeState } from "../claude/supervisor.ts";
 import type { PermissionAnswer } from "../claude/stream-json.ts";
@@ -75,7 +75,7 @@ export interface SessionHealth {
 export class Session implements SessionPort {
   readonly sessionId: string;
   readonly clients = new Set<Connection>();
-  readonly events: EventLog;
+  readonly events: ReplayBuffer;
   readonly permissions = new PendingPermissions();
   readonly #claude: ClaudePort;
   readonly #log: Logger;
@@ -97,8 +97,8 @@ export class Session implements SessionPort {
     this.#metrics = options.metrics;
     this.#store = options.store?.store;
     this.events = options.store
-      ? EventLog.restore(options.sessionId, options.replay, options.store.saved)
-      : new EventLog(options.sessionId, options.replay);
+      ? ReplayBuffer.restore(options.sessionId, options.replay, options.store.saved)
+      : new ReplayBuffer(options.sessionId, options.replay);
   }
 
   /** The state clients see: Claude's, with `waiting_permission` while a request is pending. */

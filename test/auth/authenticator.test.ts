@@ -3,8 +3,8 @@ import { generateKeyPairSync, sign as cryptoSign } from "node:crypto";
 import { parseAuthorizedKeys, type AuthorizedKey } from "../../src/auth/authorized-keys.ts";
 import { authenticate, type AuthenticateInput } from "../../src/auth/authenticator.ts";
 import { createChallenge } from "../../src/auth/challenge.ts";
-import { WireWriter } from "../../src/auth/ssh-wire.ts";
-import { armorSignature, dearmor, encodeSignatureBlob, parseArmoredSignature, signedData } from "../../src/auth/sshsig.ts";
+import { WireWriter } from "../../src/ssh/wire.ts";
+import { armorSignature, dearmor, encodeSignatureBlob, parseArmoredSignature, signedData } from "../../src/ssh/sshsig.ts";
 import { SshAgentClient } from "../../src/client/ssh-agent.ts";
 import { agentSigner, keyFileSigner } from "../../src/client/signer.ts";
 import {

@@ -8,9 +8,9 @@ import { generateKeyPairSync, sign as cryptoSign, type KeyObject } from "node:cr
 import { parseAuthorizedKeys } from "../../src/auth/authorized-keys.ts";
 import { authenticate } from "../../src/auth/authenticator.ts";
 import { createChallenge } from "../../src/auth/challenge.ts";
-import { WireWriter } from "../../src/auth/ssh-wire.ts";
-import { armorSignature, dearmor, encodeSignatureBlob, signedData } from "../../src/auth/sshsig.ts";
-import { skSignedMessage, SK_USER_PRESENT, SK_USER_VERIFIED } from "../../src/auth/verify.ts";
+import { WireWriter } from "../../src/ssh/wire.ts";
+import { armorSignature, dearmor, encodeSignatureBlob, signedData } from "../../src/ssh/sshsig.ts";
+import { skSignedMessage, SK_USER_PRESENT, SK_USER_VERIFIED } from "../../src/ssh/verify.ts";
 import { makeTempDir, removeTempDir, sshKeygenCheck } from "../support/ssh.ts";
 
 const NOW = new Date("2030-01-01T00:00:00Z");

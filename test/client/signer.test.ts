@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
-import { fingerprintOf } from "../../src/auth/public-key.ts";
-import { parseArmoredSignature } from "../../src/auth/sshsig.ts";
+import { fingerprintOf } from "../../src/ssh/public-key.ts";
+import { parseArmoredSignature } from "../../src/ssh/sshsig.ts";
 import { SshAgentClient, SshAgentError } from "../../src/client/ssh-agent.ts";
 import { agentSigner, keyFileSigner, openSigner, SignerError } from "../../src/client/signer.ts";
 import {

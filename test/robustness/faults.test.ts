@@ -5,7 +5,7 @@
  * binary that crashes at once (crash loop).
  *
  * Size: ROBUSTNESS_FAULT_KILLS (reduced 4, full 20). The relay gives up on Claude after more
- * than 5 crashes within 60 s (src/claude/backoff.ts) — that is the crash-loop verdict, so the
+ * than 5 crashes within 60 s (src/claude/restart-policy.ts) — that is the crash-loop verdict, so the
  * kills are paced: never more than 5 in any 60 s. Replay a failure with ROBUSTNESS_SEED=<seed>.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

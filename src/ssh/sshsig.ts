@@ -15,7 +15,7 @@
  * ```
  */
 import { createHash } from "node:crypto";
-import { WireError, WireReader, WireWriter } from "./ssh-wire.ts";
+import { WireError, WireReader, WireWriter } from "./wire.ts";
 
 export const SSHSIG_MAGIC = "SSHSIG";
 export const SSHSIG_VERSION = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { RestartPolicy } from "../../src/claude/backoff.ts";
+import { RestartPolicy } from "../../src/claude/restart-policy.ts";
 
 function clock() {
   let now = 0;

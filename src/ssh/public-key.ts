@@ -10,7 +10,7 @@
  * ```
  */
 import { createHash, createPublicKey, type KeyObject } from "node:crypto";
-import { WireError, WireReader } from "./ssh-wire.ts";
+import { WireError, WireReader } from "./wire.ts";
 
 /** Key types the relay can verify. */
 export const SUPPORTED_KEY_TYPES = [

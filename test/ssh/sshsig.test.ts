@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { WireWriter } from "../../src/auth/ssh-wire.ts";
+import { WireWriter } from "../../src/ssh/wire.ts";
 import {
   armorSignature, dearmor, encodeSignatureBlob, parseArmoredSignature, parseSignatureBlob, SshSigError,
-} from "../../src/auth/sshsig.ts";
+} from "../../src/ssh/sshsig.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign } from "../support/ssh.ts";
 
 let dir: string;

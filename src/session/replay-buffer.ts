@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const log = new EventLog("6f1c…", { maxEvents: 1000, maxBytes: 1 << 20 });
+ * const log = new ReplayBuffer("6f1c…", { maxEvents: 1000, maxBytes: 1 << 20 });
  * const frame = log.append({ type: "user.prompt", text: "hi", by: "c1" });
  * // '{"type":"user.prompt","sessionId":"6f1c…","seq":1,"text":"hi","by":"c1"}'
  * log.since("6f1c…", 0); // { gap: undefined, frames: [frame] }
@@ -39,7 +39,7 @@ interface Entry {
   bytes: number;
 }
 
-export class EventLog {
+export class ReplayBuffer {
   #lastSeq = 0;
   #entries: Entry[] = [];
   /** Index of the oldest live entry; the array is compacted lazily to keep appends O(1). */
@@ -55,7 +55,7 @@ export class EventLog {
    * continues after the highest seq found, so no seq is ever used twice for a session; frames that
    * do not parse or do not continue the run before them are skipped.
    */
-  static restore(sessionId: string, limits: ReplayLimits, frames: readonly string[]): EventLog {
+  static restore(sessionId: string, limits: ReplayLimits, frames: readonly string[]): ReplayBuffer {
     const parsed: Array<{ seq: number; frame: string }> = [];
     for (const frame of frames) {
       const seq = seqOf(frame);
@@ -65,7 +65,7 @@ export class EventLog {
     let start = parsed.length - 1;
     while (start > 0 && parsed[start - 1]!.seq === parsed[start]!.seq - 1) start--;
     const run = start >= 0 ? parsed.slice(start) : [];
-    const log = new EventLog(sessionId, limits, run[0]?.seq ?? 1);
+    const log = new ReplayBuffer(sessionId, limits, run[0]?.seq ?? 1);
     for (const { seq, frame } of run) log.appendFrame(seq, frame);
     return log;
   }

@@ -16,7 +16,7 @@
  */
 import { createHash, verify as cryptoVerify } from "node:crypto";
 import { ECDSA_CURVES, type EcdsaCurveName, type PublicKey } from "./public-key.ts";
-import { WireError, WireReader, WireWriter, leftPad } from "./ssh-wire.ts";
+import { WireError, WireReader, WireWriter, leftPad } from "./wire.ts";
 
 export type VerifyResult = { ok: true; flags?: number } | { ok: false; reason: string };
 
