@@ -10,7 +10,7 @@
  * if (text !== undefined) process.stdout.write(text + "\n");
  * ```
  */
-import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/client.ts";
+import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/messages.ts";
 
 /** At most this many request ids are remembered to name the tool when the answer comes. */
 const MAX_REMEMBERED_REQUESTS = 1000;

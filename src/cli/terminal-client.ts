@@ -17,7 +17,9 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { RelayClient, RelayClientError, type PermissionRequestMessage } from "../client/client.ts";
+import { RelayClient } from "../client/client.ts";
+import { RelayClientError } from "../client/errors.ts";
+import type { PermissionRequestMessage } from "../client/messages.ts";
 import { agentSigner, keyFileSigner, openSigner, SignerError, type ChallengeSigner } from "../client/signer.ts";
 import { SshAgentError } from "../client/ssh-agent.ts";
 import type { ClientMessage } from "../protocol/messages.ts";

@@ -1,15 +1,14 @@
 /**
- * Reconnect delays for a client (pure; randomness injected): exponential growth from
+ * Reconnect delays for a client (pure; the random number is an input): exponential growth from
  * `initialDelayMs` to `maxDelayMs` with "equal jitter" (each delay is drawn from the upper
  * `1 - jitter` … 1 share of the exponential step), so many devices dropped by the same relay
- * restart do not all come back in the same millisecond. After `maxAttempts` consecutive failures
- * it gives up; a successful connection calls `reset()`.
+ * restart do not all come back in the same millisecond. When to stop trying is the reconnect
+ * policy's business (reconnect-policy.ts), with the limits set here.
  *
  * @example
  * ```ts
- * const backoff = new ReconnectBackoff({ initialDelayMs: 500, maxDelayMs: 30_000 });
- * const delay = backoff.next();   // 250…500 ms; then 500…1000, 1000…2000 …; undefined once exhausted
- * backoff.reset();                // after auth.ok
+ * const backoff = backoffSettings({ initialDelayMs: 500, maxDelayMs: 30_000 });
+ * backoffDelay(backoff, 0, Math.random()); // 250…500 ms; then 500…1000, 1000…2000 … up to 15…30 s
  * ```
  */
 
@@ -24,43 +23,44 @@ export interface ReconnectBackoffOptions {
   jitter?: number;
   /** Consecutive failed attempts before giving up. Default 50 (≈ 25 minutes at the 30 s cap). */
   maxAttempts?: number;
+  /** Give up once the connection has been gone this long, whatever the attempt count. Default: no limit. */
+  giveUpAfterMs?: number;
 }
 
-export class ReconnectBackoff {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly factor: number;
-  readonly jitter: number;
-  readonly maxAttempts: number;
-  #attempt = 0;
+/** Validated options with their defaults filled in. */
+export type BackoffSettings = Readonly<Required<ReconnectBackoffOptions>>;
 
-  constructor(options: ReconnectBackoffOptions = {}, private readonly random: () => number = Math.random) {
-    this.initialDelayMs = positive(options.initialDelayMs ?? 500, "initialDelayMs");
-    this.maxDelayMs = Math.max(this.initialDelayMs, positive(options.maxDelayMs ?? 30_000, "maxDelayMs"));
-    this.factor = Math.max(1, options.factor ?? 2);
-    this.jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 50);
-  }
-
-  /** Attempts made since the last reset. */
-  get attempt(): number {
-    return this.#attempt;
-  }
-
-  /** The delay before the next attempt, or `undefined` when `maxAttempts` are used up. */
-  next(): number | undefined {
-    if (this.#attempt >= this.maxAttempts) return undefined;
-    const step = Math.min(this.maxDelayMs, this.initialDelayMs * this.factor ** this.#attempt);
-    this.#attempt += 1;
-    return Math.round(step * (1 - this.jitter * this.random()));
-  }
-
-  reset(): void {
-    this.#attempt = 0;
-  }
+/**
+ * Checks `options` and fills in the defaults; nonsense (negative, NaN) is a RangeError naming
+ * the option.
+ *
+ * @example
+ * backoffSettings({ initialDelayMs: 100 }).maxDelayMs; // 30000
+ */
+export function backoffSettings(options: ReconnectBackoffOptions = {}): BackoffSettings {
+  const initialDelayMs = nonNegative(options.initialDelayMs ?? 500, "initialDelayMs");
+  return {
+    initialDelayMs,
+    maxDelayMs: Math.max(initialDelayMs, nonNegative(options.maxDelayMs ?? 30_000, "maxDelayMs")),
+    factor: Math.max(1, options.factor ?? 2),
+    jitter: Math.min(1, Math.max(0, options.jitter ?? 0.5)),
+    maxAttempts: Math.max(1, options.maxAttempts ?? 50),
+    giveUpAfterMs: options.giveUpAfterMs === undefined ? Number.POSITIVE_INFINITY : nonNegative(options.giveUpAfterMs, "giveUpAfterMs"),
+  };
 }
 
-function positive(value: number, name: string): number {
+/**
+ * The delay before retry number `retriesBefore + 1`; `random` is a number in [0, 1).
+ *
+ * @example
+ * backoffDelay(backoffSettings({ initialDelayMs: 100, jitter: 0.5 }), 2, 0.5); // 400 × (1 − 0.25) = 300
+ */
+export function backoffDelay(backoff: BackoffSettings, retriesBefore: number, random: number): number {
+  const step = Math.min(backoff.maxDelayMs, backoff.initialDelayMs * backoff.factor ** retriesBefore);
+  return Math.round(step * (1 - backoff.jitter * random));
+}
+
+function nonNegative(value: number, name: string): number {
   if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number ≥ 0`);
   return value;
 }

@@ -1,8 +1,11 @@
 /**
- * The claude-relay client library: connects to a relay over the global `WebSocket` (Bun, Deno,
- * browsers), answers `auth.challenge` with an SSH key, and delivers the shared session's events —
- * in `seq` order, each once — across network drops, relay restarts and slow-consumer cut-offs by
- * reconnecting with `resume: { sessionId, lastSeq }`.
+ * The claude-relay client library: connects to a relay (over the global `WebSocket` by default:
+ * Bun, Deno, browsers), answers `auth.challenge` with an SSH key, and delivers the shared
+ * session's events — in `seq` order, each once — across network drops, relay restarts and
+ * slow-consumer cut-offs by reconnecting with `resume: { sessionId, lastSeq }`.
+ *
+ * It composes the parts: one login and link per connection (connection.ts), whether and when to
+ * reconnect (reconnect-policy.ts), where the client stands in the session (session-cursor.ts).
  *
  * @example
  * ```ts
@@ -22,30 +25,34 @@
  */
 import { Emitter } from "../shared/emitter.ts";
 import { silentLogger, type Logger } from "../log/logger.ts";
-import { CLOSE_CODES } from "../protocol/errors.ts";
-import { serverMessages, type ClientMessage } from "../protocol/messages.ts";
-import { isPlainObject, type Infer } from "../protocol/schema.ts";
-import { ReconnectBackoff, type ReconnectBackoffOptions } from "./backoff.ts";
+import type { ClientMessage } from "../protocol/messages.ts";
+import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
+import type { ConnectionState } from "./connection-state.ts";
+import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
+import { giveUpError, RelayClientError } from "./errors.ts";
+import {
+  isSessionEvent,
+  type AuthOkMessage,
+  type ErrorMessage,
+  type PermissionRequestMessage,
+  type PongMessage,
+  type ReplayGapMessage,
+  type SessionEventMessage,
+  type SessionStateMessage,
+  type ClaudeEventMessage,
+  type UserPromptMessage,
+  type PermissionResolvedMessage,
+} from "./messages.ts";
+import { decideReconnect } from "./reconnect-policy.ts";
 import { SessionCursor } from "./session-cursor.ts";
 import type { ChallengeSigner } from "./signer.ts";
+import { webSocketTransport, type TransportFactory } from "./transport.ts";
 
-type ServerMessageTypes = typeof serverMessages;
-/** A server message of type `K`, as validated by the protocol schemas (extension fields kept). */
-export type ServerMessageOf<K extends keyof ServerMessageTypes> = Infer<ServerMessageTypes[K]>;
-export type AuthChallengeMessage = ServerMessageOf<"auth.challenge">;
-export type AuthOkMessage = ServerMessageOf<"auth.ok">;
-export type ErrorMessage = ServerMessageOf<"error">;
-export type PongMessage = ServerMessageOf<"pong">;
-export type ClaudeEventMessage = ServerMessageOf<"claude.event">;
-export type UserPromptMessage = ServerMessageOf<"user.prompt">;
-export type PermissionRequestMessage = ServerMessageOf<"permission.request">;
-export type PermissionResolvedMessage = ServerMessageOf<"permission.resolved">;
-export type SessionStateMessage = ServerMessageOf<"session.state">;
-/** `reason: "detected"` marks a gap the client noticed itself (seqs jumped without an announced gap). */
-export type ReplayGapMessage = Omit<ServerMessageOf<"replay.gap">, "reason"> & { reason?: "evicted" | "session_changed" | "detected" };
-export type SessionEventMessage = ClaudeEventMessage | UserPromptMessage | PermissionRequestMessage | PermissionResolvedMessage | SessionStateMessage;
-
-const SESSION_EVENT_TYPES = new Set<string>(["claude.event", "user.prompt", "permission.request", "permission.resolved", "session.state"]);
+// The library's entry point also names what its events carry and how it fails.
+export { RelayClientError, type RelayClientErrorCode } from "./errors.ts";
+export type * from "./messages.ts";
+export type { ChallengeCheck } from "./connection.ts";
+export type { Transport, TransportFactory, TransportHandlers } from "./transport.ts";
 
 /**
  * `idle` (before connect) → `connecting` → `authenticating` → `open`; after an unexpected close
@@ -72,30 +79,6 @@ export interface CloseInfo {
   reason: string;
   /** Why, unless `close()` was called. */
   error?: RelayClientError;
-}
-
-export type RelayClientErrorCode =
-  | "auth_failed"
-  | "auth_timeout"
-  | "unreachable"
-  | "connection_lost"
-  | "gave_up"
-  | "signer_failed"
-  | "closed"
-  | "not_connected"
-  | "queue_full"
-  | "timeout";
-
-/** Why the client failed, with a code a program can branch on and a message a person can act on. */
-export class RelayClientError extends Error {
-  override readonly name = "RelayClientError";
-  constructor(
-    readonly code: RelayClientErrorCode,
-    message: string,
-    readonly closeCode?: number,
-  ) {
-    super(message);
-  }
 }
 
 export type RelayClientEvents = {
@@ -137,29 +120,15 @@ export interface RelayClientOptions {
   maxQueuedMessages?: number;
   /** Outstanding `ping()` calls. Default 16. */
   maxPendingPings?: number;
+  /** Checks each challenge before it is signed; throwing refuses it (`challenge_refused`, no reconnect). */
+  checkChallenge?: ChallengeCheck;
+  /** How to reach the relay. Default: the global `WebSocket`. */
+  transport?: TransportFactory;
   log?: Logger;
 }
 
-interface Attempt {
-  socket: WebSocket;
-  authenticated: boolean;
-  resumed: boolean;
-  lastError?: ErrorMessage;
-  connectTimer?: ReturnType<typeof setTimeout>;
-  heartbeatTimer?: ReturnType<typeof setInterval>;
-  lastFrameAt: number;
-}
-
-interface PendingPing {
-  sentAt: number;
-  timer: ReturnType<typeof setTimeout>;
-  resolve: (rttMs: number) => void;
-  reject: (error: Error) => void;
-}
-
-const HEARTBEAT_ID_PREFIX = "claude-relay-client-heartbeat-";
-/** Close code the client uses for connections it abandons itself (timeouts, dead network). */
-const ABANDONED = 4000;
+/** The login states of one connection that the client reports as `authenticating`. */
+const AUTHENTICATING = new Set<ConnectionState>(["awaiting_challenge", "signing", "authenticating"]);
 
 /**
  * A connection to one relay that survives drops. Events are delivered through `on(name, fn)`;
@@ -177,25 +146,26 @@ export class RelayClient {
   readonly #signer: ChallengeSigner;
   readonly #log: Logger;
   readonly #emitter: Emitter<RelayClientEvents>;
-  readonly #backoff: ReconnectBackoff | undefined;
+  readonly #backoff: BackoffSettings | undefined;
   readonly #cursor: SessionCursor;
   readonly #connectTimeoutMs: number;
   readonly #heartbeat: { intervalMs: number; timeoutMs: number } | undefined;
   readonly #maxQueued: number;
   readonly #maxPendingPings: number;
+  readonly #checkChallenge: ChallengeCheck | undefined;
+  readonly #transport: TransportFactory;
   readonly #queue: ClientMessage[] = [];
-  readonly #pings = new Map<string, PendingPing>();
   readonly #pending = new Map<string, PermissionRequestMessage>();
   #state: ClientState = "idle";
   #url = "";
-  #attempt: Attempt | undefined;
+  #connection: RelayConnection | undefined;
   #everAuthenticated = false;
-  #authTimeouts = 0;
+  /** Failed attempts since the last auth.ok: what the reconnect policy decides on. */
+  #streak = { attempts: 0, authTimeouts: 0, since: undefined as number | undefined };
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #firstConnect: { resolve: (ok: AuthOkMessage) => void; reject: (error: Error) => void } | undefined;
   #closed: Promise<CloseInfo>;
   #resolveClosed!: (info: CloseInfo) => void;
-  #pingCounter = 0;
   #clientId: string | undefined;
   #key: AuthOkMessage["key"] | undefined;
 
@@ -203,12 +173,14 @@ export class RelayClient {
     this.#signer = options.signer;
     this.#log = options.log ?? silentLogger;
     this.#emitter = new Emitter((error, name) => this.#log.error("a client event listener threw", { event: name, error: String(error) }));
-    this.#backoff = options.reconnect === false ? undefined : new ReconnectBackoff(options.reconnect === true ? {} : options.reconnect);
+    this.#backoff = options.reconnect === false ? undefined : backoffSettings(options.reconnect === true ? {} : options.reconnect);
     this.#cursor = new SessionCursor(options.resume);
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.#heartbeat = options.heartbeat === false ? undefined : { intervalMs: options.heartbeat?.intervalMs ?? 15_000, timeoutMs: options.heartbeat?.timeoutMs ?? 45_000 };
     this.#maxQueued = options.maxQueuedMessages ?? 100;
     this.#maxPendingPings = options.maxPendingPings ?? 16;
+    this.#checkChallenge = options.checkChallenge;
+    this.#transport = options.transport ?? webSocketTransport;
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 
@@ -247,7 +219,7 @@ export class RelayClient {
 
   /** The current WebSocket (for diagnostics and tests); replaced on every reconnect. */
   get socket(): WebSocket | undefined {
-    return this.#attempt?.socket;
+    return this.#connection?.transport?.socket;
   }
 
   /** Resolves once the client has stopped for good. */
@@ -295,7 +267,7 @@ export class RelayClient {
   /**
    * Connects and authenticates. Resolves with `auth.ok`; rejects (and the client is closed) when
    * the first connection fails: `unreachable`, `auth_failed` (the key is not authorized),
-   * `auth_timeout` (twice), `signer_failed`. Reconnecting applies once connected.
+   * `auth_timeout` (twice), `signer_failed`, `challenge_refused`. Reconnecting applies once connected.
    *
    * @example
    * const ok = await client.connect("ws://127.0.0.1:7717/ws");
@@ -364,121 +336,99 @@ export class RelayClient {
    * console.log(`rtt ${await client.ping()} ms`);
    */
   ping(timeoutMs = 10_000): Promise<number> {
-    if (this.#state !== "open") return Promise.reject(new RelayClientError("not_connected", `cannot ping while ${this.#state}`));
-    if (this.#pings.size >= this.#maxPendingPings) return Promise.reject(new RelayClientError("queue_full", `${this.#pings.size} pings already outstanding`));
-    const id = `ping-${++this.#pingCounter}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pings.delete(id);
-        reject(new RelayClientError("timeout", `no pong within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pings.set(id, { sentAt: Date.now(), timer, resolve, reject });
-      this.#transmit({ type: "ping", id });
-    });
+    if (this.#state !== "open" || !this.#connection) return Promise.reject(new RelayClientError("not_connected", `cannot ping while ${this.#state}`));
+    return this.#connection.ping(timeoutMs);
   }
 
   /** Stops for good: closes the socket (1000), cancels reconnecting. Resolves once closed. */
   async close(): Promise<void> {
-    if (this.#state === "closed") return;
-    const attempt = this.#attempt;
-    this.#finish({ code: 1000, reason: "client closed" });
-    if (attempt && attempt.socket.readyState !== WebSocket.CLOSED) {
-      const socketClosed = new Promise<void>((resolve) => attempt.socket.addEventListener("close", () => resolve(), { once: true }));
-      attempt.socket.close(1000, "client closed");
-      // A dead network never completes the closing handshake; don't wait for it forever.
-      await Promise.race([socketClosed, new Promise<void>((resolve) => setTimeout(resolve, 1000))]);
-    }
+    await this.#finish({ code: 1000, reason: "client closed" });
   }
 
-  // ── connection lifecycle ──────────────────────────────────────────────────────────────────────
+  // ── connections ───────────────────────────────────────────────────────────────────────────────
 
   #open(): void {
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(this.#url);
-    } catch (error) {
-      return this.#finish({ code: 0, reason: "", error: new RelayClientError("unreachable", `invalid relay URL ${this.#url}: ${(error as Error).message}`) });
-    }
-    const attempt: Attempt = { socket, authenticated: false, resumed: false, lastFrameAt: Date.now() };
-    this.#attempt = attempt;
-    attempt.connectTimer = setTimeout(() => {
-      this.#log.warn("connect timed out", { url: this.#url, connectTimeoutMs: this.#connectTimeoutMs });
-      this.#abandon(attempt, `no auth.ok within ${this.#connectTimeoutMs} ms`);
-    }, this.#connectTimeoutMs);
-    socket.addEventListener("open", () => {
-      if (this.#attempt === attempt) this.#setState("authenticating");
-    });
-    socket.addEventListener("message", (event) => {
-      if (this.#attempt === attempt) this.#onFrame(attempt, event.data);
-    });
-    socket.addEventListener("close", (event) => {
-      if (this.#attempt === attempt) this.#lost(attempt, event.code, event.reason);
-    });
+    const connection = new RelayConnection(
+      {
+        url: this.#url,
+        signer: this.#signer,
+        transport: this.#transport,
+        resume: () => this.#cursor.resume(),
+        ...(this.#checkChallenge && { checkChallenge: this.#checkChallenge }),
+        connectTimeoutMs: this.#connectTimeoutMs,
+        ...(this.#heartbeat && { heartbeat: this.#heartbeat }),
+        maxPendingPings: this.#maxPendingPings,
+        log: this.#log,
+      },
+      {
+        state: (state) => {
+          if (AUTHENTICATING.has(state)) this.#setState("authenticating");
+        },
+        challenge: (challenge) => this.#emit("frame", challenge as unknown as Record<string, unknown>),
+        open: (ok, { resumed }) => this.#onAuthenticated(ok, resumed),
+        message: (message) => this.#onMessage(message),
+        unknown: (frame) => this.#emit("frame", frame),
+        warning: (text) => this.#emit("warning", text),
+        end: (end) => this.#onConnectionEnd(end),
+      },
+    );
+    this.#connection = connection;
+    connection.start();
   }
 
-  /** Gives up on a connection that stopped answering; its late events are ignored. */
-  #abandon(attempt: Attempt, reason: string): void {
-    if (this.#attempt !== attempt) return;
-    try {
-      attempt.socket.close(ABANDONED, reason.slice(0, 120));
-    } catch {
-      // already closing
+  #onConnectionEnd(end: ConnectionEnd): void {
+    this.#connection = undefined;
+    this.#log.info("connection closed", { url: this.#url, code: end.code, reason: end.reason, error: end.relayError?.code ?? end.failure?.kind });
+    const now = Date.now();
+    const streak = this.#streak;
+    streak.since ??= now;
+    const elapsedMs = now - streak.since;
+    const decision = decideReconnect(
+      {
+        closeCode: end.code,
+        ...(end.relayError && { relayError: end.relayError.code }),
+        ...(end.failure && { localFailure: end.failure.kind }),
+        everAuthenticated: this.#everAuthenticated,
+        attempts: streak.attempts,
+        authTimeouts: streak.authTimeouts,
+        elapsedMs,
+      },
+      this.#backoff,
+      Math.random(),
+    );
+    const lost = { code: end.code, reason: end.reason, ...(end.relayError && { error: end.relayError }) };
+    if (decision.action === "give_up") {
+      const error = giveUpError(decision.reason, {
+        url: this.#url,
+        signer: this.#signer,
+        closeCode: end.code,
+        closeReason: end.reason,
+        ...(end.relayError && { relayError: end.relayError }),
+        ...(end.failure && { localMessage: end.failure.message }),
+        attempts: streak.attempts,
+        elapsedMs,
+      });
+      if (this.#everAuthenticated) this.#emit("disconnect", { ...lost, willReconnect: false });
+      void this.#finish({ code: end.code, reason: end.reason, error });
+      return;
     }
-    this.#lost(attempt, ABANDONED, reason);
-  }
-
-  #lost(attempt: Attempt, code: number, reason: string): void {
-    this.#stopTimers(attempt);
-    this.#attempt = undefined;
-    this.#rejectPings(new RelayClientError("connection_lost", "connection lost before the pong"));
-    if (this.#state === "closed") return;
-    const errorCode = attempt.lastError?.code;
-    this.#log.info("connection closed", { url: this.#url, code, reason, error: errorCode });
-
-    if (code === CLOSE_CODES.authFailed || errorCode === "auth_failed") {
-      return this.#fail(code, reason, new RelayClientError("auth_failed", authFailedMessage(this.#signer), code), attempt);
-    }
-    if (code === CLOSE_CODES.authTimeout || errorCode === "auth_timeout") {
-      // Once may be a slow agent (a confirmation prompt); twice in a row is not going to get better.
-      if (++this.#authTimeouts > 1) {
-        return this.#fail(code, reason, new RelayClientError("auth_timeout", "the relay timed out waiting for our signature twice in a row", code), attempt);
-      }
-    }
-    if (!this.#everAuthenticated && code !== CLOSE_CODES.authTimeout) {
-      const error = attempt.lastError
-        ? new RelayClientError("unreachable", `the relay at ${this.#url} refused the connection: ${attempt.lastError.code}: ${attempt.lastError.message}`, code)
-        : new RelayClientError("unreachable", `cannot connect to ${this.#url} (${describeClose(code, reason)})`, code);
-      return this.#fail(code, reason, error, attempt);
-    }
-    const delayMs = this.#backoff?.next() ?? (this.#everAuthenticated ? undefined : 0);
-    if (delayMs === undefined) {
-      const error = this.#backoff
-        ? new RelayClientError("gave_up", `gave up reconnecting to ${this.#url} after ${this.#backoff.maxAttempts} attempts`, code)
-        : new RelayClientError("connection_lost", `connection to ${this.#url} lost (${describeClose(code, reason)})`, code);
-      return this.#fail(code, reason, error, attempt);
-    }
-    const attemptNumber = this.#backoff?.attempt ?? 1;
-    this.#emit("disconnect", { code, reason, ...(attempt.lastError && { error: attempt.lastError }), willReconnect: true, delayMs, attempt: attemptNumber });
+    streak.attempts = decision.attempt;
+    streak.authTimeouts = decision.authTimeouts;
+    this.#emit("disconnect", { ...lost, willReconnect: true, delayMs: decision.delayMs, attempt: decision.attempt });
     this.#setState("reconnecting");
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       if (this.#state === "reconnecting") this.#open();
-    }, delayMs);
+    }, decision.delayMs);
   }
 
-  #fail(code: number, reason: string, error: RelayClientError, attempt: Attempt): void {
-    if (this.#everAuthenticated) {
-      this.#emit("disconnect", { code, reason, ...(attempt.lastError && { error: attempt.lastError }), willReconnect: false });
-    }
-    this.#finish({ code, reason, error });
-  }
-
-  #finish(info: CloseInfo): void {
-    if (this.#state === "closed") return;
-    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
-    if (this.#attempt) this.#stopTimers(this.#attempt);
-    this.#attempt = undefined;
-    this.#rejectPings(new RelayClientError("closed", "client closed"));
+  /** Stops for good; resolves once the last connection's socket is closed. */
+  #finish(info: CloseInfo): Promise<void> {
+    if (this.#state === "closed") return Promise.resolve();
+    clearTimeout(this.#reconnectTimer);
+    const connection = this.#connection;
+    this.#connection = undefined;
+    const socketClosed = connection?.close(1000, "client closed", new RelayClientError("closed", "client closed")) ?? Promise.resolve();
     this.#queue.length = 0;
     this.#setState("closed");
     if (this.#firstConnect) {
@@ -487,100 +437,15 @@ export class RelayClient {
     }
     this.#emit("close", info);
     this.#resolveClosed(info);
-  }
-
-  #stopTimers(attempt: Attempt): void {
-    clearTimeout(attempt.connectTimer);
-    clearInterval(attempt.heartbeatTimer);
-  }
-
-  #startHeartbeat(attempt: Attempt): void {
-    const heartbeat = this.#heartbeat;
-    if (!heartbeat) return;
-    attempt.heartbeatTimer = setInterval(() => {
-      if (Date.now() - attempt.lastFrameAt > heartbeat.timeoutMs) {
-        this.#log.warn("relay silent, reconnecting", { url: this.#url, silentMs: Date.now() - attempt.lastFrameAt });
-        return this.#abandon(attempt, `nothing from the relay for ${heartbeat.timeoutMs} ms`);
-      }
-      this.#transmit({ type: "ping", id: `${HEARTBEAT_ID_PREFIX}${++this.#pingCounter}` });
-    }, heartbeat.intervalMs);
+    return socketClosed;
   }
 
   // ── incoming ──────────────────────────────────────────────────────────────────────────────────
 
-  #onFrame(attempt: Attempt, data: unknown): void {
-    attempt.lastFrameAt = Date.now();
-    let frame: unknown;
-    try {
-      frame = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data as ArrayBuffer));
-    } catch {
-      return this.#emit("warning", "the relay sent a frame that is not JSON; ignored");
-    }
-    if (!isPlainObject(frame) || typeof frame.type !== "string") return this.#emit("warning", "the relay sent a frame without a type; ignored");
-    const type = frame.type;
-    const schema = (serverMessages as Record<string, (typeof serverMessages)[keyof typeof serverMessages]>)[type];
-    if (schema) {
-      const checked = schema.parse(frame);
-      if (!checked.ok) return this.#emit("warning", `the relay sent an invalid ${type}: ${checked.error}; ignored`);
-    }
-    if (SESSION_EVENT_TYPES.has(type)) return this.#onSessionEvent(frame as unknown as SessionEventMessage);
-    switch (type) {
-      case "auth.challenge":
-        return void this.#answerChallenge(attempt, frame as unknown as AuthChallengeMessage);
-      case "auth.ok":
-        return this.#onAuthOk(attempt, frame as unknown as AuthOkMessage);
-      case "replay.gap": {
-        const gap = frame as unknown as ReplayGapMessage;
-        this.#cursor.adopt(gap.sessionId);
-        this.#cursor.skip(gap);
-        this.#emit("frame", frame);
-        return this.#emit("replay.gap", gap);
-      }
-      case "pong":
-        return this.#onPong(frame as unknown as PongMessage);
-      case "error": {
-        const error = frame as unknown as ErrorMessage;
-        attempt.lastError = error;
-        this.#emit("frame", frame);
-        return this.#emit("error", error);
-      }
-      default:
-        this.#emit("frame", frame);
-        this.#emit("warning", `the relay sent an unknown message type ${JSON.stringify(type)}; ignored`);
-    }
-  }
-
-  async #answerChallenge(attempt: Attempt, challenge: AuthChallengeMessage): Promise<void> {
-    this.#emit("frame", challenge as unknown as Record<string, unknown>);
-    if (challenge.protocol !== 1) this.#emit("warning", `the relay speaks protocol ${challenge.protocol}; this client speaks 1`);
-    let signature: string;
-    try {
-      signature = await this.#signer.sign(challenge.challenge);
-    } catch (error) {
-      if (this.#attempt !== attempt) return;
-      const message = `cannot sign the challenge with ${this.#signer.fingerprint} (${this.#signer.source}): ${(error as Error).message}`;
-      try {
-        attempt.socket.close(1000, "signer failed");
-      } catch {
-        // already closing
-      }
-      this.#stopTimers(attempt);
-      this.#attempt = undefined;
-      return this.#finish({ code: 0, reason: "", error: new RelayClientError("signer_failed", message) });
-    }
-    if (this.#attempt !== attempt) return;
-    const resume = this.#cursor.resume();
-    attempt.resumed = resume !== undefined;
-    this.#transmit({ type: "auth.response", signature, ...(resume && { resume }) });
-  }
-
-  #onAuthOk(attempt: Attempt, ok: AuthOkMessage): void {
-    clearTimeout(attempt.connectTimer);
-    attempt.authenticated = true;
+  #onAuthenticated(ok: AuthOkMessage, resumed: boolean): void {
     this.#everAuthenticated = true;
-    this.#authTimeouts = 0;
-    this.#backoff?.reset();
-    if (this.#cursor.join(ok.sessionId, { resumed: attempt.resumed, lastSeq: ok.lastSeq }) && attempt.resumed) {
+    this.#streak = { attempts: 0, authTimeouts: 0, since: undefined };
+    if (this.#cursor.join(ok.sessionId, { resumed, lastSeq: ok.lastSeq }) && resumed) {
       this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
     }
     this.#clientId = ok.clientId;
@@ -588,13 +453,27 @@ export class RelayClient {
     this.#pending.clear();
     for (const request of ok.state.pendingPermissions) this.#pending.set(request.requestId, request);
     this.#setState("open");
-    this.#startHeartbeat(attempt);
     this.#emit("frame", ok as unknown as Record<string, unknown>);
-    this.#emit("auth.ok", ok, { resumed: attempt.resumed });
+    this.#emit("auth.ok", ok, { resumed });
     const first = this.#firstConnect;
     this.#firstConnect = undefined;
     first?.resolve(ok);
-    for (const message of this.#queue.splice(0)) this.#transmit(message);
+    for (const message of this.#queue.splice(0)) this.#connection?.send(message);
+  }
+
+  #onMessage(message: RelayMessage): void {
+    if (isSessionEvent(message)) return this.#onSessionEvent(message);
+    this.#emit("frame", message as unknown as Record<string, unknown>);
+    switch (message.type) {
+      case "replay.gap":
+        this.#cursor.adopt(message.sessionId);
+        this.#cursor.skip(message);
+        return this.#emit("replay.gap", message);
+      case "pong":
+        return this.#emit("pong", message);
+      case "error":
+        return this.#emit("error", message);
+    }
   }
 
   #onSessionEvent(event: SessionEventMessage): void {
@@ -612,22 +491,10 @@ export class RelayClient {
     this.#emit("event", event);
   }
 
-  #onPong(pong: PongMessage): void {
-    if (pong.id?.startsWith(HEARTBEAT_ID_PREFIX)) return;
-    const pending = pong.id === undefined ? undefined : this.#pings.get(pong.id);
-    if (pending && pong.id !== undefined) {
-      this.#pings.delete(pong.id);
-      clearTimeout(pending.timer);
-      pending.resolve(Date.now() - pending.sentAt);
-    }
-    this.#emit("frame", pong as unknown as Record<string, unknown>);
-    this.#emit("pong", pong);
-  }
-
   // ── outgoing ──────────────────────────────────────────────────────────────────────────────────
 
   #send(message: ClientMessage): void {
-    if (this.#state === "open") return this.#transmit(message);
+    if (this.#state === "open") return this.#connection?.send(message);
     if (this.#state === "closed" || this.#state === "idle") {
       throw new RelayClientError(this.#state === "idle" ? "not_connected" : "closed", `cannot send ${message.type}: the client is ${this.#state === "idle" ? "not connected" : "closed"}`);
     }
@@ -635,19 +502,6 @@ export class RelayClient {
       throw new RelayClientError("queue_full", `${this.#queue.length} messages already wait for the connection; ${message.type} not sent`);
     }
     this.#queue.push(message);
-  }
-
-  #transmit(message: ClientMessage): void {
-    const socket = this.#attempt?.socket;
-    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-  }
-
-  #rejectPings(error: RelayClientError): void {
-    for (const ping of this.#pings.values()) {
-      clearTimeout(ping.timer);
-      ping.reject(error);
-    }
-    this.#pings.clear();
   }
 
   #setState(state: ClientState): void {
@@ -660,15 +514,4 @@ export class RelayClient {
   #emit<K extends keyof RelayClientEvents>(name: K, ...args: RelayClientEvents[K]): void {
     this.#emitter.emit(name, ...args);
   }
-}
-
-/** What a person should know when the relay refuses the key. */
-function authFailedMessage(signer: ChallengeSigner): string {
-  const source = signer.source === "agent" ? "from ssh-agent" : "from the key file";
-  return `your key ${signer.fingerprint} (${source}) is not in the relay's authorized_keys, or may not log in from this address: the relay refused it`;
-}
-
-function describeClose(code: number, reason: string): string {
-  if (code === 1006) return "no connection or it dropped: is the relay running and the URL right?";
-  return reason ? `close ${code}: ${reason}` : `close ${code}`;
 }

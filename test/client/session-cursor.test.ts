@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { ReconnectBackoff } from "../../src/client/backoff.ts";
 import { SessionCursor } from "../../src/client/session-cursor.ts";
 
 describe("SessionCursor", () => {
@@ -57,36 +56,5 @@ describe("SessionCursor", () => {
     expect(cursor.lastSeq).toBe(0);
     expect(cursor.accept("new", 1)).toEqual({ deliver: true });
     expect(cursor.resume()).toEqual({ sessionId: "new", lastSeq: 1 });
-  });
-});
-
-describe("ReconnectBackoff", () => {
-  test("grows exponentially to the cap; jitter takes up to its share off each delay", () => {
-    const none = new ReconnectBackoff({ initialDelayMs: 100, maxDelayMs: 1000, jitter: 0.5 }, () => 0);
-    expect(Array.from({ length: 6 }, () => none.next())).toEqual([100, 200, 400, 800, 1000, 1000]);
-    const full = new ReconnectBackoff({ initialDelayMs: 100, maxDelayMs: 1000, jitter: 0.5 }, () => 1);
-    expect(Array.from({ length: 3 }, () => full.next())).toEqual([50, 100, 200]);
-  });
-
-  test("random delays stay within [step × (1 − jitter), step]", () => {
-    const backoff = new ReconnectBackoff({ initialDelayMs: 1000, maxDelayMs: 1000, jitter: 0.3, maxAttempts: 1000 });
-    for (let i = 0; i < 200; i++) {
-      const delay = backoff.next()!;
-      expect(delay).toBeGreaterThanOrEqual(700);
-      expect(delay).toBeLessThanOrEqual(1000);
-    }
-  });
-
-  test("gives up after maxAttempts; reset() starts over", () => {
-    const backoff = new ReconnectBackoff({ initialDelayMs: 10, maxAttempts: 2, jitter: 0 });
-    expect([backoff.next(), backoff.next(), backoff.next()]).toEqual([10, 20, undefined]);
-    backoff.reset();
-    expect(backoff.attempt).toBe(0);
-    expect(backoff.next()).toBe(10);
-  });
-
-  test("nonsense options are refused", () => {
-    expect(() => new ReconnectBackoff({ initialDelayMs: -1 })).toThrow("initialDelayMs");
-    expect(() => new ReconnectBackoff({ maxDelayMs: Number.NaN })).toThrow("maxDelayMs");
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * Why a client failed: an error with a code a program can branch on and a message a person can
+ * act on, and the words for a connection the client gave up on.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.connect(url);
+ * } catch (error) {
+ *   if (error instanceof RelayClientError && error.code === "auth_failed") console.error("add your key: " + error.message);
+ * }
+ * ```
+ */
+import type { ErrorMessage } from "./messages.ts";
+import type { GiveUpReason } from "./reconnect-policy.ts";
+import type { ChallengeSigner } from "./signer.ts";
+
+export type RelayClientErrorCode = GiveUpReason | "closed" | "not_connected" | "queue_full" | "timeout";
+
+/** Why the client failed, with a code a program can branch on and a message a person can act on. */
+export class RelayClientError extends Error {
+  override readonly name = "RelayClientError";
+  constructor(
+    readonly code: RelayClientErrorCode,
+    message: string,
+    readonly closeCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** What the client knows about the connection it gave up on. */
+export interface GiveUpContext {
+  url: string;
+  signer: Pick<ChallengeSigner, "fingerprint" | "source">;
+  closeCode: number;
+  closeReason: string;
+  /** The relay's last `error` frame on that connection. */
+  relayError?: ErrorMessage;
+  /** This side's own account, when it ended the connection itself (signer, URL, challenge). */
+  localMessage?: string;
+  attempts: number;
+  elapsedMs: number;
+}
+
+/**
+ * The error a client closes with when the reconnect policy gives up.
+ *
+ * @example
+ * giveUpError("gave_up", { url, signer, closeCode: 1006, closeReason: "", attempts: 50, elapsedMs: 1_500_000 }).message;
+ * // "gave up reconnecting to ws://… after 50 attempts over 1500 s"
+ */
+export function giveUpError(reason: GiveUpReason, context: GiveUpContext): RelayClientError {
+  const { url, closeCode: code, closeReason, relayError } = context;
+  if (context.localMessage !== undefined) return new RelayClientError(reason, context.localMessage);
+  switch (reason) {
+    case "auth_failed":
+      return new RelayClientError(reason, authFailedMessage(context.signer), code);
+    case "auth_timeout":
+      return new RelayClientError(reason, "the relay timed out waiting for our signature twice in a row", code);
+    case "unreachable":
+      return relayError
+        ? new RelayClientError(reason, `the relay at ${url} refused the connection: ${relayError.code}: ${relayError.message}`, code)
+        : new RelayClientError(reason, `cannot connect to ${url} (${describeClose(code, closeReason)})`, code);
+    case "gave_up":
+      return new RelayClientError(reason, `gave up reconnecting to ${url} after ${context.attempts} attempts over ${Math.round(context.elapsedMs / 1000)} s`, code);
+    default:
+      return new RelayClientError(reason, `connection to ${url} lost (${describeClose(code, closeReason)})`, code);
+  }
+}
+
+/** What a person should know when the relay refuses the key. */
+function authFailedMessage(signer: GiveUpContext["signer"]): string {
+  const source = signer.source === "agent" ? "from ssh-agent" : "from the key file";
+  return `your key ${signer.fingerprint} (${source}) is not in the relay's authorized_keys, or may not log in from this address: the relay refused it`;
+}
+
+function describeClose(code: number, reason: string): string {
+  if (code === 1006) return "no connection or it dropped: is the relay running and the URL right?";
+  return reason ? `close ${code}: ${reason}` : `close ${code}`;
+}

@@ -1,0 +1,78 @@
+/**
+ * What the relay sends, as the client sees it: every server message type is inferred from the
+ * schemas in src/protocol/messages.ts (no hand-written copies of message shapes), and
+ * {@link decodeServerFrame} turns one incoming frame into a validated message (pure).
+ *
+ * Validation checks a frame against its schema, but the client keeps the frame as the relay sent
+ * it, so fields from a newer relay (protocol extensions) reach listeners and `--json` intact.
+ *
+ * @example
+ * ```ts
+ * const decoded = decodeServerFrame('{"type":"pong","id":"7"}');
+ * if (decoded.kind === "message" && decoded.message.type === "pong") console.log(decoded.message.id);
+ * ```
+ */
+import { serverMessages } from "../protocol/messages.ts";
+import { isPlainObject, type Infer } from "../protocol/schema.ts";
+
+type ServerMessageSchemas = typeof serverMessages;
+export type ServerMessageType = keyof ServerMessageSchemas;
+/** A server message of type `K`, as validated by the protocol schemas (extension fields kept). */
+export type ServerMessageOf<K extends ServerMessageType> = Infer<ServerMessageSchemas[K]>;
+/** Any message of the protocol the relay may send. */
+export type ServerMessage = { [K in ServerMessageType]: ServerMessageOf<K> }[ServerMessageType];
+
+export type AuthChallengeMessage = ServerMessageOf<"auth.challenge">;
+export type AuthOkMessage = ServerMessageOf<"auth.ok">;
+export type ErrorMessage = ServerMessageOf<"error">;
+export type PongMessage = ServerMessageOf<"pong">;
+export type ClaudeEventMessage = ServerMessageOf<"claude.event">;
+export type UserPromptMessage = ServerMessageOf<"user.prompt">;
+export type PermissionRequestMessage = ServerMessageOf<"permission.request">;
+export type PermissionResolvedMessage = ServerMessageOf<"permission.resolved">;
+export type SessionStateMessage = ServerMessageOf<"session.state">;
+/** `reason: "detected"` marks a gap the client noticed itself (seqs jumped without an announced gap). */
+export type ReplayGapMessage = Omit<ServerMessageOf<"replay.gap">, "reason"> & { reason?: ServerMessageOf<"replay.gap">["reason"] | "detected" };
+/** The messages that carry a session's `seq`. */
+export type SessionEventMessage = ClaudeEventMessage | UserPromptMessage | PermissionRequestMessage | PermissionResolvedMessage | SessionStateMessage;
+
+const SESSION_EVENT_TYPES = new Set<string>(["claude.event", "user.prompt", "permission.request", "permission.resolved", "session.state"] satisfies SessionEventMessage["type"][]);
+
+/**
+ * Whether `message` is a session event (numbered by `seq`).
+ *
+ * @example
+ * isSessionEvent({ type: "pong" }); // false
+ */
+export function isSessionEvent(message: ServerMessage): message is SessionEventMessage {
+  return SESSION_EVENT_TYPES.has(message.type);
+}
+
+export type DecodedFrame =
+  /** A known message that matches its schema. */
+  | { kind: "message"; message: ServerMessage }
+  /** A well-formed frame of a type this client does not know (e.g. from a newer relay). */
+  | { kind: "unknown"; type: string; frame: Record<string, unknown> }
+  /** Not usable: why, in words. */
+  | { kind: "invalid"; problem: string };
+
+/**
+ * Decodes one frame from the relay. Never throws.
+ *
+ * @example
+ * decodeServerFrame("[1]"); // { kind: "invalid", problem: "the relay sent a frame without a type" }
+ */
+export function decodeServerFrame(data: string | ArrayBuffer): DecodedFrame {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+  } catch {
+    return { kind: "invalid", problem: "the relay sent a frame that is not JSON" };
+  }
+  if (!isPlainObject(frame) || typeof frame.type !== "string") return { kind: "invalid", problem: "the relay sent a frame without a type" };
+  const type = frame.type;
+  if (!Object.hasOwn(serverMessages, type)) return { kind: "unknown", type, frame };
+  const checked = serverMessages[type as ServerMessageType].parse(frame);
+  if (!checked.ok) return { kind: "invalid", problem: `the relay sent an invalid ${type}: ${checked.error}` };
+  return { kind: "message", message: frame as unknown as ServerMessage };
+}

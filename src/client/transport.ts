@@ -1,0 +1,75 @@
+/**
+ * The byte pipe under one client connection: text frames in and out, open and close. The client
+ * speaks only to this interface, so a test can hand it an in-memory pipe and a transport that can
+ * see TLS (to bind the login to the relay's certificate) can replace the global `WebSocket`.
+ *
+ * @example
+ * ```ts
+ * const transport = webSocketTransport("ws://127.0.0.1:7717/ws", {
+ *   open: () => console.log("open"),
+ *   message: (data) => console.log(data),
+ *   close: (code, reason) => console.log("closed", code, reason),
+ * });
+ * await transport.close(1000, "bye");
+ * ```
+ */
+
+/** What a transport reports; each `close` ends it (no calls after it). */
+export interface TransportHandlers {
+  open(): void;
+  message(data: string | ArrayBuffer): void;
+  close(code: number, reason: string): void;
+}
+
+export interface Transport {
+  /** Sends one text frame; dropped when the transport is not open (the connection decides what may be lost). */
+  send(text: string): void;
+  /** Starts the closing handshake; resolves once closed, or after `CLOSE_WAIT_MS` (a dead network never answers). */
+  close(code: number, reason: string): Promise<void>;
+  /**
+   * The DER certificate the relay presented, for transports that can see it (TLS). A check
+   * before signing compares it with the challenge's `tls:` line. The global WebSocket cannot see
+   * it, so {@link webSocketTransport} has none.
+   */
+  peerCertificate?(): Uint8Array | undefined;
+  /** The WebSocket underneath, when there is one (diagnostics). */
+  readonly socket?: WebSocket;
+}
+
+/** Opens a transport to `url`; throws when `url` is unusable. */
+export type TransportFactory = (url: string, handlers: TransportHandlers) => Transport;
+
+/** Longest wait for a closing handshake to complete. */
+export const CLOSE_WAIT_MS = 1000;
+
+/**
+ * The global `WebSocket` (Bun, Deno, browsers) as a transport.
+ *
+ * @example
+ * const client = new RelayClient({ signer, transport: webSocketTransport }); // the default
+ */
+export const webSocketTransport: TransportFactory = (url, handlers) => {
+  const socket = new WebSocket(url);
+  socket.binaryType = "arraybuffer";
+  socket.addEventListener("open", () => handlers.open());
+  socket.addEventListener("message", (event) => handlers.message(event.data as string | ArrayBuffer));
+  socket.addEventListener("close", (event) => handlers.close(event.code, event.reason));
+  return {
+    socket,
+    send(text) {
+      if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    },
+    async close(code, reason) {
+      if (socket.readyState === WebSocket.CLOSED) return;
+      const closed = new Promise<void>((resolve) => socket.addEventListener("close", () => resolve(), { once: true }));
+      try {
+        socket.close(code, reason);
+      } catch {
+        // already closing
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+      clearTimeout(timer);
+    },
+  };
+};
