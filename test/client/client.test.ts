@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RelayClient, RelayClientError, type ClaudeEventMessage, type SessionEventMessage } from "../../src/client/client.ts";
 import { keyFileSigner, openSigner, type ChallengeSigner } from "../../src/client/signer.ts";
+import type { TransportFactory, TransportHandlers } from "../../src/client/transport.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
 import { freePort } from "../support/net.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
@@ -307,6 +308,77 @@ describe("reconnecting", () => {
   });
 });
 
+describe("the check before signing", () => {
+  test("it sees the relay's challenge (no certificate over plain ws://); passing it logs in", async () => {
+    const seen: { challenge: string; certificate?: Uint8Array }[] = [];
+    const c = client({ checkChallenge: (challenge, peer) => void seen.push({ challenge: challenge.challenge, ...peer }) });
+    await c.connect(relay.url);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.challenge).toStartWith("claude-relay-auth v1\n");
+    expect(seen[0]!.challenge).toContain(`server: 127.0.0.1:${new URL(relay.url).port}`);
+    expect(seen[0]!.certificate).toBeUndefined();
+    await c.close();
+  });
+
+  test("refusing it: nothing is signed, connect rejects with challenge_refused and the client does not retry", async () => {
+    let signatures = 0;
+    const counting: ChallengeSigner = { ...fileSigner, sign: (message) => (signatures++, fileSigner.sign(message)) };
+    const c = client({
+      signer: counting,
+      reconnect: { initialDelayMs: 10 },
+      checkChallenge: () => Promise.reject(new Error("tls: line missing")),
+    });
+    const states: string[] = [];
+    c.on("state", (state) => states.push(state));
+    const error = (await c.connect(relay.url).catch((e: unknown) => e)) as RelayClientError;
+    expect(error).toMatchObject({ code: "challenge_refused", message: "refused to sign the relay's challenge: tls: line missing" });
+    expect(signatures).toBe(0);
+    expect(states).toEqual(["connecting", "authenticating", "closed"]);
+    expect((await c.closed).error?.code).toBe("challenge_refused");
+  });
+});
+
+describe("reconnect decisions (a relay in memory)", () => {
+  test("lost after login: disconnect per attempt with its number, then gave_up after maxAttempts; queued prompts are dropped with the client", async () => {
+    const relayInMemory = memoryRelay();
+    const c = client({ transport: relayInMemory.transport, heartbeat: false, reconnect: { initialDelayMs: 1, jitter: 0, maxAttempts: 2 } });
+    const disconnects: unknown[] = [];
+    c.on("disconnect", (d) => disconnects.push(d));
+    await c.connect("ws://memory.test/ws");
+    relayInMemory.acceptLogins = false; // from now on every connection is refused at once
+    relayInMemory.current!.close(1006, "");
+    c.prompt("typed while away");
+    const closed = await c.closed;
+    expect(disconnects).toEqual([
+      { code: 1006, reason: "", willReconnect: true, delayMs: 1, attempt: 1 },
+      { code: 1006, reason: "", willReconnect: true, delayMs: 2, attempt: 2 },
+      { code: 1006, reason: "", willReconnect: false },
+    ]);
+    expect(closed.error).toMatchObject({ code: "gave_up", closeCode: 1006 });
+    expect(closed.error!.message).toStartWith("gave up reconnecting to ws://memory.test/ws after 2 attempts over ");
+    expect(relayInMemory.opened).toBe(3);
+    expect(relayInMemory.received).toEqual([]);
+  });
+
+  test("a reconnect resumes from the last seq, sends what was queued, and restarts the attempt count", async () => {
+    const relayInMemory = memoryRelay();
+    const c = client({ transport: relayInMemory.transport, heartbeat: false, reconnect: { initialDelayMs: 1, jitter: 0 } });
+    await c.connect("ws://memory.test/ws");
+    relayInMemory.current!.message(JSON.stringify(stateEvent(1)));
+    relayInMemory.current!.message(JSON.stringify(stateEvent(2)));
+    const reconnected = c.waitFor("auth.ok", (_, info) => info.resumed);
+    relayInMemory.current!.close(1001, "shutting down");
+    c.prompt("typed while away", "q-1");
+    await reconnected;
+    expect(relayInMemory.responses.at(-1)).toMatchObject({ type: "auth.response", resume: { sessionId: "fake-session", lastSeq: 2 } });
+    expect(relayInMemory.received.at(-1)).toEqual({ type: "prompt", text: "typed while away", id: "q-1" });
+    const again = c.waitFor("disconnect");
+    relayInMemory.current!.close(1006, "");
+    expect(await again).toMatchObject({ attempt: 1, delayMs: 1 });
+    await c.close();
+  });
+});
+
 describe("defences against a misbehaving relay", () => {
   test("duplicate seqs are dropped, a jump is reported as a detected replay.gap", async () => {
     const fake = startFakeRelay((ws) => {
@@ -378,4 +450,38 @@ function startFakeRelay(script: (ws: { send(data: string): void }) => void) {
     },
   });
   return { url: `ws://127.0.0.1:${server.port}/ws`, stop: () => server.stop(true) };
+}
+
+/**
+ * A relay in memory behind the client's transport seam: it challenges, accepts any signature
+ * while `acceptLogins` holds, and otherwise drops every new connection at once.
+ */
+function memoryRelay() {
+  const state = {
+    acceptLogins: true,
+    opened: 0,
+    current: undefined as TransportHandlers | undefined,
+    responses: [] as Record<string, unknown>[],
+    received: [] as Record<string, unknown>[],
+    transport: ((_url, handlers) => {
+      state.opened++;
+      state.current = handlers;
+      queueMicrotask(() => {
+        if (!state.acceptLogins) return handlers.close(1006, "");
+        handlers.open();
+        handlers.message(JSON.stringify({ type: "auth.challenge", protocol: 1, namespace: "claude-relay", challenge: "c", expiresInMs: 10_000 }));
+      });
+      return {
+        send(text: string) {
+          const message = JSON.parse(text);
+          if (message.type !== "auth.response") return void state.received.push(message);
+          state.responses.push(message);
+          const key = { type: "ssh-ed25519", fingerprint: "SHA256:x", comment: "" };
+          handlers.message(JSON.stringify({ type: "auth.ok", clientId: `c${state.opened}`, sessionId: "fake-session", key, state: { state: "ready", claudePid: 1, clients: 1, pendingPermissions: [] } }));
+        },
+        close: async () => {},
+      };
+    }) satisfies TransportFactory,
+  };
+  return state;
 }
