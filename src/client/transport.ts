@@ -53,7 +53,8 @@ export const webSocketTransport: TransportFactory = (url, handlers) => {
   socket.binaryType = "arraybuffer";
   socket.addEventListener("open", () => handlers.open());
   socket.addEventListener("message", (event) => handlers.message(event.data as string | ArrayBuffer));
-  socket.addEventListener("close", (event) => handlers.close(event.code, event.reason));
+  // Deno reports a connection that never opened as code 0; the standard (and Bun, browsers) say 1006.
+  socket.addEventListener("close", (event) => handlers.close(event.code || 1006, event.reason));
   return {
     socket,
     send(text) {

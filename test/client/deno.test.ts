@@ -1,0 +1,60 @@
+/**
+ * The client library on Deno (its global WebSocket and node:crypto differ from Bun's): a login
+ * with a key file against a real relay, and an unreachable relay reported in the same words as
+ * on Bun (Deno says close code 0 where the standard says 1006).
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { freePort } from "../support/net.ts";
+import { DENO } from "../support/relay-process.ts";
+import { startTestRelay, type TestRelay } from "../support/relay.ts";
+
+const REPO_ROOT = join(import.meta.dir, "..", "..");
+
+let relay: TestRelay;
+beforeAll(async () => {
+  relay = await startTestRelay();
+});
+afterAll(() => relay?.stop());
+
+/**
+ * Runs `script` with Deno in the repo (so its imports resolve as the CLI's do); returns stdout's
+ * last line as JSON. Asynchronously: the relay under test runs in this process.
+ */
+async function runOnDeno(script: string): Promise<unknown> {
+  const child = Bun.spawn([DENO, "eval", "--ext=ts", script], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe", timeout: 60_000 });
+  const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  expect(stderr).toBe("");
+  expect(await child.exited).toBe(0);
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
+}
+
+test("logs in with a key file, pings, and closes", async () => {
+  const outcome = await runOnDeno(`
+    import { RelayClient } from "./src/client/client.ts";
+    import { keyFileSigner } from "./src/client/signer.ts";
+    const signer = keyFileSigner(${JSON.stringify(relay.key.privatePath)});
+    const client = new RelayClient({ signer });
+    const ok = await client.connect(${JSON.stringify(relay.url)});
+    const rtt = await client.ping();
+    await client.close();
+    signer.close();
+    console.log(JSON.stringify({ fingerprint: ok.key.fingerprint, sessionId: ok.sessionId, pinged: rtt >= 0, state: client.state }));
+  `);
+  expect(outcome).toEqual({ fingerprint: relay.key.fingerprint, sessionId: relay.relay.sessionId, pinged: true, state: "closed" });
+}, 60_000);
+
+test("an unreachable relay: unreachable, asking whether the relay runs", async () => {
+  const url = `ws://127.0.0.1:${await freePort()}/ws`;
+  const outcome = await runOnDeno(`
+    import { RelayClient } from "./src/client/client.ts";
+    const signer = { publicKey: new Uint8Array(), fingerprint: "SHA256:unused", source: "file", sign: () => Promise.reject(new Error("not reached")), close() {} };
+    const error = await new RelayClient({ signer }).connect(${JSON.stringify(url)}).catch((e) => e);
+    console.log(JSON.stringify({ code: error.code, closeCode: error.closeCode, message: error.message }));
+  `);
+  expect(outcome).toEqual({
+    code: "unreachable",
+    closeCode: 1006,
+    message: `cannot connect to ${url} (no connection or it dropped: is the relay running and the URL right?)`,
+  });
+}, 60_000);
