@@ -26,6 +26,7 @@
 import { Emitter } from "../shared/emitter.ts";
 import { silentLogger, type Logger } from "../log/logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
+import { AttachedSession } from "./attached-session.ts";
 import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
@@ -44,7 +45,6 @@ import {
   type PermissionResolvedMessage,
 } from "./messages.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
-import { SessionCursor } from "./session-cursor.ts";
 import type { ChallengeSigner } from "./signer.ts";
 import { webSocketTransport, type TransportFactory } from "./transport.ts";
 
@@ -147,7 +147,8 @@ export class RelayClient {
   readonly #log: Logger;
   readonly #emitter: Emitter<RelayClientEvents>;
   readonly #backoff: BackoffSettings | undefined;
-  readonly #cursor: SessionCursor;
+  /** The session this client receives (v1: the relay's one session). */
+  readonly #session: AttachedSession;
   readonly #connectTimeoutMs: number;
   readonly #heartbeat: { intervalMs: number; timeoutMs: number } | undefined;
   readonly #maxQueued: number;
@@ -155,7 +156,6 @@ export class RelayClient {
   readonly #checkChallenge: ChallengeCheck | undefined;
   readonly #transport: TransportFactory;
   readonly #queue: ClientMessage[] = [];
-  readonly #pending = new Map<string, PermissionRequestMessage>();
   #state: ClientState = "idle";
   #url = "";
   #connection: RelayConnection | undefined;
@@ -174,7 +174,7 @@ export class RelayClient {
     this.#log = options.log ?? silentLogger;
     this.#emitter = new Emitter((error, name) => this.#log.error("a client event listener threw", { event: name, error: String(error) }));
     this.#backoff = options.reconnect === false ? undefined : backoffSettings(options.reconnect === true ? {} : options.reconnect);
-    this.#cursor = new SessionCursor(options.resume);
+    this.#session = new AttachedSession(options.resume);
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.#heartbeat = options.heartbeat === false ? undefined : { intervalMs: options.heartbeat?.intervalMs ?? 15_000, timeoutMs: options.heartbeat?.timeoutMs ?? 45_000 };
     this.#maxQueued = options.maxQueuedMessages ?? 100;
@@ -194,12 +194,12 @@ export class RelayClient {
 
   /** The relay's session id (Claude Code's session UUID), once known. */
   get sessionId(): string | undefined {
-    return this.#cursor.sessionId;
+    return this.#session.sessionId;
   }
 
   /** The highest seq delivered; what a reconnect resumes from. */
   get lastSeq(): number {
-    return this.#cursor.lastSeq;
+    return this.#session.lastSeq;
   }
 
   /** This connection's id as the relay knows it (`by` of our prompts and answers); changes on reconnect. */
@@ -214,7 +214,7 @@ export class RelayClient {
 
   /** Permission requests still waiting for an answer, oldest first. */
   get pendingPermissions(): PermissionRequestMessage[] {
-    return [...this.#pending.values()].sort((a, b) => a.seq - b.seq);
+    return this.#session.pendingPermissions;
   }
 
   /** The current WebSocket (for diagnostics and tests); replaced on every reconnect. */
@@ -353,7 +353,7 @@ export class RelayClient {
         url: this.#url,
         signer: this.#signer,
         transport: this.#transport,
-        resume: () => this.#cursor.resume(),
+        resume: () => this.#session.resume(),
         ...(this.#checkChallenge && { checkChallenge: this.#checkChallenge }),
         connectTimeoutMs: this.#connectTimeoutMs,
         ...(this.#heartbeat && { heartbeat: this.#heartbeat }),
@@ -445,13 +445,9 @@ export class RelayClient {
   #onAuthenticated(ok: AuthOkMessage, resumed: boolean): void {
     this.#everAuthenticated = true;
     this.#streak = { attempts: 0, authTimeouts: 0, since: undefined };
-    if (this.#cursor.join(ok.sessionId, { resumed, lastSeq: ok.lastSeq }) && resumed) {
-      this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
-    }
+    if (this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
     this.#clientId = ok.clientId;
     this.#key = ok.key;
-    this.#pending.clear();
-    for (const request of ok.state.pendingPermissions) this.#pending.set(request.requestId, request);
     this.#setState("open");
     this.#emit("frame", ok as unknown as Record<string, unknown>);
     this.#emit("auth.ok", ok, { resumed });
@@ -466,8 +462,7 @@ export class RelayClient {
     this.#emit("frame", message as unknown as Record<string, unknown>);
     switch (message.type) {
       case "replay.gap":
-        this.#cursor.adopt(message.sessionId);
-        this.#cursor.skip(message);
+        this.#session.gapAnnounced(message);
         return this.#emit("replay.gap", message);
       case "pong":
         return this.#emit("pong", message);
@@ -477,14 +472,12 @@ export class RelayClient {
   }
 
   #onSessionEvent(event: SessionEventMessage): void {
-    const verdict = this.#cursor.accept(event.sessionId, event.seq);
+    const verdict = this.#session.accept(event);
     if (!verdict.deliver) return this.#emit("warning", `dropped a duplicate of seq ${event.seq}`);
     if (verdict.gap) {
       this.#emit("warning", `seqs ${verdict.gap.fromSeq}…${verdict.gap.toSeq} never arrived`);
       this.#emit("replay.gap", { type: "replay.gap", sessionId: event.sessionId, ...verdict.gap, reason: "detected" });
     }
-    if (event.type === "permission.request") this.#pending.set(event.requestId, event);
-    if (event.type === "permission.resolved") this.#pending.delete(event.requestId);
     this.#emit("frame", event as unknown as Record<string, unknown>);
     // Each session event type is also an event name of the same payload type.
     (this.#emit as (name: SessionEventMessage["type"], event: SessionEventMessage) => void)(event.type, event);

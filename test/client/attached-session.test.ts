@@ -1,0 +1,49 @@
+import { describe, expect, test } from "bun:test";
+import { AttachedSession } from "../../src/client/attached-session.ts";
+import type { AuthOkMessage, PermissionRequestMessage, SessionEventMessage } from "../../src/client/messages.ts";
+
+const request = (requestId: string, seq: number, sessionId = "s1"): PermissionRequestMessage => ({
+  type: "permission.request", sessionId, seq, requestId, toolName: "Write", input: {}, toolUseId: `t-${requestId}`,
+});
+const resolved = (requestId: string, seq: number): SessionEventMessage => ({ type: "permission.resolved", sessionId: "s1", seq, requestId, behavior: "allow", by: "c2" });
+const authOk = (sessionId: string, pending: PermissionRequestMessage[], lastSeq?: number): AuthOkMessage => ({
+  type: "auth.ok", clientId: "c1", sessionId, key: { type: "ssh-ed25519", fingerprint: "SHA256:x", comment: "" },
+  state: { state: "waiting_permission", claudePid: 1, clients: 2, pendingPermissions: pending },
+  ...(lastSeq !== undefined && { lastSeq }),
+});
+
+describe("AttachedSession", () => {
+  test("auth.ok sets the position and the pending requests, replacing what was known", () => {
+    const session = new AttachedSession();
+    expect(session.resume()).toBeUndefined();
+    expect(session.joined(authOk("s1", [request("b", 9), request("a", 4)], 10), { resumed: false })).toBe(false);
+    expect(session.resume()).toEqual({ sessionId: "s1", lastSeq: 10 });
+    expect(session.pendingPermissions.map((r) => r.requestId)).toEqual(["a", "b"]);
+    session.joined(authOk("s1", [request("b", 9)]), { resumed: true });
+    expect(session.pendingPermissions.map((r) => r.requestId)).toEqual(["b"]);
+  });
+
+  test("delivered requests are pending until resolved; a duplicate never brings one back", () => {
+    const session = new AttachedSession();
+    session.joined(authOk("s1", [], 0), { resumed: false });
+    expect(session.accept(request("a", 1))).toEqual({ deliver: true });
+    expect(session.pendingPermissions.map((r) => r.requestId)).toEqual(["a"]);
+    expect(session.accept(resolved("a", 2))).toEqual({ deliver: true });
+    expect(session.accept(request("a", 1))).toEqual({ deliver: false });
+    expect(session.pendingPermissions).toEqual([]);
+  });
+
+  test("a resumed join into another session is reported (seqs start over); a fresh join is not", () => {
+    const session = new AttachedSession({ sessionId: "old", lastSeq: 50 });
+    expect(session.joined(authOk("new", []), { resumed: true })).toBe(true);
+    expect(session.lastSeq).toBe(0);
+    expect(new AttachedSession({ sessionId: "old", lastSeq: 50 }).joined(authOk("new", []), { resumed: false })).toBe(false);
+  });
+
+  test("an announced gap moves the position past it", () => {
+    const session = new AttachedSession({ sessionId: "s1", lastSeq: 3 });
+    session.gapAnnounced({ type: "replay.gap", sessionId: "s1", fromSeq: 4, toSeq: 20, reason: "evicted" });
+    expect(session.accept(request("z", 21))).toEqual({ deliver: true });
+    expect(session.resume()).toEqual({ sessionId: "s1", lastSeq: 21 });
+  });
+});
