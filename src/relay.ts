@@ -23,7 +23,7 @@ import { startFdMonitor } from "./server/fd-monitor.ts";
 import { Gateway } from "./server/gateway.ts";
 import { healthReport, keysDegraded, relayGauges } from "./server/health.ts";
 import { Metrics } from "./server/metrics.ts";
-import { startHeartbeat } from "./session/heartbeat.ts";
+import { startHeartbeat } from "./server/heartbeat.ts";
 import { Session } from "./session/session.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
