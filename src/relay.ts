@@ -1,6 +1,7 @@
 /**
  * The composition root: reads authorized_keys, finds Claude, loads the session id, then wires
- * runtime → HTTP app → gateway → session → Claude supervisor, and owns the orderly stop.
+ * runtime → HTTP app → gateway → session → Claude supervisor, and owns the orderly stop. It only
+ * composes: each part subscribes to what it needs and reports its own health.
  *
  * @example
  * ```ts
@@ -13,16 +14,16 @@ import { createAuthService } from "./auth/auth-service.ts";
 import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
-import type { ServeOptions } from "./cli/serve-options.ts";
 import type { Logger } from "./log/logger.ts";
-import { CLOSE_CODES } from "./protocol/errors.ts";
+import type { RelayOptions } from "./relay-options.ts";
 import { detectRuntime } from "./runtime/index.ts";
 import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtime/types.ts";
 import { createApp, type Health } from "./server/app.ts";
 import { startFdMonitor } from "./server/fd-monitor.ts";
 import { Gateway } from "./server/gateway.ts";
+import { healthReport, keysDegraded, relayGauges } from "./server/health.ts";
 import { Metrics } from "./server/metrics.ts";
-import { startHeartbeat } from "./session/heartbeat.ts";
+import { startHeartbeat } from "./server/heartbeat.ts";
 import { Session } from "./session/session.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
@@ -54,7 +55,7 @@ export interface RelayDeps {
   env?: Record<string, string | undefined>;
 }
 
-export async function startRelay(options: ServeOptions, deps: RelayDeps): Promise<Relay> {
+export async function startRelay(options: RelayOptions, deps: RelayDeps): Promise<Relay> {
   const { log } = deps;
   const startedAt = Date.now();
 
@@ -85,20 +86,14 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     logger: log.child({ component: "claude" }),
   });
   const metrics = new Metrics();
-  const persisted = openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) });
   const session = new Session({
     sessionId,
     claude,
     metrics,
-    store: persisted,
+    store: openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) }),
     log: log.child({ component: "session" }),
     replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
   });
-  claude.on("event", (line) => session.claudeEvent(line));
-  claude.on("permissionRequest", (request) => session.permissionRequested(request));
-  claude.on("permissionCancelled", (requestId, reason) => session.permissionCancelled(requestId, reason === "claude" ? "claude" : "relay"));
-  claude.on("state", () => session.claudeStateChanged());
-
   const gateway = new Gateway({
     auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
     session,
@@ -111,43 +106,12 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     maxInvalidFrames: options.maxInvalidFrames,
     metrics,
   });
-  keys.onKeysRemoved((fingerprints) => {
-    for (const connection of gateway.connections) {
-      if (connection.key && fingerprints.includes(connection.key.fingerprint)) {
-        connection.log.warn("key removed from authorized_keys: disconnecting");
-        metrics.inc("claude_relay_disconnects_total", { reason: "key_removed" });
-        connection.fail("auth_failed", "your key is no longer authorized", CLOSE_CODES.authFailed);
-      }
-    }
-  });
-
-  const health = (): Health => {
-    const snapshot = session.health();
-    const degraded: string[] = [];
-    if (snapshot.state === "restarting" || snapshot.state === "failed" || snapshot.state === "starting" || snapshot.state === "stopping") degraded.push(`claude ${snapshot.state}`);
-    if (gateway.connections.size >= options.maxClients) degraded.push("at --max-clients capacity");
-    if (keys.current().entries.every((entry) => entry.refused)) degraded.push("no usable authorized key");
-    if (fds.usage()?.exhausted) degraded.push("file descriptors nearly exhausted: new connections refused");
-    if (!persisted.store.healthy) degraded.push("event log not persisted (disk error)");
-    return { ok: degraded.length === 0, degraded, ...snapshot, uptime: Math.round((Date.now() - startedAt) / 1000) };
-  };
+  keys.onKeysRemoved((fingerprints) => gateway.disconnectKeys(fingerprints));
 
   const runtime = deps.runtime ?? (await detectRuntime());
-  const renderMetrics = () => {
-    const snapshot = session.health();
-    return metrics.render({
-      claude_relay_events_total: snapshot.replay.lastSeq,
-      claude_relay_claude_restarts_total: snapshot.restarts,
-      claude_relay_heartbeat_terminations_total: heartbeat.terminated,
-      claude_relay_connections_open: gateway.connections.size,
-      claude_relay_clients: snapshot.clients,
-      claude_relay_pending_permissions: snapshot.pendingPermissions,
-      claude_relay_replay_buffer_events: snapshot.replay.events,
-      claude_relay_replay_buffer_bytes: snapshot.replay.bytes,
-      claude_relay_claude_up: snapshot.state === "ready" || snapshot.state === "busy" || snapshot.state === "waiting_permission" ? 1 : 0,
-      claude_relay_uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
-    });
-  };
+  const health = () => healthReport(session.health(), [gateway.degraded(), keysDegraded(keys.current()), fds.degraded()], startedAt);
+  const renderMetrics = () =>
+    metrics.render(relayGauges(session.health(), { connectionsOpen: gateway.connections.size, heartbeatTerminations: heartbeat.terminated, startedAt }));
   const app = createApp({ runtime, gateway, health, metrics: renderMetrics });
   let server;
   try {
@@ -160,7 +124,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     });
   } catch (error) {
     keys.close();
-    persisted.store.close();
+    session.close();
     if (error instanceof AddressInUseError) throw new StartupError(error.message);
     throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
   }
@@ -180,7 +144,6 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
       await Promise.all([server.stop(), claude.stop()]);
       keys.close();
-      persisted.store.close();
       log.info("stopped", { reason });
       resolveClosed(exitCode);
     })();

@@ -29,11 +29,11 @@ const CARRIAGE_RETURN = 0x0d;
 
 export class LineSplitter {
   readonly maxLineBytes: number;
-  private parts: Uint8Array[] = [];
-  private pendingBytes = 0;
+  #parts: Uint8Array[] = [];
+  #pendingBytes = 0;
   /** Bytes of an over-long line seen so far; its remainder is skipped up to the next newline. */
-  private discarding: number | null = null;
-  private readonly decoder = new TextDecoder("utf-8");
+  #discarding: number | null = null;
+  readonly #decoder = new TextDecoder("utf-8");
 
   constructor(options: LineSplitterOptions = {}) {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -46,9 +46,9 @@ export class LineSplitter {
     while (start < chunk.length) {
       const newline = chunk.indexOf(NEWLINE, start);
       const end = newline === -1 ? chunk.length : newline;
-      this.append(chunk.subarray(start, end));
+      this.#append(chunk.subarray(start, end));
       if (newline === -1) break;
-      this.finishLine(out);
+      this.#finishLine(out);
       start = newline + 1;
     }
     return out;
@@ -57,38 +57,38 @@ export class LineSplitter {
   /** Flushes a last line that had no trailing newline. */
   end(): LineEvent[] {
     const out: LineEvent[] = [];
-    if (this.pendingBytes > 0 || this.discarding !== null) this.finishLine(out);
+    if (this.#pendingBytes > 0 || this.#discarding !== null) this.#finishLine(out);
     return out;
   }
 
-  private append(bytes: Uint8Array): void {
+  #append(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    if (this.discarding !== null) {
-      this.discarding += bytes.length;
+    if (this.#discarding !== null) {
+      this.#discarding += bytes.length;
       return;
     }
-    if (this.pendingBytes + bytes.length > this.maxLineBytes) {
-      this.discarding = this.pendingBytes + bytes.length;
-      this.parts = [];
-      this.pendingBytes = 0;
+    if (this.#pendingBytes + bytes.length > this.maxLineBytes) {
+      this.#discarding = this.#pendingBytes + bytes.length;
+      this.#parts = [];
+      this.#pendingBytes = 0;
       return;
     }
     // Copy: the caller may reuse its buffer.
-    this.parts.push(bytes.slice());
-    this.pendingBytes += bytes.length;
+    this.#parts.push(bytes.slice());
+    this.#pendingBytes += bytes.length;
   }
 
-  private finishLine(out: LineEvent[]): void {
-    if (this.discarding !== null) {
-      out.push({ kind: "overflow", bytes: this.discarding });
-      this.discarding = null;
+  #finishLine(out: LineEvent[]): void {
+    if (this.#discarding !== null) {
+      out.push({ kind: "overflow", bytes: this.#discarding });
+      this.#discarding = null;
       return;
     }
-    const bytes = this.parts.length === 1 ? this.parts[0]! : concat(this.parts, this.pendingBytes);
-    this.parts = [];
-    this.pendingBytes = 0;
+    const bytes = this.#parts.length === 1 ? this.#parts[0]! : concat(this.#parts, this.#pendingBytes);
+    this.#parts = [];
+    this.#pendingBytes = 0;
     const length = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
-    const text = this.decoder.decode(bytes.subarray(0, length));
+    const text = this.#decoder.decode(bytes.subarray(0, length));
     if (text.trim().length > 0) out.push({ kind: "line", text });
   }
 }

@@ -27,40 +27,42 @@ export interface RestartPolicyOptions {
 export type RestartDecision = { action: "restart"; delayMs: number } | { action: "fail"; crashes: number };
 
 export class RestartPolicy {
-  private readonly initialMs: number;
-  private readonly maxMs: number;
-  private readonly factor: number;
-  private readonly stableMs: number;
-  private readonly windowMs: number;
-  private readonly maxCrashes: number;
-  private attempt = 0;
-  private startedAt: number | null = null;
-  private crashTimes: number[] = [];
+  readonly #now: () => number;
+  readonly #initialMs: number;
+  readonly #maxMs: number;
+  readonly #factor: number;
+  readonly #stableMs: number;
+  readonly #windowMs: number;
+  readonly #maxCrashes: number;
+  #attempt = 0;
+  #startedAt: number | null = null;
+  #crashTimes: number[] = [];
 
-  constructor(options: RestartPolicyOptions, private readonly now: () => number) {
-    this.initialMs = options.initialMs ?? 250;
-    this.maxMs = options.maxMs ?? 30_000;
-    this.factor = options.factor ?? 2;
-    this.stableMs = options.stableMs ?? 60_000;
-    this.windowMs = options.windowMs ?? 60_000;
-    this.maxCrashes = options.maxCrashes ?? 5;
+  constructor(options: RestartPolicyOptions, now: () => number) {
+    this.#now = now;
+    this.#initialMs = options.initialMs ?? 250;
+    this.#maxMs = options.maxMs ?? 30_000;
+    this.#factor = options.factor ?? 2;
+    this.#stableMs = options.stableMs ?? 60_000;
+    this.#windowMs = options.windowMs ?? 60_000;
+    this.#maxCrashes = options.maxCrashes ?? 5;
   }
 
   /** The process started (or became ready). */
   started(): void {
-    this.startedAt = this.now();
+    this.#startedAt = this.#now();
   }
 
   /** The process died unexpectedly: restart after a delay, or give up. */
   crashed(): RestartDecision {
-    const now = this.now();
-    if (this.startedAt !== null && now - this.startedAt >= this.stableMs) this.attempt = 0;
-    this.startedAt = null;
-    this.crashTimes = this.crashTimes.filter((t) => now - t < this.windowMs);
-    this.crashTimes.push(now);
-    if (this.crashTimes.length > this.maxCrashes) return { action: "fail", crashes: this.crashTimes.length };
-    const delayMs = Math.min(this.maxMs, this.initialMs * this.factor ** this.attempt);
-    this.attempt += 1;
+    const now = this.#now();
+    if (this.#startedAt !== null && now - this.#startedAt >= this.#stableMs) this.#attempt = 0;
+    this.#startedAt = null;
+    this.#crashTimes = this.#crashTimes.filter((t) => now - t < this.#windowMs);
+    this.#crashTimes.push(now);
+    if (this.#crashTimes.length > this.#maxCrashes) return { action: "fail", crashes: this.#crashTimes.length };
+    const delayMs = Math.min(this.#maxMs, this.#initialMs * this.#factor ** this.#attempt);
+    this.#attempt += 1;
     return { action: "restart", delayMs };
   }
 }

@@ -9,6 +9,7 @@
  * encodePrompt("hi"); // '{"type":"user","message":{"role":"user","content":"hi"}}\n'
  * ```
  */
+import { isPlainObject } from "../protocol/schema.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -51,24 +52,20 @@ export function classifyClaudeLine(line: string): ClaudeLine {
   } catch (error) {
     return { kind: "invalid", reason: `not JSON: ${(error as Error).message}`, excerpt: excerpt(line) };
   }
-  if (!isObject(value) || typeof value.type !== "string") {
+  if (!isPlainObject(value) || typeof value.type !== "string") {
     return { kind: "invalid", reason: "not a JSON object with a string type", excerpt: excerpt(line) };
   }
   return classifyClaudeMessage(value, line);
 }
 
-/** Classifies an already parsed object (`line` is only used for error excerpts). */
-export function classifyClaudeMessage(message: JsonObject, line = ""): ClaudeLine {
-  const invalid = (reason: string): ClaudeLine => ({
-    kind: "invalid",
-    reason,
-    excerpt: excerpt(line || JSON.stringify(message)),
-  });
+/** Classifies a parsed line (`line`, its text, is only used for error excerpts). */
+function classifyClaudeMessage(message: JsonObject, line: string): ClaudeLine {
+  const invalid = (reason: string): ClaudeLine => ({ kind: "invalid", reason, excerpt: excerpt(line) });
   switch (message.type) {
     case "control_request": {
       const requestId = message.request_id;
       const request = message.request;
-      if (typeof requestId !== "string" || !isObject(request)) return invalid("control_request without request_id/request");
+      if (typeof requestId !== "string" || !isPlainObject(request)) return invalid("control_request without request_id/request");
       if (request.subtype !== "can_use_tool") {
         return { kind: "unsupported_control_request", requestId, subtype: String(request.subtype) };
       }
@@ -76,7 +73,7 @@ export function classifyClaudeMessage(message: JsonObject, line = ""): ClaudeLin
       const permission: PermissionRequest = {
         requestId,
         toolName: request.tool_name,
-        input: isObject(request.input) ? request.input : {},
+        input: isPlainObject(request.input) ? request.input : {},
         toolUseId: typeof request.tool_use_id === "string" ? request.tool_use_id : "",
       };
       if (typeof request.description === "string") permission.description = request.description;
@@ -88,7 +85,7 @@ export function classifyClaudeMessage(message: JsonObject, line = ""): ClaudeLin
     }
     case "control_response": {
       const response = message.response;
-      if (!isObject(response) || typeof response.request_id !== "string") {
+      if (!isPlainObject(response) || typeof response.request_id !== "string") {
         return invalid("control_response without response.request_id");
       }
       if (response.subtype === "success") {
@@ -135,10 +132,6 @@ export function encodeControlError(requestId: string, error: string): string {
 
 function line(value: unknown): string {
   return JSON.stringify(value) + "\n";
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function excerpt(text: string): string {

@@ -8,12 +8,16 @@
  * `maxCrashes` crashes within a minute → `failed`. `stop()` → `stopping` → `stopped` (also the
  * state before `start()`).
  *
+ * Permission requests are not kept here: the supervisor turns Claude's `can_use_tool` and
+ * `control_cancel_request` into events and writes the answers it is handed; the session owns the
+ * table of pending requests and withdraws them when Claude dies or is interrupted.
+ *
  * @example
  * ```ts
- * const claude = new ClaudeSupervisor({ cwd: "/repo", sessionId: randomUUID(), logger });
+ * const claude = new ClaudeSupervisor({ bin: resolveClaudeBin(), cwd: "/repo", sessionId: randomUUID(), logger });
  * claude.on("event", (line, event) => broadcast(`{"type":"claude.event","event":${line}}`));
- * claude.on("permissionRequest", (req) => broadcast({ type: "permission.request", ...req }));
- * await claude.start();           // throws ClaudeBinaryNotFoundError when there is no binary
+ * claude.on("permissionRequest", (request) => ask(request));
+ * await claude.start();
  * claude.prompt("hello");
  * await claude.stop();
  * ```
@@ -26,8 +30,9 @@ import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Emitter } from "../shared/emitter.ts";
 import { type LineEvent, LineSplitter } from "./line-splitter.ts";
-import { resolveClaudeBin } from "./resolve-bin.ts";
+import { isPlainObject } from "../protocol/schema.ts";
 import {
+  type ClaudeLine,
   classifyClaudeLine,
   encodeControlError,
   encodeControlRequest,
@@ -45,15 +50,16 @@ export interface ClaudeStateInfo {
   restarts: number;
 }
 
-/** Why a pending permission request was withdrawn. */
-export type PermissionCancelReason = "claude" | "interrupt" | "exit" | "stop";
-
 export type SupervisorEvents = {
   state: [state: ClaudeState, info: ClaudeStateInfo];
   /** Every stream-json line that is not a control line: its exact text and the parsed object. */
   event: [line: string, event: Record<string, unknown>];
+  /** Claude answered the relay's `initialize` (commands, models, account …); emitted before `ready`. */
+  initialized: [response: Record<string, unknown>];
+  /** Claude asks to use a tool (`can_use_tool`); answer with {@link ClaudeSupervisor.answerPermission}. */
   permissionRequest: [request: PermissionRequest];
-  permissionCancelled: [requestId: string, reason: PermissionCancelReason];
+  /** Claude withdrew a request it asked (`control_cancel_request`), e.g. on interrupt. */
+  permissionCancelled: [requestId: string];
 };
 
 export type PromptResult =
@@ -61,8 +67,8 @@ export type PromptResult =
   | { ok: false; code: "claude_unavailable"; reason: string };
 
 export interface SupervisorOptions {
-  /** `--claude-bin`; default `claude` on PATH, then node_modules/.bin/claude. */
-  bin?: string;
+  /** The Claude Code executable, already resolved (resolve-bin.ts), so a missing one is a start-up error. */
+  bin: string;
   /** Extra args after `--`, passed to Claude unchanged. */
   extraArgs?: string[];
   cwd?: string;
@@ -108,355 +114,343 @@ interface OwnRequest {
   timer: unknown;
 }
 
+type TimerName = "probeTimer" | "restartTimer";
+
 export class ClaudeSupervisor {
   readonly sessionId: string;
-  private readonly events: Emitter<SupervisorEvents>;
-  private readonly log: Logger;
-  private readonly adapter: SubprocessAdapter;
-  private readonly clock: Clock;
-  private readonly env: Record<string, string | undefined>;
-  private readonly claudeTimeoutMs: number;
-  private readonly maxQueuedPrompts: number;
-  private readonly stopGraceMs: number;
-  private readonly policy: RestartPolicy;
-  private bin: string | null = null;
+  readonly #options: SupervisorOptions;
+  readonly #events: Emitter<SupervisorEvents>;
+  readonly #log: Logger;
+  readonly #adapter: SubprocessAdapter;
+  readonly #clock: Clock;
+  readonly #env: Record<string, string | undefined>;
+  readonly #claudeTimeoutMs: number;
+  readonly #maxQueuedPrompts: number;
+  readonly #stopGraceMs: number;
+  readonly #policy: RestartPolicy;
 
-  private currentState: ClaudeState = "stopped";
-  private restartCount = 0;
-  private child: ChildHandle | null = null;
+  #state: ClaudeState = "stopped";
+  #restarts = 0;
+  #child: ChildHandle | null = null;
   /** Settles once the current child's exit has been handled. */
-  private childDone: Promise<void> = Promise.resolve();
-  private requestCounter = 0;
-  private readonly ownRequests = new Map<string, OwnRequest>();
-  private readonly permissions = new Map<string, PermissionRequest>();
-  private readonly queue: string[] = [];
+  #childDone: Promise<void> = Promise.resolve();
+  #requestCounter = 0;
+  readonly #ownRequests = new Map<string, OwnRequest>();
+  readonly #queue: string[] = [];
   /** Prompts written to Claude whose `result` has not arrived. */
-  private inFlight = 0;
-  private probeTimer: unknown = null;
-  private restartTimer: unknown = null;
-  private stopping: Promise<void> | null = null;
+  #inFlight = 0;
+  readonly #timers: Record<TimerName, unknown> = { probeTimer: null, restartTimer: null };
+  #stopping: Promise<void> | null = null;
 
-  constructor(private readonly options: SupervisorOptions = {}) {
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
     this.sessionId = options.sessionId ?? randomUUID();
-    this.log = (options.logger ?? silentLogger).child({ component: "claude", sessionId: this.sessionId });
-    this.events = new Emitter((error, name) => this.log.error("supervisor listener threw", { event: name, error: String(error) }));
-    this.adapter = options.adapter ?? defaultAdapter();
-    this.clock = options.clock ?? systemClock;
-    this.env = options.env ?? process.env;
-    this.claudeTimeoutMs = options.claudeTimeoutMs ?? 60_000;
-    this.maxQueuedPrompts = options.maxQueuedPrompts ?? 100;
-    this.stopGraceMs = options.stopGraceMs ?? 2_000;
-    this.policy = new RestartPolicy(options.restartPolicy ?? {}, () => this.clock.now());
+    this.#log = (options.logger ?? silentLogger).child({ component: "claude", sessionId: this.sessionId });
+    this.#events = new Emitter((error, name) => this.#log.error("supervisor listener threw", { event: name, error: String(error) }));
+    this.#adapter = options.adapter ?? defaultAdapter();
+    this.#clock = options.clock ?? systemClock;
+    this.#env = options.env ?? process.env;
+    this.#claudeTimeoutMs = options.claudeTimeoutMs ?? 60_000;
+    this.#maxQueuedPrompts = options.maxQueuedPrompts ?? 100;
+    this.#stopGraceMs = options.stopGraceMs ?? 2_000;
+    this.#policy = new RestartPolicy(options.restartPolicy ?? {}, () => this.#clock.now());
   }
 
   on<K extends keyof SupervisorEvents>(name: K, listener: (...args: SupervisorEvents[K]) => void): () => void {
-    return this.events.on(name, listener);
+    return this.#events.on(name, listener);
   }
 
   get state(): ClaudeState {
-    return this.currentState;
+    return this.#state;
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.#child?.pid;
   }
 
   get restarts(): number {
-    return this.restartCount;
-  }
-
-  /** Permission requests Claude is waiting on, oldest first. */
-  pendingPermissions(): PermissionRequest[] {
-    return [...this.permissions.values()];
+    return this.#restarts;
   }
 
   /** Whether Claude has persisted this session (a restart then uses `--resume`). */
   transcriptExists(): boolean {
-    return transcriptPath(this.sessionId, this.env) !== null;
+    return transcriptPath(this.sessionId, this.#env) !== null;
   }
 
-  /** Resolves the binary and spawns Claude. Throws ClaudeBinaryNotFoundError; resolves at spawn. */
+  /** Spawns Claude; resolves at spawn (a spawn that fails counts as a crash and is retried). */
   async start(): Promise<void> {
-    if (this.currentState !== "stopped" || this.child) throw new Error(`cannot start: Claude is ${this.currentState}`);
-    this.bin = resolveClaudeBin({ bin: this.options.bin, cwd: this.options.cwd });
-    this.stopping = null;
-    this.currentState = "starting"; // spawn() announces it, with the pid
-    this.spawn();
+    if (this.#state !== "stopped" || this.#child) throw new Error(`cannot start: Claude is ${this.#state}`);
+    this.#stopping = null;
+    this.#state = "starting"; // spawn() announces it, with the pid
+    this.#spawn();
   }
 
   /** Writes a user message, or queues it while Claude (re)starts. */
   prompt(text: string): PromptResult {
-    switch (this.currentState) {
+    switch (this.#state) {
       case "ready":
       case "busy":
-        this.writePrompt(text);
+        this.#writePrompt(text);
         return { ok: true, queued: false };
       case "starting":
       case "restarting":
-        if (this.queue.length >= this.maxQueuedPrompts) {
+        if (this.#queue.length >= this.#maxQueuedPrompts) {
           return {
             ok: false,
             code: "claude_unavailable",
-            reason: `Claude is ${this.currentState} and ${this.maxQueuedPrompts} prompts are already queued`,
+            reason: `Claude is ${this.#state} and ${this.#maxQueuedPrompts} prompts are already queued`,
           };
         }
-        this.queue.push(text);
+        this.#queue.push(text);
         return { ok: true, queued: true };
       default:
-        return { ok: false, code: "claude_unavailable", reason: `Claude is ${this.currentState}` };
+        return { ok: false, code: "claude_unavailable", reason: `Claude is ${this.#state}` };
     }
   }
 
   /** Interrupts the current turn. False when there is no running Claude to interrupt. */
   interrupt(): boolean {
-    if (!this.child || (this.currentState !== "ready" && this.currentState !== "busy")) return false;
-    this.sendOwnRequest("interrupt");
+    if (!this.#child || (this.#state !== "ready" && this.#state !== "busy")) return false;
+    this.#sendOwnRequest("interrupt");
     return true;
   }
 
-  /** Answers a pending permission request; false when it is no longer pending. */
-  answerPermission(requestId: string, answer: PermissionAnswer): boolean {
-    const request = this.permissions.get(requestId);
-    if (!request || !this.child) return false;
-    this.permissions.delete(requestId);
-    this.child.write(encodePermissionAnswer(request, answer));
+  /**
+   * Writes the answer to a permission request of the running Claude (the request's input is
+   * needed: Claude requires it back on allow). False when no Claude runs to receive it. Whether the
+   * request is still pending is the caller's to know: Claude ignores answers it no longer waits for.
+   */
+  answerPermission(request: Pick<PermissionRequest, "requestId" | "input">, answer: PermissionAnswer): boolean {
+    if (!this.#child) return false;
+    this.#child.write(encodePermissionAnswer(request, answer));
     return true;
   }
 
   /** Ends Claude: close stdin, wait, SIGTERM, wait, SIGKILL — always the whole process tree. */
   stop(): Promise<void> {
-    this.stopping ??= this.stopNow();
-    return this.stopping;
+    this.#stopping ??= this.#stopNow();
+    return this.#stopping;
   }
 
-  private async stopNow(): Promise<void> {
-    this.setState("stopping");
-    this.clearTimer("restartTimer");
-    this.clearTimer("probeTimer");
-    this.dropQueue("stopping");
-    const child = this.child;
+  async #stopNow(): Promise<void> {
+    this.#setState("stopping");
+    this.#clearTimer("restartTimer");
+    this.#clearTimer("probeTimer");
+    this.#dropQueue("stopping");
+    const child = this.#child;
     if (child) {
       child.track(); // remember tool process groups before they can be orphaned
       child.end();
-      if (!(await this.exitsWithin(child, this.stopGraceMs))) {
-        this.log.warn("Claude did not exit after stdin closed; sending SIGTERM", { pid: child.pid });
+      if (!(await this.#exitsWithin(child, this.#stopGraceMs))) {
+        this.#log.warn("Claude did not exit after stdin closed; sending SIGTERM", { pid: child.pid });
         child.killGroup("SIGTERM");
-        if (!(await this.exitsWithin(child, this.stopGraceMs))) {
-          this.log.warn("Claude did not exit after SIGTERM; sending SIGKILL", { pid: child.pid });
+        if (!(await this.#exitsWithin(child, this.#stopGraceMs))) {
+          this.#log.warn("Claude did not exit after SIGTERM; sending SIGKILL", { pid: child.pid });
           child.killGroup("SIGKILL");
         }
       }
-      await this.childDone;
+      await this.#childDone;
     }
-    this.setState("stopped");
+    this.#setState("stopped");
   }
 
-  private exitsWithin(child: ChildHandle, ms: number): Promise<boolean> {
+  #exitsWithin(child: ChildHandle, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = this.clock.setTimeout(() => resolve(false), ms);
+      const timer = this.#clock.setTimeout(() => resolve(false), ms);
       child.exited.then(() => {
-        this.clock.clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         resolve(true);
       });
     });
   }
 
-  private spawn(): void {
+  #spawn(): void {
     const resume = this.transcriptExists();
-    const args = claudeArgs(this.sessionId, resume, this.options.extraArgs);
+    const args = claudeArgs(this.sessionId, resume, this.#options.extraArgs);
+    const bin = this.#options.bin;
     let child: ChildHandle;
     try {
-      child = this.adapter.spawn({ cmd: this.bin!, args, cwd: this.options.cwd, env: this.env });
+      child = this.#adapter.spawn({ cmd: bin, args, cwd: this.#options.cwd, env: this.#env });
     } catch (error) {
-      this.log.error("cannot start Claude", { bin: this.bin, error: String(error) });
-      this.crashed();
+      this.#log.error("cannot start Claude", { bin, error: String(error) });
+      this.#crashed();
       return;
     }
-    this.child = child;
-    this.log.info("Claude started", { pid: child.pid, resume, bin: this.bin });
-    const stdoutDone = this.pump(child, child.stdout, (event) => this.onStdoutLine(child, event));
+    this.#child = child;
+    this.#log.info("Claude started", { pid: child.pid, resume, bin });
+    const stdoutDone = this.#pump(child, child.stdout, (event) => this.#onStdoutLine(child, event));
     const stderr = new LineSplitter();
-    this.pump(child, child.stderr, (event) => {
-      if (event.kind === "line") this.log.warn("Claude stderr", { pid: child.pid, line: event.text });
+    this.#pump(child, child.stderr, (event) => {
+      if (event.kind === "line") this.#log.warn("Claude stderr", { pid: child.pid, line: event.text });
     }, stderr);
-    this.childDone = child.exited.then(async (info) => {
-      await Promise.race([stdoutDone, new Promise((r) => this.clock.setTimeout(() => r(undefined), DRAIN_MS))]);
-      this.onExit(child, info);
+    this.#childDone = child.exited.then(async (info) => {
+      await Promise.race([stdoutDone, new Promise((r) => this.#clock.setTimeout(() => r(undefined), DRAIN_MS))]);
+      this.#onExit(child, info);
     });
-    this.sendOwnRequest("initialize");
-    this.emitState();
+    this.#sendOwnRequest("initialize");
+    this.#emitState();
   }
 
-  private async pump(
+  async #pump(
     child: ChildHandle,
     stream: AsyncIterable<Uint8Array>,
     onLine: (event: LineEvent) => void,
-    splitter = new LineSplitter({ maxLineBytes: this.options.maxLineBytes }),
+    splitter = new LineSplitter({ maxLineBytes: this.#options.maxLineBytes }),
   ): Promise<void> {
     try {
       for await (const chunk of stream) for (const event of splitter.push(chunk)) onLine(event);
       for (const event of splitter.end()) onLine(event);
     } catch (error) {
-      this.log.debug("Claude output stream ended with an error", { pid: child.pid, error: String(error) });
+      this.#log.debug("Claude output stream ended with an error", { pid: child.pid, error: String(error) });
     }
   }
 
-  private onStdoutLine(child: ChildHandle, lineEvent: LineEvent): void {
+  #onStdoutLine(child: ChildHandle, lineEvent: LineEvent): void {
     if (lineEvent.kind === "overflow") {
-      this.log.warn("dropped an over-long line from Claude", { pid: child.pid, bytes: lineEvent.bytes });
+      this.#log.warn("dropped an over-long line from Claude", { pid: child.pid, bytes: lineEvent.bytes });
       return;
     }
     const line = classifyClaudeLine(lineEvent.text);
     // Output of a child that was already replaced is history: only plain events still count.
-    if (child !== this.child && line.kind !== "event") return;
+    if (child !== this.#child && line.kind !== "event") return;
     switch (line.kind) {
       case "event":
-        this.events.emit("event", lineEvent.text, line.event);
-        if (line.event.type === "result" && child === this.child) this.turnFinished();
+        this.#events.emit("event", lineEvent.text, line.event);
+        if (line.event.type === "result" && child === this.#child) this.#turnFinished();
         return;
       case "permission_request":
-        this.permissions.set(line.request.requestId, line.request);
-        this.events.emit("permissionRequest", line.request);
+        this.#events.emit("permissionRequest", line.request);
         return;
       case "permission_cancel":
-        this.withdraw([line.requestId], "claude");
+        this.#events.emit("permissionCancelled", line.requestId);
         return;
       case "control_response":
-        this.onOwnResponse(line.requestId, line.ok ? null : line.error);
+        this.#onOwnResponse(line);
         return;
       case "unsupported_control_request":
-        this.log.warn("unsupported control_request from Claude", { pid: child.pid, subtype: line.subtype });
+        this.#log.warn("unsupported control_request from Claude", { pid: child.pid, subtype: line.subtype });
         child.write(encodeControlError(line.requestId, `claude-relay does not support ${line.subtype}`));
         return;
       case "invalid":
-        this.log.warn("unexpected line from Claude", { pid: child.pid, reason: line.reason, line: line.excerpt });
+        this.#log.warn("unexpected line from Claude", { pid: child.pid, reason: line.reason, line: line.excerpt });
         return;
     }
   }
 
-  private sendOwnRequest(subtype: string): void {
-    const child = this.child;
+  #sendOwnRequest(subtype: string): void {
+    const child = this.#child;
     if (!child) return;
-    this.requestCounter += 1;
-    const requestId = `relay-${this.requestCounter}`;
-    const timer = this.clock.setTimeout(() => this.hung(child, subtype), this.claudeTimeoutMs);
-    this.ownRequests.set(requestId, { subtype, timer });
+    this.#requestCounter += 1;
+    const requestId = `relay-${this.#requestCounter}`;
+    const timer = this.#clock.setTimeout(() => this.#hung(child, subtype), this.#claudeTimeoutMs);
+    this.#ownRequests.set(requestId, { subtype, timer });
     child.write(encodeControlRequest(requestId, subtype));
   }
 
-  private onOwnResponse(requestId: string, error: string | null): void {
-    const request = this.ownRequests.get(requestId);
+  #onOwnResponse(line: Extract<ClaudeLine, { kind: "control_response" }>): void {
+    const request = this.#ownRequests.get(line.requestId);
     if (!request) {
-      this.log.debug("control_response for an unknown request", { requestId });
+      this.#log.debug("control_response for an unknown request", { requestId: line.requestId });
       return;
     }
-    this.ownRequests.delete(requestId);
-    this.clock.clearTimeout(request.timer);
-    if (error !== null) this.log.warn("Claude refused a control request", { subtype: request.subtype, error });
-    if (request.subtype === "initialize") this.becameReady();
-    // Claude withdraws pending permissions itself on interrupt; anything left is withdrawn here.
-    if (request.subtype === "interrupt") this.withdraw([...this.permissions.keys()], "interrupt");
+    this.#ownRequests.delete(line.requestId);
+    this.#clock.clearTimeout(request.timer);
+    if (!line.ok) this.#log.warn("Claude refused a control request", { subtype: request.subtype, error: line.error });
+    if (request.subtype === "initialize") this.#becameReady(line.ok && isPlainObject(line.response) ? line.response : {});
   }
 
-  private becameReady(): void {
-    if (this.currentState !== "starting" && this.currentState !== "restarting") return;
-    this.policy.started();
-    this.setState("ready");
-    for (const text of this.queue.splice(0)) this.writePrompt(text);
-    this.scheduleProbe();
+  #becameReady(initialized: Record<string, unknown>): void {
+    if (this.#state !== "starting" && this.#state !== "restarting") return;
+    this.#policy.started();
+    this.#events.emit("initialized", initialized);
+    this.#setState("ready");
+    for (const text of this.#queue.splice(0)) this.#writePrompt(text);
+    this.#scheduleProbe();
   }
 
-  private scheduleProbe(): void {
-    this.probeTimer = this.clock.setTimeout(() => {
-      this.probeTimer = null;
-      if (!this.child) return;
-      this.child.track();
-      const probing = [...this.ownRequests.values()].some((r) => r.subtype === "mcp_status");
-      if (!probing) this.sendOwnRequest("mcp_status");
-      this.scheduleProbe();
-    }, Math.max(1, Math.floor(this.claudeTimeoutMs / 3)));
+  #scheduleProbe(): void {
+    this.#timers.probeTimer = this.#clock.setTimeout(() => {
+      this.#timers.probeTimer = null;
+      if (!this.#child) return;
+      this.#child.track();
+      const probing = [...this.#ownRequests.values()].some((r) => r.subtype === "mcp_status");
+      if (!probing) this.#sendOwnRequest("mcp_status");
+      this.#scheduleProbe();
+    }, Math.max(1, Math.floor(this.#claudeTimeoutMs / 3)));
   }
 
-  private hung(child: ChildHandle, subtype: string): void {
-    if (child !== this.child) return;
-    this.log.warn("Claude did not answer a control request in time; killing its process group", {
+  #hung(child: ChildHandle, subtype: string): void {
+    if (child !== this.#child) return;
+    this.#log.warn("Claude did not answer a control request in time; killing its process group", {
       pid: child.pid,
       subtype,
-      timeoutMs: this.claudeTimeoutMs,
+      timeoutMs: this.#claudeTimeoutMs,
     });
     // SIGKILL: a stopped process would ignore SIGTERM.
     child.killGroup("SIGKILL");
   }
 
-  private writePrompt(text: string): void {
-    this.child!.write(encodePrompt(text));
-    this.inFlight += 1;
-    this.setState("busy");
+  #writePrompt(text: string): void {
+    this.#child!.write(encodePrompt(text));
+    this.#inFlight += 1;
+    this.#setState("busy");
   }
 
-  private turnFinished(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
-    if (this.inFlight === 0 && this.currentState === "busy") this.setState("ready");
+  #turnFinished(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (this.#inFlight === 0 && this.#state === "busy") this.#setState("ready");
   }
 
-  private onExit(child: ChildHandle, info: ExitInfo): void {
-    if (child !== this.child) return;
-    this.child = null;
-    this.inFlight = 0;
-    this.clearTimer("probeTimer");
-    for (const request of this.ownRequests.values()) this.clock.clearTimeout(request.timer);
-    this.ownRequests.clear();
+  #onExit(child: ChildHandle, info: ExitInfo): void {
+    if (child !== this.#child) return;
+    this.#child = null;
+    this.#inFlight = 0;
+    this.#clearTimer("probeTimer");
+    for (const request of this.#ownRequests.values()) this.#clock.clearTimeout(request.timer);
+    this.#ownRequests.clear();
     // Tools Claude started live in their own process groups; end those it left behind.
     child.killGroup("SIGKILL");
-    const stopping = this.currentState === "stopping";
-    this.withdraw([...this.permissions.keys()], stopping ? "stop" : "exit");
-    if (stopping) return;
-    this.log.warn("Claude exited", { pid: child.pid, code: info.code, signal: info.signal });
-    this.crashed();
+    if (this.#state === "stopping") return;
+    this.#log.warn("Claude exited", { pid: child.pid, code: info.code, signal: info.signal });
+    this.#crashed();
   }
 
-  private crashed(): void {
-    const decision = this.policy.crashed();
+  #crashed(): void {
+    const decision = this.#policy.crashed();
     if (decision.action === "fail") {
-      this.log.error("Claude keeps crashing; giving up", { crashes: decision.crashes });
-      this.dropQueue("failed");
-      this.setState("failed");
+      this.#log.error("Claude keeps crashing; giving up", { crashes: decision.crashes });
+      this.#dropQueue("failed");
+      this.#setState("failed");
       return;
     }
-    this.restartCount += 1;
-    this.setState("restarting");
-    this.restartTimer = this.clock.setTimeout(() => {
-      this.restartTimer = null;
-      if (this.currentState === "restarting") this.spawn();
+    this.#restarts += 1;
+    this.#setState("restarting");
+    this.#timers.restartTimer = this.#clock.setTimeout(() => {
+      this.#timers.restartTimer = null;
+      if (this.#state === "restarting") this.#spawn();
     }, decision.delayMs);
   }
 
-  private withdraw(requestIds: string[], reason: PermissionCancelReason): void {
-    for (const id of requestIds) {
-      if (this.permissions.delete(id)) this.events.emit("permissionCancelled", id, reason);
-    }
+  #dropQueue(reason: string): void {
+    if (this.#queue.length === 0) return;
+    this.#log.warn("queued prompts not delivered", { count: this.#queue.length, reason });
+    this.#queue.length = 0;
   }
 
-  private dropQueue(reason: string): void {
-    if (this.queue.length === 0) return;
-    this.log.warn("queued prompts not delivered", { count: this.queue.length, reason });
-    this.queue.length = 0;
-  }
-
-  private clearTimer(name: "probeTimer" | "restartTimer"): void {
-    const timer = this[name];
+  #clearTimer(name: TimerName): void {
+    const timer = this.#timers[name];
     if (timer === null) return;
-    this.clock.clearTimeout(timer);
-    this[name] = null;
+    this.#clock.clearTimeout(timer);
+    this.#timers[name] = null;
   }
 
-  private setState(state: ClaudeState): void {
-    if (state === this.currentState) return;
-    this.currentState = state;
-    this.emitState();
+  #setState(state: ClaudeState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#emitState();
   }
 
-  private emitState(): void {
-    this.events.emit("state", this.currentState, { pid: this.pid, restarts: this.restartCount });
+  #emitState(): void {
+    this.#events.emit("state", this.#state, { pid: this.pid, restarts: this.#restarts });
   }
 }

@@ -11,32 +11,13 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.ts";
+import type { RelayOptions } from "../relay-options.ts";
 import { parseByteSize, parseDuration } from "./units.ts";
 
-export interface ServeOptions {
-  host: string;
-  port: number;
-  authorizedKeysPath: string;
-  /** True when the user named the file: then an unreadable file is fatal. */
-  authorizedKeysExplicit: boolean;
-  maxClients: number;
-  authTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  heartbeatTimeoutMs: number;
-  claudeBin: string | undefined;
-  cwd: string;
-  claudeTimeoutMs: number;
-  maxMessageBytes: number;
-  maxBufferedBytes: number;
-  maxPendingPerAddress: number;
-  maxInvalidFrames: number;
-  replayEvents: number;
-  replayBytes: number;
-  stateDir: string;
-  newSession: boolean;
+/** The relay's options plus the CLI's own (how to log). */
+export interface ServeOptions extends RelayOptions {
   logLevel: LogLevel;
   logFormat: LogFormat;
-  claudeArgs: string[];
 }
 
 /** One flag: its cac spelling, help text and default as shown in --help. */

@@ -66,29 +66,32 @@ function bind(consola: ConsolaInstance, context: LogFields): Logger {
 
 /** A class, not closures: every connection has a child logger, so its size matters. */
 class BoundLogger implements Logger {
-  constructor(
-    private readonly consola: ConsolaInstance,
-    private readonly context: LogFields,
-  ) {}
+  readonly #consola: ConsolaInstance;
+  readonly #context: LogFields;
+
+  constructor(consola: ConsolaInstance, context: LogFields) {
+    this.#consola = consola;
+    this.#context = context;
+  }
 
   error(msg: string, fields?: LogFields): void {
-    this.emit("error", msg, fields);
+    this.#emit("error", msg, fields);
   }
   warn(msg: string, fields?: LogFields): void {
-    this.emit("warn", msg, fields);
+    this.#emit("warn", msg, fields);
   }
   info(msg: string, fields?: LogFields): void {
-    this.emit("info", msg, fields);
+    this.#emit("info", msg, fields);
   }
   debug(msg: string, fields?: LogFields): void {
-    this.emit("debug", msg, fields);
+    this.#emit("debug", msg, fields);
   }
   child(fields: LogFields): Logger {
-    return new BoundLogger(this.consola, { ...this.context, ...fields });
+    return new BoundLogger(this.#consola, { ...this.#context, ...fields });
   }
 
-  private emit(method: Method, msg: string, fields: LogFields | undefined): void {
-    this.consola[method]({ message: msg, fields: fields ? { ...this.context, ...fields } : this.context });
+  #emit(method: Method, msg: string, fields: LogFields | undefined): void {
+    this.#consola[method]({ message: msg, fields: fields ? { ...this.#context, ...fields } : this.#context });
   }
 }
 

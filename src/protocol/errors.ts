@@ -7,6 +7,7 @@
  * // '{"type":"error","code":"unknown_type","message":"unknown message type \"foo\"","id":"42"}'
  * ```
  */
+import { encodeServerMessage } from "./encode.ts";
 
 export const ERROR_CODES = [
   "invalid_json",
@@ -40,5 +41,5 @@ export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 
 /** The serialized `error` message sent to one client. */
 export function errorFrame(code: ErrorCode, message: string, id?: string): string {
-  return JSON.stringify(id === undefined ? { type: "error", code, message } : { type: "error", code, message, id });
+  return encodeServerMessage(id === undefined ? { type: "error", code, message } : { type: "error", code, message, id });
 }

@@ -1,7 +1,14 @@
 /**
  * Every message of the v1 wire protocol, defined once. Incoming frames are validated against
- * {@link clientMessages}; {@link serverMessages} documents (and lets tests check) what the relay
- * sends. `scripts/gen-schema.ts` turns both into docs/protocol.schema.json.
+ * {@link clientMessages}; the relay's own frames are typed from {@link serverMessages} (see
+ * encode.ts), and clients validate what they receive against it. `scripts/gen-schema.ts` turns
+ * both into docs/protocol.schema.json.
+ *
+ * @example
+ * ```ts
+ * const pong: ServerMessage<"pong"> = { type: "pong", id: "7" };
+ * serverMessages.pong.parse(pong).ok; // true
+ * ```
  */
 import { anyObject, anyValue, arrayOf, integer, literal, object, oneOf, string, type Infer } from "./schema.ts";
 
@@ -64,12 +71,28 @@ export const permissionRequestEvent = object(
   "Claude asks to use a tool; any client may answer.",
 );
 
-const sessionSnapshot = object({
-  state: oneOf(SESSION_STATES),
-  claudePid: integer(),
-  clients: integer({ minimum: 0 }),
-  pendingPermissions: arrayOf(permissionRequestEvent),
-});
+/** Why Claude cannot answer prompts although it runs: it has no credentials, or the API refused them. */
+export const CLAUDE_AUTH_PROBLEMS = ["not_logged_in", "rejected"] as const;
+export type ClaudeAuthProblemReason = (typeof CLAUDE_AUTH_PROBLEMS)[number];
+
+const claudeAuthError = object(
+  {
+    reason: oneOf(CLAUDE_AUTH_PROBLEMS, "not_logged_in: Claude Code has no credentials; rejected: the API refused them (HTTP 401)."),
+    message: string({ description: "What to do, for people: log in once with `claude` on the relay's machine, or set ANTHROPIC_API_KEY." }),
+  },
+  {},
+  "Present while Claude Code cannot authenticate to the API; absent once a turn succeeds.",
+);
+
+const sessionSnapshot = object(
+  {
+    state: oneOf(SESSION_STATES),
+    claudePid: integer(),
+    clients: integer({ minimum: 0 }),
+    pendingPermissions: arrayOf(permissionRequestEvent),
+  },
+  { claudeAuthError },
+);
 
 export const serverMessages = {
   "auth.challenge": object(
@@ -99,18 +122,34 @@ export const serverMessages = {
     behavior: oneOf(["allow", "deny", "cancelled"]),
     by: string({ description: "clientId, \"claude\" or \"relay\"." }),
   }),
-  "session.state": object({
-    type: literal("session.state"),
-    sessionId,
-    seq,
-    state: oneOf(SESSION_STATES),
-    claudePid: integer(),
-    restarts: integer({ minimum: 0 }),
-    clients: integer({ minimum: 0 }),
-  }),
+  "session.state": object(
+    {
+      type: literal("session.state"),
+      sessionId,
+      seq,
+      state: oneOf(SESSION_STATES),
+      claudePid: integer(),
+      restarts: integer({ minimum: 0 }),
+      clients: integer({ minimum: 0 }),
+    },
+    { claudeAuthError },
+  ),
   "replay.gap": object(
     { type: literal("replay.gap"), sessionId, fromSeq: integer(), toSeq: integer() },
     { reason: oneOf(["evicted", "session_changed"]) },
     "Events fromSeq..toSeq can no longer be replayed.",
   ),
 } as const;
+
+export type ServerMessageType = keyof typeof serverMessages;
+/** A server message (of type `K`), as the schemas above define it. */
+export type ServerMessage<K extends ServerMessageType = ServerMessageType> = { [T in K]: Infer<(typeof serverMessages)[T]> }[K];
+
+/** The messages that are session events: numbered with `seq`, kept for replay, sent to every client. */
+export const SESSION_EVENT_TYPES = ["claude.event", "user.prompt", "permission.request", "permission.resolved", "session.state"] as const;
+export type SessionEventType = (typeof SESSION_EVENT_TYPES)[number];
+export type SessionEvent = ServerMessage<SessionEventType>;
+
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A session event as its producer builds it: the session adds `sessionId` and `seq`. */
+export type UnnumberedEvent = OmitEach<Exclude<SessionEvent, { type: "claude.event" }>, "sessionId" | "seq">;

@@ -34,8 +34,6 @@ export interface SocketEvents {
   message(data: string | ArrayBuffer | Uint8Array): void;
   close(code: number, reason: string): void;
   pong(): void;
-  /** The socket's send buffer has drained below the runtime's backpressure mark. */
-  drain(): void;
 }
 
 export interface ListenOptions {

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const app = createApp({ runtime, gateway, health: () => session.health() });
+ * const app = createApp({ runtime, gateway, health: () => healthReport(session.health(), [gateway.degraded()], startedAt), metrics });
  * await runtime.listen(app, { hostname: "127.0.0.1", port: 0, … });
  * ```
  */

@@ -94,11 +94,6 @@ export class Connection {
     return this.state === "authenticated";
   }
 
-  /** Bytes queued for this client and not yet written. */
-  get bufferedAmount(): number {
-    return this.#socket.bufferedAmount();
-  }
-
   markAuthenticated(key: KeyIdentity): void {
     this.state = "authenticated";
     this.key = key;

@@ -37,6 +37,8 @@ export interface FdMonitorOptions {
 
 export interface FdMonitor {
   usage(): FdUsage | undefined;
+  /** Why the relay is degraded on account of descriptors (for /healthz); empty when it is not. */
+  degraded(): string[];
   /** Samples now (the timer calls this every interval). */
   check(): FdUsage | undefined;
   stop(): void;
@@ -86,5 +88,10 @@ export function startFdMonitor(options: FdMonitorOptions): FdMonitor {
   check();
   const timer = setInterval(check, options.intervalMs ?? 2000);
   (timer as { unref?: () => void }).unref?.();
-  return { usage: () => current, check, stop: () => clearInterval(timer) };
+  return {
+    usage: () => current,
+    degraded: () => (current?.exhausted ? ["file descriptors nearly exhausted: new connections refused"] : []),
+    check,
+    stop: () => clearInterval(timer),
+  };
 }

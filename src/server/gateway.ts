@@ -2,12 +2,20 @@
  * The gateway owns every open connection: it enforces the connection limits, decodes frames,
  * keeps unauthenticated clients behind the authentication gate, and hands authenticated
  * clients' messages to the session. Data flows one way: socket → protocol → session.
+ *
+ * @example
+ * ```ts
+ * const gateway = new Gateway({ auth, session, log, maxClients: 32, … });
+ * app.get("/ws", runtime.upgrade((peer) => gateway.accept(peer)));
+ * keys.onKeysRemoved((fingerprints) => gateway.disconnectKeys(fingerprints));
+ * ```
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.ts";
 import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
 import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
-import type { ClientMessage } from "../protocol/messages.ts";
+import { encodeServerMessage } from "../protocol/encode.ts";
+import { AUTH_NAMESPACE, type ClientMessage } from "../protocol/messages.ts";
 import type { PeerInfo, PeerSocket, SocketEvents } from "../runtime/types.ts";
 import { Connection, type KeyIdentity } from "./connection.ts";
 import { Metrics } from "./metrics.ts";
@@ -55,10 +63,12 @@ export interface GatewayOptions {
 export class Gateway {
   readonly connections = new Set<Connection>();
   readonly metrics: Metrics;
+  readonly #options: GatewayOptions;
   readonly #pendingByAddress = new Map<string, number>();
   #accepting = true;
 
-  constructor(readonly options: GatewayOptions) {
+  constructor(options: GatewayOptions) {
+    this.#options = options;
     this.metrics = options.metrics ?? new Metrics();
   }
 
@@ -73,10 +83,10 @@ export class Gateway {
       clientId: randomUUID(),
       peer,
       socket,
-      maxBufferedBytes: this.options.maxBufferedBytes,
-      maxInvalidFrames: this.options.maxInvalidFrames,
+      maxBufferedBytes: this.#options.maxBufferedBytes,
+      maxInvalidFrames: this.#options.maxInvalidFrames,
       metrics: this.metrics,
-      log: this.options.log,
+      log: this.#options.log,
     });
     this.#open(connection);
     return connection;
@@ -104,20 +114,36 @@ export class Gateway {
     }
   }
 
+  /** Disconnects the clients of keys removed from authorized_keys (`auth_failed`, 4401). */
+  disconnectKeys(fingerprints: readonly string[]): void {
+    for (const connection of this.connections) {
+      if (connection.key && fingerprints.includes(connection.key.fingerprint)) {
+        connection.log.warn("key removed from authorized_keys: disconnecting");
+        this.metrics.inc("claude_relay_disconnects_total", { reason: "key_removed" });
+        connection.fail("auth_failed", "your key is no longer authorized", CLOSE_CODES.authFailed);
+      }
+    }
+  }
+
+  /** Why the gateway cannot take more clients now; empty when it can. */
+  degraded(): string[] {
+    return this.connections.size >= this.#options.maxClients ? ["at --max-clients capacity"] : [];
+  }
+
   #open(connection: Connection): void {
     const { log } = connection;
     if (!this.#accepting) return this.#refuse(connection, "shutting_down", "the relay is shutting down", CLOSE_CODES.shutdown);
-    if (this.connections.size >= this.options.maxClients) {
-      log.warn("refused: server full", { maxClients: this.options.maxClients });
-      return this.#refuse(connection, "server_full", `the relay already has ${this.options.maxClients} connections (--max-clients); try again later`, CLOSE_CODES.tryAgainLater);
+    if (this.connections.size >= this.#options.maxClients) {
+      log.warn("refused: server full", { maxClients: this.#options.maxClients });
+      return this.#refuse(connection, "server_full", `the relay already has ${this.#options.maxClients} connections (--max-clients); try again later`, CLOSE_CODES.tryAgainLater);
     }
     const address = connection.peer.address;
-    if (this.options.auth.isRateLimited(address)) {
+    if (this.#options.auth.isRateLimited(address)) {
       log.warn("refused: too many failed authentications from this address");
       return this.#refuse(connection, "rate_limited", "too many failed authentication attempts from your address; wait and try again", CLOSE_CODES.tryAgainLater);
     }
     const pending = this.#pendingByAddress.get(address) ?? 0;
-    if (pending >= this.options.maxPendingPerAddress) {
+    if (pending >= this.#options.maxPendingPerAddress) {
       log.warn("refused: too many unauthenticated connections from this address", { pending });
       return this.#refuse(connection, "rate_limited", "too many unauthenticated connections from your address", CLOSE_CODES.tryAgainLater);
     }
@@ -126,21 +152,21 @@ export class Gateway {
     this.connections.add(connection);
     log.debug("connected", { host: connection.peer.host });
 
-    const challenge = this.options.auth.issueChallenge(connection.clientId, connection.peer);
+    const challenge = this.#options.auth.issueChallenge(connection.clientId, connection.peer);
     connection.challenge = challenge.text;
     connection.authTimer = setTimeout(() => {
-      log.warn("authentication timed out", { authTimeoutMs: this.options.authTimeoutMs });
+      log.warn("authentication timed out", { authTimeoutMs: this.#options.authTimeoutMs });
       this.metrics.inc("claude_relay_auth_failures_total", { reason: "timeout" });
       connection.fail("auth_timeout", "no valid auth.response in time", CLOSE_CODES.authTimeout);
-    }, this.options.authTimeoutMs);
+    }, this.#options.authTimeoutMs);
     connection.send(
-      JSON.stringify({ type: "auth.challenge", protocol: 1, namespace: "claude-relay", challenge: challenge.text, expiresInMs: challenge.expiresInMs }),
+      encodeServerMessage({ type: "auth.challenge", protocol: 1, namespace: AUTH_NAMESPACE, challenge: challenge.text, expiresInMs: challenge.expiresInMs }),
     );
   }
 
   #message(connection: Connection, data: string | ArrayBuffer | Uint8Array): void {
     if (!connection.isOpen) return;
-    const limit = connection.isAuthenticated ? this.options.maxMessageBytes : PRE_AUTH_MAX_FRAME_BYTES;
+    const limit = connection.isAuthenticated ? this.#options.maxMessageBytes : PRE_AUTH_MAX_FRAME_BYTES;
     if (frameExceeds(data, limit)) {
       connection.log.warn("frame too large", { limit, authenticated: connection.isAuthenticated });
       this.metrics.inc("claude_relay_frames_rejected_total", { code: "message_too_large" });
@@ -156,11 +182,11 @@ export class Gateway {
     if (!connection.isAuthenticated) return this.#authenticate(connection, message);
     switch (message.type) {
       case "ping":
-        return void connection.send(JSON.stringify(message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id }));
+        return void connection.send(encodeServerMessage(message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id }));
       case "auth.response":
         return this.#reject(connection, "invalid_message", "already authenticated", message.id);
       default:
-        return this.options.session.handle(connection, message);
+        return this.#options.session.handle(connection, message);
     }
   }
 
@@ -174,11 +200,11 @@ export class Gateway {
     }
     connection.challenge = undefined;
     const { peer, log } = connection;
-    this.options.auth.verify(challenge, message.signature, peer).then(
+    this.#options.auth.verify(challenge, message.signature, peer).then(
       (verdict) => {
         if (!connection.isOpen) return;
         if (!verdict.ok) {
-          this.options.auth.recordFailure(peer.address);
+          this.#options.auth.recordFailure(peer.address);
           this.metrics.inc("claude_relay_auth_failures_total", { reason: verdict.kind });
           log.warn("authentication failed", { reason: verdict.reason, fingerprint: verdict.fingerprint });
           return connection.fail("auth_failed", "authentication failed", CLOSE_CODES.authFailed);
@@ -186,7 +212,7 @@ export class Gateway {
         this.#releasePending(connection);
         connection.markAuthenticated(verdict.key);
         log.info("authenticated", { keyType: verdict.key.type, comment: verdict.key.comment });
-        this.options.session.join(connection, message.resume);
+        this.#options.session.join(connection, message.resume);
       },
       (error: unknown) => {
         log.error("authentication crashed", { error });
@@ -211,7 +237,7 @@ export class Gateway {
       const perMinute = connection.invalidFrames.perMinute;
       connection.log.warn("too many invalid frames: disconnecting", { perMinute });
       this.metrics.inc("claude_relay_disconnects_total", { reason: "invalid_frames" });
-      if (!connection.isAuthenticated) this.options.auth.recordFailure(connection.peer.address);
+      if (!connection.isAuthenticated) this.#options.auth.recordFailure(connection.peer.address);
       return connection.fail("rate_limited", `more than ${perMinute} invalid frames a minute; fix the client and reconnect`, CLOSE_CODES.tryAgainLater);
     }
     connection.sendError(code, message, id);
@@ -221,7 +247,7 @@ export class Gateway {
     connection.markClosed();
     if (!this.connections.delete(connection)) return;
     connection.log.debug("disconnected", { code, reason });
-    if (connection.key) this.options.session.leave(connection);
+    if (connection.key) this.#options.session.leave(connection);
     else this.#releasePending(connection);
   }
 
@@ -238,24 +264,25 @@ export class Gateway {
  * connection, and a reconnect storm brings thousands at once.
  */
 class GatewaySocketEvents implements SocketEvents {
+  readonly #gateway: Gateway;
+  readonly #peer: PeerInfo;
   #connection: Connection | undefined;
 
-  constructor(
-    private readonly gateway: Gateway,
-    private readonly peer: PeerInfo,
-  ) {}
+  constructor(gateway: Gateway, peer: PeerInfo) {
+    this.#gateway = gateway;
+    this.#peer = peer;
+  }
 
   open(socket: PeerSocket): void {
-    this.#connection = this.gateway.opened(this.peer, socket);
+    this.#connection = this.#gateway.opened(this.#peer, socket);
   }
   message(data: string | ArrayBuffer | Uint8Array): void {
-    if (this.#connection) this.gateway.received(this.#connection, data);
+    if (this.#connection) this.#gateway.received(this.#connection, data);
   }
   close(code: number, reason: string): void {
-    if (this.#connection) this.gateway.closed(this.#connection, code, reason);
+    if (this.#connection) this.#gateway.closed(this.#connection, code, reason);
   }
   pong(): void {
     this.#connection?.markPong();
   }
-  drain(): void {}
 }

@@ -49,11 +49,6 @@ export class Metrics {
     series.set(key, (series.get(key) ?? 0) + by);
   }
 
-  /** The current value of a counter (tests and /healthz use it). */
-  get(name: MetricName, labels: Labels = {}): number {
-    return this.#series.get(name)?.get(labelText(labels)) ?? 0;
-  }
-
   /** The exposition text: counted series plus `gauges` read now. */
   render(gauges: Partial<Record<MetricName, number>>): string {
     const lines: string[] = [];

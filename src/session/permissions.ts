@@ -1,6 +1,7 @@
 /**
- * The table of permission requests waiting for an answer. Any client may answer; the first
- * valid answer wins and every later one finds nothing.
+ * The table of permission requests waiting for an answer: the only one in the relay (the
+ * supervisor keeps none). Any client may answer; the first valid answer wins and every later one
+ * finds nothing.
  *
  * @example
  * ```ts
@@ -11,12 +12,10 @@
  * ```
  */
 
-import type { PermissionRequest } from "../claude/stream-json.ts";
-
-export type { PermissionRequest };
+import type { ServerMessage } from "../protocol/messages.ts";
 
 /** The permission.request session event sent to clients (and listed in auth.ok). */
-export type PermissionRequestMessage = { type: "permission.request"; sessionId: string; seq: number } & PermissionRequest;
+export type PermissionRequestMessage = ServerMessage<"permission.request">;
 
 export class PendingPermissions {
   readonly #pending = new Map<string, PermissionRequestMessage>();

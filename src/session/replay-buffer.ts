@@ -5,12 +5,14 @@
  *
  * @example
  * ```ts
- * const log = new ReplayBuffer("6f1c…", { maxEvents: 1000, maxBytes: 1 << 20 });
- * const frame = log.append({ type: "user.prompt", text: "hi", by: "c1" });
+ * const buffer = new ReplayBuffer("6f1c…", { maxEvents: 1000, maxBytes: 1 << 20 });
+ * const frame = buffer.append({ type: "user.prompt", text: "hi", by: "c1" });
  * // '{"type":"user.prompt","sessionId":"6f1c…","seq":1,"text":"hi","by":"c1"}'
- * log.since("6f1c…", 0); // { gap: undefined, frames: [frame] }
+ * buffer.since("6f1c…", 0); // { gap: undefined, frames: [frame] }
  * ```
  */
+
+import { encodeSessionEvent } from "../protocol/encode.ts";
 
 export interface ReplayLimits {
   maxEvents: number;
@@ -51,7 +53,7 @@ export class ReplayBuffer {
   }
 
   /**
-   * Rebuilds a log from frames saved earlier (oldest first), e.g. after a relay restart. Numbering
+   * Rebuilds a buffer from frames saved earlier (oldest first), e.g. after a relay restart. Numbering
    * continues after the highest seq found, so no seq is ever used twice for a session; frames that
    * do not parse or do not continue the run before them are skipped.
    */
@@ -65,9 +67,9 @@ export class ReplayBuffer {
     let start = parsed.length - 1;
     while (start > 0 && parsed[start - 1]!.seq === parsed[start]!.seq - 1) start--;
     const run = start >= 0 ? parsed.slice(start) : [];
-    const log = new ReplayBuffer(sessionId, limits, run[0]?.seq ?? 1);
-    for (const { seq, frame } of run) log.appendFrame(seq, frame);
-    return log;
+    const buffer = new ReplayBuffer(sessionId, limits, run[0]?.seq ?? 1);
+    for (const { seq, frame } of run) buffer.appendFrame(seq, frame);
+    return buffer;
   }
 
   /** Every frame still held, oldest first (to rewrite a saved log). */
@@ -92,10 +94,10 @@ export class ReplayBuffer {
     return this.#bytes;
   }
 
-  /** Numbers and serializes an event (an object with `type` first) and keeps it for replay. */
+  /** Numbers and serializes an event (its producer typed it: see UnnumberedEvent) and keeps it for replay. */
   append(event: { type: string } & Record<string, unknown>): string {
-    const { type, ...fields } = event;
-    return this.appendFrame(this.#lastSeq + 1, JSON.stringify({ type, sessionId: this.sessionId, seq: this.#lastSeq + 1, ...fields }));
+    const seq = this.#lastSeq + 1;
+    return this.appendFrame(seq, encodeSessionEvent(this.sessionId, seq, event));
   }
 
   /**
@@ -103,7 +105,7 @@ export class ReplayBuffer {
    * hot paths that splice a verbatim JSON line into the envelope instead of re-serializing it.
    */
   appendFrame(seq: number, frame: string): string {
-    if (seq !== this.#lastSeq + 1) throw new Error(`event log: seq ${seq} out of order (expected ${this.#lastSeq + 1})`);
+    if (seq !== this.#lastSeq + 1) throw new Error(`replay buffer: seq ${seq} out of order (expected ${this.#lastSeq + 1})`);
     this.#lastSeq = seq;
     const bytes = frame.length; // UTF-16 units: a cheap, conservative stand-in for bytes
     this.#entries.push({ seq, frame, bytes });

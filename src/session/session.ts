@@ -1,7 +1,12 @@
 /**
- * The one shared session: every authenticated client sees the same numbered events (Claude's
- * output, prompts, permission requests and their resolution, state changes), and any client may
- * prompt, answer a permission or interrupt.
+ * One Claude conversation shared by its clients: every client sees the same numbered events
+ * (Claude's output, prompts, permission requests and their resolution, state changes), and any
+ * client may prompt, answer a permission or interrupt.
+ *
+ * The session owns everything about its conversation: its subscription to the Claude supervisor,
+ * the numbering and replay buffer, the one table of pending permissions (withdrawn here, once,
+ * when Claude dies, stops or is interrupted), the event store on disk, and its health (Claude's
+ * state, whether Claude can authenticate, whether events still reach the disk).
  *
  * Events are serialized once, numbered once, and queued; the queue is flushed once per tick with
  * each client's writes coalesced, so a burst of Claude output costs one write per client rather
@@ -9,35 +14,45 @@
  *
  * @example
  * ```ts
+ * const claude = new ClaudeSupervisor({ bin, cwd, sessionId, logger });
  * const session = new Session({ sessionId, claude, log, replay: { maxEvents: 10_000, maxBytes: 16 << 20 } });
- * supervisor.on("event", (line) => session.claudeEvent(line));
  * const gateway = new Gateway({ session, … });
+ * await claude.start();
+ * // …
+ * session.close();
+ * await claude.stop();
  * ```
  */
+import type { ClaudeState, SupervisorEvents } from "../claude/supervisor.ts";
+import { credentialsAtStart, credentialsSignal, type ClaudeAuthProblem } from "../claude/credentials.ts";
+import type { PermissionAnswer, PermissionRequest } from "../claude/stream-json.ts";
 import type { Logger } from "../log/logger.ts";
-import type { SessionStateName } from "../protocol/messages.ts";
+import { encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
+import type { ServerMessage, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
 import type { Connection } from "../server/connection.ts";
-import type { Metrics } from "../server/metrics.ts";
 import type { ResumeRequest, SessionMessage, SessionPort } from "../server/gateway.ts";
-import { ReplayBuffer, type ReplayLimits } from "./replay-buffer.ts";
+import type { Metrics } from "../server/metrics.ts";
 import type { EventStore } from "./event-store.ts";
-import type { ClaudeState } from "../claude/supervisor.ts";
-import type { PermissionAnswer } from "../claude/stream-json.ts";
-import { PendingPermissions, type PermissionRequest, type PermissionRequestMessage } from "./permissions.ts";
-
+import { PendingPermissions } from "./permissions.ts";
+import { ReplayBuffer, type ReplayLimits } from "./replay-buffer.ts";
 
 /** What the session needs from the Claude supervisor (src/claude). */
 export interface ClaudePort {
   readonly state: ClaudeState;
   readonly pid: number | undefined;
   readonly restarts: number;
+  /** Subscribes to the supervisor's events; returns the unsubscribe function. */
+  on<K extends keyof SupervisorEvents>(name: K, listener: (...args: SupervisorEvents[K]) => void): () => void;
   /** Sends (or, while Claude restarts, queues) a prompt; a refusal (failed, stopping, queue full) says why. */
   prompt(text: string): { ok: true } | { ok: false; reason: string };
   /** Interrupts the current turn; false when no running Claude can be interrupted. */
   interrupt(): boolean;
-  /** Delivers an answer; false when Claude no longer waits for it. */
-  answerPermission(requestId: string, answer: PermissionAnswer): boolean;
+  /** Writes an answer to the running Claude; false when no Claude runs to receive it. */
+  answerPermission(request: Pick<PermissionRequest, "requestId" | "input">, answer: PermissionAnswer): boolean;
 }
+
+/** What the session needs from a client connection (src/server). */
+export type SessionClient = Pick<Connection, "clientId" | "key" | "log" | "send" | "sendBatch" | "sendError">;
 
 export interface SessionOptions {
   sessionId: string;
@@ -47,19 +62,20 @@ export interface SessionOptions {
   /** Presence (client count) changes are broadcast at most this often. */
   presenceIntervalMs?: number;
   metrics?: Metrics;
-  /** Where events are persisted, and the frames it held at start (to continue numbering and replay). */
+  /** Where events are persisted, and the frames it held at start (to continue numbering and replay); closed by close(). */
   store?: { store: EventStore; saved: string[] };
 }
 
-interface StateSnapshot {
-  state: SessionStateName;
-  claudePid: number;
-  restarts: number;
-  clients: number;
-}
+type StateSnapshot = Omit<ServerMessage<"session.state">, "type" | "sessionId" | "seq">;
 
 function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
-  return a.state === b.state && a.clients === b.clients && a.claudePid === b.claudePid && a.restarts === b.restarts;
+  return (
+    a.state === b.state &&
+    a.clients === b.clients &&
+    a.claudePid === b.claudePid &&
+    a.restarts === b.restarts &&
+    a.claudeAuthError?.reason === b.claudeAuthError?.reason
+  );
 }
 
 export interface SessionHealth {
@@ -70,18 +86,24 @@ export interface SessionHealth {
   restarts: number;
   pendingPermissions: number;
   replay: { events: number; bytes: number; oldestSeq: number; lastSeq: number };
+  /** Why this session cannot fully serve its clients now; empty when it can. */
+  degraded: string[];
 }
 
 export class Session implements SessionPort {
   readonly sessionId: string;
-  readonly clients = new Set<Connection>();
+  readonly clients = new Set<SessionClient>();
+  /** Numbering and the events kept for clients that reconnect. */
   readonly events: ReplayBuffer;
-  readonly permissions = new PendingPermissions();
+  readonly #permissions = new PendingPermissions();
   readonly #claude: ClaudePort;
   readonly #log: Logger;
   readonly #presenceIntervalMs: number;
   readonly #metrics: Metrics | undefined;
   readonly #store: EventStore | undefined;
+  readonly #unsubscribe: Array<() => void>;
+  /** Set while Claude cannot authenticate to the API; cleared by a turn that succeeds. */
+  #authProblem: ClaudeAuthProblem | undefined;
   #queue: string[] = [];
   #flushScheduled = false;
   /** session.state snapshots waiting for the end of the tick. */
@@ -99,48 +121,71 @@ export class Session implements SessionPort {
     this.events = options.store
       ? ReplayBuffer.restore(options.sessionId, options.replay, options.store.saved)
       : new ReplayBuffer(options.sessionId, options.replay);
+    const claude = options.claude;
+    this.#unsubscribe = [
+      claude.on("event", (line, event) => this.#claudeEvent(line, event)),
+      claude.on("initialized", (response) => this.#credentials(credentialsAtStart(response), "start")),
+      claude.on("permissionRequest", (request) => this.#permissionRequested(request)),
+      claude.on("permissionCancelled", (requestId) => this.#permissionCancelled(requestId)),
+      claude.on("state", () => this.#claudeStateChanged()),
+    ];
   }
 
   /** The state clients see: Claude's, with `waiting_permission` while a request is pending. */
   get state(): SessionStateName {
     const claude = this.#claude.state;
     if (claude === "stopped") return "stopping";
-    if ((claude === "ready" || claude === "busy") && this.permissions.size > 0) return "waiting_permission";
+    if ((claude === "ready" || claude === "busy") && this.#permissions.size > 0) return "waiting_permission";
     return claude;
   }
 
   health(): SessionHealth {
+    const state = this.state;
+    const degraded: string[] = [];
+    if (state === "restarting" || state === "failed" || state === "starting" || state === "stopping") degraded.push(`claude ${state}`);
+    if (this.#authProblem) degraded.push(this.#authProblem.message);
+    if (this.#store && !this.#store.healthy) degraded.push("event log not persisted (disk error)");
     return {
-      state: this.state,
+      state,
       clients: this.clients.size,
       claudePid: this.#claude.pid ?? 0,
       sessionId: this.sessionId,
       restarts: this.#claude.restarts,
-      pendingPermissions: this.permissions.size,
+      pendingPermissions: this.#permissions.size,
       replay: { events: this.events.size, bytes: this.events.bytes, oldestSeq: this.events.oldestSeq, lastSeq: this.events.lastSeq },
+      degraded,
     };
   }
 
   // ── clients (called by the gateway) ──────────────────────────────────────────────────────────
 
-  join(connection: Connection, resume: ResumeRequest | undefined): void {
+  join(connection: SessionClient, resume: ResumeRequest | undefined): void {
+    const key = connection.key;
+    if (!key) throw new Error("a connection joined the session before it authenticated");
     // Everything numbered so far goes out to the existing clients first, so the newcomer's replay
     // and its live stream meet exactly at lastSeq: nothing twice, nothing missed.
     this.#flush();
-    const authOk = {
-      type: "auth.ok",
-      clientId: connection.clientId,
-      sessionId: this.sessionId,
-      key: connection.key,
-      state: { state: this.state, claudePid: this.#claude.pid ?? 0, clients: this.clients.size + 1, pendingPermissions: this.permissions.list() },
-      // extension: where the session is, so a client that drops before its first event can still
-      // resume from here instead of asking for the whole buffer
-      lastSeq: this.events.lastSeq,
-    };
-    const frames = [JSON.stringify(authOk)];
+    const frames = [
+      encodeServerMessage({
+        type: "auth.ok",
+        clientId: connection.clientId,
+        sessionId: this.sessionId,
+        key,
+        state: {
+          state: this.state,
+          claudePid: this.#claude.pid ?? 0,
+          clients: this.clients.size + 1,
+          pendingPermissions: this.#permissions.list(),
+          ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
+        },
+        // extension: where the session is, so a client that drops before its first event can still
+        // resume from here instead of asking for the whole buffer
+        lastSeq: this.events.lastSeq,
+      }),
+    ];
     if (resume) {
       const replay = this.events.since(resume.sessionId, resume.lastSeq);
-      if (replay.gap) frames.push(JSON.stringify({ type: "replay.gap", sessionId: this.sessionId, ...replay.gap }));
+      if (replay.gap) frames.push(encodeServerMessage({ type: "replay.gap", sessionId: this.sessionId, ...replay.gap }));
       frames.push(...replay.frames);
       connection.log.debug("replaying", { fromSeq: resume.lastSeq + 1, events: replay.frames.length, gap: replay.gap });
     }
@@ -149,11 +194,11 @@ export class Session implements SessionPort {
     this.#presenceChanged();
   }
 
-  leave(connection: Connection): void {
+  leave(connection: SessionClient): void {
     if (this.clients.delete(connection)) this.#presenceChanged();
   }
 
-  handle(connection: Connection, message: SessionMessage): void {
+  handle(connection: SessionClient, message: SessionMessage): void {
     switch (message.type) {
       case "prompt":
         return this.#prompt(connection, message.text, message.id);
@@ -164,70 +209,106 @@ export class Session implements SessionPort {
     }
   }
 
-  // ── Claude (called by the supervisor's events) ───────────────────────────────────────────────
+  /**
+   * Sends what is still pending (e.g. the `failed` state that made the relay stop), stops the
+   * timers, stops listening to Claude and closes the event store. Called before the gateway closes
+   * the clients and before Claude is stopped.
+   */
+  close(): void {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
+    this.#presenceTimer = undefined;
+    this.#publishStates();
+    this.#flush();
+    this.#store?.close();
+  }
 
-  /** One verbatim stream-json line (already known to be a JSON object). */
-  claudeEvent(line: string): void {
+  // ── Claude (the supervisor's events) ─────────────────────────────────────────────────────────
+
+  /** One verbatim stream-json line (already known to be a JSON object) and its parse. */
+  #claudeEvent(line: string, event: Record<string, unknown>): void {
     const seq = this.events.lastSeq + 1;
-    this.#enqueue(this.events.appendFrame(seq, `{"type":"claude.event","sessionId":${JSON.stringify(this.sessionId)},"seq":${seq},"event":${line}}`));
+    this.#enqueue(this.events.appendFrame(seq, encodeClaudeEvent(this.sessionId, seq, line)));
+    this.#credentials(credentialsSignal(event), "turn");
   }
 
-  permissionRequested(request: PermissionRequest): void {
-    const message = { type: "permission.request", sessionId: this.sessionId, seq: this.events.lastSeq + 1, ...request } as PermissionRequestMessage;
-    this.permissions.add(message);
+  #permissionRequested(request: PermissionRequest): void {
+    const event = { type: "permission.request" as const, ...request };
+    this.#publish(event);
+    this.#permissions.add({ type: event.type, sessionId: this.sessionId, seq: this.events.lastSeq, ...request });
     this.#log.info("permission requested", { requestId: request.requestId, toolName: request.toolName, clients: this.clients.size });
-    this.#publish({ ...message });
     this.#stateChanged();
   }
 
-  /** A request was withdrawn: by Claude (control_cancel_request), or by the relay when Claude died or stopped. */
-  permissionCancelled(requestId: string, by: "claude" | "relay"): void {
-    if (!this.permissions.take(requestId)) return;
-    this.#publish({ type: "permission.resolved", requestId, behavior: "cancelled", by });
+  /** Claude withdrew a request (control_cancel_request); one already answered or withdrawn is ignored. */
+  #permissionCancelled(requestId: string): void {
+    if (!this.#permissions.take(requestId)) return;
+    this.#publish({ type: "permission.resolved", requestId, behavior: "cancelled", by: "claude" });
     this.#stateChanged();
   }
 
-  /** Claude's process state changed; a dead Claude withdraws every pending request. */
-  claudeStateChanged(): void {
+  /** Claude's process state changed; a Claude that died, failed or is stopping withdraws every pending request. */
+  #claudeStateChanged(): void {
     const claude = this.#claude.state;
     if (claude !== "ready" && claude !== "busy" && claude !== "starting") this.#withdrawAll("relay");
     this.#stateChanged();
   }
 
+  /**
+   * Tracks whether Claude can authenticate. A problem is logged once, with what to do, when it
+   * appears, and shown in session.state and /healthz until a turn succeeds. At start, credentials
+   * being present only clears "not logged in": present credentials may still be refused.
+   */
+  #credentials(signal: ClaudeAuthProblem | "ok" | undefined, from: "start" | "turn"): void {
+    if (signal === undefined) return;
+    const current = this.#authProblem;
+    if (signal === "ok") {
+      if (!current || (from === "start" && current.reason !== "not_logged_in")) return;
+      this.#authProblem = undefined;
+      this.#log.info("Claude Code can authenticate again", { was: current.reason });
+    } else {
+      if (current?.reason === signal.reason) return;
+      this.#authProblem = signal;
+      this.#log.warn(signal.message, { reason: signal.reason });
+    }
+    this.#stateChanged();
+  }
+
   // ── internals ────────────────────────────────────────────────────────────────────────────────
 
-  #prompt(connection: Connection, text: string, id: string | undefined): void {
+  #prompt(connection: SessionClient, text: string, id: string | undefined): void {
     const sent = this.#claude.prompt(text);
     if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
     connection.log.debug("prompt", { chars: text.length, id });
     this.#publish({ type: "user.prompt", text, by: connection.clientId, ...(id !== undefined && { id }) });
   }
 
-  #answer(connection: Connection, message: Extract<SessionMessage, { type: "permission.response" }>): void {
-    const request = this.permissions.take(message.requestId);
+  #answer(connection: SessionClient, message: Extract<SessionMessage, { type: "permission.response" }>): void {
+    const request = this.#permissions.take(message.requestId);
     if (!request) {
       return connection.sendError("unknown_permission", `no pending permission request ${JSON.stringify(message.requestId)}; it was already answered or withdrawn`, message.id);
     }
     const answer: PermissionAnswer = { behavior: message.behavior };
     if (message.message !== undefined) answer.message = message.message;
     if (message.updatedInput !== undefined) answer.updatedInput = message.updatedInput;
-    const delivered = this.#claude.answerPermission(message.requestId, answer);
+    const delivered = this.#claude.answerPermission(request, answer);
     connection.log.info("permission answered", { requestId: message.requestId, toolName: request.toolName, behavior: message.behavior, delivered });
     this.#publish({ type: "permission.resolved", requestId: message.requestId, behavior: delivered ? message.behavior : "cancelled", by: delivered ? connection.clientId : "relay" });
     this.#stateChanged();
   }
 
-  #interrupt(connection: Connection, id: string | undefined): void {
+  #interrupt(connection: SessionClient, id: string | undefined): void {
     if (!this.#claude.interrupt()) {
       return connection.sendError("claude_unavailable", `Claude is ${this.#claude.state}; nothing to interrupt`, id);
     }
     connection.log.info("interrupt");
+    // Claude withdraws these itself a moment later (control_cancel_request): by then they are gone.
     this.#withdrawAll(connection.clientId);
     this.#stateChanged();
   }
 
   #withdrawAll(by: string): void {
-    for (const request of this.permissions.takeAll()) {
+    for (const request of this.#permissions.takeAll()) {
       this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", by });
     }
   }
@@ -238,7 +319,13 @@ export class Session implements SessionPort {
    * Every distinct state is published, in order, even one that lasted less than a tick.
    */
   #stateChanged(): void {
-    const snapshot: StateSnapshot = { state: this.state, clients: this.clients.size, claudePid: this.#claude.pid ?? 0, restarts: this.#claude.restarts };
+    const snapshot: StateSnapshot = {
+      state: this.state,
+      claudePid: this.#claude.pid ?? 0,
+      restarts: this.#claude.restarts,
+      clients: this.clients.size,
+      ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
+    };
     const last = this.#stateQueue.at(-1) ?? this.#published;
     if (last && sameState(last, snapshot)) return;
     this.#stateQueue.push(snapshot);
@@ -262,7 +349,7 @@ export class Session implements SessionPort {
     }, this.#presenceIntervalMs);
   }
 
-  #publish(event: { type: string } & Record<string, unknown>): void {
+  #publish(event: UnnumberedEvent): void {
     this.#enqueue(this.events.append(event));
   }
 
@@ -290,16 +377,5 @@ export class Session implements SessionPort {
       this.#metrics.inc("claude_relay_deliveries_total", {}, frames.length * this.clients.size);
       this.#metrics.inc("claude_relay_delivered_bytes_total", {}, chars * this.clients.size);
     }
-  }
-
-  /**
-   * Sends what is still pending (e.g. the `failed` state that made the relay stop) and stops the
-   * timers. Called before the gateway closes the clients.
-   */
-  close(): void {
-    if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
-    this.#presenceTimer = undefined;
-    this.#publishStates();
-    this.#flush();
   }
 }

@@ -10,25 +10,28 @@
  * ```
  */
 export class Emitter<Events extends Record<string, unknown[]>> {
-  private readonly listeners: { [K in keyof Events]?: Set<(...args: Events[K]) => void> } = {};
+  readonly #listeners: { [K in keyof Events]?: Set<(...args: Events[K]) => void> } = {};
+  readonly #onListenerError: (error: unknown, name: keyof Events) => void;
 
   /** `onListenerError` receives what a listener threw, so one bad listener cannot break the emitter's owner. */
-  constructor(private readonly onListenerError: (error: unknown, name: keyof Events) => void) {}
+  constructor(onListenerError: (error: unknown, name: keyof Events) => void) {
+    this.#onListenerError = onListenerError;
+  }
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof Events>(name: K, listener: (...args: Events[K]) => void): () => void {
-    const set = (this.listeners[name] ??= new Set());
+    const set = (this.#listeners[name] ??= new Set());
     set.add(listener);
     return () => set.delete(listener);
   }
 
   /** Calls every listener of `name`; one that throws does not stop the others. */
   emit<K extends keyof Events>(name: K, ...args: Events[K]): void {
-    for (const listener of this.listeners[name] ?? []) {
+    for (const listener of this.#listeners[name] ?? []) {
       try {
         listener(...args);
       } catch (error) {
-        this.onListenerError(error, name);
+        this.#onListenerError(error, name);
       }
     }
   }

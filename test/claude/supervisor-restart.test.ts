@@ -31,7 +31,8 @@ describe("Claude supervision", () => {
     // Claude persists the turn shortly after its result line.
     await waitFor(() => claude.transcriptExists(), "transcript");
 
-    // A pending permission at the time of the crash is withdrawn.
+    // A permission pending at the time of the crash: the session withdraws it (test/session), the
+    // supervisor only refuses to answer it while no Claude runs.
     h.api.enqueue(toolUse("Write", { file_path: join(h.cwd, "crash.txt"), content: "x" }));
     claude.prompt("write something");
     await waitFor(() => record.permissions.length === 1, "permission request");
@@ -39,8 +40,8 @@ describe("Claude supervision", () => {
     const firstPid = claude.pid!;
     process.kill(firstPid, "SIGKILL");
     await waitFor(() => claude.state === "restarting", "restarting");
-    expect(record.cancelled).toEqual([{ requestId: record.permissions[0]!.requestId, reason: "exit" }]);
-    expect(claude.answerPermission(record.permissions[0]!.requestId, { behavior: "allow" })).toBe(false);
+    expect(record.cancelled).toEqual([]);
+    expect(claude.answerPermission(record.permissions[0]!, { behavior: "allow" })).toBe(false);
 
     // Sent while Claude restarts: queued, then delivered.
     h.api.enqueue(text("the second answer"));
@@ -141,13 +142,26 @@ describe("Claude supervision", () => {
 });
 
 describe("Claude binary resolution", () => {
-  test("a missing --claude-bin is a typed error naming the path", async () => {
-    const { claude } = supervisor({ bin: "/nonexistent/claude" });
-    const error = await claude.start().catch((e: unknown) => e);
+  // Resolved once, by the relay before it listens (test/cli/serve-process.test.ts: nothing starts);
+  // the supervisor is handed the resolved path.
+  test("a missing --claude-bin is a typed error naming the path", () => {
+    const error = (() => {
+      try {
+        resolveClaudeBin({ bin: "/nonexistent/claude" });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(ClaudeBinaryNotFoundError);
     expect((error as Error).message).toContain("/nonexistent/claude");
-    expect(claude.state).toBe("stopped");
+  });
+
+  test("a binary that vanished after resolution is a crash, retried, then failed", async () => {
+    const { claude } = supervisor({ bin: join(h.home, "vanished-claude"), restartPolicy: { initialMs: 5 } });
+    await claude.start();
+    await waitFor(() => claude.state === "failed", "failed");
     expect(claude.pid).toBeUndefined();
+    expect(claude.restarts).toBe(5);
   });
 
   test("a name is looked up on PATH; the error lists every place tried", () => {

@@ -20,7 +20,7 @@ test("synthetic Claude: ready, turns with N events, permission round trip, inter
     claude.prompt("permission please");
     await waitFor(() => record.permissions.length === 1, "permission request");
     expect(record.permissions[0]).toMatchObject({ toolName: "Write", input: { file_path: "/tmp/synthetic.txt" } });
-    claude.answerPermission(record.permissions[0]!.requestId, { behavior: "deny", message: "no" });
+    claude.answerPermission(record.permissions[0]!, { behavior: "deny", message: "no" });
     await waitFor(() => record.results().length === 2, "two results");
     expect(record.events.filter((e) => e.type === "assistant").length).toBe(10);
     expect(record.results()).toMatchObject([{ result: "echo: hello" }, { result: "echo: permission please", permission: "deny" }]);

@@ -9,9 +9,14 @@ test("warns once when crossing the high mark and notes the recovery below the lo
   let index = 0;
   const monitor = startFdMonitor({ log, intervalMs: 60_000, read: () => samples[index++] });
   const seen: boolean[] = [monitor.usage()!.exhausted];
-  for (let i = 1; i < samples.length; i++) seen.push(monitor.check()!.exhausted);
+  for (let i = 1; i < samples.length; i++) {
+    if (i === 4) expect(monitor.degraded()).toEqual(["file descriptors nearly exhausted: new connections refused"]);
+    seen.push(monitor.check()!.exhausted);
+    if (i === 4) expect(monitor.degraded()).toEqual([]);
+  }
   monitor.stop();
   expect(seen).toEqual([false, true, true, true, false, true]);
+  expect(monitor.degraded()).toEqual(["file descriptors nearly exhausted: new connections refused"]);
   const messages = lines.map((line) => JSON.parse(line)).map((line) => `${line.level}:${line.open}`);
   expect(messages).toEqual(["warn:95", "info:70", "warn:96"]);
 });

@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * const h = await startClaudeHarness();
- * const claude = new ClaudeSupervisor({ cwd: h.cwd, env: h.env, claudeTimeoutMs: 10_000 });
+ * const claude = new ClaudeSupervisor({ bin: CLAUDE_BIN, cwd: h.cwd, env: h.env, claudeTimeoutMs: 10_000 });
  * const rec = recordSupervisor(claude);
  * await claude.start();
  * await rec.waitFor(() => claude.state === "ready", "ready");
@@ -18,12 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "bun:test";
 import type { PermissionRequest } from "../../src/claude/stream-json.ts";
-import {
-  type ClaudeState,
-  ClaudeSupervisor,
-  type PermissionCancelReason,
-  type SupervisorOptions,
-} from "../../src/claude/supervisor.ts";
+import { type ClaudeState, ClaudeSupervisor, type SupervisorOptions } from "../../src/claude/supervisor.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "./fake-anthropic.ts";
 
 export const CLAUDE_BIN = join(import.meta.dir, "..", "..", "node_modules", ".bin", "claude");
@@ -74,7 +69,8 @@ export interface SupervisorRecord {
   lines: string[];
   states: { state: ClaudeState; pid: number | undefined; restarts: number }[];
   permissions: PermissionRequest[];
-  cancelled: { requestId: string; reason: PermissionCancelReason }[];
+  /** Requests Claude withdrew itself (control_cancel_request). */
+  cancelled: { requestId: string }[];
   /** Everything in emission order: "state:<state>", "event:<type>", "permission", "cancelled". */
   timeline: string[];
   results(): Record<string, unknown>[];
@@ -104,8 +100,8 @@ export function recordSupervisor(claude: ClaudeSupervisor): SupervisorRecord {
     record.permissions.push(request);
     record.timeline.push("permission");
   });
-  claude.on("permissionCancelled", (requestId, reason) => {
-    record.cancelled.push({ requestId, reason });
+  claude.on("permissionCancelled", (requestId) => {
+    record.cancelled.push({ requestId });
     record.timeline.push("cancelled");
   });
   return record;

@@ -73,6 +73,14 @@ export function toolUse(name: string, input: Record<string, unknown>): FakeAnswe
   return { kind: "tool_use", name, input, id: `toolu_fake${String(toolUseCounter).padStart(6, "0")}` };
 }
 
+/** An HTTP error as the real API sends it, e.g. `apiError(401, "invalid x-api-key")` for a wrong key. */
+export function apiError(status: number, message: string): FakeAnswer {
+  return { kind: "error", status, message };
+}
+
+/** The Anthropic error type for an HTTP status (what the real API puts in `error.type`). */
+const ERROR_TYPES: Record<number, string> = { 400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 429: "rate_limit_error", 529: "overloaded_error" };
+
 /** A text answer delayed by `ms` after message_start (keeps Claude busy mid-turn). */
 export function slowText(value: string, ms: number): FakeAnswer {
   return { kind: "slow_text", text: value, ms };
@@ -160,7 +168,7 @@ async function answerMessages(
   id: string,
 ): Promise<void> {
   if (answer.kind === "error") {
-    return json(res, answer.status, { type: "error", error: { type: "api_error", message: answer.message } });
+    return json(res, answer.status, { type: "error", error: { type: ERROR_TYPES[answer.status] ?? "api_error", message: answer.message } });
   }
   const model = body?.model ?? "claude-fake";
   const usage = { input_tokens: 10, output_tokens: 5 };

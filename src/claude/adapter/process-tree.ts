@@ -86,16 +86,18 @@ export function signalGroups(groups: Iterable<number>, signal: NodeJS.Signals): 
 
 /** The groups of one child's tree, remembered across walks. */
 export class GroupTracker {
-  private readonly known = new Set<number>();
+  readonly #known = new Set<number>();
+  readonly #rootPid: number;
 
-  constructor(private readonly rootPid: number) {
-    this.known.add(rootPid);
+  constructor(rootPid: number) {
+    this.#rootPid = rootPid;
+    this.#known.add(rootPid);
   }
 
   /** Walks the tree now and remembers its groups. */
   track(): void {
     try {
-      for (const g of treeGroups(this.rootPid)) this.known.add(g);
+      for (const g of treeGroups(this.#rootPid)) this.#known.add(g);
     } catch {
       // No /proc and no ps: only the root group is known.
     }
@@ -105,9 +107,9 @@ export class GroupTracker {
   kill(signal: NodeJS.Signals): void {
     this.track();
     if (signal === "SIGKILL") {
-      signalGroups(this.known, "SIGSTOP");
+      signalGroups(this.#known, "SIGSTOP");
       this.track();
     }
-    signalGroups(this.known, signal);
+    signalGroups(this.#known, signal);
   }
 }

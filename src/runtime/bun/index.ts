@@ -2,7 +2,7 @@
  * Bun runtime adapter: `Bun.serve` with Hono's Bun WebSocket helper.
  *
  * Hono's helper implements only open/message/close, so its `websocket` handlers are extended
- * here with `pong` and `drain`; they find the connection through a field added to the raw
+ * here with `pong`; it finds the connection through a field added to the raw
  * socket's `data` (never replacing it, which Hono needs: honojs/hono#4097).
  */
 import type { Hono } from "hono";
@@ -78,7 +78,6 @@ export const bunRuntime: RuntimeAdapter = {
         websocket: {
           ...(websocket as unknown as WebSocketHandler<{ relay?: SocketEvents }>),
           pong: (ws: RawSocket) => ws.data.relay?.pong(),
-          drain: (ws: RawSocket) => ws.data.relay?.drain(),
           maxPayloadLength: options.maxPayloadLength,
           // The relay runs its own heartbeat (one timer for all sockets) and its own send cap.
           idleTimeout: 0,

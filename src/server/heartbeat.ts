@@ -8,7 +8,7 @@
  * heartbeat.stop();
  * ```
  */
-import type { Connection } from "../server/connection.ts";
+import type { Connection } from "./connection.ts";
 
 export interface HeartbeatOptions {
   intervalMs: number;

@@ -1,0 +1,34 @@
+/**
+ * Everything a relay is started with (`startRelay`), in resolved form: durations in ms, sizes in
+ * bytes, paths absolute. The CLI parses `serve` flags into it (src/cli/serve-options.ts); tests
+ * and embedders may build it directly.
+ *
+ * @example
+ * ```ts
+ * const options: RelayOptions = { ...resolveServeOptions({ port: "0" }, ctx), maxClients: 4 };
+ * const relay = await startRelay(options, { log });
+ * ```
+ */
+export interface RelayOptions {
+  host: string;
+  port: number;
+  authorizedKeysPath: string;
+  /** True when the user named the file: then an unreadable file is fatal. */
+  authorizedKeysExplicit: boolean;
+  maxClients: number;
+  authTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  claudeBin: string | undefined;
+  cwd: string;
+  claudeTimeoutMs: number;
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  maxPendingPerAddress: number;
+  maxInvalidFrames: number;
+  replayEvents: number;
+  replayBytes: number;
+  stateDir: string;
+  newSession: boolean;
+  claudeArgs: string[];
+}

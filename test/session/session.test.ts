@@ -1,0 +1,330 @@
+/**
+ * The session with fake ports (a hand-driven supervisor, recording clients, an in-memory store):
+ * join/flush order, cause before effect in the numbering, one withdrawal per pending request,
+ * first answer wins, Claude's credentials. No process, no socket: the file runs in milliseconds.
+ */
+import { describe, expect, test } from "bun:test";
+import { createLogger } from "../../src/log/logger.ts";
+import { Session } from "../../src/session/session.ts";
+import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
+
+const SESSION_ID = "5e55104e-0000-4000-8000-000000000001";
+
+function setup(options: { saved?: string[] } = {}) {
+  const claude = new FakeClaude();
+  const writes: string[] = [];
+  const store = new FakeStore(writes);
+  const logs: Array<Record<string, any>> = [];
+  const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
+  const session = new Session({
+    sessionId: SESSION_ID,
+    claude,
+    log,
+    replay: { maxEvents: 1000, maxBytes: 1 << 20 },
+    presenceIntervalMs: 3_600_000, // presence broadcasts are not what these tests look at
+    store: { store, saved: options.saved ?? [] },
+  });
+  const client = (id: string) => new FakeClient(id, writes);
+  return { claude, session, store, writes, logs, client };
+}
+
+const types = (frames: Array<Record<string, any>>) => frames.map((frame) => (frame.type === "claude.event" ? `claude.event:${frame.event.type}` : frame.type === "session.state" ? `session.state:${frame.state}` : frame.type));
+const seqs = (frames: Array<Record<string, any>>) => frames.map((frame) => frame.seq);
+
+describe("joining", () => {
+  test("replay and live meet exactly at lastSeq: events numbered before the join reach old clients once and the newcomer by replay", async () => {
+    const { claude, session, client } = setup();
+    const old = client("old");
+    session.join(old, undefined);
+    claude.emitLine({ type: "assistant", n: 1 });
+    claude.emitLine({ type: "assistant", n: 2 });
+    // Same tick: nothing flushed yet when the newcomer joins.
+    const late = client("late");
+    session.join(late, { sessionId: SESSION_ID, lastSeq: 0 });
+    claude.emitLine({ type: "assistant", n: 3 });
+    await settle();
+
+    expect(seqs(old.events())).toEqual([1, 2, 3]);
+    const authOk = late.frames[0]!;
+    expect(authOk).toMatchObject({ type: "auth.ok", clientId: "late", sessionId: SESSION_ID, lastSeq: 2, state: { state: "ready", clients: 2, pendingPermissions: [] } });
+    expect(seqs(late.events())).toEqual([1, 2, 3]);
+    expect(late.events().map((frame) => frame.event.n)).toEqual([1, 2, 3]);
+    expect(late.all("replay.gap")).toEqual([]);
+  });
+
+  test("auth.ok lists pending permissions; a resume from another session gets replay.gap first", async () => {
+    const { claude, session, client } = setup();
+    const request = claude.askPermission("r1");
+    await settle();
+    const other = client("other");
+    session.join(other, { sessionId: "not-this-one", lastSeq: 7 });
+    expect(other.frames[0]!.state.pendingPermissions).toEqual([{ type: "permission.request", sessionId: SESSION_ID, seq: 1, ...request }]);
+    expect(other.frames[0]!.state.state).toBe("waiting_permission");
+    expect(other.frames[1]).toEqual({ type: "replay.gap", sessionId: SESSION_ID, fromSeq: 1, toSeq: 0, reason: "session_changed" });
+    expect(types(other.frames.slice(2))).toEqual(["permission.request", "session.state:waiting_permission"]);
+  });
+
+  test("numbering continues after the saved events; frames reach the store before any client", async () => {
+    const saved = [`{"type":"user.prompt","sessionId":"${SESSION_ID}","seq":41,"text":"a","by":"x"}`, `{"type":"user.prompt","sessionId":"${SESSION_ID}","seq":42,"text":"b","by":"x"}`];
+    const { claude, session, store, writes, client } = setup({ saved });
+    const phone = client("phone");
+    session.join(phone, { sessionId: SESSION_ID, lastSeq: 41 });
+    expect(phone.events().map((frame) => frame.seq)).toEqual([42]);
+    writes.length = 0;
+    claude.emitLine({ type: "assistant" });
+    await settle();
+    expect(writes).toEqual(["store 1", "send phone"]);
+    expect(JSON.parse(store.lines[0]!)).toMatchObject({ type: "claude.event", seq: 43 });
+  });
+
+  test("a client that left gets nothing more", async () => {
+    const { claude, session, client } = setup();
+    const [a, b] = [client("a"), client("b")];
+    session.join(a, undefined);
+    session.join(b, undefined);
+    session.leave(b);
+    claude.emitLine({ type: "assistant" });
+    await settle();
+    expect(a.events()).toHaveLength(1);
+    expect(b.events()).toHaveLength(0);
+  });
+});
+
+describe("cause before effect", () => {
+  test("a prompt is numbered before the busy state it caused, the result before ready", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    session.handle(phone, { type: "prompt", text: "hi", id: "p1" });
+    await settle(); // Claude's output comes on a later tick than the prompt
+    claude.emitLine({ type: "assistant" });
+    claude.finishTurn();
+    await settle();
+    expect(types(phone.events())).toEqual(["user.prompt", "session.state:busy", "claude.event:assistant", "claude.event:result", "session.state:ready"]);
+    expect(seqs(phone.events())).toEqual([1, 2, 3, 4, 5]);
+    expect(phone.events()[0]).toMatchObject({ text: "hi", by: "phone", id: "p1" });
+    expect(claude.prompts).toEqual(["hi"]);
+  });
+
+  test("a permission request is numbered before waiting_permission; its answer before the state that follows", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.askPermission("r1");
+    await settle();
+    session.handle(phone, { type: "permission.response", requestId: "r1", behavior: "allow" });
+    await settle();
+    expect(types(phone.events())).toEqual(["permission.request", "session.state:waiting_permission", "permission.resolved", "session.state:ready"]);
+  });
+
+  test("states that last less than a tick are still published, in order; repeats are not", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.setState("restarting");
+    claude.setState("starting");
+    claude.setState("ready");
+    claude.setState("ready");
+    await settle();
+    expect(types(phone.events())).toEqual(["session.state:restarting", "session.state:starting", "session.state:ready"]);
+  });
+
+  test("a refused prompt is an error to its sender only, and nothing is numbered", async () => {
+    const { claude, session, client } = setup();
+    const [a, b] = [client("a"), client("b")];
+    session.join(a, undefined);
+    session.join(b, undefined);
+    claude.refuse = "Claude is failed";
+    session.handle(a, { type: "prompt", text: "hi", id: "p2" });
+    await settle();
+    expect(a.all("error")).toEqual([{ type: "error", code: "claude_unavailable", message: "Claude is failed", id: "p2" }]);
+    expect(b.frames.filter((frame) => frame.type !== "auth.ok")).toEqual([]);
+    expect(session.events.lastSeq).toBe(0);
+  });
+});
+
+describe("pending permissions: one table, one withdrawal", () => {
+  const resolved = (client: FakeClient) => client.all("permission.resolved").map((frame) => `${frame.requestId}:${frame.behavior}:${frame.by}`);
+
+  test("the first answer wins; the later one gets unknown_permission; Claude is handed the request's input", async () => {
+    const { claude, session, client } = setup();
+    const [a, b] = [client("a"), client("b")];
+    session.join(a, undefined);
+    session.join(b, undefined);
+    claude.askPermission("r1", "Write", { file_path: "/w", content: "x" });
+    session.handle(a, { type: "permission.response", requestId: "r1", behavior: "allow", updatedInput: { file_path: "/w", content: "edited" } });
+    session.handle(b, { type: "permission.response", requestId: "r1", behavior: "deny", id: "late" });
+    await settle();
+    expect(claude.answers).toEqual([{ request: expect.objectContaining({ requestId: "r1", input: { file_path: "/w", content: "x" } }), answer: { behavior: "allow", updatedInput: { file_path: "/w", content: "edited" } } }]);
+    expect(resolved(a)).toEqual(["r1:allow:a"]);
+    expect(resolved(b)).toEqual(["r1:allow:a"]);
+    expect(b.all("error")).toEqual([expect.objectContaining({ code: "unknown_permission", id: "late" })]);
+    expect(a.all("error")).toEqual([]);
+    expect(session.health().pendingPermissions).toBe(0);
+  });
+
+  test("Claude crashing withdraws every pending request once, by the relay", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.askPermission("r1");
+    claude.askPermission("r2");
+    await settle();
+    claude.setState("restarting");
+    claude.setState("starting");
+    claude.setState("ready");
+    claude.cancelPermission("r1"); // a late cancel for a request already withdrawn
+    await settle();
+    expect(resolved(phone)).toEqual(["r1:cancelled:relay", "r2:cancelled:relay"]);
+    session.handle(phone, { type: "permission.response", requestId: "r2", behavior: "allow" });
+    expect(phone.all("error")).toEqual([expect.objectContaining({ code: "unknown_permission" })]);
+    expect(claude.answers).toEqual([]);
+  });
+
+  test("an interrupt withdraws by the interrupting client; Claude's own cancel that follows changes nothing", async () => {
+    const { claude, session, client } = setup();
+    const [a, b] = [client("a"), client("b")];
+    session.join(a, undefined);
+    session.join(b, undefined);
+    claude.askPermission("r1");
+    await settle();
+    session.handle(b, { type: "interrupt" });
+    claude.cancelPermission("r1");
+    await settle();
+    expect(claude.interrupts).toBe(1);
+    expect(resolved(a)).toEqual(["r1:cancelled:b"]);
+    expect(types(a.events())).toEqual(["permission.request", "session.state:waiting_permission", "permission.resolved", "session.state:ready"]);
+  });
+
+  test("Claude withdrawing a request itself resolves it once, by claude; a later crash has nothing left to withdraw", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.askPermission("r1");
+    claude.cancelPermission("r1");
+    claude.cancelPermission("r1");
+    claude.setState("restarting");
+    await settle();
+    expect(resolved(phone)).toEqual(["r1:cancelled:claude"]);
+  });
+
+  test("stopping withdraws too; an answer no running Claude can receive is resolved as cancelled by the relay", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.askPermission("r1");
+    claude.askPermission("r2");
+    claude.running = false;
+    session.handle(phone, { type: "permission.response", requestId: "r1", behavior: "allow" });
+    claude.setState("stopping");
+    await settle();
+    expect(resolved(phone)).toEqual(["r1:cancelled:relay", "r2:cancelled:relay"]);
+  });
+
+  test("an interrupt with no running Claude is refused and withdraws nothing", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.askPermission("r1");
+    claude.running = false;
+    session.handle(phone, { type: "interrupt", id: "i1" });
+    await settle();
+    expect(phone.all("error")).toEqual([expect.objectContaining({ code: "claude_unavailable", id: "i1" })]);
+    expect(resolved(phone)).toEqual([]);
+    expect(session.health().pendingPermissions).toBe(1);
+  });
+});
+
+describe("Claude's credentials", () => {
+  const NO_CREDENTIALS = { commands: [], account: { tokenSource: "none", apiProvider: "firstParty" } };
+  const NOT_LOGGED_IN = { type: "assistant", error: "authentication_failed", message: { content: [{ type: "text", text: "Not logged in · Please run /login" }] } };
+  const warnings = (logs: Array<Record<string, any>>) => logs.filter((line) => line.level === "warn").map((line) => line.msg);
+
+  test("no credentials at start: one warning saying what to do, session.state and /healthz say so until a turn succeeds", async () => {
+    const { claude, session, logs, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.initialized(NO_CREDENTIALS);
+    await settle();
+    const state = phone.events().at(-1)!;
+    expect(state).toMatchObject({ type: "session.state", state: "ready", claudeAuthError: { reason: "not_logged_in" } });
+    expect(state.claudeAuthError.message).toContain("run `claude` once");
+    expect(state.claudeAuthError.message).toContain("ANTHROPIC_API_KEY");
+    expect(session.health().degraded).toEqual([state.claudeAuthError.message]);
+
+    // The prompt still goes to Claude, whose own error line confirms it: no second warning.
+    session.handle(phone, { type: "prompt", text: "hi" });
+    claude.emitLine(NOT_LOGGED_IN);
+    claude.finishTurn({ subtype: "success", is_error: true, result: "Not logged in · Please run /login" });
+    await settle();
+    expect(warnings(logs)).toEqual([state.claudeAuthError.message]);
+    const late = client("late");
+    session.join(late, undefined);
+    expect(late.frames[0]!.state.claudeAuthError).toEqual(state.claudeAuthError);
+
+    // A later turn that succeeds clears it.
+    session.handle(phone, { type: "prompt", text: "again" });
+    claude.finishTurn();
+    await settle();
+    const cleared = phone.events().at(-1)!;
+    expect(cleared).toMatchObject({ type: "session.state", state: "ready" });
+    expect(cleared.claudeAuthError).toBeUndefined();
+    expect(session.health().degraded).toEqual([]);
+    expect(logs.some((line) => line.level === "info" && line.msg === "Claude Code can authenticate again")).toBe(true);
+  });
+
+  test("credentials the API refuses: detected at Claude's first retry, once; a restart that reports a key does not clear it, a success does", async () => {
+    const { claude, session, logs, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.initialized({ account: { tokenSource: "none", apiKeySource: "ANTHROPIC_API_KEY", apiProvider: "firstParty" } });
+    await settle();
+    expect(phone.events()).toEqual([]);
+    const retry = { type: "system", subtype: "api_retry", attempt: 1, error_status: 401, error: "authentication_failed" };
+    claude.emitLine(retry);
+    claude.emitLine({ ...retry, attempt: 2 });
+    await settle();
+    expect(phone.events().at(-1)).toMatchObject({ type: "session.state", claudeAuthError: { reason: "rejected" } });
+    expect(warnings(logs)).toHaveLength(1);
+    expect(warnings(logs)[0]).toContain("HTTP 401");
+
+    claude.initialized({ account: { tokenSource: "none", apiKeySource: "ANTHROPIC_API_KEY", apiProvider: "firstParty" } });
+    expect(session.health().degraded).toHaveLength(1);
+    claude.finishTurn();
+    await settle();
+    expect(session.health().degraded).toEqual([]);
+  });
+
+  test("an interrupted turn does not clear a problem; other providers are not judged at start", async () => {
+    const { claude, session } = setup();
+    claude.initialized({ account: { tokenSource: "none", apiProvider: "bedrock" } });
+    expect(session.health().degraded).toEqual([]);
+    claude.emitLine(NOT_LOGGED_IN);
+    claude.finishTurn({ subtype: "error_during_execution", is_error: true });
+    expect(session.health().degraded).toHaveLength(1);
+  });
+});
+
+describe("health and close", () => {
+  test("Claude not serving and a failing event store are the session's degraded reasons", () => {
+    const { claude, session, store } = setup();
+    expect(session.health()).toMatchObject({ state: "ready", degraded: [], claudePid: 4242, sessionId: SESSION_ID });
+    claude.setState("restarting");
+    store.healthy = false;
+    expect(session.health().degraded).toEqual(["claude restarting", "event log not persisted (disk error)"]);
+  });
+
+  test("close sends what is pending, stops listening to Claude and closes the store", async () => {
+    const { claude, session, store, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.setState("failed");
+    session.close();
+    expect(types(phone.events())).toEqual(["session.state:failed"]);
+    expect(store.closed).toBe(true);
+    claude.emitLine({ type: "assistant" });
+    claude.setState("stopped");
+    await settle();
+    expect(phone.events()).toHaveLength(1);
+  });
+});

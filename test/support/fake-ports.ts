@@ -1,0 +1,154 @@
+/**
+ * In-memory stand-ins for the session's ports: a Claude supervisor the test drives by hand, client
+ * connections that record every frame, and an event store that records what reached "disk". With
+ * them the session runs without processes or sockets, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const claude = new FakeClaude();
+ * const session = new Session({ sessionId: "S", claude, log, replay: { maxEvents: 100, maxBytes: 1 << 20 } });
+ * const phone = new FakeClient("phone");
+ * session.join(phone, undefined);
+ * claude.emitLine({ type: "assistant", message: { content: [] } });
+ * await settle();
+ * phone.events(); // [{ type: "claude.event", seq: 1, … }]
+ * ```
+ */
+import type { PermissionAnswer, PermissionRequest } from "../../src/claude/stream-json.ts";
+import type { ClaudeState, SupervisorEvents } from "../../src/claude/supervisor.ts";
+import { createLogger, type Logger } from "../../src/log/logger.ts";
+import { errorFrame, type ErrorCode } from "../../src/protocol/errors.ts";
+import type { EventStore } from "../../src/session/event-store.ts";
+import type { ClaudePort } from "../../src/session/session.ts";
+import type { KeyIdentity } from "../../src/server/connection.ts";
+import { Emitter } from "../../src/shared/emitter.ts";
+
+/** Lets queued microtasks (the session's flush and state publication) run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** A supervisor whose state and output the test sets; records what the session asks of it. */
+export class FakeClaude implements ClaudePort {
+  state: ClaudeState = "ready";
+  pid: number | undefined = 4242;
+  restarts = 0;
+  /** What `prompt` answers; a string is a refusal with that reason. */
+  refuse: string | undefined;
+  /** Whether a Claude runs to receive answers and interrupts. */
+  running = true;
+  readonly prompts: string[] = [];
+  readonly answers: Array<{ request: Pick<PermissionRequest, "requestId" | "input">; answer: PermissionAnswer }> = [];
+  interrupts = 0;
+  readonly #events = new Emitter<SupervisorEvents>((error) => {
+    throw error;
+  });
+
+  on<K extends keyof SupervisorEvents>(name: K, listener: (...args: SupervisorEvents[K]) => void): () => void {
+    return this.#events.on(name, listener);
+  }
+
+  prompt(text: string): { ok: true } | { ok: false; reason: string } {
+    if (this.refuse !== undefined) return { ok: false, reason: this.refuse };
+    this.prompts.push(text);
+    this.setState("busy");
+    return { ok: true };
+  }
+
+  interrupt(): boolean {
+    if (!this.running) return false;
+    this.interrupts += 1;
+    return true;
+  }
+
+  answerPermission(request: Pick<PermissionRequest, "requestId" | "input">, answer: PermissionAnswer): boolean {
+    if (!this.running) return false;
+    this.answers.push({ request, answer });
+    return true;
+  }
+
+  setState(state: ClaudeState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.#events.emit("state", state, { pid: this.pid, restarts: this.restarts });
+  }
+
+  /** Claude prints a stream-json line. */
+  emitLine(event: Record<string, unknown>): void {
+    this.#events.emit("event", JSON.stringify(event), event);
+  }
+
+  /** Claude finishes a turn: its result line, then (as the supervisor does) ready. */
+  finishTurn(result: Record<string, unknown> = { subtype: "success", is_error: false, result: "ok" }): void {
+    this.emitLine({ type: "result", ...result });
+    this.setState("ready");
+  }
+
+  askPermission(requestId: string, toolName = "Write", input: Record<string, unknown> = { file_path: "/tmp/x" }): PermissionRequest {
+    const request = { requestId, toolName, input, toolUseId: `toolu_${requestId}` };
+    this.#events.emit("permissionRequest", request);
+    return request;
+  }
+
+  cancelPermission(requestId: string): void {
+    this.#events.emit("permissionCancelled", requestId);
+  }
+
+  initialized(response: Record<string, unknown>): void {
+    this.#events.emit("initialized", response);
+  }
+}
+
+/** A client connection that records the frames the session sends it, parsed. */
+export class FakeClient {
+  readonly key: KeyIdentity = { type: "ssh-ed25519", fingerprint: "SHA256:fake", comment: "test" };
+  readonly frames: Array<Record<string, any>> = [];
+  readonly log: Logger = createLogger({ level: "silent" });
+  /** Every write, in order, for checks against the store's writes. */
+  readonly writes: string[];
+
+  constructor(readonly clientId: string, writes: string[] = []) {
+    this.writes = writes;
+  }
+
+  send(frame: string): boolean {
+    this.writes.push(`send ${this.clientId}`);
+    this.frames.push(JSON.parse(frame));
+    return true;
+  }
+
+  sendBatch(frames: readonly string[]): void {
+    for (const frame of frames) this.send(frame);
+  }
+
+  sendError(code: ErrorCode, message: string, id?: string): void {
+    this.send(errorFrame(code, message, id));
+  }
+
+  /** The numbered session events received, in order. */
+  events(): Array<Record<string, any>> {
+    return this.frames.filter((frame) => typeof frame.seq === "number");
+  }
+
+  all(type: string): Array<Record<string, any>> {
+    return this.frames.filter((frame) => frame.type === type);
+  }
+}
+
+/** An event store in memory; `writes` is shared with clients to check disk-before-wire order. */
+export class FakeStore implements EventStore {
+  readonly lines: string[] = [];
+  healthy = true;
+  closed = false;
+
+  constructor(readonly writes: string[] = []) {}
+
+  append(frames: readonly string[]): void {
+    this.writes.push(`store ${frames.length}`);
+    this.lines.push(...frames);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
