@@ -12,15 +12,12 @@
  * if (decoded.kind === "message" && decoded.message.type === "pong") console.log(decoded.message.id);
  * ```
  */
-import { serverMessages } from "../protocol/messages.ts";
-import { isPlainObject, type Infer } from "../protocol/schema.ts";
+import { SESSION_EVENT_TYPES, serverMessages, type ServerMessage, type ServerMessageType, type SessionEvent } from "../protocol/messages.ts";
+import { isPlainObject } from "../protocol/schema.ts";
 
-type ServerMessageSchemas = typeof serverMessages;
-export type ServerMessageType = keyof ServerMessageSchemas;
+export type { ServerMessage, ServerMessageType };
 /** A server message of type `K`, as validated by the protocol schemas (extension fields kept). */
-export type ServerMessageOf<K extends ServerMessageType> = Infer<ServerMessageSchemas[K]>;
-/** Any message of the protocol the relay may send. */
-export type ServerMessage = { [K in ServerMessageType]: ServerMessageOf<K> }[ServerMessageType];
+export type ServerMessageOf<K extends ServerMessageType> = ServerMessage<K>;
 
 export type AuthChallengeMessage = ServerMessageOf<"auth.challenge">;
 export type AuthOkMessage = ServerMessageOf<"auth.ok">;
@@ -34,9 +31,9 @@ export type SessionStateMessage = ServerMessageOf<"session.state">;
 /** `reason: "detected"` marks a gap the client noticed itself (seqs jumped without an announced gap). */
 export type ReplayGapMessage = Omit<ServerMessageOf<"replay.gap">, "reason"> & { reason?: ServerMessageOf<"replay.gap">["reason"] | "detected" };
 /** The messages that carry a session's `seq`. */
-export type SessionEventMessage = ClaudeEventMessage | UserPromptMessage | PermissionRequestMessage | PermissionResolvedMessage | SessionStateMessage;
+export type SessionEventMessage = SessionEvent;
 
-const SESSION_EVENT_TYPES = new Set<string>(["claude.event", "user.prompt", "permission.request", "permission.resolved", "session.state"] satisfies SessionEventMessage["type"][]);
+const SESSION_EVENT_TYPE_SET = new Set<string>(SESSION_EVENT_TYPES);
 
 /**
  * Whether `message` is a session event (numbered by `seq`).
@@ -45,7 +42,7 @@ const SESSION_EVENT_TYPES = new Set<string>(["claude.event", "user.prompt", "per
  * isSessionEvent({ type: "pong" }); // false
  */
 export function isSessionEvent(message: ServerMessage): message is SessionEventMessage {
-  return SESSION_EVENT_TYPES.has(message.type);
+  return SESSION_EVENT_TYPE_SET.has(message.type);
 }
 
 export type DecodedFrame =
