@@ -11,7 +11,9 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.ts";
+import type { FlagSpec } from "./command.ts";
 import { parseByteSize, parseDuration } from "./units.ts";
+import { UsageError } from "./usage-error.ts";
 
 export interface ServeOptions {
   host: string;
@@ -39,13 +41,6 @@ export interface ServeOptions {
   claudeArgs: string[];
 }
 
-/** One flag: its cac spelling, help text and default as shown in --help. */
-export interface FlagSpec {
-  flag: string;
-  help: string;
-  default?: string;
-}
-
 export const DEFAULT_PORT = 7717;
 
 export const SERVE_FLAGS: readonly FlagSpec[] = [
@@ -70,11 +65,6 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
   { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
 ];
-
-/** A flag value the user got wrong; the CLI prints its message and exits 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
 
 export interface ResolveContext {
   env: Record<string, string | undefined>;

@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRunningFromSource, serviceProgram, servicePlan } from "../../src/cli/install.ts";
-import { resolveServeOptions, UsageError } from "../../src/cli/serve-options.ts";
+import { resolveServeOptions } from "../../src/cli/serve-options.ts";
+import { UsageError } from "../../src/cli/usage-error.ts";
 import { LAUNCHD_LABEL, renderLaunchdPlist, xmlEscape } from "../../src/cli/service/launchd.ts";
 import { serveArgs, servicePath, shellQuote, type ServiceSpec } from "../../src/cli/service/spec.ts";
 import { renderSystemdUnit, systemdQuote, systemdUnitPath } from "../../src/cli/service/systemd.ts";
@@ -19,6 +20,7 @@ const AWKWARD_ARGS = ["--append-system-prompt", `say "hi" it's <b>&</b> 100% $HO
 let dir: string;
 let program: string;
 let spec: ServiceSpec;
+const envFile = () => join(dir, "claude-relay.env");
 
 beforeAll(() => {
   dir = makeTempDir("relay-install-unit-");
@@ -32,6 +34,7 @@ beforeAll(() => {
     workingDirectory: join(dir, "work 100%"),
     path: "/opt/claude bin:/usr/bin:/bin",
     description: "claude-relay: 100% test",
+    environment: {},
   };
 });
 afterAll(() => removeTempDir(dir));
@@ -50,7 +53,7 @@ function systemdAnalyzeVerify(unitPath: string, user: boolean) {
 describe("systemd unit", () => {
   test("systemd-analyze verify accepts it, system and --user mode, with no warnings", () => {
     const unitPath = join(dir, "claude-relay.service");
-    writeFileSync(unitPath, renderSystemdUnit(spec));
+    writeFileSync(unitPath, renderSystemdUnit(spec, envFile()));
     for (const user of [false, true]) {
       const result = systemdAnalyzeVerify(unitPath, user);
       expect({ user, ...result }).toEqual({ user, code: 0, stderr: "" });
@@ -59,14 +62,14 @@ describe("systemd unit", () => {
 
   test("systemd-analyze verify rejects it when the binary is missing (the check is real)", () => {
     const unitPath = join(dir, "missing-binary.service");
-    writeFileSync(unitPath, renderSystemdUnit({ ...spec, program: join(dir, "nope", "claude-relay") }));
+    writeFileSync(unitPath, renderSystemdUnit({ ...spec, program: join(dir, "nope", "claude-relay") }, envFile()));
     const result = systemdAnalyzeVerify(unitPath, false);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("nope/claude-relay");
   });
 
   test("has the service settings install promises", () => {
-    const unit = renderSystemdUnit(spec);
+    const unit = renderSystemdUnit(spec, envFile());
     expect(unit).toContain("After=network-online.target\n");
     expect(unit).toContain("Restart=on-failure\n");
     expect(unit).toMatch(/\nRestartSec=\d+s\n/);
@@ -90,7 +93,7 @@ describe("systemd unit", () => {
   });
 
   test("a working directory with a line break is refused, not written into the unit", () => {
-    expect(() => renderSystemdUnit({ ...spec, workingDirectory: "/tmp/a\nExecStartPre=/bin/evil" })).toThrow(/line break/);
+    expect(() => renderSystemdUnit({ ...spec, workingDirectory: "/tmp/a\nExecStartPre=/bin/evil" }, envFile())).toThrow(/line break/);
   });
 
   test("lives under XDG_CONFIG_HOME when set, else ~/.config", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { defaultStateDir, resolveServeOptions, UsageError } from "../../src/cli/serve-options.ts";
+import { defaultStateDir, resolveServeOptions } from "../../src/cli/serve-options.ts";
+import { UsageError } from "../../src/cli/usage-error.ts";
 
 const context = { env: {}, platform: "linux" as const, cwd: "/work/project", home: "/home/u" };
 
