@@ -51,8 +51,8 @@ export function connectHints({ host, port, scheme, interfaces }: ConnectHintsInp
   }
   if (!WILDCARD_V4.has(host) && !WILDCARD_V6.has(host)) return result([host], true);
   const addresses = Object.values(interfaces).flatMap((list) => list ?? []).filter((info) => !info.internal);
-  const v4 = addresses.filter((info) => isFamily(info, 4)).map((info) => info.address);
-  const v6 = WILDCARD_V6.has(host) ? addresses.filter((info) => isFamily(info, 6) && !isLinkLocalV6(info.address)).map((info) => info.address) : [];
+  const v4 = addresses.filter((info) => info.family === "IPv4").map((info) => info.address);
+  const v6 = WILDCARD_V6.has(host) ? addresses.filter((info) => info.family === "IPv6" && !isLinkLocalV6(info.address)).map((info) => info.address) : [];
   const usable = [...new Set([...v4, ...v6])];
   if (usable.length === 0) {
     return result([WILDCARD_V6.has(host) ? "::1" : "127.0.0.1"], false, "this machine has no network address another device could use (no interface but loopback is up)");
@@ -66,12 +66,6 @@ export function formatConnectHints(hints: ConnectHints): string {
   const lines = [heading, ...hints.commands.map((command) => `  ${command}`)];
   if (hints.note) lines.push(`Note: ${hints.note}.`);
   return lines.join("\n") + "\n";
-}
-
-function isFamily(info: NetworkInterfaceInfo, version: 4 | 6): boolean {
-  // Node 18.0–18.3 reported the family as a number.
-  const family = info.family as string | number;
-  return family === `IPv${version}` || family === version;
 }
 
 function isLoopback(host: string): boolean {
