@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { parseArgs } from "../../src/cli/args.ts";
 import { flagKey, flagShape, type CommandSpec } from "../../src/cli/command.ts";
 import { UsageError } from "../../src/cli/usage-error.ts";
+import { thrown } from "../support/thrown.ts";
 
 const serveLike: CommandSpec = {
   name: "serve",
@@ -22,15 +23,11 @@ const serveLike: CommandSpec = {
 };
 const connectLike: CommandSpec = { name: "connect", summary: "", synopsis: "URL [flags]", args: ["URL"], flags: [{ flag: "--json", help: "" }], run: () => {} };
 
-/** The UsageError message `parse` throws (fails the test if it does not throw one). */
+/** The UsageError message parsing `argv` fails with. */
 function refusal(argv: string[], command: CommandSpec = serveLike): string {
-  try {
-    parseArgs(argv, command);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${argv.join(" ")}`);
+  const error = thrown(() => parseArgs(argv, command));
+  expect(error).toBeInstanceOf(UsageError);
+  return error.message;
 }
 
 describe("values", () => {

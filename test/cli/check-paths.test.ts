@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { checkStateDir, checkWorkingDirectory } from "../../src/cli/check-paths.ts";
 import { UsageError } from "../../src/cli/usage-error.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
+import { thrown } from "../support/thrown.ts";
 import { unwritableDir } from "../support/unwritable.ts";
 
 let dir: string;
@@ -16,32 +17,22 @@ beforeAll(() => {
 });
 afterAll(() => removeTempDir(dir));
 
-/** The error `check` throws, or a failure when it throws none. */
-function refusal(check: () => void): Error {
-  try {
-    check();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("accepted");
-}
-
 describe("checkWorkingDirectory", () => {
   test("an existing directory passes", () => {
     expect(() => checkWorkingDirectory(dir, true)).not.toThrow();
   });
 
   test("a missing directory or a file given with --cwd is a usage error naming --cwd and the path", () => {
-    const missing = refusal(() => checkWorkingDirectory(join(dir, "no-such-dir"), true));
+    const missing = thrown(() => checkWorkingDirectory(join(dir, "no-such-dir"), true));
     expect(missing).toBeInstanceOf(UsageError);
     expect(missing.message).toBe(`--cwd ${join(dir, "no-such-dir")} does not exist; Claude needs an existing directory to work in`);
-    const notDir = refusal(() => checkWorkingDirectory(file, true));
+    const notDir = thrown(() => checkWorkingDirectory(file, true));
     expect(notDir).toBeInstanceOf(UsageError);
     expect(notDir.message).toBe(`--cwd ${file} is not a directory; Claude needs a directory to work in`);
   });
 
   test("the default (current directory) failing is a start-up failure, not a usage error", () => {
-    const error = refusal(() => checkWorkingDirectory(join(dir, "gone"), false));
+    const error = thrown(() => checkWorkingDirectory(join(dir, "gone"), false));
     expect(error).not.toBeInstanceOf(UsageError);
     expect(error.message).toContain("(the current directory; choose one with --cwd DIR)");
   });
@@ -56,24 +47,24 @@ describe("checkStateDir", () => {
   });
 
   test("a file, or a path under a file, names --state-dir, the path and the problem", () => {
-    const isFile = refusal(() => checkStateDir(file, true));
+    const isFile = thrown(() => checkStateDir(file, true));
     expect(isFile).toBeInstanceOf(UsageError);
     expect(isFile.message).toBe(`--state-dir ${file} is not a directory`);
-    const under = refusal(() => checkStateDir(join(file, "state"), true));
+    const under = thrown(() => checkStateDir(join(file, "state"), true));
     expect(under.message).toBe(`--state-dir ${join(file, "state")} cannot be created: ${file} is not a directory`);
   });
 
   test("a directory that cannot be written, or created in one, is refused", () => {
     const locked = unwritableDir(dir);
-    const existing = refusal(() => checkStateDir(locked, true));
+    const existing = thrown(() => checkStateDir(locked, true));
     expect(existing).toBeInstanceOf(UsageError);
     expect(existing.message).toMatch(new RegExp(`^--state-dir ${locked} is not writable \\((permission denied|read-only file system)\\)$`));
-    const inside = refusal(() => checkStateDir(join(locked, "relay", "state"), true));
+    const inside = thrown(() => checkStateDir(join(locked, "relay", "state"), true));
     expect(inside.message).toMatch(new RegExp(`^--state-dir ${locked}/relay/state cannot be created: ${locked} is not writable`));
   });
 
   test("the default failing says which flag chooses another, and is a start-up failure", () => {
-    const error = refusal(() => checkStateDir(file, false));
+    const error = thrown(() => checkStateDir(file, false));
     expect(error).not.toBeInstanceOf(UsageError);
     expect(error.message).toBe(`the state directory ${file} (the default; choose another with --state-dir DIR) is not a directory`);
   });

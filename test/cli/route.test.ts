@@ -5,6 +5,7 @@ import { commandHelp, overviewHelp } from "../../src/cli/help.ts";
 import { route } from "../../src/cli/route.ts";
 import { closest } from "../../src/cli/suggest.ts";
 import { UsageError } from "../../src/cli/usage-error.ts";
+import { thrown } from "../support/thrown.ts";
 
 const noop = () => {};
 const serve: CommandSpec = {
@@ -40,14 +41,11 @@ const printed = (argv: string[]) => {
   return next.text;
 };
 
+/** The UsageError message routing `argv` fails with. */
 function refusal(argv: string[]): string {
-  try {
-    route(argv, commands, overview);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${argv.join(" ")}`);
+  const error = thrown(() => route(argv, commands, overview));
+  expect(error).toBeInstanceOf(UsageError);
+  return error.message;
 }
 
 describe("route", () => {
