@@ -51,15 +51,15 @@ export function parseArgs(argv: readonly string[], command: CommandSpec): Comman
       flags[shape.key] = true;
       continue;
     }
+    const needsValue = () => new UsageError(`${typed} needs a value: ${spec.flag}${spec.default ? ` (default: ${spec.default})` : ""}`);
     let value = inline;
     if (value === undefined) {
       const next = argv[i + 1];
-      if (next === undefined || next === "--" || (next.startsWith("-") && next !== "-" && !NEGATIVE_NUMBER.test(next))) {
-        throw new UsageError(`${typed} needs a value: ${spec.flag}${spec.default ? ` (default: ${spec.default})` : ""}`);
-      }
+      if (next === undefined || next === "--" || (next.startsWith("-") && next !== "-" && !NEGATIVE_NUMBER.test(next))) throw needsValue();
       value = next;
       i++;
     }
+    if (value.trim() === "") throw needsValue(); // `--identity=` or `--cwd ""`: no flag of ours means anything by nothing
     const previous = flags[shape.key];
     if (previous === undefined) flags[shape.key] = spec.repeatable ? [value] : value;
     else if (Array.isArray(previous)) previous.push(value);

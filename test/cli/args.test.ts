@@ -46,6 +46,8 @@ describe("values", () => {
     expect(refusal(["--cwd", "--port", "1"])).toBe("--cwd needs a value: --cwd <dir>");
     expect(refusal(["--port"])).toBe("--port needs a value: --port <port> (default: 7717)");
     expect(refusal(["--cwd", "--", "x"])).toContain("--cwd needs a value");
+    expect(refusal(["--identity="])).toBe("--identity needs a value: -i, --identity <key>");
+    expect(refusal(["--cwd", " "])).toBe("--cwd needs a value: --cwd <dir>");
   });
 
   test("switches are true and take no value; negated ones keep their name", () => {

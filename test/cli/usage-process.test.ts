@@ -99,6 +99,7 @@ describe("usage errors: exit 2, one line naming the flag as typed and what would
     [["serve", "opus"], `serve takes no arguments, got "opus"; extra args for claude go after --`],
     [["keys", "--bogus"], "unknown flag --bogus for keys: keys takes --authorized-keys, --help"],
     [["keys", "--authorized-keys"], "--authorized-keys needs a value"],
+    [["keys", "--authorized-keys="], "--authorized-keys needs a value"],
     [["connect"], "connect needs URL: claude-relay connect URL [--identity KEY] [--json] [--no-reconnect]"],
     [["connect", "ws://127.0.0.1:1/ws", "extra"], `connect takes only URL, got "extra"`],
     [["connect", "ws://127.0.0.1:1/ws", "--identity"], "--identity needs a value"],
