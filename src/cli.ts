@@ -1,70 +1,67 @@
 #!/usr/bin/env bun
 /**
- * claude-relay's command line: `serve`, `keys`, `connect`, `install`, `uninstall`.
- * Each command lives in src/cli/<command>.ts; this file only declares them. The relay itself is
+ * claude-relay's command line: `serve`, `keys`, `connect`, `install`, `uninstall`, `help`.
+ * Each command is declared once (here or in src/cli/<command>.ts) and that declaration drives
+ * parsing, validation of flag names and the help texts (src/cli/route.ts). The relay itself is
  * imported when `serve` runs, so `--version` and `--help` start fast.
+ *
+ * Exit codes: 0 done, 1 failed, 2 usage error (unknown command or flag, bad value, missing
+ * argument: the message names it as typed and says what would be accepted).
  */
-import { cac } from "cac";
-import pkg from "../package.json" with { type: "json" };
-import { registerConnectCommand } from "./cli/connect.ts";
-import { registerInstallCommands } from "./cli/install.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { SERVE_FLAGS, UsageError } from "./cli/serve-options.ts";
+import pkg from "../package.json" with { type: "json" };
+import type { CommandSpec } from "./cli/command.ts";
+import { connectCommand } from "./cli/connect.ts";
+import { installCommand, uninstallCommand } from "./cli/install.ts";
+import { route } from "./cli/route.ts";
+import { SERVE_FLAGS } from "./cli/serve-options.ts";
+import { UsageError } from "./cli/usage-error.ts";
 
-const cli = cac("claude-relay");
+const UNITS = "Durations: 1500 (milliseconds), 1.5s, 2m, 1h. Sizes: 1048576, 512KiB, 1MiB.";
 
-const serve = cli
-  .command("serve", "Run Claude Code and serve it over an SSH-key-authenticated WebSocket")
-  .usage("serve [options] [-- extra args for claude]");
-for (const spec of SERVE_FLAGS) serve.option(spec.flag, spec.default ? `${spec.help} (default: ${spec.default})` : spec.help);
-serve
-  .example("claude-relay serve --port 0")
-  .example("claude-relay serve --host 0.0.0.0 --cwd ~/code/app -- --model opus")
-  .action(async (flags: Record<string, unknown>) => (await import("./cli/serve.ts")).runServe(flags));
+const serveCommand: CommandSpec = {
+  name: "serve",
+  summary: "Run Claude Code and serve it over an SSH-key-authenticated WebSocket",
+  synopsis: "[--host ADDR] [--port N] [--cwd DIR] [--authorized-keys PATH] [… more flags] [-- extra args for claude]",
+  rest: "extra args for claude",
+  flags: SERVE_FLAGS,
+  examples: ["claude-relay serve --port 0", "claude-relay serve --host 0.0.0.0 --cwd ~/code/app -- --model opus"],
+  notes: [
+    UNITS,
+    "Only holders of a key in --authorized-keys can connect (see claude-relay keys). After start-up it prints the " +
+      "claude-relay connect command for your other devices. GET /healthz reports its state, GET /metrics Prometheus counters.",
+  ],
+  run: async ({ flags }) => (await import("./cli/serve.ts")).runServe(flags),
+};
 
-registerInstallCommands(cli);
-registerConnectCommand(cli);
-
-cli
-  .command("keys", "List each authorized_keys line as the relay sees it: accepted, or refused and why")
-  .option("--authorized-keys <path>", "Keys file to inspect (default: ~/.ssh/authorized_keys)")
-  .action(async (flags: { authorizedKeys?: string }) => {
+const keysCommand: CommandSpec = {
+  name: "keys",
+  summary: "List each authorized_keys line as the relay sees it: accepted, or refused and why",
+  synopsis: "[--authorized-keys PATH]",
+  flags: [{ flag: "--authorized-keys <path>", help: "Keys file to inspect", default: "~/.ssh/authorized_keys" }],
+  examples: ["claude-relay keys", "claude-relay keys --authorized-keys ~/relay_keys"],
+  run: async ({ flags }) => {
     const { runKeysCommand } = await import("./cli/keys.ts");
-    const path = flags.authorizedKeys ? resolve(String(flags.authorizedKeys).replace(/^~(?=$|\/)/, homedir())) : join(homedir(), ".ssh", "authorized_keys");
+    const given = typeof flags.authorizedKeys === "string" ? flags.authorizedKeys : undefined;
+    const path = given ? resolve(given.replace(/^~(?=$|\/)/, homedir())) : join(homedir(), ".ssh", "authorized_keys");
     process.exitCode = runKeysCommand({ authorizedKeysPath: path, now: new Date() });
-  });
+  },
+};
 
-cli.help((sections) => {
-  sections.splice(1, 0, {
-    title: "Synopsis",
-    body: [
-      "  claude-relay serve [--host ADDR] [--port N] [--authorized-keys PATH] [--max-clients N]",
-      "                     [--auth-timeout D] [--heartbeat-interval D] [--heartbeat-timeout D]",
-      "                     [--claude-bin PATH] [--cwd DIR] [--claude-timeout D] [--max-message-bytes N]",
-      "                     [--state-dir DIR] [--log-level LEVEL] [--log-format pretty|json] [-- CLAUDE ARGS]",
-      "  claude-relay keys [--authorized-keys PATH]",
-      "  claude-relay connect URL [--identity KEY] [--json] [--no-reconnect]",
-      "  claude-relay install [SERVE FLAGS] [--dry-run] | uninstall [--dry-run]",
-      "",
-      "  D is a duration: 1500 (milliseconds), 1.5s, 2m. Sizes: 1048576, 512KiB, 1MiB.",
-      "  Only holders of a key in authorized_keys can connect; see `claude-relay keys`.",
-    ].join("\n"),
-  });
-});
-cli.version(pkg.version);
-cli.outputVersion = () => console.log(`claude-relay ${pkg.version}`);
+const COMMANDS = [serveCommand, keysCommand, connectCommand, installCommand, uninstallCommand];
+
+const overview = {
+  version: pkg.version,
+  description: "drive one Claude Code session from every device you own, over a WebSocket secured by your SSH keys.",
+  notes: [UNITS, "Only holders of a key in ~/.ssh/authorized_keys can connect; see claude-relay keys."],
+};
 
 try {
-  cli.parse(process.argv, { run: false });
-  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
-    if (cli.args.length > 0) throw new UsageError(`unknown command "${cli.args[0]}"; run claude-relay --help`);
-    cli.outputHelp();
-  } else {
-    await cli.runMatchedCommand();
-  }
+  const next = route(process.argv.slice(2), COMMANDS, overview);
+  if (next.kind === "print") process.stdout.write(next.text);
+  else await next.command.run(next.input);
 } catch (error) {
-  const known = error instanceof UsageError || (error as Error).name === "CACError";
   process.stderr.write(`claude-relay: ${(error as Error).message}\n`);
-  process.exit(known ? 2 : 1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 }

@@ -2,28 +2,33 @@
  * `claude-relay install` and `claude-relay uninstall`: run `claude-relay serve` as a user service,
  * a systemd user unit on Linux or a launchd agent on macOS, and remove it again.
  *
- * Install writes one file and runs the service manager's commands; uninstall stops the service
- * and removes that file, and nothing else (a file without install's marker line is left alone).
- * `--dry-run` prints the file and the commands and changes nothing.
+ * Install writes the service's files (systemd: the unit and, mode 0600, an environment file with
+ * the credentials Claude needs; launchd: one plist, 0600 when it holds credentials) and runs the
+ * service manager's commands; uninstall stops the service and removes those files, and nothing
+ * else (a file without install's marker line is left alone). `--dry-run` prints the files (with
+ * credential values hidden) and the commands and changes nothing.
  *
  * @example
  * ```ts
- * const cli = cac("claude-relay");
- * registerInstallCommands(cli);
+ * const commands = [installCommand, uninstallCommand];
  * // claude-relay install --host 0.0.0.0 --cwd ~/code/app --dry-run
  * ```
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, resolve } from "node:path";
-import type { CAC } from "cac";
 import { resolveClaudeBin } from "../claude/resolve-bin.ts";
 import { formatHostPort } from "../runtime/types.ts";
-import { resolveServeOptions, SERVE_FLAGS, UsageError } from "./serve-options.ts";
+import { checkStateDir, checkWorkingDirectory } from "./check-paths.ts";
+import type { CommandSpec } from "./command.ts";
+import { resolveServeOptions, SERVE_FLAGS } from "./serve-options.ts";
+import { storedClaudeLogin } from "./service/claude-login.ts";
+import { hasCredentialVariables, serviceEnvironment } from "./service/environment.ts";
 import { launchdPlan } from "./service/launchd.ts";
-import { GENERATED_MARKER, serveArgs, servicePath, shellQuote, type ServiceCommand, type ServicePlan, type ServiceSpec } from "./service/spec.ts";
+import { GENERATED_MARKER, serveArgs, servicePath, shellQuote, type ServiceCommand, type ServiceFile, type ServicePlan, type ServiceSpec } from "./service/spec.ts";
 import { systemdPlan } from "./service/systemd.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** Picks the service manager regardless of the OS (for tests and for reviewing the other OS's file). */
 export const PLATFORM_OVERRIDE_ENV = "CLAUDE_RELAY_SERVICE_PLATFORM";
@@ -100,10 +105,15 @@ export function servicePlan(context: Pick<InstallContext, "env" | "platform" | "
   throw new UsageError(`install supports Linux (systemd) and macOS (launchd), not ${platform}; run claude-relay serve under your own service manager`);
 }
 
-/** Builds the service description from `install`'s flags, as `serve` would run with them. */
+/**
+ * Builds the service description from `install`'s flags, as `serve` would run with them: the same
+ * checks (flag values, --cwd, --state-dir), and the credentials of the installing environment.
+ */
 export function serviceSpec(flags: Record<string, unknown>, context: InstallContext): { spec: ServiceSpec; missingClaude?: string } {
   const { dryRun: _dryRun, binary, ...serveFlags } = flags;
   const options = resolveServeOptions(serveFlags, { env: context.env, platform: context.platform, cwd: context.cwd, home: context.home });
+  checkWorkingDirectory(options.cwd, serveFlags.cwd !== undefined);
+  checkStateDir(options.stateDir, serveFlags.stateDir !== undefined);
   const program = serviceProgram(binary, context);
   let claude: string | undefined;
   try {
@@ -117,6 +127,7 @@ export function serviceSpec(flags: Record<string, unknown>, context: InstallCont
       args: serveArgs(serveFlags, options),
       workingDirectory: options.cwd,
       path: servicePath(context.env.PATH, claude),
+      environment: serviceEnvironment(context.env),
       description: `claude-relay: Claude Code over an SSH-key-authenticated WebSocket on ${formatHostPort(options.host, options.port)}`,
     },
     ...(claude === undefined && { missingClaude: options.claudeBin ?? "claude" }),
@@ -138,27 +149,41 @@ function runCommands(commands: readonly ServiceCommand[], context: InstallContex
   }
 }
 
+/** Stands in for a credential's value in `--dry-run` output. */
+const HIDDEN = "********";
+
+const octal = (mode: number) => `0${mode.toString(8)}`;
+
 /** `claude-relay install [serve flags] [--binary PATH] [--dry-run] [-- claude args]`. */
 export function runInstall(flags: Record<string, unknown>, context: InstallContext = processContext()): void {
   const plan = servicePlan(context);
   const { spec, missingClaude } = serviceSpec(flags, context);
-  const content = plan.render(spec);
   const replacing = existsSync(plan.file);
   const commands = plan.installCommands(replacing);
   if (missingClaude) context.warn(`Claude Code ("${missingClaude}") was not found; the service will fail to start until it is installed or --claude-bin names it`);
+  warnWithoutCredentials(spec.environment, context);
+  const carried = Object.keys(spec.environment);
 
   if (flags.dryRun) {
+    const hidden = Object.fromEntries(carried.map((name) => [name, HIDDEN]));
     context.print(`# Dry run: nothing is written or run.`);
-    context.print(`# ${replacing ? "Would replace" : "Would write"} ${plan.file}:`);
-    context.print(content.trimEnd());
+    if (carried.length > 0) context.print(`# Would carry ${carried.join(", ")} into the service (values shown as ${HIDDEN}).`);
+    for (const file of plan.render({ ...spec, environment: hidden })) {
+      context.print(`# ${existsSync(file.path) ? "Would replace" : "Would write"} ${file.path} (mode ${octal(file.mode)}):`);
+      context.print(file.content.trimEnd());
+    }
     context.print(`# Would run:`);
     for (const command of commands) context.print(showCommand(command));
     return;
   }
-  if (replacing) assertGenerated(plan.file);
-  for (const dir of [dirname(plan.file), ...plan.directories]) mkdirSync(dir, { recursive: true });
-  writeFileSync(plan.file, content, { mode: 0o644 });
-  context.print(`${replacing ? "Replaced" : "Wrote"} ${plan.file}`);
+  for (const file of plan.files) if (existsSync(file)) assertGenerated(file);
+  for (const dir of [...new Set([...plan.files.map((file) => dirname(file)), ...plan.directories])]) mkdirSync(dir, { recursive: true });
+  for (const file of plan.render(spec)) {
+    const existed = existsSync(file.path);
+    writeServiceFile(file);
+    context.print(`${existed ? "Replaced" : "Wrote"} ${file.path} (mode ${octal(file.mode)})`);
+  }
+  if (carried.length > 0) context.print(`Carried ${carried.join(", ")} into the service (readable only by you)`);
   try {
     runCommands(commands, context);
   } catch (error) {
@@ -168,25 +193,52 @@ export function runInstall(flags: Record<string, unknown>, context: InstallConte
   for (const note of plan.notes) context.print(note);
 }
 
+/**
+ * Warns when the service's Claude would have no way to authenticate: no credential variable to
+ * carry and no login stored where Claude Code keeps it.
+ */
+function warnWithoutCredentials(carried: Record<string, string>, context: InstallContext): void {
+  if (hasCredentialVariables(carried) || storedClaudeLogin(context) !== undefined) return;
+  context.warn(
+    "Claude Code has no stored login here and no ANTHROPIC_API_KEY (or other credential variable) is set, so the service's Claude " +
+      "would answer every prompt with \"Not logged in\". Run `claude` once and log in with /login, or set ANTHROPIC_API_KEY and run install again.",
+  );
+}
+
+/**
+ * Writes a file with exactly `mode`, never exposing its content under looser permissions: the text
+ * goes to a fresh temporary file created with that mode, which then replaces the old one.
+ */
+function writeServiceFile(file: ServiceFile): void {
+  const temporary = `${file.path}.tmp-${process.pid}`;
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, file.content, { mode: file.mode, flag: "wx" });
+  chmodSync(temporary, file.mode); // the umask may have taken bits away
+  renameSync(temporary, file.path);
+}
+
 /** `claude-relay uninstall [--dry-run]`. */
 export function runUninstall(flags: Record<string, unknown>, context: InstallContext = processContext()): void {
   const plan = servicePlan(context);
-  if (!existsSync(plan.file)) {
+  const present = plan.files.filter((file) => existsSync(file));
+  if (present.length === 0) {
     context.print(`claude-relay is not installed as a ${plan.manager} service (no ${plan.file}); nothing to do`);
     return;
   }
-  assertGenerated(plan.file);
+  for (const file of present) assertGenerated(file);
   if (flags.dryRun) {
     context.print(`# Dry run: nothing is removed or run.`);
     context.print(`# Would run:`);
     for (const command of plan.stopCommands) context.print(showCommand(command));
-    context.print(`rm ${shellQuote(plan.file)}`);
+    context.print(`rm ${present.map(shellQuote).join(" ")}`);
     for (const command of plan.cleanupCommands) context.print(showCommand(command));
     return;
   }
   runCommands(plan.stopCommands, context);
-  rmSync(plan.file);
-  context.print(`Removed ${plan.file}`);
+  for (const file of present) {
+    rmSync(file);
+    context.print(`Removed ${file}`);
+  }
   runCommands(plan.cleanupCommands, context);
   context.print(`claude-relay is no longer installed as a ${plan.manager} service`);
 }
@@ -199,25 +251,44 @@ function assertGenerated(file: string): void {
 }
 
 /**
- * Adds `install` (with every `serve` flag) and `uninstall` to the CLI.
+ * `install`'s declaration for the CLI: every `serve` flag, plus --binary and --dry-run.
  *
  * @example
  * ```ts
- * registerInstallCommands(cli); // in src/cli.ts, before cli.parse
+ * const commands = [serveCommand, installCommand, uninstallCommand];
  * ```
  */
-export function registerInstallCommands(cli: CAC): void {
-  const install = cli
-    .command("install", "Run `claude-relay serve` as a user service (systemd on Linux, launchd on macOS)")
-    .usage("install [serve options] [--binary PATH] [--dry-run] [-- extra args for claude]");
-  for (const spec of SERVE_FLAGS) install.option(spec.flag, spec.default ? `${spec.help} (default: ${spec.default})` : spec.help);
-  install
-    .option("--binary <path>", "claude-relay executable the service runs (default: this binary; required when running from source)")
-    .option("--dry-run", "Print the service file and the commands; change nothing")
-    .example("claude-relay install --host 0.0.0.0 --cwd ~/code/app --dry-run")
-    .action((flags: Record<string, unknown>) => runInstall(flags));
-  cli
-    .command("uninstall", "Stop the user service and remove the file install wrote")
-    .option("--dry-run", "Print what would be stopped and removed; change nothing")
-    .action((flags: Record<string, unknown>) => runUninstall(flags));
-}
+export const installCommand: CommandSpec = {
+  name: "install",
+  summary: "Run `claude-relay serve` as a user service (systemd on Linux, launchd on macOS)",
+  synopsis: "[serve flags] [--binary PATH] [--dry-run] [-- extra args for claude]",
+  rest: "extra args for claude",
+  flags: [
+    ...SERVE_FLAGS,
+    { flag: "--binary <path>", help: "claude-relay executable the service runs", default: "this binary; required when running from source" },
+    { flag: "--dry-run", help: "Print the service files (credential values hidden) and the commands; change nothing" },
+  ],
+  examples: ["claude-relay install --host 0.0.0.0 --cwd ~/code/app --dry-run", "claude-relay install --cwd ~/code/app -- --model opus"],
+  notes: [
+    "The service runs `claude-relay serve` with these flags (paths made absolute, --log-format json unless you chose one). " +
+      "The ANTHROPIC_* variables (and CLAUDE_CODE_OAUTH_TOKEN, CLAUDE_CONFIG_DIR, the CLAUDE_CODE_USE_* provider switches) set now are carried into it, " +
+      "in a file only you can read; only their names are printed. See docs/distribution.md.",
+  ],
+  run: ({ flags }) => runInstall(flags),
+};
+
+/**
+ * `uninstall`'s declaration for the CLI.
+ *
+ * @example
+ * ```ts
+ * const commands = [installCommand, uninstallCommand];
+ * ```
+ */
+export const uninstallCommand: CommandSpec = {
+  name: "uninstall",
+  summary: "Stop the user service and remove the files install wrote",
+  synopsis: "[--dry-run]",
+  flags: [{ flag: "--dry-run", help: "Print what would be stopped and removed; change nothing" }],
+  run: ({ flags }) => runUninstall(flags),
+};

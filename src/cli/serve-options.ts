@@ -12,19 +12,14 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.ts";
 import type { RelayOptions } from "../relay-options.ts";
+import type { FlagSpec } from "./command.ts";
 import { parseByteSize, parseDuration } from "./units.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** The relay's options plus the CLI's own (how to log). */
 export interface ServeOptions extends RelayOptions {
   logLevel: LogLevel;
   logFormat: LogFormat;
-}
-
-/** One flag: its cac spelling, help text and default as shown in --help. */
-export interface FlagSpec {
-  flag: string;
-  help: string;
-  default?: string;
 }
 
 export const DEFAULT_PORT = 7717;
@@ -51,11 +46,6 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
   { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
 ];
-
-/** A flag value the user got wrong; the CLI prints its message and exits 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
 
 export interface ResolveContext {
   env: Record<string, string | undefined>;

@@ -1,17 +1,29 @@
 /**
- * `claude-relay serve`: resolves the flags, starts the relay, and turns signals into a graceful
- * stop (a second signal exits at once). Signal handlers are installed before anything starts, so
- * a SIGTERM during start-up still ends in an orderly stop.
+ * `claude-relay serve`: resolves and checks the flags, starts the relay, says how to connect to
+ * it, and turns signals into a graceful stop (a second signal exits at once). Signal handlers are
+ * installed before anything starts, so a SIGTERM during start-up still ends in an orderly stop.
+ *
+ * @example
+ * ```ts
+ * await runServe({ port: "0", cwd: "~/code/app", "--": [] }); // returns only by exiting the process
+ * ```
  */
-import { createLogger } from "../log/logger.ts";
+import { networkInterfaces } from "node:os";
+import { createLogger, LOG_LEVELS, type Logger } from "../log/logger.ts";
 import { startRelay, StartupError, type Relay } from "../relay.ts";
-import { resolveServeOptions } from "./serve-options.ts";
+import { checkStateDir, checkWorkingDirectory } from "./check-paths.ts";
+import type { ParsedFlags } from "./command.ts";
+import { connectHints, formatConnectHints } from "./connect-hints.ts";
+import { resolveServeOptions, type ServeOptions } from "./serve-options.ts";
 
 /** Grace period for a signal-triggered stop before the process exits anyway. */
 const STOP_DEADLINE_MS = 5000;
 
-export async function runServe(flags: Record<string, unknown>): Promise<void> {
+export async function runServe(flags: ParsedFlags): Promise<void> {
   const options = resolveServeOptions(flags, { env: process.env, platform: process.platform, cwd: process.cwd() });
+  // Before anything is recorded in the state dir or Claude is spawned: a bad directory is a usage error.
+  checkWorkingDirectory(options.cwd, flags.cwd !== undefined);
+  checkStateDir(options.stateDir, flags.stateDir !== undefined);
   const log = createLogger({ level: options.logLevel, format: options.logFormat });
 
   let relay: Relay | undefined;
@@ -51,5 +63,17 @@ export async function runServe(flags: Record<string, unknown>): Promise<void> {
     process.exit(1);
   }
   if (stopSignal) void relay.stop(stopSignal);
+  else printConnectHints(relay, options, log);
   process.exit(await relay.closed);
+}
+
+/** The `claude-relay connect` lines for this relay: free text, or one log line with --log-format json. */
+function printConnectHints(relay: Relay, options: ServeOptions, log: Logger): void {
+  const scheme = new URL(relay.url).protocol.replace(/:$/, "");
+  const hints = connectHints({ host: options.host, port: relay.port, scheme, interfaces: networkInterfaces() });
+  if (options.logFormat === "json") {
+    log.info("how to connect", { commands: hints.commands, urls: hints.urls, remote: hints.remote, ...(hints.note && { note: hints.note }) });
+  } else if (LOG_LEVELS.indexOf(options.logLevel) >= LOG_LEVELS.indexOf("info")) {
+    process.stderr.write(formatConnectHints(hints));
+  }
 }

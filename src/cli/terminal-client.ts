@@ -25,7 +25,7 @@ import { SshAgentError } from "../client/ssh-agent.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { isPlainObject } from "../protocol/schema.ts";
 import { SessionView } from "./connect-format.ts";
-import { UsageError } from "./serve-options.ts";
+import { UsageError } from "./usage-error.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { defaultStateDir, resolveServeOptions, UsageError } from "../../src/cli/serve-options.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultStateDir, resolveServeOptions, SERVE_FLAGS } from "../../src/cli/serve-options.ts";
+import { UsageError } from "../../src/cli/usage-error.ts";
 
 const context = { env: {}, platform: "linux" as const, cwd: "/work/project", home: "/home/u" };
 
@@ -66,4 +69,10 @@ test("defaultStateDir honours XDG_STATE_HOME and macOS", () => {
   expect(defaultStateDir({ XDG_STATE_HOME: "/x/state" }, "linux", "/home/u")).toBe("/x/state/claude-relay");
   expect(defaultStateDir({ XDG_STATE_HOME: "relative" }, "linux", "/home/u")).toBe("/home/u/.local/state/claude-relay");
   expect(defaultStateDir({}, "darwin", "/Users/u")).toBe("/Users/u/Library/Application Support/claude-relay");
+});
+
+test("README's serve flag table has a row for every serve flag", () => {
+  const readme = readFileSync(join(import.meta.dir, "..", "..", "README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("### serve flags"), readme.indexOf("## How a session flows"));
+  for (const spec of SERVE_FLAGS) expect(table).toMatch(new RegExp("`" + spec.flag.split(" ")[0] + "[ `]"));
 });

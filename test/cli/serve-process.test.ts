@@ -1,16 +1,21 @@
-/** `claude-relay serve` as a real process: signals, exit codes, startup errors, help. */
+/**
+ * `claude-relay serve` as a real process: signals, exit codes, startup errors, unusable
+ * directories, and the connect hints it prints (help and usage errors: usage-process.test.ts).
+ */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.ts";
 import { claudeEnv } from "../support/relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "../support/ssh.ts";
-import { BUN, CLI, groupAlive, killSpawnedRelays, runCli, spawnRelay } from "../support/cli-process.ts";
-
-const CLI_PATH = CLI[1]!;
+import { BUN, CLI, groupAlive, killSpawnedRelays, runCli, spawnRelay, SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
+import { unwritableDir } from "../support/unwritable.ts";
 import { TestClient } from "../support/ws-client.ts";
 import { waitFor } from "../support/wait.ts";
+
+const CLI_PATH = CLI[1]!;
 
 let dir: string;
 let api: FakeAnthropic;
@@ -127,35 +132,63 @@ describe("startup errors: one clear line, non-zero exit, nothing left running", 
   });
 });
 
-describe("command line", () => {
-  test("--help reads like a synopsis and lists every serve flag", () => {
-    const { code, stdout } = runCli(["serve", "--help"]);
-    expect(code).toBe(0);
-    for (const flag of ["--host", "--port", "--authorized-keys", "--max-clients", "--auth-timeout", "--heartbeat-interval", "--heartbeat-timeout", "--claude-bin", "--cwd", "--claude-timeout", "--max-message-bytes", "--state-dir", "--log-level", "--log-format"]) {
-      expect(stdout).toContain(flag);
+describe("unusable directories: a usage error at once, nothing recorded, no Claude started", () => {
+  let file: string;
+  beforeAll(() => {
+    file = join(dir, "a-file");
+    writeFileSync(file, "not a directory");
+  });
+
+  const cases: Array<[string, () => string[], () => string]> = [
+    ["--cwd that does not exist", () => ["--cwd", join(dir, "no", "such", "dir")], () => `--cwd ${join(dir, "no", "such", "dir")} does not exist`],
+    ["--cwd that is a file", () => ["--cwd", file], () => `--cwd ${file} is not a directory`],
+    ["--state-dir that is a file", () => ["--state-dir", file], () => `--state-dir ${file} is not a directory`],
+    ["--state-dir under a file", () => ["--state-dir", join(file, "state")], () => `--state-dir ${join(file, "state")} cannot be created: ${file} is not a directory`],
+    ["--state-dir that is not writable", () => ["--state-dir", join(unwritableDir(dir), "state")], () => `--state-dir ${join(unwritableDir(dir), "state")} cannot be created: ${unwritableDir(dir)} is not writable`],
+  ];
+
+  test.each(cases)("%s: exit 2, one line naming the flag and the path", (_, flags, message) => {
+    const given = flags();
+    const state = join(dir, `state-${given[0]!.slice(2)}-${cases.findIndex(([, f]) => f === flags)}`);
+    const defaults = { "--cwd": ["--cwd", dir], "--state-dir": ["--state-dir", state] } as Record<string, string[]>;
+    delete defaults[given[0]!];
+    const args = ["serve", "--port", "0", "--claude-bin", SYNTHETIC_CLAUDE, ...Object.values(defaults).flat(), ...given];
+    const { code, stdout, stderr } = runCli(args, env);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toStartWith(`claude-relay: ${message()}`);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(existsSync(state)).toBe(false); // no session recorded
+    expect(stderr).not.toContain(SYNTHETIC_CLAUDE); // no attempt to start Claude (a failed one names it)
+  });
+});
+
+describe("how to connect, printed after listening", () => {
+  const hintArgs = () => ["serve", "--port", "0", "--cwd", dir, "--state-dir", join(dir, "state-hints"), "--claude-bin", SYNTHETIC_CLAUDE];
+
+  test("on a loopback address (pretty): the connect line, and how to let other devices in", async () => {
+    const relay = spawnRelay(hintArgs(), { env });
+    const url = await relay.listening;
+    await waitFor(() => relay.output().includes("Note: only this machine can connect"), 10_000, "the connect hint");
+    expect(relay.output()).toContain(`To connect from this machine:\n  claude-relay connect ${url}\n`);
+    expect(relay.output()).toContain("serve with --host 0.0.0.0");
+    relay.kill("SIGTERM");
+    expect(await relay.exitCode).toBe(0);
+  });
+
+  test("on 0.0.0.0 (json): one structured line with this machine's real addresses, not 0.0.0.0", async () => {
+    const relay = spawnRelay([...hintArgs(), "--host", "0.0.0.0", "--log-format", "json"], { env });
+    const { port } = new URL(await relay.listening);
+    await waitFor(() => relay.output().includes(`"msg":"how to connect"`), 10_000, "the connect hint");
+    const line = JSON.parse(relay.output().split("\n").find((text) => text.includes(`"msg":"how to connect"`))!);
+    const addresses = [...new Set(Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((info) => !info.internal && info.family === "IPv4").map((info) => info.address))];
+    if (addresses.length > 0) {
+      expect(line).toMatchObject({ level: "info", remote: true, commands: addresses.map((address) => `claude-relay connect ws://${address}:${port}/ws`) });
+    } else {
+      expect(line).toMatchObject({ remote: false, commands: [`claude-relay connect ws://127.0.0.1:${port}/ws`] });
     }
-    const top = runCli(["--help"]);
-    expect(top.code).toBe(0);
-    expect(top.stdout).toContain("Synopsis");
-    expect(top.stdout).toContain("claude-relay serve");
-  });
-
-  test("--version prints package.json's version", () => {
-    const { code, stdout } = runCli(["--version"]);
-    expect(code).toBe(0);
-    expect(stdout).toContain(require("../../package.json").version);
-  });
-
-  test.each([
-    [["serve", "--port", "http"], "--port"],
-    [["serve", "--auth-timeout", "forever"], "--auth-timeout"],
-    [["serve", "--log-format", "xml"], "--log-format"],
-    [["serve", "--bogus-flag"], "bogus"],
-    [["frobnicate"], "unknown command"],
-  ])("%p exits 2 naming the problem", (args, expected) => {
-    const { code, stderr } = runCli(args);
-    expect(code).toBe(2);
-    expect(stderr).toContain(expected);
+    expect(JSON.stringify(line.commands)).not.toContain("0.0.0.0");
+    relay.kill("SIGTERM");
+    expect(await relay.exitCode).toBe(0);
   });
 });
 

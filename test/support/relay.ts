@@ -21,7 +21,7 @@ import { generateKey, loadKey, makeTempDir, removeTempDir, sshKeygenSign, type T
 import { TestClient, type Frame } from "./ws-client.ts";
 
 export interface TestRelayOptions {
-  /** serve flags as cac would pass them (camelCase), e.g. { maxClients: 2 }. */
+  /** serve flags as the CLI parses them (camelCase keys), e.g. { maxClients: "2" }. */
   flags?: Record<string, unknown>;
   env?: Record<string, string | undefined>;
   /** Reuse a directory (e.g. to restart a relay on the same state dir); removed by stop() unless kept. */

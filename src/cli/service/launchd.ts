@@ -1,6 +1,7 @@
 /**
- * The relay as a launchd agent (macOS): the property list and the `launchctl` commands that
- * bootstrap it into and boot it out of the user's GUI domain. Pure: no I/O.
+ * The relay as a launchd agent (macOS): the property list (mode 0600 when it carries credentials)
+ * and the `launchctl` commands that bootstrap it into and boot it out of the user's GUI domain.
+ * Pure: no I/O.
  *
  * @example
  * ```ts
@@ -24,7 +25,10 @@ export function launchdLogDir(home: string): string {
   return join(home, "Library", "Logs", "claude-relay");
 }
 
-/** The property list text (`spec.description` has no place in a plist and is left out). */
+/**
+ * The property list text (`spec.description` has no place in a plist and is left out). The
+ * carried credentials go in EnvironmentVariables beside PATH.
+ */
 export function renderLaunchdPlist(spec: ServiceSpec, home: string): string {
   const string = (text: string) => `<string>${xmlEscape(text)}</string>`;
   const logs = launchdLogDir(home);
@@ -44,8 +48,7 @@ export function renderLaunchdPlist(spec: ServiceSpec, home: string): string {
     `  ${string(spec.workingDirectory)}`,
     "  <key>EnvironmentVariables</key>",
     "  <dict>",
-    "    <key>PATH</key>",
-    `    ${string(spec.path)}`,
+    ...Object.entries({ PATH: spec.path, ...spec.environment }).flatMap(([name, value]) => [`    <key>${xmlEscape(name)}</key>`, `    ${string(value)}`]),
     "  </dict>",
     "  <key>RunAtLoad</key>",
     "  <true/>",
@@ -75,7 +78,9 @@ export function launchdPlan(context: { home: string; uid: number }): ServicePlan
   return {
     manager: "launchd",
     file,
-    render: (spec) => renderLaunchdPlist(spec, context.home),
+    files: [file],
+    // Readable only by the user when it carries credentials.
+    render: (spec) => [{ path: file, content: renderLaunchdPlist(spec, context.home), mode: Object.keys(spec.environment).length > 0 ? 0o600 : 0o644 }],
     directories: [logs],
     installCommands: (replacing) => [...(replacing ? [bootout] : []), { argv: ["launchctl", "bootstrap", domain, file] }],
     stopCommands: [bootout],
