@@ -377,6 +377,30 @@ export class RelayClient {
     });
   }
 
+  /**
+   * The device woke up or came back online (a browser's `visibilitychange` or `online`): waiting
+   * to reconnect, it tries at once with a fresh backoff; connected, it checks the connection with
+   * a ping and replaces it (resuming) when the relay does not answer within `timeoutMs` — a
+   * socket that slept through a network change often looks open but is dead.
+   *
+   * @example
+   * document.addEventListener("visibilitychange", () => document.hidden || client.wake());
+   */
+  wake(timeoutMs = 4000): void {
+    if (this.#state === "reconnecting") {
+      clearTimeout(this.#reconnectTimer);
+      this.#reconnectTimer = undefined;
+      this.#backoff?.reset();
+      this.#open();
+      return;
+    }
+    const attempt = this.#attempt;
+    if (this.#state !== "open" || !attempt) return;
+    this.ping(timeoutMs).catch((error: RelayClientError) => {
+      if (error.code === "timeout") this.#abandon(attempt, `no pong within ${timeoutMs} ms after waking up`);
+    });
+  }
+
   /** Stops for good: closes the socket (1000), cancels reconnecting. Resolves once closed. */
   async close(): Promise<void> {
     if (this.#state === "closed") return;
