@@ -62,8 +62,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * handshake response belongs to the runtime).
  */
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
+  // Read before next(): on Deno the request is closed once upgraded.
+  const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
   await next();
-  if (c.req.header("upgrade")?.toLowerCase() === "websocket") return;
+  if (upgrade) return;
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
 };
 
