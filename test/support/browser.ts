@@ -16,7 +16,7 @@
  * await browser.close();
  * ```
  */
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
@@ -98,3 +98,34 @@ export const WITHOUT_ED25519 = `(() => {
     return generateKey.call(this, algorithm, ...rest);
   };
 })();`;
+
+/** The device key line the page shows while it is not authorized. */
+export async function pageKeyLine(phone: PhonePage): Promise<string> {
+  const line = await phone.page.getByTestId("key-line").first().textContent({ timeout: 20_000 });
+  if (!line) throw new Error("the page shows no key line");
+  return line;
+}
+
+/** Appends the page's key line to `authorizedKeysPath` and waits until the page has logged in by itself. */
+export async function authorizePage(phone: PhonePage, authorizedKeysPath: string): Promise<string> {
+  const line = await pageKeyLine(phone);
+  appendFileSync(authorizedKeysPath, `${line}\n`);
+  await waitForConnected(phone);
+  return line;
+}
+
+/** Waits until the status line says connected (logged in). */
+export async function waitForConnected(phone: PhonePage, timeoutMs = 45_000): Promise<void> {
+  await phone.page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: timeoutMs });
+}
+
+/** Types `text` into the prompt box and presses Send. */
+export async function sendPrompt(phone: PhonePage, text: string): Promise<void> {
+  await phone.page.getByLabel("Message Claude").fill(text);
+  await phone.page.getByRole("button", { name: "Send" }).click();
+}
+
+/** Frames the page received of `type`. */
+export function received(phone: PhonePage, type: string): Record<string, any>[] {
+  return phone.frames.filter((entry) => entry.direction === "received" && entry.frame.type === type).map((entry) => entry.frame);
+}
