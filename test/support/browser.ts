@@ -18,6 +18,8 @@
  */
 import { appendFileSync, existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startTestRelay, type TestRelay, type TestRelayOptions } from "./relay.ts";
+import type { Frame, TestClient } from "./ws-client.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
 
@@ -128,4 +130,23 @@ export async function sendPrompt(phone: PhonePage, text: string): Promise<void> 
 /** Frames the page received of `type`. */
 export function received(phone: PhonePage, type: string): Record<string, any>[] {
   return phone.frames.filter((entry) => entry.direction === "received" && entry.frame.type === type).map((entry) => entry.frame);
+}
+
+export interface AuthorizedPhone {
+  relay: TestRelay;
+  browser: Browser;
+  phone: PhonePage;
+  /** The page's authorized_keys line. */
+  line: string;
+  /** A second device: a WebSocket client logged in with the relay's test key. */
+  other: TestClient & { authOk: Frame };
+}
+
+/** A relay, Chromium, a phone page whose key was authorized and that logged in, and a second client. */
+export async function startAuthorizedPhone(options: { relay?: TestRelayOptions; phone?: PhoneOptions } = {}): Promise<AuthorizedPhone> {
+  const [relay, browser] = await Promise.all([startTestRelay(options.relay), launchBrowser()]);
+  const phone = await openPhone(browser, `${relay.httpUrl}/`, options.phone);
+  const line = await authorizePage(phone, relay.options.authorizedKeysPath);
+  const other = await relay.connectAuthenticated();
+  return { relay, browser, phone, line, other };
 }

@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../../support/fake-anthropic.ts";
-import { authorizePage, horizontalOverflow, launchBrowser, openPhone, received, sendPrompt, waitForConnected, type PhonePage } from "../../support/browser.ts";
+import { horizontalOverflow, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
 import type { TestClient } from "../../support/ws-client.ts";
 
@@ -23,10 +23,7 @@ let other: TestClient & { authOk: Record<string, any> };
 
 beforeAll(async () => {
   api = await startFakeAnthropic();
-  [relay, browser] = await Promise.all([startTestRelay({ api }), launchBrowser()]);
-  phone = await openPhone(browser, `${relay.httpUrl}/`);
-  line = await authorizePage(phone, relay.options.authorizedKeysPath);
-  other = await relay.connectAuthenticated();
+  ({ relay, browser, phone, line, other } = await startAuthorizedPhone({ relay: { api } }));
 }, 90_000);
 
 afterAll(async () => {

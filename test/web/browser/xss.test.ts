@@ -9,8 +9,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
-import { authorizePage, launchBrowser, openPhone, sendPrompt, type PhonePage } from "../../support/browser.ts";
-import { startTestRelay, type TestRelay } from "../../support/relay.ts";
+import { sendPrompt, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import type { TestRelay } from "../../support/relay.ts";
 import type { TestClient } from "../../support/ws-client.ts";
 
 /** Runs before the page's scripts: every way the corpus could prove it ran sets window.__xss. */
@@ -52,14 +52,11 @@ let other: TestClient & { authOk: Record<string, any> };
 let dialogs = 0;
 
 beforeAll(async () => {
-  [relay, browser] = await Promise.all([startTestRelay(), launchBrowser()]);
-  phone = await openPhone(browser, `${relay.httpUrl}/`, { initScript: WATCH });
+  ({ relay, browser, phone, other } = await startAuthorizedPhone({ phone: { initScript: WATCH } }));
   phone.page.on("dialog", (dialog) => {
     dialogs++;
     void dialog.dismiss();
   });
-  await authorizePage(phone, relay.options.authorizedKeysPath);
-  other = await relay.connectAuthenticated();
 }, 90_000);
 
 afterAll(async () => {
