@@ -14,7 +14,8 @@
  * ```
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { basename, dirname, extname, join } from "node:path";
 import type { WebAsset } from "../src/server/web-routes.ts";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -35,7 +36,7 @@ export async function buildWebAssets(): Promise<WebAsset[]> {
     format: "esm",
     minify: true,
     sourcemap: "none",
-    naming: { entry: "[hash].[ext]", chunk: "[hash].[ext]", asset: "[hash].[ext]" },
+    naming: { entry: "[name].[ext]", chunk: "[name].[ext]", asset: "[name].[ext]" },
     define: { "process.env.NODE_ENV": JSON.stringify("production") },
   });
   if (!result.success) throw new Error(`web build failed:\n${result.logs.map(String).join("\n")}`);
@@ -44,7 +45,12 @@ export async function buildWebAssets(): Promise<WebAsset[]> {
     const name = basename(output.path);
     const contentType = name.endsWith(".js") ? "text/javascript; charset=utf-8" : name.endsWith(".css") ? "text/css; charset=utf-8" : undefined;
     if (!contentType) throw new Error(`web build produced ${name}, which the relay does not know how to serve`);
-    bundled.push({ path: `/assets/${name}`, contentType, body: await output.text(), immutable: true });
+    const body = await output.text();
+    // Named by a hash of the content alone (Bun's [hash] also depends on the checkout's path), so
+    // the same source gives the same URLs on every machine. The script does not name the
+    // stylesheet (Bun extracts it), so renaming needs no rewriting.
+    const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
+    bundled.push({ path: `/assets/${hash}${extname(name)}`, contentType, body, immutable: true });
   }
   const script = bundled.filter((asset) => asset.path.endsWith(".js"));
   const style = bundled.filter((asset) => asset.path.endsWith(".css"));
