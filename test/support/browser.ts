@@ -56,11 +56,14 @@ export interface PhoneOptions {
   /** Runs in the page before any of its scripts (e.g. to take Ed25519 away). */
   initScript?: string;
   viewport?: { width: number; height: number };
+  /** A desktop instead of a phone: 1280 × 800, mouse and keyboard (fine pointer, no touch). */
+  desktop?: boolean;
 }
 
 /** A new isolated context (fresh IndexedDB and localStorage) with one page open at `url`. */
 export async function openPhone(browser: Browser, url: string, options: PhoneOptions = {}): Promise<PhonePage> {
-  const context = await browser.newContext({ ...PHONE, ...(options.viewport && { viewport: options.viewport }) });
+  const device = options.desktop ? { viewport: { width: 1280, height: 800 } } : PHONE;
+  const context = await browser.newContext({ ...device, ...(options.viewport && { viewport: options.viewport }) });
   if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   const problems: string[] = [];

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../../support/fake-anthropic.ts";
-import { horizontalOverflow, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
+import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../../support/fake-anthropic.ts";
+import { authorizePage, horizontalOverflow, openPhone, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
 import type { TestClient } from "../../support/ws-client.ts";
 
@@ -69,6 +69,12 @@ test("a permission card on the page and on another client; allowed on the page, 
   expect(await prompt.locator(".text").textContent()).toBe("please write the file");
   expect(await prompt.locator(".who").textContent()).toBe(`Another device (${other.authOk.clientId.slice(0, 8)})`);
 
+  // Large touch targets, spaced apart so a thumb does not hit the wrong one.
+  const [allowBox, denyBox] = await Promise.all(["Allow", "Deny"].map((name) => card.getByRole("button", { name }).boundingBox()));
+  expect(allowBox!.height).toBeGreaterThanOrEqual(48);
+  expect(denyBox!.height).toBeGreaterThanOrEqual(48);
+  expect(denyBox!.x - (allowBox!.x + allowBox!.width)).toBeGreaterThanOrEqual(16);
+
   await card.getByRole("button", { name: "Allow" }).click();
   const resolved = await other.next("permission.resolved");
   expect(resolved).toMatchObject({ requestId: request.requestId, behavior: "allow", by: pageClientId() });
@@ -104,6 +110,42 @@ test("answered by the other device: the card goes away on the page at once", asy
   await card.waitFor({ state: "detached" });
   await other.next(isResult, 30_000);
   expect(await page().getByTestId("tool").last().locator(".badge").first().textContent()).toBe(`allowed by Another device (${other.authOk.clientId.slice(0, 8)})`);
+}, 60_000);
+
+test("the prompt box: 16 px text; Enter is a new line on a phone and sends on a desktop", async () => {
+  const box = page().getByLabel("Message Claude");
+  expect(await box.evaluate((element) => parseFloat(getComputedStyle(element).fontSize))).toBeGreaterThanOrEqual(16);
+  await box.fill("line one");
+  await box.press("Enter");
+  expect(await box.inputValue()).toBe("line one\n");
+  await box.fill("");
+
+  const desktop = await openPhone(browser, `${relay.httpUrl}/`, { desktop: true });
+  try {
+    await authorizePage(desktop, relay.options.authorizedKeysPath);
+    api.enqueue(text("sent with Enter"));
+    const desktopBox = desktop.page.getByLabel("Message Claude");
+    await desktopBox.fill("sent by the Enter key");
+    await desktopBox.press("Enter");
+    await desktop.page.getByTestId("assistant").filter({ hasText: "sent with Enter" }).waitFor({ timeout: 30_000 });
+    expect(await desktopBox.inputValue()).toBe("");
+    await other.next(isResult, 30_000);
+    expect(desktop.problems()).toEqual([]);
+  } finally {
+    await desktop.context.close();
+  }
+}, 60_000);
+
+test("Interrupt is offered while Claude works and ends the turn", async () => {
+  api.enqueue(slowText("too slow to finish", 20_000));
+  await sendPrompt(phone, "take your time");
+  const interrupt = page().getByRole("button", { name: "Interrupt" });
+  await interrupt.waitFor({ timeout: 30_000 });
+  await interrupt.click();
+  const result = await other.next(isResult, 30_000);
+  expect(result.event.is_error).toBe(true);
+  await interrupt.waitFor({ state: "detached" });
+  expect(await page().getByTestId("assistant").filter({ hasText: "too slow to finish" }).count()).toBe(0);
 }, 60_000);
 
 test("no horizontal scrolling at 390 and 360 px wide", async () => {
