@@ -21,6 +21,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import pkg from "../package.json" with { type: "json" };
+import { writeWebAssets } from "./build-web.ts";
 
 export const RELEASE_TARGETS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const;
 export type ReleaseTarget = (typeof RELEASE_TARGETS)[number];
@@ -81,6 +82,13 @@ async function main(args: string[]): Promise<number> {
   }
   const dist = join(ROOT, "dist");
   mkdirSync(dist, { recursive: true });
+  // The binary embeds the web app through the generated module; build it fresh first.
+  try {
+    await writeWebAssets();
+  } catch (error) {
+    console.error(`build: ${(error as Error).message}`);
+    return 1;
+  }
   const show = (path: string) => relative(ROOT, path);
 
   const host = compile(join(dist, "claude-relay"));

@@ -340,6 +340,30 @@ export class RelayClient {
     return this.#connection.ping(timeoutMs);
   }
 
+  /**
+   * The device woke up or came back online (a browser's `visibilitychange` or `online`): waiting
+   * to reconnect, it tries at once with a fresh backoff; connected, it checks the connection with
+   * a ping and replaces it (resuming) when the relay does not answer within `timeoutMs` — a
+   * socket that slept through a network change often looks open but is dead.
+   *
+   * @example
+   * document.addEventListener("visibilitychange", () => document.hidden || client.wake());
+   */
+  wake(timeoutMs = 4000): void {
+    if (this.#state === "reconnecting") {
+      clearTimeout(this.#reconnectTimer);
+      this.#reconnectTimer = undefined;
+      this.#streak = { attempts: 0, authTimeouts: 0, since: undefined };
+      this.#open();
+      return;
+    }
+    const connection = this.#connection;
+    if (this.#state !== "open" || !connection) return;
+    connection.ping(timeoutMs).catch((error: RelayClientError) => {
+      if (error.code === "timeout") connection.abandon(`no pong within ${timeoutMs} ms after waking up`);
+    });
+  }
+
   /** Stops for good: closes the socket (1000), cancels reconnecting. Resolves once closed. */
   async close(): Promise<void> {
     await this.#finish({ code: 1000, reason: "client closed" });

@@ -149,7 +149,7 @@ export class RelayConnection {
     this.#lastFrameAt = Date.now();
     this.#connectTimer = setTimeout(() => {
       log.warn("connect timed out", { url, connectTimeoutMs });
-      this.#abandon(`no auth.ok within ${connectTimeoutMs} ms`);
+      this.abandon(`no auth.ok within ${connectTimeoutMs} ms`);
     }, connectTimeoutMs);
   }
 
@@ -288,7 +288,7 @@ export class RelayConnection {
       const silentMs = Date.now() - this.#lastFrameAt;
       if (silentMs > heartbeat.timeoutMs) {
         this.#options.log.warn("relay silent, giving up on the connection", { url: this.#options.url, silentMs });
-        return this.#abandon(`nothing from the relay for ${heartbeat.timeoutMs} ms`);
+        return this.abandon(`nothing from the relay for ${heartbeat.timeoutMs} ms`);
       }
       this.send({ type: "ping", id: `${HEARTBEAT_ID_PREFIX}${++this.#pingCounter}` });
     }, heartbeat.intervalMs);
@@ -297,7 +297,7 @@ export class RelayConnection {
   // ── ending ────────────────────────────────────────────────────────────────────────────────────
 
   /** Gives up on a connection that stopped answering; its late events are ignored. */
-  #abandon(reason: string): void {
+  abandon(reason: string): void {
     void this.#transport?.close(ABANDONED, reason.slice(0, 120));
     this.#end(ABANDONED, reason);
   }

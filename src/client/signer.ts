@@ -12,13 +12,14 @@
  * ```
  */
 import * as ed from "@noble/ed25519";
-import { createPrivateKey, sign as cryptoSign, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, sign as cryptoSign, type KeyObject } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import sshpk from "sshpk";
 import { AUTH_NAMESPACE } from "../protocol/messages.ts";
 import { ECDSA_CURVES, type EcdsaCurveName, fingerprintOf, keyTypeOfBlob } from "../ssh/public-key.ts";
 import { bytesEqual, leftPad, WireWriter } from "../ssh/wire.ts";
-import { armorSignature, encodeSignatureBlob, signedData, type SshSigHashAlgorithm } from "../ssh/sshsig.ts";
+import { ecdsaSignatureBlob, ed25519SignatureBlob } from "../ssh/signature-blob.ts";
+import { signSshsig, type SshSigHashAlgorithm } from "../ssh/sshsig-encode.ts";
 import { SSH_AGENT_RSA_SHA2_512, SshAgentClient, SshAgentError } from "./ssh-agent.ts";
 
 export interface ChallengeSigner {
@@ -26,7 +27,8 @@ export interface ChallengeSigner {
   readonly publicKey: Uint8Array;
   /** `SHA256:…`, as ssh-keygen -l prints it. */
   readonly fingerprint: string;
-  readonly source: "agent" | "file";
+  /** Where the key lives: ssh-agent, a key file, or the browser (a WebCrypto key in IndexedDB). */
+  readonly source: "agent" | "file" | "browser";
   /** Signs `message` (the exact challenge text) and returns the armored SSHSIG. */
   sign(message: string | Uint8Array): Promise<string>;
   /** Releases the agent connection, if any. */
@@ -57,10 +59,9 @@ function makeSigner(publicKey: Uint8Array, source: ChallengeSigner["source"], ra
     fingerprint: fingerprintOf(publicKey),
     source,
     close,
-    async sign(message) {
+    sign(message) {
       const bytes = typeof message === "string" ? encoder.encode(message) : message;
-      const signature = await rawSign(signedData(namespace, hashAlgorithm, bytes));
-      return armorSignature(encodeSignatureBlob({ publicKey, namespace, reserved: new Uint8Array(0), hashAlgorithm, signature }));
+      return signSshsig({ publicKey, namespace, hashAlgorithm, message: bytes, digest: (data) => new Uint8Array(createHash(hashAlgorithm).update(data).digest()), rawSign });
     },
   };
 }
@@ -151,18 +152,13 @@ function rawSignerFor(key: sshpk.PrivateKey, path: string): RawSigner {
     case "ed25519": {
       const seed = parts.k?.data;
       if (!seed || seed.length !== 32) throw new SignerError(`${path}: unexpected ed25519 private key encoding`);
-      return async (data) => new WireWriter().string("ssh-ed25519").string(await ed.signAsync(data, new Uint8Array(seed))).toBytes();
+      return async (data) => ed25519SignatureBlob(await ed.signAsync(data, new Uint8Array(seed)));
     }
     case "ecdsa": {
       const curve = `nistp${key.size}` as EcdsaCurveName;
       const hash = ECDSA_CURVES[curve].hash;
       const privateKey = ecdsaPrivateKey(parts, curve, path);
-      return async (data) => {
-        const p1363 = cryptoSign(hash, data, { key: privateKey, dsaEncoding: "ieee-p1363" });
-        const half = p1363.length / 2;
-        const rs = new WireWriter().mpint(p1363.subarray(0, half)).mpint(p1363.subarray(half)).toBytes();
-        return new WireWriter().string(`ecdsa-sha2-${curve}`).string(rs).toBytes();
-      };
+      return async (data) => ecdsaSignatureBlob(curve, new Uint8Array(cryptoSign(hash, data, { key: privateKey, dsaEncoding: "ieee-p1363" })));
     }
     case "rsa": {
       const privateKey = rsaPrivateKey(parts, path);

@@ -126,6 +126,15 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A logger that drops everything; handy as a default in library code and tests. (Defined last:
- * it needs the class above initialized.) */
-export const silentLogger: Logger = createLogger({ level: "silent" });
+/**
+ * A logger that drops everything; handy as a default in library code and tests. A plain object,
+ * not a consola instance, so library code bundled for the browser (the client) does not pull
+ * consola in.
+ */
+export const silentLogger: Logger = {
+  error: () => {},
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+  child: () => silentLogger,
+};

@@ -1,6 +1,7 @@
 /**
  * The HTTP surface: `GET /ws` (the WebSocket endpoint), `GET /healthz`, `GET /metrics`
- * (Prometheus text), JSON 404 for the rest.
+ * (Prometheus text), the web app at `/` (web-routes.ts), JSON 404 for the rest; every response
+ * with the security headers.
  *
  * @example
  * ```ts
@@ -11,6 +12,7 @@
 import { Hono } from "hono";
 import type { RuntimeAdapter } from "../runtime/types.ts";
 import type { Gateway } from "./gateway.ts";
+import { mountWebApp, securityHeaders } from "./web-routes.ts";
 
 /**
  * The body of `GET /healthz`, always with status 200 (the contract's); `ok` is false and
@@ -37,6 +39,8 @@ export interface AppOptions {
 
 export function createApp({ runtime, gateway, health, metrics }: AppOptions): Hono {
   const app = new Hono();
+  app.use(securityHeaders);
+  mountWebApp(app);
   app.get("/healthz", (c) => c.json(health()));
   app.get("/metrics", (c) => c.text(metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }));
   app.get("/ws", runtime.upgrade((peer) => gateway.accept(peer)));

@@ -15,23 +15,27 @@
  * ```
  */
 import { createHash } from "node:crypto";
-import { WireError, WireReader, WireWriter } from "./wire.ts";
+import {
+  ARMOR_BEGIN,
+  ARMOR_END,
+  signedDataForDigest,
+  SSHSIG_HASH_ALGORITHMS,
+  SSHSIG_MAGIC,
+  SSHSIG_VERSION,
+  type SshSigHashAlgorithm,
+  type SshSignature,
+} from "./sshsig-encode.ts";
+import { WireError, WireReader } from "./wire.ts";
 
-export const SSHSIG_MAGIC = "SSHSIG";
-export const SSHSIG_VERSION = 1;
-export const SSHSIG_HASH_ALGORITHMS = ["sha256", "sha512"] as const;
-export type SshSigHashAlgorithm = (typeof SSHSIG_HASH_ALGORITHMS)[number];
+// Encoding lives in sshsig-encode.ts (no node: imports, shared with the browser app).
+export { armorSignature, encodeSignatureBlob, SSHSIG_HASH_ALGORITHMS, SSHSIG_MAGIC, SSHSIG_VERSION } from "./sshsig-encode.ts";
+export type { SshSigHashAlgorithm, SshSignature } from "./sshsig-encode.ts";
 
 /**
  * Upper bound on an armored signature. The largest legitimate one (16384-bit RSA: 2 KiB key + 2 KiB
  * signature) armors to ~6 KiB; anything bigger is refused before decoding.
  */
 export const MAX_ARMORED_SIGNATURE_CHARS = 16 * 1024;
-
-const BEGIN = "-----BEGIN SSH SIGNATURE-----";
-const END = "-----END SSH SIGNATURE-----";
-/** ssh-keygen wraps armored base64 at 70 columns. */
-const ARMOR_LINE_WIDTH = 70;
 
 export type SshSigErrorCode =
   | "too_large"
@@ -52,15 +56,6 @@ export class SshSigError extends Error {
   }
 }
 
-/** A parsed SSHSIG blob. `signature` is the inner SSH signature blob (algorithm name + signature bytes). */
-export interface SshSignature {
-  publicKey: Uint8Array;
-  namespace: string;
-  reserved: Uint8Array;
-  hashAlgorithm: SshSigHashAlgorithm;
-  signature: Uint8Array;
-}
-
 /**
  * Parses the armored text `ssh-keygen -Y sign` prints (CRLF and surrounding whitespace tolerated).
  *
@@ -77,9 +72,9 @@ export function dearmor(armored: string): Uint8Array {
     throw new SshSigError("too_large", `armored signature of ${armored.length} chars exceeds ${MAX_ARMORED_SIGNATURE_CHARS}`);
   }
   const text = armored.trim();
-  if (!text.startsWith(BEGIN)) throw new SshSigError("bad_armor", "missing -----BEGIN SSH SIGNATURE----- line");
-  if (!text.endsWith(END)) throw new SshSigError("bad_armor", "missing -----END SSH SIGNATURE----- line");
-  const body = text.slice(BEGIN.length, text.length - END.length).replace(/[\r\n\t ]/g, "");
+  if (!text.startsWith(ARMOR_BEGIN)) throw new SshSigError("bad_armor", "missing -----BEGIN SSH SIGNATURE----- line");
+  if (!text.endsWith(ARMOR_END)) throw new SshSigError("bad_armor", "missing -----END SSH SIGNATURE----- line");
+  const body = text.slice(ARMOR_BEGIN.length, text.length - ARMOR_END.length).replace(/[\r\n\t ]/g, "");
   if (body.length === 0) throw new SshSigError("bad_armor", "empty signature body");
   // Node's base64 decoder silently skips invalid characters; insist on the strict alphabet instead.
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) {
@@ -126,38 +121,5 @@ export function parseSignatureBlob(blob: Uint8Array): SshSignature {
  * signedData("claude-relay", "sha512", new TextEncoder().encode(challenge))
  */
 export function signedData(namespace: string, hashAlgorithm: SshSigHashAlgorithm, message: Uint8Array): Uint8Array {
-  const digest = createHash(hashAlgorithm).update(message).digest();
-  return new WireWriter()
-    .raw(SSHSIG_MAGIC)
-    .string(namespace)
-    .string(new Uint8Array(0))
-    .string(hashAlgorithm)
-    .string(new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength))
-    .toBytes();
-}
-
-/**
- * Encodes an SSHSIG blob (the reverse of {@link parseSignatureBlob}).
- *
- * @example
- * armorSignature(encodeSignatureBlob({ publicKey, namespace: "claude-relay", reserved: new Uint8Array(0), hashAlgorithm: "sha512", signature }))
- */
-export function encodeSignatureBlob(sig: SshSignature, version: number = SSHSIG_VERSION): Uint8Array {
-  return new WireWriter()
-    .raw(SSHSIG_MAGIC)
-    .uint32(version)
-    .string(sig.publicKey)
-    .string(sig.namespace)
-    .string(sig.reserved)
-    .string(sig.hashAlgorithm)
-    .string(sig.signature)
-    .toBytes();
-}
-
-/** Armors an SSHSIG blob exactly as ssh-keygen does (70-column base64, trailing newline). */
-export function armorSignature(blob: Uint8Array): string {
-  const base64 = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).toString("base64");
-  const lines: string[] = [];
-  for (let i = 0; i < base64.length; i += ARMOR_LINE_WIDTH) lines.push(base64.slice(i, i + ARMOR_LINE_WIDTH));
-  return `${BEGIN}\n${lines.join("\n")}\n${END}\n`;
+  return signedDataForDigest(namespace, hashAlgorithm, new Uint8Array(createHash(hashAlgorithm).update(message).digest()));
 }

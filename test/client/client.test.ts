@@ -296,6 +296,33 @@ describe("reconnecting", () => {
     await Promise.all([a.close(), other.close()]);
   });
 
+  test("wake() while waiting out a long backoff reconnects at once, resuming", async () => {
+    const a = client({ reconnect: { initialDelayMs: 120_000, maxDelayMs: 120_000, jitter: 0 } });
+    await a.connect(relay.url);
+    await warmUp(a);
+    [...relay.relay.gateway.connections].find((conn) => conn.clientId === a.clientId)!.terminate();
+    expect(await a.waitFor("disconnect")).toMatchObject({ willReconnect: true, delayMs: 120_000 });
+    const resumed = a.waitFor("auth.ok", (_, info) => info.resumed, 20_000); // far sooner than the 120 s backoff
+    a.wake();
+    await resumed;
+    expect(a.state).toBe("open");
+    await a.close();
+  });
+
+  test("wake() on a live connection pings and keeps it", async () => {
+    const a = client();
+    await a.connect(relay.url);
+    const id = a.clientId;
+    let dropped = false;
+    a.on("disconnect", () => (dropped = true));
+    a.wake();
+    await a.waitFor("pong");
+    expect(a.state).toBe("open");
+    expect(a.clientId).toBe(id);
+    expect(dropped).toBe(false);
+    await a.close();
+  });
+
   test("close() stops for good: no reconnect, the relay sees the socket go", async () => {
     const a = client({ reconnect: { initialDelayMs: 10 } });
     await a.connect(relay.url);
@@ -394,6 +421,22 @@ describe("defences against a misbehaving relay", () => {
       await Bun.sleep(50);
       expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 5]);
       expect(gaps).toEqual([{ type: "replay.gap", sessionId: "fake-session", fromSeq: 4, toSeq: 4, reason: "detected" }]);
+      await c.close();
+    } finally {
+      fake.stop();
+    }
+  });
+
+  test("wake() on a connection that no longer answers abandons it and reconnects", async () => {
+    let logins = 0;
+    const fake = startFakeRelay(() => logins++); // never answers pings
+    try {
+      const c = client({ reconnect: { initialDelayMs: 10 }, heartbeat: false });
+      await c.connect(fake.url);
+      c.wake(100);
+      expect(await c.waitFor("disconnect")).toMatchObject({ code: 4000, reason: expect.stringContaining("after waking up"), willReconnect: true });
+      await c.waitFor("auth.ok");
+      expect(logins).toBe(2);
       await c.close();
     } finally {
       fake.stop();

@@ -88,6 +88,19 @@ export function describeRelayProcessFlows(label: string, command: string[]): voi
       expect(health).toMatchObject({ clients: 0, sessionId: expect.any(String) });
     });
 
+    test("serves the web app: the page, its hashed script, with the security headers", async () => {
+      const base = relay.url.replace(/^ws:/, "http:").replace(/\/ws$/, "");
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+      const script = /src="(\/assets\/[a-z0-9]+\.js)"/.exec(await page.text())?.[1];
+      expect(script).toBeDefined();
+      const asset = await fetch(`${base}${script}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get("cache-control")).toContain("immutable");
+      expect((await asset.text()).length).toBeGreaterThan(1000);
+    });
+
     test("auth: a key in authorized_keys gets auth.ok; a stranger's key gets auth_failed and 4401", async () => {
       const { client, answer, challenge } = await connectAndSign(relay.url, relay.key);
       expect(challenge).toMatchObject({ protocol: 1, namespace: "claude-relay" });

@@ -1,0 +1,62 @@
+/**
+ * The whole page: the top bar, then either what is needed to authorize this device, or the
+ * conversation with its pending permission requests and the prompt box.
+ *
+ * @example
+ * ```tsx
+ * render(<App store={store} actions={actions} />, document.getElementById("app")!);
+ * ```
+ */
+import { useMemo } from "preact/hooks";
+import type { AppStore } from "../state/store.ts";
+import type { Actions } from "./actions.ts";
+import { Composer } from "./composer.tsx";
+import { ConversationView } from "./conversation-view.tsx";
+import { Header } from "./header.tsx";
+import { KeySetup } from "./key-setup.tsx";
+import { PermissionCard } from "./permission-card.tsx";
+
+export function App({ store, actions }: { store: AppStore; actions: Actions }) {
+  const access = store.access.value;
+  const key = store.key.value;
+  const conversation = store.active.value;
+  const mine = store.ownClientIds.value;
+  // Stable while our ids are: items only re-render when they change.
+  const who = useMemo(() => (by: string) => (mine.has(by) ? "You" : by === "claude" ? "Claude" : by === "relay" ? "the relay" : `Another device (${by.slice(0, 8)})`), [mine]);
+  const errors = store.errors.value;
+  const state = conversation?.status?.state;
+  return (
+    <>
+      <Header store={store} actions={actions} />
+      <main>
+        {access === "unsupported" && (
+          <section class="panel" role="alert">
+            <h2>This page cannot work here</h2>
+            <p>{store.problem.value}</p>
+          </section>
+        )}
+        {access === "starting" && <p class="empty">Preparing this device's key…</p>}
+        {access === "unauthorized" && key && <KeySetup deviceKey={key} actions={actions} />}
+        {access === "authorized" && (
+          <>
+            <ConversationView conversation={conversation} who={who} />
+            {errors.length > 0 && (
+              <div class="errors" role="alert">
+                {errors.map((error, index) => (
+                  <p key={index}>{error}</p>
+                ))}
+                <button type="button" class="secondary" onClick={() => actions.dismissErrors()}>
+                  Dismiss
+                </button>
+              </div>
+            )}
+            {(conversation?.pending ?? []).map((request) => (
+              <PermissionCard key={request.requestId} request={request} actions={actions} />
+            ))}
+            <Composer busy={state === "busy" || state === "waiting_permission"} outbox={store.outbox.value} actions={actions} />
+          </>
+        )}
+      </main>
+    </>
+  );
+}

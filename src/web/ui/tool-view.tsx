@@ -1,0 +1,100 @@
+/**
+ * One tool call, collapsed to a summary line; opened it shows its input and result: Edit,
+ * MultiEdit and Write as a diff, Bash as the command and its output, TodoWrite as a checklist,
+ * anything else as JSON. All of it is untrusted text and goes into text nodes only.
+ *
+ * @example
+ * ```tsx
+ * <ToolView item={toolItem} who={(by) => "you"} />
+ * ```
+ */
+import type { Item } from "../state/conversation.ts";
+import { lineDiff } from "../render/line-diff.ts";
+
+type ToolItem = Extract<Item, { kind: "tool" }>;
+
+const str = (value: unknown): string => (typeof value === "string" ? value : "");
+const MAX_SHOWN_CHARS = 20_000;
+const clip = (text: string) => (text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}\n… (${text.length - MAX_SHOWN_CHARS} more characters)` : text);
+
+/** The one-line summary: what the tool acts on. */
+export function toolSummary(name: string, input: Record<string, unknown>): string {
+  const target = str(input.file_path) || str(input.notebook_path) || str(input.command) || str(input.pattern) || str(input.url) || str(input.path) || str(input.description);
+  return target ? `${name}: ${target.split("\n")[0]!.slice(0, 160)}` : name;
+}
+
+function Diff({ before, after }: { before: string; after: string }) {
+  const lines = lineDiff(before, after);
+  return (
+    <pre class="diff">
+      {lines.map((line, index) => (
+        <span key={index} class={line.op === "+" ? "add" : line.op === "-" ? "del" : "ctx"}>
+          {`${line.op} ${line.text}\n`}
+        </span>
+      ))}
+    </pre>
+  );
+}
+
+function Todos({ todos }: { todos: unknown }) {
+  const list = Array.isArray(todos) ? todos.filter((todo): todo is Record<string, unknown> => typeof todo === "object" && todo !== null) : [];
+  return (
+    <ul class="todos">
+      {list.map((todo, index) => {
+        const status = str(todo.status);
+        return (
+          <li key={index} class={`todo ${status === "completed" ? "done" : status === "in_progress" ? "doing" : "todo"}`}>
+            <span aria-hidden="true">{status === "completed" ? "☑" : status === "in_progress" ? "◐" : "☐"} </span>
+            <span class="visually-hidden">{status === "completed" ? "done: " : status === "in_progress" ? "in progress: " : "to do: "}</span>
+            {str(todo.content)}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function ToolInput({ name, input }: { name: string; input: Record<string, unknown> }) {
+  switch (name) {
+    case "Edit":
+      return <Diff before={str(input.old_string)} after={str(input.new_string)} />;
+    case "MultiEdit": {
+      const edits = Array.isArray(input.edits) ? (input.edits as Record<string, unknown>[]) : [];
+      return (
+        <>
+          {edits.map((edit, index) => (
+            <Diff key={index} before={str(edit?.old_string)} after={str(edit?.new_string)} />
+          ))}
+        </>
+      );
+    }
+    case "Write":
+      return <Diff before="" after={clip(str(input.content))} />;
+    case "Bash":
+      return <pre class="command">{`$ ${str(input.command)}`}</pre>;
+    case "TodoWrite":
+      return <Todos todos={input.todos} />;
+    default:
+      return <pre class="json">{clip(JSON.stringify(input, null, 2))}</pre>;
+  }
+}
+
+export function ToolView({ item, who }: { item: ToolItem; who: (by: string) => string }) {
+  const { result, permission } = item;
+  const outcome = permission ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by)}` : undefined;
+  const open = item.name === "TodoWrite";
+  return (
+    <details class={`tool${result?.isError ? " failed" : ""}`} open={open} data-testid="tool">
+      <summary>
+        <span class="tool-name">{toolSummary(item.name, item.input)}</span>
+        {outcome && <span class="badge">{outcome}</span>}
+        {result?.isError && <span class="badge error">error</span>}
+      </summary>
+      <div class="tool-body">
+        {(item.name === "Edit" || item.name === "MultiEdit" || item.name === "Write") && <p class="path">{str(item.input.file_path)}</p>}
+        <ToolInput name={item.name} input={item.input} />
+        {result && <pre class={`output${result.isError ? " error" : ""}`}>{clip(result.text)}</pre>}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * The conversation in real Chromium at a phone viewport, against a real relay and the real Claude
+ * CLI (fake API): a prompt from the page answered as markdown; a permission card on the page and
+ * on a second client, answered on the page (and, another time, by the other device), gone from
+ * both; a prompt from another device with who sent it; the relay restarting and every event
+ * shown once afterwards; no horizontal scrolling at 360 px; no console errors.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../../support/fake-anthropic.ts";
+import { authorizePage, horizontalOverflow, openPhone, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
+import { startTestRelay, type TestRelay } from "../../support/relay.ts";
+import type { TestClient } from "../../support/ws-client.ts";
+
+let api: FakeAnthropic;
+let relay: TestRelay;
+let browser: Browser;
+let phone: PhonePage;
+let line: string;
+let other: TestClient & { authOk: Record<string, any> };
+
+beforeAll(async () => {
+  api = await startFakeAnthropic();
+  ({ relay, browser, phone, line, other } = await startAuthorizedPhone({ relay: { api } }));
+}, 90_000);
+
+afterAll(async () => {
+  await other?.close();
+  await browser?.close();
+  await relay?.stop();
+  await api?.close();
+});
+
+const page = () => phone.page;
+const pageClientId = () => received(phone, "auth.ok").at(-1)!.clientId as string;
+const isResult = (frame: Record<string, any>) => frame.type === "claude.event" && frame.event.type === "result";
+
+test("a prompt from the page is answered and rendered as markdown", async () => {
+  api.enqueue(text("# Plan\n\nSome **bold** and `code`, see [the docs](https://example.com/docs).\n\n- first\n- second\n\n```ts\nconst x = 1;\n```"));
+  await sendPrompt(phone, "make a plan");
+  const answer = page().getByTestId("assistant").last();
+  await answer.locator("h1", { hasText: "Plan" }).waitFor({ timeout: 30_000 });
+  expect(await answer.locator("strong").textContent()).toBe("bold");
+  expect(await answer.locator("li").allTextContents()).toEqual(["first", "second"]);
+  expect(await answer.locator("pre code").textContent()).toBe("const x = 1;\n");
+  const link = answer.locator("a");
+  expect(await link.getAttribute("href")).toBe("https://example.com/docs");
+  expect(await link.getAttribute("rel")).toBe("noopener noreferrer");
+  const prompt = page().getByTestId("prompt").last();
+  expect(await prompt.locator(".who").textContent()).toBe("You");
+  expect(await prompt.locator(".text").textContent()).toBe("make a plan");
+  await other.next(isResult, 30_000);
+}, 60_000);
+
+test("a permission card on the page and on another client; allowed on the page, gone from both; a prompt from the other device says who", async () => {
+  const file = join(relay.options.cwd, "from-the-page.txt");
+  api.enqueue(toolUse("Write", { file_path: file, content: "written after the page allowed it" }), text("wrote it"));
+  other.send({ type: "prompt", text: "please write the file" });
+  const card = page().getByTestId("permission-card");
+  await card.waitFor({ timeout: 30_000 });
+  const request = await other.next("permission.request", 30_000);
+  expect(await card.getAttribute("data-request-id")).toBe(request.requestId);
+  expect(await card.getByRole("heading").textContent()).toBe("Claude asks to use Write");
+  expect(await card.textContent()).toContain(file);
+
+  const prompt = page().getByTestId("prompt").last();
+  expect(await prompt.locator(".text").textContent()).toBe("please write the file");
+  expect(await prompt.locator(".who").textContent()).toBe(`Another device (${other.authOk.clientId.slice(0, 8)})`);
+
+  // Large touch targets, spaced apart so a thumb does not hit the wrong one.
+  const [allowBox, denyBox] = await Promise.all(["Allow", "Deny"].map((name) => card.getByRole("button", { name }).boundingBox()));
+  expect(allowBox!.height).toBeGreaterThanOrEqual(48);
+  expect(denyBox!.height).toBeGreaterThanOrEqual(48);
+  expect(denyBox!.x - (allowBox!.x + allowBox!.width)).toBeGreaterThanOrEqual(16);
+
+  await card.getByRole("button", { name: "Allow" }).click();
+  const resolved = await other.next("permission.resolved");
+  expect(resolved).toMatchObject({ requestId: request.requestId, behavior: "allow", by: pageClientId() });
+  await card.waitFor({ state: "detached" });
+  await other.next(isResult, 30_000);
+  expect(readFileSync(file, "utf8")).toBe("written after the page allowed it");
+  expect(await page().getByTestId("tool").last().locator(".badge").first().textContent()).toBe("allowed by You");
+}, 60_000);
+
+test("denied on the page with a reason: Claude gets the reason, nothing is written", async () => {
+  const file = join(relay.options.cwd, "denied-by-the-page.txt");
+  api.enqueue(toolUse("Write", { file_path: file, content: "no" }), text("understood"));
+  await sendPrompt(phone, "write another file");
+  const card = page().getByTestId("permission-card");
+  await card.waitFor({ timeout: 30_000 });
+  await card.getByLabel("Reason for Claude if you deny (optional)").fill("not that one");
+  await card.getByRole("button", { name: "Deny" }).click();
+  expect(await other.next("permission.resolved")).toMatchObject({ behavior: "deny", by: pageClientId() });
+  await card.waitFor({ state: "detached" });
+  await other.next(isResult, 30_000);
+  expect(existsSync(file)).toBe(false);
+  expect(JSON.stringify(api.messageRequests().at(-1)!.messages.at(-1))).toContain("not that one");
+}, 60_000);
+
+test("answered by the other device: the card goes away on the page at once", async () => {
+  const file = join(relay.options.cwd, "allowed-elsewhere.txt");
+  api.enqueue(toolUse("Write", { file_path: file, content: "x" }), text("done"));
+  await sendPrompt(phone, "one more file");
+  const card = page().getByTestId("permission-card");
+  await card.waitFor({ timeout: 30_000 });
+  const request = await other.next("permission.request", 30_000);
+  other.send({ type: "permission.response", requestId: request.requestId, behavior: "allow" });
+  await card.waitFor({ state: "detached" });
+  await other.next(isResult, 30_000);
+  expect(await page().getByTestId("tool").last().locator(".badge").first().textContent()).toBe(`allowed by Another device (${other.authOk.clientId.slice(0, 8)})`);
+}, 60_000);
+
+test("the prompt box: 16 px text; Enter is a new line on a phone and sends on a desktop", async () => {
+  const box = page().getByLabel("Message Claude");
+  expect(await box.evaluate((element) => parseFloat(getComputedStyle(element).fontSize))).toBeGreaterThanOrEqual(16);
+  await box.fill("line one");
+  await box.press("Enter");
+  expect(await box.inputValue()).toBe("line one\n");
+  await box.fill("");
+
+  const desktop = await openPhone(browser, `${relay.httpUrl}/`, { desktop: true });
+  try {
+    await authorizePage(desktop, relay.options.authorizedKeysPath);
+    api.enqueue(text("sent with Enter"));
+    const desktopBox = desktop.page.getByLabel("Message Claude");
+    await desktopBox.fill("sent by the Enter key");
+    await desktopBox.press("Enter");
+    await desktop.page.getByTestId("assistant").filter({ hasText: "sent with Enter" }).waitFor({ timeout: 30_000 });
+    expect(await desktopBox.inputValue()).toBe("");
+    await other.next(isResult, 30_000);
+    expect(desktop.problems()).toEqual([]);
+  } finally {
+    await desktop.context.close();
+  }
+}, 60_000);
+
+test("Interrupt is offered while Claude works and ends the turn", async () => {
+  api.enqueue(slowText("too slow to finish", 20_000));
+  await sendPrompt(phone, "take your time");
+  const interrupt = page().getByRole("button", { name: "Interrupt" });
+  await interrupt.waitFor({ timeout: 30_000 });
+  await interrupt.click();
+  const result = await other.next(isResult, 30_000);
+  expect(result.event.is_error).toBe(true);
+  await interrupt.waitFor({ state: "detached" });
+  expect(await page().getByTestId("assistant").filter({ hasText: "too slow to finish" }).count()).toBe(0);
+}, 60_000);
+
+test("no horizontal scrolling at 390 and 360 px wide", async () => {
+  api.enqueue(text(`A long line: ${"x".repeat(300)} and a long URL https://example.com/${"a".repeat(200)}\n\n| a | table |\n| - | - |\n| ${"w".repeat(120)} | y |`));
+  await sendPrompt(phone, `a long prompt ${"y".repeat(300)}`);
+  await page().getByTestId("assistant").last().locator("table").waitFor({ timeout: 30_000 });
+  await other.next(isResult, 30_000);
+  expect(await horizontalOverflow(page())).toBe(0);
+  await page().setViewportSize({ width: 360, height: 740 });
+  expect(await horizontalOverflow(page())).toBe(0);
+  await page().setViewportSize({ width: 390, height: 844 });
+}, 60_000);
+
+test("the relay restarts: the page reconnects by itself, resumes, and shows every event once", async () => {
+  const seqsBefore = await page().locator("[data-seq]").evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
+  await other.close();
+  const { port, dir } = { port: relay.relay.port, dir: relay.dir };
+  await relay.stop({ keepDir: true });
+  await page().locator('[data-testid="connection"]:not([data-status="open"])').waitFor();
+  relay = await startTestRelay({ api, dir, flags: { port } });
+  appendFileSync(relay.options.authorizedKeysPath, `${line}\n`); // the restarted test relay rewrote the file
+  await waitForConnected(phone, 60_000);
+  const resumed = phone.frames.filter((entry) => entry.direction === "sent" && entry.frame.type === "auth.response").at(-1)!.frame;
+  expect(resumed.resume).toEqual({ sessionId: relay.relay.sessionId, lastSeq: expect.any(Number) });
+  expect(resumed.resume.lastSeq).toBeGreaterThanOrEqual(Math.max(...seqsBefore));
+
+  other = await relay.connectAuthenticated();
+  api.enqueue(text("after the restart"));
+  await sendPrompt(phone, "are you back?");
+  await page().getByTestId("assistant").filter({ hasText: "after the restart" }).waitFor({ timeout: 30_000 });
+  await other.next(isResult, 30_000);
+
+  const seqs = await page().locator("[data-seq]").evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
+  expect(seqs.slice(0, seqsBefore.length)).toEqual(seqsBefore);
+  expect(new Set(seqs).size).toBe(seqs.length); // nothing twice
+  const prompts = await page().getByTestId("prompt").locator(".text").allTextContents();
+  expect(prompts.filter((prompt) => prompt === "make a plan")).toHaveLength(1);
+  expect(prompts.at(-1)).toBe("are you back?");
+  expect(prompts).toHaveLength(new Set(prompts).size);
+}, 120_000);
+
+test("no console errors and no request to another origin, all along", () => {
+  expect(phone.problems()).toEqual([]);
+});

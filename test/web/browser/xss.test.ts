@@ -1,0 +1,132 @@
+/**
+ * Claude's output, tool inputs and results, file names and other devices' prompts are untrusted:
+ * an XSS would let a page sign logins with the device key. An XSS corpus goes through the real
+ * relay and the real Claude CLI into the page; no script may run (alert/confirm/prompt and a
+ * global flag are watched, and so are CSP violations, which would mean something tried), no
+ * injected element or attribute may appear, and the untrusted text must still be readable as text.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { text, toolUse } from "../../support/fake-anthropic.ts";
+import { sendPrompt, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import type { TestRelay } from "../../support/relay.ts";
+import type { TestClient } from "../../support/ws-client.ts";
+
+/** Runs before the page's scripts: every way the corpus could prove it ran sets window.__xss. */
+const WATCH = `(() => {
+  window.__xss = [];
+  window.__violations = [];
+  for (const name of ["alert", "confirm", "prompt", "print"]) window[name] = (...args) => { window.__xss.push(name + ":" + args.join(",")); };
+  document.addEventListener("securitypolicyviolation", (event) => window.__violations.push(event.violatedDirective + " " + event.blockedURI));
+})();`;
+
+const hit = (n: number) => `window.__xss.push('hit-${n}')`;
+
+const MARKDOWN_CORPUS = [
+  `<script>${hit(1)}</script>`,
+  `<img src=x onerror="${hit(2)}">`,
+  `[click me](javascript:${hit(3)})`,
+  `[upper](JAVASCRIPT:${hit(4)}) [spaced]( javascript:${hit(5)}) [entity](jav&#x61;script:${hit(6)})`,
+  `<a href="javascript:${hit(7)}">raw link</a>`,
+  `<svg onload="${hit(8)}"><script>${hit(9)}</script></svg>`,
+  `<iframe src="javascript:${hit(10)}"></iframe> <object data="javascript:${hit(11)}"></object>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror="${hit(12)}">`,
+  `**unclosed [link](http://x.test "title\\" onmouseover=${hit(13)}") <b`,
+  `![alt" onerror="${hit(14)}](x" onerror="${hit(15)})`,
+  `![tracker](http://127.0.0.1:9/track.png)`,
+  `<details open ontoggle="${hit(16)}">x</details>`,
+  `<form action="javascript:${hit(17)}"><button>go</button></form>`,
+  `<style>body{display:none}</style><base href="http://evil.test/">`,
+  `[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`,
+  `<div style="background:url(javascript:${hit(18)})" onclick="${hit(19)}">styled</div>`,
+  "```html\n<script>" + hit(20) + "</script>\n```",
+  `<<script>script>${hit(21)}<</script>/script>`,
+  `<noscript><p title="</noscript><img src=x onerror=${hit(22)}>">`,
+].join("\n\n");
+
+let relay: TestRelay;
+let browser: Browser;
+let phone: PhonePage;
+let other: TestClient & { authOk: Record<string, any> };
+let dialogs = 0;
+
+beforeAll(async () => {
+  ({ relay, browser, phone, other } = await startAuthorizedPhone({ phone: { initScript: WATCH } }));
+  phone.page.on("dialog", (dialog) => {
+    dialogs++;
+    void dialog.dismiss();
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await other?.close();
+  await browser?.close();
+  await relay?.stop();
+});
+
+const isResult = (frame: Record<string, any>) => frame.type === "claude.event" && frame.event.type === "result";
+
+test("the corpus in Claude's markdown, in tool inputs, results and file names, and in another device's prompt", async () => {
+  const page = phone.page;
+  relay.api.enqueue(text(MARKDOWN_CORPUS));
+  await sendPrompt(phone, `<img src=x onerror="${hit(30)}"> from the page`);
+  await page.getByTestId("assistant").last().waitFor({ timeout: 30_000 });
+  await other.next(isResult, 30_000);
+
+  // A file name and content with HTML, asked for permission (the card) and denied with an HTML reason.
+  const evilName = join(relay.options.cwd, `<img src=x onerror="${hit(31)}">.txt`);
+  relay.api.enqueue(toolUse("Write", { file_path: evilName, content: `<script>${hit(32)}</script>` }), text("ok"));
+  other.send({ type: "prompt", text: `<svg onload="${hit(33)}"> from elsewhere` });
+  const card = page.getByTestId("permission-card");
+  await card.waitFor({ timeout: 30_000 });
+  await card.getByLabel("Reason for Claude if you deny (optional)").fill(`<b onmouseover="${hit(34)}">no</b>`);
+  await card.getByRole("button", { name: "Deny" }).click();
+  await other.next(isResult, 30_000);
+
+  // A Bash run whose command, description and output carry HTML; opened so its body renders.
+  relay.api.enqueue(toolUse("Bash", { command: `echo '<img src=x onerror="${hit(35)}">'`, description: `<svg onload="${hit(36)}">` }), text("echoed"));
+  await sendPrompt(phone, "echo it");
+  const bash = page.getByTestId("tool").filter({ hasText: "Bash" }).last();
+  await bash.waitFor({ timeout: 30_000 });
+  const pending = page.getByTestId("permission-card");
+  if (await pending.count()) await pending.getByRole("button", { name: "Allow" }).click(); // echo may be auto-allowed
+  await other.next(isResult, 30_000);
+  for (const tool of await page.getByTestId("tool").all()) await tool.locator("summary").click();
+  await page.locator(".output").last().waitFor();
+
+  // Nothing ran.
+  expect(await page.evaluate(() => (window as unknown as { __xss: string[] }).__xss)).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+  expect(dialogs).toBe(0);
+
+  // Nothing was injected: only the app's own elements and safe attributes.
+  const injected = await page.evaluate(() => {
+    const root = document.getElementById("app")!;
+    const found: string[] = [];
+    for (const element of root.querySelectorAll("script, iframe, object, embed, img, svg, math, style, base, link, meta, video, audio, input:not(.permission input)")) found.push(element.outerHTML.slice(0, 120));
+    for (const form of root.querySelectorAll("form")) if (!form.classList.contains("composer")) found.push(form.outerHTML.slice(0, 120));
+    for (const element of root.querySelectorAll("*")) {
+      for (const attribute of element.attributes) {
+        if (/^on/i.test(attribute.name) || attribute.name === "style" || attribute.name === "srcdoc") found.push(`${element.tagName} ${attribute.name}`);
+      }
+    }
+    for (const link of root.querySelectorAll("a[href]")) {
+      const href = link.getAttribute("href")!;
+      if (!/^https?:\/\//.test(href) || !(link.getAttribute("rel") ?? "").includes("noopener")) found.push(`a ${href}`);
+    }
+    return found;
+  });
+  expect(injected).toEqual([]);
+  expect(await page.locator("details[ontoggle], [onload], [onerror]").count()).toBe(0);
+
+  // And the untrusted text is still there to read, as text.
+  const log = (await page.getByTestId("log").textContent()) ?? "";
+  expect(log).toContain(`<script>${hit(1)}</script>`);
+  expect(log).toContain(`<img src=x onerror="${hit(30)}"> from the page`);
+  expect(log).toContain(`<svg onload="${hit(33)}"> from elsewhere`);
+  expect(log).toContain(`<img src=x onerror="${hit(31)}">.txt`);
+  expect(log).toContain(`echo '<img src=x onerror="${hit(35)}">'`);
+  expect(await page.getByTestId("assistant").locator("a", { hasText: "click me" }).getAttribute("href")).toBeNull();
+  expect(phone.problems()).toEqual([]);
+}, 120_000);

@@ -1,0 +1,109 @@
+import { describe, expect, test } from "bun:test";
+import type { SessionEventMessage } from "../../../src/client/client.ts";
+import { applyEvent, applyGap, emptyConversation, withSnapshot, type Conversation, type Item } from "../../../src/web/state/conversation.ts";
+
+const S = "session-1";
+let seq = 0;
+const claude = (event: Record<string, unknown>): SessionEventMessage => ({ type: "claude.event", sessionId: S, seq: ++seq, event });
+const prompt = (text: string, by = "c1"): SessionEventMessage => ({ type: "user.prompt", sessionId: S, seq: ++seq, text, by });
+const request = (requestId: string, toolUseId: string): Extract<SessionEventMessage, { type: "permission.request" }> => ({
+  type: "permission.request",
+  sessionId: S,
+  seq: ++seq,
+  requestId,
+  toolName: "Write",
+  input: { file_path: "/a.txt", content: "hi" },
+  toolUseId,
+});
+const resolved = (requestId: string, behavior: "allow" | "deny" | "cancelled", by = "c2"): SessionEventMessage => ({ type: "permission.resolved", sessionId: S, seq: ++seq, requestId, behavior, by });
+const assistant = (...content: Record<string, unknown>[]) => claude({ type: "assistant", message: { role: "assistant", content } });
+const toolResult = (toolUseId: string, content: unknown, isError = false) => claude({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, content, is_error: isError }] } });
+
+function run(...events: SessionEventMessage[]): Conversation {
+  return events.reduce(applyEvent, emptyConversation(S));
+}
+const kinds = (conversation: Conversation) => conversation.items.map((item) => item.kind);
+
+describe("applyEvent", () => {
+  test("a turn: prompt with its sender, assistant text, a tool call with its result, the turn end", () => {
+    const conversation = run(
+      prompt("list files", "c1"),
+      claude({ type: "system", subtype: "init", session_id: S }),
+      assistant({ type: "text", text: "Let me **look**." }),
+      assistant({ type: "tool_use", id: "t1", name: "Bash", input: { command: "ls" } }),
+      toolResult("t1", [{ type: "text", text: "a.txt\nb.txt" }]),
+      assistant({ type: "text", text: "Two files." }),
+      claude({ type: "result", subtype: "success", is_error: false, duration_ms: 1200, total_cost_usd: 0.01 }),
+    );
+    expect(kinds(conversation)).toEqual(["prompt", "text", "tool", "text", "turn"]);
+    expect(conversation.items[0]).toMatchObject({ text: "list files", by: "c1" });
+    expect(conversation.items[2]).toMatchObject({ name: "Bash", input: { command: "ls" }, result: { text: "a.txt\nb.txt", isError: false } });
+    expect(conversation.items[4]).toMatchObject({ isError: false, durationMs: 1200, costUsd: 0.01 });
+    expect(conversation.lastSeq).toBe(seq);
+  });
+
+  test("an event seen already (replay overlap) changes nothing and returns the same object", () => {
+    const first = prompt("once");
+    const conversation = run(first, assistant({ type: "text", text: "hi" }));
+    expect(applyEvent(conversation, first)).toBe(conversation);
+    expect(applyEvent(conversation, { ...first })).toBe(conversation);
+  });
+
+  test("permission: pending until resolved; the outcome lands on the tool call", () => {
+    const call = assistant({ type: "tool_use", id: "t9", name: "Write", input: { file_path: "/a.txt", content: "hi" } });
+    const asked = request("r1", "t9");
+    let conversation = run(call, asked);
+    expect(conversation.pending).toEqual([asked]);
+    conversation = applyEvent(conversation, resolved("r1", "deny", "c2"));
+    expect(conversation.pending).toEqual([]);
+    expect(conversation.items.at(-1)).toMatchObject({ kind: "tool", permission: { behavior: "deny", by: "c2" } });
+  });
+
+  test("a request repeated in a replay is pending once; a resolution for an unknown request is ignored", () => {
+    const asked = request("r2", "t-none");
+    let conversation = withSnapshot(emptyConversation(S), { state: "waiting_permission", clients: 1, claudePid: 5, pendingPermissions: [asked] });
+    conversation = applyEvent(conversation, asked);
+    expect(conversation.pending).toHaveLength(1);
+    conversation = applyEvent(conversation, resolved("nope", "allow"));
+    expect(conversation.pending).toHaveLength(1);
+    conversation = applyEvent(conversation, resolved("r2", "cancelled", "relay"));
+    expect(conversation.pending).toEqual([]);
+    expect(conversation.items.at(-1)).toMatchObject({ kind: "notice", text: "Write: request withdrawn" });
+  });
+
+  test("an error result, an interruption and a restart become notices", () => {
+    const conversation = run(
+      claude({ type: "user", message: { role: "user", content: [{ type: "text", text: "[Request interrupted by user]" }] } }),
+      claude({ type: "result", subtype: "error_during_execution", is_error: true }),
+      { type: "session.state", sessionId: S, seq: ++seq, state: "restarting", claudePid: 0, restarts: 1, clients: 1 },
+      { type: "session.state", sessionId: S, seq: ++seq, state: "restarting", claudePid: 0, restarts: 1, clients: 2 },
+    );
+    expect(conversation.items.map((item: Item) => ("text" in item ? item.text : ""))).toEqual([
+      "[Request interrupted by user]",
+      "the turn ended with error_during_execution",
+      "Claude stopped; restarting it and resuming the conversation",
+    ]);
+    expect(conversation.status).toEqual({ state: "restarting", claudePid: 0, restarts: 1, clients: 2 });
+  });
+
+  test("untrusted shapes are tolerated: missing content, non-object input, unknown block types", () => {
+    const conversation = run(
+      claude({ type: "assistant" }),
+      claude({ type: "assistant", message: { content: [null, 7, { type: "image" }, { type: "tool_use", id: "t3", name: "X", input: "not an object" }] } }),
+      toolResult("missing", "orphan result"),
+      claude({ type: "user", message: { content: [{ type: "tool_result", tool_use_id: "t3", content: [{ type: "image" }, { type: "text", text: "done" }] }] } }),
+    );
+    expect(conversation.items[0]).toMatchObject({ kind: "tool", name: "X", input: {}, result: { text: "[image]\ndone" } });
+    expect(conversation.items[1]).toMatchObject({ kind: "notice", text: "orphan result" });
+  });
+});
+
+describe("applyGap", () => {
+  test("a non-empty gap is noted and moves lastSeq; an empty one changes nothing", () => {
+    const conversation = emptyConversation(S);
+    expect(applyGap(conversation, { type: "replay.gap", sessionId: S, fromSeq: 1, toSeq: 0, reason: "session_changed" })).toBe(conversation);
+    const gapped = applyGap(conversation, { type: "replay.gap", sessionId: S, fromSeq: 1, toSeq: 40, reason: "evicted" });
+    expect(gapped.lastSeq).toBe(40);
+    expect(gapped.items[0]).toMatchObject({ kind: "notice", text: "40 earlier events are no longer held by the relay (1–40)" });
+  });
+});
