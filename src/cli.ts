@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /**
- * claude-relay's command line: `serve`, `keys`, `connect`, `install`, `uninstall`.
+ * claude-relay's command line: `serve`, `keys`, `connect`, `pair`, `install`, `uninstall`.
  * Each command lives in src/cli/<command>.ts; this file only declares them. The relay itself is
  * imported when `serve` runs, so `--version` and `--help` start fast.
  */
@@ -8,6 +8,7 @@ import { cac } from "cac";
 import pkg from "../package.json" with { type: "json" };
 import { registerConnectCommand } from "./cli/connect.ts";
 import { registerInstallCommands } from "./cli/install.ts";
+import { registerPairCommand } from "./cli/pair.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { SERVE_FLAGS, UsageError } from "./cli/serve-options.ts";
@@ -25,6 +26,7 @@ serve
 
 registerInstallCommands(cli);
 registerConnectCommand(cli);
+registerPairCommand(cli);
 
 cli
   .command("keys", "List each authorized_keys line as the relay sees it: accepted, or refused and why")
@@ -42,9 +44,11 @@ cli.help((sections) => {
       "  claude-relay serve [--host ADDR] [--port N] [--authorized-keys PATH] [--max-clients N]",
       "                     [--auth-timeout D] [--heartbeat-interval D] [--heartbeat-timeout D]",
       "                     [--claude-bin PATH] [--cwd DIR] [--claude-timeout D] [--max-message-bytes N]",
-      "                     [--state-dir DIR] [--log-level LEVEL] [--log-format pretty|json] [-- CLAUDE ARGS]",
+      "                     [--state-dir DIR] [--log-level LEVEL] [--log-format pretty|json]",
+      "                     [--tls | --tls-cert PATH --tls-key PATH] [--allow-plaintext] [--public-url URL] [-- CLAUDE ARGS]",
       "  claude-relay keys [--authorized-keys PATH]",
       "  claude-relay connect URL [--identity KEY] [--json] [--no-reconnect]",
+      "  claude-relay pair [--name NAME] [--yes] [--state-dir DIR]",
       "  claude-relay install [SERVE FLAGS] [--dry-run] | uninstall [--dry-run]",
       "",
       "  D is a duration: 1500 (milliseconds), 1.5s, 2m. Sizes: 1048576, 512KiB, 1MiB.",

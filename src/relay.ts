@@ -9,23 +9,30 @@
  * await relay.stop("test over");
  * ```
  */
+import { networkInterfaces } from "node:os";
 import { createAuthService } from "./auth/auth-service.ts";
 import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
 import type { ServeOptions } from "./cli/serve-options.ts";
 import type { Logger } from "./log/logger.ts";
+import { startControlSocket } from "./pair/control-socket.ts";
+import { PairingService } from "./pair/pairing-service.ts";
 import { CLOSE_CODES } from "./protocol/errors.ts";
 import { detectRuntime } from "./runtime/index.ts";
 import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtime/types.ts";
 import { createApp, type Health } from "./server/app.ts";
 import { startFdMonitor } from "./server/fd-monitor.ts";
 import { Gateway } from "./server/gateway.ts";
+import { isLoopback } from "./server/loopback.ts";
 import { Metrics } from "./server/metrics.ts";
 import { startHeartbeat } from "./session/heartbeat.ts";
 import { Session } from "./session/session.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
+import { pairingBase, reachableOrigins } from "./server/urls.ts";
+import { TlsError } from "./tls/certificate.ts";
+import { ServedCertificate } from "./tls/served-certificate.ts";
 
 /** A problem that stops the relay from starting; the CLI prints its message and exits 1. */
 export class StartupError extends Error {
@@ -33,8 +40,11 @@ export class StartupError extends Error {
 }
 
 export interface Relay {
-  /** ws://host:port/ws as it listens (port resolved when --port 0). */
+  /** ws://host:port/ws (wss:// with TLS) as it listens (port resolved when --port 0). */
   readonly url: string;
+  /** The certificate served, with --tls or --tls-cert. */
+  readonly tls: ServedCertificate | undefined;
+  readonly pairing: PairingService;
   readonly port: number;
   readonly sessionId: string;
   readonly session: Session;
@@ -44,6 +54,8 @@ export interface Relay {
   readonly closed: Promise<number>;
   health(): Health;
   stop(reason?: string): Promise<void>;
+  /** Re-reads the TLS certificate (SIGHUP) and serves new connections with it when it changed. */
+  reloadTls(): Promise<void>;
   /** Stops because the process can no longer be trusted: clients get `internal` and 1011, exit code 1. */
   abort(reason: string): Promise<void>;
 }
@@ -57,6 +69,7 @@ export interface RelayDeps {
 export async function startRelay(options: ServeOptions, deps: RelayDeps): Promise<Relay> {
   const { log } = deps;
   const startedAt = Date.now();
+  const tls = options.tls ? await loadTls(() => ServedCertificate.load(options.tls!, log.child({ component: "tls" }))) : undefined;
 
   const keys = openOrExplain(() => openAuthorizedKeys({ path: options.authorizedKeysPath, explicit: options.authorizedKeysExplicit, logger: log }));
   const diagnosis = keys.startupDiagnosis();
@@ -99,7 +112,10 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
   claude.on("permissionCancelled", (requestId, reason) => session.permissionCancelled(requestId, reason === "claude" ? "claude" : "relay"));
   claude.on("state", () => session.claudeStateChanged());
 
+  let pairingOrigin = "";
+  const pairing = new PairingService({ authorizedKeysPath: options.authorizedKeysPath, pairingUrl: (code) => `${pairingOrigin}/#pair=${code}`, log: log.child({ component: "pairing" }) });
   const gateway = new Gateway({
+    pairing,
     auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
     session,
     log,
@@ -148,7 +164,8 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
       claude_relay_uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
     });
   };
-  const app = createApp({ runtime, gateway, health, metrics: renderMetrics });
+  const publicOrigin = options.publicUrl && new URL(options.publicUrl).origin;
+  const app = createApp({ runtime, gateway, health, metrics: renderMetrics, log, secure: tls !== undefined, ...(publicOrigin && { publicOrigin }) });
   let server;
   try {
     server = await runtime.listen(app, {
@@ -157,6 +174,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
       maxPayloadLength: Math.max(options.maxMessageBytes * 4, options.maxMessageBytes + 64 * 1024),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      ...(tls && { tls: tls.current }),
     });
   } catch (error) {
     keys.close();
@@ -164,7 +182,10 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     if (error instanceof AddressInUseError) throw new StartupError(error.message);
     throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
   }
-  const url = `ws://${formatHostPort(server.hostname, server.port)}/ws`;
+  const url = `${tls ? "wss" : "ws"}://${formatHostPort(server.hostname, server.port)}/ws`;
+  const origins = reachableOrigins({ host: server.hostname, port: server.port, secure: tls !== undefined, interfaces: networkInterfaces() });
+  pairingOrigin = pairingBase({ ...(options.publicUrl && { publicUrl: options.publicUrl }), origins });
+  const control = await startControlSocket({ stateDir: options.stateDir, pairing, log });
   const fds = startFdMonitor({ log });
   const heartbeat = startHeartbeat({ intervalMs: options.heartbeatIntervalMs, timeoutMs: options.heartbeatTimeoutMs, connections: () => gateway.connections });
 
@@ -177,8 +198,9 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
       heartbeat.stop();
       fds.stop();
       session.close();
+      pairing.closeAll();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
-      await Promise.all([server.stop(), claude.stop()]);
+      await Promise.all([server.stop(), claude.stop(), control?.close()]);
       keys.close();
       persisted.store.close();
       log.info("stopped", { reason });
@@ -195,7 +217,18 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
     void stop("Claude Code could not be started", 1);
   });
   log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd });
-  return { url, port: server.port, sessionId, session, gateway, claude, closed, health, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
+  if (tls || !isLoopback(server.hostname)) for (const origin of origins) log.info(`reachable at ${origin} (WebSocket ${origin.replace(/^http/, "ws")}/ws)`);
+  const reloadTls = async () => (tls ? tls.reload(server, runtime) : log.info("nothing to reload: the relay serves no TLS certificate"));
+  return { url, tls, pairing, port: server.port, sessionId, session, gateway, claude, closed, health, reloadTls, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
+}
+
+async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof TlsError) throw new StartupError(error.message);
+    throw error;
+  }
 }
 
 function openOrExplain<T>(open: () => T): T {

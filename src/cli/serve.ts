@@ -1,6 +1,6 @@
 /**
  * `claude-relay serve`: resolves the flags, starts the relay, and turns signals into a graceful
- * stop (a second signal exits at once). Signal handlers are installed before anything starts, so
+ * stop (a second signal exits at once); with TLS, SIGHUP reloads the certificate. Signal handlers are installed before anything starts, so
  * a SIGTERM during start-up still ends in an orderly stop.
  */
 import { createLogger } from "../log/logger.ts";
@@ -51,5 +51,13 @@ export async function runServe(flags: Record<string, unknown>): Promise<void> {
     process.exit(1);
   }
   if (stopSignal) void relay.stop(stopSignal);
+  // With TLS, SIGHUP re-reads the certificate (a renewal needs no restart), as nginx and sshd do.
+  if (options.tls) {
+    const reloading = relay;
+    process.on("SIGHUP", () => {
+      log.info("SIGHUP received: reloading the TLS certificate");
+      reloading.reloadTls().catch(onFatal("certificate reload failed"));
+    });
+  }
   process.exit(await relay.closed);
 }

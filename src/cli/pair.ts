@@ -1,0 +1,152 @@
+/**
+ * `claude-relay pair [--name NAME] [--yes]`: pairs a phone or another device with the running
+ * relay. It asks the relay, through its control socket in the state dir, for a one-time code,
+ * prints the pairing link as text and as a QR code, waits for the device to open it, shows the
+ * device's key fingerprint and asks before the key goes into authorized_keys (`--yes`: no
+ * question).
+ *
+ * Exit codes: 0 the key was added (or already there), 1 not added (declined, expired, no relay).
+ *
+ * @example
+ * ```ts
+ * registerPairCommand(cli); // claude-relay pair --name phone
+ * ```
+ */
+import type { CAC } from "cac";
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import { connect } from "node:net";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { renderUnicodeCompact } from "uqr";
+import { controlSocketPath, readLines, type ControlReply, type ControlRequest } from "../pair/control-socket.ts";
+import { defaultStateDir } from "./serve-options.ts";
+
+export interface PairOptions {
+  stateDir: string;
+  name?: string;
+  yes: boolean;
+}
+
+export interface PairIo {
+  input: Readable;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Draw the QR code with terminal colours (stdout is a terminal). */
+  color: boolean;
+}
+
+/**
+ * Runs one pairing; resolves with the exit code.
+ *
+ * @example
+ * await runPair({ stateDir, yes: false }, { input: process.stdin, out: console.log, err: console.error, color: true })
+ */
+export function runPair(options: PairOptions, io: PairIo): Promise<number> {
+  const path = controlSocketPath(options.stateDir);
+  return new Promise((done) => {
+    const socket = connect(path);
+    let exitCode = 1;
+    const send = (request: ControlRequest) => socket.write(JSON.stringify(request) + "\n");
+    socket.once("connect", () => send({ type: "pair.start", ...(options.name !== undefined && { name: options.name }) }));
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" || error.code === "ECONNREFUSED") {
+        io.err(`claude-relay pair: no relay is running with state dir ${options.stateDir} (start \`claude-relay serve\`, or pass the --state-dir it uses)`);
+      } else {
+        io.err(`claude-relay pair: cannot reach the relay at ${path}: ${error.message}`);
+      }
+    });
+    socket.on("close", () => done(exitCode));
+    readLines(socket, (line) => {
+      const reply = JSON.parse(line) as ControlReply;
+      switch (reply.type) {
+        case "pair.code":
+          return io.out(pairingInstructions(reply.url, new Date(reply.expiresAt), io.color));
+        case "pair.confirm": {
+          io.out(`\nA device asks to be paired: "${reply.name}" from ${reply.from}\n  ${reply.keyType} ${reply.fingerprint}\n`);
+          if (options.yes) {
+            io.out("Adding it (--yes).");
+            return send({ type: "pair.answer", accept: true });
+          }
+          return void ask(io, "Add this key to ~/.ssh/authorized_keys? [y/N] ").then((answer) => send({ type: "pair.answer", accept: /^y(es)?$/i.test(answer.trim()) }));
+        }
+        case "pair.added":
+          exitCode = 0;
+          return io.out(
+            reply.added
+              ? `Added ${reply.fingerprint} to ${reply.path} as claude-relay:${reply.name}. The device can log in now.`
+              : `${reply.fingerprint} was already in ${reply.path}. The device can log in now.`,
+          );
+        case "pair.ended":
+          return io.err(reply.message === "not added" ? "Not added." : `Not paired: ${reply.message}`);
+        case "error":
+          return io.err(`claude-relay pair: the relay answered: ${reply.message}`);
+      }
+    });
+  });
+}
+
+/**
+ * The link and its QR code, with what to check on the device.
+ *
+ * @example
+ * pairingInstructions("https://192.168.1.20:7717/#pair=abc", new Date(), false)
+ */
+export function pairingInstructions(url: string, expiresAt: Date, color: boolean): string {
+  const qr = renderUnicodeCompact(url, { border: 2, ecc: "M" })
+    .split("\n")
+    // White modules are drawn: force white on black so the code reads on light terminals too.
+    .map((row) => (color ? `  \x1b[97;40m${row}\x1b[0m` : `  ${row}`))
+    .join("\n");
+  return [
+    `Open this link on the device you want to pair (once, until ${expiresAt.toLocaleTimeString()}):`,
+    "",
+    `  ${url}`,
+    "",
+    qr,
+    "",
+    "Waiting for the device… (Ctrl-C cancels)",
+  ].join("\n");
+}
+
+/** One line from the person, or "" when input ends first. */
+function ask(io: PairIo, question: string): Promise<string> {
+  return new Promise((answer) => {
+    const rl = createInterface({ input: io.input, terminal: false });
+    io.out(question);
+    let answered = false;
+    rl.once("line", (line) => {
+      answered = true;
+      rl.close();
+      answer(line);
+    });
+    rl.once("close", () => {
+      if (!answered) answer("");
+    });
+  });
+}
+
+/**
+ * Declares `claude-relay pair`.
+ *
+ * @example
+ * registerPairCommand(cac("claude-relay"));
+ */
+export function registerPairCommand(cli: CAC): void {
+  cli
+    .command("pair", "Pair a phone or another device: show a one-time link and QR code, then add its key to authorized_keys")
+    .option("--name <name>", "Name for the device's key (its comment becomes claude-relay:<name>)")
+    .option("--yes", "Add the device's key without asking")
+    .option("--state-dir <dir>", "State dir of the running relay (default: $XDG_STATE_HOME/claude-relay)")
+    .example("claude-relay pair --name phone")
+    .action(async (flags: { name?: unknown; yes?: boolean; stateDir?: unknown }) => {
+      const home = homedir();
+      const stateDir = flags.stateDir === undefined ? defaultStateDir(process.env, process.platform, home) : resolve(String(flags.stateDir).replace(/^~(?=$|\/)/, home));
+      const code = await runPair(
+        { stateDir, yes: flags.yes === true, ...(flags.name !== undefined && { name: String(flags.name) }) },
+        { input: process.stdin, out: (text) => process.stdout.write(text + "\n"), err: (text) => process.stderr.write(text + "\n"), color: process.stdout.isTTY === true },
+      );
+      await new Promise<void>((flushed) => process.stdout.write("", () => flushed()));
+      process.exit(code);
+    });
+}
