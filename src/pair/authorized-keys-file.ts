@@ -3,12 +3,13 @@
  * exactly (a newline added first only when the file does not end in one), the file replaced
  * atomically (temp file + rename, so sshd and the relay never read half a file) with its mode
  * kept, a symlinked file written at its target, and a missing file created 0600 in a 0700
- * `.ssh`. Appends are serialized, so two pairings at once cannot lose one another's line.
+ * `.ssh`. The read and the write are synchronous, so two pairings at once cannot interleave them
+ * and lose one another's line.
  *
  * @example
  * ```ts
  * const file = new AuthorizedKeysFile("/home/me/.ssh/authorized_keys");
- * await file.add(key, "ssh-ed25519 AAAA… claude-relay:phone 2026-11-28"); // { added: true }
+ * file.add(key.blob, "ssh-ed25519 AAAA… claude-relay:phone 2026-11-28"); // { added: true, path }
  * ```
  */
 import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
@@ -18,23 +19,15 @@ import { writeFileAtomically } from "../shared/atomic-write.ts";
 import { bytesEqual } from "../ssh/wire.ts";
 
 export class AuthorizedKeysFile {
-  #queue: Promise<unknown> = Promise.resolve();
-
   constructor(readonly path: string) {}
 
   /**
    * Appends `line` unless `blob` is already there as a plain line (no options that restrict it).
    *
    * @example
-   * await file.add(key.blob, line)
+   * file.add(key.blob, line)
    */
-  add(blob: Uint8Array, line: string): Promise<{ added: boolean; path: string }> {
-    const next = this.#queue.then(() => this.#add(blob, line));
-    this.#queue = next.catch(() => {});
-    return next;
-  }
-
-  #add(blob: Uint8Array, line: string): { added: boolean; path: string } {
+  add(blob: Uint8Array, line: string): { added: boolean; path: string } {
     const target = existingTarget(this.path);
     if (!target) {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });

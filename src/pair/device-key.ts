@@ -33,7 +33,7 @@ export function parseDeviceKey(text: string): { ok: true; key: DeviceKey } | { o
   if (!(PAIRABLE_KEY_TYPES as readonly string[]).includes(type)) return { ok: false, reason: `only Ed25519 and ECDSA keys can be paired, not ${type.slice(0, 64)}` };
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return { ok: false, reason: "the key field is not base64" };
   const blob = new Uint8Array(Buffer.from(base64, "base64"));
-  if (keyTypeOfBlob(blob) !== type) return { ok: false, reason: `the key data is not a ${type} key` };
+  if (keyTypeOfBlob(blob) !== type) return { ok: false, reason: `the key data is not of type ${type}` };
   try {
     publicKeyFromBlob(blob);
   } catch (error) {

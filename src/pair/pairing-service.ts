@@ -133,7 +133,7 @@ export class PairingService implements PairingPort {
     }
     const date = new Date(this.#now()).toISOString().slice(0, 10);
     try {
-      const result = await this.#file.add(key.blob, `${key.type} ${key.base64} claude-relay:${name} ${date}`);
+      const result = this.#file.add(key.blob, `${key.type} ${key.base64} claude-relay:${name} ${date}`);
       this.#options.log.info(result.added ? "paired a device: key added to authorized_keys" : "paired a device whose key was already authorized", {
         fingerprint: key.fingerprint,
         name,

@@ -45,12 +45,13 @@ function startPair(relay: TestRelay, args: string[]): PairProcess {
   return { child, url, code: url.then((link) => new URL(link).hash.replace(/^#pair=/, "")), asked, exit, output: () => output };
 }
 
+const AUTH_TIMEOUT = "2s";
 let relay: TestRelay;
 let device: TestKey;
 let otherDevice: TestKey;
 
 beforeAll(async () => {
-  relay = await startTestRelay({ flags: { claudeBin: SYNTHETIC_CLAUDE, authTimeout: "5s" } });
+  relay = await startTestRelay({ flags: { claudeBin: SYNTHETIC_CLAUDE, authTimeout: AUTH_TIMEOUT } });
   device = generateKey(relay.dir, "ecdsa-256", "phone");
   otherDevice = generateKey(relay.dir, "ed25519", "tablet");
 });
@@ -100,6 +101,8 @@ describe("claude-relay pair", () => {
     await pair.asked;
     expect(pair.output()).toContain(otherDevice.fingerprint);
     expect(pair.output()).toContain('"tablet"');
+    // the person may take longer than --auth-timeout to answer: the device keeps waiting
+    await Bun.sleep(2500);
     pair.child.stdin!.end("n\n");
     const { client, reply } = await pending;
     expect(reply).toMatchObject({ type: "error", code: "pair_failed" });
@@ -173,6 +176,24 @@ describe("claude-relay pair", () => {
     const ok = await requestPairing(code, generateKey(relay.dir, "ecdsa-384", "new-laptop"));
     expect(ok.reply.type).toBe("pair.ok");
     await ok.client.close();
+  }, 30_000);
+
+  test("pair.request is answered once per connection, and not at all after login", async () => {
+    const pair = startPair(relay, []);
+    const code = await pair.code;
+    const waiting = await relay.connect();
+    await waiting.next("auth.challenge");
+    waiting.send({ type: "pair.request", code, publicKey: keyField(otherDevice) });
+    await pair.asked;
+    waiting.send({ type: "pair.request", code, publicKey: keyField(otherDevice), id: "again" });
+    expect(await waiting.next("error")).toMatchObject({ code: "invalid_message", id: "again" });
+    pair.child.kill("SIGTERM"); // the person gives up: the device is told
+    expect(await waiting.next("error")).toMatchObject({ code: "pair_failed" });
+
+    const client = await relay.connectAuthenticated();
+    client.send({ type: "pair.request", code: "x", publicKey: keyField(otherDevice), id: "late" });
+    expect(await client.next("error")).toMatchObject({ code: "invalid_message", message: "already authenticated", id: "late" });
+    await client.close();
   }, 30_000);
 
   test("pair with no relay running says so and exits 1", async () => {
