@@ -55,8 +55,11 @@ export function createApp({ runtime, gateway, health, metrics, log, secure, publ
   const local = (c: Context) => isLoopback(runtime.requestPeer(c).address) && !c.req.header("x-forwarded-for") && !c.req.header("forwarded");
 
   app.use("*", async (c, next) => {
+    // A WebSocket handshake: the runtime writes its own response (and Deno closes the request
+    // once upgraded, so the header is read before).
+    const upgrade = c.req.header("upgrade");
     await next();
-    if (c.req.header("upgrade")) return; // a WebSocket handshake: the runtime writes its own response
+    if (upgrade) return;
     c.res.headers.set("x-content-type-options", "nosniff");
     c.res.headers.set("referrer-policy", "no-referrer");
     c.res.headers.set("x-frame-options", "DENY");

@@ -21,13 +21,13 @@ export interface TestCertificate {
   cert: string;
 }
 
-/** An ECDSA P-256 certificate for 127.0.0.1 and localhost, made by openssl. */
-export function makeCertificate(dir: string, name: string, subjectAltName = "IP:127.0.0.1,DNS:localhost"): TestCertificate {
+/** An ECDSA P-256 certificate (by default for 127.0.0.1 and localhost, for two days), made by openssl. */
+export function makeCertificate(dir: string, name: string, subjectAltName = "IP:127.0.0.1,DNS:localhost", days = 2): TestCertificate {
   const certPath = join(dir, `${name}.crt`);
   const keyPath = join(dir, `${name}.key`);
   const result = spawnSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyPath, "-out", certPath, "-days", "2", "-subj", `/CN=${name}`, "-addext", `subjectAltName=${subjectAltName}`],
+    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyPath, "-out", certPath, "-days", String(days), "-subj", `/CN=${name}`, "-addext", `subjectAltName=${subjectAltName}`],
     { encoding: "utf8", timeout: 30_000 },
   );
   if (result.status !== 0) throw new Error(`openssl failed: ${result.stderr}`);

@@ -44,6 +44,8 @@ interface DenoEnv {
 }
 
 const CLOSE_GOING_AWAY = 1001;
+/** Longest wait for clients to answer our close frames before the server is shut down anyway. */
+const CLOSE_WAIT_MS = 1000;
 
 function deno(): DenoServeApi {
   return (globalThis as unknown as { Deno: DenoServeApi }).Deno;
@@ -81,9 +83,17 @@ export function createDenoRuntime(): RuntimeAdapter {
   // Read by hono/deno on every upgrade, so `listen` can set the idle timeout after `upgrade`.
   const upgradeOptions: { idleTimeout?: number } = {};
 
-  const closeOpen = (reason: string) => {
+  /**
+   * Closes every open socket with 1001 and `reason`, and waits (a second at most) for the closing
+   * handshakes: `shutdown()` would otherwise close them first with its own reason.
+   */
+  const closeOpen = async (reason: string) => {
+    const closed = [...open].map((ws) => new Promise((resolve) => ws.addEventListener("close", resolve, { once: true })));
     for (const ws of open) ws.close(CLOSE_GOING_AWAY, reason);
     open.clear();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   };
   const runtime: RuntimeAdapter = {
     name: "deno",
@@ -126,7 +136,7 @@ export function createDenoRuntime(): RuntimeAdapter {
         hostname: first.hostname,
         port: first.port,
         async replaceCertificate(tls: TlsCertificate) {
-          closeOpen("certificate renewed: reconnect");
+          await closeOpen("certificate renewed: reconnect");
           await server.shutdown();
           try {
             server = serve(app, options, first.port, tls).server;
@@ -137,7 +147,7 @@ export function createDenoRuntime(): RuntimeAdapter {
           }
         },
         async stop() {
-          closeOpen("server shutting down");
+          await closeOpen("server shutting down");
           await server.shutdown();
         },
       };
