@@ -12,8 +12,12 @@
  * ```
  */
 import "reflect-metadata"; // @peculiar/x509 finds its parsers through tsyringe, which needs it
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
 import { canonicalIp, type CertificateNames } from "./names.ts";
+
+// Imported once the polyfill ran: in the compiled binary a static import would be evaluated
+// first (the bundler runs ES module dependencies before CommonJS ones such as reflect-metadata).
+const x509: typeof X509 = await import("@peculiar/x509");
 
 /** Below Apple's 825-day limit for TLS server certificates; renewed 30 days before it ends. */
 export const VALIDITY_DAYS = 397;
