@@ -19,6 +19,7 @@ import { connect } from "node:net";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { renderUnicodeCompact } from "uqr";
+import { isLoopback } from "../server/loopback.ts";
 import { controlSocketPath, readLines, type ControlReply, type ControlRequest } from "../pair/control-socket.ts";
 import { defaultStateDir } from "./serve-options.ts";
 
@@ -61,7 +62,14 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
       const reply = JSON.parse(line) as ControlReply;
       switch (reply.type) {
         case "pair.code":
-          return io.out(pairingInstructions(reply.url, new Date(reply.expiresAt), io.color));
+          io.out(pairingInstructions(reply.url, new Date(reply.expiresAt), io.color));
+          if (isLoopback(new URL(reply.url).hostname)) {
+            io.err(
+              "Note: the relay listens only on this machine, so another device cannot open this link. " +
+                "Put a proxy in front (tailscale serve, Caddy) and start the relay with --public-url, or use --host with --tls: see docs/remote-access.md.",
+            );
+          }
+          return;
         case "pair.confirm": {
           io.out(`\nA device asks to be paired: "${reply.name}" from ${reply.from}\n  ${reply.keyType} ${reply.fingerprint}\n`);
           if (options.yes) {

@@ -18,6 +18,7 @@ import { parseAuthorizedKeys } from "../auth/authorized-keys.ts";
 import { writeFileAtomically } from "../shared/atomic-write.ts";
 import { bytesEqual } from "../ssh/wire.ts";
 
+/** See the module comment. */
 export class AuthorizedKeysFile {
   constructor(readonly path: string) {}
 

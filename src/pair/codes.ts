@@ -33,6 +33,7 @@ export interface PairingCodesOptions {
   ttlMs?: number;
 }
 
+/** See the module comment; `T` is whatever waits for the code (the `pair` process). */
 export class PairingCodes<T> {
   readonly #entries = new Map<string, Entry<T>>();
   readonly #now: () => number;

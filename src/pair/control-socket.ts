@@ -53,6 +53,9 @@ export interface ControlSocket {
 /**
  * Listens on the control socket. Undefined (with a warning) when it cannot: another relay
  * already answers there, or the directory is not this user's alone.
+ *
+ * @example
+ * const control = await startControlSocket({ stateDir: options.stateDir, pairing, log });
  */
 export async function startControlSocket(options: { stateDir: string; pairing: PairingService; log: Logger }): Promise<ControlSocket | undefined> {
   const { log, pairing } = options;
@@ -126,7 +129,12 @@ function serveConnection(socket: Socket, pairing: PairingService, log: Logger): 
   });
 }
 
-/** Calls `onLine` per newline-terminated line; a connection sending an over-long line is dropped. */
+/**
+ * Calls `onLine` per newline-terminated line; a connection sending an over-long line is dropped.
+ *
+ * @example
+ * readLines(socket, (line) => handle(JSON.parse(line)));
+ */
 export function readLines(socket: Socket, onLine: (line: string) => void): void {
   let buffered = "";
   socket.setEncoding("utf8");

@@ -56,6 +56,7 @@ interface Waiting {
 
 const NAME_MAX = 64;
 
+/** See the module comment. One per relay; the gateway calls {@link PairingService.request}. */
 export class PairingService implements PairingPort {
   readonly #codes: PairingCodes<Waiting>;
   readonly #file: AuthorizedKeysFile;

@@ -19,6 +19,7 @@ import { hexOfFingerprint } from "./fingerprint.ts";
 /** A certificate this close to its end is warned about. */
 const WARN_BEFORE_MS = 14 * 86_400_000;
 
+/** See the module comment. */
 export class ServedCertificate {
   readonly source: TlsSource;
   #current: LoadedCertificate;

@@ -75,6 +75,7 @@ describe("claude-relay pair", () => {
     const pair = startPair(relay, ["--yes", "--name", "phone"]);
     const link = await pair.url;
     expect(link).toStartWith(relay.httpUrl + "/#pair=");
+    expect(pair.output()).toContain("the relay listens only on this machine, so another device cannot open this link");
     const code = await pair.code;
     expect(code).toMatch(/^[A-Za-z0-9_-]{22,}$/); // ≥ 128 bits of base64url
 
