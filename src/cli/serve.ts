@@ -1,7 +1,7 @@
 /**
  * `claude-relay serve`: resolves the flags, starts the relay, and turns signals into a graceful
- * stop (a second signal exits at once); with TLS, SIGHUP reloads the certificate. Signal handlers are installed before anything starts, so
- * a SIGTERM during start-up still ends in an orderly stop.
+ * stop (a second signal exits at once); with TLS, SIGHUP reloads the certificate. Signal handlers
+ * are installed before anything starts, so a SIGTERM during start-up still ends in an orderly stop.
  */
 import { createLogger } from "../log/logger.ts";
 import { startRelay, StartupError, type Relay } from "../relay.ts";

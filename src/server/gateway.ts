@@ -238,13 +238,14 @@ export class Gateway {
       : Promise.resolve({ ok: false, kind: "unavailable", reason: "pairing is off on this relay" });
     verdict.then(
       (result) => {
-        if (!connection.isOpen) return;
         if (!result.ok) {
+          // Counted even when the device has gone: hanging up at once must not make guessing free.
           this.options.auth.recordFailure(peer.address);
           this.metrics.inc("claude_relay_auth_failures_total", { reason: `pair_${result.kind}` });
           log.warn("pairing failed", { reason: result.reason });
           return connection.fail("pair_failed", PAIR_FAILED_MESSAGES[result.kind] ?? result.reason, CLOSE_CODES.authFailed);
         }
+        if (!connection.isOpen) return;
         log.info("paired: the device can now log in", { fingerprint: result.fingerprint });
         connection.send(JSON.stringify({ type: "pair.ok", fingerprint: result.fingerprint }));
         this.#challenge(connection);

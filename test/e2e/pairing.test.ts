@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { CLI, SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { generateKey, sshKeygenSign, type TestKey } from "../support/ssh.ts";
+import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
 
 interface PairProcess {
@@ -75,7 +76,7 @@ describe("claude-relay pair", () => {
     const pair = startPair(relay, ["--yes", "--name", "phone"]);
     const link = await pair.url;
     expect(link).toStartWith(relay.httpUrl + "/#pair=");
-    expect(pair.output()).toContain("the relay listens only on this machine, so another device cannot open this link");
+    await waitFor(() => pair.output().includes("the relay listens only on this machine, so another device cannot open this link"), 5000, "the loopback note");
     const code = await pair.code;
     expect(code).toMatch(/^[A-Za-z0-9_-]{22,}$/); // ≥ 128 bits of base64url
 
@@ -141,6 +142,13 @@ describe("claude-relay pair", () => {
     expect(relay.relay.gateway.metrics.get("claude_relay_auth_failures_total", { reason: "pair_bad_code" })).toBe(failuresBefore + 2);
     expect(relay.logs.some((line) => line.msg === "pairing failed" && line.reason === "pairing code used")).toBe(true);
     expect(relay.logs.some((line) => line.msg === "pairing failed" && line.reason === "pairing code unknown")).toBe(true);
+
+    // hanging up right after guessing does not make the guess free
+    const hangUp = await relay.connect();
+    await hangUp.next("auth.challenge");
+    hangUp.send({ type: "pair.request", code: "B".repeat(24), publicKey: keyField(device) });
+    hangUp.socket.close();
+    await waitFor(() => relay.relay.gateway.metrics.get("claude_relay_auth_failures_total", { reason: "pair_bad_code" }) === failuresBefore + 3);
   }, 30_000);
 
   test("two devices racing with one code: exactly one is paired", async () => {
