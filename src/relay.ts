@@ -44,7 +44,6 @@ export interface Relay {
   readonly url: string;
   /** The certificate served, with --tls or --tls-cert. */
   readonly tls: ServedCertificate | undefined;
-  readonly pairing: PairingService;
   readonly port: number;
   readonly sessionId: string;
   readonly session: Session;
@@ -219,7 +218,7 @@ export async function startRelay(options: ServeOptions, deps: RelayDeps): Promis
   log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd });
   if (tls || !isLoopback(server.hostname)) for (const origin of origins) log.info(`reachable at ${origin} (WebSocket ${origin.replace(/^http/, "ws")}/ws)`);
   const reloadTls = async () => (tls ? tls.reload(server, runtime) : log.info("nothing to reload: the relay serves no TLS certificate"));
-  return { url, tls, pairing, port: server.port, sessionId, session, gateway, claude, closed, health, reloadTls, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
+  return { url, tls, port: server.port, sessionId, session, gateway, claude, closed, health, reloadTls, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
 }
 
 async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {
