@@ -7,6 +7,7 @@
  * and once with a node:crypto signer, and reports the relay's own CPU use.
  *
  *     bun bench/handshakes.ts
+ *     BENCH_TLS=1 bun bench/handshakes.ts        # over wss:// (--tls, the self-signed certificate)
  *     BENCH_SECONDS=10 BENCH_RELAY_FLAGS="--log-level warn" bun bench/handshakes.ts
  */
 import {
@@ -17,6 +18,7 @@ import {
 const CONCURRENCY = 100;
 const CLIENT_PROCS = 2;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const TLS = process.env.BENCH_TLS === "1";
 
 interface Row {
   signer: string;
@@ -32,13 +34,15 @@ const bench = createBenchEnv();
 const children: ChildProcess[] = [];
 const rows: Row[] = [];
 try {
-  const relay = await startRelayProcess(bench, ["--max-clients", "1000", "--max-pending-per-address", "1000", ...(process.env.BENCH_RELAY_FLAGS ?? "").split(" ").filter(Boolean)]);
+  const relay = await startRelayProcess(bench, [
+    "--max-clients", "1000", "--max-pending-per-address", "1000", ...(TLS ? ["--tls"] : []), ...(process.env.BENCH_RELAY_FLAGS ?? "").split(" ").filter(Boolean),
+  ]);
   children.push(relay.child);
   for (const signer of ["noble", "native"] as const) {
     const procs = Array.from({ length: CLIENT_PROCS }, (_, i) => {
       const child = new ChildProcess(`clients ${i}`, [BUN, CLIENT_DRIVER], {
         ...bench.env,
-        BENCH_CLIENTS: JSON.stringify({ url: relay.url, clients: 0, auth: true, keyPath: bench.keyPath, signer }),
+        BENCH_CLIENTS: JSON.stringify({ url: relay.url, clients: 0, auth: true, keyPath: bench.keyPath, signer, ...(relay.ca && { ca: relay.ca }) }),
       });
       children.push(child);
       return child;
@@ -68,7 +72,7 @@ try {
 }
 
 function print(): void {
-  console.log(`## handshakes: ${CONCURRENCY} concurrent loops in ${CLIENT_PROCS} client processes, ${SECONDS} s each, ed25519; ${machineLine()}\n`);
+  console.log(`## handshakes${TLS ? " over wss:// (--tls, ECDSA P-256)" : ""}: ${CONCURRENCY} concurrent loops in ${CLIENT_PROCS} client processes, ${SECONDS} s each, ed25519; ${machineLine()}\n`);
   console.log(markdownTable(
     ["<client signer", "handshakes/s", "failed", "relay CPU % of a core", "relay CPU ms / handshake", "clients CPU % of a core"],
     rows.map((r) => [r.signer, fmtInt(r.perSecond), fmtInt(r.failed), fmtInt(r.relayCpu), r.relayCpuMsPerHandshake.toFixed(3), fmtInt(r.clientCpu)]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /**
- * claude-relay's command line: `serve`, `keys`, `connect`, `install`, `uninstall`, `help`.
+ * claude-relay's command line: `serve`, `keys`, `connect`, `pair`, `install`, `uninstall`, `help`.
  * Each command is declared once (here or in src/cli/<command>.ts) and that declaration drives
  * parsing, validation of flag names and the help texts (src/cli/route.ts). The relay itself is
  * imported when `serve` runs, so `--version` and `--help` start fast.
@@ -9,11 +9,13 @@
  * argument: the message names it as typed and says what would be accepted).
  */
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import type { CommandSpec } from "./cli/command.ts";
 import { connectCommand } from "./cli/connect.ts";
+import { expandPath } from "./cli/expand-path.ts";
 import { installCommand, uninstallCommand } from "./cli/install.ts";
+import { pairCommand } from "./cli/pair.ts";
 import { route } from "./cli/route.ts";
 import { SERVE_FLAGS } from "./cli/serve-options.ts";
 import { UsageError } from "./cli/usage-error.ts";
@@ -26,11 +28,14 @@ const serveCommand: CommandSpec = {
   synopsis: "[--host ADDR] [--port N] [--cwd DIR] [--authorized-keys PATH] [… more flags] [-- extra args for claude]",
   rest: "extra args for claude",
   flags: SERVE_FLAGS,
-  examples: ["claude-relay serve --port 0", "claude-relay serve --host 0.0.0.0 --cwd ~/code/app -- --model opus"],
+  examples: ["claude-relay serve --port 0", "claude-relay serve --host 0.0.0.0 --tls --cwd ~/code/app -- --model opus"],
   notes: [
     UNITS,
-    "Only holders of a key in --authorized-keys can connect (see claude-relay keys). After start-up it prints the " +
-      "claude-relay connect command for your other devices. GET /healthz reports its state, GET /metrics Prometheus counters.",
+    "Only holders of a key in --authorized-keys can connect (see claude-relay keys; claude-relay pair adds a phone's). After " +
+      "start-up it prints the claude-relay connect command and the web app's address for your other devices. GET /healthz " +
+      "reports its state, GET /metrics Prometheus counters (both in full only to this machine).",
+    "A --host other than a loopback address needs TLS (--tls, or --tls-cert/--tls-key) or --allow-plaintext; SIGHUP " +
+      "re-reads the certificate. Reaching the relay from a phone: docs/remote-access.md.",
   ],
   run: async ({ flags }) => (await import("./cli/serve.ts")).runServe(flags),
 };
@@ -44,12 +49,12 @@ const keysCommand: CommandSpec = {
   run: async ({ flags }) => {
     const { runKeysCommand } = await import("./cli/keys.ts");
     const given = typeof flags.authorizedKeys === "string" ? flags.authorizedKeys : undefined;
-    const path = given ? resolve(given.replace(/^~(?=$|\/)/, homedir())) : join(homedir(), ".ssh", "authorized_keys");
+    const path = given ? expandPath(given, { home: homedir(), cwd: process.cwd() }) : join(homedir(), ".ssh", "authorized_keys");
     process.exitCode = runKeysCommand({ authorizedKeysPath: path, now: new Date() });
   },
 };
 
-const COMMANDS = [serveCommand, keysCommand, connectCommand, installCommand, uninstallCommand];
+const COMMANDS = [serveCommand, keysCommand, connectCommand, pairCommand, installCommand, uninstallCommand];
 
 const overview = {
   version: pkg.version,

@@ -9,6 +9,8 @@
  * const relay = await startRelay(options, { log });
  * ```
  */
+import type { TlsSource } from "./tls/certificate.ts";
+
 export interface RelayOptions {
   host: string;
   port: number;
@@ -31,4 +33,8 @@ export interface RelayOptions {
   stateDir: string;
   newSession: boolean;
   claudeArgs: string[];
+  /** Serve https/wss: the user's certificate files or the self-signed one in the state dir. */
+  tls: TlsSource | undefined;
+  /** The URL devices use when a proxy is in front (`--public-url`, no trailing slash): pairing links and the Origin check use it. */
+  publicUrl: string | undefined;
 }

@@ -10,11 +10,14 @@
  * await relay.stop("test over");
  * ```
  */
+import { networkInterfaces } from "node:os";
 import { createAuthService } from "./auth/auth-service.ts";
 import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
 import type { Logger } from "./log/logger.ts";
+import { startControlSocket } from "./pair/control-socket.ts";
+import { PairingService } from "./pair/pairing-service.ts";
 import type { RelayOptions } from "./relay-options.ts";
 import { detectRuntime } from "./runtime/index.ts";
 import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtime/types.ts";
@@ -27,6 +30,9 @@ import { startHeartbeat } from "./server/heartbeat.ts";
 import { Session } from "./session/session.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
+import { pairingBase, reachableOrigins } from "./server/urls.ts";
+import { TlsError } from "./tls/certificate.ts";
+import { ServedCertificate } from "./tls/served-certificate.ts";
 
 /** A problem that stops the relay from starting; the CLI prints its message and exits 1. */
 export class StartupError extends Error {
@@ -34,8 +40,10 @@ export class StartupError extends Error {
 }
 
 export interface Relay {
-  /** ws://host:port/ws as it listens (port resolved when --port 0). */
+  /** ws://host:port/ws (wss:// with TLS) as it listens (port resolved when --port 0). */
   readonly url: string;
+  /** The certificate served, with --tls or --tls-cert. */
+  readonly tls: ServedCertificate | undefined;
   readonly port: number;
   readonly sessionId: string;
   readonly session: Session;
@@ -45,6 +53,8 @@ export interface Relay {
   readonly closed: Promise<number>;
   health(): Health;
   stop(reason?: string): Promise<void>;
+  /** Re-reads the TLS certificate (SIGHUP) and serves new connections with it when it changed. */
+  reloadTls(): Promise<void>;
   /** Stops because the process can no longer be trusted: clients get `internal` and 1011, exit code 1. */
   abort(reason: string): Promise<void>;
 }
@@ -58,6 +68,7 @@ export interface RelayDeps {
 export async function startRelay(options: RelayOptions, deps: RelayDeps): Promise<Relay> {
   const { log } = deps;
   const startedAt = Date.now();
+  const tls = options.tls ? await loadTls(() => ServedCertificate.load(options.tls!, log.child({ component: "tls" }))) : undefined;
 
   const keys = openOrExplain(() => openAuthorizedKeys({ path: options.authorizedKeysPath, explicit: options.authorizedKeysExplicit, logger: log }));
   const diagnosis = keys.startupDiagnosis();
@@ -94,7 +105,10 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     log: log.child({ component: "session" }),
     replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
   });
+  let pairingOrigin = "";
+  const pairing = new PairingService({ authorizedKeysPath: options.authorizedKeysPath, pairingUrl: (code) => `${pairingOrigin}/#pair=${code}`, log: log.child({ component: "pairing" }) });
   const gateway = new Gateway({
+    pairing,
     auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
     session,
     log,
@@ -112,7 +126,8 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   const health = () => healthReport(session.health(), [gateway.degraded(), keysDegraded(keys.current()), fds.degraded()], startedAt);
   const renderMetrics = () =>
     metrics.render(relayGauges(session.health(), { connectionsOpen: gateway.connections.size, heartbeatTerminations: heartbeat.terminated, startedAt }));
-  const app = createApp({ runtime, gateway, health, metrics: renderMetrics });
+  const publicOrigin = options.publicUrl && new URL(options.publicUrl).origin;
+  const app = createApp({ runtime, gateway, health, metrics: renderMetrics, log, secure: tls !== undefined, ...(publicOrigin && { publicOrigin }) });
   let server;
   try {
     server = await runtime.listen(app, {
@@ -121,6 +136,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       maxPayloadLength: Math.max(options.maxMessageBytes * 4, options.maxMessageBytes + 64 * 1024),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      ...(tls && { tls: tls.current }),
     });
   } catch (error) {
     keys.close();
@@ -128,7 +144,10 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     if (error instanceof AddressInUseError) throw new StartupError(error.message);
     throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
   }
-  const url = `ws://${formatHostPort(server.hostname, server.port)}/ws`;
+  const url = `${tls ? "wss" : "ws"}://${formatHostPort(server.hostname, server.port)}/ws`;
+  const origins = reachableOrigins({ host: server.hostname, port: server.port, secure: tls !== undefined, interfaces: networkInterfaces() });
+  pairingOrigin = pairingBase({ ...(options.publicUrl && { publicUrl: options.publicUrl }), origins });
+  const control = await startControlSocket({ stateDir: options.stateDir, pairing, log });
   const fds = startFdMonitor({ log });
   const heartbeat = startHeartbeat({ intervalMs: options.heartbeatIntervalMs, timeoutMs: options.heartbeatTimeoutMs, connections: () => gateway.connections });
 
@@ -141,8 +160,9 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       heartbeat.stop();
       fds.stop();
       session.close();
+      pairing.closeAll();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
-      await Promise.all([server.stop(), claude.stop()]);
+      await Promise.all([server.stop(), claude.stop(), control?.close()]);
       keys.close();
       log.info("stopped", { reason });
       resolveClosed(exitCode);
@@ -158,7 +178,17 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     void stop("Claude Code could not be started", 1);
   });
   log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd });
-  return { url, port: server.port, sessionId, session, gateway, claude, closed, health, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
+  const reloadTls = async () => (tls ? tls.reload(server, runtime) : log.info("nothing to reload: the relay serves no TLS certificate"));
+  return { url, tls, port: server.port, sessionId, session, gateway, claude, closed, health, reloadTls, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
+}
+
+async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof TlsError) throw new StartupError(error.message);
+    throw error;
+  }
 }
 
 function openOrExplain<T>(open: () => T): T {

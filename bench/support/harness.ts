@@ -158,8 +158,11 @@ export function createBenchEnv(): BenchEnv {
 
 export interface RelayProcess {
   child: ChildProcess;
+  /** ws://…/ws, or wss://…/ws when started with --tls. */
   url: string;
   port: number;
+  /** With --tls: the relay's self-signed certificate, for clients to trust. */
+  ca?: string;
   /** The synthetic Claude's pid, once the session is ready. */
   claudePid: number;
 }
@@ -177,10 +180,17 @@ export async function startRelayProcess(bench: BenchEnv, flags: string[], env: R
     "--cwd", bench.dir, "--state-dir", join(bench.dir, "state"), "--log-format", "json", ...flags,
   ];
   const child = new ChildProcess("relay", cmd, { ...bench.env, ...env });
+  const tls = flags.includes("--tls");
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json() as Promise<{ state: string; claudePid: number }>, () => undefined);
-    if (health?.state === "ready") return { child, url: `ws://127.0.0.1:${port}/ws`, port, claudePid: health.claudePid };
+    const health = await fetch(`${tls ? "https" : "http"}://127.0.0.1:${port}/healthz`, { tls: { rejectUnauthorized: false } }).then(
+      (r) => r.json() as Promise<{ state: string; claudePid: number }>,
+      () => undefined,
+    );
+    if (health?.state === "ready") {
+      const ca = tls ? readFileSync(join(bench.dir, "state", "tls", "cert.pem"), "utf8") : undefined;
+      return { child, url: `${tls ? "wss" : "ws"}://127.0.0.1:${port}/ws`, port, claudePid: health.claudePid, ...(ca && { ca }) };
+    }
     if (Date.now() > deadline) throw new Error(`relay: not ready within 20 s (${health ? `state ${health.state}` : "not listening"}); last output:\n${child.tail.join("\n")}`);
     if (!running.has(child)) throw new Error(`relay exited; last output:\n${child.tail.join("\n")}`);
     await sleep(50);

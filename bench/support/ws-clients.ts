@@ -5,7 +5,8 @@
  * answering with `{"kind": …}` JSON lines on stdout. It runs in its own process so its CPU is not
  * the server's.
  *
- * Config (env BENCH_CLIENTS, JSON): `{ url, clients, auth, keyPath?, signer?: "noble" | "native" }`.
+ * Config (env BENCH_CLIENTS, JSON): `{ url, clients, auth, keyPath?, signer?: "noble" | "native", ca? }`
+ * (`ca`: the PEM certificate to trust for a wss:// url).
  * Commands:
  * - `{"cmd":"connect"}` → opens `clients` sockets at once and authenticates them →
  *   `{"kind":"connected","at","authenticated","failed","cpuMs"}`
@@ -32,6 +33,7 @@ interface Config {
   auth: boolean;
   keyPath?: string;
   signer?: "noble" | "native";
+  ca?: string;
 }
 
 const config = JSON.parse(process.env.BENCH_CLIENTS ?? "{}") as Config;
@@ -82,7 +84,8 @@ function reportFanout(): void {
 /** Opens one socket; resolves true once it may receive session events (auth.ok, or open without auth). */
 function connect(onEvent: (data: string, at: number) => void): Promise<{ ws: WebSocket; ok: boolean }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(config.url);
+    // Bun's WebSocket takes TLS options (an extension of the standard constructor).
+    const ws = config.ca ? new WebSocket(config.url, { tls: { ca: config.ca } } as unknown as string[]) : new WebSocket(config.url);
     let settled = false;
     const settle = (ok: boolean) => {
       if (!settled) resolve({ ws, ok });

@@ -31,7 +31,7 @@ export function createAuthService(options: AuthServiceOptions): AuthPort {
   return {
     issueChallenge(clientId: string, peer: PeerInfo) {
       const server = peer.host || formatHostPort(peer.address, peer.port);
-      const challenge = createChallenge({ server, connectionId: clientId, now: new Date(now()), ttlMs: challengeTtlMs });
+      const challenge = createChallenge({ server, tls: peer.tlsFingerprint, connectionId: clientId, now: new Date(now()), ttlMs: challengeTtlMs });
       return { text: challenge.text, expiresInMs: challengeTtlMs };
     },
     async verify(challenge: string, signature: string, peer: PeerInfo): Promise<AuthVerdict> {

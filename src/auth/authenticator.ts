@@ -16,7 +16,7 @@
  */
 import type { AuthorizedKey } from "./authorized-keys.ts";
 import { AUTH_NAMESPACE } from "../protocol/messages.ts";
-import { parseChallenge } from "./challenge.ts";
+import { parseChallenge } from "../protocol/challenge.ts";
 import { matchFrom } from "./key-options.ts";
 import { fingerprintOf, publicKeyFromBlob, PublicKeyError } from "../ssh/public-key.ts";
 import { bytesEqual } from "../ssh/wire.ts";

@@ -1,13 +1,6 @@
 /**
- * The canonical auth challenge text (contract, "Authentication"):
- *
- *     claude-relay-auth v1
- *     server: <host:port as the client addressed it>
- *     connection: <connection id>
- *     nonce: <base64url of 32 random bytes>
- *     expires: <RFC 3339 time>
- *
- * Lines are joined with "\n" and there is no trailing newline; the client signs exactly these bytes.
+ * Creates each connection's auth challenge: fresh randomness and expiry, in the canonical text of
+ * src/protocol/challenge.ts (which clients parse too).
  *
  * @example
  * ```ts
@@ -16,16 +9,9 @@
  * ```
  */
 import { randomBytes } from "node:crypto";
+import { formatChallenge, type ChallengeFields } from "../protocol/challenge.ts";
 
-export const CHALLENGE_HEADER = "claude-relay-auth v1";
 export const NONCE_BYTES = 32;
-
-export interface ChallengeFields {
-  server: string;
-  connection: string;
-  nonce: string;
-  expiresAt: Date;
-}
 
 export interface Challenge extends ChallengeFields {
   /** The exact text to send and to verify against. */
@@ -38,6 +24,8 @@ export interface CreateChallengeOptions {
   connectionId: string;
   now: Date;
   ttlMs: number;
+  /** The certificate fingerprint of the connection's TLS session (`SHA256:…`); absent over plain ws. */
+  tls?: string;
   /** Injected for tests; defaults to node:crypto randomBytes. */
   random?: (size: number) => Uint8Array;
 }
@@ -53,38 +41,12 @@ export function createChallenge(options: CreateChallengeOptions): Challenge {
   const random = options.random ?? ((size: number) => new Uint8Array(randomBytes(size)));
   const fields: ChallengeFields = {
     server: singleLine(options.server),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     connection: singleLine(options.connectionId),
     nonce: Buffer.from(random(NONCE_BYTES)).toString("base64url"),
     expiresAt: new Date(options.now.getTime() + options.ttlMs),
   };
   return { ...fields, text: formatChallenge(fields) };
-}
-
-/** Renders challenge fields as canonical text. */
-export function formatChallenge(fields: ChallengeFields): string {
-  return [
-    CHALLENGE_HEADER,
-    `server: ${fields.server}`,
-    `connection: ${fields.connection}`,
-    `nonce: ${fields.nonce}`,
-    `expires: ${fields.expiresAt.toISOString()}`,
-  ].join("\n");
-}
-
-/**
- * Parses canonical challenge text; undefined unless it is exactly in canonical form (so that
- * re-formatting the result yields the same text).
- *
- * @example
- * parseChallenge(challenge.text)?.connection // "c1"
- */
-export function parseChallenge(text: string): ChallengeFields | undefined {
-  const m = /^claude-relay-auth v1\nserver: ([^\n]*)\nconnection: ([^\n]*)\nnonce: ([A-Za-z0-9_-]{43})\nexpires: ([^\n]+)$/.exec(text);
-  if (!m) return undefined;
-  const expiresAt = new Date(m[4]!);
-  if (Number.isNaN(expiresAt.getTime())) return undefined;
-  const fields = { server: m[1]!, connection: m[2]!, nonce: m[3]!, expiresAt };
-  return formatChallenge(fields) === text ? fields : undefined;
 }
 
 function singleLine(value: string): string {

@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * const commands = [installCommand, uninstallCommand];
- * // claude-relay install --host 0.0.0.0 --cwd ~/code/app --dry-run
+ * // claude-relay install --host 0.0.0.0 --tls --cwd ~/code/app --dry-run
  * ```
  */
 import { spawnSync } from "node:child_process";
@@ -129,6 +129,7 @@ export function serviceSpec(flags: Record<string, unknown>, context: InstallCont
       path: servicePath(context.env.PATH, claude),
       environment: serviceEnvironment(context.env),
       description: `claude-relay: Claude Code over an SSH-key-authenticated WebSocket on ${formatHostPort(options.host, options.port)}`,
+      reloadsOnHangup: options.tls !== undefined,
     },
     ...(claude === undefined && { missingClaude: options.claudeBin ?? "claude" }),
   };
@@ -268,7 +269,7 @@ export const installCommand: CommandSpec = {
     { flag: "--binary <path>", help: "claude-relay executable the service runs", default: "this binary; required when running from source" },
     { flag: "--dry-run", help: "Print the service files (credential values hidden) and the commands; change nothing" },
   ],
-  examples: ["claude-relay install --host 0.0.0.0 --cwd ~/code/app --dry-run", "claude-relay install --cwd ~/code/app -- --model opus"],
+  examples: ["claude-relay install --host 0.0.0.0 --tls --cwd ~/code/app --dry-run", "claude-relay install --cwd ~/code/app -- --model opus"],
   notes: [
     "The service runs `claude-relay serve` with these flags (paths made absolute, --log-format json unless you chose one). " +
       "The ANTHROPIC_* variables (and CLAUDE_CODE_OAUTH_TOKEN, CLAUDE_CONFIG_DIR, the CLAUDE_CODE_USE_* provider switches) set now are carried into it, " +

@@ -9,23 +9,28 @@
  * ```
  */
 import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.ts";
 import type { RelayOptions } from "../relay-options.ts";
+import { isLoopback } from "../server/loopback.ts";
+import type { TlsSource } from "../tls/certificate.ts";
 import type { FlagSpec } from "./command.ts";
+import { expandPath } from "./expand-path.ts";
 import { parseByteSize, parseDuration } from "./units.ts";
 import { UsageError } from "./usage-error.ts";
 
-/** The relay's options plus the CLI's own (how to log). */
+/** The relay's options plus the CLI's own (how to log, and the exposure check's override). */
 export interface ServeOptions extends RelayOptions {
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** A non-loopback --host without TLS was explicitly allowed. */
+  allowPlaintext: boolean;
 }
 
 export const DEFAULT_PORT = 7717;
 
 export const SERVE_FLAGS: readonly FlagSpec[] = [
-  { flag: "--host <host>", help: "Address to listen on (0.0.0.0 or :: to accept other devices)", default: "127.0.0.1" },
+  { flag: "--host <host>", help: "Address to listen on (0.0.0.0 or :: to accept other devices, with --tls)", default: "127.0.0.1" },
   { flag: "--port <port>", help: "TCP port; 0 picks a free one", default: String(DEFAULT_PORT) },
   { flag: "--authorized-keys <path>", help: "SSH public keys allowed to connect", default: "~/.ssh/authorized_keys" },
   { flag: "--max-clients <n>", help: "Open WebSockets allowed at once, authenticated or not", default: "32" },
@@ -45,6 +50,11 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--new-session", help: "Start a new Claude session instead of resuming the last one" },
   { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
   { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
+  { flag: "--tls", help: "Serve https/wss with a self-signed certificate kept in the state dir (start-up prints its fingerprint)" },
+  { flag: "--tls-cert <path>", help: "Serve https/wss with this PEM certificate chain (with --tls-key; re-read on SIGHUP)" },
+  { flag: "--tls-key <path>", help: "PEM private key of --tls-cert" },
+  { flag: "--allow-plaintext", help: "Allow a non-loopback --host without TLS, on a network that already encrypts (WireGuard, Tailscale)" },
+  { flag: "--public-url <url>", help: "The https URL devices use when a proxy (tailscale serve, Caddy) is in front: pairing links use it" },
 ];
 
 export interface ResolveContext {
@@ -58,7 +68,7 @@ type RawFlags = Record<string, unknown>;
 
 export function resolveServeOptions(raw: RawFlags, context: ResolveContext): ServeOptions {
   const home = context.home ?? homedir();
-  const expand = (path: string) => resolve(context.cwd, path.replace(/^~(?=$|\/)/, home));
+  const expand = (path: string) => expandPath(path, { home, cwd: context.cwd });
   const heartbeatIntervalMs = duration(raw, "heartbeatInterval", "15s", 1);
   const heartbeatTimeoutMs = duration(raw, "heartbeatTimeout", "45s", 1);
   if (heartbeatTimeoutMs <= heartbeatIntervalMs) {
@@ -72,8 +82,18 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
   const claudeBin = raw.claudeBin === undefined ? undefined : text(raw, "claudeBin", "");
   const authorizedKeys = raw.authorizedKeys === undefined ? undefined : text(raw, "authorizedKeys", "");
   const stateDir = raw.stateDir === undefined ? defaultStateDir(context.env, context.platform, home) : expand(text(raw, "stateDir", ""));
+  const host = text(raw, "host", "127.0.0.1");
+  const tls = tlsSource(raw, stateDir, expand);
+  const allowPlaintext = raw.allowPlaintext === true;
+  if (!tls && !allowPlaintext && !isLoopback(host)) {
+    throw new UsageError(
+      `--host ${host} without TLS would let anyone on that network read the session and type into it; ` +
+        "add --tls (a self-signed certificate), --tls-cert/--tls-key (your own), " +
+        "or --allow-plaintext if the network already encrypts (WireGuard, Tailscale)",
+    );
+  }
   return {
-    host: text(raw, "host", "127.0.0.1"),
+    host,
     port: integer(raw, "port", DEFAULT_PORT, 0, 65535),
     authorizedKeysPath: authorizedKeys === undefined ? join(home, ".ssh", "authorized_keys") : expand(authorizedKeys),
     authorizedKeysExplicit: authorizedKeys !== undefined,
@@ -95,7 +115,32 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
     logLevel: logLevel as LogLevel,
     logFormat,
     claudeArgs: Array.isArray(raw["--"]) ? raw["--"].map(String) : [],
+    tls,
+    allowPlaintext,
+    publicUrl: raw.publicUrl === undefined ? undefined : publicUrl(text(raw, "publicUrl", "")),
   };
+}
+
+function tlsSource(raw: RawFlags, stateDir: string, expand: (path: string) => string): TlsSource | undefined {
+  const cert = raw.tlsCert === undefined ? undefined : expand(text(raw, "tlsCert", ""));
+  const key = raw.tlsKey === undefined ? undefined : expand(text(raw, "tlsKey", ""));
+  if (raw.tls !== undefined && raw.tls !== true && raw.tls !== false) throw new UsageError("--tls takes no value; for your own certificate use --tls-cert PATH --tls-key PATH");
+  if (raw.tls === true && (cert || key)) throw new UsageError("use either --tls (a self-signed certificate) or --tls-cert/--tls-key (your own), not both");
+  if (cert && key) return { kind: "files", certPath: cert, keyPath: key };
+  if (cert || key) throw new UsageError(`--${cert ? "tls-cert" : "tls-key"} needs --${cert ? "tls-key" : "tls-cert"} too`);
+  return raw.tls === true ? { kind: "self-signed", stateDir } : undefined;
+}
+
+function publicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--public-url must be a URL such as https://laptop.tail1234.ts.net, got "${value}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--public-url must be an https:// (or http://) URL, got "${value}"`);
+  if (url.search || url.hash || url.username || url.password) throw new UsageError(`--public-url takes no query, fragment or credentials, got "${value}"`);
+  return url.href.replace(/\/$/, "");
 }
 
 /** `$XDG_STATE_HOME/claude-relay`, `~/.local/state/claude-relay`, or Application Support on macOS. */

@@ -1,6 +1,7 @@
 /**
  * `claude-relay serve`: resolves and checks the flags, starts the relay, says how to connect to
- * it, and turns signals into a graceful stop (a second signal exits at once). Signal handlers are
+ * it, and turns signals into a graceful stop (a second signal exits at once); SIGHUP reloads the
+ * TLS certificate (without TLS it is logged and ignored, never fatal). Signal handlers are
  * installed before anything starts, so a SIGTERM during start-up still ends in an orderly stop.
  *
  * @example
@@ -54,6 +55,13 @@ export async function runServe(flags: ParsedFlags): Promise<void> {
   };
   process.on("uncaughtException", onFatal("uncaught exception"));
   process.on("unhandledRejection", onFatal("unhandled promise rejection"));
+  // SIGHUP re-reads the certificate (a renewal needs no restart), as nginx and sshd do. Handled
+  // even without TLS: its default action would end the relay, e.g. on a stray `kill -HUP`.
+  process.on("SIGHUP", () => {
+    if (!relay) return log.info("SIGHUP received before the relay started: nothing to reload yet");
+    log.info(options.tls ? "SIGHUP received: reloading the TLS certificate" : "SIGHUP received");
+    relay.reloadTls().catch(onFatal("certificate reload failed"));
+  });
 
   try {
     relay = await startRelay(options, { log });
@@ -67,12 +75,17 @@ export async function runServe(flags: ParsedFlags): Promise<void> {
   process.exit(await relay.closed);
 }
 
-/** The `claude-relay connect` lines for this relay: free text, or one log line with --log-format json. */
+/** The `claude-relay connect` lines and web app addresses for this relay: free text, or one log line with --log-format json. */
 function printConnectHints(relay: Relay, options: ServeOptions, log: Logger): void {
-  const scheme = new URL(relay.url).protocol.replace(/:$/, "");
-  const hints = connectHints({ host: options.host, port: relay.port, scheme, interfaces: networkInterfaces() });
+  const hints = connectHints({
+    host: options.host,
+    port: relay.port,
+    secure: relay.tls !== undefined,
+    ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
+    interfaces: networkInterfaces(),
+  });
   if (options.logFormat === "json") {
-    log.info("how to connect", { commands: hints.commands, urls: hints.urls, remote: hints.remote, ...(hints.note && { note: hints.note }) });
+    log.info("how to connect", { commands: hints.commands, urls: hints.urls, pages: hints.pages, remote: hints.remote, ...(hints.note && { note: hints.note }) });
   } else if (LOG_LEVELS.indexOf(options.logLevel) >= LOG_LEVELS.indexOf("info")) {
     process.stderr.write(formatConnectHints(hints));
   }

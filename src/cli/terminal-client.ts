@@ -15,7 +15,7 @@
  * ```
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { RelayClient } from "../client/client.ts";
 import { RelayClientError } from "../client/errors.ts";
@@ -25,6 +25,7 @@ import { SshAgentError } from "../client/ssh-agent.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { isPlainObject } from "../protocol/schema.ts";
 import { SessionView } from "./connect-format.ts";
+import { expandPath } from "./expand-path.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const EXIT_OK = 0;
@@ -240,7 +241,7 @@ export function normalizeRelayUrl(input: string): string {
  */
 export async function openDefaultSigner(identity: string | undefined, env: Record<string, string | undefined>, home: string): Promise<ChallengeSigner> {
   const socketPath = env.SSH_AUTH_SOCK || undefined;
-  if (identity !== undefined) return openSigner({ identity: resolve(identity.replace(/^~(?=$|\/)/, home)), socketPath });
+  if (identity !== undefined) return openSigner({ identity: expandPath(identity, { home, cwd: process.cwd() }), socketPath });
   if (socketPath) {
     try {
       return await agentSigner({ socketPath });

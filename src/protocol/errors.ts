@@ -1,5 +1,5 @@
 /**
- * Error codes and WebSocket close codes of the v1 contract.
+ * Error codes and WebSocket close codes of the contract (v1, and the v2 additions).
  *
  * @example
  * ```ts
@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   "slow_consumer",
   "shutting_down",
   "internal",
+  "pair_failed",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -46,6 +46,16 @@ export const interrupt = object({ type: literal("interrupt") }, { id }, "Interru
 
 export const ping = object({ type: literal("ping") }, { id }, "Answered with pong.");
 
+export const pairRequest = object(
+  {
+    type: literal("pair.request"),
+    code: string({ minLength: 1, maxLength: 256, description: "The one-time code from the pairing link (`#pair=<code>`)." }),
+    publicKey: string({ minLength: 1, maxLength: 8 * 1024, description: "The device's public key as in authorized_keys: `<type> <base64>` (Ed25519 or ECDSA)." }),
+  },
+  { id, name: string({ maxLength: 256, description: "What the device calls itself; the key's comment becomes claude-relay:<name>." }) },
+  "Sent instead of auth.response: asks to add this key to authorized_keys with a pairing code.",
+);
+
 /** Client messages by type. */
 export const clientMessages = {
   "auth.response": authResponse,
@@ -53,6 +63,7 @@ export const clientMessages = {
   "permission.response": permissionResponse,
   interrupt,
   ping,
+  "pair.request": pairRequest,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessages;
@@ -111,6 +122,11 @@ export const serverMessages = {
     "An error for one client; not a session event (no seq).",
   ),
   pong: object({ type: literal("pong") }, { id }, "Answer to ping."),
+  "pair.ok": object(
+    { type: literal("pair.ok"), fingerprint: string({ description: "The added key's fingerprint, SHA256:…" }) },
+    {},
+    "The device's key is in authorized_keys; a fresh auth.challenge follows on the same connection.",
+  ),
   "claude.event": object({ type: literal("claude.event"), sessionId, seq, event: anyValue("One stream-json line from Claude, verbatim.") }),
   "user.prompt": object({ type: literal("user.prompt"), sessionId, seq, text: string(), by: string() }, { id }, "A prompt any client sent."),
   "permission.request": permissionRequestEvent,

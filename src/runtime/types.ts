@@ -3,7 +3,7 @@
  * each runtime folder implements {@link RuntimeAdapter}; nothing outside src/runtime touches
  * `Bun.serve` or `Deno.serve` directly.
  */
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 
 /** One accepted WebSocket, as the relay needs it. */
 export interface PeerSocket {
@@ -20,12 +20,26 @@ export interface PeerSocket {
   batch(fn: () => void): void;
 }
 
-/** Who is connecting: the TCP peer and the address the client used to reach us. */
-export interface PeerInfo {
+/** The other end of one HTTP request's connection. */
+export interface RequestPeer {
   address: string;
   port: number;
+  /** `SHA256:…` of the certificate this connection's TLS session was served with; absent over plain HTTP. */
+  tlsFingerprint?: string;
+}
+
+/** Who is connecting: the TCP peer and the address the client used to reach us. */
+export interface PeerInfo extends RequestPeer {
   /** The Host header (host:port as the client addressed the relay). */
   host: string;
+}
+
+/** A certificate chain and its private key (PEM), as the relay serves them. */
+export interface TlsCertificate {
+  cert: string;
+  key: string;
+  /** `SHA256:<base64>` of the leaf certificate's DER; tagged onto every peer served with it. */
+  fingerprint: string;
 }
 
 /** Callbacks for one connection; created before the upgrade, called by the runtime adapter. */
@@ -44,17 +58,29 @@ export interface ListenOptions {
   /** Deno pings idle sockets by itself: its idle timeout is derived from these. */
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
+  /** Serve https/wss with this certificate; plain http/ws without. */
+  tls?: TlsCertificate;
 }
 
 export interface ListeningServer {
   hostname: string;
   port: number;
+  /**
+   * Serves new connections with another certificate (listening with `tls` only). Neither runtime
+   * can swap a certificate in a listening socket, so the listener is replaced on the same port;
+   * whether open connections survive that is the adapter's {@link RuntimeAdapter.certificateSwapKeepsConnections}.
+   */
+  replaceCertificate(tls: TlsCertificate): Promise<void>;
   /** Stops accepting; open sockets are closed by the relay beforehand. */
   stop(): Promise<void>;
 }
 
 export interface RuntimeAdapter {
   name: "bun" | "deno";
+  /** Whether open connections survive {@link ListeningServer.replaceCertificate}. */
+  certificateSwapKeepsConnections: boolean;
+  /** The connection a request arrived on. */
+  requestPeer(c: Context): RequestPeer;
   /** A Hono handler upgrading the request to a WebSocket wired to `accept(peer)`'s events. */
   upgrade(accept: (peer: PeerInfo) => SocketEvents): MiddlewareHandler;
   listen(app: Hono, options: ListenOptions): Promise<ListeningServer>;

@@ -3,15 +3,23 @@
  * (Prometheus text), the web app at `/` (web-routes.ts), JSON 404 for the rest; every response
  * with the security headers.
  *
+ * What other devices may see is narrower than what this machine sees: a request from a
+ * non-loopback address — or relayed by a local proxy, which adds `X-Forwarded-For` — gets only
+ * `{"status"}` from `/healthz` and a 404 from `/metrics`. A browser page from another origin
+ * cannot open `/ws` (403; see ./origin.ts).
+ *
  * @example
  * ```ts
- * const app = createApp({ runtime, gateway, health: () => healthReport(session.health(), [gateway.degraded()], startedAt), metrics });
+ * const app = createApp({ runtime, gateway, health: () => healthReport(session.health(), [gateway.degraded()], startedAt), metrics, log, secure: true });
  * await runtime.listen(app, { hostname: "127.0.0.1", port: 0, … });
  * ```
  */
-import { Hono } from "hono";
-import type { RuntimeAdapter } from "../runtime/types.ts";
+import { Hono, type Context } from "hono";
+import type { Logger } from "../log/logger.ts";
+import { formatHostPort, type RuntimeAdapter } from "../runtime/types.ts";
 import type { Gateway } from "./gateway.ts";
+import { isLoopback } from "./loopback.ts";
+import { originAllowed } from "./origin.ts";
 import { mountWebApp, securityHeaders } from "./web-routes.ts";
 
 /**
@@ -35,17 +43,39 @@ export interface AppOptions {
   health: () => Health;
   /** The Prometheus exposition text for `GET /metrics`. */
   metrics: () => string;
+  log: Logger;
+  /** The relay serves https/wss itself. */
+  secure: boolean;
+  /** The origin of `--public-url` (a proxy in front): its pages may open `/ws` too. */
+  publicOrigin?: string;
 }
 
-export function createApp({ runtime, gateway, health, metrics }: AppOptions): Hono {
+export function createApp({ runtime, gateway, health, metrics, log, secure, publicOrigin }: AppOptions): Hono {
   const app = new Hono();
+  const notFound = (c: Context) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; the WebSocket endpoint is GET /ws` }, 404);
+  /** This machine asking directly, not a device on the network nor one behind a local proxy. */
+  const local = (c: Context) => isLoopback(runtime.requestPeer(c).address) && !c.req.header("x-forwarded-for") && !c.req.header("forwarded");
+
   app.use(securityHeaders);
   mountWebApp(app);
-  app.get("/healthz", (c) => c.json(health()));
-  app.get("/metrics", (c) => c.text(metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }));
+  app.get("/healthz", (c) => {
+    const body = health();
+    const status = body.ok ? "ok" : "degraded";
+    return c.json(local(c) ? { status, ...body } : { status });
+  });
+  app.get("/metrics", (c) => (local(c) ? c.text(metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }) : notFound(c)));
+  app.get("/ws", async (c, next) => {
+    const origin = c.req.header("origin");
+    const host = c.req.header("host") ?? "";
+    if (origin === undefined || originAllowed({ origin, host, secure, ...(publicOrigin && { publicOrigin }) })) return next();
+    const peer = runtime.requestPeer(c);
+    log.warn("refused a WebSocket from a page on another origin", { origin, host, remote: formatHostPort(peer.address, peer.port) });
+    gateway.metrics.inc("claude_relay_connections_refused_total", { reason: "origin" });
+    return c.json({ error: "forbidden_origin", message: `a page from ${origin} may not connect to this relay; open the relay's own page instead` }, 403);
+  });
   app.get("/ws", runtime.upgrade((peer) => gateway.accept(peer)));
   app.get("/ws", (c) => c.json({ error: "upgrade_required", message: "GET /ws expects a WebSocket upgrade" }, 426));
-  app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; the WebSocket endpoint is GET /ws` }, 404));
+  app.notFound(notFound);
   app.onError((error, c) => c.json({ error: "internal", message: error.message }, 500));
   return app;
 }

@@ -20,6 +20,14 @@ import type { PeerInfo, PeerSocket, SocketEvents } from "../runtime/types.ts";
 import { Connection, type KeyIdentity } from "./connection.ts";
 import { Metrics } from "./metrics.ts";
 
+/** What a device is told when pairing fails, by kind (a bad key's reason is told as it is). */
+const PAIR_FAILED_MESSAGES: Partial<Record<Extract<PairVerdict, { ok: false }>["kind"], string>> = {
+  bad_code: "the pairing code is wrong, used or expired; run `claude-relay pair` on the relay's machine for a new one",
+  declined: "the key was not added: the person at the relay said no or did not answer",
+  internal: "the relay could not add the key to authorized_keys; its log says why",
+  unavailable: "pairing is off on this relay",
+};
+
 /** Largest frame accepted before authentication: an auth.response with an RSA-8192 SSHSIG fits. */
 export const PRE_AUTH_MAX_FRAME_BYTES = 16 * 1024;
 
@@ -34,7 +42,15 @@ export interface AuthPort {
   recordFailure(address: string): void;
 }
 
-export type SessionMessage = Exclude<ClientMessage, { type: "auth.response" | "ping" }>;
+export type SessionMessage = Exclude<ClientMessage, { type: "auth.response" | "ping" | "pair.request" }>;
+
+/** A failed pairing's `kind` picks what the device is told (see PAIR_FAILED_MESSAGES); `reason` is for the log. */
+export type PairVerdict = { ok: true; fingerprint: string } | { ok: false; kind: "bad_code" | "bad_key" | "declined" | "internal" | "unavailable"; reason: string };
+
+/** What the gateway needs from pairing (src/pair): a device's `pair.request`, before authentication. */
+export interface PairingPort {
+  request(input: { code: string; publicKey: string; name?: string; peer: PeerInfo }): Promise<PairVerdict>;
+}
 export type ResumeRequest = { sessionId: string; lastSeq: number };
 
 /** What the gateway needs from the shared session (src/session). */
@@ -58,6 +74,8 @@ export interface GatewayOptions {
   /** Invalid frames a connection may send per minute (burst as large) before it is cut off; 0: no limit. */
   maxInvalidFrames: number;
   metrics?: Metrics;
+  /** Absent: `pair.request` is answered with pair_failed. */
+  pairing?: PairingPort;
 }
 
 export class Gateway {
@@ -151,7 +169,12 @@ export class Gateway {
     this.#pendingByAddress.set(address, pending + 1);
     this.connections.add(connection);
     log.debug("connected", { host: connection.peer.host });
+    this.#challenge(connection);
+  }
 
+  /** Sends a fresh auth.challenge and starts the time to answer it. */
+  #challenge(connection: Connection): void {
+    const { log } = connection;
     const challenge = this.#options.auth.issueChallenge(connection.clientId, connection.peer);
     connection.challenge = challenge.text;
     connection.authTimer = setTimeout(() => {
@@ -184,6 +207,7 @@ export class Gateway {
       case "ping":
         return void connection.send(encodeServerMessage(message.id === undefined ? { type: "pong" } : { type: "pong", id: message.id }));
       case "auth.response":
+      case "pair.request":
         return this.#reject(connection, "invalid_message", "already authenticated", message.id);
       default:
         return this.#options.session.handle(connection, message);
@@ -191,6 +215,7 @@ export class Gateway {
   }
 
   #authenticate(connection: Connection, message: ClientMessage): void {
+    if (message.type === "pair.request") return this.#pair(connection, message);
     if (message.type !== "auth.response") {
       return this.#reject(connection, "not_authenticated", "authenticate first: answer auth.challenge with auth.response", message.id);
     }
@@ -217,6 +242,43 @@ export class Gateway {
       (error: unknown) => {
         log.error("authentication crashed", { error });
         connection.fail("internal", "internal error during authentication", CLOSE_CODES.internal);
+      },
+    );
+  }
+
+  /**
+   * A device asks to be paired instead of logging in. The person at the relay may take a while to
+   * answer, so the auth timer is stopped meanwhile; after pair.ok the device gets a fresh
+   * challenge on the same connection (the first one was used up by this attempt).
+   */
+  #pair(connection: Connection, message: Extract<ClientMessage, { type: "pair.request" }>): void {
+    if (connection.challenge === undefined) {
+      return this.#reject(connection, "invalid_message", "one authentication attempt per connection; it is being verified", message.id);
+    }
+    connection.challenge = undefined;
+    connection.clearAuthTimer();
+    const { peer, log } = connection;
+    const pairing = this.#options.pairing;
+    const verdict: Promise<PairVerdict> = pairing
+      ? pairing.request({ code: message.code, publicKey: message.publicKey, ...(message.name !== undefined && { name: message.name }), peer })
+      : Promise.resolve({ ok: false, kind: "unavailable", reason: "pairing is off on this relay" });
+    verdict.then(
+      (result) => {
+        if (!result.ok) {
+          // Counted even when the device has gone: hanging up at once must not make guessing free.
+          this.#options.auth.recordFailure(peer.address);
+          this.metrics.inc("claude_relay_auth_failures_total", { reason: `pair_${result.kind}` });
+          log.warn("pairing failed", { reason: result.reason });
+          return connection.fail("pair_failed", PAIR_FAILED_MESSAGES[result.kind] ?? result.reason, CLOSE_CODES.authFailed);
+        }
+        if (!connection.isOpen) return;
+        log.info("paired: the device can now log in", { fingerprint: result.fingerprint });
+        connection.send(encodeServerMessage({ type: "pair.ok", fingerprint: result.fingerprint }));
+        this.#challenge(connection);
+      },
+      (error: unknown) => {
+        log.error("pairing crashed", { error });
+        connection.fail("internal", "internal error during pairing", CLOSE_CODES.internal);
       },
     );
   }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createChallenge, formatChallenge, parseChallenge } from "../../src/auth/challenge.ts";
+import { createChallenge } from "../../src/auth/challenge.ts";
+import { parseChallenge } from "../../src/protocol/challenge.ts";
 
 const now = new Date("2030-01-02T03:04:05.678Z");
 
@@ -25,13 +26,10 @@ describe("challenge", () => {
     expect(c.server).toBe("evilconnection: other");
   });
 
-  test("parse round-trips and rejects anything non-canonical", () => {
-    const c = createChallenge({ server: "[::1]:7777", connectionId: "abc", now, ttlMs: 1000 });
-    expect(parseChallenge(c.text)).toEqual({ server: c.server, connection: c.connection, nonce: c.nonce, expiresAt: c.expiresAt });
-    expect(formatChallenge(parseChallenge(c.text)!)).toBe(c.text);
-    expect(parseChallenge(c.text + "\n")).toBeUndefined();
-    expect(parseChallenge(c.text.replace("v1", "v2"))).toBeUndefined();
-    expect(parseChallenge(c.text.replace(/expires: .*/, "expires: tomorrow"))).toBeUndefined();
-    expect(parseChallenge(c.text.replace(/expires: (.*)Z/, "expires: $1+00:00"))).toBeUndefined();
+  test("over TLS the certificate fingerprint follows the server line", () => {
+    const tls = "SHA256:" + Buffer.alloc(32, 7).toString("base64").replace(/=+$/, "");
+    const c = createChallenge({ server: "laptop:7717", tls, connectionId: "c-1", now, ttlMs: 1000, random: (n) => new Uint8Array(n) });
+    expect(c.text.split("\n").slice(0, 3)).toEqual(["claude-relay-auth v1", "server: laptop:7717", `tls: ${tls}`]);
+    expect(parseChallenge(c.text)?.tls).toBe(tls);
   });
 });

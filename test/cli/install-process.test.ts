@@ -129,11 +129,15 @@ describe("install on Linux (systemd)", () => {
   });
 
   test("--dry-run prints the unit and the commands and touches nothing", () => {
-    const result = install("--dry-run", "--host", "0.0.0.0");
+    // a network --host needs TLS (or --allow-plaintext), or the service could never start
+    expect(install("--dry-run", "--host", "0.0.0.0")).toMatchObject({ code: 2, stderr: expect.stringContaining("--allow-plaintext") });
+    const result = install("--dry-run", "--host", "0.0.0.0", "--tls");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`# Would write ${unitPath()} (mode 0644):`);
     expect(result.stdout).toContain(`# Would write ${envFilePath()} (mode 0600):`);
-    expect(result.stdout).toContain(`ExecStart=${binary} serve --host 0.0.0.0 --log-format json\n`);
+    expect(result.stdout).toContain(`ExecStart=${binary} serve --host 0.0.0.0 --tls --log-format json\n`);
+    // with TLS, `systemctl --user reload` re-reads the certificate (SIGHUP)
+    expect(result.stdout).toContain("ExecReload=/bin/kill -HUP $MAINPID\n");
     expect(result.stdout).toContain("systemctl --user daemon-reload\nsystemctl --user enable --now claude-relay.service\n");
     expect(filesUnder(home)).toEqual([]);
     expect(calls()).toEqual([]);

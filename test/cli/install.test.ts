@@ -35,6 +35,7 @@ beforeAll(() => {
     path: "/opt/claude bin:/usr/bin:/bin",
     description: "claude-relay: 100% test",
     environment: {},
+    reloadsOnHangup: false,
   };
 });
 afterAll(() => removeTempDir(dir));
@@ -77,6 +78,14 @@ describe("systemd unit", () => {
     expect(unit).toContain(`Environment="PATH=/opt/claude bin:/usr/bin:/bin"\n`);
     expect(unit).toContain("WantedBy=default.target\n");
     expect(unit).toContain(`ExecStart="${dir}/bin dir/claude-relay" serve --port 7717 --cwd "${dir}/work 100%%" --log-format json -- `);
+  });
+
+  test("with TLS, `systemctl reload` sends SIGHUP (the certificate is re-read); without, there is no reload", () => {
+    expect(renderSystemdUnit(spec, envFile())).not.toContain("ExecReload");
+    const unitPath = join(dir, "reloading.service");
+    writeFileSync(unitPath, renderSystemdUnit({ ...spec, reloadsOnHangup: true }, envFile()));
+    expect(systemdAnalyzeVerify(unitPath, true)).toEqual({ code: 0, stderr: "" });
+    expect(renderSystemdUnit({ ...spec, reloadsOnHangup: true }, envFile())).toContain("\nExecReload=/bin/kill -HUP $MAINPID\n");
   });
 
   test("quotes words so systemd reads them back verbatim", () => {
@@ -189,6 +198,12 @@ describe("serve command line", () => {
   test("keeps an explicit log format, boolean flags and Claude's extra args", () => {
     expect(argsFor({ logFormat: "pretty", newSession: true, heartbeatInterval: "5s", claudeBin: "claude", "--": ["--model", "opus"] })).toEqual([
       "serve", "--heartbeat-interval", "5s", "--claude-bin", "claude", "--new-session", "--log-format", "pretty", "--", "--model", "opus",
+    ]);
+  });
+
+  test("makes the TLS certificate and key paths absolute too", () => {
+    expect(argsFor({ host: "0.0.0.0", tlsCert: "tls/cert.pem", tlsKey: "~/tls/key.pem", "--": [] })).toEqual([
+      "serve", "--host", "0.0.0.0", "--tls-cert", "/home/me/code/tls/cert.pem", "--tls-key", "/home/me/tls/key.pem", "--log-format", "json",
     ]);
   });
 

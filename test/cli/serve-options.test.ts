@@ -59,9 +59,44 @@ describe("resolveServeOptions", () => {
     [{ host: true }, "--host needs a value"],
     [{ port: [1, 2] }, "--port was given more than once"],
     [{ claudeTimeout: "10" }, "--claude-timeout"],
+    [{ host: "0.0.0.0" }, "--host 0.0.0.0 without TLS would let anyone on that network read the session"],
+    [{ host: "192.168.1.20" }, "add --tls (a self-signed certificate), --tls-cert/--tls-key (your own), or --allow-plaintext"],
+    [{ tls: true, tlsCert: "c.pem", tlsKey: "k.pem" }, "use either --tls (a self-signed certificate) or --tls-cert/--tls-key (your own), not both"],
+    [{ tlsCert: "c.pem" }, "--tls-cert needs --tls-key too"],
+    [{ tlsKey: "k.pem" }, "--tls-key needs --tls-cert too"],
+    [{ tls: "yes" }, "--tls takes no value"],
+    [{ publicUrl: "laptop.ts.net" }, "--public-url must be a URL such as https://"],
+    [{ publicUrl: "ftp://laptop" }, "--public-url must be an https:// (or http://) URL"],
+    [{ publicUrl: "https://laptop/#x" }, "--public-url takes no query, fragment or credentials"],
   ])("%p is refused naming the flag", (raw, message) => {
     expect(() => resolveServeOptions(raw as Record<string, unknown>, context)).toThrow(UsageError);
     expect(() => resolveServeOptions(raw as Record<string, unknown>, context)).toThrow(message);
+  });
+});
+
+describe("TLS and exposure", () => {
+  test("no TLS by default; a loopback --host needs none", () => {
+    for (const host of ["127.0.0.1", "localhost", "::1", "127.0.0.2"]) {
+      expect(resolveServeOptions({ host }, context)).toMatchObject({ host, tls: undefined, allowPlaintext: false, publicUrl: undefined });
+    }
+  });
+
+  test("--tls keeps its certificate in the state dir; --tls-cert/--tls-key are paths from the cwd", () => {
+    expect(resolveServeOptions({ tls: true, host: "0.0.0.0" }, context).tls).toEqual({ kind: "self-signed", stateDir: "/home/u/.local/state/claude-relay" });
+    expect(resolveServeOptions({ tlsCert: "tls/cert.pem", tlsKey: "~/key.pem", host: "::" }, context).tls).toEqual({
+      kind: "files",
+      certPath: "/work/project/tls/cert.pem",
+      keyPath: "/home/u/key.pem",
+    });
+  });
+
+  test("--allow-plaintext lets a network --host go without TLS", () => {
+    expect(resolveServeOptions({ host: "100.101.102.103", allowPlaintext: true }, context)).toMatchObject({ host: "100.101.102.103", allowPlaintext: true, tls: undefined });
+  });
+
+  test("--public-url is kept without a trailing slash", () => {
+    expect(resolveServeOptions({ publicUrl: "https://laptop.tail1234.ts.net/" }, context).publicUrl).toBe("https://laptop.tail1234.ts.net");
+    expect(resolveServeOptions({ publicUrl: "https://example.com/relay/" }, context).publicUrl).toBe("https://example.com/relay");
   });
 });
 

@@ -62,6 +62,23 @@ describe("signals", () => {
     if (health.claudePid > 0) expect(groupAlive(health.claudePid)).toBe(false);
   });
 
+  test("SIGHUP without TLS is harmless: logged (nothing to reload), the relay and its clients carry on", async () => {
+    const relay = spawnRelay([...baseArgs, "--port", "0"], { env });
+    const url = await relay.listening;
+    const client = await authenticated(url);
+    relay.kill("SIGHUP");
+    await waitFor(() => relay.output().includes("nothing to reload"), 10_000, "the SIGHUP log line");
+    const line = JSON.parse(relay.output().split("\n").find((text) => text.includes("nothing to reload"))!);
+    expect(line).toMatchObject({ level: "info", msg: expect.stringContaining("no TLS certificate") });
+    client.send({ type: "ping", id: "after-hup" });
+    expect(await client.next("pong")).toEqual({ type: "pong", id: "after-hup" });
+    const again = await authenticated(url); // still accepting logins
+    await again.close();
+    relay.kill("SIGTERM");
+    expect((await client.closed).code).toBe(1001);
+    expect(await relay.exitCode).toBe(0);
+  });
+
   test("SIGINT stops it the same way", async () => {
     const relay = spawnRelay([...baseArgs, "--port", "0"], { env });
     const url = await relay.listening;
@@ -170,13 +187,13 @@ describe("how to connect, printed after listening", () => {
     const url = await relay.listening;
     await waitFor(() => relay.output().includes("Note: only this machine can connect"), 10_000, "the connect hint");
     expect(relay.output()).toContain(`To connect from this machine:\n  claude-relay connect ${url}\n`);
-    expect(relay.output()).toContain("serve with --host 0.0.0.0");
+    expect(relay.output()).toContain("serve with --host 0.0.0.0 --tls");
     relay.kill("SIGTERM");
     expect(await relay.exitCode).toBe(0);
   });
 
   test("on 0.0.0.0 (json): one structured line with this machine's real addresses, not 0.0.0.0", async () => {
-    const relay = spawnRelay([...hintArgs(), "--host", "0.0.0.0", "--log-format", "json"], { env });
+    const relay = spawnRelay([...hintArgs(), "--host", "0.0.0.0", "--allow-plaintext", "--log-format", "json"], { env });
     const { port } = new URL(await relay.listening);
     await waitFor(() => relay.output().includes(`"msg":"how to connect"`), 10_000, "the connect hint");
     const line = JSON.parse(relay.output().split("\n").find((text) => text.includes(`"msg":"how to connect"`))!);

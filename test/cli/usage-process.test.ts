@@ -8,7 +8,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { SERVE_FLAGS } from "../../src/cli/serve-options.ts";
 import { runCli } from "../support/cli-process.ts";
 
-const COMMANDS = ["serve", "keys", "connect", "install", "uninstall"];
+const COMMANDS = ["serve", "keys", "connect", "pair", "install", "uninstall"];
 
 /** Each flag's spelling as shown in help, e.g. `--port <port>`. */
 const serveFlagSpellings = SERVE_FLAGS.map((spec) => spec.flag);
@@ -22,6 +22,7 @@ describe("help", () => {
       "claude-relay serve [--host ADDR] [--port N]",
       "claude-relay keys [--authorized-keys PATH]",
       "claude-relay connect URL [--identity KEY] [--json] [--no-reconnect]",
+      "claude-relay pair [--name NAME] [--yes] [--state-dir DIR]",
       "claude-relay install [serve flags] [--binary PATH] [--dry-run]",
       "claude-relay uninstall [--dry-run]",
       "claude-relay help [COMMAND]",
@@ -62,6 +63,19 @@ describe("help", () => {
     expect(line).toContain("Exit when the connection drops");
   });
 
+  test("pair --help shows pair's flags and says what it needs from the relay", () => {
+    const { stdout } = runCli(["pair", "--help"]);
+    for (const flag of ["--name <name>", "--yes", "--state-dir <dir>", "-h, --help"]) expect(stdout).toContain(flag);
+    expect(stdout).toContain("claude-relay pair --name phone");
+    expect(stdout).toContain("--public-url");
+    expect(stdout).not.toContain("--max-clients");
+  });
+
+  test("serve --help shows the TLS and exposure flags", () => {
+    const { stdout } = runCli(["serve", "--help"]);
+    for (const flag of ["--tls ", "--tls-cert <path>", "--tls-key <path>", "--allow-plaintext", "--public-url <url>"]) expect(stdout).toContain(flag);
+  });
+
   test("install --help has the serve flags and its own; uninstall only its own", () => {
     const install = runCli(["install", "--help"]).stdout;
     for (const spelling of [...serveFlagSpellings, "--binary <path>", "--dry-run"]) expect(install).toContain(spelling);
@@ -97,6 +111,11 @@ describe("usage errors: exit 2, one line naming the flag as typed and what would
     [["serve", "--new-session=yes"], `--new-session is a switch and takes no value, got "yes"`],
     [["serve", "--model", "opus"], "unknown flag --model for serve"],
     [["serve", "opus"], `serve takes no arguments, got "opus"; extra args for claude go after --`],
+    [["serve", "--host", "0.0.0.0"], "--host 0.0.0.0 without TLS would let anyone on that network read the session"],
+    [["serve", "--tls=yes"], `--tls is a switch and takes no value, got "yes"`],
+    [["serve", "--tls", "--tls-cert", "c.pem", "--tls-key", "k.pem"], "use either --tls (a self-signed certificate) or --tls-cert/--tls-key"],
+    [["serve", "--tls-cert", "c.pem"], "--tls-cert needs --tls-key too"],
+    [["serve", "--public-url", "laptop.ts.net"], "--public-url must be a URL such as https://"],
     [["keys", "--bogus"], "unknown flag --bogus for keys: keys takes --authorized-keys, --help"],
     [["keys", "--authorized-keys"], "--authorized-keys needs a value"],
     [["keys", "--authorized-keys="], "--authorized-keys needs a value"],
@@ -104,6 +123,11 @@ describe("usage errors: exit 2, one line naming the flag as typed and what would
     [["connect", "ws://127.0.0.1:1/ws", "extra"], `connect takes only URL, got "extra"`],
     [["connect", "ws://127.0.0.1:1/ws", "--identity"], "--identity needs a value"],
     [["connect", "ws://127.0.0.1:1/ws", "--reconnect"], "unknown flag --reconnect for connect: did you mean --no-reconnect?"],
+    [["pair", "--name"], "--name needs a value"],
+    [["pair", "--name="], "--name needs a value"],
+    [["pair", "--yes=no"], `--yes is a switch and takes no value, got "no"`],
+    [["pair", "--code", "x"], "unknown flag --code for pair: pair takes --name, --yes, --state-dir, --help"],
+    [["pair", "phone"], `pair takes no arguments, got "phone"`],
     [["install", "--colour"], "unknown flag --colour for install"],
     [["install", "--replay-events", "-1", "--dry-run"], `--replay-events must be a whole number from 0 to 100000000, got "-1"`],
     [["uninstall", "--dry-run=yes"], `--dry-run is a switch and takes no value, got "yes"`],

@@ -150,11 +150,12 @@ export class FrameGenerator {
   /**
    * A well-formed message. After auth only those that cannot reach Claude: ping (→ pong),
    * permission.response for a request that does not exist (→ unknown_permission), auth.response
-   * (→ invalid_message "already authenticated"). Before auth anything but auth.response (which
-   * would spend the connection's one attempt) → not_authenticated.
+   * and pair.request (→ invalid_message "already authenticated"). Before auth anything but
+   * auth.response and pair.request (each would spend the connection's one attempt) → not_authenticated.
    */
   validButHarmless(ctx: FrameContext): GeneratedFrame {
-    const types: readonly ClientMessageType[] = ctx.phase === "post" ? ["ping", "permission.response", "auth.response"] : MESSAGE_TYPES.filter((t) => t !== "auth.response");
+    const types: readonly ClientMessageType[] =
+      ctx.phase === "post" ? ["ping", "permission.response", "auth.response", "pair.request"] : MESSAGE_TYPES.filter((t) => t !== "auth.response" && t !== "pair.request");
     const type = this.rng.pick(types);
     const message = this.validMessage(type, ctx.id);
     const data = JSON.stringify(message);

@@ -21,7 +21,7 @@ export const CLI = [BUN, join(REPO_ROOT, "src", "cli.ts")];
 
 export interface RelayProcess {
   child: ChildProcess;
-  /** Resolves with the ws:// URL from the "listening on" line. */
+  /** Resolves with the ws:// (or wss://) URL from the "listening on" line. */
   listening: Promise<string>;
   exitCode: Promise<number | null>;
   output(): string;
@@ -47,7 +47,7 @@ export function spawnRelay(args: string[], options: { env: Record<string, string
   const listening = new Promise<string>((resolve, reject) => ((onListening = resolve), (onFailed = reject)));
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
-    const match = /listening on (ws:\/\/\S+\/ws)/.exec(output);
+    const match = /listening on (wss?:\/\/\S+\/ws)/.exec(output);
     if (match) onListening(match[1]!);
   };
   child.stdout!.on("data", collect);

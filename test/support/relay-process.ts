@@ -9,21 +9,25 @@
  * ```
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { createHash, X509Certificate } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { spawnRelay, REPO_ROOT, type RelayProcess } from "./cli-process.ts";
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from "./fake-anthropic.ts";
 import { claudeEnv, prepareRelayHome } from "./relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
 import { TestClient, type Frame } from "./ws-client.ts";
+import { certificateNames } from "../../src/tls/names.ts";
+import { makeCertificate, servedCertificate, sha256Fingerprint } from "./tls.ts";
+import { waitFor } from "./wait.ts";
 
 export const CLI_PATH = join(REPO_ROOT, "src", "cli.ts");
 export const DENO = join(REPO_ROOT, "node_modules", ".bin", "deno");
 
-/** Connects to `url`, signs the challenge with `key` via `ssh-keygen -Y sign`, waits for the answer. */
-export async function connectAndSign(url: string, key: TestKey): Promise<{ client: TestClient; answer: Frame; challenge: Frame }> {
-  const client = await TestClient.connect(url);
+/** Connects to `url` (trusting `ca` for wss://), signs the challenge with `key` via `ssh-keygen -Y sign`, waits for the answer. */
+export async function connectAndSign(url: string, key: TestKey, ca?: string): Promise<{ client: TestClient; answer: Frame; challenge: Frame }> {
+  const client = await TestClient.connect(url, 5000, { ...(ca && { ca }) });
   const challenge = await client.next("auth.challenge");
   client.send({ type: "auth.response", signature: sshKeygenSign(key.privatePath, challenge.challenge) });
   const answer = await client.next((frame) => frame.type === "auth.ok" || frame.type === "error");
@@ -32,6 +36,8 @@ export async function connectAndSign(url: string, key: TestKey): Promise<{ clien
 
 export interface RelayUnderTest {
   process: RelayProcess;
+  /** The temp directory holding HOME, keys and (when passed with --state-dir) state. */
+  dir: string;
   url: string;
   api: FakeAnthropic;
   key: TestKey;
@@ -42,8 +48,11 @@ export interface RelayUnderTest {
   stop(): Promise<void>;
 }
 
-/** Starts the relay with `command` in a temp HOME whose authorized_keys holds one fresh ed25519 key. */
-export async function startRelayProcess(command: string[]): Promise<RelayUnderTest> {
+/**
+ * Starts the relay with `command` in a temp HOME whose authorized_keys holds one fresh ed25519
+ * key; `extraArgs(dir)` adds serve flags (e.g. `--tls --state-dir <dir>/state`).
+ */
+export async function startRelayProcess(command: string[], extraArgs: (dir: string) => string[] = () => []): Promise<RelayUnderTest> {
   const dir = makeTempDir("relay-process-");
   const { home, work, key } = prepareRelayHome(dir, "device");
   const strangerKey = generateKey(dir, "ed25519", "stranger");
@@ -55,7 +64,7 @@ export async function startRelayProcess(command: string[]): Promise<RelayUnderTe
     DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno"),
     BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
   };
-  const relay = spawnRelay(["serve", "--port", "0", "--cwd", work, "--log-format", "json", "--heartbeat-interval", "1s", "--heartbeat-timeout", "3s"], {
+  const relay = spawnRelay(["serve", "--port", "0", "--cwd", work, "--log-format", "json", "--heartbeat-interval", "1s", "--heartbeat-timeout", "3s", ...extraArgs(dir)], {
     env,
     command,
     cwd: dir, // started outside the checkout: nothing may depend on the current directory
@@ -69,7 +78,7 @@ export async function startRelayProcess(command: string[]): Promise<RelayUnderTe
     removeTempDir(dir);
     if (code !== 0) throw new Error(`relay exited with ${code} after SIGTERM:\n${relay.output()}`);
   };
-  return { process: relay, url, api, key, strangerKey, work, stop: () => (stopped ??= stop()) };
+  return { process: relay, dir, url, api, key, strangerKey, work, stop: () => (stopped ??= stop()) };
 }
 
 const isResult = (frame: Frame) => frame.type === "claude.event" && frame.event.type === "result";
@@ -179,5 +188,77 @@ export function describeRelayProcessFlows(label: string, command: string[]): voi
       expect((await client.closed).code).toBe(1001);
       await stopped;
     }, 15_000);
+  });
+}
+
+/**
+ * The TLS flows against a relay started with `command --tls`: wss end to end, the printed
+ * fingerprint, the challenge's `tls:` line, and SIGHUP picking up a renewed certificate.
+ * `keepsConnections`: whether the runtime keeps open connections across the certificate change
+ * (Bun does; Deno closes them with 1001, see src/runtime/deno).
+ */
+export function describeTlsProcessFlows(label: string, command: string[], keepsConnections: boolean): void {
+  describe(`${label}: --tls`, () => {
+    let relay: RelayUnderTest;
+    let tlsDir: string;
+    const ca = () => readFileSync(join(tlsDir, "cert.pem"), "utf8");
+    beforeAll(async () => {
+      relay = await startRelayProcess(command, (dir) => ["--tls", "--state-dir", join(dir, "state")]);
+      tlsDir = join(relay.dir, "state", "tls");
+    }, 30_000);
+    afterAll(() => relay?.stop());
+
+    test("prints its fingerprint in both forms, and serves that certificate; the challenge carries it", async () => {
+      const served = await servedCertificate(relay.url);
+      const printed = relay.process.output().split("\n").filter((line) => line.includes('"TLS certificate'));
+      expect(printed).toHaveLength(1);
+      expect(JSON.parse(printed[0]!)).toMatchObject({ fingerprint: served.fingerprint, msg: expect.stringContaining(served.fingerprint) });
+      expect(printed[0]).toContain(createHash("sha256").update(served.der).digest("hex").toUpperCase().match(/../g)!.join(":"));
+      // the connect hints name the wss URL and the web app's https address
+      await waitFor(() => relay.process.output().includes('"msg":"how to connect"'), 10_000, "the connect hints");
+      const hints = JSON.parse(relay.process.output().split("\n").find((line) => line.includes('"msg":"how to connect"'))!);
+      const port = new URL(relay.url).port;
+      expect(hints).toMatchObject({ urls: [`wss://127.0.0.1:${port}/ws`], pages: [`https://127.0.0.1:${port}/`] });
+      expect(sha256Fingerprint(new X509Certificate(ca()).raw)).toBe(served.fingerprint);
+      const { client, challenge } = await connectAndSign(relay.url, relay.key, ca());
+      expect(challenge.challenge.split("\n")[2]).toBe(`tls: ${served.fingerprint}`);
+      await client.close();
+    });
+
+    test("wss end to end: log in, prompt, Claude's answer", async () => {
+      expect(relay.url).toStartWith("wss://");
+      const { client, answer } = await connectAndSign(relay.url, relay.key, ca());
+      expect(answer).toMatchObject({ type: "auth.ok", key: { fingerprint: relay.key.fingerprint } });
+      relay.api.enqueue(text(`TLS on ${label}`));
+      client.send({ type: "prompt", text: "hello" });
+      const result = await client.next((frame) => isResult(frame), 30_000);
+      expect(result.event.result).toContain(`TLS on ${label}`);
+      await client.close();
+    }, 40_000);
+
+    test(`SIGHUP serves a renewed certificate to new connections; open ones are ${keepsConnections ? "kept" : "closed with 1001"}`, async () => {
+      const before = await connectAndSign(relay.url, relay.key, ca());
+      const names = certificateNames({ hostname: hostname(), interfaces: networkInterfaces() });
+      const san = [...names.dns.map((name) => `DNS:${name}`), ...names.ips.map((ip) => `IP:${ip}`)].join(",");
+      const renewed = makeCertificate(relay.dir, "renewed", san, 400);
+      writeFileSync(join(tlsDir, "key.pem"), readFileSync(renewed.keyPath));
+      writeFileSync(join(tlsDir, "cert.pem"), renewed.cert);
+      const logged = relay.process.output().length;
+      relay.process.kill("SIGHUP");
+      await waitFor(() => relay.process.output().slice(logged).includes("serving the new certificate"), 10_000, "the reload");
+
+      const served = await servedCertificate(relay.url);
+      expect(served.fingerprint).toBe(sha256Fingerprint(new X509Certificate(renewed.cert).raw));
+      const after = await connectAndSign(relay.url, relay.key, renewed.cert);
+      expect(after.answer.type).toBe("auth.ok");
+      expect(after.challenge.challenge).toContain(`\ntls: ${served.fingerprint}\n`);
+      if (keepsConnections) {
+        before.client.send({ type: "ping", id: "kept" });
+        expect(await before.client.next("pong")).toEqual({ type: "pong", id: "kept" });
+      } else {
+        expect(await before.client.closed).toMatchObject({ code: 1001, reason: "certificate renewed: reconnect" });
+      }
+      await Promise.all([before.client.close(), after.client.close()]);
+    }, 30_000);
   });
 }

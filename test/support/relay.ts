@@ -69,8 +69,10 @@ export interface TestRelay {
   relay: Relay;
   api: FakeAnthropic;
   url: string;
-  /** http://host:port of the relay. */
+  /** http://host:port (https:// with TLS) of the relay. */
   httpUrl: string;
+  /** The certificate served (PEM) when the relay runs with TLS: trust it to connect. */
+  ca: string | undefined;
   dir: string;
   key: TestKey;
   options: ServeOptions;
@@ -94,8 +96,10 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const api = options.api ?? (await startFakeAnthropic());
   const relay = await startRelay(serveOptions, { log, env: { ...claudeEnv(api, home), ...options.env } });
 
+  const ca = relay.tls?.current.cert;
+  const connect = () => TestClient.connect(relay.url, 5000, { ...(ca && { ca }) });
   const connectAuthenticated = async (resume?: { sessionId: string; lastSeq: number }, signer: TestKey = key) => {
-    const client = await TestClient.connect(relay.url);
+    const client = await connect();
     const challenge = await client.next("auth.challenge");
     client.send({ type: "auth.response", signature: sshKeygenSign(signer.privatePath, challenge.challenge), ...(resume && { resume }) });
     const authOk = await client.next((frame) => frame.type === "auth.ok" || frame.type === "error");
@@ -107,12 +111,13 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     relay,
     api,
     url: relay.url,
-    httpUrl: relay.url.replace(/^ws:/, "http:").replace(/\/ws$/, ""),
+    httpUrl: relay.url.replace(/^ws/, "http").replace(/\/ws$/, ""),
+    ca,
     dir,
     key,
     options: serveOptions,
     logs,
-    connect: () => TestClient.connect(relay.url),
+    connect,
     connectAuthenticated,
     async stop({ keepDir = false } = {}) {
       await relay.stop("test finished");

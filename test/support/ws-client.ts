@@ -12,6 +12,11 @@
  */
 export type Frame = Record<string, any>;
 
+export interface ConnectOptions {
+  ca?: string;
+  headers?: Record<string, string>;
+}
+
 export class TestClient {
   readonly frames: Frame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -31,9 +36,11 @@ export class TestClient {
     );
   }
 
-  static connect(url: string, timeoutMs = 5000): Promise<TestClient> {
+  /** `ca` trusts a (self-signed) certificate for wss://; `headers` go with the upgrade request (e.g. Origin). */
+  static connect(url: string, timeoutMs = 5000, options: ConnectOptions = {}): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      // Bun's WebSocket takes headers and TLS options (an extension of the standard constructor).
+      const socket = new WebSocket(url, { ...(options.headers && { headers: options.headers }), ...(options.ca && { tls: { ca: options.ca } }) } as unknown as string[]);
       const client = new TestClient(socket);
       const timer = setTimeout(() => reject(new Error(`connect to ${url} timed out`)), timeoutMs);
       socket.addEventListener("open", () => (clearTimeout(timer), resolve(client)), { once: true });

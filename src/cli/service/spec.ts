@@ -25,6 +25,8 @@ export interface ServiceSpec {
   environment: Record<string, string>;
   /** Shown by the service manager (systemd Description). */
   description: string;
+  /** SIGHUP makes the relay re-read something (its TLS certificate): systemd gets an ExecReload. */
+  reloadsOnHangup: boolean;
 }
 
 /** One service-manager command; `mayFail` ones only warn (e.g. stopping what is not running). */
@@ -76,6 +78,7 @@ export function serveArgs(flags: Record<string, unknown>, options: ServeOptions)
     cwd: options.cwd,
     stateDir: options.stateDir,
     claudeBin: options.claudeBin,
+    ...(options.tls?.kind === "files" && { tlsCert: options.tls.certPath, tlsKey: options.tls.keyPath }),
   };
   const args = ["serve"];
   for (const spec of SERVE_FLAGS) {

@@ -72,6 +72,8 @@ export function renderSystemdUnit(spec: ServiceSpec, environmentFile: string): s
     "[Service]",
     "Type=simple",
     `ExecStart=${[spec.program, ...spec.args].map(systemdQuote).join(" ")}`,
+    // `systemctl --user reload` re-reads a renewed certificate without dropping anyone.
+    ...(spec.reloadsOnHangup ? ["ExecReload=/bin/kill -HUP $MAINPID"] : []),
     `WorkingDirectory=${systemdPath(spec.workingDirectory)}`,
     `Environment=${systemdQuote(`PATH=${spec.path}`)}`,
     `EnvironmentFile=${systemdPath(environmentFile)}`,
