@@ -74,7 +74,7 @@ export function statusLine(input: StatusInput): string | undefined {
     }
     case "failed":
     case "stopping":
-      return style.paint("red", `${style.symbols.fail} Claude is ${stateInWords(input.state)}`) + quit;
+      return style.paint("red", `${style.symbols.fail} Claude ${input.state === "failed" ? "has" : "is"} ${stateInWords(input.state)}`) + quit;
     default:
       return `${style.paint("cyan", spin)} Claude is ${stateInWords(input.state)}…${quit}`;
   }

@@ -69,7 +69,7 @@ export class Transcript {
 
   /** The greeting after authenticating; after a reconnect, one line. */
   connected(ok: AuthOkMessage, url: string, resumed: boolean): string[] {
-    const { style } = this;
+    const style = this.#style;
     this.#state = ok.state.state;
     this.#clients = ok.state.clients;
     if (resumed) return [style.paint("green", `${style.symbols.ok} reconnected to ${url}`)];
@@ -109,7 +109,7 @@ export class Transcript {
 
   /** A prompt: ours (no device) or another device's. */
   prompt(text: string, device?: string): string[] {
-    const { style } = this;
+    const style = this.#style;
     const [first = "", ...rest] = text.split("\n");
     const head = device === undefined ? style.paint("bold", `${style.symbols.prompt} ${first}`) : `${style.paint("magenta", shortId(device))} ${style.symbols.prompt} ${first}`;
     return [head, ...rest.map((line) => `  ${line}`)];
@@ -125,10 +125,6 @@ export class Transcript {
   /** Remembers a pending request's tool (from auth.ok) so its answer can name it. */
   remember(request: PermissionRequestMessage): void {
     remember(this.#toolByRequest, request.requestId, request.toolName);
-  }
-
-  get style(): Style {
-    return this.#style;
   }
 
   // ── Claude's lines ───────────────────────────────────────────────────────────────────────────
@@ -160,7 +156,7 @@ export class Transcript {
   }
 
   #assistant(blocks: Block[]): string[] {
-    const { style } = this;
+    const style = this.#style;
     return blocks.flatMap((block) => {
       if (block.type === "text" && typeof block.text === "string" && block.text.trim() !== "") {
         const [first = "", ...rest] = block.text.replace(/\n+$/, "").split("\n");
@@ -176,7 +172,7 @@ export class Transcript {
   }
 
   #toolResults(blocks: Block[]): string[] {
-    const { style } = this;
+    const style = this.#style;
     const results = blocks.filter((block) => block.type === "tool_result");
     if (results.length > 0) this.#currentTool = undefined;
     return results.map((block) => {
@@ -197,7 +193,7 @@ export class Transcript {
   }
 
   #result(line: ClaudeLine): string {
-    const { style } = this;
+    const style = this.#style;
     const ms = line.duration_ms;
     const took = typeof ms === "number" ? ` in ${ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : elapsedInWords(ms)}` : "";
     if (line.is_error !== true) {
@@ -213,12 +209,12 @@ export class Transcript {
 
   #request(request: PermissionRequestMessage): string {
     this.remember(request);
-    const { style } = this;
+    const style = this.#style;
     return style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) + style.paint("dim", `  [request ${shortId(request.requestId)}]`);
   }
 
   #resolved(message: Extract<SessionEventMessage, { type: "permission.resolved" }>): string {
-    const { style } = this;
+    const style = this.#style;
     const tool = this.#toolByRequest.get(message.requestId) ?? "the tool";
     this.#toolByRequest.delete(message.requestId);
     if (message.behavior === "cancelled") {
@@ -231,7 +227,7 @@ export class Transcript {
   }
 
   #sessionState(message: Extract<SessionEventMessage, { type: "session.state" }>): string[] {
-    const { style } = this;
+    const style = this.#style;
     const lines: string[] = [];
     const previous = this.#state;
     if (message.state !== previous) {
@@ -239,7 +235,7 @@ export class Transcript {
         this.#restarting = true;
         lines.push(style.paint("yellow", `${style.symbols.info} Claude exited or stopped answering; restarting it with the conversation so far (restart ${message.restarts})`));
       } else if (message.state === "failed" || message.state === "stopping") {
-        lines.push(style.paint("red", `${style.symbols.fail} Claude is ${stateInWords(message.state)}`));
+        lines.push(style.paint("red", `${style.symbols.fail} Claude ${message.state === "failed" ? "has" : "is"} ${stateInWords(message.state)}`));
       } else if (message.state === "ready" && this.#restarting) {
         this.#restarting = false;
         lines.push(style.paint("green", `${style.symbols.ok} Claude is ready again`));
