@@ -54,7 +54,9 @@ export async function startTerminal(command: string[], options: { env: Record<st
   const exitFile = join(dir, "exit-code");
   const script = join(dir, "run.sh");
   const quoted = command.map((part) => `'${part.replaceAll("'", `'\\''`)}'`).join(" ");
-  writeFileSync(script, `#!/bin/sh\n${quoted}\necho $? > '${exitFile}'\n`, { mode: 0o755 });
+  // The shell outlives a Ctrl-C that reaches it (once the program has left raw mode) to record the
+  // exit code; a trap with a command is reset to the default in the program it starts.
+  writeFileSync(script, `#!/bin/sh\ntrap true INT\n${quoted}\necho $? > '${exitFile}'\n`, { mode: 0o755 });
   const env = Object.fromEntries(Object.entries({ ...options.env, TERM: "xterm-256color" }).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const tmux = (...args: string[]) => {
     const result = spawnSync("tmux", ["-S", socket, ...args], { encoding: "utf8", env, cwd: options.cwd });

@@ -104,7 +104,7 @@ export class InteractiveView {
         key: (key) => this.#key(key),
         end: () => this.#end(EXIT_OK),
       });
-      for (const line of this.#early.splice(0)) this.#console.print(line);
+      if (this.#early.length > 0) this.#console.print(this.#early.splice(0).join("\n"));
       if (this.#console.fancy) this.#ticker = setInterval(() => this.#tick(), this.#io.tickMs ?? 100);
       this.#refresh();
     });
@@ -122,7 +122,7 @@ export class InteractiveView {
     this.#attempt = undefined;
     const first = this.#ownIds.size === 1;
     for (const request of ok.state.pendingPermissions) this.#transcript.remember(request);
-    for (const line of this.#transcript.connected(ok, this.#options.url, !first)) this.#print(line);
+    this.#print(...this.#transcript.connected(ok, this.#options.url, !first));
     const working = WORKING.has(ok.state.state);
     if (working) this.#workingSince ??= this.#io.now();
     else this.#workingSince = undefined;
@@ -144,7 +144,7 @@ export class InteractiveView {
       if (working) this.#workingSince ??= this.#io.now();
       else this.#workingSince = undefined;
     }
-    for (const line of this.#transcript.event(event)) this.#print(line);
+    this.#print(...this.#transcript.event(event));
     if (event.type === "permission.resolved" && this.#reasonFor?.requestId === event.requestId) this.#leaveReasonMode();
     this.#refresh();
   }
@@ -157,7 +157,7 @@ export class InteractiveView {
     }
     if (history) history.gap = gap;
     this.#finishHistory();
-    for (const line of this.#transcript.gap(gap)) this.#print(line);
+    this.#print(...this.#transcript.gap(gap));
   }
 
   /** The replay is complete: show its tail once (all of it goes through the transcript, for its state). */
@@ -175,9 +175,7 @@ export class InteractiveView {
     const style = this.#style;
     const what = turns === 0 ? "the turn in progress" : turns === 1 ? "the last turn" : `the last ${turns} turns`;
     const older = history.gap && start === 0 ? " (older events are no longer held by the relay)" : "";
-    this.#print(style.paint("dim", `── ${what}${older} ──`));
-    for (const line of lines) this.#print(line);
-    this.#print(style.paint("dim", "── live ──"));
+    this.#print(style.paint("dim", `── ${what}${older} ──`), ...lines, style.paint("dim", "── live ──"));
   }
 
   // ── the user ─────────────────────────────────────────────────────────────────────────────────
@@ -284,9 +282,11 @@ export class InteractiveView {
 
   // ── output ───────────────────────────────────────────────────────────────────────────────────
 
-  #print(line: string): void {
-    if (this.#console) this.#console.print(line);
-    else this.#early.push(line);
+  /** Prints lines above the input, in one redraw. */
+  #print(...lines: string[]): void {
+    if (lines.length === 0) return;
+    if (this.#console) this.#console.print(lines.join("\n"));
+    else this.#early.push(...lines);
   }
 
   #problem(text: string): void {
