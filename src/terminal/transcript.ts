@@ -268,7 +268,7 @@ export class Transcript {
 }
 
 /** The first 8 characters of an id: enough to tell requests and devices apart, and to type. */
-export function shortId(id: string): string {
+function shortId(id: string): string {
   return id.slice(0, 8);
 }
 

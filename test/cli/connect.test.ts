@@ -61,7 +61,7 @@ describe("one-shot", () => {
     relay.api.enqueue(toolUse("Write", { file_path: file, content: "no" }), text("I could not write it."));
     const run = await connect([relay.url, ...key(), "--prompt", "write a file"], env);
     expect(run).toMatchObject({ code: EXIT_OK, stdout: "I could not write it.\n" });
-    expect(run.stderr).toContain(`✗ denied Write ${file} (one-shot turns deny tools that need permission); to allow it: --allow Write, or --yes for every tool`);
+    expect(run.stderr).toContain("✗ denied Write denied-by-default.txt (one-shot turns deny tools that need permission); to allow it: --allow Write, or --yes for every tool");
     expect(existsSync(file)).toBe(false);
   });
 
@@ -71,7 +71,8 @@ describe("one-shot", () => {
     relay.api.enqueue(toolUse("Write", { file_path: file, content: "written" }), toolUse("Bash", { command: `touch ${marker}` }), text("Wrote it; Bash was denied."));
     const run = await connect([relay.url, ...key(), "--prompt", "write, then run", "--allow", "Write"], env);
     expect(run).toMatchObject({ code: EXIT_OK, stdout: "Wrote it; Bash was denied.\n" });
-    expect(run.stderr).toContain(`✓ allowed Write ${file} (--allow Write)`);
+    expect(run.stderr).toContain("· Write allowed.txt\n");
+    expect(run.stderr).toContain("✓ allowed Write allowed.txt (--allow Write)");
     expect(run.stderr).toContain(`✗ denied Bash: touch ${marker} (not in --allow Write); to allow it: --allow Write,Bash, or --yes for every tool`);
     expect(readFileSync(file, "utf8")).toBe("written");
     expect(existsSync(marker)).toBe(false);
@@ -173,6 +174,23 @@ describe("exit codes", () => {
     const run = await connect([url, ...key(), "--prompt", "x"], env);
     expect(run.code).toBe(EXIT_UNREACHABLE);
     expect(run.stderr).toContain(`cannot connect to ${url}`);
+  });
+});
+
+describe("a relay whose Claude has no credentials", () => {
+  let loggedOut: TestRelay;
+  beforeAll(async () => {
+    loggedOut = await startTestRelay({ env: { ANTHROPIC_API_KEY: undefined } });
+  });
+  afterAll(() => loggedOut.stop());
+
+  test("the turn fails (exit 1) and stderr says what to do on the relay's machine, not Claude's own words", async () => {
+    const run = await connect([loggedOut.url, "-i", loggedOut.key.privatePath, "--prompt", "hello?"], env);
+    expect(run.code).toBe(EXIT_FAILED);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("claude-relay: the turn ended in an error: Not logged in");
+    expect(run.stderr).toContain("claude-relay: Claude cannot log in to the Anthropic API: ");
+    expect(run.stderr).toContain("ANTHROPIC_API_KEY");
   });
 });
 

@@ -39,11 +39,6 @@ export interface Terminal {
   close(): Promise<void>;
 }
 
-/** Whether tmux is installed (the tests need it; .ci/run installs it). */
-export function hasTmux(): boolean {
-  return spawnSync("tmux", ["-V"], { encoding: "utf8" }).status === 0;
-}
-
 /**
  * Runs `command` in a fresh tmux server, `width`×`height`. The exit code is kept in a file, and
  * the window stays open after the command ends so its last screen can still be read.
@@ -60,6 +55,7 @@ export async function startTerminal(command: string[], options: { env: Record<st
   const env = Object.fromEntries(Object.entries({ ...options.env, TERM: "xterm-256color" }).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const tmux = (...args: string[]) => {
     const result = spawnSync("tmux", ["-S", socket, ...args], { encoding: "utf8", env, cwd: options.cwd });
+    if (result.error) throw new Error(`cannot run tmux (${result.error.message}): install it (apt-get install tmux; .ci/run does)`);
     if (result.status !== 0) throw new Error(`tmux ${args.join(" ")} failed: ${result.stderr}`);
     return result.stdout;
   };

@@ -14,7 +14,7 @@ import { agentSigner, keyFileSigner, openSigner, SignerError, type ChallengeSign
 import { SshAgentError } from "../../client/ssh-agent.ts";
 
 /** Keys tried, in order, when neither --identity nor an ssh-agent key is there (as ssh does). */
-export const DEFAULT_KEY_FILES = ["id_ed25519", "id_ecdsa", "id_rsa"] as const;
+const DEFAULT_KEY_FILES = ["id_ed25519", "id_ecdsa", "id_rsa"] as const;
 
 /**
  * `--identity` as a path: `~` is the home directory.

@@ -52,6 +52,8 @@ export async function runOneShot(client: RelayClient, turn: { text: string; poli
   const { style } = io;
   const dim = (text: string) => io.note(style.paint("dim", `${style.symbols.info} ${text}`));
   let lastWait: string | undefined;
+  /** Claude's working directory (from its init line): paths under it are shown relative. */
+  let cwd: string | undefined;
   const stops = [
     client.on("disconnect", (lost) => {
       if (lost.willReconnect) dim(`connection lost (close ${lost.code}); reconnecting in ${((lost.delayMs ?? 0) / 1000).toFixed(1)} s (attempt ${lost.attempt})`);
@@ -75,12 +77,16 @@ export async function runOneShot(client: RelayClient, turn: { text: string; poli
       onQueued: (ahead) => dim(`the prompt waits behind ${ahead === 1 ? "another device's turn" : `${ahead} turns of other devices`}`),
       onEvent: (event) => {
         if (event.type !== "claude.event") return;
-        for (const label of toolUses(event.event)) dim(label);
+        cwd = initCwd(event.event) ?? cwd;
+        for (const label of toolUses(event.event, cwd)) dim(label);
       },
-      onPermission: (request, decision) => io.note(permissionNote(request, decision, turn.policy, style)),
+      onPermission: (request, decision) => io.note(permissionNote(request, decision, turn.policy, style, cwd)),
     });
     if (outcome.ok) return EXIT_OK;
     io.note(style.paint("red", `claude-relay: the turn ended in an error: ${outcome.error ?? "unknown error"}`));
+    // Claude's own words for missing credentials ("Please run /login") do not apply to the relay's machine.
+    const problem = client.sessionState?.claudeAuthError;
+    if (problem) io.note(style.paint("red", `claude-relay: Claude cannot log in to the Anthropic API: ${problem.message}`));
     return EXIT_FAILED;
   } catch (error) {
     io.note(style.paint("red", `claude-relay: ${(error as Error).message}`));
@@ -98,8 +104,8 @@ export async function runOneShot(client: RelayClient, turn: { text: string; poli
  * permissionNote(bashRequest, { behavior: "deny", message: "…" }, { kind: "tools", tools: ["Write"] }, style);
  * // "✗ denied Bash: rm -rf build (not in --allow Write); to allow it: --allow Write,Bash, or --yes for every tool"
  */
-export function permissionNote(request: PermissionRequestMessage, decision: PermissionDecision, policy: PolicyChoice, style: Style): string {
-  const label = toolLabel(request.toolName, request.input);
+export function permissionNote(request: PermissionRequestMessage, decision: PermissionDecision, policy: PolicyChoice, style: Style, cwd?: string): string {
+  const label = toolLabel(request.toolName, request.input, cwd);
   if (decision.behavior === "allow") {
     const by = policy.kind === "all" ? "--yes" : policy.kind === "tools" ? `--allow ${policy.tools.join(",")}` : "the policy";
     return style.paint("green", `${style.symbols.ok} allowed ${label} (${by})`);
@@ -112,10 +118,16 @@ export function permissionNote(request: PermissionRequestMessage, decision: Perm
 }
 
 /** The tool calls in one of Claude's lines, as labels. */
-function toolUses(event: unknown): string[] {
+function toolUses(event: unknown, cwd: string | undefined): string[] {
   const line = event as { type?: unknown; message?: { content?: unknown } } | null;
   if (line?.type !== "assistant" || !Array.isArray(line.message?.content)) return [];
   return (line.message.content as Array<{ type?: unknown; name?: unknown; input?: unknown }>)
     .filter((block) => block.type === "tool_use" && typeof block.name === "string")
-    .map((block) => toolLabel(block.name as string, block.input));
+    .map((block) => toolLabel(block.name as string, block.input, cwd));
+}
+
+/** The working directory Claude's `system`/`init` line names. */
+function initCwd(event: unknown): string | undefined {
+  const line = event as { type?: unknown; subtype?: unknown; cwd?: unknown } | null;
+  return line?.type === "system" && line.subtype === "init" && typeof line.cwd === "string" ? line.cwd : undefined;
 }

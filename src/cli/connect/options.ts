@@ -36,7 +36,7 @@ export interface ConnectOptions {
 export type ConnectMode = "one-shot" | "json-lines" | "interactive";
 
 /** Turns of history shown at most (a session's replay buffer holds at most 10 000 events anyway). */
-export const MAX_HISTORY = 1000;
+const MAX_HISTORY = 1000;
 
 /** A tool name as Claude Code spells them: Write, Bash, mcp__server__tool, NotebookEdit … */
 const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
