@@ -1,8 +1,16 @@
 /**
  * The input line of the interactive client on a terminal, built on node:readline (line editing,
  * history, cursor keys, Ctrl-U/Ctrl-W …): output is printed above the input, which is never
- * overwritten — the prompt and the half-typed text are redrawn below each output — and a status
- * line sits above the prompt (readline draws both as one multi-line prompt).
+ * overwritten — the status line, the prompt and the half-typed text are drawn again below each
+ * output, with the cursor where it was.
+ *
+ * The block below the output (status line, prompt, input) is erased and drawn here, from
+ * readline's public state (`line`, `cursor`, `getCursorPos()`), not with `prompt(true)`: readline
+ * moves up by the rows it last drew, which it does not update while it echoes a chunk of several
+ * characters (a paste, fast typing) — so after such input its own redraw would start on the wrong
+ * row. After each draw and keypress the editor tells readline where the cursor really is
+ * (`prevRows`, the same field in Node's and Bun's readline) so readline's own redraws (cursor
+ * keys across rows, history) start from the right row too.
  *
  * Multi-line input: a bracketed paste arrives as one input, Alt-Enter inserts a line break, and a
  * line ending in `\` continues on the next. Line breaks inside the input line show as ⏎.
@@ -22,7 +30,7 @@ import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface 
 import { PassThrough } from "node:stream";
 import type { ConsoleHandlers, TerminalConsole } from "./console.ts";
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, InputFilter, NEWLINE_MARK } from "./input-filter.ts";
-import { displayRows, truncateToWidth } from "./text-width.ts";
+import { displayPosition, displayRows, truncateToWidth } from "./text-width.ts";
 
 export interface LineEditorStreams {
   input: NodeJS.ReadStream;
@@ -56,12 +64,14 @@ export class LineEditor implements TerminalConsole {
     this.#rl.on("close", () => {
       if (!this.#closed) this.#handlers.end();
     });
+    // Registered after readline's own listener: runs once readline has echoed the key.
+    this.#feed.on("keypress", () => this.#syncRows());
     this.#input.setRawMode?.(true);
     this.#input.on("data", this.#onData);
     this.#input.once("end", () => this.#feed.end());
     this.#input.resume();
     this.#output.write(BRACKETED_PASTE_ON);
-    this.#rl.prompt();
+    this.#draw();
   }
 
   get line(): string {
@@ -72,19 +82,17 @@ export class LineEditor implements TerminalConsole {
     if (this.#closed) return void this.#output.write(`${text}\n`);
     this.#erase();
     this.#output.write(text.endsWith("\n") ? text : `${text}\n`);
-    this.#redraw();
+    this.#draw();
   }
 
   setStatus(text: string | undefined): void {
     if (text === this.#status) return;
-    this.#status = text;
-    this.#redraw();
+    this.#repaint(() => (this.#status = text));
   }
 
   setLabel(label: string): void {
     if (label === this.#label) return;
-    this.#label = label;
-    this.#redraw();
+    this.#repaint(() => (this.#label = label));
   }
 
   clearLine(): void {
@@ -115,51 +123,69 @@ export class LineEditor implements TerminalConsole {
   }
 
   #line(line: string): void {
-    // readline has moved below the input: take the prompt and the input off the screen (the
+    // readline has written a line break below the input: take the block off the screen (the
     // transcript shows the prompt once the relay has it).
-    const rows = displayRows(this.#prompt() + line, this.#output.columns ?? 80) + 1;
-    moveCursor(this.#output, 0, -rows);
+    moveCursor(this.#output, 0, -(displayRows(this.#prompt() + line, this.#columns()) + 1));
     cursorTo(this.#output, 0);
     clearScreenDown(this.#output);
     const text = line.replaceAll(NEWLINE_MARK, "\n");
     if (text.endsWith("\\") && !text.endsWith("\\\\")) {
       this.#continued.push(text.slice(0, -1));
-      this.#redraw();
-      this.print(`… ${text.slice(0, -1)}`);
-      return;
+      this.#output.write(`… ${text.slice(0, -1)}\n`);
+      return this.#draw();
     }
     const whole = [...this.#continued, text].join("\n");
     this.#continued = [];
-    this.#redraw();
+    this.#draw();
     this.#handlers.submit(whole);
   }
 
   // ── drawing ──────────────────────────────────────────────────────────────────────────────────
 
+  #columns(): number {
+    return this.#output.columns ?? 80;
+  }
+
   #prompt(): string {
     const label = this.#continued.length > 0 ? "… " : this.#label;
     // One row for the status line however narrow the terminal: a wrapped one would push the input around.
-    return this.#status === undefined ? label : `${truncateToWidth(this.#status, (this.#output.columns ?? 80) - 1)}\n${label}`;
+    return this.#status === undefined ? label : `${truncateToWidth(this.#status, this.#columns() - 1)}\n${label}`;
   }
 
-  /** Moves to where the status line starts and clears from there down. */
+  /** Erases the block, changes what it shows, draws it again. */
+  #repaint(change: () => void): void {
+    if (this.#closed) return void change();
+    this.#erase();
+    change();
+    this.#draw();
+  }
+
+  /** Moves to where the block (status line, prompt, input) starts and clears from there down. */
   #erase(): void {
-    const rows = this.#rl.getCursorPos().rows;
-    moveCursor(this.#output, 0, -rows);
+    moveCursor(this.#output, 0, -this.#rl.getCursorPos().rows);
     cursorTo(this.#output, 0);
     clearScreenDown(this.#output);
-    // readline redraws by first moving up as many rows as the cursor was down: give it those rows
-    // below the output, so the redraw starts right under the output.
-    this.#pad = rows;
   }
 
-  #pad = 0;
-
-  #redraw(): void {
+  /** Draws the block from the cursor's row down and puts the cursor where readline has it. */
+  #draw(): void {
     if (this.#closed) return;
-    if (this.#pad > 0) this.#output.write("\n".repeat(this.#pad));
-    this.#pad = 0;
-    this.#rl.setPrompt(this.#prompt());
-    this.#rl.prompt(true);
+    const prompt = this.#prompt();
+    this.#rl.setPrompt(prompt);
+    const text = prompt + this.#rl.line;
+    const end = displayPosition(text, this.#columns());
+    this.#output.write(text);
+    // A row filled to the edge leaves the terminal's cursor on it: a space moves it to the next row.
+    if (end.cols === 0 && end.rows > 0) this.#output.write(" ");
+    const cursor = this.#rl.getCursorPos();
+    cursorTo(this.#output, cursor.cols);
+    if (end.rows > cursor.rows) moveCursor(this.#output, 0, -(end.rows - cursor.rows));
+    this.#syncRows();
+  }
+
+  /** Tells readline which row of the block the cursor is on (see the header). */
+  #syncRows(): void {
+    if (this.#closed) return;
+    (this.#rl as unknown as { prevRows: number }).prevRows = this.#rl.getCursorPos().rows;
   }
 }

@@ -24,13 +24,14 @@ export function textWidth(text: string): number {
 }
 
 /**
- * The index of the last row `text` reaches when written from column 0 of a terminal `columns`
- * wide (line breaks start a new row; long lines wrap).
+ * Where the cursor ends up when `text` is written from column 0 of a terminal `columns` wide
+ * (line breaks start a new row; long lines wrap), counted the way node:readline counts it: a row
+ * filled to the edge puts the position at column 0 of the next row.
  *
  * @example
- * displayRows("x".repeat(100), 80); // 1
+ * displayPosition("x".repeat(100), 80); // { rows: 1, cols: 20 }
  */
-export function displayRows(text: string, columns: number): number {
+export function displayPosition(text: string, columns: number): { rows: number; cols: number } {
   const width = columns > 0 ? columns : Infinity;
   let rows = 0;
   let offset = 0;
@@ -45,7 +46,18 @@ export function displayRows(text: string, columns: number): number {
     if (w === 2 && (offset + 1) % width === 0) offset++;
     offset += w;
   }
-  return rows + (offset - (offset % width)) / width;
+  const cols = offset % width;
+  return { rows: rows + (offset - cols) / width, cols };
+}
+
+/**
+ * The index of the last row `text` reaches (see {@link displayPosition}).
+ *
+ * @example
+ * displayRows("x".repeat(100), 80); // 1
+ */
+export function displayRows(text: string, columns: number): number {
+  return displayPosition(text, columns).rows;
 }
 
 function charWidth(code: number): number {

@@ -73,6 +73,27 @@ describe("the input line", () => {
     expect(other.prompts).toEqual(["stream something", "half-typed words, not sent"]);
   });
 
+  test("on a narrow terminal, a long input that wraps stays whole and right below the output", async () => {
+    const term = await terminal(relay.url, [], { width: 40, height: 30 });
+    const other = await device();
+    const typed = "a long line of typed text that wraps over more than two rows of this narrow terminal";
+    term.type(typed); // one chunk, as a paste or fast typing delivers it
+    await term.waitFor((s) => s.replaceAll("\n", "").endsWith(`› ${typed}`), 10_000, "the typed text");
+    relay.api.enqueue(text("short answer"));
+    other.prompt("answer briefly");
+    const screen = await term.waitFor((s) => s.includes("✓ done"), 30_000, "the answer");
+    // No rows left empty between the output and the input, and the input is the last thing shown.
+    expect(screen).not.toContain("\n\n");
+    expect(screen.replaceAll("\n", "")).toEndWith(`› ${typed}`);
+    term.keys("Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left");
+    term.type("X");
+    relay.api.enqueue(text("thanks"));
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● thanks"), 30_000, "the answer to the edited input");
+    expect(other.prompts.at(-1)).toBe(`${typed.slice(0, -8)}X${typed.slice(-8)}`);
+    expect(term.screen()).not.toContain("\n\n");
+  });
+
   test("a multi-line paste is one prompt; so are Alt-Enter and a trailing backslash", async () => {
     const term = await terminal();
     const other = await device();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { displayRows, textWidth, truncateToWidth } from "../../src/terminal/text-width.ts";
+import { displayPosition, displayRows, textWidth, truncateToWidth } from "../../src/terminal/text-width.ts";
 
 describe("text width", () => {
   test("wide characters take two columns, combining marks and escape sequences none", () => {
@@ -18,6 +18,13 @@ describe("text width", () => {
     expect(displayRows(`s\n${"y".repeat(170)}`, 80)).toBe(3);
     // a wide character that would straddle the edge moves to the next row
     expect(displayRows(`${"x".repeat(79)}日`, 80)).toBe(1);
+  });
+
+  test("position: where the cursor ends; a full row puts it at the start of the next", () => {
+    expect(displayPosition("› hello", 80)).toEqual({ rows: 0, cols: 7 });
+    expect(displayPosition("x".repeat(100), 40)).toEqual({ rows: 2, cols: 20 });
+    expect(displayPosition("x".repeat(80), 80)).toEqual({ rows: 1, cols: 0 });
+    expect(displayPosition("status\n› ", 80)).toEqual({ rows: 1, cols: 2 });
   });
 
   test("truncate: cut with an ellipsis, escapes kept and colour reset", () => {
