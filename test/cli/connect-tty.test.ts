@@ -140,7 +140,8 @@ describe("permission requests", () => {
     term.type("not on a Friday");
     term.keys("Enter");
     await term.waitFor((s) => s.includes("✗ Bash denied by you") && s.includes("● understood"), 30_000, "the denial");
-    const lastRequest = JSON.stringify(relay.api.messageRequests().at(-1)!.messages.at(-1));
+    // Claude's next request carries the denial (as the tool's result) with the reason.
+    const lastRequest = JSON.stringify(relay.api.messageRequests().at(-1)!.messages);
     expect(lastRequest).toContain("not on a Friday");
   });
 
