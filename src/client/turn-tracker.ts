@@ -28,8 +28,11 @@ export type TurnStatus =
   | { phase: "done"; result: Record<string, unknown> }
   | { phase: "lost"; reason: string };
 
-/** States in which Claude keeps working on the prompts it holds. */
-const WORKING = new Set(["busy", "waiting_permission"]);
+/**
+ * States in which the prompts Claude holds are still to be answered: working on them, or being
+ * started to work on them (a session woken from idle starts Claude for the prompt it got).
+ */
+const KEEPS_PROMPTS = new Set(["busy", "waiting_permission", "starting"]);
 
 export class TurnTracker {
   readonly #prompt: { id: string; text: string; clientId?: string };
@@ -84,7 +87,7 @@ export class TurnTracker {
       case "permission.resolved":
         return { ours: this.#ownRequests.delete(event.requestId) };
       case "session.state":
-        if (WORKING.has(event.state)) return { ours: false };
+        if (KEEPS_PROMPTS.has(event.state)) return { ours: false };
         if (status.phase === "sent") {
           // Whatever was in flight is answered or gone; ours was not numbered yet and will be.
           this.#before = 0;
@@ -110,11 +113,9 @@ export class TurnTracker {
 function lostReason(state: string): string {
   switch (state) {
     case "ready":
-      return "Claude became idle without answering the prompt";
+      return "Claude became idle without answering the prompt (was the relay restarted?); send it again";
     case "restarting":
       return "Claude exited during the turn (the relay restarts it with the conversation so far; send the prompt again)";
-    case "starting":
-      return "Claude was started anew during the turn (was the relay restarted?); send the prompt again";
     case "failed":
       return "Claude failed on the relay's machine (it crashed repeatedly); see the relay's log";
     default:

@@ -58,8 +58,11 @@ export interface TurnOutcome {
   permissions: Array<{ request: PermissionRequestMessage; decision: PermissionDecision }>;
 }
 
-/** States in which a prompt is sent at once: idle, or where the relay answers it with an error right away. */
-const SEND_NOW = new Set(["ready", "failed", "stopping"]);
+/**
+ * States in which a prompt is sent at once: nothing in flight (`ready`; `idle`: Claude stopped
+ * until the next prompt), or the relay answers it with an error right away.
+ */
+const SEND_NOW = new Set(["ready", "idle", "failed", "stopping"]);
 
 /**
  * Runs one turn on a connected client. Resolves with the outcome (also for a turn that ends in an

@@ -62,7 +62,6 @@ describe("TurnTracker", () => {
   test("Claude stopping with our prompt in it loses the turn, saying why", () => {
     for (const [name, words] of [
       ["restarting", "Claude exited during the turn"],
-      ["starting", "was the relay restarted?"],
       ["failed", "Claude failed"],
       ["ready", "idle without answering"],
     ] as const) {
@@ -72,6 +71,16 @@ describe("TurnTracker", () => {
       expect(tracker.status.phase).toBe("lost");
       expect((tracker.status as { reason: string }).reason).toContain(words);
     }
+  });
+
+  test("Claude being started keeps the prompt (a session woken from idle); ready without a result then loses it", () => {
+    const tracker = new TurnTracker({ id: "p1", text: "mine" });
+    tracker.observe(prompt("mine", "me", "p1"));
+    expect(tracker.observe(state("starting"))).toEqual({ ours: false });
+    expect(tracker.observe(state("busy"))).toEqual({ ours: false });
+    expect(tracker.status).toEqual({ phase: "running" });
+    tracker.observe(state("ready"));
+    expect(tracker.status).toEqual({ phase: "lost", reason: expect.stringContaining("was the relay restarted?") });
   });
 
   test("before ours is numbered, a stop clears what was ahead (those prompts are gone)", () => {
