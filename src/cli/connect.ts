@@ -1,12 +1,12 @@
 /**
- * `claude-relay connect URL [--identity KEY] [--no-reconnect] [--json]`: the command line of the
- * terminal client (src/cli/terminal-client.ts, imported only when the command runs so other
- * commands start fast).
+ * `claude-relay connect URL …`: the command line of the terminal client (src/cli/connect/, imported
+ * only when the command runs so other commands start fast).
  *
  * @example
  * ```sh
- * claude-relay connect ws://laptop.local:7717/ws --identity ~/.ssh/id_ed25519
- * echo "run the tests" | claude-relay connect 127.0.0.1:7717 --json
+ * claude-relay connect ws://laptop.local:7717/ws -i ~/.ssh/id_ed25519
+ * claude-relay connect 127.0.0.1:7717 --prompt "run the tests" --allow Bash
+ * echo "summarise README.md" | claude-relay connect 127.0.0.1:7717
  * ```
  */
 import { homedir } from "node:os";
@@ -22,37 +22,47 @@ import type { CommandSpec } from "./command.ts";
  */
 export const connectCommand: CommandSpec = {
   name: "connect",
-  summary: "A terminal client: watch the session, send prompts, answer permission requests",
-  synopsis: "URL [--identity KEY] [--json] [--no-reconnect]",
+  summary: "A terminal client: watch the session and take part, or run one turn from a script",
+  synopsis: "URL [-i KEY] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--no-reconnect]",
   args: ["URL"],
   flags: [
-    { flag: "--identity <key>", help: "Private key to sign with", default: "ssh-agent's first key, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa" },
+    { flag: "-i, --identity <key>", help: "Private key to sign with (through ssh-agent when it holds that key)", default: "ssh-agent's first key, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa" },
+    { flag: "--prompt <text>", help: "Run one turn and exit: Claude's answer on stdout, notes on stderr (also: pipe the prompt in on stdin)" },
+    { flag: "--yes", help: "One-shot turns: allow every tool Claude asks for" },
+    { flag: "--allow <tools>", help: "One-shot turns: allow these tools (comma-separated, e.g. Write,Edit), deny the rest", default: "deny every permission request" },
+    { flag: "--json", help: "Print every frame from the relay as one JSON line (for jq); input lines holding JSON are sent as they are" },
+    { flag: "--history <turns>", help: "Interactive view: show this many past turns on joining", default: "the turn in progress" },
     { flag: "--no-reconnect", help: "Exit when the connection drops (by default it reconnects and resumes where it left off)" },
-    { flag: "--json", help: "Print every received frame as one JSON line; input lines holding JSON are sent as-is" },
   ],
-  examples: ["claude-relay connect ws://127.0.0.1:7717/ws", "claude-relay connect laptop.local:7717 --identity ~/.ssh/id_ecdsa --json"],
+  examples: [
+    "claude-relay connect ws://127.0.0.1:7717/ws",
+    "claude-relay connect laptop.local:7717 -i ~/.ssh/id_ecdsa --history 3",
+    'claude-relay connect 127.0.0.1:7717 --prompt "fix the failing test" --allow Edit,Bash',
+    '{ echo "Review this diff:"; git diff; } | claude-relay connect 127.0.0.1:7717 > review.md',
+    "claude-relay connect 127.0.0.1:7717 --prompt \"list the TODOs\" --json | jq -c 'select(.type == \"claude.event\") | .event'",
+  ],
   notes: [
-    "URL is ws://HOST:PORT/ws as `claude-relay serve` prints it (HOST:PORT alone also works). " +
-      "Type a line to send it as a prompt; /allow, /deny, /interrupt, /quit, /help while connected. " +
-      "Exit codes: 0 after /quit or end of input, 1 connection failed or lost, 2 bad usage, 3 the relay refused the key.",
+    "URL is ws://HOST:PORT/ws as `claude-relay serve` prints it (HOST:PORT alone also works). In a terminal it shows the session live: " +
+      "type a prompt, answer Claude's permission requests with y / n / r, /help lists the commands; Ctrl-C interrupts Claude, twice quits.",
+    "One-shot (--prompt, or a prompt on stdin when stdin is not a terminal and there is no --json): permission requests of the turn are " +
+      "denied unless --yes or --allow covers them.",
+    "Exit codes: 0 done (turn succeeded, /quit, end of input) · 1 the turn ended in an error, or the connection was lost for good · " +
+      "2 bad usage · 3 authentication failed (the message names your key and the authorized_keys line to add) · 4 the relay is unreachable.",
   ],
   run: async ({ args, flags }) => {
+    const { connectOptions } = await import("./connect/options.ts");
+    const options = connectOptions(flags, args);
+    // A reader that went away (`connect … --json | head`) needs no more output: leave quietly.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0);
+      throw error;
+    });
     const abort = new AbortController();
     const stop = () => abort.abort();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
-    const { runConnect } = await import("./terminal-client.ts");
-    const code = await runConnect(
-      { url: args[0]!, identity: typeof flags.identity === "string" ? flags.identity : undefined, reconnect: flags.noReconnect !== true, json: flags.json === true },
-      {
-        input: process.stdin,
-        out: (text) => process.stdout.write(text + "\n"),
-        err: (text) => process.stderr.write(text + "\n"),
-        env: process.env,
-        home: homedir(),
-        signal: abort.signal,
-      },
-    );
+    const { runConnect } = await import("./connect/run.ts");
+    const code = await runConnect(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, home: homedir(), signal: abort.signal });
     // stdin stays referenced after readline is closed; flush stdout, then leave.
     await new Promise<void>((done) => process.stdout.write("", () => done()));
     process.exit(code);

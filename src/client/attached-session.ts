@@ -1,27 +1,44 @@
 /**
  * What a client knows about one relay session it receives events from (pure): where it stands
- * (the session cursor: duplicates dropped, gaps noticed, the resume to send) and which
- * permission requests still wait for an answer. A client attached to several sessions holds one
- * per session.
+ * (the session cursor: duplicates dropped, gaps noticed, the resume to send), which permission
+ * requests still wait for an answer, and the session's latest state. A client attached to several
+ * sessions holds one per session.
  *
  * @example
  * ```ts
  * const session = new AttachedSession();
- * session.joined(authOk, { resumed: false });   // position and pending requests from auth.ok
+ * session.joined(authOk, { resumed: false });   // position, state and pending requests from auth.ok
  * const verdict = session.accept(event);       // { deliver: true } | { deliver: false } | { deliver: true, gap }
  * session.pendingPermissions;                  // oldest first
+ * session.state?.state;                        // "busy"
  * ```
  */
-import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "./messages.ts";
+import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, SessionStateMessage } from "./messages.ts";
 import { SessionCursor, type CursorVerdict } from "./session-cursor.ts";
+
+/** The session's state as last reported (auth.ok's snapshot, then each session.state). */
+export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "claudeAuthError"> & { restarts?: number };
+
+export interface AttachedSessionOptions {
+  /**
+   * Without a saved position, ask at the first login for every event the relay still holds (to
+   * show what happened before joining) instead of only what follows.
+   */
+  replayHeld?: boolean;
+}
 
 export class AttachedSession {
   readonly #cursor: SessionCursor;
   readonly #pending = new Map<string, PermissionRequestMessage>();
+  #replayHeld: boolean;
+  /** The first login asked for everything held: its replay.gap says what is no longer held, not that the session changed. */
+  #firstReplay = false;
+  #state: SessionSnapshot | undefined;
 
   /** `start`: a position saved earlier, to resume from. */
-  constructor(start?: { sessionId: string; lastSeq: number }) {
+  constructor(start?: { sessionId: string; lastSeq: number }, options: AttachedSessionOptions = {}) {
     this.#cursor = new SessionCursor(start);
+    this.#replayHeld = options.replayHeld === true && start === undefined;
   }
 
   get sessionId(): string | undefined {
@@ -38,34 +55,62 @@ export class AttachedSession {
     return [...this.#pending.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  /** What to put in `auth.response.resume`, once there is a session to resume. */
-  resume(): { sessionId: string; lastSeq: number } | undefined {
-    return this.#cursor.resume();
+  /** The session's state as last reported; undefined before auth.ok. */
+  get state(): SessionSnapshot | undefined {
+    return this.#state;
   }
 
   /**
-   * `auth.ok`: the relay's session and the requests pending right now. Returns whether the relay
-   * runs a different session than the one resumed.
+   * What to put in `auth.response.resume`, once there is a session to resume. Asked to replay
+   * everything held and not yet in a session: an empty session id with lastSeq 0, which the relay
+   * answers with everything it holds (docs/protocol.md, Reconnecting).
+   */
+  resume(): { sessionId: string; lastSeq: number } | undefined {
+    const resume = this.#cursor.resume();
+    if (resume === undefined && this.#replayHeld) return { sessionId: "", lastSeq: 0 };
+    return resume;
+  }
+
+  /**
+   * `auth.ok`: the relay's session, its state and the requests pending right now. Returns whether
+   * the relay runs a different session than the one resumed.
    */
   joined(ok: AuthOkMessage, { resumed }: { resumed: boolean }): boolean {
+    const known = this.#cursor.sessionId !== undefined;
+    this.#firstReplay = resumed && !known;
+    this.#replayHeld = false;
     const changed = this.#cursor.join(ok.sessionId, { resumed, lastSeq: ok.lastSeq });
     this.#pending.clear();
     for (const request of ok.state.pendingPermissions) this.#pending.set(request.requestId, request);
-    return changed && resumed;
+    const { state, claudePid, clients, claudeAuthError } = ok.state;
+    this.#state = { state, claudePid, clients, ...(claudeAuthError && { claudeAuthError }) };
+    return known && changed && resumed;
   }
 
-  /** The relay announced events it will not send. */
-  gapAnnounced(gap: ReplayGapMessage): void {
+  /**
+   * The relay announced events it will not send. Returns the gap as the client should report it,
+   * or undefined when there is nothing to report (an empty gap in answer to a first full replay).
+   */
+  gapAnnounced(gap: ReplayGapMessage): ReplayGapMessage | undefined {
     this.#cursor.adopt(gap.sessionId);
     this.#cursor.skip(gap);
+    if (!this.#firstReplay) return gap;
+    this.#firstReplay = false;
+    // We asked for everything from the start: what is missing fell out of the relay's buffer.
+    return gap.toSeq < gap.fromSeq ? undefined : { ...gap, reason: "evicted" };
   }
 
-  /** Decides on one session event; a delivered one updates the pending requests. */
+  /** Decides on one session event; a delivered one updates the pending requests and the state. */
   accept(event: SessionEventMessage): CursorVerdict {
     const verdict = this.#cursor.accept(event.sessionId, event.seq);
     if (!verdict.deliver) return verdict;
+    this.#firstReplay = false;
     if (event.type === "permission.request") this.#pending.set(event.requestId, event);
     if (event.type === "permission.resolved") this.#pending.delete(event.requestId);
+    if (event.type === "session.state") {
+      const { state, claudePid, clients, restarts, claudeAuthError } = event;
+      this.#state = { state, claudePid, clients, restarts, ...(claudeAuthError && { claudeAuthError }) };
+    }
     return verdict;
   }
 }

@@ -26,7 +26,7 @@
 import { Emitter } from "../shared/emitter.ts";
 import { silentLogger, type Logger } from "../log/logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { AttachedSession } from "./attached-session.ts";
+import { AttachedSession, type SessionSnapshot } from "./attached-session.ts";
 import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
@@ -44,15 +44,20 @@ import {
   type UserPromptMessage,
   type PermissionResolvedMessage,
 } from "./messages.ts";
+import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
 import type { ChallengeSigner } from "./signer.ts";
-import { webSocketTransport, type TransportFactory } from "./transport.ts";
+import { NO_GLOBAL_WEBSOCKET, webSocketTransport, type TransportFactory } from "./transport.ts";
 
 // The library's entry point also names what its events carry and how it fails.
 export { RelayClientError, type RelayClientErrorCode } from "./errors.ts";
 export type * from "./messages.ts";
 export type { ChallengeCheck } from "./connection.ts";
 export type { Transport, TransportFactory, TransportHandlers } from "./transport.ts";
+export type { SessionSnapshot } from "./attached-session.ts";
+
+/** What `events()` yields: every session event in seq order, each once; gaps; errors sent to this client. */
+export type RelayEvent = SessionEventMessage | ReplayGapMessage | ErrorMessage;
 
 /**
  * `idle` (before connect) → `connecting` → `authenticating` → `open`; after an unexpected close
@@ -112,6 +117,12 @@ export interface RelayClientOptions {
   reconnect?: boolean | ReconnectBackoffOptions;
   /** Continue an earlier session: the first auth.response already carries this resume. */
   resume?: { sessionId: string; lastSeq: number };
+  /**
+   * Without `resume`: ask at the first login for every event the relay still holds, so what
+   * happened before joining is delivered first (events up to `auth.ok.lastSeq`), then live ones.
+   * What the relay no longer holds is reported as a `replay.gap` (reason `evicted`).
+   */
+  replayHeld?: boolean;
   /** WebSocket open + authentication must finish within this. Default 15 s. */
   connectTimeoutMs?: number;
   /** Application pings to notice a dead network; `false` disables. Default every 15 s, dead after 45 s of silence. */
@@ -122,7 +133,7 @@ export interface RelayClientOptions {
   maxPendingPings?: number;
   /** Checks each challenge before it is signed; throwing refuses it (`challenge_refused`, no reconnect). */
   checkChallenge?: ChallengeCheck;
-  /** How to reach the relay. Default: the global `WebSocket`. */
+  /** How to reach the relay. Default: the global `WebSocket` (see `webSocketTransportFor` for runtimes without one). */
   transport?: TransportFactory;
   log?: Logger;
 }
@@ -169,12 +180,14 @@ export class RelayClient {
   #clientId: string | undefined;
   #key: AuthOkMessage["key"] | undefined;
 
+  /** Throws `no_websocket` when no `transport` is given and the runtime has no global WebSocket (Node.js 20). */
   constructor(options: RelayClientOptions) {
+    if (!options.transport && typeof globalThis.WebSocket !== "function") throw new RelayClientError("no_websocket", NO_GLOBAL_WEBSOCKET);
     this.#signer = options.signer;
     this.#log = options.log ?? silentLogger;
     this.#emitter = new Emitter((error, name) => this.#log.error("a client event listener threw", { event: name, error: String(error) }));
     this.#backoff = options.reconnect === false ? undefined : backoffSettings(options.reconnect === true ? {} : options.reconnect);
-    this.#session = new AttachedSession(options.resume);
+    this.#session = new AttachedSession(options.resume, { replayHeld: options.replayHeld === true });
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.#heartbeat = options.heartbeat === false ? undefined : { intervalMs: options.heartbeat?.intervalMs ?? 15_000, timeoutMs: options.heartbeat?.timeoutMs ?? 45_000 };
     this.#maxQueued = options.maxQueuedMessages ?? 100;
@@ -215,6 +228,11 @@ export class RelayClient {
   /** Permission requests still waiting for an answer, oldest first. */
   get pendingPermissions(): PermissionRequestMessage[] {
     return this.#session.pendingPermissions;
+  }
+
+  /** The session's state as last reported (auth.ok, then each session.state); undefined before auth.ok. */
+  get sessionState(): SessionSnapshot | undefined {
+    return this.#session.state;
   }
 
   /** The current WebSocket (for diagnostics and tests); replaced on every reconnect. */
@@ -262,6 +280,38 @@ export class RelayClient {
       });
       const offClose = name === "close" ? () => {} : this.on("close", (info) => finish(() => reject(info.error ?? new RelayClientError("closed", `client closed while waiting for ${String(name)}`))));
     });
+  }
+
+  /**
+   * The session's events as an async iterator: every session event in seq order (each once, across
+   * reconnects), `replay.gap`s and the `error`s the relay sends this client. The loop ends when the
+   * client closes (throwing the reason when it failed), when `signal` aborts, or on `break`. A
+   * consumer that falls `maxBuffered` events behind (default 10 000) gets a `queue_full` error.
+   *
+   * @example
+   * ```ts
+   * for await (const event of client.events()) {
+   *   if (event.type === "claude.event" && (event.event as { type?: string }).type === "result") break;
+   * }
+   * ```
+   */
+  events(options: { signal?: AbortSignal; maxBuffered?: number } = {}): AsyncIterableIterator<RelayEvent> {
+    return pushIterator<RelayEvent>(
+      (sink) => {
+        if (this.#state === "closed") {
+          sink.end();
+          return () => {};
+        }
+        const stops = [
+          this.on("event", (event) => sink.push(event)),
+          this.on("replay.gap", (gap) => sink.push(gap)),
+          this.on("error", (error) => sink.push(error)),
+          this.on("close", (info) => sink.end(info.error)),
+        ];
+        return () => stops.forEach((stop) => stop());
+      },
+      { ...options, overflowError: (max) => new RelayClientError("queue_full", `events() consumer fell ${max} events behind`) },
+    );
   }
 
   /**
@@ -485,9 +535,10 @@ export class RelayClient {
     if (isSessionEvent(message)) return this.#onSessionEvent(message);
     this.#emit("frame", message as unknown as Record<string, unknown>);
     switch (message.type) {
-      case "replay.gap":
-        this.#session.gapAnnounced(message);
-        return this.#emit("replay.gap", message);
+      case "replay.gap": {
+        const gap = this.#session.gapAnnounced(message);
+        return gap && this.#emit("replay.gap", gap);
+      }
       case "pong":
         return this.#emit("pong", message);
       case "error":

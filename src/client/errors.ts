@@ -11,11 +11,12 @@
  * }
  * ```
  */
+import { authorizedKeysLine } from "./key-line.ts";
 import type { ErrorMessage } from "./messages.ts";
 import type { GiveUpReason } from "./reconnect-policy.ts";
 import type { ChallengeSigner } from "./signer.ts";
 
-export type RelayClientErrorCode = GiveUpReason | "closed" | "not_connected" | "queue_full" | "timeout";
+export type RelayClientErrorCode = GiveUpReason | "closed" | "not_connected" | "queue_full" | "timeout" | "no_websocket";
 
 /** Why the client failed, with a code a program can branch on and a message a person can act on. */
 export class RelayClientError extends Error {
@@ -32,7 +33,7 @@ export class RelayClientError extends Error {
 /** What the client knows about the connection it gave up on. */
 export interface GiveUpContext {
   url: string;
-  signer: Pick<ChallengeSigner, "fingerprint" | "source">;
+  signer: Pick<ChallengeSigner, "fingerprint" | "source" | "publicKey" | "comment">;
   closeCode: number;
   closeReason: string;
   /** The relay's last `error` frame on that connection. */
@@ -69,10 +70,14 @@ export function giveUpError(reason: GiveUpReason, context: GiveUpContext): Relay
   }
 }
 
-/** What a person should know when the relay refuses the key. */
+/** What a person should know when the relay refuses the key, and the line that would let it in. */
 function authFailedMessage(signer: GiveUpContext["signer"]): string {
   const source = signer.source === "agent" ? "from ssh-agent" : "from the key file";
-  return `your key ${signer.fingerprint} (${source}) is not in the relay's authorized_keys, or may not log in from this address: the relay refused it`;
+  return (
+    `your key ${signer.fingerprint} (${source}) is not in the relay's authorized_keys, or may not log in from this address: the relay refused it. ` +
+    `To let it in, add this line to ~/.ssh/authorized_keys on the relay's machine (claude-relay keys there shows why a line is refused):\n` +
+    `  ${authorizedKeysLine(signer.publicKey, signer.comment)}`
+  );
 }
 
 function describeClose(code: number, reason: string): string {

@@ -29,6 +29,8 @@ export interface ChallengeSigner {
   readonly fingerprint: string;
   /** Where the key lives: ssh-agent, a key file, or the browser (a WebCrypto key in IndexedDB). */
   readonly source: "agent" | "file" | "browser";
+  /** The key's comment (from ssh-agent or the key file), when it has one. */
+  readonly comment?: string;
   /** Signs `message` (the exact challenge text) and returns the armored SSHSIG. */
   sign(message: string | Uint8Array): Promise<string>;
   /** Releases the agent connection, if any. */
@@ -51,13 +53,21 @@ type RawSigner = (data: Uint8Array) => Promise<Uint8Array>;
 
 const encoder = new TextEncoder();
 
-function makeSigner(publicKey: Uint8Array, source: ChallengeSigner["source"], rawSign: RawSigner, options: SignerOptions, close = () => {}): ChallengeSigner {
+function makeSigner(
+  publicKey: Uint8Array,
+  source: ChallengeSigner["source"],
+  comment: string | undefined,
+  rawSign: RawSigner,
+  options: SignerOptions,
+  close = () => {},
+): ChallengeSigner {
   const namespace = options.namespace ?? AUTH_NAMESPACE;
   const hashAlgorithm = options.hashAlgorithm ?? "sha512";
   return {
     publicKey,
     fingerprint: fingerprintOf(publicKey),
     source,
+    ...(comment && { comment }),
     close,
     sign(message) {
       const bytes = typeof message === "string" ? encoder.encode(message) : message;
@@ -85,7 +95,7 @@ export async function agentSigner(options: SignerOptions & { socketPath?: string
       throw new SignerError(identities.length === 0 ? "ssh-agent holds no keys" : `ssh-agent does not hold key ${options.key}`);
     }
     const flags = keyTypeOfBlob(identity.blob) === "ssh-rsa" ? SSH_AGENT_RSA_SHA2_512 : 0;
-    return makeSigner(identity.blob, "agent", (data) => agent.sign(identity.blob, data, flags), options, () => agent.close());
+    return makeSigner(identity.blob, "agent", identity.comment, (data) => agent.sign(identity.blob, data, flags), options, () => agent.close());
   } catch (error) {
     agent.close();
     throw error;
@@ -109,7 +119,9 @@ export function keyFileSigner(path: string, options: SignerOptions = {}): Challe
     throw new SignerError(`cannot read private key ${path}: ${(error as Error).message}`);
   }
   const publicKey = new Uint8Array(key.toPublic().toBuffer("rfc4253", {}));
-  return makeSigner(publicKey, "file", rawSignerFor(key, path), options);
+  // sshpk names a key without a comment "(unnamed)" (PEM files have none).
+  const comment = key.comment && key.comment !== "(unnamed)" ? key.comment : undefined;
+  return makeSigner(publicKey, "file", comment, rawSignerFor(key, path), options);
 }
 
 /**

@@ -42,35 +42,63 @@ export type TransportFactory = (url: string, handlers: TransportHandlers) => Tra
 /** Longest wait for a closing handshake to complete. */
 export const CLOSE_WAIT_MS = 1000;
 
+/** The part of the WebSocket constructor the transport uses (the global one, or e.g. the `ws` package's). */
+export type WebSocketConstructor = new (url: string) => WebSocket;
+
+/** Why a runtime without a global WebSocket cannot connect, and what to do. */
+export const NO_GLOBAL_WEBSOCKET =
+  "this runtime has no global WebSocket (Node.js before 22): run Node.js 22 or later, start Node.js 20.10+ with --experimental-websocket, " +
+  "or pass transport: webSocketTransportFor(WebSocket) with the WebSocket of the ws package";
+
 /**
- * The global `WebSocket` (Bun, Deno, browsers) as a transport.
+ * A transport over the given WebSocket implementation: for runtimes without a global one, e.g.
+ * Node.js 20 with the `ws` package.
+ *
+ * @example
+ * ```ts
+ * import WebSocket from "ws";
+ * const client = new RelayClient({ signer, transport: webSocketTransportFor(WebSocket as unknown as WebSocketConstructor) });
+ * ```
+ */
+export function webSocketTransportFor(Impl: WebSocketConstructor): TransportFactory {
+  return (url, handlers) => {
+    const socket = new Impl(url);
+    socket.binaryType = "arraybuffer";
+    socket.addEventListener("open", () => handlers.open());
+    socket.addEventListener("message", (event) => handlers.message(event.data as string | ArrayBuffer));
+    // Deno reports a connection that never opened as code 0; the standard (and Bun, browsers) say 1006.
+    socket.addEventListener("close", (event) => handlers.close(event.code || 1006, event.reason));
+    const OPEN = 1;
+    const CLOSED = 3;
+    return {
+      socket,
+      send(text) {
+        if (socket.readyState === OPEN) socket.send(text);
+      },
+      async close(code, reason) {
+        if (socket.readyState === CLOSED) return;
+        const closed = new Promise<void>((resolve) => socket.addEventListener("close", () => resolve(), { once: true }));
+        try {
+          socket.close(code, reason);
+        } catch {
+          // already closing
+        }
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+        clearTimeout(timer);
+      },
+    };
+  };
+}
+
+/**
+ * The global `WebSocket` (Bun, Deno, browsers, Node.js 22+) as a transport. Where there is none,
+ * opening a connection fails with {@link NO_GLOBAL_WEBSOCKET}.
  *
  * @example
  * const client = new RelayClient({ signer, transport: webSocketTransport }); // the default
  */
 export const webSocketTransport: TransportFactory = (url, handlers) => {
-  const socket = new WebSocket(url);
-  socket.binaryType = "arraybuffer";
-  socket.addEventListener("open", () => handlers.open());
-  socket.addEventListener("message", (event) => handlers.message(event.data as string | ArrayBuffer));
-  // Deno reports a connection that never opened as code 0; the standard (and Bun, browsers) say 1006.
-  socket.addEventListener("close", (event) => handlers.close(event.code || 1006, event.reason));
-  return {
-    socket,
-    send(text) {
-      if (socket.readyState === WebSocket.OPEN) socket.send(text);
-    },
-    async close(code, reason) {
-      if (socket.readyState === WebSocket.CLOSED) return;
-      const closed = new Promise<void>((resolve) => socket.addEventListener("close", () => resolve(), { once: true }));
-      try {
-        socket.close(code, reason);
-      } catch {
-        // already closing
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
-      clearTimeout(timer);
-    },
-  };
+  if (typeof globalThis.WebSocket !== "function") throw new Error(NO_GLOBAL_WEBSOCKET);
+  return webSocketTransportFor(globalThis.WebSocket)(url, handlers);
 };

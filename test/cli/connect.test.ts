@@ -1,272 +1,281 @@
 /**
- * `claude-relay connect`: the pure pieces (URL normalisation, request picking, the terminal view,
- * default key choice with a real ssh-agent) and the command as a real process against a real
- * relay (real Claude CLI behind the fake API).
+ * `claude-relay connect` as a real process against a real relay (the real Claude CLI behind the
+ * fake API): one-shot turns (answer on stdout, every exit code, the permission policies, keys from
+ * ssh-agent and from files, a prompt on stdin, --json as JSON Lines, only its own turn's requests
+ * answered) and the JSON lines mode. The interactive view is tested through a real terminal in
+ * connect-tty.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { RelayClient, type PermissionRequestMessage } from "../../src/client/client.ts";
+import { EXIT_AUTH_FAILED, EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE } from "../../src/cli/connect/exit-codes.ts";
+import { RelayClient } from "../../src/client/client.ts";
 import { keyFileSigner } from "../../src/client/signer.ts";
-import { claudeEvent, SessionView, summarizeInput } from "../../src/cli/connect-format.ts";
-import { EXIT_AUTH_FAILED, normalizeRelayUrl, openDefaultSigner, pickRequest } from "../../src/cli/terminal-client.ts";
 import { CLI } from "../support/cli-process.ts";
-import { text, toolUse } from "../support/fake-anthropic.ts";
+import { apiError, text, toolUse } from "../support/fake-anthropic.ts";
 import { freePort } from "../support/net.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
-import { generateKey, makeTempDir, removeTempDir, startAgent } from "../support/ssh.ts";
+import { generateKey, startAgent } from "../support/ssh.ts";
 
-describe("normalizeRelayUrl", () => {
-  test.each([
-    ["ws://127.0.0.1:7717/ws", "ws://127.0.0.1:7717/ws"],
-    ["127.0.0.1:7717", "ws://127.0.0.1:7717/ws"],
-    ["laptop.local:7717/", "ws://laptop.local:7717/ws"],
-    ["http://[::1]:7717", "ws://[::1]:7717/ws"],
-    ["https://relay.example/custom/ws", "wss://relay.example/custom/ws"],
-  ])("%s → %s", (input, expected) => {
-    expect(normalizeRelayUrl(input)).toBe(expected);
-  });
-
-  test("nonsense and other schemes are usage errors naming the input", () => {
-    expect(() => normalizeRelayUrl("ftp://host/ws")).toThrow('not a relay URL: "ftp://host/ws"');
-    expect(() => normalizeRelayUrl("ws://")).toThrow("not a relay URL");
-  });
+let relay: TestRelay;
+/** A HOME without keys and no agent: every run names its key with -i unless a test sets more up. */
+let env: Record<string, string | undefined>;
+beforeAll(async () => {
+  relay = await startTestRelay();
+  const home = join(relay.dir, "connect-home");
+  mkdirSync(join(home, ".ssh"), { recursive: true });
+  env = { ...process.env, HOME: home, SSH_AUTH_SOCK: undefined, NO_COLOR: "1" };
 });
+afterAll(() => relay.stop());
 
-describe("pickRequest", () => {
-  const request = (requestId: string, seq: number) =>
-    ({ type: "permission.request", sessionId: "s", seq, requestId, toolName: "Write", input: {}, toolUseId: "t" }) as PermissionRequestMessage;
-  const pending = [request("aaaa1111", 3), request("aabb2222", 5)];
+const key = () => ["-i", relay.key.privatePath];
 
-  test("no argument: the oldest pending request", () => {
-    expect(pickRequest(pending, []).request?.requestId).toBe("aaaa1111");
-  });
-  test("an id prefix picks that request; the rest is the reason", () => {
-    expect(pickRequest(pending, ["aabb", "not", "that"])).toMatchObject({ request: { requestId: "aabb2222" }, rest: ["not", "that"] });
-  });
-  test("an ambiguous prefix is refused", () => {
-    expect(pickRequest(pending, ["aa"]).problem).toBe("aa matches 2 requests; give more of the id");
-  });
-  test("words that name no request are the reason for the oldest", () => {
-    expect(pickRequest(pending, ["too", "risky"])).toMatchObject({ request: { requestId: "aaaa1111" }, rest: ["too", "risky"] });
-  });
-  test("nothing pending", () => {
-    expect(pickRequest([], ["x"]).problem).toBe("no permission request is pending");
-  });
-});
-
-describe("the terminal view", () => {
-  const base = { sessionId: "s", seq: 1 } as const;
-
-  test("assistant text, tool uses, tool results and turn ends; bookkeeping lines hidden", () => {
-    expect(claudeEvent({ type: "assistant", message: { content: [{ type: "text", text: "Done." }, { type: "tool_use", name: "Bash", input: { command: "ls -la" } }] } })).toBe(
-      'claude: Done.\ntool: Bash command: "ls -la"',
-    );
-    expect(claudeEvent({ type: "user", message: { content: [{ type: "tool_result", content: "line1\nline2", is_error: true }] } })).toBe("result (error): line1 ⏎ line2");
-    expect(claudeEvent({ type: "result", subtype: "success", is_error: false, duration_ms: 1500, total_cost_usd: 0.0123 })).toBe("= done in 1.5 s, $0.0123");
-    expect(claudeEvent({ type: "result", subtype: "error_during_execution", is_error: true })).toBe("= turn ended: error_during_execution");
-    expect(claudeEvent({ type: "system", subtype: "init" })).toBeUndefined();
+describe("one-shot", () => {
+  test("--prompt: Claude's answer on stdout, exit 0", async () => {
+    relay.api.enqueue(text("The answer is 42."));
+    const run = await connect([relay.url, ...key(), "--prompt", "what is the answer?"], env);
+    expect(run).toMatchObject({ code: EXIT_OK, stdout: "The answer is 42.\n" });
+    expect(run.stderr).not.toContain("claude-relay:");
   });
 
-  test("a long input is cut to one short line", () => {
-    const summary = summarizeInput({ file_path: "/tmp/a.txt", content: "x".repeat(500) });
-    expect(summary.startsWith("file_path: /tmp/a.txt, content: xxx")).toBe(true);
-    expect(summary.length).toBeLessThanOrEqual(160);
-    expect(summary.endsWith("…")).toBe(true);
+  test("a prompt on stdin (stdin not a terminal): the whole input is one prompt", async () => {
+    relay.api.enqueue(text("Reviewed."));
+    const watcher = await watch();
+    const run = await connect([relay.url, ...key()], env, "Review this:\n+ added line\n- removed line\n");
+    expect(run).toMatchObject({ code: EXIT_OK, stdout: "Reviewed.\n" });
+    expect(watcher.prompts()).toContain("Review this:\n+ added line\n- removed line");
+    await watcher.close();
   });
 
-  test("prompts from other devices name them; ours are not echoed; answers name who gave them", () => {
-    const view = new SessionView(() => "me-00000000");
-    expect(view.event({ ...base, type: "user.prompt", text: "hi", by: "other-1234567" })).toBe("[other-12] > hi");
-    expect(view.event({ ...base, type: "user.prompt", text: "hi", by: "me-00000000" })).toBeUndefined();
-    const asked = view.event({ ...base, type: "permission.request", requestId: "db0381c6-aaaa", toolName: "Write", input: { file_path: "/a.txt" }, toolUseId: "t" });
-    expect(asked).toBe("? Claude asks to use Write: file_path: /a.txt  [request db0381c6]\n  answer: /allow db0381c6   or   /deny db0381c6 [reason]");
-    expect(view.event({ ...base, type: "permission.resolved", requestId: "db0381c6-aaaa", behavior: "deny", by: "other-1234567" })).toBe("- Write denied by client other-12");
-    expect(view.event({ ...base, type: "session.state", state: "busy", claudePid: 1, restarts: 0, clients: 2 })).toBe("· Claude is busy\n· 2 clients connected");
-    expect(view.event({ ...base, type: "session.state", state: "busy", claudePid: 1, restarts: 0, clients: 2 })).toBeUndefined();
+  test("a turn that ends in an error: exit 1, Claude's error on stderr, nothing on stdout", async () => {
+    relay.api.enqueue(apiError(400, "the request was malformed"));
+    const run = await connect([relay.url, ...key(), "--prompt", "this will fail"], env);
+    expect(run.code).toBe(EXIT_FAILED);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("claude-relay: the turn ended in an error: ");
   });
-});
 
-describe("default key", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = makeTempDir("connect-keys-");
+  test("default: a permission request is denied, saying how to allow it; the turn still succeeds", async () => {
+    const file = join(relay.options.cwd, "denied-by-default.txt");
+    relay.api.enqueue(toolUse("Write", { file_path: file, content: "no" }), text("I could not write it."));
+    const run = await connect([relay.url, ...key(), "--prompt", "write a file"], env);
+    expect(run).toMatchObject({ code: EXIT_OK, stdout: "I could not write it.\n" });
+    expect(run.stderr).toContain("✗ denied Write denied-by-default.txt (one-shot turns deny tools that need permission); to allow it: --allow Write, or --yes for every tool");
+    expect(existsSync(file)).toBe(false);
   });
-  afterAll(() => removeTempDir(dir));
 
-  test("ssh-agent's first key, else ~/.ssh/id_ed25519 / id_ecdsa / id_rsa, else a clear error", async () => {
-    const home = join(dir, "home");
+  test("--allow Write: Write is allowed, Bash is denied", async () => {
+    const file = join(relay.options.cwd, "allowed.txt");
+    const marker = join(relay.dir, "bash-ran");
+    relay.api.enqueue(toolUse("Write", { file_path: file, content: "written" }), toolUse("Bash", { command: `touch ${marker}` }), text("Wrote it; Bash was denied."));
+    const run = await connect([relay.url, ...key(), "--prompt", "write, then run", "--allow", "Write"], env);
+    expect(run).toMatchObject({ code: EXIT_OK, stdout: "Wrote it; Bash was denied.\n" });
+    expect(run.stderr).toContain("· Write allowed.txt\n");
+    expect(run.stderr).toContain("✓ allowed Write allowed.txt (--allow Write)");
+    expect(run.stderr).toContain(`✗ denied Bash: touch ${marker} (not in --allow Write); to allow it: --allow Write,Bash, or --yes for every tool`);
+    expect(readFileSync(file, "utf8")).toBe("written");
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test("--yes: every tool is allowed", async () => {
+    const marker = join(relay.dir, "bash-ran-yes");
+    relay.api.enqueue(toolUse("Bash", { command: `touch ${marker}` }), text("Ran it."));
+    const run = await connect([relay.url, ...key(), "--prompt", "run it", "--yes"], env);
+    expect(run).toMatchObject({ code: EXIT_OK, stdout: "Ran it.\n" });
+    expect(run.stderr).toContain(`✓ allowed Bash: touch ${marker} (--yes)`);
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  test("only its own turn's requests are answered: another device's pending request is left to that device", async () => {
+    const other = new RelayClient({ signer: keyFileSigner(relay.key.privatePath) });
+    await other.connect(relay.url);
+    const theirs = join(relay.options.cwd, "theirs.txt");
+    relay.api.enqueue(toolUse("Write", { file_path: theirs, content: "theirs" }), text("their turn done"), text("my turn done"));
+    other.prompt("their turn");
+    const request = await other.waitFor("permission.request", () => true, 60_000);
+    const running = connect([relay.url, ...key(), "--prompt", "my turn", "--yes"], env);
+    // The one-shot waits for the other device's turn; its --yes must not answer that request.
+    const waited = await waitForStderr(running, "waiting to send the prompt: Claude is waiting for your permission on another device's turn");
+    expect(waited).toBe(true);
+    other.deny(request.requestId, "not now");
+    const resolved = await other.waitFor("permission.resolved", (event) => event.requestId === request.requestId);
+    expect(resolved).toMatchObject({ behavior: "deny", by: other.clientId });
+    const run = await running;
+    expect(run).toMatchObject({ code: EXIT_OK, stdout: "my turn done\n" });
+    expect(existsSync(theirs)).toBe(false);
+    await other.close();
+  });
+
+  test("--json: the protocol messages as JSON Lines, the exit code of the turn", async () => {
+    relay.api.enqueue(text("json answer"));
+    const run = await connect([relay.url, ...key(), "--prompt", "answer as frames", "--json"], env);
+    expect(run.code).toBe(EXIT_OK);
+    const frames = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+    expect(frames[0]).toMatchObject({ type: "auth.challenge" });
+    expect(frames[1]).toMatchObject({ type: "auth.ok", key: { fingerprint: relay.key.fingerprint } });
+    expect(frames.find((frame) => frame.type === "user.prompt")).toMatchObject({ text: "answer as frames" });
+    expect(frames.filter((frame) => frame.type === "claude.event").at(-1)).toMatchObject({ event: { type: "result", result: "json answer" } });
+  });
+
+  test("keys: ssh-agent's key without -i; else ~/.ssh/id_ed25519", async () => {
+    const home = join(relay.dir, "agent-home");
     mkdirSync(join(home, ".ssh"), { recursive: true });
-    const inAgent = generateKey(dir, "ed25519", "agent-key");
-    const ecdsa = generateKey(dir, "ecdsa-256", "ecdsa");
-    const agent = await startAgent(dir);
+    const agent = await startAgent(relay.dir);
     try {
-      agent.add(inAgent);
-      const fromAgent = await openDefaultSigner(undefined, { SSH_AUTH_SOCK: agent.socketPath }, home);
-      expect([fromAgent.source, fromAgent.fingerprint]).toEqual(["agent", inAgent.fingerprint]);
-      fromAgent.close();
-
-      await expect(openDefaultSigner(undefined, {}, home)).rejects.toThrow("SSH_AUTH_SOCK is not set and there is no ~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa; pass --identity KEY");
-      copyFileSync(ecdsa.privatePath, join(home, ".ssh", "id_ecdsa"));
-      const fromFile = await openDefaultSigner(undefined, {}, home);
-      expect([fromFile.source, fromFile.fingerprint]).toEqual(["file", ecdsa.fingerprint]);
-
-      const explicit = await openDefaultSigner("~/.ssh/id_ecdsa", { SSH_AUTH_SOCK: agent.socketPath }, home);
-      expect([explicit.source, explicit.fingerprint]).toEqual(["file", ecdsa.fingerprint]);
+      agent.add(relay.key);
+      relay.api.enqueue(text("via the agent"));
+      const viaAgent = await connect([relay.url, "--prompt", "hi", "--json"], { ...env, HOME: home, SSH_AUTH_SOCK: agent.socketPath });
+      expect(viaAgent.code).toBe(EXIT_OK);
+      expect(JSON.parse(viaAgent.stdout.split("\n")[1]!)).toMatchObject({ type: "auth.ok", key: { fingerprint: relay.key.fingerprint } });
     } finally {
       await agent.stop();
     }
+    copyFileSync(relay.key.privatePath, join(home, ".ssh", "id_ed25519"));
+    relay.api.enqueue(text("via the file"));
+    const viaFile = await connect([relay.url, "--prompt", "hi"], { ...env, HOME: home });
+    expect(viaFile).toMatchObject({ code: EXIT_OK, stdout: "via the file\n" });
+    rmSync(join(home, ".ssh", "id_ed25519"));
   });
 });
 
-describe("claude-relay connect (a real process)", () => {
-  let relay: TestRelay;
-  let env: Record<string, string | undefined>;
-  beforeAll(async () => {
-    relay = await startTestRelay();
-    const home = join(relay.dir, "connect-home");
-    mkdirSync(home, { recursive: true });
-    env = { ...process.env, HOME: home, SSH_AUTH_SOCK: undefined };
-  });
-  afterAll(() => relay.stop());
-
-  test("--json: a prompt from stdin, frames as JSON lines on stdout, /quit exits 0", async () => {
-    const proc = startConnect([relay.url, "--identity", relay.key.privatePath, "--json"], env);
-    const ok = await proc.nextJson((frame) => frame.type === "auth.ok");
-    expect(ok.key.fingerprint).toBe(relay.key.fingerprint);
-    relay.api.enqueue(text("answer for the script"));
-    proc.write("hello from a script");
-    const prompt = await proc.nextJson((frame) => frame.type === "user.prompt");
-    expect(prompt).toMatchObject({ text: "hello from a script", by: ok.clientId, sessionId: relay.relay.sessionId });
-    const result = await proc.nextJson((frame) => frame.type === "claude.event" && frame.event.type === "result", 60_000);
-    expect(result.event.result).toBe("answer for the script");
-    expect(result.seq).toBeGreaterThan(prompt.seq);
-    proc.write('{"type":"ping","id":"from-json"}');
-    expect(await proc.nextJson((frame) => frame.type === "pong")).toEqual({ type: "pong", id: "from-json" });
-    proc.write("/quit");
-    expect(await proc.exitCode).toBe(0);
-    expect(proc.lines().every((line) => JSON.parse(line))).toBe(true);
+describe("exit codes", () => {
+  test("2: usage errors (before connecting)", async () => {
+    const cases: Array<[string[], string | undefined, string]> = [
+      [[relay.url, ...key(), "--prompt", "x", "--yes", "--allow", "Write"], undefined, "--yes allows every tool and --allow only some"],
+      [[relay.url, ...key()], "", "no prompt: stdin was empty"],
+      [[relay.url, ...key(), "--prompt", "x", "--history", "2"], undefined, "--history is for the interactive view"],
+      [[relay.url, "-i", join(relay.dir, "no-such-key"), "--prompt", "x"], undefined, `--identity: no key file ${join(relay.dir, "no-such-key")}`],
+      [["ftp://nowhere", ...key(), "--prompt", "x"], undefined, 'not a relay URL: "ftp://nowhere"'],
+    ];
+    for (const [args, stdin, message] of cases) {
+      const run = await connect(args, env, stdin);
+      expect([run.code, run.stderr]).toEqual([EXIT_USAGE, expect.stringContaining(message)]);
+    }
   });
 
-  test("readable: another device's prompt, a permission request answered with /allow, end of input exits 0", async () => {
-    const proc = startConnect([relay.url, "--identity", relay.key.privatePath], env);
-    await proc.nextLine((line) => line.startsWith(`connected to ${relay.url} as ${relay.key.fingerprint}`));
-    const other = new RelayClient({ signer: keyFileSigner(relay.key.privatePath) });
-    await other.connect(relay.url);
-    const file = join(relay.options.cwd, "from-connect.txt");
-    relay.api.enqueue(toolUse("Write", { file_path: file, content: "allowed from the terminal" }), text("written"));
-    other.prompt("please write the file");
-    await proc.nextLine((line) => line === `[${other.clientId!.slice(0, 8)}] > please write the file`);
-    const asked = await proc.nextLine((line) => line.startsWith("? Claude asks to use Write:"), 60_000);
-    expect(asked).toContain(`file_path: ${file}`);
-    expect(await proc.nextLine((line) => line.startsWith("  answer: /allow "))).toContain("/deny");
-    proc.write("/allow");
-    await proc.nextLine((line) => line === "+ Write allowed by you");
-    await proc.nextLine((line) => line === "claude: written", 60_000);
-    await proc.nextLine((line) => line.startsWith("= done"));
-    expect(readFileSync(file, "utf8")).toBe("allowed from the terminal");
-    await other.close();
-    proc.child.stdin!.end();
-    expect(await proc.exitCode).toBe(0);
-  });
-
-  test("--no-reconnect: a dropped connection ends the command with exit 1", async () => {
-    const proc = startConnect([relay.url, "--identity", relay.key.privatePath, "--json", "--no-reconnect"], env);
-    const ok = await proc.nextJson((frame) => frame.type === "auth.ok");
-    [...relay.relay.gateway.connections].find((connection) => connection.clientId === ok.clientId)!.terminate();
-    expect(await proc.exitCode).toBe(1);
-    expect(proc.stderr()).toContain(`connection to ${relay.url} lost`);
-  });
-
-  test("a key the relay does not know: exit 3 and the fingerprint named", async () => {
+  test("3: a key the relay does not know — the message names its fingerprint and the line to add", async () => {
     const stranger = generateKey(relay.dir, "ed25519", "stranger");
-    const proc = startConnect([relay.url, "--identity", stranger.privatePath], env);
-    expect(await proc.exitCode).toBe(EXIT_AUTH_FAILED);
-    expect(proc.stderr()).toContain(`your key ${stranger.fingerprint} (from the key file) is not in the relay's authorized_keys`);
+    const run = await connect([relay.url, "-i", stranger.privatePath, "--prompt", "let me in"], env);
+    expect(run.code).toBe(EXIT_AUTH_FAILED);
+    expect(run.stderr).toContain(`your key ${stranger.fingerprint} (from the key file) is not in the relay's authorized_keys`);
+    expect(run.stderr).toContain(`add this line to ~/.ssh/authorized_keys on the relay's machine`);
+    expect(run.stderr).toContain(`\n  ${stranger.publicLine}\n`);
   });
 
-  test("nothing listening: exit 1 naming the URL", async () => {
+  test("3: no key anywhere, saying how to give one", async () => {
+    const run = await connect([relay.url, "--prompt", "x"], env);
+    expect(run.code).toBe(EXIT_AUTH_FAILED);
+    expect(run.stderr).toContain("pass --identity KEY (or ssh-add one)");
+  });
+
+  test("4: nothing listening, naming the URL", async () => {
     const url = `ws://127.0.0.1:${await freePort()}/ws`;
-    const proc = startConnect([url, "--identity", relay.key.privatePath], env);
-    expect(await proc.exitCode).toBe(1);
-    expect(proc.stderr()).toContain(`cannot connect to ${url}`);
-  });
-
-  test("no key anywhere: exit 1 saying how to pass one", async () => {
-    const proc = startConnect([relay.url], env);
-    expect(await proc.exitCode).toBe(1);
-    expect(proc.stderr()).toContain("pass --identity KEY");
-  });
-
-  test("a missing key file is named", async () => {
-    const missing = join(relay.dir, "no-such-key");
-    const proc = startConnect([relay.url, "--identity", missing], env);
-    expect(await proc.exitCode).toBe(1);
-    expect(proc.stderr()).toContain(missing);
-    expect(existsSync(missing)).toBe(false);
+    const run = await connect([url, ...key(), "--prompt", "x"], env);
+    expect(run.code).toBe(EXIT_UNREACHABLE);
+    expect(run.stderr).toContain(`cannot connect to ${url}`);
   });
 });
 
-interface ConnectProcess {
-  child: ChildProcess;
-  exitCode: Promise<number | null>;
-  write(line: string): void;
-  nextLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
-  nextJson(match: (frame: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
-  lines(): string[];
-  stderr(): string;
+describe("a relay whose Claude has no credentials", () => {
+  let loggedOut: TestRelay;
+  beforeAll(async () => {
+    loggedOut = await startTestRelay({ env: { ANTHROPIC_API_KEY: undefined } });
+  });
+  afterAll(() => loggedOut.stop());
+
+  test("the turn fails (exit 1) and stderr says what to do on the relay's machine, not Claude's own words", async () => {
+    const run = await connect([loggedOut.url, "-i", loggedOut.key.privatePath, "--prompt", "hello?"], env);
+    expect(run.code).toBe(EXIT_FAILED);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("claude-relay: the turn ended in an error: Not logged in");
+    expect(run.stderr).toContain("claude-relay: Claude cannot log in to the Anthropic API: ");
+    expect(run.stderr).toContain("ANTHROPIC_API_KEY");
+  });
+});
+
+describe("--json without a prompt: JSON lines", () => {
+  test("input lines are prompts or JSON messages; every frame is one JSON line; /quit exits 0", async () => {
+    relay.api.enqueue(text("answer for the script"));
+    const run = connect([relay.url, ...key(), "--json"], env, ["hello from a script", '{"type":"ping","id":"from-json"}'], (frames) =>
+      frames.some((frame) => frame.type === "pong") && frames.some((frame) => frame.type === "claude.event" && frame.event.type === "result") ? "/quit" : undefined,
+    );
+    const { code, stdout } = await run;
+    expect(code).toBe(EXIT_OK);
+    const frames = stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+    const ok = frames.find((frame) => frame.type === "auth.ok");
+    expect(frames.find((frame) => frame.type === "user.prompt")).toMatchObject({ text: "hello from a script", by: ok.clientId });
+    expect(frames.find((frame) => frame.type === "pong")).toEqual({ type: "pong", id: "from-json" });
+    expect(frames.find((frame) => frame.type === "claude.event" && frame.event.type === "result").event.result).toBe("answer for the script");
+  });
+
+  test("--no-reconnect: a dropped connection ends it with exit 1", async () => {
+    const run = connect([relay.url, ...key(), "--json", "--no-reconnect"], env, [], (frames) => {
+      const ok = frames.find((frame) => frame.type === "auth.ok");
+      if (ok) [...relay.relay.gateway.connections].find((connection) => connection.clientId === ok.clientId)?.terminate();
+      return undefined;
+    });
+    const { code, stderr } = await run;
+    expect(code).toBe(EXIT_FAILED);
+    expect(stderr).toContain(`connection to ${relay.url} lost`);
+  });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
 }
 
-/** Spawns `claude-relay connect …`, collecting stdout lines; killed after 60 s at most. */
-function startConnect(args: string[], env: Record<string, string | undefined>): ConnectProcess {
+/**
+ * Runs `claude-relay connect ARGS` to its end (killed after 90 s). `stdin`: a string to pipe in and
+ * close, or lines to write while `next` (called with the JSON frames so far) may add one more.
+ */
+function connect(
+  args: string[],
+  environment: Record<string, string | undefined>,
+  stdin: string | string[] = [],
+  next?: (frames: Array<Record<string, any>>) => string | undefined,
+): Promise<Run> & { stderrSoFar(): string } {
   const [cmd, ...prefix] = CLI;
-  const child = spawn(cmd!, [...prefix, "connect", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-  const lines: string[] = [];
-  let partial = "";
+  const child = spawn(cmd!, [...prefix, "connect", ...args], { env: environment, stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
   let stderr = "";
-  let cursor = 0;
-  const waiters = new Set<() => void>();
+  const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  if (typeof stdin === "string") child.stdin!.end(stdin);
+  else for (const line of stdin) child.stdin!.write(`${line}\n`);
   child.stdout!.on("data", (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split("\n");
-    partial = parts.pop()!;
-    lines.push(...parts);
-    for (const wake of waiters) wake();
+    stdout += chunk.toString();
+    if (!next) return;
+    const frames = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    const line = next(frames);
+    if (line !== undefined) child.stdin!.write(`${line}\n`);
   });
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const exitCode = new Promise<number | null>((resolve) =>
+  const done = new Promise<Run>((resolve) =>
     child.on("exit", (code) => {
       clearTimeout(killer);
-      resolve(code);
-      for (const wake of waiters) wake();
+      resolve({ code, stdout, stderr });
     }),
   );
-  const nextLine = (match: (line: string) => boolean, timeoutMs = 10_000) =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        while (cursor < lines.length) {
-          const line = lines[cursor++]!;
-          if (match(line)) return finish(() => resolve(line));
-        }
-        if (child.exitCode !== null) finish(() => reject(new Error(`connect exited (${child.exitCode}); stdout ${JSON.stringify(lines.slice(-5))}; stderr ${stderr}`)));
-      };
-      const timer = setTimeout(() => finish(() => reject(new Error(`no matching line in time; stdout ${JSON.stringify(lines.slice(-5))}; stderr ${stderr}`))), timeoutMs);
-      const finish = (done: () => void) => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        done();
-      };
-      waiters.add(check);
-      check();
-    });
-  return {
-    child,
-    exitCode,
-    write: (line) => void child.stdin!.write(line + "\n"),
-    nextLine,
-    nextJson: async (match, timeoutMs) => JSON.parse(await nextLine((line) => match(JSON.parse(line)), timeoutMs)),
-    lines: () => lines,
-    stderr: () => stderr,
-  };
+  return Object.assign(done, { stderrSoFar: () => stderr });
+}
+
+/** Waits (up to 60 s) until the running command's stderr contains `text`. */
+async function waitForStderr(run: ReturnType<typeof connect>, text: string): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  while (!run.stderrSoFar().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`stderr never said ${JSON.stringify(text)}: ${run.stderrSoFar()}`);
+    await Bun.sleep(20);
+  }
+  return true;
+}
+
+/** A client that records every prompt the session sees. */
+async function watch(): Promise<{ prompts(): string[]; close(): Promise<void> }> {
+  const client = new RelayClient({ signer: keyFileSigner(relay.key.privatePath) });
+  const prompts: string[] = [];
+  client.on("user.prompt", (event) => prompts.push(event.text));
+  await client.connect(relay.url);
+  return { prompts: () => prompts, close: () => client.close() };
 }

@@ -21,7 +21,7 @@ describe("help", () => {
     for (const synopsis of [
       "claude-relay serve [--host ADDR] [--port N]",
       "claude-relay keys [--authorized-keys PATH]",
-      "claude-relay connect URL [--identity KEY] [--json] [--no-reconnect]",
+      "claude-relay connect URL [-i KEY] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--no-reconnect]",
       "claude-relay pair [--name NAME] [--yes] [--state-dir DIR]",
       "claude-relay install [serve flags] [--binary PATH] [--dry-run]",
       "claude-relay uninstall [--dry-run]",
@@ -54,9 +54,12 @@ describe("help", () => {
     expect(stdout).not.toContain("--identity");
   });
 
-  test("connect --help shows connect's flags; --no-reconnect reads right", () => {
+  test("connect --help shows connect's flags (with -i); --no-reconnect reads right", () => {
     const { stdout } = runCli(["connect", "--help"]);
-    for (const flag of ["--identity <key>", "--no-reconnect", "--json", "-h, --help"]) expect(stdout).toContain(flag);
+    for (const flag of ["-i, --identity <key>", "--prompt <text>", "--yes", "--allow <tools>", "--json", "--history <turns>", "--no-reconnect", "-h, --help"]) {
+      expect(stdout).toContain(flag);
+    }
+    expect(stdout).toContain("4 the relay is unreachable");
     expect(stdout).not.toContain("--max-clients");
     const line = stdout.split("\n").find((text) => text.includes("--no-reconnect"))!;
     expect(line).not.toContain("default: true");
@@ -119,7 +122,10 @@ describe("usage errors: exit 2, one line naming the flag as typed and what would
     [["keys", "--bogus"], "unknown flag --bogus for keys: keys takes --authorized-keys, --help"],
     [["keys", "--authorized-keys"], "--authorized-keys needs a value"],
     [["keys", "--authorized-keys="], "--authorized-keys needs a value"],
-    [["connect"], "connect needs URL: claude-relay connect URL [--identity KEY] [--json] [--no-reconnect]"],
+    [["connect"], "connect needs URL: claude-relay connect URL [-i KEY] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--no-reconnect]"],
+    [["connect", "ws://127.0.0.1:1/ws", "-i"], "-i needs a value"],
+    [["connect", "ws://127.0.0.1:1/ws", "--prompt"], "--prompt needs a value"],
+    [["connect", "ws://127.0.0.1:1/ws", "--history", "lots"], '--history must be a whole number of turns from 0 to 1000, got "lots"'],
     [["connect", "ws://127.0.0.1:1/ws", "extra"], `connect takes only URL, got "extra"`],
     [["connect", "ws://127.0.0.1:1/ws", "--identity"], "--identity needs a value"],
     [["connect", "ws://127.0.0.1:1/ws", "--reconnect"], "unknown flag --reconnect for connect: did you mean --no-reconnect?"],

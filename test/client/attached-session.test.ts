@@ -46,4 +46,36 @@ describe("AttachedSession", () => {
     expect(session.accept(request("z", 21))).toEqual({ deliver: true });
     expect(session.resume()).toEqual({ sessionId: "s1", lastSeq: 21 });
   });
+
+  test("the state: auth.ok's snapshot, then each session.state (credential problem kept and cleared)", () => {
+    const session = new AttachedSession();
+    expect(session.state).toBeUndefined();
+    session.joined(authOk("s1", [], 3), { resumed: false });
+    expect(session.state).toEqual({ state: "waiting_permission", claudePid: 1, clients: 2 });
+    const problem = { reason: "rejected" as const, message: "set ANTHROPIC_API_KEY" };
+    session.accept({ type: "session.state", sessionId: "s1", seq: 4, state: "ready", claudePid: 9, restarts: 1, clients: 3, claudeAuthError: problem });
+    expect(session.state).toEqual({ state: "ready", claudePid: 9, clients: 3, restarts: 1, claudeAuthError: problem });
+    session.accept({ type: "session.state", sessionId: "s1", seq: 5, state: "busy", claudePid: 9, restarts: 1, clients: 3 });
+    expect(session.state).toEqual({ state: "busy", claudePid: 9, clients: 3, restarts: 1 });
+  });
+
+  test("replayHeld: the first login asks for everything held; what is missing is reported as evicted, an empty gap not at all", () => {
+    const session = new AttachedSession(undefined, { replayHeld: true });
+    expect(session.resume()).toEqual({ sessionId: "", lastSeq: 0 });
+    expect(session.joined(authOk("s1", [], 40), { resumed: true })).toBe(false);
+    expect(session.gapAnnounced({ type: "replay.gap", sessionId: "s1", fromSeq: 1, toSeq: 29, reason: "session_changed" })).toEqual({
+      type: "replay.gap", sessionId: "s1", fromSeq: 1, toSeq: 29, reason: "evicted",
+    });
+    expect(session.accept(request("a", 30))).toEqual({ deliver: true });
+    // later logins resume from where it stands, and their gaps are reported as they come
+    expect(session.resume()).toEqual({ sessionId: "s1", lastSeq: 30 });
+    const later = { type: "replay.gap" as const, sessionId: "s1", fromSeq: 31, toSeq: 35, reason: "evicted" as const };
+    session.joined(authOk("s1", [], 50), { resumed: true });
+    expect(session.gapAnnounced(later)).toEqual(later);
+
+    const fresh = new AttachedSession(undefined, { replayHeld: true });
+    fresh.joined(authOk("s1", [], 5), { resumed: true });
+    expect(fresh.gapAnnounced({ type: "replay.gap", sessionId: "s1", fromSeq: 1, toSeq: 0, reason: "session_changed" })).toBeUndefined();
+    expect(new AttachedSession({ sessionId: "s0", lastSeq: 3 }, { replayHeld: true }).resume()).toEqual({ sessionId: "s0", lastSeq: 3 });
+  });
 });

@@ -1,10 +1,12 @@
 /**
  * The client library on Deno (its global WebSocket and node:crypto differ from Bun's): a login
- * with a key file against a real relay, and an unreachable relay reported in the same words as
- * on Bun (Deno says close code 0 where the standard says 1006).
+ * with a key file against a real relay, a one-shot turn and the events iterator, and an
+ * unreachable relay reported in the same words as on Bun (Deno says close code 0 where the
+ * standard says 1006).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
+import { text } from "../support/fake-anthropic.ts";
 import { freePort } from "../support/net.ts";
 import { DENO } from "../support/relay-process.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
@@ -42,6 +44,27 @@ test("logs in with a key file, pings, and closes", async () => {
     console.log(JSON.stringify({ fingerprint: ok.key.fingerprint, sessionId: ok.sessionId, pinged: rtt >= 0, state: client.state }));
   `);
   expect(outcome).toEqual({ fingerprint: relay.key.fingerprint, sessionId: relay.relay.sessionId, pinged: true, state: "closed" });
+}, 60_000);
+
+test("runs a turn with runTurn and follows it with events()", async () => {
+  relay.api.enqueue(text("hello from Deno"), text("iterated on Deno"));
+  const outcome = await runOnDeno(`
+    import { RelayClient, keyFileSigner, runTurn } from "./src/client/index.ts";
+    const signer = keyFileSigner(${JSON.stringify(relay.key.privatePath)});
+    const client = new RelayClient({ signer });
+    await client.connect(${JSON.stringify(relay.url)});
+    const turn = await runTurn(client, "hi from deno");
+    client.prompt("iterate");
+    const types = [];
+    for await (const event of client.events()) {
+      types.push(event.type);
+      if (event.type === "claude.event" && event.event.type === "result") break;
+    }
+    await client.close();
+    signer.close();
+    console.log(JSON.stringify({ ok: turn.ok, text: turn.text, prompts: types.filter((type) => type === "user.prompt").length, last: types.at(-1) }));
+  `);
+  expect(outcome).toEqual({ ok: true, text: "hello from Deno\n", prompts: 1, last: "claude.event" });
 }, 60_000);
 
 test("an unreachable relay: unreachable, asking whether the relay runs", async () => {

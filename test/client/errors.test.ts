@@ -1,9 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { giveUpError, RelayClientError, type GiveUpContext } from "../../src/client/errors.ts";
+import { authorizedKeysLine } from "../../src/client/key-line.ts";
 
+/** An ssh-ed25519 public key blob: the type name, then 32 key bytes. */
+const blob = new Uint8Array([0, 0, 0, 11, ...new TextEncoder().encode("ssh-ed25519"), 0, 0, 0, 32, ...new Array(32).fill(7)]);
 const context: GiveUpContext = {
   url: "ws://127.0.0.1:7717/ws",
-  signer: { fingerprint: "SHA256:abc", source: "agent" },
+  signer: { fingerprint: "SHA256:abc", source: "agent", publicKey: blob, comment: "me@phone" },
   closeCode: 1006,
   closeReason: "",
   attempts: 0,
@@ -11,12 +14,24 @@ const context: GiveUpContext = {
 };
 
 describe("giveUpError", () => {
-  test("auth_failed names the key, where it came from and authorized_keys", () => {
+  test("auth_failed names the key, where it came from, and the exact authorized_keys line that lets it in", () => {
     const error = giveUpError("auth_failed", { ...context, closeCode: 4401 });
     expect(error).toBeInstanceOf(RelayClientError);
     expect(error).toMatchObject({ code: "auth_failed", closeCode: 4401 });
-    expect(error.message).toBe("your key SHA256:abc (from ssh-agent) is not in the relay's authorized_keys, or may not log in from this address: the relay refused it");
-    expect(giveUpError("auth_failed", { ...context, signer: { fingerprint: "SHA256:abc", source: "file" } }).message).toContain("(from the key file)");
+    expect(error.message).toBe(
+      "your key SHA256:abc (from ssh-agent) is not in the relay's authorized_keys, or may not log in from this address: the relay refused it. " +
+        "To let it in, add this line to ~/.ssh/authorized_keys on the relay's machine (claude-relay keys there shows why a line is refused):\n" +
+        `  ssh-ed25519 ${Buffer.from(blob).toString("base64")} me@phone`,
+    );
+    expect(giveUpError("auth_failed", { ...context, signer: { ...context.signer, source: "file" } }).message).toContain("(from the key file)");
+  });
+
+  test("the authorized_keys line: type and base64 of the blob, the comment when it is one line", () => {
+    const base64 = Buffer.from(blob).toString("base64");
+    expect(authorizedKeysLine(blob)).toBe(`ssh-ed25519 ${base64}`);
+    expect(authorizedKeysLine(blob, "  laptop  ")).toBe(`ssh-ed25519 ${base64} laptop`);
+    expect(authorizedKeysLine(blob, "two\nlines")).toBe(`ssh-ed25519 ${base64}`);
+    expect(authorizedKeysLine(new Uint8Array([0, 0, 0, 200, 1]))).toStartWith("ssh-unknown ");
   });
 
   test("unreachable: a dead address asks whether the relay runs; a refusal quotes the relay", () => {

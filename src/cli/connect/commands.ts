@@ -1,0 +1,97 @@
+/**
+ * What a line typed into `claude-relay connect` asks for (pure): a prompt for Claude, or one of
+ * the slash commands. A line starting with `//` sends the rest as a prompt that starts with `/`
+ * (e.g. one of Claude's own slash commands).
+ *
+ * @example
+ * ```ts
+ * parseInput("fix the test");     // { kind: "prompt", text: "fix the test" }
+ * parseInput("/deny 3f2a too risky"); // { kind: "deny", args: ["3f2a", "too", "risky"] }
+ * parseInput("/frobnicate");        // { kind: "unknown", command: "/frobnicate", suggestion: undefined }
+ * ```
+ */
+import type { PermissionRequestMessage } from "../../client/messages.ts";
+import { closest } from "../suggest.ts";
+
+export type InputAction =
+  | { kind: "empty" }
+  | { kind: "prompt"; text: string }
+  | { kind: "allow"; args: string[] }
+  | { kind: "deny"; args: string[] }
+  | { kind: "interrupt" }
+  | { kind: "quit" }
+  | { kind: "help" }
+  | { kind: "unknown"; command: string; suggestion?: string };
+
+/** The slash commands and what they do, for /help (the order shown). */
+export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string; kind: Exclude<InputAction["kind"], "empty" | "prompt" | "unknown"> }> = [
+  { name: "/allow", usage: "/allow [id]", help: "allow a permission request (the oldest pending, or the one whose id starts with id)", kind: "allow" },
+  { name: "/deny", usage: "/deny [id] [reason]", help: "deny one, telling Claude why", kind: "deny" },
+  { name: "/interrupt", usage: "/interrupt", help: "interrupt Claude's current turn (also Ctrl-C)", kind: "interrupt" },
+  { name: "/quit", usage: "/quit", help: "disconnect and exit (also Ctrl-D, or Ctrl-C twice)", kind: "quit" },
+  { name: "/help", usage: "/help", help: "this list", kind: "help" },
+];
+
+const ALIASES: Record<string, string> = { "/exit": "/quit", "/q": "/quit", "/?": "/help" };
+
+/**
+ * Reads one submitted input (it may span lines).
+ *
+ * @example
+ * parseInput("//compact"); // { kind: "prompt", text: "/compact" }
+ */
+export function parseInput(input: string): InputAction {
+  const trimmed = input.trim();
+  if (trimmed === "") return { kind: "empty" };
+  if (!trimmed.startsWith("/")) return { kind: "prompt", text: input.trim() };
+  if (trimmed.startsWith("//")) return { kind: "prompt", text: trimmed.slice(1) };
+  const [typed = "", ...args] = trimmed.split(/\s+/);
+  const name = ALIASES[typed] ?? typed;
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command) return command.kind === "allow" || command.kind === "deny" ? { kind: command.kind, args } : ({ kind: command.kind } as InputAction);
+  const suggestion = closest(typed, COMMANDS.map((candidate) => candidate.name));
+  return { kind: "unknown", command: typed, ...(suggestion && { suggestion }) };
+}
+
+/**
+ * The help text for the slash commands and keys.
+ *
+ * @example
+ * console.log(helpText(true));
+ */
+export function helpText(keys: boolean): string {
+  const width = Math.max(...COMMANDS.map((command) => command.usage.length)) + 3;
+  const lines = [
+    "  text".padEnd(width + 2) + "send it to Claude as a prompt (//text sends /text, e.g. one of Claude's slash commands)",
+    ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}${command.help}`),
+  ];
+  if (keys) {
+    lines.push(
+      "Keys: Alt-Enter or a line ending in \\ starts a new line; a paste is one prompt however many lines it has.",
+      "While Claude asks for permission and your input is empty: y allows, n denies, r denies with a reason.",
+      "Ctrl-C interrupts Claude's turn (or clears your input); twice quits. Ctrl-D on an empty line quits.",
+    );
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The request `/allow` or `/deny` means: the one whose id starts with the first argument, or the
+ * oldest pending one when the first argument names none (for /deny it then starts the reason).
+ *
+ * @example
+ * pickRequest(client.pendingPermissions, ["db03", "not", "that"]); // { request: <db03…>, rest: ["not", "that"] }
+ */
+export function pickRequest(
+  pending: readonly PermissionRequestMessage[],
+  args: readonly string[],
+): { request?: PermissionRequestMessage; rest: string[]; problem?: string } {
+  if (pending.length === 0) return { rest: [...args], problem: "no permission request is pending" };
+  const [first, ...rest] = args;
+  if (first !== undefined) {
+    const matches = pending.filter((request) => request.requestId.startsWith(first));
+    if (matches.length === 1) return { request: matches[0]!, rest };
+    if (matches.length > 1) return { rest, problem: `${first} matches ${matches.length} requests; give more of the id` };
+  }
+  return { request: pending[0]!, rest: [...args] };
+}

@@ -1,0 +1,45 @@
+/**
+ * `claude-relay connect`'s exit codes, and which one a failure gets (pure).
+ *
+ * | code | meaning |
+ * | --- | --- |
+ * | 0 | done: the turn succeeded, or /quit, end of input |
+ * | 1 | the turn ended in an error, or the connection was lost for good |
+ * | 2 | usage error (a bad flag, URL or combination) |
+ * | 3 | authentication failed: the relay refused the key, or there is no usable key |
+ * | 4 | the relay is unreachable (nothing listens, or it refused the connection) |
+ *
+ * @example
+ * ```ts
+ * process.exitCode = exitCodeFor(error); // 3 for a refused key
+ * ```
+ */
+import { RelayClientError } from "../../client/errors.ts";
+import { SignerError } from "../../client/signer.ts";
+import { SshAgentError } from "../../client/ssh-agent.ts";
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_AUTH_FAILED = 3;
+export const EXIT_UNREACHABLE = 4;
+
+/**
+ * The exit code for why the client could not connect or stopped.
+ *
+ * @example
+ * exitCodeFor(new RelayClientError("unreachable", "cannot connect …")); // 4
+ */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof SignerError || error instanceof SshAgentError) return EXIT_AUTH_FAILED;
+  if (!(error instanceof RelayClientError)) return EXIT_FAILED;
+  switch (error.code) {
+    case "auth_failed":
+    case "signer_failed":
+      return EXIT_AUTH_FAILED;
+    case "unreachable":
+      return EXIT_UNREACHABLE;
+    default:
+      return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * The interactive view of `claude-relay connect` (a terminal on stdin): the session as it happens
+ * above an input line that is never overwritten, a status line (spinner, elapsed time, current
+ * tool; the permission question and the keys that answer it), slash commands, Ctrl-C to interrupt
+ * (twice to quit), and on joining the last turns of the conversation, shown once.
+ *
+ * It subscribes to the client before connecting, so the replay that follows auth.ok is seen:
+ * events up to auth.ok's `lastSeq` are history (the tail chosen by `--history`), later ones live.
+ *
+ * @example
+ * ```ts
+ * const client = new RelayClient({ signer, replayHeld: true });
+ * const view = new InteractiveView(client, { url, history: 2 }, { style, makeConsole, now: Date.now });
+ * await client.connect(url);
+ * process.exitCode = await view.run();
+ * ```
+ */
+import type { RelayClient } from "../../client/client.ts";
+import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../../client/messages.ts";
+import type { ConsoleHandlers, TerminalConsole } from "../../terminal/console.ts";
+import { historyStart } from "../../terminal/history.ts";
+import { statusLine } from "../../terminal/status-line.ts";
+import type { Style } from "../../terminal/style.ts";
+import { toolLabel } from "../../terminal/tool-call.ts";
+import { Transcript } from "../../terminal/transcript.ts";
+import { helpText, parseInput, pickRequest } from "./commands.ts";
+import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
+
+export interface InteractiveOptions {
+  url: string;
+  /** Turns of the conversation to show on joining; default: the turn in progress. */
+  history?: number;
+}
+
+export interface InteractiveIo {
+  style: Style;
+  /** Creates the console once connected (it takes over the terminal). */
+  makeConsole(handlers: ConsoleHandlers): TerminalConsole;
+  now(): number;
+  /** Status line refresh interval (spinner), ms. Default 100. */
+  tickMs?: number;
+  /** How long a first Ctrl-C waits for the second, ms. Default 3000. */
+  quitWindowMs?: number;
+}
+
+const WORKING = new Set(["busy", "waiting_permission"]);
+
+export class InteractiveView {
+  readonly #client: RelayClient;
+  readonly #options: InteractiveOptions;
+  readonly #io: InteractiveIo;
+  readonly #transcript: Transcript;
+  readonly #ownIds = new Set<string>();
+  /** Lines printed before the console exists (the greeting, the history). */
+  readonly #early: string[] = [];
+  #console: TerminalConsole | undefined;
+  /** Replayed events up to auth.ok's lastSeq, held until the replay is complete. */
+  #history: { untilSeq: number; events: SessionEventMessage[]; working: boolean; gap?: ReplayGapMessage } | undefined;
+  #workingSince: number | undefined;
+  #attempt: number | undefined;
+  #reasonFor: PermissionRequestMessage | undefined;
+  #quitTimer: ReturnType<typeof setTimeout> | undefined;
+  #frame = 0;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #finish: ((code: number) => void) | undefined;
+  #exitCode: number | undefined;
+
+  constructor(client: RelayClient, options: InteractiveOptions, io: InteractiveIo) {
+    this.#client = client;
+    this.#options = options;
+    this.#io = io;
+    this.#transcript = new Transcript(io.style, (id) => this.#ownIds.has(id));
+    client.on("auth.ok", (ok, { resumed }) => this.#authenticated(ok, resumed));
+    client.on("event", (event) => this.#event(event));
+    client.on("replay.gap", (gap) => this.#gap(gap));
+    client.on("error", (error) => this.#print(this.#style.paint("red", `${this.#style.symbols.fail} ${error.code}: ${error.message}`)));
+    client.on("disconnect", (lost) => {
+      this.#finishHistory();
+      this.#attempt = lost.attempt;
+      const why = lost.error ? `${lost.error.code}: ${lost.error.message}` : `close ${lost.code}${lost.reason ? ` ${lost.reason}` : ""}`;
+      if (lost.willReconnect) this.#print(this.#style.paint("yellow", `${this.#style.symbols.info} connection lost (${why}); reconnecting in ${((lost.delayMs ?? 0) / 1000).toFixed(1)} s`));
+      this.#refresh();
+    });
+    client.on("close", (info) => {
+      if (info.error) {
+        this.#print(this.#style.paint("red", `claude-relay: ${info.error.message}`));
+        this.#end(exitCodeFor(info.error));
+      }
+    });
+  }
+
+  get #style(): Style {
+    return this.#io.style;
+  }
+
+  /** Runs until /quit, end of input, Ctrl-C twice, or the connection is lost for good; resolves with the exit code. */
+  run(): Promise<number> {
+    return new Promise<number>((resolve) => {
+      this.#finish = resolve;
+      if (this.#exitCode !== undefined) return resolve(this.#exitCode);
+      this.#console = this.#io.makeConsole({
+        submit: (text) => this.#submit(text),
+        interrupt: () => this.#interrupt(),
+        key: (key) => this.#key(key),
+        end: () => this.#end(EXIT_OK),
+      });
+      if (this.#early.length > 0) this.#console.print(this.#early.splice(0).join("\n"));
+      if (this.#console.fancy) this.#ticker = setInterval(() => this.#tick(), this.#io.tickMs ?? 100);
+      this.#refresh();
+    });
+  }
+
+  /** Ends the view (e.g. on SIGTERM). */
+  stop(): void {
+    this.#end(EXIT_OK);
+  }
+
+  // ── the relay ────────────────────────────────────────────────────────────────────────────────
+
+  #authenticated(ok: AuthOkMessage, resumed: boolean): void {
+    this.#ownIds.add(ok.clientId);
+    this.#attempt = undefined;
+    const first = this.#ownIds.size === 1;
+    for (const request of ok.state.pendingPermissions) this.#transcript.remember(request);
+    this.#print(...this.#transcript.connected(ok, this.#options.url, !first));
+    const working = WORKING.has(ok.state.state);
+    if (working) this.#workingSince ??= this.#io.now();
+    else this.#workingSince = undefined;
+    // The first login asked for everything held (replayHeld): events up to lastSeq are the past.
+    if (first && resumed && (ok.lastSeq ?? 0) > 0) this.#history = { untilSeq: ok.lastSeq!, events: [], working };
+    this.#refresh();
+  }
+
+  #event(event: SessionEventMessage): void {
+    const history = this.#history;
+    if (history && event.seq <= history.untilSeq) {
+      history.events.push(event);
+      if (event.seq === history.untilSeq) this.#finishHistory();
+      return;
+    }
+    this.#finishHistory();
+    if (event.type === "session.state") {
+      const working = WORKING.has(event.state);
+      if (working) this.#workingSince ??= this.#io.now();
+      else this.#workingSince = undefined;
+    }
+    this.#print(...this.#transcript.event(event));
+    if (event.type === "permission.resolved" && this.#reasonFor?.requestId === event.requestId) this.#leaveReasonMode();
+    this.#refresh();
+  }
+
+  #gap(gap: ReplayGapMessage): void {
+    const history = this.#history;
+    if (history && gap.toSeq < history.untilSeq) {
+      history.gap = gap;
+      return;
+    }
+    if (history) history.gap = gap;
+    this.#finishHistory();
+    this.#print(...this.#transcript.gap(gap));
+  }
+
+  /** The replay is complete: show its tail once (all of it goes through the transcript, for its state). */
+  #finishHistory(): void {
+    const history = this.#history;
+    if (!history) return;
+    this.#history = undefined;
+    const turns = this.#options.history ?? 0;
+    const start = historyStart(history.events, { turns, working: history.working });
+    const lines = history.events.flatMap((event, index) => {
+      const shown = this.#transcript.event(event, { replayed: true });
+      return start !== undefined && index >= start ? shown : [];
+    });
+    if (lines.length === 0) return;
+    const style = this.#style;
+    const what = turns === 0 ? "the turn in progress" : turns === 1 ? "the last turn" : `the last ${turns} turns`;
+    const older = history.gap && start === 0 ? " (older events are no longer held by the relay)" : "";
+    this.#print(style.paint("dim", `── ${what}${older} ──`), ...lines, style.paint("dim", "── live ──"));
+  }
+
+  // ── the user ─────────────────────────────────────────────────────────────────────────────────
+
+  #submit(text: string): void {
+    this.#disarmQuit();
+    if (this.#reasonFor) return this.#denyWithReason(text);
+    const action = parseInput(text);
+    try {
+      switch (action.kind) {
+        case "empty":
+          return;
+        case "prompt":
+          this.#client.prompt(action.text);
+          if (this.#client.state !== "open") this.#print(this.#style.paint("dim", `${this.#style.symbols.info} queued: it is sent once reconnected`));
+          return;
+        case "quit":
+          return this.#end(EXIT_OK);
+        case "help":
+          return this.#print(helpText(this.#console?.fancy === true));
+        case "interrupt":
+          return this.#client.interrupt();
+        case "allow":
+        case "deny": {
+          const { request, rest, problem } = pickRequest(this.#client.pendingPermissions, action.args);
+          if (!request) return this.#problem(problem!);
+          if (action.kind === "allow") {
+            if (rest.length > 0) return this.#problem("/allow takes at most a request id");
+            return this.#client.allow(request.requestId);
+          }
+          return this.#client.deny(request.requestId, rest.length > 0 ? rest.join(" ") : undefined);
+        }
+        case "unknown":
+          return this.#problem(`unknown command ${action.command}${action.suggestion ? ` (did you mean ${action.suggestion}?)` : ""}; /help lists them (start with // to send it to Claude)`);
+      }
+    } catch (error) {
+      this.#problem((error as Error).message);
+    }
+  }
+
+  #key(key: string): boolean {
+    const request = this.#client.pendingPermissions[0];
+    if (!request || this.#reasonFor) return false;
+    try {
+      switch (key.toLowerCase()) {
+        case "y":
+          this.#client.allow(request.requestId);
+          return true;
+        case "n":
+          this.#client.deny(request.requestId);
+          return true;
+        case "r":
+          this.#reasonFor = request;
+          this.#console?.setLabel("reason › ");
+          this.#refresh();
+          return true;
+        default:
+          return false;
+      }
+    } catch (error) {
+      this.#problem((error as Error).message);
+      return true;
+    }
+  }
+
+  #denyWithReason(text: string): void {
+    const request = this.#reasonFor!;
+    this.#leaveReasonMode();
+    if (!this.#client.pendingPermissions.some((pending) => pending.requestId === request.requestId)) {
+      return this.#problem(`the request for ${request.toolName} was already answered`);
+    }
+    try {
+      this.#client.deny(request.requestId, text.trim() === "" ? undefined : text.trim());
+    } catch (error) {
+      this.#problem((error as Error).message);
+    }
+  }
+
+  #leaveReasonMode(): void {
+    this.#reasonFor = undefined;
+    this.#console?.setLabel("› ");
+    this.#refresh();
+  }
+
+  #interrupt(): void {
+    if (this.#reasonFor) return this.#leaveReasonMode();
+    if (this.#console && this.#console.line !== "") return this.#console.clearLine();
+    if (this.#quitTimer) return this.#end(EXIT_OK);
+    const state = this.#client.sessionState?.state;
+    if (state !== undefined && WORKING.has(state) && this.#client.state === "open") {
+      this.#client.interrupt();
+      this.#print(this.#style.paint("yellow", `${this.#style.symbols.info} interrupting Claude's turn`));
+    }
+    this.#quitTimer = setTimeout(() => this.#disarmQuit(), this.#io.quitWindowMs ?? 3000);
+    this.#refresh();
+  }
+
+  #disarmQuit(): void {
+    if (!this.#quitTimer) return;
+    clearTimeout(this.#quitTimer);
+    this.#quitTimer = undefined;
+    this.#refresh();
+  }
+
+  // ── output ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Prints lines above the input, in one redraw. */
+  #print(...lines: string[]): void {
+    if (lines.length === 0) return;
+    if (this.#console) this.#console.print(lines.join("\n"));
+    else this.#early.push(...lines);
+  }
+
+  #problem(text: string): void {
+    this.#print(this.#style.paint("red", `${this.#style.symbols.fail} ${text}`));
+  }
+
+  #tick(): void {
+    this.#frame++;
+    this.#refresh();
+  }
+
+  #refresh(): void {
+    const console = this.#console;
+    if (!console?.fancy) return;
+    const pending = this.#client.pendingPermissions;
+    const state = this.#client.sessionState?.state;
+    const cwd = this.#transcript.cwd;
+    const tool = this.#transcript.currentTool;
+    console.setStatus(
+      statusLine({
+        style: this.#style,
+        connection: this.#client.state,
+        ...(this.#attempt !== undefined && { attempt: this.#attempt }),
+        ...(state !== undefined && { state }),
+        ...(this.#workingSince !== undefined && { workingForMs: this.#io.now() - this.#workingSince }),
+        ...(tool !== undefined && { tool }),
+        ...(pending.length > 0 && { pending: { request: pending[0]!, count: pending.length } }),
+        ...(this.#reasonFor && { reasonFor: toolLabel(this.#reasonFor.toolName, this.#reasonFor.input, cwd, 60) }),
+        ...(cwd !== undefined && { cwd }),
+        lineEmpty: console.line === "",
+        quitArmed: this.#quitTimer !== undefined,
+        frame: this.#frame,
+      }),
+    );
+  }
+
+  #end(code: number): void {
+    if (this.#exitCode !== undefined) return;
+    this.#exitCode = code;
+    clearInterval(this.#ticker);
+    clearTimeout(this.#quitTimer);
+    this.#console?.close();
+    void this.#client.close().then(() => this.#finish?.(code));
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * `claude-relay connect` from parsed options to exit code: opens the key, connects, and runs one
+ * of the three ways (options.ts): a one-shot turn, JSON lines, or the interactive view.
+ *
+ * @example
+ * ```ts
+ * const options = connectOptions(flags, args);
+ * const code = await runConnect(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, home: homedir() });
+ * ```
+ */
+import { existsSync } from "node:fs";
+import { RelayClient } from "../../client/client.ts";
+import type { ChallengeSigner } from "../../client/signer.ts";
+import { LineEditor } from "../../terminal/line-editor.ts";
+import { PlainConsole } from "../../terminal/plain-console.ts";
+import { detectStyle } from "../../terminal/style.ts";
+import { UsageError } from "../usage-error.ts";
+import { exitCodeFor } from "./exit-codes.ts";
+import { InteractiveView } from "./interactive.ts";
+import { runJsonLines } from "./json-lines.ts";
+import { identityPath, openDefaultSigner } from "./keys.ts";
+import { runOneShot } from "./one-shot.ts";
+import { chooseMode, type ConnectOptions } from "./options.ts";
+
+export interface ConnectIo {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: Record<string, string | undefined>;
+  home: string;
+  /** Aborting ends the session: interrupts a one-shot turn (exit 1), ends the others (exit 0). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the command; resolves with the exit code. Usage errors (a bad combination of flags, an
+ * empty prompt, a missing --identity file) throw UsageError.
+ *
+ * @example
+ * process.exitCode = await runConnect(options, io);
+ */
+export async function runConnect(options: ConnectOptions, io: ConnectIo): Promise<number> {
+  const mode = chooseMode(options, { stdinIsTTY: io.stdin.isTTY === true });
+  const prompt = mode === "one-shot" ? (options.prompt ?? (await promptFromStdin(io.stdin))) : undefined;
+  if (options.identity !== undefined) {
+    const path = identityPath(options.identity, io.home);
+    if (!existsSync(path) && !existsSync(`${path}.pub`)) throw new UsageError(`--identity: no key file ${path}`);
+  }
+  const err = (line: string) => void io.stderr.write(`${line}\n`);
+  let signer: ChallengeSigner;
+  try {
+    signer = await openDefaultSigner(options.identity, io.env, io.home);
+  } catch (error) {
+    err(`claude-relay: ${(error as Error).message}`);
+    return exitCodeFor(error);
+  }
+  try {
+    const client = new RelayClient({ signer, reconnect: options.reconnect, replayHeld: mode === "interactive" });
+    if (options.json) client.on("frame", (frame) => void io.stdout.write(`${JSON.stringify(frame)}\n`));
+    const view =
+      mode === "interactive"
+        ? new InteractiveView(client, { url: options.url, ...(options.history !== undefined && { history: options.history }) }, {
+            style: detectStyle(io.env, io.stdout.isTTY === true),
+            makeConsole: (handlers) =>
+              io.stdout.isTTY ? new LineEditor({ input: io.stdin, output: io.stdout }, handlers) : new PlainConsole({ input: io.stdin, output: io.stdout }, handlers),
+            now: Date.now,
+          })
+        : undefined;
+    try {
+      const ok = await client.connect(options.url);
+      if (mode === "json-lines") err(`connected to ${options.url} as ${ok.key.fingerprint}`);
+    } catch (error) {
+      err(`claude-relay: ${(error as Error).message}`);
+      return exitCodeFor(error);
+    }
+    if (view) {
+      io.signal?.addEventListener("abort", () => view.stop(), { once: true });
+      return await view.run();
+    }
+    if (mode === "json-lines") return await runJsonLines(client, { input: io.stdin, err, ...(io.signal && { signal: io.signal }) });
+    const code = await runOneShot(
+      client,
+      { text: prompt!, policy: options.policy },
+      {
+        out: (text) => void io.stdout.write(text),
+        note: err,
+        style: detectStyle(io.env, io.stderr.isTTY === true),
+        text: !options.json,
+        ...(io.signal && { signal: io.signal }),
+      },
+    );
+    await client.close();
+    return code;
+  } finally {
+    signer.close();
+  }
+}
+
+/** The whole of stdin as the prompt (trailing line breaks dropped); an empty one is a usage error. */
+async function promptFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  const text = Buffer.concat(chunks).toString("utf8").replace(/\s+$/, "");
+  if (text.trim() === "") {
+    throw new UsageError("no prompt: stdin was empty. Pass --prompt TEXT, pipe a prompt in (echo 'run the tests' | claude-relay connect URL), or run it in a terminal for the interactive view");
+  }
+  return text;
+}

@@ -1,0 +1,25 @@
+/**
+ * The claude-relay client library in one import: connect with an SSH key, follow the session's
+ * events (listeners or `for await`), run one-shot turns with a permission policy.
+ *
+ * @example
+ * ```ts
+ * import { RelayClient, openSigner, runTurn, allowTools } from "./src/client/index.ts";
+ *
+ * const signer = await openSigner({ identity: `${process.env.HOME}/.ssh/id_ed25519` });
+ * const client = new RelayClient({ signer });
+ * await client.connect("ws://127.0.0.1:7717/ws");
+ * const turn = await runTurn(client, "Run the tests", { permissionPolicy: allowTools(["Bash"]), onText: (t) => process.stdout.write(t) });
+ * await client.close();
+ * signer.close();
+ * process.exit(turn.ok ? 0 : 1);
+ * ```
+ */
+export * from "./client.ts";
+export { AssistantText } from "./assistant-text.ts";
+export { authorizedKeysLine } from "./key-line.ts";
+export { allowAll, allowTools, denyAll, type PermissionDecision, type PermissionPolicy } from "./permission-policy.ts";
+export { agentSigner, keyFileSigner, openSigner, SignerError, type ChallengeSigner, type SignerOptions } from "./signer.ts";
+export { NO_GLOBAL_WEBSOCKET, webSocketTransport, webSocketTransportFor, type WebSocketConstructor } from "./transport.ts";
+export { runTurn, type TurnOptions, type TurnOutcome } from "./turn.ts";
+export { TurnTracker, type TurnStatus } from "./turn-tracker.ts";

@@ -1,0 +1,57 @@
+/**
+ * The session's state and presence in words for people (pure): "waiting for your permission", not
+ * `waiting_permission`.
+ *
+ * @example
+ * ```ts
+ * stateInWords("waiting_permission"); // "waiting for your permission"
+ * othersInWords(3);                    // "2 other devices connected"
+ * ```
+ */
+
+const WORDS: Record<string, string> = {
+  starting: "starting",
+  ready: "ready for a prompt",
+  busy: "working",
+  waiting_permission: "waiting for your permission",
+  restarting: "restarting (it exited or stopped answering)",
+  failed: "failed (it crashed repeatedly; see the relay's log)",
+  stopping: "stopping",
+  idle: "idle (stopped until the next prompt)",
+};
+
+/**
+ * What Claude is doing, as the end of "Claude is …".
+ *
+ * @example
+ * `Claude is ${stateInWords("busy")}`; // "Claude is working"
+ */
+export function stateInWords(state: string): string {
+  return WORDS[state] ?? state.replaceAll("_", " ");
+}
+
+/**
+ * Who else is connected, from the session's client count (which includes this client).
+ *
+ * @example
+ * othersInWords(1); // "no other device connected"
+ */
+export function othersInWords(clients: number): string {
+  const others = Math.max(0, clients - 1);
+  if (others === 0) return "no other device connected";
+  return others === 1 ? "1 other device connected" : `${others} other devices connected`;
+}
+
+/**
+ * A duration as people read it: "12s", "1m 05s", "1h 02m".
+ *
+ * @example
+ * elapsedInWords(65_000); // "1m 05s"
+ */
+export function elapsedInWords(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}

@@ -1,0 +1,81 @@
+/**
+ * The line above the input that says what is going on (pure): a spinner with the elapsed time and
+ * the current tool while Claude works, the permission question with the keys that answer it,
+ * reconnecting, Claude restarting. Nothing when Claude is ready and nothing is asked.
+ *
+ * @example
+ * ```ts
+ * statusLine({ style, state: "busy", workingForMs: 12_000, tool: "Bash: npm test", frame: 3, lineEmpty: true, connection: "open" });
+ * // "⠸ Claude is working · Bash: npm test · 12s · Ctrl-C interrupts"
+ * ```
+ */
+import type { PermissionRequestMessage } from "../client/messages.ts";
+import { elapsedInWords, stateInWords } from "./state-words.ts";
+import type { Style } from "./style.ts";
+import { toolLabel } from "./tool-call.ts";
+
+export interface StatusInput {
+  style: Style;
+  /** The client's connection: anything but "open" is shown first. */
+  connection: "open" | "connecting" | "authenticating" | "reconnecting" | "closed" | "idle";
+  /** Reconnect attempt, while reconnecting. */
+  attempt?: number;
+  /** The session's state; undefined before auth.ok. */
+  state?: string;
+  /** How long Claude has been working on the current turn. */
+  workingForMs?: number;
+  /** The tool Claude runs now. */
+  tool?: string;
+  /** The oldest pending permission request, and how many are pending. */
+  pending?: { request: PermissionRequestMessage; count: number };
+  /** Typing "reason for denying" for this tool. */
+  reasonFor?: string;
+  cwd?: string;
+  /** The input line is empty (so a single key answers a permission request). */
+  lineEmpty: boolean;
+  /** Ctrl-C was pressed once; once more quits. */
+  quitArmed: boolean;
+  /** Spinner frame counter. */
+  frame: number;
+}
+
+/**
+ * The status line, or undefined when there is nothing to say.
+ *
+ * @example
+ * statusLine({ style, connection: "open", state: "ready", lineEmpty: true, quitArmed: false, frame: 0 }); // undefined
+ */
+export function statusLine(input: StatusInput): string | undefined {
+  const { style } = input;
+  const spin = style.symbols.spinner[input.frame % style.symbols.spinner.length]!;
+  const quit = input.quitArmed ? style.paint("bold", " · Ctrl-C again quits") : "";
+  if (input.connection === "reconnecting" || input.connection === "connecting" || input.connection === "authenticating") {
+    const attempt = input.attempt !== undefined ? ` (attempt ${input.attempt})` : "";
+    return style.paint("yellow", `${spin} connection lost; reconnecting${attempt} · typed prompts are sent once back`) + quit;
+  }
+  if (input.reasonFor !== undefined) {
+    return style.paint("yellow", `${style.symbols.ask} why deny ${input.reasonFor}? Type the reason for Claude and press Enter · Ctrl-C goes back`);
+  }
+  if (input.pending) {
+    const { request, count } = input.pending;
+    const which = count > 1 ? ` (1 of ${count})` : "";
+    const keys = input.lineEmpty ? "y allow · n deny · r deny with a reason" : "clear your input (Ctrl-U) to answer with y / n / r, or type /allow or /deny";
+    return style.paint("yellow", `${style.symbols.ask} Claude wants to use ${toolLabel(request.toolName, request.input, input.cwd, 70)}${which}`) + ` — ${style.paint("bold", keys)}${quit}`;
+  }
+  switch (input.state) {
+    case undefined:
+    case "ready":
+      return input.quitArmed ? style.paint("bold", "Ctrl-C again quits (or /quit)") : undefined;
+    case "busy":
+    case "waiting_permission": {
+      const tool = input.tool ? ` · ${input.tool}` : "";
+      const took = input.workingForMs !== undefined ? ` · ${elapsedInWords(input.workingForMs)}` : "";
+      return `${style.paint("cyan", spin)} Claude is working${tool}${took}${style.paint("dim", " · Ctrl-C interrupts")}${quit}`;
+    }
+    case "failed":
+    case "stopping":
+      return style.paint("red", `${style.symbols.fail} Claude ${input.state === "failed" ? "has" : "is"} ${stateInWords(input.state)}`) + quit;
+    default:
+      return `${style.paint("cyan", spin)} Claude is ${stateInWords(input.state)}…${quit}`;
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * The interactive view of `claude-relay connect` through a real pseudo-terminal (tmux), against a
+ * real relay with the real Claude CLI (fake API): typed text survives output streaming in, a
+ * multi-line paste (and Alt-Enter, and a trailing backslash) is one prompt, a permission request is
+ * answered with a key — or pre-empted by another device —, Ctrl-C interrupts and twice quits, a
+ * late joiner sees the last turns once, and a relay restart loses and repeats nothing.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { RelayClient } from "../../src/client/client.ts";
+import { keyFileSigner } from "../../src/client/signer.ts";
+import { CLI } from "../support/cli-process.ts";
+import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../support/fake-anthropic.ts";
+import { freePort } from "../support/net.ts";
+import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { startTerminal, type Terminal } from "../support/tmux.ts";
+
+let relay: TestRelay;
+let env: Record<string, string | undefined>;
+const open: Array<{ close(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  relay = await startTestRelay();
+  env = { ...process.env, HOME: join(relay.dir, "home"), SSH_AUTH_SOCK: undefined, NO_COLOR: "1", LANG: "C.UTF-8" };
+});
+afterEach(async () => {
+  for (const thing of open.splice(0)) await thing.close();
+  relay.api.reset();
+});
+afterAll(() => relay.stop());
+
+/** `claude-relay connect` in a terminal, once it shows its prompt. */
+async function terminal(url = relay.url, extra: string[] = [], size = { width: 100, height: 40 }): Promise<Terminal> {
+  const term = await startTerminal([...CLI, "connect", url, "-i", relay.key.privatePath, ...extra], { env, ...size });
+  open.push(term);
+  await term.waitFor((screen) => screen.includes("Type a prompt; /help lists commands."), 30_000, "the greeting");
+  await term.waitFor(() => term.lastLine() === "›", 10_000, "the input line");
+  return term;
+}
+
+/** Another device: a library client that records the prompts and permission answers it sees. */
+async function device(url = relay.url): Promise<RelayClient & { prompts: string[] }> {
+  const client = new RelayClient({ signer: keyFileSigner(relay.key.privatePath) });
+  const prompts: string[] = [];
+  client.on("user.prompt", (event) => prompts.push(event.text));
+  await client.connect(url);
+  open.push(client);
+  return Object.assign(client, { prompts });
+}
+
+const answerLines = (count: number) => Array.from({ length: count }, (_, i) => `streamed line ${i + 1}`).join("\n");
+
+describe("the input line", () => {
+  test("typing while output streams in: the typed text stays intact below the output, and is sent whole", async () => {
+    const term = await terminal();
+    const other = await device();
+    term.type("half-typed words, not sent");
+    await term.waitFor(() => term.lastLine() === "› half-typed words, not sent", 10_000, "the typed text");
+    relay.api.enqueue(text(answerLines(12)));
+    other.prompt("stream something");
+    const screen = await term.waitFor((s) => s.includes("✓ done"), 30_000, "the answer");
+    expect(screen).toContain("● streamed line 1\n  streamed line 2");
+    expect(screen).toContain("  streamed line 12");
+    expect(term.lastLine()).toBe("› half-typed words, not sent");
+    // the output is above the input line, which is the last thing on the screen
+    const lines = screen.split("\n");
+    expect(lines.findIndex((line) => line.includes("streamed line 12"))).toBeLessThan(lines.findIndex((line) => line === "› half-typed words, not sent"));
+
+    relay.api.enqueue(text("got it"));
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● got it"), 30_000, "the second answer");
+    expect(other.prompts).toEqual(["stream something", "half-typed words, not sent"]);
+  });
+
+  test("on a narrow terminal, a long input that wraps stays whole and right below the output", async () => {
+    const term = await terminal(relay.url, [], { width: 40, height: 30 });
+    const other = await device();
+    const typed = "a long line of typed text that wraps over more than two rows of this narrow terminal";
+    term.type(typed); // one chunk, as a paste or fast typing delivers it
+    await term.waitFor((s) => s.replaceAll("\n", "").endsWith(`› ${typed}`), 10_000, "the typed text");
+    relay.api.enqueue(text("short answer"));
+    other.prompt("answer briefly");
+    const screen = await term.waitFor((s) => s.includes("✓ done"), 30_000, "the answer");
+    // No rows left empty between the output and the input, and the input is the last thing shown.
+    expect(screen).not.toContain("\n\n");
+    expect(screen.replaceAll("\n", "")).toEndWith(`› ${typed}`);
+    term.keys("Left", "Left", "Left", "Left", "Left", "Left", "Left", "Left");
+    term.type("X");
+    relay.api.enqueue(text("thanks"));
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● thanks"), 30_000, "the answer to the edited input");
+    expect(other.prompts.at(-1)).toBe(`${typed.slice(0, -8)}X${typed.slice(-8)}`);
+    expect(term.screen()).not.toContain("\n\n");
+  });
+
+  test("a multi-line paste is one prompt; so are Alt-Enter and a trailing backslash", async () => {
+    const term = await terminal();
+    const other = await device();
+    relay.api.setFallback(() => text("noted"));
+    term.paste("first pasted line\nsecond pasted line\nthird");
+    await term.waitFor(() => term.lastLine() === "› first pasted line⏎second pasted line⏎third", 10_000, "the pasted text in the input line");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("✓ done"), 30_000, "the answer to the paste");
+    term.type("alt");
+    term.keys("M-Enter");
+    term.type("enter");
+    term.keys("Enter");
+    await waitUntil(() => other.prompts.length === 2, "the Alt-Enter prompt");
+    term.type("continued \\");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("… continued "), 10_000, "the continuation");
+    term.type("on the next line");
+    term.keys("Enter");
+    await waitUntil(() => other.prompts.length === 3, "the continued prompt");
+    expect(other.prompts).toEqual(["first pasted line\nsecond pasted line\nthird", "alt\nenter", "continued \non the next line"]);
+    expect(term.history()).toContain("› first pasted line\n  second pasted line\n  third");
+  });
+});
+
+describe("permission requests", () => {
+  test("answered with a key: y allows, r denies with a reason that reaches Claude", async () => {
+    const term = await terminal();
+    const other = await device();
+    const file = join(relay.options.cwd, "allowed-by-key.txt");
+    relay.api.enqueue(toolUse("Write", { file_path: file, content: "from the terminal" }), text("written"));
+    other.prompt("write the file");
+    await term.waitFor((s) => s.includes("? Claude wants to use Write allowed-by-key.txt — y allow · n deny · r deny with a reason"), 30_000, "the question");
+    expect(term.screen()).toContain("⏺ Write allowed-by-key.txt (1 line)\n  + from the terminal");
+    term.keys("y");
+    await term.waitFor((s) => s.includes("✓ Write allowed by you") && s.includes("● written"), 30_000, "the allowed write");
+    expect(readFileSync(file, "utf8")).toBe("from the terminal");
+    expect(term.lastLine()).toBe("›");
+
+    relay.api.enqueue(toolUse("Bash", { command: `touch ${join(relay.dir, "never")}` }), text("understood"));
+    other.prompt("run something");
+    await term.waitFor((s) => s.includes("? Claude wants to use Bash: touch"), 30_000, "the second question");
+    term.keys("r");
+    await term.waitFor((s) => s.includes("? why deny Bash: touch") && term.lastLine() === "reason ›", 10_000, "the reason prompt");
+    term.type("not on a Friday");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("✗ Bash denied by you") && s.includes("● understood"), 30_000, "the denial");
+    // Claude's next request carries the denial (as the tool's result) with the reason.
+    const lastRequest = JSON.stringify(relay.api.messageRequests().at(-1)!.messages);
+    expect(lastRequest).toContain("not on a Friday");
+  });
+
+  test("another device answers first: the question goes away, saying who answered", async () => {
+    const term = await terminal();
+    const other = await device();
+    relay.api.enqueue(toolUse("Write", { file_path: join(relay.options.cwd, "pre-empted.txt"), content: "x" }), text("ok, not writing"));
+    other.prompt("write another file");
+    const request = await other.waitFor("permission.request", () => true, 30_000);
+    await term.waitFor((s) => s.includes("? Claude wants to use Write pre-empted.txt"), 30_000, "the question");
+    term.type("y is typed, not an answer");
+    other.deny(request.requestId, "the phone said no");
+    await term.waitFor((s) => s.includes(`✗ Write denied by device ${other.clientId!.slice(0, 8)}`) && s.includes("● ok, not writing"), 30_000, "the other device's answer");
+    expect(term.screen()).not.toContain("Claude wants to use Write");
+    expect(term.lastLine()).toBe("› y is typed, not an answer");
+  });
+});
+
+describe("Ctrl-C", () => {
+  test("interrupts Claude's turn; pressed twice, quits with exit 0", async () => {
+    const term = await terminal();
+    relay.api.enqueue(slowText("too slow", 20_000));
+    term.type("take your time");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("Claude is working"), 30_000, "the spinner");
+    term.keys("C-c");
+    await term.waitFor((s) => s.includes("✗ turn interrupted"), 30_000, "the interrupted turn");
+    expect(term.exitCode()).toBeUndefined();
+    // Twice quits (the interrupting press counts as the first for a few seconds).
+    term.keys("C-c");
+    term.keys("C-c");
+    expect(await term.exited()).toBe(0);
+  });
+
+  test("once while idle only says how to quit", async () => {
+    const term = await terminal();
+    term.keys("C-c");
+    await term.waitFor((s) => s.includes("Ctrl-C again quits (or /quit)"), 10_000, "the quit hint");
+    expect(term.exitCode()).toBeUndefined();
+    term.type("/quit");
+    term.keys("Enter");
+    expect(await term.exited()).toBe(0);
+  });
+
+  test("with text typed, clears the input instead", async () => {
+    const term = await terminal();
+    term.type("never mind");
+    await term.waitFor(() => term.lastLine() === "› never mind");
+    term.keys("C-c");
+    await term.waitFor(() => term.lastLine() === "›", 10_000, "a cleared input line");
+    expect(term.exitCode()).toBeUndefined();
+  });
+});
+
+describe("joining", () => {
+  test("--history N shows the last turns once; by default only a turn in progress", async () => {
+    const other = await device();
+    relay.api.enqueue(text("answer one"), text("answer two"));
+    for (const prompt of ["history one", "history two"]) {
+      other.prompt(prompt);
+      await other.waitFor("claude.event", (event) => (event.event as { type?: string }).type === "result", 30_000);
+    }
+    const withHistory = await terminal(relay.url, ["--history", "1"]);
+    const screen = await withHistory.waitFor((s) => s.includes("── live ──"), 10_000, "the history");
+    expect(screen).toContain("── the last turn ──");
+    expect(screen).toContain("› history two");
+    expect(screen).toContain("● answer two");
+    expect(screen).not.toContain("answer one");
+    expect(screen.split("● answer two").length).toBe(2);
+
+    const plain = await terminal();
+    // Live events come after the replay: once one is shown, any history would have been too.
+    relay.api.enqueue(text("a live answer"));
+    other.prompt("now, live");
+    const live = await plain.waitFor((s) => s.includes("● a live answer"), 30_000, "the live answer");
+    expect(live).not.toContain("answer two");
+    expect(live).not.toContain("──");
+  });
+});
+
+describe("reconnecting", () => {
+  let api: FakeAnthropic;
+  beforeAll(async () => {
+    api = await startFakeAnthropic();
+  });
+  afterAll(() => api.close());
+
+  test("after a relay restart it reconnects, and nothing is lost or shown twice", async () => {
+    const port = await freePort();
+    let first: TestRelay | undefined = await startTestRelay({ api, flags: { port } });
+    let second: TestRelay | undefined;
+    try {
+      const term = await startTerminal([...CLI, "connect", first.url, "-i", first.key.privatePath], { env: { ...env, HOME: join(first.dir, "home") }, width: 100, height: 40 });
+      open.push(term);
+      await term.waitFor((s) => s.includes("Type a prompt"), 30_000, "the greeting");
+      api.enqueue(text("before the restart"));
+      term.type("first question");
+      term.keys("Enter");
+      await term.waitFor((s) => s.includes("● before the restart") && s.includes("✓ done"), 30_000, "the first answer");
+      await first.stop({ keepDir: true });
+      const dir = first.dir;
+      first = undefined;
+      await term.waitFor((s) => s.includes("connection lost"), 30_000, "the lost connection");
+      second = await startTestRelay({ api, dir, flags: { port } });
+      await term.waitFor((s) => s.includes("✓ reconnected to"), 60_000, "the reconnect");
+      api.enqueue(text("after the restart"));
+      const client = new RelayClient({ signer: keyFileSigner(second.key.privatePath) });
+      open.push(client);
+      await client.connect(second.url);
+      client.prompt("second question");
+      await term.waitFor((s) => s.includes("● after the restart"), 30_000, "the answer after the restart");
+      const all = term.history();
+      for (const once of ["› first question", "● before the restart", "› second question", "● after the restart"]) {
+        expect(all.split(once).length - 1).toBe(1);
+      }
+    } finally {
+      await first?.stop({ keepDir: true });
+      await second?.stop();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from "bun:test";
+import { helpText, parseInput, pickRequest } from "../../../src/cli/connect/commands.ts";
+import type { PermissionRequestMessage } from "../../../src/client/messages.ts";
+
+describe("parseInput", () => {
+  test("text is a prompt (trimmed, line breaks kept); // escapes a leading slash; blank is nothing", () => {
+    expect(parseInput("  fix the test \n and then run it ")).toEqual({ kind: "prompt", text: "fix the test \n and then run it" });
+    expect(parseInput("//compact now")).toEqual({ kind: "prompt", text: "/compact now" });
+    expect(parseInput("  \n ")).toEqual({ kind: "empty" });
+  });
+
+  test("slash commands, aliases, and a suggestion for a typo", () => {
+    expect(parseInput("/allow")).toEqual({ kind: "allow", args: [] });
+    expect(parseInput("/deny 3f2a too risky")).toEqual({ kind: "deny", args: ["3f2a", "too", "risky"] });
+    expect(parseInput("/interrupt")).toEqual({ kind: "interrupt" });
+    expect(parseInput("/exit")).toEqual({ kind: "quit" });
+    expect(parseInput("/?")).toEqual({ kind: "help" });
+    expect(parseInput("/interupt")).toEqual({ kind: "unknown", command: "/interupt", suggestion: "/interrupt" });
+    expect(parseInput("/frobnicate")).toEqual({ kind: "unknown", command: "/frobnicate" });
+  });
+
+  test("help lists every command, and the keys on a terminal", () => {
+    const help = helpText(true);
+    for (const command of ["/allow [id]", "/deny [id] [reason]", "/interrupt", "/quit", "/help"]) expect(help).toContain(command);
+    expect(help).toContain("Alt-Enter");
+    expect(helpText(false)).not.toContain("Alt-Enter");
+  });
+});
+
+describe("pickRequest", () => {
+  const request = (requestId: string, seq: number) =>
+    ({ type: "permission.request", sessionId: "s", seq, requestId, toolName: "Write", input: {}, toolUseId: "t" }) as PermissionRequestMessage;
+  const pending = [request("aaaa1111", 3), request("aabb2222", 5)];
+
+  test("no argument: the oldest pending request", () => {
+    expect(pickRequest(pending, []).request?.requestId).toBe("aaaa1111");
+  });
+  test("an id prefix picks that request; the rest is the reason", () => {
+    expect(pickRequest(pending, ["aabb", "not", "that"])).toMatchObject({ request: { requestId: "aabb2222" }, rest: ["not", "that"] });
+  });
+  test("an ambiguous prefix is refused", () => {
+    expect(pickRequest(pending, ["aa"]).problem).toBe("aa matches 2 requests; give more of the id");
+  });
+  test("words that name no request are the reason for the oldest", () => {
+    expect(pickRequest(pending, ["too", "risky"])).toMatchObject({ request: { requestId: "aaaa1111" }, rest: ["too", "risky"] });
+  });
+  test("nothing pending", () => {
+    expect(pickRequest([], ["x"]).problem).toBe("no permission request is pending");
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * connect's options: flags → options, which way it runs, and the usage errors for what makes no sense.
+ */
+import { describe, expect, test } from "bun:test";
+import { chooseMode, connectOptions, parseToolList } from "../../../src/cli/connect/options.ts";
+import { normalizeRelayUrl } from "../../../src/cli/connect/url.ts";
+import { UsageError } from "../../../src/cli/usage-error.ts";
+import { thrown } from "../../support/thrown.ts";
+
+const options = (flags: Record<string, string | true> = {}, url = "127.0.0.1:7717") => connectOptions({ ...flags, "--": [] }, [url]);
+
+describe("connectOptions", () => {
+  test("defaults: reconnect, no JSON, deny every permission request", () => {
+    expect(options()).toEqual({ url: "ws://127.0.0.1:7717/ws", reconnect: true, json: false, policy: { kind: "deny" } });
+  });
+
+  test("every flag", () => {
+    expect(options({ identity: "~/.ssh/k", noReconnect: true, json: true, prompt: "hi", allow: "Write, Edit,Write", history: "3" })).toEqual({
+      url: "ws://127.0.0.1:7717/ws",
+      identity: "~/.ssh/k",
+      reconnect: false,
+      json: true,
+      prompt: "hi",
+      policy: { kind: "tools", tools: ["Write", "Edit"] },
+      history: 3,
+    });
+    expect(options({ yes: true }).policy).toEqual({ kind: "all" });
+  });
+
+  test("mistakes are usage errors saying what would be accepted", () => {
+    expect(thrown(() => options({ yes: true, allow: "Write" }))).toBeInstanceOf(UsageError);
+    expect(thrown(() => options({ yes: true, allow: "Write" })).message).toBe("--yes allows every tool and --allow only some: give one of them");
+    expect(thrown(() => options({ allow: "Write,,Edit" })).message).toBe('--allow needs tool names separated by commas, e.g. --allow Write,Edit; got "Write,,Edit"');
+    expect(thrown(() => parseToolList("Write,rm -rf")).message).toBe('--allow: "rm -rf" is not a tool name (tools are named like Write, Edit, Bash, mcp__server__tool)');
+    expect(thrown(() => options({ history: "-1" })).message).toBe('--history must be a whole number of turns from 0 to 1000, got "-1"');
+    expect(thrown(() => options({ history: "1001" })).message).toContain("from 0 to 1000");
+    expect(thrown(() => options({}, "ftp://host/ws")).message).toBe('not a relay URL: "ftp://host/ws" (use ws:// or wss://)');
+  });
+});
+
+describe("chooseMode", () => {
+  test("--prompt or a piped prompt: one-shot; --json: JSON lines; a terminal: interactive", () => {
+    expect(chooseMode(options({ prompt: "hi" }), { stdinIsTTY: true })).toBe("one-shot");
+    expect(chooseMode(options(), { stdinIsTTY: false })).toBe("one-shot");
+    expect(chooseMode(options({ json: true }), { stdinIsTTY: false })).toBe("json-lines");
+    expect(chooseMode(options({ json: true }), { stdinIsTTY: true })).toBe("json-lines");
+    expect(chooseMode(options({ json: true, prompt: "hi" }), { stdinIsTTY: false })).toBe("one-shot");
+    expect(chooseMode(options(), { stdinIsTTY: true })).toBe("interactive");
+  });
+
+  test("flags for another way are refused, not ignored", () => {
+    expect(thrown(() => chooseMode(options({ yes: true }), { stdinIsTTY: true })).message).toBe(
+      "--yes is for one-shot turns (--prompt TEXT, or a prompt piped in on stdin); here, answer each request with y or n",
+    );
+    expect(thrown(() => chooseMode(options({ allow: "Write", json: true }), { stdinIsTTY: false })).message).toBe("--allow is for one-shot turns (--prompt TEXT, or a prompt piped in on stdin)");
+    expect(thrown(() => chooseMode(options({ history: "2", prompt: "x" }), { stdinIsTTY: true })).message).toBe(
+      "--history is for the interactive view (a terminal on stdin, no --prompt, no --json)",
+    );
+    expect(chooseMode(options({ history: "2" }), { stdinIsTTY: true })).toBe("interactive");
+  });
+});
+
+describe("normalizeRelayUrl", () => {
+  test.each([
+    ["ws://127.0.0.1:7717/ws", "ws://127.0.0.1:7717/ws"],
+    ["127.0.0.1:7717", "ws://127.0.0.1:7717/ws"],
+    ["laptop.local:7717/", "ws://laptop.local:7717/ws"],
+    ["http://[::1]:7717", "ws://[::1]:7717/ws"],
+    ["https://relay.example/custom/ws", "wss://relay.example/custom/ws"],
+  ])("%s → %s", (input, expected) => {
+    expect(normalizeRelayUrl(input)).toBe(expected);
+  });
+
+  test("nonsense and other schemes are usage errors naming the input", () => {
+    expect(() => normalizeRelayUrl("ftp://host/ws")).toThrow('not a relay URL: "ftp://host/ws"');
+    expect(() => normalizeRelayUrl("ws://")).toThrow("not a relay URL");
+  });
+});
