@@ -75,6 +75,11 @@ export class TestClient {
     });
   }
 
+  /** Marks every frame received so far as read: `next()` then only sees frames that arrive later. */
+  skipReceived(): void {
+    this.#cursor = this.frames.length;
+  }
+
   /** Every frame of `type` received so far. */
   all(type: string): Frame[] {
     return this.frames.filter((frame) => frame.type === type);

@@ -2,15 +2,16 @@
  * The conversation in real Chromium at a phone viewport, against a real relay and the real Claude
  * CLI (fake API): a prompt from the page answered as markdown; a permission card on the page and
  * on a second client, answered on the page (and, another time, by the other device), gone from
- * both; a prompt from another device with who sent it; the relay restarting and every event
- * shown once afterwards; no horizontal scrolling at 360 px; no console errors.
+ * both; a prompt from another device with who sent it; the relay restarting, a prompt sent
+ * meanwhile delivered once the page is let in again, and every event shown once afterwards; no
+ * horizontal scrolling at 360 px; no console errors.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../../support/fake-anthropic.ts";
-import { authorizePage, horizontalOverflow, openPhone, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
+import { authorizePage, horizontalOverflow, openPhone, PHONE, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
 import type { TestClient } from "../../support/ws-client.ts";
 
@@ -31,6 +32,20 @@ afterAll(async () => {
   await browser?.close();
   await relay?.stop();
   await api?.close();
+});
+
+// The tests share the relay, Claude, the page and the fake API's answer queue: one that fails must
+// not fail the ones after it. So each ends the turn it may have left running, drops the answers it
+// scripted that Claude never asked for, lets the other device read on from here, and puts the
+// viewport back.
+afterEach(async () => {
+  other.skipReceived();
+  if (relay.relay.session.state !== "ready" && other.isOpen) {
+    other.send({ type: "interrupt" });
+    await other.next((frame) => frame.type === "session.state" && frame.state === "ready", 30_000);
+  }
+  api.reset();
+  await page().setViewportSize(PHONE.viewport);
 });
 
 const page = () => phone.page;
@@ -130,6 +145,19 @@ test("the prompt box: 16 px text; Enter is a new line on a phone and sends on a 
     await desktop.page.getByTestId("assistant").filter({ hasText: "sent with Enter" }).waitFor({ timeout: 30_000 });
     expect(await desktopBox.inputValue()).toBe("");
     await other.next(isResult, 30_000);
+
+    // Typed and Enter pressed before the page rendered the text (it renders once per animation
+    // frame): what was typed is sent, not what the last frame showed.
+    api.enqueue(text("typed and sent at once"));
+    await desktopBox.evaluate((box: HTMLTextAreaElement) => {
+      box.value = "typed and sent within one frame";
+      box.dispatchEvent(new InputEvent("input", { bubbles: true }));
+      box.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+    });
+    expect(await other.next("user.prompt", 30_000)).toMatchObject({ text: "typed and sent within one frame" });
+    await desktop.page.getByTestId("assistant").filter({ hasText: "typed and sent at once" }).waitFor({ timeout: 30_000 });
+    expect(await desktopBox.inputValue()).toBe("");
+    await other.next(isResult, 30_000);
     expect(desktop.problems()).toEqual([]);
   } finally {
     await desktop.context.close();
@@ -165,16 +193,19 @@ test("the relay restarts: the page reconnects by itself, resumes, and shows ever
   const { port, dir } = { port: relay.relay.port, dir: relay.dir };
   await relay.stop({ keepDir: true });
   await page().locator('[data-testid="connection"]:not([data-status="open"])').waitFor();
+  // A prompt sent while the relay is away waits in the page's outbox, through a refused login too.
+  api.enqueue(text("after the restart"));
+  await sendPrompt(phone, "are you back?");
   relay = await startTestRelay({ api, dir, flags: { port } });
-  appendFileSync(relay.options.authorizedKeysPath, `${line}\n`); // the restarted test relay rewrote the file
+  other = await relay.connectAuthenticated();
+  // The restarted test relay rewrote authorized_keys without the page's key: the page is refused first.
+  await page().getByRole("heading", { name: "Authorize this device" }).waitFor({ timeout: 60_000 });
+  appendFileSync(relay.options.authorizedKeysPath, `${line}\n`);
   await waitForConnected(phone, 60_000);
   const resumed = phone.frames.filter((entry) => entry.direction === "sent" && entry.frame.type === "auth.response").at(-1)!.frame;
   expect(resumed.resume).toEqual({ sessionId: relay.relay.sessionId, lastSeq: expect.any(Number) });
   expect(resumed.resume.lastSeq).toBeGreaterThanOrEqual(Math.max(...seqsBefore));
 
-  other = await relay.connectAuthenticated();
-  api.enqueue(text("after the restart"));
-  await sendPrompt(phone, "are you back?");
   await page().getByTestId("assistant").filter({ hasText: "after the restart" }).waitFor({ timeout: 30_000 });
   await other.next(isResult, 30_000);
 
