@@ -88,7 +88,7 @@ describe("Claude SIGKILLed at random points of turns", () => {
     relay.api.enqueue(text("the first answer"));
     observer.send({ type: "prompt", text: "the first question" });
     await observer.next(isResult, 60_000);
-    await waitFor(() => relay.relay.claude.transcriptExists(), 10_000, "transcript written");
+    await waitFor(() => relay.transcript().includes("the first answer"), 10_000, "the first answer in Claude's transcript");
 
     // A second client drops off before some kills and comes back with resume.lastSeq.
     let roamer: TestClient | undefined = await relay.connectAuthenticated();
@@ -195,7 +195,7 @@ describe("Claude frozen (SIGSTOP)", () => {
     relay.api.enqueue(text("before the freeze"));
     client.send({ type: "prompt", text: "remember this" });
     await client.next(isResult, 30_000);
-    await waitFor(() => relay.relay.claude.transcriptExists(), 10_000, "transcript written");
+    await waitFor(() => relay.transcript().includes("before the freeze"), 10_000, "the turn in Claude's transcript");
     const frozen = relay.relay.claude.pid!;
     const restartsBefore = relay.relay.claude.restarts;
 
