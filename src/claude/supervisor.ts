@@ -78,6 +78,13 @@ export interface SupervisorOptions {
   sessionId?: string;
   /** No answer to a control_request within this → Claude is killed and restarted. Default 60 s. */
   claudeTimeoutMs?: number;
+  /**
+   * No answer to `initialize` within this → the starting Claude is killed and restarted. Default:
+   * the longer of `claudeTimeoutMs` and 60 s — starting (loading, MCP servers, a busy machine)
+   * takes far longer than answering a liveness probe, so a short probe timeout must not kill every
+   * Claude before it is up.
+   */
+  startTimeoutMs?: number;
   /** Prompts held while Claude (re)starts. Default 100. */
   maxQueuedPrompts?: number;
   /** How long stop() waits after closing stdin, and again after SIGTERM. Default 2 s. */
@@ -106,6 +113,9 @@ export function claudeArgs(sessionId: string, resume: boolean, extraArgs: readon
   ];
 }
 
+/** The default `claudeTimeoutMs`, and the least time a starting Claude gets to answer `initialize`. */
+const DEFAULT_CLAUDE_TIMEOUT_MS = 60_000;
+
 /** How long an exited child's stdout may still be drained before the exit is handled. */
 const DRAIN_MS = 500;
 
@@ -125,6 +135,7 @@ export class ClaudeSupervisor {
   readonly #clock: Clock;
   readonly #env: Record<string, string | undefined>;
   readonly #claudeTimeoutMs: number;
+  readonly #startTimeoutMs: number;
   readonly #maxQueuedPrompts: number;
   readonly #stopGraceMs: number;
   readonly #policy: RestartPolicy;
@@ -150,7 +161,8 @@ export class ClaudeSupervisor {
     this.#adapter = options.adapter ?? defaultAdapter();
     this.#clock = options.clock ?? systemClock;
     this.#env = options.env ?? process.env;
-    this.#claudeTimeoutMs = options.claudeTimeoutMs ?? 60_000;
+    this.#claudeTimeoutMs = options.claudeTimeoutMs ?? DEFAULT_CLAUDE_TIMEOUT_MS;
+    this.#startTimeoutMs = options.startTimeoutMs ?? Math.max(this.#claudeTimeoutMs, DEFAULT_CLAUDE_TIMEOUT_MS);
     this.#maxQueuedPrompts = options.maxQueuedPrompts ?? 100;
     this.#stopGraceMs = options.stopGraceMs ?? 2_000;
     this.#policy = new RestartPolicy(options.restartPolicy ?? {}, () => this.#clock.now());
@@ -342,7 +354,8 @@ export class ClaudeSupervisor {
     if (!child) return;
     this.#requestCounter += 1;
     const requestId = `relay-${this.#requestCounter}`;
-    const timer = this.#clock.setTimeout(() => this.#hung(child, subtype), this.#claudeTimeoutMs);
+    const timeoutMs = subtype === "initialize" ? this.#startTimeoutMs : this.#claudeTimeoutMs;
+    const timer = this.#clock.setTimeout(() => this.#hung(child, subtype, timeoutMs), timeoutMs);
     this.#ownRequests.set(requestId, { subtype, timer });
     child.write(encodeControlRequest(requestId, subtype));
   }
@@ -379,12 +392,12 @@ export class ClaudeSupervisor {
     }, Math.max(1, Math.floor(this.#claudeTimeoutMs / 3)));
   }
 
-  #hung(child: ChildHandle, subtype: string): void {
+  #hung(child: ChildHandle, subtype: string, timeoutMs: number): void {
     if (child !== this.#child) return;
     this.#log.warn("Claude did not answer a control request in time; killing its process group", {
       pid: child.pid,
       subtype,
-      timeoutMs: this.#claudeTimeoutMs,
+      timeoutMs,
     });
     // SIGKILL: a stopped process would ignore SIGTERM.
     child.killGroup("SIGKILL");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "../../src/claude/resolve-bin.ts";
 import type { SupervisorOptions } from "../../src/claude/supervisor.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
-import { alive, claudeSuite, commandLine, waitFor } from "../support/claude-harness.ts";
+import { alive, CLAUDE_BIN, claudeSuite, commandLine, waitFor } from "../support/claude-harness.ts";
 
 const h = claudeSuite({ stopGraceMs: 500 });
 const supervisor = (options: Partial<SupervisorOptions> = {}) => h.supervisor(options);
@@ -90,6 +90,16 @@ describe("Claude supervision", () => {
     await waitFor(() => claude.state === "ready" && h.api.messageRequests().length === 1, "answer");
   });
 
+  test("a Claude slower to start than the liveness timeout is given the start timeout, not killed as hung", async () => {
+    // Loading, MCP servers, a busy machine: starting takes longer than answering a probe.
+    const bin = script("slow-to-start", `sleep 2\nexec "${CLAUDE_BIN}" "$@"`);
+    const { claude } = supervisor({ bin, claudeTimeoutMs: 1500 });
+    await claude.start();
+    const pid = claude.pid!;
+    await waitFor(() => claude.state === "ready", "ready", 20_000);
+    expect({ pid: claude.pid, restarts: claude.restarts }).toEqual({ pid, restarts: 0 });
+  });
+
   test("a busy Claude still answers the probe: a long tool run is not mistaken for a hang", async () => {
     const { claude, record } = supervisor({ claudeTimeoutMs: 1200 });
     await claude.start();
@@ -131,9 +141,9 @@ describe("Claude supervision", () => {
     expect(alive(pid)).toBe(false);
   });
 
-  test("no answer to initialize within the timeout → killed and restarted", async () => {
+  test("no answer to initialize within the start timeout → killed and restarted", async () => {
     const bin = script("never-ready-2", "exec sleep 30");
-    const { claude } = supervisor({ bin, claudeTimeoutMs: 300, restartPolicy: { initialMs: 5 } });
+    const { claude } = supervisor({ bin, startTimeoutMs: 300, restartPolicy: { initialMs: 5 } });
     await claude.start();
     const pid = claude.pid!;
     await waitFor(() => claude.restarts >= 1, "restart");

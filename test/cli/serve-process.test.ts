@@ -53,12 +53,10 @@ describe("signals", () => {
     const url = await relay.listening;
     const clients = await Promise.all([authenticated(url), authenticated(url), TestClient.connect(url)]);
     const health = await (await fetch(url.replace("ws:", "http:").replace("/ws", "/healthz"))).json();
-    const started = Date.now();
     relay.kill("SIGTERM");
     const closes = await Promise.all(clients.map((client) => client.closed));
     expect(closes.map((close) => close.code)).toEqual([1001, 1001, 1001]);
-    expect(await relay.exitCode).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await relay.exitCode).toBe(0); // 1 when the stop overran the relay's own 5 s deadline
     if (health.claudePid > 0) expect(groupAlive(health.claudePid)).toBe(false);
   });
 

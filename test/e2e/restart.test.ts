@@ -26,7 +26,8 @@ describe("Claude dies under the relay", () => {
     relay.api.enqueue(text("the first answer"));
     client.send({ type: "prompt", text: "the first question" });
     await client.next(isResult, 20_000);
-    await waitFor(() => relay.relay.claude.transcriptExists(), 5000, "transcript written");
+    // Killed before Claude has written the answer to its transcript, the resumed Claude would not know it.
+    await waitFor(() => relay.transcript().includes("the first answer"), 10_000, "the first answer in Claude's transcript");
     const oldPid = relay.relay.claude.pid!;
 
     process.kill(oldPid, "SIGKILL");
@@ -67,9 +68,9 @@ describe("the relay restarts", () => {
     api.enqueue(text("remember: blue"));
     client.send({ type: "prompt", text: "what colour?" });
     await client.next(isResult, 20_000);
-    await waitFor(() => first.relay.claude.transcriptExists(), 5000, "transcript written");
+    await waitFor(() => first.transcript().includes("remember: blue"), 10_000, "the answer in Claude's transcript");
     const sessionId = first.relay.sessionId;
-    await Bun.sleep(150);
+    await client.next(stateIs("ready")); // the turn's last event
     const seen = client.frames.filter((frame) => typeof frame.seq === "number");
     const lastSeq = seen.at(-1)!.seq as number;
     await first.stop({ keepDir: true });
@@ -82,7 +83,7 @@ describe("the relay restarts", () => {
       // the numbering continues (no seq is reused), and events from before the restart replay
       const again = await second.connectAuthenticated({ sessionId, lastSeq: lastSeq - 3 });
       expect(again.authOk.lastSeq).toBeGreaterThanOrEqual(lastSeq);
-      await Bun.sleep(150);
+      await again.next((frame) => frame.seq === lastSeq); // the replay has reached where the client was
       const replayed = again.frames.filter((frame) => typeof frame.seq === "number");
       expect(replayed.slice(0, 3)).toEqual(seen.slice(-3));
       expect(replayed.slice(3).every((frame) => frame.seq > lastSeq)).toBe(true);

@@ -119,10 +119,17 @@ describe("misbehaving clients", () => {
       expect(result.event).toMatchObject({ subtype: "success", result: `echo: ${prompt}` });
     };
 
-    for (let round = 1; round <= ROUNDS; round++) {
-      // 12 MB at 3,000 lines/s: far past a stalled peer's kernel buffers and the 256 KiB cap
-      await misbehave(() => roundTrip("synth events=3000 bytes=4096 rate=3000"));
-      await roundTrip(`small turn ${round}`);
+    try {
+      for (let round = 1; round <= ROUNDS; round++) {
+        // 12 MB at 3,000 lines/s: far past a stalled peer's kernel buffers and the 256 KiB cap
+        await misbehave(() => roundTrip("synth events=3000 bytes=4096 rate=3000"));
+        await roundTrip(`small turn ${round}`);
+      }
+    } catch (error) {
+      // The round's failure is the one to report: a pinger left running would fail whatever test runs next.
+      stopPinging = true;
+      await pinger.catch(() => {});
+      throw error;
     }
     stopPinging = true;
     await pinger;

@@ -88,7 +88,7 @@ describe("Claude SIGKILLed at random points of turns", () => {
     relay.api.enqueue(text("the first answer"));
     observer.send({ type: "prompt", text: "the first question" });
     await observer.next(isResult, 60_000);
-    await waitFor(() => relay.relay.claude.transcriptExists(), 10_000, "transcript written");
+    await waitFor(() => relay.transcript().includes("the first answer"), 10_000, "the first answer in Claude's transcript");
 
     // A second client drops off before some kills and comes back with resume.lastSeq.
     let roamer: TestClient | undefined = await relay.connectAuthenticated();
@@ -195,20 +195,19 @@ describe("Claude frozen (SIGSTOP)", () => {
     relay.api.enqueue(text("before the freeze"));
     client.send({ type: "prompt", text: "remember this" });
     await client.next(isResult, 30_000);
-    await waitFor(() => relay.relay.claude.transcriptExists(), 10_000, "transcript written");
+    await waitFor(() => relay.transcript().includes("before the freeze"), 10_000, "the turn in Claude's transcript");
     const frozen = relay.relay.claude.pid!;
     const restartsBefore = relay.relay.claude.restarts;
 
     process.kill(frozen, "SIGSTOP");
     const stoppedAt = Date.now();
     const restarting = await client.next(stateIs("restarting"), 10_000);
-    const detectedMs = Date.now() - stoppedAt;
-    // within --claude-timeout plus one probe interval (timeout / 3), with slack for a busy machine
-    expect(detectedMs).toBeLessThan(1500 + 500 + 2000);
+    const detectedMs = Date.now() - stoppedAt; // reported below; how soon is measured, not asserted
     expect(restarting.restarts).toBe(restartsBefore + 1);
     await waitFor(() => !alive(frozen), 5000, "the frozen process is gone");
     await client.next((frame) => stateIs("ready")(frame) && frame.claudePid !== frozen, 30_000);
-    expect(relay.logs.some((line) => line.msg.startsWith("Claude did not answer a control request in time") && line.pid === frozen)).toBe(true);
+    // the liveness probe, held to --claude-timeout, found it: nothing else ended it
+    expect(relay.logs.find((line) => line.msg.startsWith("Claude did not answer a control request in time") && line.pid === frozen)).toMatchObject({ subtype: "mcp_status", timeoutMs: 1500 });
 
     relay.api.enqueue(text("after the freeze"));
     client.send({ type: "prompt", text: "what did I say?" });

@@ -65,8 +65,17 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** True while any process is in process group `pgid`. */
+/**
+ * True while a process of process group (or session) `pgid` has not ended. Zombies have ended:
+ * they only wait for their parent to collect their exit status. Claude's helpers (git, its own
+ * subprocesses) killed with its group are orphaned zombies until init collects them, which some
+ * inits (this sandbox's, for one) do only every second or so.
+ */
 export function groupAlive(pgid: number): boolean {
-  const result = spawnSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" });
-  return result.stdout.trim().length > 0;
+  const result = spawnSync("ps", ["-A", "-o", "pgid=,sess=,stat="], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`ps failed (${result.status}): ${result.stderr}`);
+  return result.stdout.split("\n").some((line) => {
+    const [group, session, stat = "Z"] = line.trim().split(/\s+/);
+    return (Number(group) === pgid || Number(session) === pgid) && !stat.startsWith("Z");
+  });
 }

@@ -11,10 +11,11 @@
  * await relay.stop();
  * ```
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { resolveServeOptions, type ServeOptions } from "../../src/cli/serve-options.ts";
 import { createLogger } from "../../src/log/logger.ts";
+import { transcriptPath } from "../../src/claude/transcript.ts";
 import { startRelay, type Relay } from "../../src/relay.ts";
 import { startFakeAnthropic, type FakeAnthropic } from "./fake-anthropic.ts";
 import { generateKey, loadKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
@@ -81,6 +82,11 @@ export interface TestRelay {
   connect(): Promise<TestClient>;
   /** Connects, signs the challenge with `key` via ssh-keygen, and returns the client after auth.ok. */
   connectAuthenticated(resume?: { sessionId: string; lastSeq: number }, key?: TestKey): Promise<TestClient & { authOk: Frame }>;
+  /**
+   * Claude's transcript of the session as persisted so far ("" before it exists): what a Claude
+   * restarted with --resume will know. Claude writes it a moment after printing each line.
+   */
+  transcript(): string;
   stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
@@ -94,7 +100,8 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const logs: Array<Record<string, any>> = [];
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
   const api = options.api ?? (await startFakeAnthropic());
-  const relay = await startRelay(serveOptions, { log, env: { ...claudeEnv(api, home), ...options.env } });
+  const env = { ...claudeEnv(api, home), ...options.env };
+  const relay = await startRelay(serveOptions, { log, env });
 
   const ca = relay.tls?.current.cert;
   const connect = () => TestClient.connect(relay.url, 5000, { ...(ca && { ca }) });
@@ -119,6 +126,10 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     logs,
     connect,
     connectAuthenticated,
+    transcript() {
+      const path = transcriptPath(relay.sessionId, env);
+      return path ? readFileSync(path, "utf8") : "";
+    },
     async stop({ keepDir = false } = {}) {
       await relay.stop("test finished");
       if (!options.api) await api.close();

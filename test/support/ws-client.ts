@@ -21,6 +21,7 @@ export class TestClient {
   readonly frames: Frame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   #cursor = 0;
+  #close: { code: number; reason: string } | undefined;
   #waiters = new Set<() => void>();
 
   private constructor(readonly socket: WebSocket) {
@@ -30,7 +31,8 @@ export class TestClient {
     });
     this.closed = new Promise((resolve) =>
       socket.addEventListener("close", (event) => {
-        resolve({ code: event.code, reason: event.reason });
+        this.#close = { code: event.code, reason: event.reason };
+        resolve(this.#close);
         for (const wake of this.#waiters) wake();
       }),
     );
@@ -69,7 +71,7 @@ export class TestClient {
           const frame = this.frames[this.#cursor++]!;
           if (test(frame)) return finish(() => resolve(frame));
         }
-        if (this.socket.readyState === WebSocket.CLOSED) finish(() => reject(new Error(`socket closed while waiting for ${String(match)}; got ${JSON.stringify(this.frames.slice(-5))}`)));
+        if (this.socket.readyState === WebSocket.CLOSED) finish(() => reject(new Error(`socket closed (${JSON.stringify(this.#close)}) while waiting for ${String(match)}; got ${JSON.stringify(this.frames.slice(-5))}`)));
       };
       const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${String(match)}; last frames ${JSON.stringify(this.frames.slice(-5))}`))), timeoutMs);
       const finish = (done: () => void) => {
@@ -80,6 +82,11 @@ export class TestClient {
       this.#waiters.add(check);
       check();
     });
+  }
+
+  /** Marks every frame received so far as read: `next()` then only sees frames that arrive later. */
+  skipReceived(): void {
+    this.#cursor = this.frames.length;
   }
 
   /** Every frame of `type` received so far. */

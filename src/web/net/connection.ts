@@ -98,7 +98,9 @@ export class RelayConnection {
 
   #sendPrompt(id: string, text: string): void {
     const client = this.#client;
-    if (!client || client.state === "closed" || client.state === "idle") return;
+    // Only a logged-in client: one still logging in or reconnecting would queue it in memory it
+    // drops if that login fails (key refused, rate limited); the outbox keeps it for auth.ok.
+    if (client?.state !== "open") return;
     try {
       client.send({ type: "prompt", text, id });
       this.#options.store.markSent(id);

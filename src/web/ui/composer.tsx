@@ -18,7 +18,9 @@ export function Composer({ busy, outbox, actions }: { busy: boolean; outbox: rea
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
   const send = () => {
-    const value = text.trim();
+    // The box, not `text`: the page renders once per animation frame, so Enter pressed right
+    // after typing would otherwise see the text as of the last frame (or nothing).
+    const value = (box.current?.value ?? text).trim();
     if (!value) return;
     actions.prompt(value);
     setText("");
