@@ -30,5 +30,9 @@ export interface RelayOptions {
   replayBytes: number;
   stateDir: string;
   newSession: boolean;
+  /** Sessions at most, the default one included (`--max-sessions`). */
+  maxSessions: number;
+  /** Absolute directories session.create may start sessions in (`--allow-dir`, repeatable). */
+  allowDirs: string[];
   claudeArgs: string[];
 }

@@ -1,7 +1,8 @@
 /**
- * The composition root: reads authorized_keys, finds Claude, loads the session id, then wires
- * runtime → HTTP app → gateway → session → Claude supervisor, and owns the orderly stop. It only
- * composes: each part subscribes to what it needs and reports its own health.
+ * The composition root: reads authorized_keys, finds Claude, loads the default session's id and
+ * the list of open sessions, then wires runtime → HTTP app → gateway → session manager → sessions
+ * → Claude supervisors, and owns the orderly stop. It only composes: each part subscribes to what
+ * it needs and reports its own health.
  *
  * @example
  * ```ts
@@ -26,6 +27,8 @@ import { Metrics } from "./server/metrics.ts";
 import { startHeartbeat } from "./server/heartbeat.ts";
 import { Session } from "./session/session.ts";
 import { openEventStore } from "./session/event-store.ts";
+import { loadSessionList, saveSessionList, sessionListFile } from "./session/session-list.ts";
+import { type OpenSession, SessionManager } from "./session/session-manager.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
 
 /** A problem that stops the relay from starting; the CLI prints its message and exits 1. */
@@ -37,9 +40,14 @@ export interface Relay {
   /** ws://host:port/ws as it listens (port resolved when --port 0). */
   readonly url: string;
   readonly port: number;
+  /** The default session's id (the one for --cwd). */
   readonly sessionId: string;
+  /** The default session. */
   readonly session: Session;
+  /** Every session, the default one included. */
+  readonly sessions: SessionManager;
   readonly gateway: Gateway;
+  /** The default session's Claude. */
   readonly claude: ClaudeSupervisor;
   /** Resolves with the process exit code once the relay has stopped: 0 after stop(), 1 when Claude failed. */
   readonly closed: Promise<number>;
@@ -76,27 +84,44 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   const { sessionId, resumed } = loadOrCreateSessionId({ stateDir: options.stateDir, cwd: options.cwd, fresh: options.newSession });
   log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
 
-  const claude = new ClaudeSupervisor({
-    bin: claudeBin,
-    extraArgs: options.claudeArgs,
-    cwd: options.cwd,
-    env: deps.env ?? process.env,
-    sessionId,
-    claudeTimeoutMs: options.claudeTimeoutMs,
-    logger: log.child({ component: "claude" }),
-  });
   const metrics = new Metrics();
-  const session = new Session({
-    sessionId,
-    claude,
-    metrics,
-    store: openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) }),
-    log: log.child({ component: "session" }),
-    replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
+  // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.
+  const open: OpenSession<ClaudeSupervisor> = ({ sessionId, cwd, observer }) => {
+    const claude = new ClaudeSupervisor({
+      bin: claudeBin,
+      extraArgs: options.claudeArgs,
+      cwd,
+      env: deps.env ?? process.env,
+      sessionId,
+      claudeTimeoutMs: options.claudeTimeoutMs,
+      logger: log.child({ component: "claude" }),
+    });
+    const session = new Session({
+      sessionId,
+      claude,
+      metrics,
+      observer,
+      store: openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) }),
+      log: log.child({ component: "session", sessionId }),
+      replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
+    });
+    return { session, claude };
+  };
+  const listFile = sessionListFile(options.stateDir);
+  const sessions = new SessionManager({
+    open,
+    defaultSession: { sessionId, cwd: options.cwd },
+    restored: loadSessionList(listFile),
+    maxSessions: options.maxSessions,
+    allowDirs: options.allowDirs,
+    log: log.child({ component: "sessions" }),
+    persist: (records) => saveSessionList(listFile, records),
   });
+  const session = sessions.defaultSession;
+  const claude = sessions.defaultClaude;
   const gateway = new Gateway({
     auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
-    session,
+    session: sessions,
     log,
     maxClients: options.maxClients,
     maxMessageBytes: options.maxMessageBytes,
@@ -109,9 +134,18 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   keys.onKeysRemoved((fingerprints) => gateway.disconnectKeys(fingerprints));
 
   const runtime = deps.runtime ?? (await detectRuntime());
-  const health = () => healthReport(session.health(), [gateway.degraded(), keysDegraded(keys.current()), fds.degraded()], startedAt);
+  const health = () => healthReport(sessions.health(), [gateway.degraded(), keysDegraded(keys.current()), fds.degraded()], startedAt);
   const renderMetrics = () =>
-    metrics.render(relayGauges(session.health(), { connectionsOpen: gateway.connections.size, heartbeatTerminations: heartbeat.terminated, startedAt }));
+    metrics.render(
+      relayGauges(session.health(), {
+        connectionsOpen: gateway.connections.size,
+        clients: sessions.clientCount,
+        sessions: sessions.list().length,
+        claudeProcesses: sessions.runningClaudes(),
+        heartbeatTerminations: heartbeat.terminated,
+        startedAt,
+      }),
+    );
   const app = createApp({ runtime, gateway, health, metrics: renderMetrics });
   let server;
   try {
@@ -124,7 +158,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     });
   } catch (error) {
     keys.close();
-    session.close();
+    sessions.close();
     if (error instanceof AddressInUseError) throw new StartupError(error.message);
     throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
   }
@@ -140,9 +174,9 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       log.info("stopping", { reason });
       heartbeat.stop();
       fds.stop();
-      session.close();
+      sessions.close();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
-      await Promise.all([server.stop(), claude.stop()]);
+      await Promise.all([server.stop(), sessions.stopClaudes()]);
       keys.close();
       log.info("stopped", { reason });
       resolveClosed(exitCode);
@@ -157,8 +191,8 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     log.error("cannot start Claude Code", { error });
     void stop("Claude Code could not be started", 1);
   });
-  log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd });
-  return { url, port: server.port, sessionId, session, gateway, claude, closed, health, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
+  log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd, sessions: sessions.list().length, maxSessions: options.maxSessions });
+  return { url, port: server.port, sessionId, session, sessions, gateway, claude, closed, health, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
 }
 
 function openOrExplain<T>(open: () => T): T {

@@ -1,5 +1,5 @@
 /**
- * Error codes and WebSocket close codes of the v1 contract.
+ * Error codes and WebSocket close codes of the contract (v1, and v2's session errors).
  *
  * @example
  * ```ts
@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   "slow_consumer",
   "shutting_down",
   "internal",
+  "invalid_session_dir",
+  "too_many_sessions",
+  "unknown_session",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

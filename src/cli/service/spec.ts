@@ -65,11 +65,12 @@ function camelKey(flag: string): string {
  * extra Claude args after `--`.
  */
 export function serveArgs(flags: Record<string, unknown>, options: ServeOptions): string[] {
-  const absolute: Record<string, string | undefined> = {
+  const absolute: Record<string, string | string[] | undefined> = {
     authorizedKeys: options.authorizedKeysPath,
     cwd: options.cwd,
     stateDir: options.stateDir,
     claudeBin: options.claudeBin,
+    allowDir: options.allowDirs,
   };
   const args = ["serve"];
   for (const spec of SERVE_FLAGS) {
@@ -78,7 +79,7 @@ export function serveArgs(flags: Record<string, unknown>, options: ServeOptions)
     if (value === undefined || value === false) continue;
     const name = `--${spec.flag.slice(2).split(" ")[0]}`;
     if (value === true) args.push(name);
-    else args.push(name, absolute[key] ?? String(value));
+    else for (const each of [absolute[key] ?? value].flat()) args.push(name, String(each)); // a repeatable flag once per value
   }
   if (flags.logFormat === undefined) args.push("--log-format", "json");
   const extra = Array.isArray(flags["--"]) ? flags["--"].map(String) : [];
