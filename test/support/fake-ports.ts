@@ -68,7 +68,8 @@ export class FakeClaude implements ClaudePort {
   prompt(text: string): { ok: true } | { ok: false; reason: string } {
     if (this.refuse !== undefined) return { ok: false, reason: this.refuse };
     this.prompts.push(text);
-    this.setState("busy");
+    // as the supervisor: while Claude (re)starts the prompt waits in its queue
+    if (this.state !== "starting" && this.state !== "restarting") this.setState("busy");
     return { ok: true };
   }
 
