@@ -267,7 +267,6 @@ export class Session {
    */
   async end(): Promise<void> {
     this.#ending = true;
-    this.#stateChanged();
     await this.#claude.stop();
     this.close();
   }
