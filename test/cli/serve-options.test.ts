@@ -62,6 +62,29 @@ describe("resolveServeOptions", () => {
   });
 });
 
+describe("sessions flags", () => {
+  test("--max-sessions defaults to 8; --allow-dir to the home directory", () => {
+    expect(resolveServeOptions({}, context)).toMatchObject({ maxSessions: 8, allowDirs: ["/home/u"] });
+  });
+
+  test("--allow-dir is repeatable, each made absolute (~ and relative paths)", () => {
+    expect(resolveServeOptions({ allowDir: "~/code" }, context).allowDirs).toEqual(["/home/u/code"]);
+    expect(resolveServeOptions({ allowDir: ["~/code", "work", "/srv/repos"], maxSessions: "3" }, context)).toMatchObject({
+      allowDirs: ["/home/u/code", "/work/project/work", "/srv/repos"],
+      maxSessions: 3,
+    });
+  });
+
+  test.each([
+    [{ maxSessions: 0 }, "--max-sessions must be a whole number from 1 to 1000"],
+    [{ maxSessions: "many" }, "--max-sessions"],
+    [{ allowDir: true }, "--allow-dir needs a value"],
+    [{ allowDir: ["/a", ""] }, "--allow-dir needs a value"],
+  ])("%p is refused naming the flag", (raw, message) => {
+    expect(() => resolveServeOptions(raw as Record<string, unknown>, context)).toThrow(message);
+  });
+});
+
 test("defaultStateDir honours XDG_STATE_HOME and macOS", () => {
   expect(defaultStateDir({ XDG_STATE_HOME: "/x/state" }, "linux", "/home/u")).toBe("/x/state/claude-relay");
   expect(defaultStateDir({ XDG_STATE_HOME: "relative" }, "linux", "/home/u")).toBe("/home/u/.local/state/claude-relay");

@@ -48,6 +48,9 @@ describe("the relay restarts with sessions open", () => {
       const health = await (await fetch(`${second.httpUrl}/healthz`)).json();
       expect(health.sessions.find((session: any) => session.sessionId === sessionId)).toMatchObject({ state: "idle", claudePid: 0, lastSeq });
       expect(second.logs.filter((line) => line.msg === "Claude started")).toHaveLength(1);
+      const metrics = await (await fetch(`${second.httpUrl}/metrics`)).text();
+      expect(metrics).toContain("\nclaude_relay_sessions 2\n");
+      expect(metrics).toContain("\nclaude_relay_claude_processes 1\n");
 
       // attach from where the client was: nothing missed, nothing repeated
       again.send({ type: "session.attach", sessionId, lastSeq: lastSeq - 2 });
