@@ -23,6 +23,8 @@ export interface SessionRecord {
   title?: string;
   createdAt: string;
   lastActivity: string;
+  /** The relay's default session (`--cwd`) when it was saved. */
+  default?: true;
 }
 
 interface ListFile {
@@ -57,5 +59,5 @@ function record(value: unknown): SessionRecord | undefined {
   const { sessionId, cwd, title, createdAt, lastActivity } = value as Record<string, unknown>;
   if (typeof sessionId !== "string" || !isSessionUuid(sessionId)) return undefined;
   if (typeof cwd !== "string" || typeof createdAt !== "string" || typeof lastActivity !== "string") return undefined;
-  return { sessionId, cwd, ...(typeof title === "string" && { title }), createdAt, lastActivity };
+  return { sessionId, cwd, ...(typeof title === "string" && { title }), createdAt, lastActivity, ...((value as Record<string, unknown>).default === true && { default: true as const }) };
 }

@@ -107,7 +107,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     const { sessionId, cwd } = options.defaultSession;
     const now = this.#now();
     const saved = restored.find((record) => record.sessionId === sessionId && record.cwd === cwd);
-    this.#default = this.#open(saved ?? { sessionId, cwd, createdAt: now, lastActivity: now });
+    this.#default = this.#open({ ...(saved ?? { sessionId, cwd, createdAt: now, lastActivity: now }), default: true });
     for (const record of restored) this.#restore(record);
   }
 
@@ -303,6 +303,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #restore(record: SessionRecord): void {
     const fields = { sessionId: record.sessionId, cwd: record.cwd };
     if (this.#entries.has(record.sessionId)) return; // the default session, or listed twice
+    // A former default session was left behind on purpose (--new-session, another --cwd): it is not a session a client opened.
+    if (record.default) return this.#log.info("earlier default session not listed again", fields);
     if (this.#entries.size >= this.#options.maxSessions) {
       return this.#log.warn("session not restored: --max-sessions reached", { ...fields, maxSessions: this.#options.maxSessions });
     }

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from "node:path";
 import { heldText, lastUserText, text, type FakeAnthropic } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { messagesNaming } from "../support/session-messages.ts";
 import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
 
@@ -227,15 +228,7 @@ describe("several sessions in one relay", () => {
 
   test("an unknown sessionId anywhere is unknown_session, with the id echoed", async () => {
     const client = await relay.connectAuthenticated();
-    const nope = "00000000-0000-4000-8000-000000000000";
-    const messages = [
-      { type: "prompt", text: "x", sessionId: nope, id: "u1" },
-      { type: "permission.response", requestId: "r", behavior: "allow", sessionId: nope, id: "u2" },
-      { type: "interrupt", sessionId: nope, id: "u3" },
-      { type: "session.attach", sessionId: nope, id: "u4" },
-      { type: "session.detach", sessionId: nope, id: "u5" },
-      { type: "session.stop", sessionId: nope, id: "u6" },
-    ];
+    const messages = messagesNaming("00000000-0000-4000-8000-000000000000");
     for (const message of messages) client.send(message);
     for (const message of messages) expect(await client.next("error")).toMatchObject({ code: "unknown_session", id: message.id });
     await client.close();

@@ -8,7 +8,7 @@ import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 const dir = makeTempDir("relay-list-");
 afterAll(() => removeTempDir(dir));
 
-const A: SessionRecord = { sessionId: "5e55104e-0000-4000-8000-00000000000a", cwd: "/home/me/a", title: "Fix the login", createdAt: "2026-01-01T10:00:00.000Z", lastActivity: "2026-01-01T11:00:00.000Z" };
+const A: SessionRecord = { sessionId: "5e55104e-0000-4000-8000-00000000000a", cwd: "/home/me/a", title: "Fix the login", createdAt: "2026-01-01T10:00:00.000Z", lastActivity: "2026-01-01T11:00:00.000Z", default: true };
 const B: SessionRecord = { sessionId: "5e55104e-0000-4000-8000-00000000000b", cwd: "/home/me/b", createdAt: "2026-01-02T10:00:00.000Z", lastActivity: "2026-01-02T10:00:00.000Z" };
 
 describe("session list", () => {
@@ -40,7 +40,7 @@ describe("session list", () => {
       { ...B, lastActivity: undefined },
       null,
       "text",
-      { ...B, title: 7, extra: "dropped", __proto__: { polluted: true } },
+      { ...B, title: 7, default: "yes", extra: "dropped", __proto__: { polluted: true } },
     ];
     writeFileSync(file, JSON.stringify({ version: 1, sessions }));
     expect(loadSessionList(file)).toEqual([A, B]);

@@ -13,6 +13,7 @@ import type { SessionRecord } from "../../src/session/session-list.ts";
 import { type OpenSession, SessionManager } from "../../src/session/session-manager.ts";
 import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
 import { FakeClock } from "../support/fake-clock.ts";
+import { messagesNaming } from "../support/session-messages.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 
 const root = realpathSync(makeTempDir("relay-manager-"));
@@ -307,14 +308,7 @@ describe("attach, detach and routing", () => {
     const { manager, opened, connect } = setup();
     const phone = connect("phone");
     const nope = "00000000-0000-4000-8000-000000000000";
-    const messages = [
-      { type: "prompt", text: "x", sessionId: nope, id: "1" },
-      { type: "permission.response", requestId: "r", behavior: "allow", sessionId: nope, id: "2" },
-      { type: "interrupt", sessionId: nope, id: "3" },
-      { type: "session.attach", sessionId: nope, id: "4" },
-      { type: "session.detach", sessionId: nope, id: "5" },
-      { type: "session.stop", sessionId: nope, id: "6" },
-    ] as const;
+    const messages = messagesNaming(nope);
     for (const message of messages) manager.handle(phone, message);
     expect(errors(phone).map((error) => [error.code, error.id])).toEqual(messages.map((message) => ["unknown_session", message.id]));
     expect(errors(phone)[0]!.message).toContain(nope);
@@ -446,7 +440,7 @@ describe("persistence and restore", () => {
     manager.handle(phone, { type: "prompt", text: "first words", sessionId: other });
     await tick();
     expect(persisted.at(-1)).toEqual([
-      { sessionId: DEFAULT_ID, cwd: work, createdAt: expect.any(String), lastActivity: expect.any(String) },
+      { sessionId: DEFAULT_ID, cwd: work, createdAt: expect.any(String), lastActivity: expect.any(String), default: true },
       { sessionId: other, cwd: join(home, "a"), title: "first words", createdAt: expect.any(String), lastActivity: expect.any(String) },
     ]);
     const count = persisted.length;
@@ -480,6 +474,13 @@ describe("persistence and restore", () => {
       [expect.stringContaining("outside every allowed directory"), id(9)],
       ["session not restored: --max-sessions reached", id(11)],
     ]);
+  });
+
+  test("a former default session (the relay now runs another: --new-session, another --cwd) is not listed again", () => {
+    const at = "2026-01-01T10:00:00.000Z";
+    const { manager, logs } = setup({ restored: [{ sessionId: id(5), cwd: join(home, "a"), createdAt: at, lastActivity: at, default: true }] });
+    expect(manager.list().map((info) => info.sessionId)).toEqual([DEFAULT_ID]);
+    expect(logs.some((line) => line.msg === "earlier default session not listed again" && line.sessionId === id(5))).toBe(true);
   });
 
   test("an idle session's first prompt starts Claude and waits in its queue; the numbering continues", async () => {
