@@ -97,6 +97,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #updates: Throttle;
   /** The records as last persisted. */
   #persisted: string | undefined;
+  /** Set by close(): the relay is stopping; nothing is sent or saved any more. */
+  #closed = false;
 
   constructor(options: SessionManagerOptions<C>) {
     this.#options = options;
@@ -124,11 +126,6 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   /** Authenticated clients. */
   get clientCount(): number {
     return this.#clients.size;
-  }
-
-  /** The session `sessionId`, if open. */
-  get(sessionId: string): Session | undefined {
-    return this.#entries.get(sessionId)?.session;
   }
 
   /** The open sessions as clients see them, oldest first (the default one first). */
@@ -205,6 +202,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   close(): void {
     this.#updates.flush();
     this.#persist();
+    this.#closed = true;
     for (const entry of this.#entries.values()) entry.session.close();
   }
 
@@ -320,7 +318,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   }
 
   #changed(): void {
-    this.#updates.request();
+    if (!this.#closed) this.#updates.request();
   }
 
   /**

@@ -507,7 +507,7 @@ describe("persistence and restore", () => {
 
 describe("the relay's stop", () => {
   test("close sends the pending update and saves; stopClaudes stops every Claude, also of sessions being stopped", async () => {
-    const { manager, opened, persisted, connect, create } = setup();
+    const { manager, opened, persisted, connect, create, clock } = setup();
     const phone = connect("phone");
     const [a, b] = [await create(phone, join(home, "a")), await create(phone, join(home, "b"))];
     manager.handle(phone, { type: "session.stop", sessionId: b });
@@ -517,5 +517,11 @@ describe("the relay's stop", () => {
     expect(persisted.at(-1)!.map((record) => record.sessionId)).toEqual([DEFAULT_ID, a]);
     await manager.stopClaudes();
     for (const sessionId of [DEFAULT_ID, a, b]) expect(opened.get(sessionId)!.claude.state).toBe("stopped");
+    // clients closed afterwards (the gateway closes them) cause no update and no write
+    const saves = persisted.length;
+    manager.leave(phone);
+    clock.advance(1000);
+    expect(persisted).toHaveLength(saves);
+    expect(clock.pending).toBe(0);
   });
 });
