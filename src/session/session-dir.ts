@@ -28,7 +28,7 @@ export function checkSessionDir(cwd: string, allowDirs: readonly string[]): Sess
     if (code === "ENOTDIR") return { ok: false, message: `not a directory: ${shown} (a part of the path is a file)` };
     return { ok: false, message: `cannot resolve ${shown}: ${(error as Error).message}` };
   }
-  if (!statSync(path).isDirectory()) return { ok: false, message: `not a directory: ${shown} is a file` };
+  if (!isDirectory(path)) return { ok: false, message: `not a directory: ${shown} is a file` };
   const allowed = allowDirs.flatMap((dir) => realDir(dir) ?? []);
   if (!allowed.some((dir) => isInside(path, dir))) {
     const real = path === cwd ? "" : ` (real path ${JSON.stringify(path)})`;
@@ -42,6 +42,15 @@ export function checkSessionDir(cwd: string, allowDirs: readonly string[]): Sess
 export function isInside(path: string, dir: string): boolean {
   if (path === dir) return true;
   return path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/** Whether `path` is a directory now (false also when it vanished since it was resolved). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The real path of an allowed directory, or undefined when it does not exist (now). */

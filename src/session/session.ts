@@ -127,7 +127,7 @@ export class Session {
   readonly #store: EventStore | undefined;
   readonly #unsubscribe: Array<() => void>;
   readonly #observer: SessionObserver | undefined;
-  /** Claude's permission mode as this session last set it. */
+  /** Claude's permission mode, as session.state and the list report it; `default` until it can be configured. */
   #permissionMode = "default";
   /** Set by end(): a stopped Claude then means the session is going away, not idle. */
   #ending = false;
