@@ -229,7 +229,14 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       return connection.sendError("invalid_session_dir", dir.message, message.id);
     }
     const now = this.#now();
-    const entry = this.#open({ sessionId: (this.#options.newId ?? randomUUID)(), cwd: dir.path, createdAt: now, lastActivity: now });
+    let entry: Entry<C>;
+    try {
+      entry = this.#open({ sessionId: (this.#options.newId ?? randomUUID)(), cwd: dir.path, createdAt: now, lastActivity: now });
+    } catch (error) {
+      // e.g. its event log cannot be created (a full or read-only state dir): this session fails, not the relay
+      this.#log.error("cannot open a new session", { cwd: dir.path, error: String(error) });
+      return connection.sendError("claude_unavailable", `cannot start a session: ${(error as Error).message}; see the relay's log`, message.id);
+    }
     const { sessionId } = entry.record;
     connection.log.info("session created", { sessionId, cwd: dir.path });
     entry.claude.start().catch((error: unknown) => this.#log.error("cannot start Claude Code", { sessionId, error: String(error) }));
@@ -308,7 +315,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     }
     const dir = checkSessionDir(record.cwd, this.#options.allowDirs);
     if (!dir.ok) return this.#log.warn(`session not restored: ${dir.message}`, fields);
-    this.#open({ ...record, cwd: dir.path });
+    try {
+      this.#open({ ...record, cwd: dir.path });
+    } catch (error) {
+      return this.#log.error("session not restored: it cannot be opened", { ...fields, error: String(error) });
+    }
     this.#log.info("session restored; Claude starts at its next prompt", fields);
   }
 

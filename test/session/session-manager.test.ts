@@ -32,12 +32,13 @@ interface Opened {
   store: FakeStore;
 }
 
-function setup(options: { maxSessions?: number; restored?: SessionRecord[]; saved?: Record<string, string[]> } = {}) {
+function setup(options: { maxSessions?: number; restored?: SessionRecord[]; saved?: Record<string, string[]>; cannotOpen?: Set<string> } = {}) {
   const clock = new FakeClock();
   const logs: Array<Record<string, any>> = [];
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
   const opened = new Map<string, Opened>();
   const open: OpenSession<FakeClaude> = ({ sessionId, cwd, observer }) => {
+    if (options.cannotOpen?.has(sessionId)) throw new Error("EACCES: permission denied, open 'events.jsonl'");
     const claude = new FakeClaude();
     claude.state = "stopped"; // as a supervisor before start()
     claude.pid = undefined;
@@ -197,6 +198,17 @@ describe("session.create", () => {
     expect(phone.all("session.stopped")).toHaveLength(1);
     await create(phone, join(home, "b"));
     expect(manager.list()).toHaveLength(2);
+  });
+
+  test("a session that cannot be opened (e.g. its event log) is refused; the relay and the list go on", async () => {
+    const { manager, opened, logs, connect, tick } = setup({ cannotOpen: new Set([id(1)]) });
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), id: "c" });
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "claude_unavailable", message: expect.stringContaining("EACCES"), id: "c" });
+    await tick();
+    expect(manager.list()).toHaveLength(1);
+    expect(opened.size).toBe(1);
+    expect(logs.some((line) => line.level === "error" && line.msg === "cannot open a new session")).toBe(true);
   });
 
   test("resume, permissionMode and model are refused as not supported yet, nothing created", () => {
