@@ -76,6 +76,8 @@ describe("several sessions in one relay", () => {
   afterAll(() => relay.stop());
 
   test("two sessions in two directories run turns at once, each with its own gap-free numbering; a v1 client sees only the default session", async () => {
+    // the default session's Claude starts with the relay; on a loaded machine it may still be starting
+    await waitFor(() => relay.relay.session.health().state === "ready", 30_000, "the default session ready");
     const v1 = await relay.connectAuthenticated();
     const phone = await relay.connectAuthenticated();
     const [alpha, beta] = [await createSession(phone, join(home, "projects", "alpha")), await createSession(phone, join(home, "projects", "beta"))];
