@@ -36,6 +36,8 @@ const serveCommand: CommandSpec = {
       "reports its state, GET /metrics Prometheus counters (both in full only to this machine).",
     "A --host other than a loopback address needs TLS (--tls, or --tls-cert/--tls-key) or --allow-plaintext; SIGHUP " +
       "re-reads the certificate. Reaching the relay from a phone: docs/remote-access.md.",
+    "Besides the default session (--cwd), clients may start up to --max-sessions sessions in directories under an --allow-dir; " +
+      "the open ones are listed again after a restart (docs/protocol.md, Sessions).",
   ],
   run: async ({ flags }) => (await import("./cli/serve.ts")).runServe(flags),
 };

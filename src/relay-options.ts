@@ -32,6 +32,10 @@ export interface RelayOptions {
   replayBytes: number;
   stateDir: string;
   newSession: boolean;
+  /** Sessions at most, the default one included (`--max-sessions`). */
+  maxSessions: number;
+  /** Absolute directories session.create may start sessions in (`--allow-dir`, repeatable). */
+  allowDirs: string[];
   claudeArgs: string[];
   /** Serve https/wss: the user's certificate files or the self-signed one in the state dir. */
   tls: TlsSource | undefined;

@@ -1,7 +1,9 @@
 /**
- * The composition root: reads authorized_keys, finds Claude, loads the session id, then wires
- * runtime → HTTP app → gateway → session → Claude supervisor, and owns the orderly stop. It only
- * composes: each part subscribes to what it needs and reports its own health.
+ * The composition root: loads the TLS certificate, reads authorized_keys, finds Claude, loads the
+ * default session's id and the list of open sessions, then wires runtime → HTTP app → gateway
+ * (and pairing) → session manager → sessions → Claude supervisors, opens the control socket
+ * `claude-relay pair` talks to, and owns the orderly stop. It only composes: each part subscribes
+ * to what it needs and reports its own health.
  *
  * @example
  * ```ts
@@ -29,6 +31,8 @@ import { Metrics } from "./server/metrics.ts";
 import { startHeartbeat } from "./server/heartbeat.ts";
 import { Session } from "./session/session.ts";
 import { openEventStore } from "./session/event-store.ts";
+import { loadSessionList, saveSessionList, sessionListFile } from "./session/session-list.ts";
+import { type OpenSession, SessionManager } from "./session/session-manager.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
 import { pairingBase, reachableOrigins } from "./server/urls.ts";
 import { TlsError } from "./tls/certificate.ts";
@@ -45,9 +49,14 @@ export interface Relay {
   /** The certificate served, with --tls or --tls-cert. */
   readonly tls: ServedCertificate | undefined;
   readonly port: number;
+  /** The default session's id (the one for --cwd). */
   readonly sessionId: string;
+  /** The default session. */
   readonly session: Session;
+  /** Every session, the default one included. */
+  readonly sessions: SessionManager;
   readonly gateway: Gateway;
+  /** The default session's Claude. */
   readonly claude: ClaudeSupervisor;
   /** Resolves with the process exit code once the relay has stopped: 0 after stop(), 1 when Claude failed. */
   readonly closed: Promise<number>;
@@ -87,30 +96,47 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   const { sessionId, resumed } = loadOrCreateSessionId({ stateDir: options.stateDir, cwd: options.cwd, fresh: options.newSession });
   log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
 
-  const claude = new ClaudeSupervisor({
-    bin: claudeBin,
-    extraArgs: options.claudeArgs,
-    cwd: options.cwd,
-    env: deps.env ?? process.env,
-    sessionId,
-    claudeTimeoutMs: options.claudeTimeoutMs,
-    logger: log.child({ component: "claude" }),
-  });
   const metrics = new Metrics();
-  const session = new Session({
-    sessionId,
-    claude,
-    metrics,
-    store: openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) }),
-    log: log.child({ component: "session" }),
-    replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
+  // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.
+  const open: OpenSession<ClaudeSupervisor> = ({ sessionId, cwd, observer }) => {
+    const claude = new ClaudeSupervisor({
+      bin: claudeBin,
+      extraArgs: options.claudeArgs,
+      cwd,
+      env: deps.env ?? process.env,
+      sessionId,
+      claudeTimeoutMs: options.claudeTimeoutMs,
+      logger: log.child({ component: "claude" }),
+    });
+    const session = new Session({
+      sessionId,
+      claude,
+      metrics,
+      observer,
+      store: openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) }),
+      log: log.child({ component: "session", sessionId }),
+      replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
+    });
+    return { session, claude };
+  };
+  const listFile = sessionListFile(options.stateDir);
+  const sessions = new SessionManager({
+    open,
+    defaultSession: { sessionId, cwd: options.cwd },
+    restored: loadSessionList(listFile),
+    maxSessions: options.maxSessions,
+    allowDirs: options.allowDirs,
+    log: log.child({ component: "sessions" }),
+    persist: (records) => saveSessionList(listFile, records),
   });
   let pairingOrigin = "";
   const pairing = new PairingService({ authorizedKeysPath: options.authorizedKeysPath, pairingUrl: (code) => `${pairingOrigin}/#pair=${code}`, log: log.child({ component: "pairing" }) });
+  const session = sessions.defaultSession;
+  const claude = sessions.defaultClaude;
   const gateway = new Gateway({
     pairing,
     auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
-    session,
+    session: sessions,
     log,
     maxClients: options.maxClients,
     maxMessageBytes: options.maxMessageBytes,
@@ -123,9 +149,18 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   keys.onKeysRemoved((fingerprints) => gateway.disconnectKeys(fingerprints));
 
   const runtime = deps.runtime ?? (await detectRuntime());
-  const health = () => healthReport(session.health(), [gateway.degraded(), keysDegraded(keys.current()), fds.degraded()], startedAt);
+  const health = () => healthReport(sessions.health(), [gateway.degraded(), keysDegraded(keys.current()), fds.degraded()], startedAt);
   const renderMetrics = () =>
-    metrics.render(relayGauges(session.health(), { connectionsOpen: gateway.connections.size, heartbeatTerminations: heartbeat.terminated, startedAt }));
+    metrics.render(
+      relayGauges(session.health(), {
+        connectionsOpen: gateway.connections.size,
+        clients: sessions.clientCount,
+        sessions: sessions.list().length,
+        claudeProcesses: sessions.runningClaudes(),
+        heartbeatTerminations: heartbeat.terminated,
+        startedAt,
+      }),
+    );
   const publicOrigin = options.publicUrl && new URL(options.publicUrl).origin;
   const app = createApp({ runtime, gateway, health, metrics: renderMetrics, log, secure: tls !== undefined, ...(publicOrigin && { publicOrigin }) });
   let server;
@@ -140,7 +175,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     });
   } catch (error) {
     keys.close();
-    session.close();
+    sessions.close();
     if (error instanceof AddressInUseError) throw new StartupError(error.message);
     throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
   }
@@ -159,10 +194,10 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       log.info("stopping", { reason });
       heartbeat.stop();
       fds.stop();
-      session.close();
+      sessions.close();
       pairing.closeAll();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
-      await Promise.all([server.stop(), claude.stop(), control?.close()]);
+      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close()]);
       keys.close();
       log.info("stopped", { reason });
       resolveClosed(exitCode);
@@ -177,9 +212,23 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     log.error("cannot start Claude Code", { error });
     void stop("Claude Code could not be started", 1);
   });
-  log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd });
+  log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd, sessions: sessions.list().length, maxSessions: options.maxSessions });
   const reloadTls = async () => (tls ? tls.reload(server, runtime) : log.info("nothing to reload: the relay serves no TLS certificate"));
-  return { url, tls, port: server.port, sessionId, session, gateway, claude, closed, health, reloadTls, stop: (reason) => stop(reason), abort: (reason) => stop(reason, 1) };
+  return {
+    url,
+    tls,
+    port: server.port,
+    sessionId,
+    session,
+    sessions,
+    gateway,
+    claude,
+    closed,
+    health,
+    reloadTls,
+    stop: (reason) => stop(reason),
+    abort: (reason) => stop(reason, 1),
+  };
 }
 
 async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {

@@ -57,7 +57,8 @@ function flagTable(flags: readonly FlagSpec[]): string {
   return flags
     .map((spec, i) => {
       // A no-break space keeps "(default:" and the value's first word on one line.
-      const text = spec.default === undefined ? spec.help : `${spec.help} (default:\u00a0${spec.default})`;
+      const help = spec.repeatable ? `${spec.help}; repeatable` : spec.help;
+      const text = spec.default === undefined ? help : `${help} (default:\u00a0${spec.default})`;
       return wrap(`${`  ${names[i]}`.padEnd(column)}${text}`, column).replace(/\u00a0/g, " ");
     })
     .join("\n");

@@ -15,18 +15,19 @@
  * ```
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, resolve } from "node:path";
 import { resolveClaudeBin } from "../claude/resolve-bin.ts";
 import { formatHostPort } from "../runtime/types.ts";
+import { writeFileAtomically } from "../shared/atomic-write.ts";
 import { checkStateDir, checkWorkingDirectory } from "./check-paths.ts";
 import type { CommandSpec } from "./command.ts";
 import { resolveServeOptions, SERVE_FLAGS } from "./serve-options.ts";
 import { storedClaudeLogin } from "./service/claude-login.ts";
 import { hasCredentialVariables, serviceEnvironment } from "./service/environment.ts";
 import { launchdPlan } from "./service/launchd.ts";
-import { GENERATED_MARKER, serveArgs, servicePath, shellQuote, type ServiceCommand, type ServiceFile, type ServicePlan, type ServiceSpec } from "./service/spec.ts";
+import { GENERATED_MARKER, serveArgs, servicePath, shellQuote, type ServiceCommand, type ServicePlan, type ServiceSpec } from "./service/spec.ts";
 import { systemdPlan } from "./service/systemd.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -181,7 +182,7 @@ export function runInstall(flags: Record<string, unknown>, context: InstallConte
   for (const dir of [...new Set([...plan.files.map((file) => dirname(file)), ...plan.directories])]) mkdirSync(dir, { recursive: true });
   for (const file of plan.render(spec)) {
     const existed = existsSync(file.path);
-    writeServiceFile(file);
+    writeFileAtomically(file.path, file.content, file.mode); // exactly file.mode, never looser for a moment
     context.print(`${existed ? "Replaced" : "Wrote"} ${file.path} (mode ${octal(file.mode)})`);
   }
   if (carried.length > 0) context.print(`Carried ${carried.join(", ")} into the service (readable only by you)`);
@@ -206,17 +207,6 @@ function warnWithoutCredentials(carried: Record<string, string>, context: Instal
   );
 }
 
-/**
- * Writes a file with exactly `mode`, never exposing its content under looser permissions: the text
- * goes to a fresh temporary file created with that mode, which then replaces the old one.
- */
-function writeServiceFile(file: ServiceFile): void {
-  const temporary = `${file.path}.tmp-${process.pid}`;
-  rmSync(temporary, { force: true });
-  writeFileSync(temporary, file.content, { mode: file.mode, flag: "wx" });
-  chmodSync(temporary, file.mode); // the umask may have taken bits away
-  renameSync(temporary, file.path);
-}
 
 /** `claude-relay uninstall [--dry-run]`. */
 export function runUninstall(flags: Record<string, unknown>, context: InstallContext = processContext()): void {

@@ -48,6 +48,8 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--replay-bytes <bytes>", help: "Bytes of session events kept for replay", default: "16MiB" },
   { flag: "--state-dir <dir>", help: "Where the session id and event log live", default: "$XDG_STATE_HOME/claude-relay" },
   { flag: "--new-session", help: "Start a new Claude session instead of resuming the last one" },
+  { flag: "--max-sessions <n>", help: "Sessions (Claude processes) at most, the default one included", default: "8" },
+  { flag: "--allow-dir <dir>", help: "A directory clients may start sessions in (and below it)", default: "your home directory", repeatable: true },
   { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
   { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
   { flag: "--tls", help: "Serve https/wss with a self-signed certificate kept in the state dir (start-up prints its fingerprint)" },
@@ -112,6 +114,8 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
     replayBytes: bytes(raw, "replayBytes", "16MiB", 0),
     stateDir,
     newSession: raw.newSession === true,
+    maxSessions: integer(raw, "maxSessions", 8, 1, 1000),
+    allowDirs: raw.allowDir === undefined ? [home] : list(raw, "allowDir").map(expand),
     logLevel: logLevel as LogLevel,
     logFormat,
     claudeArgs: Array.isArray(raw["--"]) ? raw["--"].map(String) : [],
@@ -160,6 +164,12 @@ function text(raw: RawFlags, key: string, fallback: string): string {
   if (Array.isArray(value)) throw new UsageError(`${flagName(key)} was given more than once`);
   if (typeof value === "boolean" || String(value).trim() === "") throw new UsageError(`${flagName(key)} needs a value`);
   return String(value);
+}
+
+/** A repeatable flag: one value or several (the parser gives an array; install's callers may pass one string). */
+function list(raw: RawFlags, key: string): string[] {
+  const values = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [raw[key]];
+  return values.map((value) => text({ [key]: value }, key, ""));
 }
 
 function integer(raw: RawFlags, key: string, fallback: number, min: number, max: number): number {

@@ -12,8 +12,7 @@
  * file.add(key.blob, "ssh-ed25519 AAAA… claude-relay:phone 2026-11-28"); // { added: true, path }
  * ```
  */
-import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { parseAuthorizedKeys } from "../auth/authorized-keys.ts";
 import { writeFileAtomically } from "../shared/atomic-write.ts";
 import { bytesEqual } from "../ssh/wire.ts";
@@ -31,8 +30,7 @@ export class AuthorizedKeysFile {
   add(blob: Uint8Array, line: string): { added: boolean; path: string } {
     const target = existingTarget(this.path);
     if (!target) {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      writeFileAtomically(this.path, line + "\n", 0o600);
+      writeFileAtomically(this.path, line + "\n", 0o600); // creates a missing .ssh 0700
       return { added: true, path: this.path };
     }
     const old = readFileSync(target);

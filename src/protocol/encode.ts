@@ -16,7 +16,11 @@
 import type { ServerMessage } from "./messages.ts";
 
 /** Any server message that is not a session event (those are numbered: see below). */
-export function encodeServerMessage(message: ServerMessage<"auth.challenge" | "auth.ok" | "error" | "pong" | "replay.gap" | "pair.ok">): string {
+export function encodeServerMessage(
+  message: ServerMessage<
+    "auth.challenge" | "auth.ok" | "error" | "pong" | "replay.gap" | "pair.ok" | "sessions" | "session.created" | "session.attached" | "session.detached" | "session.stopped"
+  >,
+): string {
   return JSON.stringify(message);
 }
 

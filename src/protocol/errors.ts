@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   "shutting_down",
   "internal",
   "pair_failed",
+  "invalid_session_dir",
+  "too_many_sessions",
+  "unknown_session",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

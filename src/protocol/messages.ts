@@ -1,5 +1,5 @@
 /**
- * Every message of the v1 wire protocol, defined once. Incoming frames are validated against
+ * Every message of the wire protocol (v1, and the v2 session and pairing messages), defined once. Incoming frames are validated against
  * {@link clientMessages}; the relay's own frames are typed from {@link serverMessages} (see
  * encode.ts), and clients validate what they receive against it. `scripts/gen-schema.ts` turns
  * both into docs/protocol.schema.json.
@@ -21,6 +21,14 @@ export const MAX_ID_LENGTH = 256;
 const id = string({ maxLength: MAX_ID_LENGTH, description: "Client-chosen id, echoed in replies and errors." });
 const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "Claude Code session UUID." });
 const seq = integer({ minimum: 1, description: "Per-session event number: 1, 2, 3 … with no gaps." });
+const targetSession = string({ maxLength: MAX_ID_LENGTH, description: "The session this message is for; default: the default session (the one `serve --cwd` runs)." });
+
+/** Claude Code's permission modes a session may be created with (`claude --permission-mode`). */
+export const PERMISSION_MODES = ["default", "acceptEdits", "plan", "bypassPermissions"] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+/** Longest accepted `cwd` in session.create (PATH_MAX on Linux). */
+export const MAX_PATH_LENGTH = 4096;
 
 // ── client → server ────────────────────────────────────────────────────────────────────────────
 
@@ -32,17 +40,17 @@ export const authResponse = object(
 
 export const prompt = object(
   { type: literal("prompt"), text: string({ minLength: 1, description: "A user message to Claude." }) },
-  { id },
+  { id, sessionId: targetSession },
   "Sends a user message to Claude.",
 );
 
 export const permissionResponse = object(
   { type: literal("permission.response"), requestId: string({ minLength: 1, maxLength: MAX_ID_LENGTH }), behavior: oneOf(["allow", "deny"]) },
-  { id, message: string({ maxLength: 64 * 1024 }), updatedInput: anyObject("Replaces the tool input when allowing.") },
+  { id, sessionId: targetSession, message: string({ maxLength: 64 * 1024 }), updatedInput: anyObject("Replaces the tool input when allowing.") },
   "Answers a permission.request.",
 );
 
-export const interrupt = object({ type: literal("interrupt") }, { id }, "Interrupts Claude's current turn.");
+export const interrupt = object({ type: literal("interrupt") }, { id, sessionId: targetSession }, "Interrupts Claude's current turn.");
 
 export const ping = object({ type: literal("ping") }, { id }, "Answered with pong.");
 
@@ -56,6 +64,31 @@ export const pairRequest = object(
   "Sent instead of auth.response: asks to add this key to authorized_keys with a pairing code.",
 );
 
+export const sessionCreate = object(
+  { type: literal("session.create"), cwd: string({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: "Absolute path of an existing directory inside an --allow-dir." }) },
+  {
+    id,
+    resume: string({ maxLength: MAX_ID_LENGTH, description: "A Claude session id to continue (not supported yet: refused)." }),
+    permissionMode: oneOf(PERMISSION_MODES, "Claude's permission mode from the start (not supported yet: refused)."),
+    model: string({ minLength: 1, maxLength: MAX_ID_LENGTH, description: "Claude's model from the start (not supported yet: refused)." }),
+  },
+  "Starts a new session (its own Claude process) in a directory; answered session.created.",
+);
+
+export const sessionAttach = object(
+  { type: literal("session.attach"), sessionId },
+  { id, lastSeq: integer({ minimum: 0, description: "The highest seq of this session the client has; absent: replay the whole buffer." }) },
+  "Receive a session's events: session.attached, the replay after lastSeq, then live events.",
+);
+
+export const sessionDetach = object({ type: literal("session.detach"), sessionId }, { id }, "Stop receiving a session's events; answered session.detached.");
+
+export const sessionStop = object(
+  { type: literal("session.stop"), sessionId },
+  { id },
+  "Ends a session's Claude process and removes the session from the list; answered session.stopped.",
+);
+
 /** Client messages by type. */
 export const clientMessages = {
   "auth.response": authResponse,
@@ -64,6 +97,10 @@ export const clientMessages = {
   interrupt,
   ping,
   "pair.request": pairRequest,
+  "session.create": sessionCreate,
+  "session.attach": sessionAttach,
+  "session.detach": sessionDetach,
+  "session.stop": sessionStop,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessages;
@@ -71,7 +108,8 @@ export type ClientMessage = { [K in ClientMessageType]: Infer<(typeof clientMess
 
 // ── server → client ────────────────────────────────────────────────────────────────────────────
 
-export const SESSION_STATES = ["starting", "ready", "busy", "waiting_permission", "restarting", "failed", "stopping"] as const;
+/** `idle`: the session has no Claude process now; the next prompt starts one with `--resume`. */
+export const SESSION_STATES = ["starting", "ready", "busy", "waiting_permission", "restarting", "failed", "stopping", "idle"] as const;
 export type SessionStateName = (typeof SESSION_STATES)[number];
 
 const keyInfo = object({ type: string(), fingerprint: string(), comment: string() });
@@ -95,6 +133,9 @@ const claudeAuthError = object(
   "Present while Claude Code cannot authenticate to the API; absent once a turn succeeds.",
 );
 
+const permissionMode = string({ description: "Claude's permission mode (default, acceptEdits, plan, bypassPermissions …)." });
+const model = string({ description: "Claude's model, when known." });
+
 const sessionSnapshot = object(
   {
     state: oneOf(SESSION_STATES),
@@ -102,7 +143,20 @@ const sessionSnapshot = object(
     clients: integer({ minimum: 0 }),
     pendingPermissions: arrayOf(permissionRequestEvent),
   },
-  { claudeAuthError },
+  { claudeAuthError, permissionMode, model },
+);
+
+export const sessionInfo = object(
+  {
+    sessionId,
+    cwd: string({ description: "The session's working directory (its real path)." }),
+    state: oneOf(SESSION_STATES),
+    clients: integer({ minimum: 0, description: "Clients attached to the session." }),
+    permissionMode,
+    lastActivity: string({ description: "RFC 3339 time of the last prompt or state change." }),
+  },
+  { title: string({ description: "The first line of the session's first prompt." }), model },
+  "One session in the relay's list.",
 );
 
 export const serverMessages = {
@@ -113,8 +167,11 @@ export const serverMessages = {
   ),
   "auth.ok": object(
     { type: literal("auth.ok"), clientId: string(), sessionId, key: keyInfo, state: sessionSnapshot },
-    { lastSeq: integer({ minimum: 0, description: "The session's newest seq at auth.ok; live events follow it (after any replay)." }) },
-    "Authentication succeeded.",
+    {
+      lastSeq: integer({ minimum: 0, description: "The session's newest seq at auth.ok; live events follow it (after any replay)." }),
+      sessions: arrayOf(sessionInfo),
+    },
+    "Authentication succeeded; the client is attached to the default session (sessionId).",
   ),
   error: object(
     { type: literal("error"), code: string(), message: string() },
@@ -148,14 +205,31 @@ export const serverMessages = {
       restarts: integer({ minimum: 0 }),
       clients: integer({ minimum: 0 }),
     },
-    { claudeAuthError },
+    { claudeAuthError, permissionMode, model },
   ),
   "replay.gap": object(
     { type: literal("replay.gap"), sessionId, fromSeq: integer(), toSeq: integer() },
     { reason: oneOf(["evicted", "session_changed"]) },
     "Events fromSeq..toSeq can no longer be replayed.",
   ),
+  sessions: object({ type: literal("sessions"), sessions: arrayOf(sessionInfo) }, {}, "The relay's sessions, sent to every client when the list or a summary changes."),
+  "session.created": object({ type: literal("session.created"), sessionId }, { id }, "Answer to session.create: the new session's id."),
+  "session.attached": object(
+    {
+      type: literal("session.attached"),
+      sessionId,
+      lastSeq: integer({ minimum: 0, description: "The session's newest seq now: the replay ends here and live events follow it." }),
+      state: sessionSnapshot,
+    },
+    { id },
+    "Answer to session.attach, before the replay.",
+  ),
+  "session.detached": object({ type: literal("session.detached"), sessionId }, { id }, "Answer to session.detach: no more events of this session."),
+  "session.stopped": object({ type: literal("session.stopped"), sessionId }, { id }, "Answer to session.stop, once the session's Claude process has ended."),
 } as const;
+
+/** One session in `auth.ok.sessions` and the `sessions` update. */
+export type SessionInfo = Infer<typeof sessionInfo>;
 
 export type ServerMessageType = keyof typeof serverMessages;
 /** A server message (of type `K`), as the schemas above define it. */

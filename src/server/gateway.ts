@@ -1,7 +1,8 @@
 /**
  * The gateway owns every open connection: it enforces the connection limits, decodes frames,
  * keeps unauthenticated clients behind the authentication gate, and hands authenticated
- * clients' messages to the session. Data flows one way: socket → protocol → session.
+ * clients' messages to the sessions (the session manager, which routes each to its session).
+ * Data flows one way: socket → protocol → sessions.
  *
  * @example
  * ```ts
@@ -53,9 +54,9 @@ export interface PairingPort {
 }
 export type ResumeRequest = { sessionId: string; lastSeq: number };
 
-/** What the gateway needs from the shared session (src/session). */
+/** What the gateway needs from the sessions (src/session/session-manager.ts). */
 export interface SessionPort {
-  /** Sends auth.ok (with the session snapshot) and any replay, then live events. */
+  /** Sends auth.ok (with the default session's snapshot) and any replay, then live events. */
   join(connection: Connection, resume: ResumeRequest | undefined): void;
   leave(connection: Connection): void;
   handle(connection: Connection, message: SessionMessage): void;

@@ -12,9 +12,10 @@
  * store.append(['{"type":"user.prompt","sessionId":"…","seq":7,…}']);
  * ```
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../log/logger.ts";
+import { writeFileAtomically } from "../shared/atomic-write.ts";
 
 export interface EventStoreOptions {
   stateDir: string;
@@ -64,9 +65,7 @@ export function openEventStore(options: EventStoreOptions): { store: EventStore;
       try {
         const rest = held();
         const body = rest.length ? rest.join("\n") + "\n" : "";
-        const temp = `${path}.tmp`;
-        writeFileSync(temp, body, { mode: 0o600 });
-        renameSync(temp, path); // atomic: a crash leaves the old file or the new one
+        writeFileAtomically(path, body, 0o600); // a crash leaves the old file or the new one
         closeSync(fd);
         fd = openSync(path, "a", 0o600);
         size = Buffer.byteLength(body);

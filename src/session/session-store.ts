@@ -9,8 +9,9 @@
  * ```
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomically } from "../shared/atomic-write.ts";
 
 export interface SessionIdOptions {
   stateDir: string;
@@ -27,18 +28,20 @@ interface StateFile {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `id` has the shape of a Claude session id (a UUID). */
+export function isSessionUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
 /** The stored session id for `cwd`, or a new one (stored before it is returned). */
 export function loadOrCreateSessionId(options: SessionIdOptions): { sessionId: string; resumed: boolean; file: string } {
   const file = join(options.stateDir, "sessions.json");
   const state = readState(file);
   const stored = state.sessions[options.cwd]?.sessionId;
-  if (!options.fresh && stored && UUID.test(stored)) return { sessionId: stored, resumed: true, file };
+  if (!options.fresh && stored && isSessionUuid(stored)) return { sessionId: stored, resumed: true, file };
   const sessionId = (options.newId ?? randomUUID)();
   state.sessions[options.cwd] = { sessionId, updatedAt: new Date().toISOString() };
-  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
-  renameSync(temp, file); // atomic: a crash never leaves half a file
+  writeFileAtomically(file, JSON.stringify(state, null, 2) + "\n", 0o600);
   return { sessionId, resumed: false, file };
 }
 

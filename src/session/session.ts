@@ -12,6 +12,10 @@
  * each client's writes coalesced, so a burst of Claude output costs one write per client rather
  * than one per line and client.
  *
+ * A session whose Claude is not running (restored after a relay restart, or stopped while idle)
+ * is `idle`; its next prompt starts Claude, which resumes the conversation. `end()` stops a
+ * session for good (session.stop); the relay's own shutdown uses `close()` and stops Claude itself.
+ *
  * @example
  * ```ts
  * const claude = new ClaudeSupervisor({ bin, cwd, sessionId, logger });
@@ -28,9 +32,9 @@ import { credentialsAtStart, credentialsSignal, type ClaudeAuthProblem } from ".
 import type { PermissionAnswer, PermissionRequest } from "../claude/stream-json.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
-import type { ServerMessage, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
+import type { ClientMessage, ServerMessage, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
 import type { Connection } from "../server/connection.ts";
-import type { ResumeRequest, SessionMessage, SessionPort } from "../server/gateway.ts";
+import type { ResumeRequest } from "../server/gateway.ts";
 import type { Metrics } from "../server/metrics.ts";
 import type { EventStore } from "./event-store.ts";
 import { PendingPermissions } from "./permissions.ts";
@@ -41,6 +45,10 @@ export interface ClaudePort {
   readonly state: ClaudeState;
   readonly pid: number | undefined;
   readonly restarts: number;
+  /** Starts Claude (from `stopped`); it resumes the conversation when Claude has persisted it. */
+  start(): Promise<void>;
+  /** Ends Claude's whole process tree; the supervisor is `stopped` afterwards. */
+  stop(): Promise<void>;
   /** Subscribes to the supervisor's events; returns the unsubscribe function. */
   on<K extends keyof SupervisorEvents>(name: K, listener: (...args: SupervisorEvents[K]) => void): () => void;
   /** Sends (or, while Claude restarts, queues) a prompt; a refusal (failed, stopping, queue full) says why. */
@@ -54,6 +62,20 @@ export interface ClaudePort {
 /** What the session needs from a client connection (src/server). */
 export type SessionClient = Pick<Connection, "clientId" | "key" | "log" | "send" | "sendBatch" | "sendError">;
 
+/** The client messages a session handles itself: the conversation. */
+export type ConversationMessage = Extract<ClientMessage, { type: "prompt" | "permission.response" | "interrupt" }>;
+
+/** Told what a list of sessions shows about this one (its title, its last activity). */
+export interface SessionObserver {
+  /** A prompt was sent to Claude. */
+  prompted(text: string): void;
+  /** The state clients see changed (not only its client count). */
+  stateChanged(state: SessionStateName): void;
+}
+
+/** What a list of sessions shows that the session itself knows. */
+export type SessionSummary = Pick<SessionInfo, "sessionId" | "state" | "clients" | "permissionMode" | "model">;
+
 export interface SessionOptions {
   sessionId: string;
   claude: ClaudePort;
@@ -64,6 +86,7 @@ export interface SessionOptions {
   metrics?: Metrics;
   /** Where events are persisted, and the frames it held at start (to continue numbering and replay); closed by close(). */
   store?: { store: EventStore; saved: string[] };
+  observer?: SessionObserver;
 }
 
 type StateSnapshot = Omit<ServerMessage<"session.state">, "type" | "sessionId" | "seq">;
@@ -74,6 +97,7 @@ function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
     a.clients === b.clients &&
     a.claudePid === b.claudePid &&
     a.restarts === b.restarts &&
+    a.permissionMode === b.permissionMode &&
     a.claudeAuthError?.reason === b.claudeAuthError?.reason
   );
 }
@@ -90,7 +114,7 @@ export interface SessionHealth {
   degraded: string[];
 }
 
-export class Session implements SessionPort {
+export class Session {
   readonly sessionId: string;
   readonly clients = new Set<SessionClient>();
   /** Numbering and the events kept for clients that reconnect. */
@@ -102,6 +126,11 @@ export class Session implements SessionPort {
   readonly #metrics: Metrics | undefined;
   readonly #store: EventStore | undefined;
   readonly #unsubscribe: Array<() => void>;
+  readonly #observer: SessionObserver | undefined;
+  /** Claude's permission mode, as session.state and the list report it; `default` until it can be configured. */
+  #permissionMode = "default";
+  /** Set by end(): a stopped Claude then means the session is going away, not idle. */
+  #ending = false;
   /** Set while Claude cannot authenticate to the API; cleared by a turn that succeeds. */
   #authProblem: ClaudeAuthProblem | undefined;
   #queue: string[] = [];
@@ -118,6 +147,7 @@ export class Session implements SessionPort {
     this.#presenceIntervalMs = options.presenceIntervalMs ?? 100;
     this.#metrics = options.metrics;
     this.#store = options.store?.store;
+    this.#observer = options.observer;
     this.events = options.store
       ? ReplayBuffer.restore(options.sessionId, options.replay, options.store.saved)
       : new ReplayBuffer(options.sessionId, options.replay);
@@ -134,7 +164,7 @@ export class Session implements SessionPort {
   /** The state clients see: Claude's, with `waiting_permission` while a request is pending. */
   get state(): SessionStateName {
     const claude = this.#claude.state;
-    if (claude === "stopped") return "stopping";
+    if (claude === "stopped") return this.#ending ? "stopping" : "idle";
     if ((claude === "ready" || claude === "busy") && this.#permissions.size > 0) return "waiting_permission";
     return claude;
   }
@@ -157,48 +187,55 @@ export class Session implements SessionPort {
     };
   }
 
-  // ── clients (called by the gateway) ──────────────────────────────────────────────────────────
+  /** The session's part of its entry in a list of sessions. */
+  summary(): SessionSummary {
+    return { sessionId: this.sessionId, state: this.state, clients: this.clients.size, permissionMode: this.#permissionMode };
+  }
 
-  join(connection: SessionClient, resume: ResumeRequest | undefined): void {
+  // ── clients (called by the session manager) ──────────────────────────────────────────────────
+
+  /**
+   * A client that just authenticated: `auth.ok` (with `sessions()`, the relay's list, when given),
+   * the replay `resume` asks for, then live events.
+   */
+  join(connection: SessionClient, resume: ResumeRequest | undefined, sessions?: () => SessionInfo[]): void {
     const key = connection.key;
     if (!key) throw new Error("a connection joined the session before it authenticated");
-    // Everything numbered so far goes out to the existing clients first, so the newcomer's replay
-    // and its live stream meet exactly at lastSeq: nothing twice, nothing missed.
-    this.#flush();
-    const frames = [
-      encodeServerMessage({
-        type: "auth.ok",
-        clientId: connection.clientId,
-        sessionId: this.sessionId,
-        key,
-        state: {
-          state: this.state,
-          claudePid: this.#claude.pid ?? 0,
-          clients: this.clients.size + 1,
-          pendingPermissions: this.#permissions.list(),
-          ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
-        },
-        // extension: where the session is, so a client that drops before its first event can still
-        // resume from here instead of asking for the whole buffer
-        lastSeq: this.events.lastSeq,
-      }),
-    ];
-    if (resume) {
-      const replay = this.events.since(resume.sessionId, resume.lastSeq);
-      if (replay.gap) frames.push(encodeServerMessage({ type: "replay.gap", sessionId: this.sessionId, ...replay.gap }));
-      frames.push(...replay.frames);
-      connection.log.debug("replaying", { fromSeq: resume.lastSeq + 1, events: replay.frames.length, gap: replay.gap });
-    }
-    connection.sendBatch(frames);
-    this.clients.add(connection);
-    this.#presenceChanged();
+    this.#admit(
+      connection,
+      (state) =>
+        encodeServerMessage({
+          type: "auth.ok",
+          clientId: connection.clientId,
+          sessionId: this.sessionId,
+          key,
+          state,
+          // extension: where the session is, so a client that drops before its first event can still
+          // resume from here instead of asking for the whole buffer
+          lastSeq: this.events.lastSeq,
+          ...(sessions && { sessions: sessions() }),
+        }),
+      resume,
+    );
+  }
+
+  /**
+   * `session.attach`: `session.attached` (the state now and the newest seq), the events after
+   * `lastSeq` (absent: every event held), then live events. Attaching again replays again.
+   */
+  attach(connection: SessionClient, lastSeq: number | undefined, id: string | undefined): void {
+    this.#admit(
+      connection,
+      (state) => encodeServerMessage({ type: "session.attached", sessionId: this.sessionId, lastSeq: this.events.lastSeq, state, ...(id !== undefined && { id }) }),
+      { sessionId: this.sessionId, lastSeq: lastSeq ?? 0 },
+    );
   }
 
   leave(connection: SessionClient): void {
     if (this.clients.delete(connection)) this.#presenceChanged();
   }
 
-  handle(connection: SessionClient, message: SessionMessage): void {
+  handle(connection: SessionClient, message: ConversationMessage): void {
     switch (message.type) {
       case "prompt":
         return this.#prompt(connection, message.text, message.id);
@@ -221,6 +258,17 @@ export class Session implements SessionPort {
     this.#publishStates();
     this.#flush();
     this.#store?.close();
+  }
+
+  /**
+   * Ends the session for good (session.stop): Claude's process tree is stopped, its clients get
+   * the final `session.state` (`stopping`, claudePid 0), and the session closes. Its event log
+   * stays on disk, so the numbering would continue if the conversation were resumed.
+   */
+  async end(): Promise<void> {
+    this.#ending = true;
+    await this.#claude.stop();
+    this.close();
   }
 
   // ── Claude (the supervisor's events) ─────────────────────────────────────────────────────────
@@ -277,13 +325,21 @@ export class Session implements SessionPort {
   // ── internals ────────────────────────────────────────────────────────────────────────────────
 
   #prompt(connection: SessionClient, text: string, id: string | undefined): void {
+    if (this.#claude.state === "stopped" && !this.#ending) this.#wake();
     const sent = this.#claude.prompt(text);
     if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
     connection.log.debug("prompt", { chars: text.length, id });
     this.#publish({ type: "user.prompt", text, by: connection.clientId, ...(id !== undefined && { id }) });
+    this.#observer?.prompted(text);
   }
 
-  #answer(connection: SessionClient, message: Extract<SessionMessage, { type: "permission.response" }>): void {
+  /** An idle session got a prompt: start Claude (it resumes the conversation); the prompt waits in its queue. */
+  #wake(): void {
+    this.#log.info("starting Claude for a prompt (the session was idle)");
+    this.#claude.start().catch((error: unknown) => this.#log.error("cannot start Claude Code", { error: String(error) }));
+  }
+
+  #answer(connection: SessionClient, message: Extract<ConversationMessage, { type: "permission.response" }>): void {
     const request = this.#permissions.take(message.requestId);
     if (!request) {
       return connection.sendError("unknown_permission", `no pending permission request ${JSON.stringify(message.requestId)}; it was already answered or withdrawn`, message.id);
@@ -299,7 +355,7 @@ export class Session implements SessionPort {
 
   #interrupt(connection: SessionClient, id: string | undefined): void {
     if (!this.#claude.interrupt()) {
-      return connection.sendError("claude_unavailable", `Claude is ${this.#claude.state}; nothing to interrupt`, id);
+      return connection.sendError("claude_unavailable", `Claude is ${this.state}; nothing to interrupt`, id);
     }
     connection.log.info("interrupt");
     // Claude withdraws these itself a moment later (control_cancel_request): by then they are gone.
@@ -324,6 +380,7 @@ export class Session implements SessionPort {
       claudePid: this.#claude.pid ?? 0,
       restarts: this.#claude.restarts,
       clients: this.clients.size,
+      permissionMode: this.#permissionMode,
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
     };
     const last = this.#stateQueue.at(-1) ?? this.#published;
@@ -334,10 +391,45 @@ export class Session implements SessionPort {
 
   #publishStates(): void {
     for (const next of this.#stateQueue.splice(0)) {
-      if (next.state !== this.#published?.state) this.#log.info(`session ${next.state}`, { claudePid: next.claudePid, restarts: next.restarts, clients: next.clients });
+      const changed = next.state !== this.#published?.state;
+      if (changed) this.#log.info(`session ${next.state}`, { claudePid: next.claudePid, restarts: next.restarts, clients: next.clients });
       this.#published = next;
       this.#publish({ type: "session.state", ...next });
+      if (changed) this.#observer?.stateChanged(next.state);
     }
+  }
+
+  /** What auth.ok and session.attached report: the state now, with every pending permission. */
+  #snapshot(): ServerMessage<"auth.ok">["state"] {
+    return {
+      state: this.state,
+      claudePid: this.#claude.pid ?? 0,
+      clients: this.clients.size,
+      pendingPermissions: this.#permissions.list(),
+      permissionMode: this.#permissionMode,
+      ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
+    };
+  }
+
+  /**
+   * Adds a client: its opening frame (built from the state once it counts as a client), the
+   * replay after `replayFrom`, then live events. Everything numbered so far goes out to the
+   * existing clients first, so the newcomer's replay and its live stream meet exactly at lastSeq:
+   * nothing twice, nothing missed.
+   */
+  #admit(connection: SessionClient, opening: (state: ServerMessage<"auth.ok">["state"]) => string, replayFrom: ResumeRequest | undefined): void {
+    this.#flush();
+    const joining = !this.clients.has(connection);
+    this.clients.add(connection);
+    const frames = [opening(this.#snapshot())];
+    if (replayFrom) {
+      const replay = this.events.since(replayFrom.sessionId, replayFrom.lastSeq);
+      if (replay.gap) frames.push(encodeServerMessage({ type: "replay.gap", sessionId: this.sessionId, ...replay.gap }));
+      frames.push(...replay.frames);
+      connection.log.debug("replaying", { sessionId: this.sessionId, fromSeq: replayFrom.lastSeq + 1, events: replay.frames.length, gap: replay.gap });
+    }
+    connection.sendBatch(frames);
+    if (joining) this.#presenceChanged();
   }
 
   /** Joins and leaves come in storms after a network blip: broadcast their count at most once per interval. */

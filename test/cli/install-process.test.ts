@@ -90,6 +90,15 @@ describe("install on Linux (systemd)", () => {
     expect(readFileSync(unitPath(), "utf8")).toContain("serve --port 7801 ");
   });
 
+  test("a repeated --allow-dir reaches the unit once per value, ~ expanded", () => {
+    const result = install("--allow-dir", "~/code", "--allow-dir", dir, "--max-sessions", "3");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(readFileSync(unitPath(), "utf8")).toContain(
+      `ExecStart=${binary} serve --max-sessions 3 --allow-dir ${join(home, "code")} --allow-dir ${dir} --log-format json\n`,
+    );
+  });
+
   test("uninstall stops, disables and removes exactly the unit; other files stay", () => {
     expect(install().code).toBe(0);
     const neighbour = join(home, ".config", "systemd", "user", "other.service");

@@ -207,6 +207,13 @@ describe("serve command line", () => {
     ]);
   });
 
+  test("a repeated flag is passed once per value; --allow-dir paths made absolute", () => {
+    expect(argsFor({ maxSessions: "4", allowDir: ["~/code", "repos"], "--": [] })).toEqual([
+      "serve", "--max-sessions", "4", "--allow-dir", "/home/me/code", "--allow-dir", "/home/me/code/repos", "--log-format", "json",
+    ]);
+    expect(argsFor({ allowDir: "~/one", "--": [] })).toEqual(["serve", "--allow-dir", "/home/me/one", "--log-format", "json"]);
+  });
+
   test("a bad serve flag is refused as serve would refuse it", () => {
     expect(() => argsFor({ port: "99999" })).toThrow(UsageError);
     expect(() => argsFor({ logFormat: "xml" })).toThrow(/--log-format/);

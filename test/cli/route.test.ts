@@ -110,6 +110,12 @@ describe("help texts", () => {
     );
   });
 
+  test("a repeatable flag says so, before its default", () => {
+    const repeatable: CommandSpec = { ...serve, flags: [{ flag: "--allow-dir <dir>", help: "A directory", default: "home", repeatable: true }] };
+    expect(commandHelp(repeatable)).toContain("  --allow-dir <dir>  A directory; repeatable (default: home)\n");
+    expect(commandHelp(serve)).not.toContain("repeatable");
+  });
+
   test("short forms line up; a negated switch shows no misleading default", () => {
     const help = commandHelp(connect);
     expect(help).toContain("Usage:\n  claude-relay connect URL [flags]\n");

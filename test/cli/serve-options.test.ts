@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "../../src/cli/args.ts";
+import type { CommandSpec } from "../../src/cli/command.ts";
 import { defaultStateDir, resolveServeOptions, SERVE_FLAGS } from "../../src/cli/serve-options.ts";
 import { UsageError } from "../../src/cli/usage-error.ts";
 
@@ -97,6 +99,37 @@ describe("TLS and exposure", () => {
   test("--public-url is kept without a trailing slash", () => {
     expect(resolveServeOptions({ publicUrl: "https://laptop.tail1234.ts.net/" }, context).publicUrl).toBe("https://laptop.tail1234.ts.net");
     expect(resolveServeOptions({ publicUrl: "https://example.com/relay/" }, context).publicUrl).toBe("https://example.com/relay");
+  });
+});
+
+describe("sessions flags", () => {
+  test("--max-sessions defaults to 8; --allow-dir to the home directory", () => {
+    expect(resolveServeOptions({}, context)).toMatchObject({ maxSessions: 8, allowDirs: ["/home/u"] });
+  });
+
+  test("--allow-dir is repeatable, each made absolute (~ and relative paths)", () => {
+    expect(resolveServeOptions({ allowDir: "~/code" }, context).allowDirs).toEqual(["/home/u/code"]);
+    expect(resolveServeOptions({ allowDir: ["~/code", "work", "/srv/repos"], maxSessions: "3" }, context)).toMatchObject({
+      allowDirs: ["/home/u/code", "/work/project/work", "/srv/repos"],
+      maxSessions: 3,
+    });
+  });
+
+  test("a repeated --allow-dir on the command line reaches allowDirs in order; other flags still refuse a repeat", () => {
+    const serve: CommandSpec = { name: "serve", summary: "", synopsis: "", rest: "extra args for claude", flags: SERVE_FLAGS, run: () => {} };
+    const { flags } = parseArgs(["--allow-dir", "~/code", "--max-sessions", "2", "--allow-dir=work"], serve);
+    expect(resolveServeOptions(flags, context)).toMatchObject({ allowDirs: ["/home/u/code", "/work/project/work"], maxSessions: 2 });
+    expect(resolveServeOptions(parseArgs(["--allow-dir", "/srv"], serve).flags, context).allowDirs).toEqual(["/srv"]);
+    expect(() => parseArgs(["--max-sessions", "2", "--max-sessions", "3"], serve)).toThrow('--max-sessions was given twice ("2" and "3"); give it once');
+  });
+
+  test.each([
+    [{ maxSessions: 0 }, "--max-sessions must be a whole number from 1 to 1000"],
+    [{ maxSessions: "many" }, "--max-sessions"],
+    [{ allowDir: true }, "--allow-dir needs a value"],
+    [{ allowDir: ["/a", ""] }, "--allow-dir needs a value"],
+  ])("%p is refused naming the flag", (raw, message) => {
+    expect(() => resolveServeOptions(raw as Record<string, unknown>, context)).toThrow(message);
   });
 });
 

@@ -79,6 +79,15 @@ describe("help", () => {
     for (const flag of ["--tls ", "--tls-cert <path>", "--tls-key <path>", "--allow-plaintext", "--public-url <url>"]) expect(stdout).toContain(flag);
   });
 
+  test("serve --help shows the session flags; --allow-dir says it is repeatable", () => {
+    const { stdout } = runCli(["serve", "--help"]);
+    expect(stdout).toContain("--max-sessions <n>");
+    // the flag's entry: its line and the indented lines its text wraps onto
+    const entry = /^ +--allow-dir <dir>.*(?:\n {20,}\S.*)*/m.exec(stdout)?.[0] ?? "";
+    expect(entry).toContain("repeatable");
+    expect(entry).toContain("(default: your home directory)");
+  });
+
   test("install --help has the serve flags and its own; uninstall only its own", () => {
     const install = runCli(["install", "--help"]).stdout;
     for (const spelling of [...serveFlagSpellings, "--binary <path>", "--dry-run"]) expect(install).toContain(spelling);

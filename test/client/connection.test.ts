@@ -173,14 +173,14 @@ describe("the login", () => {
     transport.receive("not json");
     transport.receive("[1,2]");
     transport.receive({ type: "session.state", sessionId: "s1", seq: 0 });
-    transport.receive({ type: "sessions", sessions: [] });
+    transport.receive({ type: "future.message", items: [] });
     expect(log.warnings).toEqual([
       "the relay sent a frame that is not JSON; ignored",
       "the relay sent a frame without a type; ignored",
       "the relay sent an invalid session.state: seq must be ≥ 1; ignored",
-      'the relay sent an unknown message type "sessions"; ignored',
+      'the relay sent an unknown message type "future.message"; ignored',
     ]);
-    expect(log.unknown).toEqual([{ type: "sessions", sessions: [] }]);
+    expect(log.unknown).toEqual([{ type: "future.message", items: [] }]);
     expect(log.messages).toEqual([]);
   });
 });

@@ -149,9 +149,10 @@ export class FrameGenerator {
 
   /**
    * A well-formed message. After auth only those that cannot reach Claude: ping (→ pong),
-   * permission.response for a request that does not exist (→ unknown_permission), auth.response
-   * and pair.request (→ invalid_message "already authenticated"). Before auth anything but
-   * auth.response and pair.request (each would spend the connection's one attempt) → not_authenticated.
+   * permission.response for a request that does not exist (→ unknown_permission; naming a session
+   * that does not exist → unknown_session), auth.response and pair.request (→ invalid_message
+   * "already authenticated"). Before auth anything but auth.response and pair.request (each would
+   * spend the connection's one attempt) → not_authenticated.
    */
   validButHarmless(ctx: FrameContext): GeneratedFrame {
     const types: readonly ClientMessageType[] =
@@ -161,7 +162,8 @@ export class FrameGenerator {
     const data = JSON.stringify(message);
     if (ctx.phase === "pre") return { kind: `valid-pre:${type}`, data, expect: errorFor(["not_authenticated"], message) };
     if (type === "ping") return { kind: "valid:ping", data, expect: { reply: "pong", id: message.id as string | undefined } };
-    return { kind: `valid:${type}`, data, expect: errorFor([type === "permission.response" ? "unknown_permission" : "invalid_message"], message) };
+    const code: ErrorCode = type !== "permission.response" ? "invalid_message" : message.sessionId !== undefined ? "unknown_session" : "unknown_permission";
+    return { kind: `valid:${type}`, data, expect: errorFor([code], message) };
   }
 
   /** A syntactically valid message from the schema (optional fields included at random). */

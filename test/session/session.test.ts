@@ -328,3 +328,33 @@ describe("health and close", () => {
     expect(phone.events()).toHaveLength(1);
   });
 });
+
+describe("idle and end", () => {
+  test("a session whose Claude is not running is idle, not degraded; interrupting it says so", async () => {
+    const { claude, session, client } = setup();
+    claude.state = "stopped";
+    claude.pid = undefined;
+    claude.running = false;
+    const phone = client("phone");
+    session.join(phone, undefined);
+    expect(phone.frames[0]!.state).toMatchObject({ state: "idle", claudePid: 0 });
+    expect(session.health()).toMatchObject({ state: "idle", degraded: [] });
+    session.handle(phone, { type: "interrupt", id: "i" });
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "claude_unavailable", message: "Claude is idle; nothing to interrupt", id: "i" });
+  });
+
+  test("end: Claude stopped, the final session.state is stopping without a pid, pending permissions withdrawn, the store closed", async () => {
+    const { claude, session, store, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.askPermission("r1");
+    await settle();
+    await session.end();
+    expect(claude.stops).toBe(1);
+    expect(types(phone.events()).slice(-4)).toEqual(["session.state:waiting_permission", "permission.resolved", "session.state:stopping", "session.state:stopping"]);
+    expect(phone.events().at(-1)).toMatchObject({ claudePid: 0 }); // the last one: Claude has exited
+    expect(store.closed).toBe(true);
+    session.handle(phone, { type: "prompt", text: "too late", id: "p" });
+    expect(claude.starts).toBe(0);
+  });
+});

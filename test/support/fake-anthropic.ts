@@ -26,6 +26,8 @@ export type FakeAnswer =
   | { kind: "tool_use"; name: string; input: Record<string, unknown>; id: string }
   /** Streams message_start, then waits `ms` before the text (to keep a turn busy). */
   | { kind: "slow_text"; text: string; ms: number }
+  /** Streams message_start, then waits until `release` settles before the text (a turn held open by the test). */
+  | { kind: "held_text"; text: string; release: Promise<unknown> }
   /** An HTTP error status with an Anthropic-style error body. */
   | { kind: "error"; status: number; message: string };
 
@@ -84,6 +86,22 @@ const ERROR_TYPES: Record<number, string> = { 400: "invalid_request_error", 401:
 /** A text answer delayed by `ms` after message_start (keeps Claude busy mid-turn). */
 export function slowText(value: string, ms: number): FakeAnswer {
   return { kind: "slow_text", text: value, ms };
+}
+
+/** A text answer held back until `release` settles (keeps Claude busy mid-turn for as long as the test needs). */
+export function heldText(value: string, release: Promise<unknown>): FakeAnswer {
+  return { kind: "held_text", text: value, release };
+}
+
+/** The text of the last user message of a Messages request (what the prompt said), or "". */
+export function lastUserText(body: MessagesBody): string {
+  const content = body.messages.filter((message) => message.role === "user").at(-1)?.content;
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .filter((block): block is { type: "text"; text: string } => block?.type === "text" && typeof block.text === "string")
+    .map((block) => block.text)
+    .join("\n");
 }
 
 const defaultFallback = (): FakeAnswer => text("ok");
@@ -193,6 +211,10 @@ async function answerMessages(
   });
   if (answer.kind === "slow_text") {
     await new Promise((r) => setTimeout(r, answer.ms));
+    if (res.destroyed) return;
+  }
+  if (answer.kind === "held_text") {
+    await answer.release;
     if (res.destroyed) return;
   }
   if (answer.kind === "tool_use") {

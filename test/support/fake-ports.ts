@@ -40,6 +40,8 @@ export class FakeClaude implements ClaudePort {
   readonly prompts: string[] = [];
   readonly answers: Array<{ request: Pick<PermissionRequest, "requestId" | "input">; answer: PermissionAnswer }> = [];
   interrupts = 0;
+  starts = 0;
+  stops = 0;
   readonly #events = new Emitter<SupervisorEvents>((error) => {
     throw error;
   });
@@ -48,10 +50,26 @@ export class FakeClaude implements ClaudePort {
     return this.#events.on(name, listener);
   }
 
+  /** As the supervisor: `starting` at once (prompts then queue), `ready` when the test says so. */
+  async start(): Promise<void> {
+    if (this.state !== "stopped") throw new Error(`cannot start: Claude is ${this.state}`);
+    this.starts += 1;
+    this.setState("starting");
+  }
+
+  /** As the supervisor: `stopping`, then `stopped` without a pid. */
+  async stop(): Promise<void> {
+    this.stops += 1;
+    this.setState("stopping");
+    this.pid = undefined;
+    this.setState("stopped");
+  }
+
   prompt(text: string): { ok: true } | { ok: false; reason: string } {
     if (this.refuse !== undefined) return { ok: false, reason: this.refuse };
     this.prompts.push(text);
-    this.setState("busy");
+    // as the supervisor: while Claude (re)starts the prompt waits in its queue
+    if (this.state !== "starting" && this.state !== "restarting") this.setState("busy");
     return { ok: true };
   }
 

@@ -28,6 +28,7 @@ const SESSION_TEXT: Record<SessionStatus["state"], string> = {
   restarting: "Claude is restarting",
   failed: "Claude failed",
   stopping: "Stopping",
+  idle: "Idle: Claude starts at the next prompt",
 };
 
 export function Header({ store, actions }: { store: AppStore; actions: Actions }) {

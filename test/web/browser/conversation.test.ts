@@ -2,12 +2,13 @@
  * The conversation in real Chromium at a phone viewport, against a real relay and the real Claude
  * CLI (fake API): a prompt from the page answered as markdown; a permission card on the page and
  * on a second client, answered on the page (and, another time, by the other device), gone from
- * both; a prompt from another device with who sent it; the relay restarting, a prompt sent
- * meanwhile delivered once the page is let in again, and every event shown once afterwards; no
- * horizontal scrolling at 360 px; no console errors.
+ * both; a prompt from another device with who sent it; another device's session (created and
+ * stopped) listed to the page but never shown; the relay restarting, a prompt sent meanwhile
+ * delivered once the page is let in again, and every event shown once afterwards; no horizontal
+ * scrolling at 360 px; no console errors.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../../support/fake-anthropic.ts";
@@ -186,6 +187,23 @@ test("no horizontal scrolling at 390 and 360 px wide", async () => {
   await page().setViewportSize({ width: 360, height: 740 });
   expect(await horizontalOverflow(page())).toBe(0);
   await page().setViewportSize({ width: 390, height: 844 });
+}, 60_000);
+
+test("another device starts and stops a session: the page, a client of the default session, gets the list and shows nothing of it", async () => {
+  const shown = await page().locator("[data-seq]").count();
+  const cwd = join(relay.dir, "home", "project"); // inside the default --allow-dir, the home directory
+  mkdirSync(cwd, { recursive: true });
+  other.send({ type: "session.create", cwd, id: "web-other-session" });
+  const { sessionId } = await other.next((frame) => frame.type === "session.created" && frame.id === "web-other-session", 30_000);
+  const listed = (frame: Record<string, any>) => frame.sessions.some((session: Record<string, any>) => session.sessionId === sessionId);
+  await waitFor(() => received(phone, "sessions").some(listed), 30_000, "the page's sessions update with the new session");
+  other.send({ type: "session.stop", sessionId, id: "web-stop-session" });
+  await other.next((frame) => frame.type === "session.stopped" && frame.id === "web-stop-session", 30_000);
+  await waitFor(() => !listed(received(phone, "sessions").at(-1)!), 30_000, "the page's sessions update without it");
+
+  expect(phone.frames.filter((entry) => entry.direction === "received" && entry.frame.sessionId === sessionId)).toEqual([]);
+  expect(await page().locator("[data-seq]").count()).toBe(shown);
+  expect(await page().getByTestId("connection").getAttribute("data-status")).toBe("open");
 }, 60_000);
 
 /** Chromium's console reports of the page's attempts while the restarted relay was not listening yet. */

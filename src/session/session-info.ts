@@ -1,0 +1,41 @@
+/**
+ * What a list of sessions shows (SessionInfo), from the persisted record and the session's own
+ * summary, and the title a session gets from its first prompt. Pure.
+ *
+ * @example
+ * ```ts
+ * sessionTitle("  \n  Fix the flaky login test\nIt fails on CI"); // "Fix the flaky login test"
+ * toSessionInfo(record, session.summary());
+ * // { sessionId, cwd, title, state: "ready", clients: 2, permissionMode: "default", lastActivity }
+ * ```
+ */
+import type { SessionInfo } from "../protocol/messages.ts";
+import type { SessionSummary } from "./session.ts";
+import type { SessionRecord } from "./session-list.ts";
+
+/** Longest title, in characters (code points); longer first lines are cut with an ellipsis. */
+export const MAX_TITLE_LENGTH = 80;
+
+/** The first non-blank line of a prompt, trimmed and cut to {@link MAX_TITLE_LENGTH}; undefined for a blank prompt. */
+export function sessionTitle(prompt: string): string | undefined {
+  const line = prompt
+    .split(/\r?\n/)
+    .map((part) => part.trim())
+    .find((part) => part.length > 0);
+  if (line === undefined) return undefined;
+  const chars = Array.from(line); // code points: an emoji is never cut in half
+  return chars.length > MAX_TITLE_LENGTH ? chars.slice(0, MAX_TITLE_LENGTH - 1).join("").trimEnd() + "…" : line;
+}
+
+export function toSessionInfo(record: SessionRecord, summary: SessionSummary): SessionInfo {
+  return {
+    sessionId: record.sessionId,
+    cwd: record.cwd,
+    ...(record.title !== undefined && { title: record.title }),
+    state: summary.state,
+    clients: summary.clients,
+    permissionMode: summary.permissionMode,
+    ...(summary.model !== undefined && { model: summary.model }),
+    lastActivity: record.lastActivity,
+  };
+}

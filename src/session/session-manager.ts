@@ -1,0 +1,372 @@
+/**
+ * The relay's sessions: the default one (`serve --cwd`, which every client joins at auth, exactly
+ * as in v1) and up to `--max-sessions` in all, each a {@link Session} with its own Claude process,
+ * numbering, replay buffer, pending permissions and event log, so a crash or a hang in one never
+ * touches another. The manager keeps which client is attached to which session, routes each
+ * client message to its session (`sessionId`, default: the default session), creates, attaches,
+ * detaches and stops sessions, tells every client when the list changes (`sessions`, coalesced),
+ * and keeps the list on disk so a restarted relay lists the same sessions (idle until prompted).
+ *
+ * @example
+ * ```ts
+ * const sessions = new SessionManager({ open, defaultSession: { sessionId, cwd }, restored: loadSessionList(file),
+ *   maxSessions: 8, allowDirs: [homedir()], log, persist: (records) => saveSessionList(file, records) });
+ * const gateway = new Gateway({ session: sessions, … });
+ * // at shutdown
+ * sessions.close();
+ * await sessions.stopClaudes();
+ * ```
+ */
+import { randomUUID } from "node:crypto";
+import { type Clock, systemClock } from "../claude/clock.ts";
+import type { Logger } from "../log/logger.ts";
+import { encodeServerMessage } from "../protocol/encode.ts";
+import type { ClientMessage, SessionInfo } from "../protocol/messages.ts";
+import type { ResumeRequest } from "../server/gateway.ts";
+import { Throttle } from "../shared/throttle.ts";
+import type { ClaudePort, ConversationMessage, Session, SessionClient, SessionHealth, SessionObserver } from "./session.ts";
+import { checkSessionDir } from "./session-dir.ts";
+import { sessionTitle, toSessionInfo } from "./session-info.ts";
+import type { SessionRecord } from "./session-list.ts";
+
+/** A session and the Claude process it drives, as the relay builds them. */
+export interface OpenedSession<C extends ClaudePort = ClaudePort> {
+  session: Session;
+  claude: C;
+}
+
+/** Builds a session (its supervisor, event store and Session) for `sessionId` in `cwd`; Claude is not started. */
+export type OpenSession<C extends ClaudePort = ClaudePort> = (spec: { sessionId: string; cwd: string; observer: SessionObserver }) => OpenedSession<C>;
+
+export interface SessionManagerOptions<C extends ClaudePort = ClaudePort> {
+  open: OpenSession<C>;
+  /** The session `serve` runs for `--cwd`: opened first, joined by every client at auth, never stopped by a client. */
+  defaultSession: { sessionId: string; cwd: string };
+  /** Sessions persisted by an earlier run (the default's record included, if listed); restored idle. */
+  restored?: readonly SessionRecord[];
+  /** Sessions at most, the default one included. */
+  maxSessions: number;
+  /** `--allow-dir`: where session.create may start sessions. */
+  allowDirs: readonly string[];
+  log: Logger;
+  /** Saves the list of open sessions; called whenever it changed. */
+  persist?: (records: SessionRecord[]) => void;
+  clock?: Clock;
+  newId?: () => string;
+  /** `sessions` updates go out at most once per this interval (default 100 ms: 10 per second). */
+  updateIntervalMs?: number;
+}
+
+/** A session in the manager's list. */
+interface Entry<C extends ClaudePort = ClaudePort> {
+  session: Session;
+  claude: C;
+  record: SessionRecord;
+}
+
+/** A list of sessions as sent, serialized with and without the client counts. */
+interface ListDigest {
+  full: string;
+  withoutCounts: string;
+}
+
+/** One authenticated client: the sessions it receives events of, and what it knows of the list. */
+interface Attachments {
+  entries: Set<Entry>;
+  /**
+   * Set once the client sent a session message or named a session: it then also gets `sessions`
+   * updates that only change client counts. A client that never did (a v1 client) gets the list
+   * only when sessions come, go or change, so its stream stays as it was.
+   */
+  usesSessions: boolean;
+  /** The list as this client was last sent it (in auth.ok or a `sessions` update). */
+  seen: ListDigest | undefined;
+}
+
+type SessionCommand = Extract<ClientMessage, { type: "session.create" | "session.attach" | "session.detach" | "session.stop" }>;
+
+export class SessionManager<C extends ClaudePort = ClaudePort> {
+  readonly #options: SessionManagerOptions<C>;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #entries = new Map<string, Entry<C>>();
+  readonly #default: Entry<C>;
+  readonly #clients = new Map<SessionClient, Attachments>();
+  /** Sessions being stopped: out of the list, but their Claude still counts until it has exited. */
+  readonly #ending = new Set<Promise<void>>();
+  readonly #updates: Throttle;
+  /** The records as last persisted. */
+  #persisted: string | undefined;
+  /** Set by close(): the relay is stopping; nothing is sent or saved any more. */
+  #closed = false;
+
+  constructor(options: SessionManagerOptions<C>) {
+    this.#options = options;
+    this.#log = options.log;
+    this.#clock = options.clock ?? systemClock;
+    this.#updates = new Throttle(options.updateIntervalMs ?? 100, () => this.#update(), this.#clock);
+    const restored = options.restored ?? [];
+    const { sessionId, cwd } = options.defaultSession;
+    const now = this.#now();
+    const saved = restored.find((record) => record.sessionId === sessionId && record.cwd === cwd);
+    this.#default = this.#open({ ...(saved ?? { sessionId, cwd, createdAt: now, lastActivity: now }), default: true });
+    for (const record of restored) this.#restore(record);
+  }
+
+  /** The default session (v1's only one). */
+  get defaultSession(): Session {
+    return this.#default.session;
+  }
+
+  /** The default session's Claude. */
+  get defaultClaude(): C {
+    return this.#default.claude;
+  }
+
+  /** Authenticated clients. */
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  /** The open sessions as clients see them, oldest first (the default one first). */
+  list(): SessionInfo[] {
+    return [...this.#entries.values()].map((entry) => toSessionInfo(entry.record, entry.session.summary()));
+  }
+
+  /** Each open session's health, with its directory, the default one first. */
+  health(): [SessionHealth & { cwd: string }, ...Array<SessionHealth & { cwd: string }>] {
+    const [first, ...rest] = [...this.#entries.values()].map((entry) => ({ ...entry.session.health(), cwd: entry.record.cwd }));
+    return [first!, ...rest]; // the default session is always there, first
+  }
+
+  /** Sessions whose Claude process runs now. */
+  runningClaudes(): number {
+    return [...this.#entries.values()].filter((entry) => entry.claude.pid !== undefined).length;
+  }
+
+  // ── clients (the gateway's SessionPort) ──────────────────────────────────────────────────────
+
+  /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1). */
+  join(connection: SessionClient, resume: ResumeRequest | undefined): void {
+    const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
+    this.#clients.set(connection, attachments);
+    this.#default.session.join(connection, resume, () => {
+      const list = this.list();
+      attachments.seen = digest(list);
+      return list;
+    });
+    this.#changed();
+  }
+
+  /** A client disconnected: it leaves every session it was attached to. */
+  leave(connection: SessionClient): void {
+    const attachments = this.#clients.get(connection);
+    if (!attachments) return;
+    this.#clients.delete(connection);
+    for (const entry of attachments.entries) entry.session.leave(connection);
+    this.#changed();
+  }
+
+  handle(connection: SessionClient, message: ConversationMessage | SessionCommand): void {
+    const attachments = this.#clients.get(connection);
+    if (!attachments) throw new Error("a message from a client that has not joined");
+    switch (message.type) {
+      case "session.create":
+        attachments.usesSessions = true;
+        return this.#create(connection, message);
+      case "session.attach":
+      case "session.detach":
+      case "session.stop": {
+        attachments.usesSessions = true;
+        const entry = this.#find(connection, message.sessionId, message.id);
+        if (!entry) return;
+        if (message.type === "session.attach") return this.#attach(connection, attachments, entry, message);
+        if (message.type === "session.detach") return this.#detach(connection, attachments, entry, message.id);
+        return this.#stop(connection, entry, message.id);
+      }
+      default: {
+        const entry = this.#find(connection, message.sessionId ?? this.#default.record.sessionId, message.id);
+        if (!entry) return;
+        if (message.sessionId !== undefined) attachments.usesSessions = true;
+        return entry.session.handle(connection, message);
+      }
+    }
+  }
+
+  // ── the relay's lifecycle ────────────────────────────────────────────────────────────────────
+
+  /**
+   * At shutdown: sends what is pending (a last `sessions` update, each session's last events),
+   * saves the list and closes every session. Claude processes are stopped by {@link stopClaudes}.
+   */
+  close(): void {
+    this.#updates.flush();
+    this.#persist();
+    this.#closed = true;
+    for (const entry of this.#entries.values()) entry.session.close();
+  }
+
+  /** Stops every session's Claude process (and waits for sessions being stopped). */
+  async stopClaudes(): Promise<void> {
+    await Promise.all([...[...this.#entries.values()].map((entry) => entry.claude.stop()), ...this.#ending]);
+  }
+
+  // ── session commands ─────────────────────────────────────────────────────────────────────────
+
+  #create(connection: SessionClient, message: Extract<SessionCommand, { type: "session.create" }>): void {
+    const unsupported = (["resume", "permissionMode", "model"] as const).filter((field) => message[field] !== undefined);
+    if (unsupported.length > 0) {
+      return connection.sendError("invalid_message", `session.create: ${unsupported.join(", ")} not supported by this relay yet; create the session without ${unsupported.length > 1 ? "them" : "it"}`, message.id);
+    }
+    const { maxSessions } = this.#options;
+    if (this.#entries.size + this.#ending.size >= maxSessions) {
+      connection.log.warn("session refused: too many sessions", { maxSessions });
+      return connection.sendError("too_many_sessions", `the relay already runs ${maxSessions} sessions (--max-sessions ${maxSessions}, the default session included); stop one first`, message.id);
+    }
+    const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
+    if (!dir.ok) {
+      connection.log.warn("session refused: directory not allowed", { cwd: message.cwd, reason: dir.message });
+      return connection.sendError("invalid_session_dir", dir.message, message.id);
+    }
+    const now = this.#now();
+    let entry: Entry<C>;
+    try {
+      entry = this.#open({ sessionId: (this.#options.newId ?? randomUUID)(), cwd: dir.path, createdAt: now, lastActivity: now });
+    } catch (error) {
+      // e.g. its event log cannot be created (a full or read-only state dir): this session fails, not the relay
+      this.#log.error("cannot open a new session", { cwd: dir.path, error: String(error) });
+      return connection.sendError("claude_unavailable", `cannot start a session: ${(error as Error).message}; see the relay's log`, message.id);
+    }
+    const { sessionId } = entry.record;
+    connection.log.info("session created", { sessionId, cwd: dir.path });
+    entry.claude.start().catch((error: unknown) => this.#log.error("cannot start Claude Code", { sessionId, error: String(error) }));
+    connection.send(encodeServerMessage({ type: "session.created", sessionId, ...(message.id !== undefined && { id: message.id }) }));
+    this.#changed();
+  }
+
+  #attach(connection: SessionClient, attachments: Attachments, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
+    attachments.entries.add(entry);
+    entry.session.attach(connection, message.lastSeq, message.id);
+    this.#changed();
+  }
+
+  #detach(connection: SessionClient, attachments: Attachments, entry: Entry, id: string | undefined): void {
+    attachments.entries.delete(entry);
+    entry.session.leave(connection);
+    connection.send(encodeServerMessage({ type: "session.detached", sessionId: entry.record.sessionId, ...(id !== undefined && { id }) }));
+    this.#changed();
+  }
+
+  #stop(connection: SessionClient, entry: Entry, id: string | undefined): void {
+    const { sessionId } = entry.record;
+    if (entry === this.#default) {
+      return connection.sendError(
+        "invalid_message",
+        `${sessionId} is the default session (--cwd), which clients that never name a session rely on: it cannot be stopped; for a new conversation there, create a session in the same directory or restart the relay with --new-session`,
+        id,
+      );
+    }
+    this.#entries.delete(sessionId);
+    connection.log.info("stopping session", { sessionId, cwd: entry.record.cwd });
+    const ending = entry.session
+      .end()
+      .catch((error: unknown) => this.#log.error("stopping a session failed", { sessionId, error: String(error) }))
+      .then(() => {
+        this.#ending.delete(ending);
+        for (const attachments of this.#clients.values()) attachments.entries.delete(entry);
+        this.#log.info("session stopped", { sessionId });
+        connection.send(encodeServerMessage({ type: "session.stopped", sessionId, ...(id !== undefined && { id }) }));
+      });
+    this.#ending.add(ending);
+    this.#changed();
+  }
+
+  /** The entry for `sessionId`, or undefined after telling the client there is none. */
+  #find(connection: SessionClient, sessionId: string, id: string | undefined): Entry | undefined {
+    const entry = this.#entries.get(sessionId);
+    if (!entry) connection.sendError("unknown_session", `no session ${JSON.stringify(sessionId)}; the sessions message lists the open ones`, id);
+    return entry;
+  }
+
+  // ── sessions, their records and the list ─────────────────────────────────────────────────────
+
+  #open(record: SessionRecord): Entry<C> {
+    const observer: SessionObserver = {
+      prompted: (text) => {
+        record.title ??= sessionTitle(text);
+        this.#touched(record);
+      },
+      stateChanged: () => this.#touched(record),
+    };
+    const { session, claude } = this.#options.open({ sessionId: record.sessionId, cwd: record.cwd, observer });
+    const entry: Entry<C> = { session, claude, record };
+    this.#entries.set(record.sessionId, entry);
+    return entry;
+  }
+
+  /** A session from an earlier run: listed again, idle (no Claude process) until its next prompt. */
+  #restore(record: SessionRecord): void {
+    const fields = { sessionId: record.sessionId, cwd: record.cwd };
+    if (this.#entries.has(record.sessionId)) return; // the default session, or listed twice
+    // A former default session was left behind on purpose (--new-session, another --cwd): it is not a session a client opened.
+    if (record.default) return this.#log.info("earlier default session not listed again", fields);
+    if (this.#entries.size >= this.#options.maxSessions) {
+      return this.#log.warn("session not restored: --max-sessions reached", { ...fields, maxSessions: this.#options.maxSessions });
+    }
+    const dir = checkSessionDir(record.cwd, this.#options.allowDirs);
+    if (!dir.ok) return this.#log.warn(`session not restored: ${dir.message}`, fields);
+    try {
+      this.#open({ ...record, cwd: dir.path });
+    } catch (error) {
+      return this.#log.error("session not restored: it cannot be opened", { ...fields, error: String(error) });
+    }
+    this.#log.info("session restored; Claude starts at its next prompt", fields);
+  }
+
+  #touched(record: SessionRecord): void {
+    record.lastActivity = this.#now();
+    this.#changed();
+  }
+
+  #changed(): void {
+    if (!this.#closed) this.#updates.request();
+  }
+
+  /**
+   * Sends the list to each client whose last copy differs from it (a client that does not use
+   * sessions: only when more than client counts changed), then saves it.
+   */
+  #update(): void {
+    const list = this.list();
+    const now = digest(list);
+    let frame: string | undefined;
+    for (const [connection, attachments] of this.#clients) {
+      const seen = attachments.seen;
+      if (seen?.full === now.full || (!attachments.usesSessions && seen?.withoutCounts === now.withoutCounts)) continue;
+      frame ??= encodeServerMessage({ type: "sessions", sessions: list });
+      connection.send(frame);
+      attachments.seen = now;
+    }
+    this.#persist();
+  }
+
+  #persist(): void {
+    const records = [...this.#entries.values()].map((entry) => entry.record);
+    const text = JSON.stringify(records);
+    if (text === this.#persisted || !this.#options.persist) return;
+    this.#persisted = text;
+    try {
+      this.#options.persist(records.map((record) => ({ ...record })));
+    } catch (error) {
+      this.#log.error("cannot save the list of sessions; a restarted relay will not list the newest ones", { error: String(error) });
+    }
+  }
+
+  #now(): string {
+    return new Date(this.#clock.now()).toISOString();
+  }
+}
+
+function digest(list: SessionInfo[]): ListDigest {
+  return { full: JSON.stringify(list), withoutCounts: JSON.stringify(list.map(({ clients: _, ...rest }) => rest)) };
+}

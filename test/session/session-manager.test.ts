@@ -1,0 +1,539 @@
+/**
+ * The session manager with fake supervisors, recording clients and a fake clock (real Session
+ * objects, real temp directories for the --allow-dir checks): routing by sessionId, attach with
+ * replay, detach, stop, the refusals (unknown session, too many, bad directory), isolation between
+ * sessions, the coalesced `sessions` updates, persistence and restoring sessions idle.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createLogger } from "../../src/log/logger.ts";
+import { Session } from "../../src/session/session.ts";
+import type { SessionRecord } from "../../src/session/session-list.ts";
+import { type OpenSession, SessionManager } from "../../src/session/session-manager.ts";
+import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
+import { FakeClock } from "../support/fake-clock.ts";
+import { messagesNaming } from "../support/session-messages.ts";
+import { makeTempDir, removeTempDir } from "../support/ssh.ts";
+
+const root = realpathSync(makeTempDir("relay-manager-"));
+const home = join(root, "home");
+const work = join(root, "work"); // the default session's --cwd: outside --allow-dir, as an operator may choose
+for (const dir of [join(home, "a"), join(home, "b"), work]) mkdirSync(dir, { recursive: true });
+writeFileSync(join(home, "file.txt"), "x");
+afterAll(() => removeTempDir(root));
+
+const DEFAULT_ID = "5e55104e-0000-4000-8000-000000000000";
+const id = (n: number) => `5e55104e-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+interface Opened {
+  claude: FakeClaude;
+  session: Session;
+  store: FakeStore;
+}
+
+function setup(options: { maxSessions?: number; restored?: SessionRecord[]; saved?: Record<string, string[]>; cannotOpen?: Set<string> } = {}) {
+  const clock = new FakeClock();
+  const logs: Array<Record<string, any>> = [];
+  const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
+  const opened = new Map<string, Opened>();
+  const open: OpenSession<FakeClaude> = ({ sessionId, cwd, observer }) => {
+    if (options.cannotOpen?.has(sessionId)) throw new Error("EACCES: permission denied, open 'events.jsonl'");
+    const claude = new FakeClaude();
+    claude.state = "stopped"; // as a supervisor before start()
+    claude.pid = undefined;
+    const store = new FakeStore();
+    const session = new Session({
+      sessionId,
+      claude,
+      observer,
+      log: log.child({ sessionId, cwd }),
+      replay: { maxEvents: 5, maxBytes: 1 << 20 },
+      presenceIntervalMs: 3_600_000, // presence broadcasts are not what these tests look at
+      store: { store, saved: options.saved?.[sessionId] ?? [] },
+    });
+    opened.set(sessionId, { claude, session, store });
+    return { session, claude };
+  };
+  let next = 1;
+  const persisted: SessionRecord[][] = [];
+  const manager = new SessionManager({
+    open,
+    defaultSession: { sessionId: DEFAULT_ID, cwd: work },
+    restored: options.restored ?? [],
+    maxSessions: options.maxSessions ?? 8,
+    allowDirs: [home],
+    log,
+    persist: (records) => persisted.push(records),
+    clock,
+    newId: () => id(next++),
+  });
+  const clients: FakeClient[] = [];
+  /** An authenticated client, joined as the gateway does it. */
+  const connect = (name: string) => {
+    const client = new FakeClient(name);
+    clients.push(client);
+    manager.join(client, undefined);
+    return client;
+  };
+  /** Claude of `sessionId` answered initialize. */
+  const ready = (sessionId: string, pid = 1000 + opened.size) => {
+    const { claude } = opened.get(sessionId)!;
+    claude.pid = pid;
+    claude.setState("ready");
+  };
+  /** Lets the sessions publish (microtasks) and the manager's update run (the clock). */
+  const tick = async (ms = 100) => {
+    await settle();
+    clock.advance(ms);
+    await settle();
+  };
+  /** Creates a session in `dir` for `client` and returns its id. */
+  const create = async (client: FakeClient, dir: string) => {
+    manager.handle(client, { type: "session.create", cwd: dir, id: `create-${dir}` });
+    const created = client.all("session.created").at(-1);
+    if (!created) throw new Error(`not created: ${JSON.stringify(client.frames.at(-1))}`);
+    ready(created.sessionId);
+    await tick();
+    return created.sessionId as string;
+  };
+  opened.get(DEFAULT_ID)!.claude.setState("starting");
+  ready(DEFAULT_ID, 999);
+  return { manager, opened, clock, logs, persisted, connect, ready, tick, create, clients };
+}
+
+const eventsOf = (client: FakeClient, sessionId: string) => client.events().filter((frame) => frame.sessionId === sessionId);
+const errors = (client: FakeClient) => client.all("error");
+
+describe("the default session, as in v1", () => {
+  test("a client that never names a session is attached to the default one: auth.ok lists the sessions, its prompts go there", async () => {
+    const { manager, opened, connect, tick } = setup();
+    await tick();
+    const phone = connect("phone");
+    const ok = phone.frames[0]!;
+    expect(ok).toMatchObject({ type: "auth.ok", sessionId: DEFAULT_ID, state: { state: "ready", clients: 1, permissionMode: "default" } });
+    expect(ok.sessions).toEqual([{ sessionId: DEFAULT_ID, cwd: work, state: "ready", clients: 1, permissionMode: "default", lastActivity: expect.any(String) }]);
+    manager.handle(phone, { type: "prompt", text: "hello there" });
+    await settle();
+    expect(opened.get(DEFAULT_ID)!.claude.prompts).toEqual(["hello there"]);
+    expect(eventsOf(phone, DEFAULT_ID).map((frame) => frame.type)).toEqual(["user.prompt", "session.state"]);
+    expect(errors(phone)).toEqual([]);
+  });
+
+  test("the default session cannot be stopped; it says why and what to do", async () => {
+    const { manager, opened, connect } = setup();
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.stop", sessionId: DEFAULT_ID, id: "s1" });
+    expect(errors(phone)).toEqual([{ type: "error", code: "invalid_message", message: expect.stringContaining("default session"), id: "s1" }]);
+    expect(errors(phone)[0]!.message).toContain("--new-session");
+    expect(opened.get(DEFAULT_ID)!.claude.stops).toBe(0);
+    expect(manager.list()).toHaveLength(1);
+  });
+});
+
+describe("session.create", () => {
+  test("session.created to the sender, then sessions to all; Claude starts; the session runs in the real path", async () => {
+    const { manager, opened, connect, tick } = setup();
+    const [phone, laptop] = [connect("phone"), connect("laptop")];
+    await tick();
+    manager.handle(phone, { type: "session.create", cwd: `${home}/b/../a`, id: "c1" });
+    expect(phone.frames.at(-1)).toEqual({ type: "session.created", sessionId: id(1), id: "c1" });
+    expect(laptop.all("session.created")).toEqual([]);
+    expect(opened.get(id(1))!.claude.starts).toBe(1);
+    await tick();
+    for (const client of [phone, laptop]) {
+      expect(client.all("sessions").at(-1)!.sessions.map((info: any) => [info.sessionId, info.cwd, info.state])).toEqual([
+        [DEFAULT_ID, work, "ready"],
+        [id(1), join(home, "a"), "starting"],
+      ]);
+    }
+    // the sender's reply came before the list
+    const types = phone.frames.map((frame) => frame.type);
+    expect(types.indexOf("session.created")).toBeLessThan(types.lastIndexOf("sessions"));
+  });
+
+  test("two sessions may share a directory", async () => {
+    const { manager, connect, create } = setup();
+    const phone = connect("phone");
+    await create(phone, join(home, "a"));
+    await create(phone, join(home, "a"));
+    expect(manager.list().map((info) => info.cwd)).toEqual([work, join(home, "a"), join(home, "a")]);
+  });
+
+  test("bad directories are refused with invalid_session_dir and nothing is created", async () => {
+    const { manager, opened, persisted, connect, tick } = setup();
+    const phone = connect("phone");
+    await tick();
+    const before = persisted.length;
+    const cases: Array<[string, string]> = [
+      ["a/relative", "absolute path"],
+      [join(home, "missing"), "no such directory"],
+      [join(home, "file.txt"), "is a file"],
+      [root, "outside every allowed directory"],
+      [`${home}/../work`, "outside every allowed directory"],
+    ];
+    for (const [cwd, words] of cases) {
+      manager.handle(phone, { type: "session.create", cwd, id: cwd });
+      expect(phone.frames.at(-1)).toEqual({ type: "error", code: "invalid_session_dir", message: expect.stringContaining(words), id: cwd });
+    }
+    await tick();
+    expect(opened.size).toBe(1);
+    expect(manager.list()).toHaveLength(1);
+    expect(persisted.length).toBe(before);
+    expect(phone.all("sessions")).toEqual([]);
+  });
+
+  test("--max-sessions (the default session included): one more is too_many_sessions, nothing created; a stopped one makes room", async () => {
+    const { manager, opened, connect, create, tick } = setup({ maxSessions: 2 });
+    const phone = connect("phone");
+    const first = await create(phone, join(home, "a"));
+    manager.handle(phone, { type: "session.create", cwd: join(home, "b"), id: "one-too-many" });
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "too_many_sessions", message: expect.stringContaining("--max-sessions 2"), id: "one-too-many" });
+    expect(opened.size).toBe(2);
+    manager.handle(phone, { type: "session.stop", sessionId: first });
+    // until its Claude has exited it still counts
+    manager.handle(phone, { type: "session.create", cwd: join(home, "b") });
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "too_many_sessions" });
+    await tick();
+    expect(phone.all("session.stopped")).toHaveLength(1);
+    await create(phone, join(home, "b"));
+    expect(manager.list()).toHaveLength(2);
+  });
+
+  test("a session that cannot be opened (e.g. its event log) is refused; the relay and the list go on", async () => {
+    const { manager, opened, logs, connect, tick } = setup({ cannotOpen: new Set([id(1)]) });
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), id: "c" });
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "claude_unavailable", message: expect.stringContaining("EACCES"), id: "c" });
+    await tick();
+    expect(manager.list()).toHaveLength(1);
+    expect(opened.size).toBe(1);
+    expect(logs.some((line) => line.level === "error" && line.msg === "cannot open a new session")).toBe(true);
+  });
+
+  test("resume, permissionMode and model are refused as not supported yet, nothing created", () => {
+    const { manager, opened, connect } = setup();
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), permissionMode: "plan", model: "opus", id: "c" });
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "invalid_message", message: "session.create: permissionMode, model not supported by this relay yet; create the session without them", id: "c" });
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: DEFAULT_ID });
+    expect(phone.frames.at(-1)!.message).toContain("resume not supported");
+    expect(opened.size).toBe(1);
+  });
+});
+
+describe("attach, detach and routing", () => {
+  test("a client gets only the events of sessions it is attached to; a v1 client sees only the default session's", async () => {
+    const { manager, opened, connect, create } = setup();
+    const [v1, phone] = [connect("v1"), connect("phone")];
+    const other = await create(phone, join(home, "a"));
+    manager.handle(phone, { type: "session.attach", sessionId: other });
+    manager.handle(phone, { type: "prompt", text: "in a", sessionId: other });
+    manager.handle(v1, { type: "prompt", text: "in default" });
+    opened.get(other)!.claude.emitLine({ type: "assistant", where: "a" });
+    await settle();
+    expect(opened.get(other)!.claude.prompts).toEqual(["in a"]);
+    expect(opened.get(DEFAULT_ID)!.claude.prompts).toEqual(["in default"]);
+    expect(v1.events().every((frame) => frame.sessionId === DEFAULT_ID)).toBe(true);
+    expect(v1.events().some((frame) => frame.type === "user.prompt" && frame.text === "in default")).toBe(true);
+    expect(eventsOf(phone, other).filter((frame) => frame.type === "user.prompt").map((frame) => frame.text)).toEqual(["in a"]);
+    expect(eventsOf(phone, DEFAULT_ID).filter((frame) => frame.type === "user.prompt").map((frame) => frame.text)).toEqual(["in default"]);
+    // each session numbers its own events from 1, without gaps
+    for (const sessionId of [DEFAULT_ID, other]) {
+      const seqs = eventsOf(phone, sessionId).map((frame) => frame.seq);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0] + i));
+    }
+  });
+
+  test("attach: session.attached (newest seq, state with pending permissions) then the events after lastSeq, then live", async () => {
+    const { manager, opened, connect, create } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    const { claude, session } = opened.get(other)!;
+    claude.emitLine({ type: "assistant", n: 1 });
+    const request = claude.askPermission("r1");
+    await settle();
+    const newest = session.events.lastSeq;
+    manager.handle(phone, { type: "session.attach", sessionId: other, lastSeq: newest - 2, id: "a1" });
+    const at = phone.frames.findIndex((frame) => frame.type === "session.attached");
+    expect(phone.frames[at]).toEqual({
+      type: "session.attached",
+      sessionId: other,
+      lastSeq: newest,
+      state: { state: "waiting_permission", claudePid: claude.pid, clients: 1, pendingPermissions: [{ type: "permission.request", sessionId: other, seq: newest - 1, ...request }], permissionMode: "default" },
+      id: "a1",
+    });
+    expect(phone.frames.slice(at + 1).map((frame) => frame.seq)).toEqual([newest - 1, newest]);
+    claude.emitLine({ type: "assistant", n: 2 });
+    await settle();
+    expect(phone.frames.at(-1)).toMatchObject({ type: "claude.event", sessionId: other, seq: newest + 1 });
+    // the permission is answered through the session it belongs to
+    manager.handle(phone, { type: "permission.response", sessionId: other, requestId: "r1", behavior: "allow" });
+    expect(claude.answers).toHaveLength(1);
+  });
+
+  test("attach without lastSeq replays the whole buffer; events no longer held come as replay.gap first", async () => {
+    const { manager, opened, connect, create } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    for (let n = 0; n < 8; n++) opened.get(other)!.claude.emitLine({ type: "assistant", n });
+    await settle();
+    const { events } = opened.get(other)!.session;
+    manager.handle(phone, { type: "session.attach", sessionId: other });
+    const at = phone.frames.findIndex((frame) => frame.type === "session.attached");
+    expect(phone.frames[at + 1]).toEqual({ type: "replay.gap", sessionId: other, fromSeq: 1, toSeq: events.oldestSeq - 1, reason: "evicted" });
+    expect(phone.frames.slice(at + 2).map((frame) => frame.seq)).toEqual([events.oldestSeq, events.oldestSeq + 1, events.oldestSeq + 2, events.oldestSeq + 3, events.lastSeq]);
+  });
+
+  test("detach: session.detached, then no more events of that session; the default session can be detached too", async () => {
+    const { manager, opened, connect, create } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    manager.handle(phone, { type: "session.attach", sessionId: other });
+    manager.handle(phone, { type: "session.detach", sessionId: other, id: "d1" });
+    manager.handle(phone, { type: "session.detach", sessionId: DEFAULT_ID });
+    expect(phone.all("session.detached")).toEqual([{ type: "session.detached", sessionId: other, id: "d1" }, { type: "session.detached", sessionId: DEFAULT_ID }]);
+    const before = phone.events().length;
+    opened.get(other)!.claude.emitLine({ type: "assistant" });
+    opened.get(DEFAULT_ID)!.claude.emitLine({ type: "assistant" });
+    await settle();
+    expect(phone.events()).toHaveLength(before);
+    expect(opened.get(other)!.session.clients.size).toBe(0);
+    // prompting a session one is not attached to still works: any client may drive any session
+    manager.handle(phone, { type: "prompt", text: "blind", sessionId: other });
+    expect(opened.get(other)!.claude.prompts).toEqual(["blind"]);
+  });
+
+  test("a client that disconnects leaves every session it was attached to", async () => {
+    const { manager, opened, connect, create } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    manager.handle(phone, { type: "session.attach", sessionId: other });
+    expect(manager.clientCount).toBe(1);
+    manager.leave(phone);
+    expect(opened.get(other)!.session.clients.size).toBe(0);
+    expect(opened.get(DEFAULT_ID)!.session.clients.size).toBe(0);
+    expect(manager.clientCount).toBe(0);
+  });
+
+  test("an unknown sessionId anywhere is unknown_session, echoing id; nothing reaches any Claude", async () => {
+    const { manager, opened, connect } = setup();
+    const phone = connect("phone");
+    const nope = "00000000-0000-4000-8000-000000000000";
+    const messages = messagesNaming(nope);
+    for (const message of messages) manager.handle(phone, message);
+    expect(errors(phone).map((error) => [error.code, error.id])).toEqual(messages.map((message) => ["unknown_session", message.id]));
+    expect(errors(phone)[0]!.message).toContain(nope);
+    expect(opened.get(DEFAULT_ID)!.claude.prompts).toEqual([]);
+    expect(opened.get(DEFAULT_ID)!.claude.interrupts).toBe(0);
+  });
+});
+
+describe("session.stop", () => {
+  test("its Claude is stopped, attached clients get the final session.state, the sender session.stopped; it leaves the list; its id is unknown after", async () => {
+    const { manager, opened, connect, create, tick } = setup();
+    const [phone, watcher] = [connect("phone"), connect("watcher")];
+    const other = await create(phone, join(home, "a"));
+    manager.handle(watcher, { type: "session.attach", sessionId: other });
+    manager.handle(phone, { type: "session.stop", sessionId: other, id: "s1" });
+    expect(manager.list().map((info) => info.sessionId)).toEqual([DEFAULT_ID]);
+    await tick();
+    expect(opened.get(other)!.claude.stops).toBe(1);
+    expect(eventsOf(watcher, other).at(-1)).toMatchObject({ type: "session.state", state: "stopping", claudePid: 0 });
+    expect(phone.all("session.stopped")).toEqual([{ type: "session.stopped", sessionId: other, id: "s1" }]);
+    expect(watcher.all("session.stopped")).toEqual([]);
+    expect(opened.get(other)!.store.closed).toBe(true);
+    for (const client of [phone, watcher]) expect(client.all("sessions").at(-1)!.sessions.map((info: any) => info.sessionId)).toEqual([DEFAULT_ID]);
+    manager.handle(watcher, { type: "prompt", text: "anyone?", sessionId: other, id: "p" });
+    expect(watcher.frames.at(-1)).toMatchObject({ type: "error", code: "unknown_session", id: "p" });
+    manager.handle(phone, { type: "session.stop", sessionId: other, id: "again" });
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "unknown_session", id: "again" });
+  });
+});
+
+describe("isolation", () => {
+  test("Claude failing in one session leaves the others serving", async () => {
+    const { manager, opened, connect, create } = setup();
+    const phone = connect("phone");
+    const [a, b] = [await create(phone, join(home, "a")), await create(phone, join(home, "b"))];
+    manager.handle(phone, { type: "session.attach", sessionId: a });
+    manager.handle(phone, { type: "session.attach", sessionId: b });
+    opened.get(a)!.claude.askPermission("ra");
+    opened.get(a)!.claude.setState("failed");
+    opened.get(a)!.claude.refuse = "Claude is failed"; // as the supervisor answers then
+    manager.handle(phone, { type: "prompt", text: "still there?", sessionId: b });
+    opened.get(b)!.claude.finishTurn();
+    await settle();
+    expect(manager.list().map((info) => [info.sessionId, info.state])).toEqual([
+      [DEFAULT_ID, "ready"],
+      [a, "failed"],
+      [b, "ready"],
+    ]);
+    expect(opened.get(b)!.claude.prompts).toEqual(["still there?"]);
+    expect(eventsOf(phone, a).find((frame) => frame.type === "permission.resolved")).toMatchObject({ requestId: "ra", behavior: "cancelled", by: "relay" });
+    expect(eventsOf(phone, b).some((frame) => frame.type === "permission.resolved")).toBe(false);
+    manager.handle(phone, { type: "prompt", text: "a?", sessionId: a, id: "pa" });
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "claude_unavailable", id: "pa" });
+    expect(manager.health().map((health) => health.state)).toEqual(["ready", "failed", "ready"]);
+  });
+});
+
+describe("the sessions update", () => {
+  test("coalesced: however many changes, at most one update per 100 ms, always the current list", async () => {
+    const { manager, opened, connect, clock, create, tick } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    await tick(1000);
+    const sentAt: number[] = [];
+    const send = phone.send.bind(phone);
+    phone.send = (frame) => {
+      if (frame.startsWith('{"type":"sessions"')) sentAt.push(clock.now());
+      return send(frame);
+    };
+    const { claude } = opened.get(other)!;
+    for (let ms = 0; ms < 1000; ms += 10) {
+      manager.handle(phone, { type: "prompt", text: `turn ${ms}`, sessionId: other });
+      claude.finishTurn(); // busy → ready: state changes every 10 ms
+      await tick(10);
+    }
+    expect(sentAt.length).toBeGreaterThan(5);
+    expect(sentAt.length).toBeLessThanOrEqual(11); // 10 per second at most (the first one at once)
+    for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!).toBeGreaterThanOrEqual(100);
+    await tick(1000);
+    expect(phone.all("sessions").at(-1)!.sessions[1]).toMatchObject({ sessionId: other, state: "ready", title: "turn 0" });
+  });
+
+  test("nothing changed, nothing sent", async () => {
+    const { connect, tick } = setup();
+    const phone = connect("phone");
+    await tick(1000);
+    const count = phone.frames.length;
+    await tick(1000);
+    expect(phone.frames).toHaveLength(count);
+  });
+
+  test("client counts alone reach clients that use sessions, not v1 clients; a real change reaches everyone", async () => {
+    const { manager, connect, tick } = setup();
+    await tick(1000);
+    const [v1, v2] = [connect("v1"), connect("v2")];
+    manager.handle(v2, { type: "session.attach", sessionId: DEFAULT_ID });
+    await tick(1000);
+    connect("third"); // only the default session's client count changes
+    await tick(1000);
+    expect(v1.all("sessions")).toEqual([]);
+    expect(v2.all("sessions").at(-1)!.sessions[0].clients).toBe(3);
+    manager.handle(v2, { type: "session.create", cwd: join(home, "a") });
+    await tick(1000);
+    expect(v1.all("sessions")).toHaveLength(1);
+    expect(v1.all("sessions")[0]!.sessions).toHaveLength(2);
+  });
+
+  test("title: the first prompt's first line; lastActivity moves with prompts and state changes", async () => {
+    const { manager, opened, connect, clock, create, tick } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    clock.advance(60_000);
+    manager.handle(phone, { type: "prompt", text: "\nRefactor the parser\nand add tests", sessionId: other });
+    await tick();
+    manager.handle(phone, { type: "prompt", text: "second prompt", sessionId: other });
+    await tick();
+    const info = manager.list()[1]!;
+    expect(info.title).toBe("Refactor the parser");
+    expect(Date.parse(info.lastActivity)).toBeGreaterThanOrEqual(clock.now() - 200);
+    expect(opened.get(DEFAULT_ID)!.session.summary().state).toBe("ready");
+  });
+});
+
+describe("persistence and restore", () => {
+  test("the list is saved when it changes: every open session with its place, title and times", async () => {
+    const { manager, persisted, connect, create, tick } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    manager.handle(phone, { type: "prompt", text: "first words", sessionId: other });
+    await tick();
+    expect(persisted.at(-1)).toEqual([
+      { sessionId: DEFAULT_ID, cwd: work, createdAt: expect.any(String), lastActivity: expect.any(String), default: true },
+      { sessionId: other, cwd: join(home, "a"), title: "first words", createdAt: expect.any(String), lastActivity: expect.any(String) },
+    ]);
+    const count = persisted.length;
+    await tick(1000);
+    expect(persisted).toHaveLength(count);
+  });
+
+  test("sessions from an earlier run come back idle, without starting Claude; the default keeps its title; bad records are dropped with a warning", () => {
+    const at = "2026-01-01T10:00:00.000Z";
+    const restored: SessionRecord[] = [
+      { sessionId: DEFAULT_ID, cwd: work, title: "default title", createdAt: at, lastActivity: at },
+      { sessionId: id(7), cwd: join(home, "a"), title: "in a", createdAt: at, lastActivity: at },
+      { sessionId: id(8), cwd: join(home, "gone"), createdAt: at, lastActivity: at },
+      { sessionId: id(9), cwd: root, createdAt: at, lastActivity: at },
+      { sessionId: id(7), cwd: join(home, "b"), createdAt: at, lastActivity: at },
+      { sessionId: id(10), cwd: join(home, "b"), createdAt: at, lastActivity: at },
+      { sessionId: id(11), cwd: join(home, "b"), createdAt: at, lastActivity: at },
+    ];
+    const saved = { [id(7)]: [`{"type":"user.prompt","sessionId":"${id(7)}","seq":41,"text":"a","by":"x"}`] };
+    const { manager, opened, logs } = setup({ restored, saved, maxSessions: 3 });
+    expect(manager.list().map((info) => [info.sessionId, info.state, info.title])).toEqual([
+      [DEFAULT_ID, "ready", "default title"],
+      [id(7), "idle", "in a"],
+      [id(10), "idle", undefined],
+    ]);
+    expect(opened.get(id(7))!.claude.starts).toBe(0);
+    expect(opened.get(id(7))!.session.events.lastSeq).toBe(41);
+    const warnings = logs.filter((line) => line.level === "warn").map((line) => [line.msg, line.sessionId]);
+    expect(warnings).toEqual([
+      [expect.stringContaining("no such directory"), id(8)],
+      [expect.stringContaining("outside every allowed directory"), id(9)],
+      ["session not restored: --max-sessions reached", id(11)],
+    ]);
+  });
+
+  test("a former default session (the relay now runs another: --new-session, another --cwd) is not listed again", () => {
+    const at = "2026-01-01T10:00:00.000Z";
+    const { manager, logs } = setup({ restored: [{ sessionId: id(5), cwd: join(home, "a"), createdAt: at, lastActivity: at, default: true }] });
+    expect(manager.list().map((info) => info.sessionId)).toEqual([DEFAULT_ID]);
+    expect(logs.some((line) => line.msg === "earlier default session not listed again" && line.sessionId === id(5))).toBe(true);
+  });
+
+  test("an idle session's first prompt starts Claude and waits in its queue; the numbering continues", async () => {
+    const at = "2026-01-01T10:00:00.000Z";
+    const saved = { [id(7)]: [`{"type":"user.prompt","sessionId":"${id(7)}","seq":41,"text":"a","by":"x"}`] };
+    const { manager, opened, connect, ready } = setup({ restored: [{ sessionId: id(7), cwd: join(home, "a"), createdAt: at, lastActivity: at }], saved });
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.attach", sessionId: id(7), lastSeq: 41 });
+    expect(phone.all("session.attached")[0]).toMatchObject({ lastSeq: 41, state: { state: "idle", claudePid: 0 } });
+    manager.handle(phone, { type: "prompt", text: "wake up", sessionId: id(7) });
+    const { claude } = opened.get(id(7))!;
+    expect(claude.starts).toBe(1);
+    expect(claude.prompts).toEqual(["wake up"]);
+    ready(id(7));
+    await settle();
+    expect(eventsOf(phone, id(7)).map((frame) => [frame.seq, frame.type, frame.state])).toEqual([
+      [42, "user.prompt", undefined],
+      [43, "session.state", "starting"],
+      [44, "session.state", "ready"],
+    ]);
+    expect(errors(phone)).toEqual([]);
+  });
+});
+
+describe("the relay's stop", () => {
+  test("close sends the pending update and saves; stopClaudes stops every Claude, also of sessions being stopped", async () => {
+    const { manager, opened, persisted, connect, create, clock } = setup();
+    const phone = connect("phone");
+    const [a, b] = [await create(phone, join(home, "a")), await create(phone, join(home, "b"))];
+    manager.handle(phone, { type: "session.stop", sessionId: b });
+    manager.handle(phone, { type: "prompt", text: "last words", sessionId: a });
+    manager.close();
+    expect(phone.all("sessions").at(-1)!.sessions.map((info: any) => info.sessionId)).toEqual([DEFAULT_ID, a]);
+    expect(persisted.at(-1)!.map((record) => record.sessionId)).toEqual([DEFAULT_ID, a]);
+    await manager.stopClaudes();
+    for (const sessionId of [DEFAULT_ID, a, b]) expect(opened.get(sessionId)!.claude.state).toBe("stopped");
+    // clients closed afterwards (the gateway closes them) cause no update and no write
+    const saves = persisted.length;
+    manager.leave(phone);
+    clock.advance(1000);
+    expect(persisted).toHaveLength(saves);
+    expect(clock.pending).toBe(0);
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * Client messages for session tests, shared by the fast manager tests and the real-CLI ones.
+ *
+ * @example
+ * ```ts
+ * for (const message of messagesNaming(unknownId)) client.send(message); // each → unknown_session
+ * ```
+ */
+
+/** One message of every type that names a session, each with its own `id`. */
+export function messagesNaming(sessionId: string) {
+  return [
+    { type: "prompt", text: "x", sessionId, id: "m1" },
+    { type: "permission.response", requestId: "r", behavior: "allow", sessionId, id: "m2" },
+    { type: "interrupt", sessionId, id: "m3" },
+    { type: "session.attach", sessionId, id: "m4" },
+    { type: "session.detach", sessionId, id: "m5" },
+    { type: "session.stop", sessionId, id: "m6" },
+  ] as const;
+}
