@@ -224,6 +224,7 @@ export class FrameDecoder {
 
   /** Consumes the first `n` buffered bytes (n ≤ what is buffered). */
   #take(n: number): Uint8Array {
+    if (n === 0) return new Uint8Array(0);
     const out = this.#chunks[0]!.length >= n ? this.#chunks[0]!.subarray(0, n) : this.#peek(n);
     let left = n;
     while (left > 0) {
