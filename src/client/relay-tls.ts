@@ -81,7 +81,9 @@ export function relayTls(options: RelayTlsOptions = {}): RelayTls {
   return {
     transport: (url, handlers) => (url.startsWith("wss:") ? secure : webSocketTransport)(url, handlers),
     checkChallenge: (challenge, peer) => {
-      const current: CertificatePolicy = policy.kind === "known-relays" ? { ...policy, entries: readKnownRelays(policy.file) } : policy;
+      // Read at each challenge: another process may have pinned the relay meanwhile. ws:// has nothing to look up.
+      const current: CertificatePolicy =
+        policy.kind === "known-relays" && peer.url.startsWith("wss:") ? { ...policy, entries: fileStep("read the known relays in", policy.file, () => readKnownRelays(policy.file)) } : policy;
       const verdict = verifyRelayIdentity(
         {
           url: peer.url,
@@ -94,11 +96,21 @@ export function relayTls(options: RelayTlsOptions = {}): RelayTls {
       );
       if (!verdict.ok) throw verdict.error;
       if (verdict.pin && current.kind === "known-relays" && "knownRelays" in options) {
-        const line = appendKnownRelay(current.file, verdict.pin.address, verdict.pin.fingerprint);
-        options.onPinned?.({ ...verdict.pin, file: current.file, line });
+        const pin = verdict.pin;
+        const line = fileStep(`pin the certificate of ${pin.address} in`, current.file, () => appendKnownRelay(current.file, pin.address, pin.fingerprint));
+        options.onPinned?.({ ...pin, file: current.file, line });
       }
     },
   };
+}
+
+/** Runs a step on the known-relays file; its failure refuses the challenge, saying which file and why. */
+function fileStep<T>(what: string, file: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw new Error(`cannot ${what} ${file}: ${(error as Error).message}`);
+  }
 }
 
 function policyOf(options: RelayTlsOptions): CertificatePolicy {

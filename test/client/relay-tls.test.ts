@@ -14,7 +14,7 @@ import { relayTls, type PinnedRelay, type RelayTls } from "../../src/client/rela
 import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts";
 import { hexOfFingerprint } from "../../src/tls/fingerprint.ts";
 import { startMitmRelay, type MitmRelay } from "../support/mitm-relay.ts";
-import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { authenticationLog, startTestRelay, type TestRelay } from "../support/relay.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { makeCaSignedCertificate, makeCertificate, servedCertificate } from "../support/tls.ts";
 
@@ -31,8 +31,6 @@ function countingSigner(relay: TestRelay): ChallengeSigner & { signatures: numbe
   return counting;
 }
 
-/** The relay's log lines about authentication attempts (an auth.response it received). */
-const authAttempts = (relay: TestRelay) => relay.logs.filter((line) => /^authenticat|^bad frame/.test(String(line.msg)));
 
 /** Connects with `tls`; the error when refused (the client is then closed). */
 async function refusal(relay: TestRelay, url: string, tls: RelayTls): Promise<{ error: RelayClientError; cause: RelayIdentityError; signatures: number }> {
@@ -40,7 +38,7 @@ async function refusal(relay: TestRelay, url: string, tls: RelayTls): Promise<{ 
   const client = new RelayClient({ signer, tls, reconnect: { initialDelayMs: 10 } });
   const error = (await client.connect(url).catch((e: unknown) => e)) as RelayClientError;
   expect(error.code).toBe("challenge_refused");
-  expect(error.cause).toBeInstanceOf(RelayIdentityError);
+  expect(error.cause).toBeInstanceOf(Error); // a RelayIdentityError, unless the known-relays file failed
   expect(client.state).toBe("closed");
   return { error, cause: error.cause as RelayIdentityError, signatures: signer.signatures };
 }
@@ -63,14 +61,14 @@ describe("a relay with serve --tls (self-signed)", () => {
   afterAll(() => relay.stop());
 
   test("a pinned fingerprint (SHA256:… or a browser's hex) logs in", async () => {
-    const before = authAttempts(relay).length;
+    const before = authenticationLog(relay).length;
     expect(await logsIn(relay, relay.url, relayTls({ fingerprint }))).toBe(relay.key.fingerprint);
-    expect(authAttempts(relay).length).toBe(before + 1); // what the refusals below count
+    expect(authenticationLog(relay).length).toBe(before + 1); // what the refusals below count
     expect(await logsIn(relay, relay.url, relayTls({ fingerprint: hexOfFingerprint(fingerprint) }))).toBe(relay.key.fingerprint);
   });
 
   test("a wrong fingerprint is refused before signing, with the warning; the relay sees no auth.response", async () => {
-    const before = authAttempts(relay).length;
+    const before = authenticationLog(relay).length;
     const wrong = `SHA256:${"A".repeat(43)}`;
     const { error, cause, signatures } = await refusal(relay, relay.url, relayTls({ fingerprint: wrong, fingerprintSource: "--fingerprint" }));
     expect(signatures).toBe(0);
@@ -78,7 +76,7 @@ describe("a relay with serve --tls (self-signed)", () => {
     expect(error.message).toStartWith(`refused to sign the relay's challenge: the certificate of ${new URL(relay.url).host} is not the one pinned for it\n`);
     expect(error.message).toContain("@    WARNING: RELAY IDENTIFICATION HAS CHANGED!");
     expect(error.message).toContain(`has the fingerprint\n    ${fingerprint}\nThe certificate pinned for it (given with --fingerprint) is\n    ${wrong}\n`);
-    expect(authAttempts(relay).length).toBe(before);
+    expect(authenticationLog(relay).length).toBe(before);
   });
 
   test("known relays: the first connection pins the certificate (one line, onPinned told), later ones match it", async () => {
@@ -98,7 +96,7 @@ describe("a relay with serve --tls (self-signed)", () => {
     const old = `SHA256:${"B".repeat(43)}`;
     const text = `# mine\nother.example:7717 ${fingerprint}\n${address} ${old}\n`;
     writeFileSync(file, text);
-    const before = authAttempts(relay).length;
+    const before = authenticationLog(relay).length;
     const pinned: PinnedRelay[] = [];
     const { error, cause, signatures } = await refusal(relay, relay.url, relayTls({ knownRelays: file, onPinned: (pin) => pinned.push(pin) }));
     expect(signatures).toBe(0);
@@ -108,7 +106,15 @@ describe("a relay with serve --tls (self-signed)", () => {
     expect(error.message).toContain(`    sed -i.bak '3d' ${file}\n`);
     expect(readFileSync(file, "utf8")).toBe(text);
     expect(pinned).toEqual([]);
-    expect(authAttempts(relay).length).toBe(before);
+    expect(authenticationLog(relay).length).toBe(before);
+  });
+
+  test("a known-relays file that cannot be written: refused before signing, naming the file and why", async () => {
+    writeFileSync(join(dir, "not-a-directory"), "");
+    const file = join(dir, "not-a-directory", "known_relays");
+    const { error, signatures } = await refusal(relay, relay.url, relayTls({ knownRelays: file }));
+    expect(signatures).toBe(0);
+    expect(error.message).toStartWith(`refused to sign the relay's challenge: cannot pin the certificate of ${new URL(relay.url).host} in ${file}: `);
   });
 
   test("with neither a pin nor known relays, a self-signed certificate is refused", async () => {
@@ -128,14 +134,14 @@ describe("a relay with serve --tls (self-signed)", () => {
     afterAll(() => mitm.stop());
 
     test("its challenge names the relay's certificate, not the MITM's: refused even with the MITM's certificate pinned; nothing signed", async () => {
-      const before = authAttempts(relay).length;
+      const before = authenticationLog(relay).length;
       const { error, cause, signatures } = await refusal(relay, mitm.url, relayTls({ fingerprint: mitmFingerprint }));
       expect(signatures).toBe(0);
       expect(cause).toMatchObject({ problem: "relayed_challenge", details: { fingerprint: mitmFingerprint, expected: fingerprint } });
       expect(error.message).toContain(`it names the certificate ${fingerprint}, but the certificate of this connection to ${new URL(mitm.url).host} is ${mitmFingerprint}`);
       expect(mitm.fromRelay.filter((frame) => frame.type === "auth.challenge").length).toBeGreaterThan(0);
       expect(mitm.fromClients.filter((frame) => frame.type === "auth.response")).toEqual([]);
-      expect(authAttempts(relay).length).toBe(before);
+      expect(authenticationLog(relay).length).toBe(before);
     });
 
     test("on first use it is refused before anything is pinned", async () => {
@@ -163,10 +169,11 @@ describe("a plaintext relay (ws://)", () => {
   });
   afterAll(() => relay.stop());
 
-  test("relayTls changes nothing over ws:// (no certificate, no tls: line); a pinned fingerprint is refused there", async () => {
+  test("relayTls changes nothing over ws:// (no certificate, no tls: line; the file is not even read); a pinned fingerprint is refused there", async () => {
     const file = join(dir, "plain-known_relays");
     expect(await logsIn(relay, relay.url, relayTls({ knownRelays: file }))).toBe(relay.key.fingerprint);
     expect(existsSync(file)).toBe(false);
+    expect(await logsIn(relay, relay.url, relayTls({ knownRelays: dir }))).toBe(relay.key.fingerprint); // a directory: unreadable as a file
     const { cause, signatures } = await refusal(relay, relay.url, relayTls({ fingerprint: `SHA256:${"C".repeat(43)}` }));
     expect([cause.problem, signatures]).toEqual(["not_tls", 0]);
   });

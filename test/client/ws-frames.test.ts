@@ -6,31 +6,9 @@
 import { describe, expect, test } from "bun:test";
 import { CLOSE, closePayload, encodeClientFrame, FrameDecoder, FrameError, OPCODE, type ServerFrame } from "../../src/client/ws-frames.ts";
 import { thrown } from "../support/thrown.ts";
+import { readClientFrame, serverFrame } from "../support/ws-wire.ts";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
-
-/** A server frame (unmasked unless `mask` is given), written here independently of src/. */
-function serverFrame(opcode: number, payload: Uint8Array, options: { fin?: boolean; rsv?: number; mask?: Uint8Array } = {}): Uint8Array {
-  const { fin = true, rsv = 0, mask } = options;
-  const head = [(fin ? 0x80 : 0) | rsv | opcode];
-  const maskBit = mask ? 0x80 : 0;
-  if (payload.length < 126) head.push(maskBit | payload.length);
-  else if (payload.length < 65536) head.push(maskBit | 126, payload.length >> 8, payload.length & 255);
-  else head.push(maskBit | 127, ...[...Buffer.alloc(8).fill(0)].map((_, i) => Number((BigInt(payload.length) >> BigInt(8 * (7 - i))) & 255n)));
-  const body = mask ? payload.map((byte, i) => byte ^ mask[i % 4]!) : payload;
-  return new Uint8Array([...head, ...(mask ?? []), ...body]);
-}
-
-/** Unmasks a client frame written by encodeClientFrame: its header fields and payload. */
-function readClientFrame(frame: Uint8Array) {
-  let length = frame[1]! & 0x7f;
-  let at = 2;
-  if (length === 126) (length = (frame[2]! << 8) | frame[3]!), (at = 4);
-  else if (length === 127) (length = Number(new DataView(frame.buffer, frame.byteOffset).getBigUint64(2))), (at = 10);
-  const mask = frame.subarray(at, at + 4);
-  const payload = frame.subarray(at + 4).map((byte, i) => byte ^ mask[i % 4]!);
-  return { fin: (frame[0]! & 0x80) !== 0, opcode: frame[0]! & 0x0f, masked: (frame[1]! & 0x80) !== 0, length, payload };
-}
 
 const decode = (bytes: Uint8Array, maxMessageBytes = 1 << 20) => new FrameDecoder({ maxMessageBytes }).push(bytes);
 
@@ -40,8 +18,8 @@ describe("encodeClientFrame", () => {
     for (const length of [0, 125, 126, 65535, 65536]) {
       const payload = new Uint8Array(length).map((_, i) => i & 255);
       const frame = encodeClientFrame(OPCODE.binary, payload, mask);
-      const read = readClientFrame(frame);
-      expect({ fin: read.fin, opcode: read.opcode, masked: read.masked, length: read.length }).toEqual({ fin: true, opcode: OPCODE.binary, masked: true, length });
+      const read = readClientFrame(frame)!;
+      expect({ fin: read.fin, opcode: read.opcode, masked: read.masked, length: read.payload.length, size: read.size }).toEqual({ fin: true, opcode: OPCODE.binary, masked: true, length, size: frame.length });
       expect(Buffer.from(read.payload).equals(Buffer.from(payload))).toBe(true);
       expect(frame.length).toBe(length + (length < 126 ? 6 : length < 65536 ? 8 : 14));
     }
