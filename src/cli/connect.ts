@@ -48,7 +48,7 @@ export const connectCommand: CommandSpec = {
     "claude-relay connect 127.0.0.1:7717 --prompt \"list the TODOs\" --json | jq -c 'select(.type == \"claude.event\") | .event'",
   ],
   notes: [
-    "URL is ws://HOST:PORT/ws as `claude-relay serve` prints it (HOST:PORT alone also works). In a terminal it shows the session live: " +
+    "URL is ws://HOST:PORT/ws or wss://… as `claude-relay serve` prints it (HOST:PORT alone means ws://). In a terminal it shows the session live: " +
       "type a prompt, answer Claude's permission requests with y / n / r, /help lists the commands; Ctrl-C interrupts Claude, twice quits.",
     "One-shot (--prompt, or a prompt on stdin when stdin is not a terminal and there is no --json): permission requests of the turn are " +
       "denied unless --yes or --allow covers them.",
