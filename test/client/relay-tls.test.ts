@@ -15,6 +15,7 @@ import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts"
 import { hexOfFingerprint } from "../../src/tls/fingerprint.ts";
 import { startMitmRelay, type MitmRelay } from "../support/mitm-relay.ts";
 import { authenticationLog, startTestRelay, type TestRelay } from "../support/relay.ts";
+import { freePort } from "../support/net.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { makeCaSignedCertificate, makeCertificate, servedCertificate } from "../support/tls.ts";
 
@@ -222,6 +223,28 @@ describe("a relay with a certificate from a CA the client trusts (--tls-cert/--t
     await logsIn(relay, relay.url, relayTls({ knownRelays: file, onPinned: (pin) => pinned.push(pin) }));
     expect(pinned.map((pin) => pin.fingerprint)).toEqual([(await servedCertificate(relay.url)).fingerprint]);
   });
+});
+
+test("reconnecting to a relay that came back with another certificate: refused, not retried", async () => {
+  const port = await freePort();
+  let relay = await startTestRelay({ flags: { tls: true, port } });
+  const file = join(dir, "reconnect-known_relays");
+  const signer = keyFileSigner(relay.key.privatePath);
+  const client = new RelayClient({ signer, tls: relayTls({ knownRelays: file }), reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+  await client.connect(relay.url);
+  const disconnects: boolean[] = [];
+  client.on("disconnect", (lost) => disconnects.push(lost.willReconnect));
+  const relayDir = relay.dir;
+  await relay.stop({ keepDir: true });
+  // The same key, a new state dir (so a new certificate), on the same port.
+  relay = await startTestRelay({ flags: { tls: true, port, stateDir: join(relayDir, "new-state") }, dir: relayDir });
+  const closed = await client.closed;
+  expect(closed.error).toMatchObject({ code: "challenge_refused" });
+  expect((closed.error!.cause as RelayIdentityError).problem).toBe("certificate_changed");
+  expect(disconnects[0]).toBe(true);
+  expect(authenticationLog(relay)).toEqual([]);
+  await relay.stop();
+  removeTempDir(relayDir);
 });
 
 test("relayTls refuses a fingerprint that is not one", () => {
