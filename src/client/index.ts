@@ -1,6 +1,7 @@
 /**
- * The claude-relay client library in one import: connect with an SSH key, follow the session's
- * events (listeners or `for await`), run one-shot turns with a permission policy.
+ * The claude-relay client library in one import: connect with an SSH key (over wss:// with the
+ * relay's certificate checked before signing: `tls: relayTls(…)`), follow the session's events
+ * (listeners or `for await`), run one-shot turns with a permission policy.
  *
  * @example
  * ```ts

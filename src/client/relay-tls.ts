@@ -79,11 +79,11 @@ export function relayTls(options: RelayTlsOptions = {}): RelayTls {
   const policy = policyOf(options);
   const secure = tlsWebSocketTransport(options);
   return {
-    transport: (url, handlers) => (url.startsWith("wss:") ? secure : webSocketTransport)(url, handlers),
+    transport: (url, handlers) => (isWss(url) ? secure : webSocketTransport)(url, handlers),
     checkChallenge: (challenge, peer) => {
       // Read at each challenge: another process may have pinned the relay meanwhile. ws:// has nothing to look up.
       const current: CertificatePolicy =
-        policy.kind === "known-relays" && peer.url.startsWith("wss:") ? { ...policy, entries: fileStep("read the known relays in", policy.file, () => readKnownRelays(policy.file)) } : policy;
+        policy.kind === "known-relays" && isWss(peer.url) ? { ...policy, entries: fileStep("read the known relays in", policy.file, () => readKnownRelays(policy.file)) } : policy;
       const verdict = verifyRelayIdentity(
         {
           url: peer.url,
@@ -102,6 +102,11 @@ export function relayTls(options: RelayTlsOptions = {}): RelayTls {
       }
     },
   };
+}
+
+/** A wss:// URL (any case); an unusable URL is the transport's to report. */
+function isWss(url: string): boolean {
+  return URL.canParse(url) && new URL(url).protocol === "wss:";
 }
 
 /** Runs a step on the known-relays file; its failure refuses the challenge, saying which file and why. */
