@@ -13,7 +13,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { heldText, startFakeAnthropic } from "../test/support/fake-anthropic.ts";
 import { type ChildProcess, createBenchEnv, fmtInt, hardDeadline, machineLine, markdownTable, procStats, REPO_ROOT, startRelayProcess } from "./support/harness.ts";
-import { claudeProcesses, createSessions, openControl, waitForSessions } from "./support/sessions.ts";
+import { claudeProcesses, createSessions, openControl, type SessionHealth, waitForSessions } from "./support/sessions.ts";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 8);
 const IDLE_TIMEOUT = process.env.BENCH_IDLE_TIMEOUT ?? "5s";
@@ -48,9 +48,11 @@ try {
     const claudes = claudeProcesses(relay.child.pid);
     figures.push({ phase, sessions, claudes: claudes.count, processes: claudes.processes, claudeMiB: claudes.rssKiB / 1024, relayMiB: procStats(relay.child.pid).rssKiB / 1024 });
   };
-  const allIn = (state: string) => (sessions: Array<{ state: string }>) => sessions.length === SESSIONS && sessions.every((session) => session.state === state);
+  const allIn = (state: string) => (sessions: SessionHealth[]) => sessions.length === SESSIONS && sessions.every((session) => session.state === state);
+  // idle comes at once; claudePid 0 once the process has exited
+  const exited = (sessions: SessionHealth[]) => sessions.every((session) => session.state === "idle" && session.claudePid === 0);
 
-  await waitForSessions(relay.port, (sessions) => sessions.every((session) => session.state === "idle"), 120_000, "the default session idle");
+  await waitForSessions(relay.port, exited, 120_000, "the default session idle");
   measure("relay alone", "1 idle");
 
   const control = await openControl(relay.url, bench.keyPath);
@@ -66,7 +68,7 @@ try {
   release();
   await waitForSessions(relay.port, allIn("ready"), 60_000, "every turn done");
   measure("ready", `${SESSIONS} ready`);
-  await waitForSessions(relay.port, allIn("idle"), 120_000, "every session idle");
+  await waitForSessions(relay.port, (sessions) => allIn("idle")(sessions) && exited(sessions), 120_000, "every session idle");
   measure("idle", `${SESSIONS} idle`);
   await control.close();
   printResults();

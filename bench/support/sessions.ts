@@ -66,9 +66,13 @@ export async function waitForSessions(port: number, done: (sessions: SessionHeal
   }
 }
 
-/** The processes the relay started (each Claude; they run in their own process groups) and everything below them: how many Claudes, and the RSS of the whole trees. */
+/**
+ * The processes the relay started (each Claude; they run in their own process groups) and
+ * everything below them: how many Claudes, and the RSS of the whole trees. An exited child not yet
+ * reaped (a zombie, which holds no memory) is not counted.
+ */
 export function claudeProcesses(relayPid: number): { count: number; rssKiB: number; processes: number } {
-  const claudes = childrenOf(relayPid);
+  const claudes = childrenOf(relayPid).filter((pid) => !isZombie(pid));
   const trees = claudes.flatMap(function tree(pid: number): number[] {
     return [pid, ...childrenOf(pid).flatMap(tree)];
   });
@@ -87,6 +91,15 @@ function childrenOf(pid: number): number[] {
     );
   } catch {
     return []; // it exited meanwhile
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true; // gone altogether
   }
 }
 
