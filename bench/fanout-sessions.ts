@@ -13,15 +13,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type ChildProcess, createBenchEnv, fmtInt, fmtMs, hardDeadline, machineLine, markdownTable, median, startRelayProcess } from "./support/harness.ts";
-import { type FanoutTarget, measureTurn, type Sample, startClientGroup } from "./support/fanout-run.ts";
+import { BURST_LINES, type FanoutTarget, measureTurn, PACED_LINES, PACED_RATE, RUNS, type Sample, startClientGroup } from "./support/fanout-run.ts";
 import { createSessions, openControl, waitForSessions } from "./support/sessions.ts";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);
 const PER_SESSION = Number(process.env.BENCH_CLIENTS_PER_SESSION ?? 25);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const BURST_LINES = Number(process.env.BENCH_BURST_LINES ?? 10_000);
-const PACED_RATE = 1000;
-const PACED_LINES = Number(process.env.BENCH_PACED_LINES ?? 2000);
 const CLIENTS = SESSIONS * PER_SESSION;
 
 hardDeadline(180_000, "fanout-sessions");

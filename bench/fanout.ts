@@ -15,14 +15,10 @@
  *     BENCH_RUNS=5 BENCH_CLIENTS=100 BENCH_CLIENT_PROCS=1 bun bench/fanout.ts
  */
 import { BUN, BARE_SERVER, ChildProcess, createBenchEnv, fmtInt, fmtMs, hardDeadline, machineLine, markdownTable, median, sleep, startRelayProcess } from "./support/harness.ts";
-import { type FanoutTarget, measureTurn, type Sample, startClientGroup } from "./support/fanout-run.ts";
+import { BURST_LINES, type FanoutTarget, measureTurn, PACED_LINES, PACED_RATE, RUNS, type Sample, startClientGroup } from "./support/fanout-run.ts";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const CLIENT_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 2);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const BURST_LINES = Number(process.env.BENCH_BURST_LINES ?? 10_000);
-const PACED_RATE = 1000;
-const PACED_LINES = Number(process.env.BENCH_PACED_LINES ?? 2000);
 
 interface Target extends FanoutTarget {
   name: "relay" | "bare";

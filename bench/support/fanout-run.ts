@@ -13,6 +13,12 @@
  */
 import { type BenchEnv, BUN, CLIENT_DRIVER, ChildProcess, procStats, sleep } from "./harness.ts";
 
+/** The fan-out benchmarks' knobs: runs (interleaved), a burst's lines, a paced turn's lines and rate. */
+export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+export const BURST_LINES = Number(process.env.BENCH_BURST_LINES ?? 10_000);
+export const PACED_RATE = 1000;
+export const PACED_LINES = Number(process.env.BENCH_PACED_LINES ?? 2000);
+
 interface FanoutReport {
   received: number;
   lastReceipt: number;

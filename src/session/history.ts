@@ -16,10 +16,11 @@
  * history.find("/home/me/app", "7f0c…"); // { title: "Fix the login test" }, or undefined
  * ```
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isProjectFolderOf, projectFolders, projectsDir } from "../claude/transcript.ts";
+import { isNonEmptyFile } from "../shared/non-empty-file.ts";
 import { isSessionUuid } from "./session-store.ts";
 import { transcriptTitle } from "./transcript-title.ts";
 
@@ -108,18 +109,9 @@ function findConversation(cwd: string, sessionId: string, env: Record<string, st
   }
   for (const folder of folders) {
     const path = join(projects, folder, `${sessionId}.jsonl`);
-    if (isTranscript(path)) return { title: transcriptTitle(readHeadSync(path, headBytes)) ?? "" };
+    if (isNonEmptyFile(path)) return { title: transcriptTitle(readHeadSync(path, headBytes)) ?? "" };
   }
   return undefined;
-}
-
-function isTranscript(path: string): boolean {
-  try {
-    const info = statSync(path);
-    return info.isFile() && info.size > 0;
-  } catch {
-    return false;
-  }
 }
 
 async function readHead(path: string, bytes: number): Promise<string> {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { alive } from "../support/claude-harness.ts";
 import { lastUserText, text, toolUse } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
@@ -17,15 +18,6 @@ import type { Frame, TestClient } from "../support/ws-client.ts";
 
 const isResultOf = (sessionId: string) => (frame: Frame) => frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
 const stateOf = (sessionId: string, state: string) => (frame: Frame) => frame.type === "session.state" && frame.sessionId === sessionId && frame.state === state;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function expectGapFree(frames: Frame[]): void {
   const seqs = frames.map((frame) => frame.seq);
@@ -64,7 +56,7 @@ describe("the idle timeout", () => {
     const idle = await v1.next(stateOf(sessionId, "idle"), 30_000);
     await v1.next((frame) => stateOf(sessionId, "idle")(frame) && frame.claudePid === 0, 15_000);
     expect(idle.seq).toBeGreaterThan(0);
-    expect(isAlive(pid)).toBe(false);
+    expect(alive(pid)).toBe(false);
     const health = await (await fetch(`${relay.httpUrl}/healthz`)).json();
     expect(health).toMatchObject({ status: "ok", state: "idle", claudePid: 0, sessionId });
     expect(await (await fetch(`${relay.httpUrl}/metrics`)).text()).toContain("\nclaude_relay_claude_processes 0\n");
