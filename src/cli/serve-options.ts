@@ -52,7 +52,7 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--max-sessions <n>", help: "Sessions (Claude processes) at most, the default one included", default: "8" },
   { flag: "--allow-dir <dir>", help: "A directory clients may start sessions in (and below it)", default: "your home directory", repeatable: true },
   { flag: "--idle-timeout <duration>", help: "A session without a turn this long has its Claude stopped (it starts again, resuming, at the next prompt); 0: never", default: "30m" },
-  { flag: "--notify-command <cmd>", help: "Run CMD (no shell; words with '…'/\"…\" quoting, or a JSON array) with a JSON line on stdin when Claude asks a permission, a turn ends or a session fails" },
+  { flag: "--notify-command <cmd>", help: "Run CMD (no shell; words with '…'/\"…\" quoting, or a JSON array) with a JSON line on stdin when Claude asks a permission, a turn ends or a session fails (docs/notifications.md)" },
   { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
   { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
   { flag: "--tls", help: "Serve https/wss with a self-signed certificate kept in the state dir (start-up prints its fingerprint)" },
