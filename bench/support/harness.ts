@@ -168,15 +168,15 @@ export interface RelayProcess {
 }
 
 /**
- * Starts `bun src/cli.ts serve` on a free port with the synthetic Claude and waits until Claude is
- * ready (any log level). BENCH_RELAY_BUN_FLAGS adds flags for Bun itself, e.g.
+ * Starts `bun src/cli.ts serve` on a free port with the synthetic Claude (or `claudeBin`) and waits
+ * until Claude is ready (any log level). BENCH_RELAY_BUN_FLAGS adds flags for Bun itself, e.g.
  * `--cpu-prof-md --cpu-prof-dir=/tmp/prof` to profile the relay.
  */
-export async function startRelayProcess(bench: BenchEnv, flags: string[], env: Record<string, string> = {}): Promise<RelayProcess> {
+export async function startRelayProcess(bench: BenchEnv, flags: string[], env: Record<string, string> = {}, claudeBin = SYNTHETIC_CLAUDE): Promise<RelayProcess> {
   const port = freePort();
   const cmd = [
     BUN, ...(process.env.BENCH_RELAY_BUN_FLAGS ?? "").split(" ").filter(Boolean), join(REPO_ROOT, "src", "cli.ts"), "serve", "--port", String(port),
-    "--claude-bin", SYNTHETIC_CLAUDE, "--authorized-keys", bench.authorizedKeysPath,
+    "--claude-bin", claudeBin, "--authorized-keys", bench.authorizedKeysPath,
     "--cwd", bench.dir, "--state-dir", join(bench.dir, "state"), "--log-format", "json", ...flags,
   ];
   const child = new ChildProcess("relay", cmd, { ...bench.env, ...env });

@@ -5,8 +5,9 @@
  * answering with `{"kind": …}` JSON lines on stdout. It runs in its own process so its CPU is not
  * the server's.
  *
- * Config (env BENCH_CLIENTS, JSON): `{ url, clients, auth, keyPath?, signer?: "noble" | "native", ca? }`
- * (`ca`: the PEM certificate to trust for a wss:// url).
+ * Config (env BENCH_CLIENTS, JSON): `{ url, clients, auth, keyPath?, signer?: "noble" | "native", ca?, attach? }`
+ * (`ca`: the PEM certificate to trust for a wss:// url; `attach`: a session id each client attaches
+ * to after auth.ok, leaving the default session, and that its prompts name).
  * Commands:
  * - `{"cmd":"connect"}` → opens `clients` sockets at once and authenticates them →
  *   `{"kind":"connected","at","authenticated","failed","cpuMs"}`
@@ -34,6 +35,7 @@ interface Config {
   keyPath?: string;
   signer?: "noble" | "native";
   ca?: string;
+  attach?: string;
 }
 
 const config = JSON.parse(process.env.BENCH_CLIENTS ?? "{}") as Config;
@@ -99,10 +101,13 @@ function connect(onEvent: (data: string, at: number) => void): Promise<{ ws: Web
       const at = data.indexOf(SENT_AT);
       if (at >= 0) return onEvent(data, at);
       if (settled) return;
-      const message = JSON.parse(data) as { type: string; challenge?: string; code?: string };
+      const message = JSON.parse(data) as { type: string; challenge?: string; code?: string; sessionId?: string };
       if (message.type === "auth.challenge") {
         void signer!.sign(message.challenge!).then((signature) => ws.send(JSON.stringify({ type: "auth.response", signature })));
-      } else if (message.type === "auth.ok") {
+      } else if (message.type === "auth.ok" && config.attach) {
+        ws.send(JSON.stringify({ type: "session.detach", sessionId: message.sessionId }));
+        ws.send(JSON.stringify({ type: "session.attach", sessionId: config.attach }));
+      } else if (message.type === "auth.ok" || (message.type === "session.attached" && message.sessionId === config.attach)) {
         settle(true);
       } else if (message.type === "error") {
         console.error(`client error: ${message.code}`);
@@ -159,7 +164,7 @@ function onCommand(command: { cmd: string; count?: number; prompt?: string; conc
       histogram = new Uint32Array(BUCKETS);
       minSentAt = Infinity;
       fanoutCpuStart = cpuMs();
-      if (command.prompt !== undefined) sockets[0]!.send(JSON.stringify({ type: "prompt", text: command.prompt }));
+      if (command.prompt !== undefined) sockets[0]!.send(JSON.stringify({ type: "prompt", text: command.prompt, ...(config.attach && { sessionId: config.attach }) }));
       return;
     case "report":
       return reportFanout();
