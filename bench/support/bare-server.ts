@@ -6,6 +6,13 @@
  * lines, wrapped in the same `claude.event` envelope as the relay's, with
  * `server.publish(topic, frame, false)`.
  *
+ * With BENCH_BARE_AUTH=<an ssh-ed25519 authorized_keys line> it is instead the floor for login
+ * handshakes: each socket gets an `auth.challenge` with a fresh 32-byte nonce, and its
+ * `auth.response` is checked with nothing but what any SSHSIG login needs — JSON.parse, strict
+ * base64 of the armor, the signed-data hash (sha512) and the same native ed25519 verify as the
+ * relay (node:crypto, KeyObject imported once) — then answered `{"type":"auth.ok"}`. No key
+ * lookup, no options, no expiry, no logging, no session.
+ *
  * Prints `{"kind":"listening","port":N}`; reads `{"cmd":"prompt","text":"…"}` lines on stdin (sent to
  * the synthetic Claude as a user message).
  *
@@ -14,20 +21,39 @@
  * BENCH_BARE_FANOUT=1 SYNTH_TIMESTAMP=1 bun bench/support/bare-server.ts
  * ```
  */
+import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
 import { join } from "node:path";
 import { LineSplitter } from "../../src/claude/line-splitter.ts";
+import { AUTH_NAMESPACE } from "../../src/protocol/messages.ts";
+import { signedData } from "../../src/ssh/sshsig.ts";
 
 const TOPIC = "session";
+const authKey = process.env.BENCH_BARE_AUTH ? ed25519KeyObject(process.env.BENCH_BARE_AUTH) : undefined;
+const encoder = new TextEncoder();
+
+interface SocketData {
+  challenge: string;
+}
+
 const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
   fetch(request, srv) {
-    if (srv.upgrade(request, { data: undefined })) return;
+    if (srv.upgrade(request, { data: { challenge: "" } })) return;
     return new Response("websocket only", { status: 426 });
   },
   websocket: {
-    open: (ws) => void ws.subscribe(TOPIC),
-    message: () => {},
+    open: (ws: import("bun").ServerWebSocket<SocketData>) => {
+      if (!authKey) return void ws.subscribe(TOPIC);
+      ws.data.challenge = `claude-relay-auth v1\nnonce: ${randomBytes(32).toString("base64url")}`;
+      ws.send(JSON.stringify({ type: "auth.challenge", protocol: 1, namespace: AUTH_NAMESPACE, challenge: ws.data.challenge, expiresInMs: 10_000 }));
+    },
+    message: (ws: import("bun").ServerWebSocket<SocketData>, message) => {
+      if (!authKey) return;
+      const ok = verifyLogin(ws.data.challenge, message as string, authKey);
+      if (ok) ws.send('{"type":"auth.ok"}');
+      else ws.close(4401, "auth_failed");
+    },
     idleTimeout: 0,
     sendPings: false,
   },
@@ -51,6 +77,22 @@ if (claude) {
       }
     }
   })();
+}
+
+/** The ed25519 KeyObject of an `ssh-ed25519 AAAA… comment` line (blob: string type · string 32-byte key). */
+function ed25519KeyObject(line: string): KeyObject {
+  const blob = Buffer.from(line.split(" ")[1]!, "base64");
+  return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: blob.subarray(blob.length - 32).toString("base64url") }, format: "jwk" });
+}
+
+/** An ed25519 SSHSIG ends with the signature blob string("ssh-ed25519") · string(64-byte signature). */
+function verifyLogin(challenge: string, frame: string, key: KeyObject): boolean {
+  const { signature } = JSON.parse(frame) as { signature: string };
+  const body = signature.replace(/-----[A-Z ]+-----|\s/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
+  const blob = Buffer.from(body, "base64");
+  const data = signedData(AUTH_NAMESPACE, "sha512", encoder.encode(challenge));
+  return verify(null, data, key, blob.subarray(blob.length - 64));
 }
 
 const stop = () => {

@@ -1,5 +1,5 @@
 /**
- * Structured logging on top of consola.
+ * Structured logging: one line per call, written at once, with context fields.
  *
  * Every line can carry context fields (clientId, remote address, fingerprint, pid …). In `pretty`
  * format they are appended as `key=value`; in `json` format each line is one JSON object, which
@@ -13,8 +13,6 @@
  * // {"time":"…","level":"warn","msg":"unknown message type","clientId":"c1","remote":"127.0.0.1:5000","messageType":"foo"}
  * ```
  */
-import { createConsola, type ConsolaInstance, type LogObject } from "consola";
-
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug" | "trace";
 export type LogFormat = "pretty" | "json";
 export type LogFields = Record<string, unknown>;
@@ -38,83 +36,89 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-const CONSOLA_LEVEL: Record<LogLevel, number> = {
-  silent: -999,
-  error: 0,
-  warn: 1,
-  info: 3,
-  debug: 4,
-  trace: 5,
-};
-
 type Method = "error" | "warn" | "info" | "debug";
 
-/** Creates the root logger. */
+/** Severity rank: a line is written when its method's rank is at most the level's. */
+const RANK: Record<LogLevel | Method, number> = { silent: -1, error: 0, warn: 1, info: 2, debug: 3, trace: 4 };
+
+/** What every logger of one tree shares: the threshold and the line writer. */
+interface Sink {
+  readonly rank: number;
+  readonly line: (time: Date, method: Method, msg: string, fields: LogFields) => string;
+  readonly write: (line: string) => void;
+}
+
+/**
+ * Creates the root logger. Each call writes its line at once: nothing is buffered, merged or
+ * throttled, so a storm of similar lines (e.g. one "authenticated" per login) keeps every line
+ * and its fields.
+ *
+ * @example
+ * createLogger({ level: "debug", format: "pretty", write: (line) => lines.push(line) }).info("hello", { n: 1 })
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const format = options.format ?? "pretty";
-  const write = options.write ?? ((line: string) => process.stderr.write(line + "\n"));
-  const consola = createConsola({
-    level: CONSOLA_LEVEL[options.level ?? "info"],
-    reporters: [{ log: (obj) => write(format === "json" ? jsonLine(obj) : prettyLine(obj)) }],
-  });
-  return bind(consola, {});
+  const sink: Sink = {
+    rank: RANK[options.level ?? "info"],
+    line: options.format === "json" ? jsonLine : prettyLine,
+    write: options.write ?? ((line: string) => process.stderr.write(line + "\n")),
+  };
+  return new BoundLogger(sink, EMPTY);
 }
 
-function bind(consola: ConsolaInstance, context: LogFields): Logger {
-  return new BoundLogger(consola, context);
-}
+const EMPTY: LogFields = Object.freeze({});
 
-/** A class, not closures: every connection has a child logger, so its size matters. */
+/**
+ * A class, not closures: every connection has a child logger, so its size matters. A line below
+ * the level costs one comparison: nothing is merged or formatted for it.
+ */
 class BoundLogger implements Logger {
-  constructor(
-    private readonly consola: ConsolaInstance,
-    private readonly context: LogFields,
-  ) {}
+  readonly #sink: Sink;
+  readonly #context: LogFields;
+
+  constructor(sink: Sink, context: LogFields) {
+    this.#sink = sink;
+    this.#context = context;
+  }
 
   error(msg: string, fields?: LogFields): void {
-    this.emit("error", msg, fields);
+    if (this.#sink.rank >= RANK.error) this.#emit("error", msg, fields);
   }
   warn(msg: string, fields?: LogFields): void {
-    this.emit("warn", msg, fields);
+    if (this.#sink.rank >= RANK.warn) this.#emit("warn", msg, fields);
   }
   info(msg: string, fields?: LogFields): void {
-    this.emit("info", msg, fields);
+    if (this.#sink.rank >= RANK.info) this.#emit("info", msg, fields);
   }
   debug(msg: string, fields?: LogFields): void {
-    this.emit("debug", msg, fields);
+    if (this.#sink.rank >= RANK.debug) this.#emit("debug", msg, fields);
   }
   child(fields: LogFields): Logger {
-    return new BoundLogger(this.consola, { ...this.context, ...fields });
+    return new BoundLogger(this.#sink, this.#context === EMPTY ? fields : { ...this.#context, ...fields });
   }
 
-  private emit(method: Method, msg: string, fields: LogFields | undefined): void {
-    this.consola[method]({ message: msg, fields: fields ? { ...this.context, ...fields } : this.context });
+  #emit(method: Method, msg: string, fields: LogFields | undefined): void {
+    const all = fields === undefined ? this.#context : this.#context === EMPTY ? fields : { ...this.#context, ...fields };
+    this.#sink.write(this.#sink.line(new Date(), method, msg, all));
   }
 }
 
-function fieldsOf(obj: LogObject): LogFields {
-  return ((obj as unknown as { fields?: LogFields }).fields ?? {}) as LogFields;
-}
-
-function messageOf(obj: LogObject): string {
-  return String((obj as unknown as { message?: unknown }).message ?? obj.args.join(" "));
-}
-
-function jsonLine(obj: LogObject): string {
-  const record: LogFields = { time: obj.date.toISOString(), level: obj.type === "log" ? "info" : obj.type, msg: messageOf(obj) };
-  for (const [key, value] of Object.entries(fieldsOf(obj))) {
+function jsonLine(time: Date, method: Method, msg: string, fields: LogFields): string {
+  const record: LogFields = { time: time.toISOString(), level: method, msg };
+  for (const key in fields) {
     if (key in record) continue;
+    const value = fields[key];
     record[key] = value instanceof Error ? { name: value.name, message: value.message } : value;
   }
   return JSON.stringify(record);
 }
 
-function prettyLine(obj: LogObject): string {
-  const pairs = Object.entries(fieldsOf(obj))
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${formatValue(value)}`);
-  const level = obj.type.toUpperCase().padEnd(5);
-  return [obj.date.toISOString(), level, messageOf(obj), ...pairs].join(" ");
+function prettyLine(time: Date, method: Method, msg: string, fields: LogFields): string {
+  let line = `${time.toISOString()} ${method.toUpperCase().padEnd(5)} ${msg}`;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== undefined) line += ` ${key}=${formatValue(value)}`;
+  }
+  return line;
 }
 
 function formatValue(value: unknown): string {
