@@ -1,10 +1,24 @@
 /**
  * Holds the parsed authorized_keys file and keeps it current.
  *
- * Freshness does not depend on file-system events: {@link AuthorizedKeysStore.current} does a cheap
- * stat before every use and re-reads when size, mtime, ctime or inode changed. fs.watch on the file
- * and on its directory (editors and `mv` replace the file) additionally re-reads promptly, so
- * clients of a removed key are disconnected without waiting for the next login.
+ * The promise (contract: "edits apply to the next login") is kept without a `stat` per login:
+ *
+ * - A check is a `stat` of the file, re-reading it when inode, size, mtime or ctime changed.
+ *   Checks are numbered. {@link AuthorizedKeysStore.checkpoint} tells the number so far; a login
+ *   takes it when its connection opens and asks for {@link AuthorizedKeysStore.current}`(checkpoint)`
+ *   when it verifies. A check made after the connection opened also saw every edit saved before the
+ *   client connected, so it is reused; otherwise one check is made then. Under a login storm one
+ *   stat thus serves every connection opened before it, yet a login that starts after an edit
+ *   always sees the edit — whether or not fs.watch ever reports it (network file systems, full
+ *   inotify tables). This needs no clock, so it also holds when logins come faster than any
+ *   interval.
+ * - fs.watch on the file and on its directory (editors and `mv` replace the file) re-checks as soon
+ *   as the OS reports a change, and a poll re-checks every `pollIntervalMs` (default 2 s) for file
+ *   systems that report nothing. Either way a removed key's open sessions are ended
+ *   ({@link AuthorizedKeysStore.onKeysRemoved}), including a login that was in flight during the
+ *   edit (connected before it, answered after it, verified on the check before it).
+ * - What a `stat` cannot see, nothing here sees without fs.watch: a rewrite that keeps inode, size,
+ *   mtime and ctime — two same-size saves within one tick of the kernel's coarse file clock.
  *
  * @example
  * ```ts
@@ -12,7 +26,8 @@
  * const startup = store.startupDiagnosis();
  * if (startup.level === "warn") logger.warn(startup.message, { path });
  * store.onKeysRemoved((fingerprints) => closeClientsOf(fingerprints));
- * authenticate({ keys: store.current().entries, … });
+ * const seen = store.checkpoint();                         // when a connection opens
+ * authenticate({ keys: store.current(seen).entries, … });  // when it answers
  * store.close();
  * ```
  */
@@ -33,6 +48,8 @@ export interface KeyStoreOptions {
   logger?: Logger;
   /** Watch the file and its directory for changes (default true). */
   watch?: boolean;
+  /** Re-check the file this often even when nothing reported a change; 0: never (default 2000). */
+  pollIntervalMs?: number;
 }
 
 export interface StartupDiagnosis {
@@ -64,6 +81,8 @@ export class AuthorizedKeysStore {
   private readonly listeners = new Set<KeysRemovedListener>();
   private readonly watchers: FSWatcher[] = [];
   private fileWatcher: FSWatcher | undefined;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private checks = 0;
   private closed = false;
 
   constructor(options: KeyStoreOptions) {
@@ -72,11 +91,27 @@ export class AuthorizedKeysStore {
     this.reload(true);
     if (options.explicit && this.readError) throw new KeyStoreError(`cannot read authorized keys file ${this.path}: ${this.readError}`);
     if (options.watch ?? true) this.startWatching();
+    const pollIntervalMs = options.pollIntervalMs ?? 2000;
+    if (pollIntervalMs > 0) this.poll = setInterval(() => this.reload(false), pollIntervalMs).unref();
   }
 
-  /** The current keys, re-read first if the file changed since the last look. */
-  current(): ParsedAuthorizedKeys {
-    if (!this.closed) this.reload(false);
+  /**
+   * The number of checks made so far: take it when a connection opens, pass it to
+   * {@link current} when that connection's login is verified.
+   */
+  checkpoint(): number {
+    return this.checks;
+  }
+
+  /**
+   * The keys as of a check made after `checkpoint`; checks the file first unless one was. Without
+   * a checkpoint, always checks.
+   *
+   * @example
+   * store.current(seenWhenConnected).entries
+   */
+  current(checkpoint?: number): ParsedAuthorizedKeys {
+    if (!this.closed && (checkpoint === undefined || this.checks <= checkpoint)) this.reload(false);
     return this.parsed;
   }
 
@@ -105,6 +140,7 @@ export class AuthorizedKeysStore {
   /** Stops watching; `current()` then keeps returning the last keys read. */
   close(): void {
     this.closed = true;
+    clearInterval(this.poll);
     for (const w of this.watchers) w.close();
     this.fileWatcher?.close();
     this.watchers.length = 0;
@@ -113,6 +149,7 @@ export class AuthorizedKeysStore {
   }
 
   private reload(force: boolean): void {
+    this.checks++;
     const { stats, error } = statFile(this.path);
     const signature = stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}` : `missing:${error}`;
     if (!force && signature === this.signature) return;

@@ -1,5 +1,5 @@
 /**
- * Structured logging: one line per call, written at once, with context fields.
+ * Structured logging: one line per call, with context fields.
  *
  * Every line can carry context fields (clientId, remote address, fingerprint, pid …). In `pretty`
  * format they are appended as `key=value`; in `json` format each line is one JSON object, which
@@ -13,6 +13,8 @@
  * // {"time":"…","level":"warn","msg":"unknown message type","clientId":"c1","remote":"127.0.0.1:5000","messageType":"foo"}
  * ```
  */
+import { stderrLineWriter } from "./line-writer.ts";
+
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug" | "trace";
 export type LogFormat = "pretty" | "json";
 export type LogFields = Record<string, unknown>;
@@ -32,7 +34,10 @@ export interface Logger {
 export interface LoggerOptions {
   level?: LogLevel;
   format?: LogFormat;
-  /** Where lines go; stderr by default so stdout stays free for command output. */
+  /**
+   * Where lines go (one call per line, without newline). Default: stderr, so stdout stays free for
+   * command output, batched per event-loop turn (line-writer.ts).
+   */
   write?: (line: string) => void;
 }
 
@@ -49,9 +54,8 @@ interface Sink {
 }
 
 /**
- * Creates the root logger. Each call writes its line at once: nothing is buffered, merged or
- * throttled, so a storm of similar lines (e.g. one "authenticated" per login) keeps every line
- * and its fields.
+ * Creates the root logger. Every call makes exactly one line: nothing is merged or throttled, so a
+ * storm of similar lines (e.g. one "authenticated" per login) keeps every line and its fields.
  *
  * @example
  * createLogger({ level: "debug", format: "pretty", write: (line) => lines.push(line) }).info("hello", { n: 1 })
@@ -60,9 +64,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const sink: Sink = {
     rank: RANK[options.level ?? "info"],
     line: options.format === "json" ? jsonLine : prettyLine,
-    write: options.write ?? ((line: string) => process.stderr.write(line + "\n")),
+    write: options.write ?? defaultWrite(),
   };
   return new BoundLogger(sink, EMPTY);
+}
+
+function defaultWrite(): (line: string) => void {
+  const writer = stderrLineWriter();
+  return (line) => writer.write(line);
 }
 
 const EMPTY: LogFields = Object.freeze({});

@@ -9,7 +9,7 @@ import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.
 import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import type { PeerInfo, PeerSocket, SocketEvents } from "../runtime/types.ts";
-import { Connection, type KeyIdentity } from "./connection.ts";
+import { Connection, type IssuedChallenge, type KeyIdentity } from "./connection.ts";
 import { Metrics } from "./metrics.ts";
 
 /** Largest frame accepted before authentication: an auth.response with an RSA-8192 SSHSIG fits. */
@@ -19,8 +19,9 @@ export type AuthVerdict = { ok: true; key: KeyIdentity } | { ok: false; kind: st
 
 /** What the gateway needs from authentication (src/auth). */
 export interface AuthPort {
-  issueChallenge(clientId: string, peer: PeerInfo): { text: string; expiresInMs: number };
-  verify(challenge: string, signature: string, peer: PeerInfo): Promise<AuthVerdict>;
+  issueChallenge(clientId: string, peer: PeerInfo): IssuedChallenge;
+  /** `challenge` is the object {@link issueChallenge} returned for this connection. */
+  verify(challenge: IssuedChallenge, signature: string, peer: PeerInfo): Promise<AuthVerdict>;
   /** Failed attempts from this address are over the limit: refuse before any work. */
   isRateLimited(address: string): boolean;
   recordFailure(address: string): void;
@@ -127,7 +128,7 @@ export class Gateway {
     log.debug("connected", { host: connection.peer.host });
 
     const challenge = this.options.auth.issueChallenge(connection.clientId, connection.peer);
-    connection.challenge = challenge.text;
+    connection.challenge = challenge;
     connection.authTimer = setTimeout(() => {
       log.warn("authentication timed out", { authTimeoutMs: this.options.authTimeoutMs });
       this.metrics.inc("claude_relay_auth_failures_total", { reason: "timeout" });

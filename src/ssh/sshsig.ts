@@ -10,12 +10,12 @@
  * @example
  * ```ts
  * const sig = parseArmoredSignature(armored);
- * const data = signedData(sig.namespace, sig.hashAlgorithm, new TextEncoder().encode(challenge));
+ * const data = signedData(sig.namespace, sig.hashAlgorithm, challenge);
  * // verify sig.signature over `data` with sig.publicKey
  * ```
  */
 import { createHash } from "node:crypto";
-import { WireError, WireReader, WireWriter } from "./wire.ts";
+import { bytesEqual, WireError, WireReader, WireWriter } from "./wire.ts";
 
 export const SSHSIG_MAGIC = "SSHSIG";
 export const SSHSIG_VERSION = 1;
@@ -85,11 +85,15 @@ export function dearmor(armored: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) {
     throw new SshSigError("bad_armor", "signature body is not valid base64");
   }
-  return new Uint8Array(Buffer.from(body, "base64"));
+  const bytes = Buffer.from(body, "base64");
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+const MAGIC_BYTES = new TextEncoder().encode(SSHSIG_MAGIC);
+
 /**
- * Parses a binary SSHSIG blob with bounds checks on every field.
+ * Parses a binary SSHSIG blob with bounds checks on every field. The byte fields of the result
+ * are views into `blob`, not copies.
  *
  * @example
  * parseSignatureBlob(dearmor(text)).namespace // "claude-relay"
@@ -97,8 +101,7 @@ export function dearmor(armored: string): Uint8Array {
 export function parseSignatureBlob(blob: Uint8Array): SshSignature {
   try {
     const reader = new WireReader(blob);
-    const magic = new TextDecoder().decode(reader.readRaw(SSHSIG_MAGIC.length));
-    if (magic !== SSHSIG_MAGIC) throw new SshSigError("bad_magic", "blob does not start with SSHSIG");
+    if (!bytesEqual(reader.readRaw(MAGIC_BYTES.length), MAGIC_BYTES)) throw new SshSigError("bad_magic", "blob does not start with SSHSIG");
     const version = reader.readUint32();
     if (version !== SSHSIG_VERSION) throw new SshSigError("unsupported_version", `unsupported SSHSIG version ${version}`);
     const publicKey = reader.readBytes();
@@ -118,22 +121,28 @@ export function parseSignatureBlob(blob: Uint8Array): SshSignature {
   }
 }
 
+/** The fields before H(message) in the signed data, for the last namespace and hash used (always the same in the relay). */
+let header: { namespace: string; hashAlgorithm: string; bytes: Uint8Array } | undefined;
+
 /**
  * The bytes the key signs: "SSHSIG" · string namespace · string reserved · string hash_algorithm ·
- * string H(message). The reserved field is always empty here, as in OpenSSH.
+ * string H(message). The reserved field is always empty here, as in OpenSSH. A string `message`
+ * is hashed as its UTF-8 bytes.
  *
  * @example
- * signedData("claude-relay", "sha512", new TextEncoder().encode(challenge))
+ * signedData("claude-relay", "sha512", challengeText)
  */
-export function signedData(namespace: string, hashAlgorithm: SshSigHashAlgorithm, message: Uint8Array): Uint8Array {
+export function signedData(namespace: string, hashAlgorithm: SshSigHashAlgorithm, message: Uint8Array | string): Uint8Array {
+  if (header?.namespace !== namespace || header.hashAlgorithm !== hashAlgorithm) {
+    header = { namespace, hashAlgorithm, bytes: new WireWriter().raw(SSHSIG_MAGIC).string(namespace).string(new Uint8Array(0)).string(hashAlgorithm).toBytes() };
+  }
   const digest = createHash(hashAlgorithm).update(message).digest();
-  return new WireWriter()
-    .raw(SSHSIG_MAGIC)
-    .string(namespace)
-    .string(new Uint8Array(0))
-    .string(hashAlgorithm)
-    .string(new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength))
-    .toBytes();
+  const prefix = header.bytes;
+  const out = new Uint8Array(prefix.length + 4 + digest.length);
+  out.set(prefix, 0);
+  new DataView(out.buffer).setUint32(prefix.length, digest.length);
+  out.set(digest, prefix.length + 4);
+  return out;
 }
 
 /**
