@@ -14,7 +14,7 @@
  * // verify sig.signature over `data` with sig.publicKey
  * ```
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { bytesEqual, WireError, WireReader, WireWriter } from "./wire.ts";
 
 export const SSHSIG_MAGIC = "SSHSIG";
@@ -136,7 +136,7 @@ export function signedData(namespace: string, hashAlgorithm: SshSigHashAlgorithm
   if (header?.namespace !== namespace || header.hashAlgorithm !== hashAlgorithm) {
     header = { namespace, hashAlgorithm, bytes: new WireWriter().raw(SSHSIG_MAGIC).string(namespace).string(new Uint8Array(0)).string(hashAlgorithm).toBytes() };
   }
-  const digest = createHash(hashAlgorithm).update(message).digest();
+  const digest = hash(hashAlgorithm, message, "buffer");
   const prefix = header.bytes;
   const out = new Uint8Array(prefix.length + 4 + digest.length);
   out.set(prefix, 0);
