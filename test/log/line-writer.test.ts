@@ -1,7 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { createLineWriter } from "../../src/log/line-writer.ts";
+import { createLineWriter, FLUSH_BYTES } from "../../src/log/line-writer.ts";
+
+async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 /** A writer whose scheduled flush runs only when the test says the turn ended. */
 function manual() {
@@ -39,13 +47,25 @@ describe("line writer", () => {
     expect(chunks).toEqual(["a\n"]);
   });
 
-  test("by default the batch is written after the turn's callbacks", async () => {
+  test("a batch past FLUSH_BYTES is written at once, without waiting for its turn", () => {
+    const { writer, chunks, endTurn } = manual();
+    const line = "x".repeat(1000);
+    const lines = Math.ceil(FLUSH_BYTES / (line.length + 1));
+    for (let i = 0; i < lines; i++) writer.write(line);
+    expect(chunks).toEqual([`${line}\n`.repeat(lines)]);
+    writer.write("after");
+    endTurn();
+    expect(chunks).toEqual([`${line}\n`.repeat(lines), "after\n"]);
+  });
+
+  test("by default a batch is written by a timer, not line by line", async () => {
     const chunks: string[] = [];
     const writer = createLineWriter((chunk) => chunks.push(chunk));
     writer.write("a");
-    await Promise.resolve();
-    writer.write("b");
     await new Promise((resolve) => setImmediate(resolve));
+    writer.write("b");
+    expect(chunks).toEqual([]);
+    await waitFor(() => chunks.length > 0);
     expect(chunks).toEqual(["a\nb\n"]);
   });
 
