@@ -21,15 +21,14 @@
  * BENCH_BARE_FANOUT=1 SYNTH_TIMESTAMP=1 bun bench/support/bare-server.ts
  * ```
  */
-import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
+import { createPublicKey, hash, randomBytes, verify, type KeyObject } from "node:crypto";
 import { join } from "node:path";
 import { LineSplitter } from "../../src/claude/line-splitter.ts";
-import { AUTH_NAMESPACE } from "../../src/protocol/messages.ts";
-import { signedData } from "../../src/ssh/sshsig.ts";
 
 const TOPIC = "session";
 const authKey = process.env.BENCH_BARE_AUTH ? ed25519KeyObject(process.env.BENCH_BARE_AUTH) : undefined;
-const encoder = new TextEncoder();
+/** The signed data up to H(message): "SSHSIG" · string "claude-relay" · string "" · string "sha512" · uint32 64. Self-contained, so the floor does not move with the relay's code. */
+const SIGNED_DATA_PREFIX = Buffer.from("5353485349470000000c636c617564652d72656c61790000000000000006736861353132" + "00000040", "hex");
 
 interface SocketData {
   challenge: string;
@@ -46,7 +45,7 @@ const server = Bun.serve({
     open: (ws: import("bun").ServerWebSocket<SocketData>) => {
       if (!authKey) return void ws.subscribe(TOPIC);
       ws.data.challenge = `claude-relay-auth v1\nnonce: ${randomBytes(32).toString("base64url")}`;
-      ws.send(JSON.stringify({ type: "auth.challenge", protocol: 1, namespace: AUTH_NAMESPACE, challenge: ws.data.challenge, expiresInMs: 10_000 }));
+      ws.send(JSON.stringify({ type: "auth.challenge", protocol: 1, namespace: "claude-relay", challenge: ws.data.challenge, expiresInMs: 10_000 }));
     },
     message: (ws: import("bun").ServerWebSocket<SocketData>, message) => {
       if (!authKey) return;
@@ -91,7 +90,7 @@ function verifyLogin(challenge: string, frame: string, key: KeyObject): boolean 
   const body = signature.replace(/-----[A-Z ]+-----|\s/g, "");
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
   const blob = Buffer.from(body, "base64");
-  const data = signedData(AUTH_NAMESPACE, "sha512", encoder.encode(challenge));
+  const data = Buffer.concat([SIGNED_DATA_PREFIX, hash("sha512", challenge, "buffer")]);
   return verify(null, data, key, blob.subarray(blob.length - 64));
 }
 
