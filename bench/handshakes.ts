@@ -127,7 +127,7 @@ function print(targets: Target[]): void {
   ));
   const ratios = samples.relay.map((r, i) => r.perSecond / samples.bare[i]!.perSecond);
   const ratio = median(samples.relay.map((x) => x.perSecond)) / median(samples.bare.map((x) => x.perSecond));
-  console.log(`\n- relay / floor: **${ratio.toFixed(2)}** (ratio of the medians; per round ${ratios.map((r) => r.toFixed(2)).join(", ")}) → goal ≥ 0.8 ${ratio >= 0.8 ? "met" : "NOT met"}`);
+  console.log(`\n- relay / floor: **${ratio.toFixed(3)}** (ratio of the medians; per round ${ratios.map((r) => r.toFixed(2)).join(", ")}) → goal ≥ 0.8 ${ratio >= 0.8 ? "met" : "NOT met"}`);
   const cpu = median(samples.relay.map((x) => x.serverCpuMsPerHandshake)) / median(samples.bare.map((x) => x.serverCpuMsPerHandshake));
   console.log(`- server CPU per handshake, relay / floor: ${cpu.toFixed(2)}×`);
 }
