@@ -41,7 +41,7 @@ try {
     bench,
     ["--max-sessions", String(SESSIONS), "--allow-dir", bench.dir, "--idle-timeout", IDLE_TIMEOUT],
     { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "bench", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
-    CLAUDE_BIN,
+    { claudeBin: CLAUDE_BIN },
   );
   children.push(relay.child);
   const measure = (phase: string, sessions: string) => {

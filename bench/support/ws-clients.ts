@@ -15,8 +15,9 @@
  *   Claude's print time) until `count` arrived over all sockets; the first client sends `prompt`
  *   → `{"kind":"fanout","received","firstReceipt","lastReceipt","minSentAt","histogram","cpuMs"}`;
  *   `histogram` maps latency buckets of 10 µs to counts, so several processes' latencies merge exactly
- * - `{"cmd":"handshakes","concurrency","durationMs"}` → that many loops of connect → challenge →
- *   sign → auth.ok → close, for that long → `{"kind":"handshakes","count","failed","elapsedMs","cpuMs"}`
+ * - `{"cmd":"handshakes","concurrency","durationMs","total"?}` → that many loops of connect →
+ *   challenge → sign → auth.ok → close, for that long or until `total` handshakes were started →
+ *   `{"kind":"handshakes","count","failed","elapsedMs","cpuMs"}`
  * - `{"cmd":"exit"}`
  *
  * @example
@@ -134,14 +135,15 @@ async function connectAll(): Promise<void> {
 }
 
 // ── handshake loops ──────────────────────────────────────────────────────────────────────────
-async function handshakes(concurrency: number, durationMs: number): Promise<void> {
+async function handshakes(concurrency: number, durationMs: number, total = Infinity): Promise<void> {
   const cpuStart = cpuMs();
   const start = performance.now();
   const end = start + durationMs;
   let count = 0;
   let failed = 0;
+  let started = 0;
   const loop = async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end && started++ < total) {
       const { ws, ok } = await connect(() => {});
       ws.close();
       if (performance.now() > end) break;
@@ -154,7 +156,7 @@ async function handshakes(concurrency: number, durationMs: number): Promise<void
 }
 
 // ── commands ─────────────────────────────────────────────────────────────────────────────────
-function onCommand(command: { cmd: string; count?: number; prompt?: string; concurrency?: number; durationMs?: number }): void {
+function onCommand(command: { cmd: string; count?: number; prompt?: string; concurrency?: number; durationMs?: number; total?: number }): void {
   switch (command.cmd) {
     case "connect":
       return void connectAll();
@@ -169,7 +171,7 @@ function onCommand(command: { cmd: string; count?: number; prompt?: string; conc
     case "report":
       return reportFanout();
     case "handshakes":
-      return void handshakes(command.concurrency!, command.durationMs!);
+      return void handshakes(command.concurrency!, command.durationMs!, command.total);
     case "exit":
       for (const ws of sockets) ws.close();
       setTimeout(() => process.exit(0), 100);

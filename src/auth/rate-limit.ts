@@ -38,6 +38,7 @@ export class FailedAuthLimiter {
 
   /** True when `address` has used up its failures and must wait. */
   isLimited(address: string, now: number): boolean {
+    if (this.buckets.size === 0) return false; // the usual case: no failures anywhere, nothing to look up
     return this.tokens(addressKey(address), now) < 1;
   }
 

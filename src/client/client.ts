@@ -24,7 +24,7 @@
  * ```
  */
 import { Emitter } from "../shared/emitter.ts";
-import { silentLogger, type Logger } from "../log/logger.ts";
+import { silentLogger, type Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { AttachedSession, type SessionSnapshot } from "./attached-session.ts";
 import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";

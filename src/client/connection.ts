@@ -23,7 +23,7 @@
  * connection.start();
  * ```
  */
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { transition, type ConnectionEvent, type ConnectionState } from "./connection-state.ts";
 import { RelayClientError } from "./errors.ts";
