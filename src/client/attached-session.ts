@@ -17,7 +17,10 @@ import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, Session
 import { SessionCursor, type CursorVerdict } from "./session-cursor.ts";
 
 /** The session's state as last reported (auth.ok's snapshot, then each session.state). */
-export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "claudeAuthError"> & { restarts?: number };
+export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "claudeAuthError" | "permissionMode" | "model"> & { restarts?: number };
+
+/** Where a session stands when a client joins it: `auth.ok` (the default session) or `session.attached`. */
+export type SessionJoin = Pick<AuthOkMessage, "sessionId" | "lastSeq" | "state">;
 
 export interface AttachedSessionOptions {
   /**
@@ -72,18 +75,17 @@ export class AttachedSession {
   }
 
   /**
-   * `auth.ok`: the relay's session, its state and the requests pending right now. Returns whether
-   * the relay runs a different session than the one resumed.
+   * `auth.ok` (or `session.attached`): the session, its state and the requests pending right now.
+   * Returns whether the relay runs a different session than the one resumed.
    */
-  joined(ok: AuthOkMessage, { resumed }: { resumed: boolean }): boolean {
+  joined(ok: SessionJoin, { resumed }: { resumed: boolean }): boolean {
     const known = this.#cursor.sessionId !== undefined;
     this.#firstReplay = resumed && !known;
     this.#replayHeld = false;
     const changed = this.#cursor.join(ok.sessionId, { resumed, lastSeq: ok.lastSeq });
     this.#pending.clear();
     for (const request of ok.state.pendingPermissions) this.#pending.set(request.requestId, request);
-    const { state, claudePid, clients, claudeAuthError } = ok.state;
-    this.#state = { state, claudePid, clients, ...(claudeAuthError && { claudeAuthError }) };
+    this.#state = snapshotOf(ok.state);
     return known && changed && resumed;
   }
 
@@ -108,9 +110,20 @@ export class AttachedSession {
     if (event.type === "permission.request") this.#pending.set(event.requestId, event);
     if (event.type === "permission.resolved") this.#pending.delete(event.requestId);
     if (event.type === "session.state") {
-      const { state, claudePid, clients, restarts, claudeAuthError } = event;
-      this.#state = { state, claudePid, clients, restarts, ...(claudeAuthError && { claudeAuthError }) };
+      this.#state = { ...snapshotOf(event), restarts: event.restarts };
     }
     return verdict;
   }
+}
+
+function snapshotOf(state: SessionJoin["state"] | SessionStateMessage): SessionSnapshot {
+  const { claudeAuthError, permissionMode, model } = state;
+  return {
+    state: state.state,
+    claudePid: state.claudePid,
+    clients: state.clients,
+    ...(claudeAuthError && { claudeAuthError }),
+    ...(permissionMode !== undefined && { permissionMode }),
+    ...(model !== undefined && { model }),
+  };
 }

@@ -26,11 +26,13 @@
 import { Emitter } from "../shared/emitter.ts";
 import { silentLogger, type Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { AttachedSession, type SessionSnapshot } from "./attached-session.ts";
+import { AttachedSession, type SessionJoin, type SessionSnapshot } from "./attached-session.ts";
 import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
-import { giveUpError, RelayClientError } from "./errors.ts";
+import { giveUpError, RelayClientError, RelayRequestError } from "./errors.ts";
+import { PendingRequests } from "./pending-requests.ts";
+import { findSession } from "./session-lookup.ts";
 import {
   isSessionEvent,
   type AuthOkMessage,
@@ -43,6 +45,8 @@ import {
   type ClaudeEventMessage,
   type UserPromptMessage,
   type PermissionResolvedMessage,
+  type ServerMessageOf,
+  type SessionInfo,
 } from "./messages.ts";
 import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
@@ -51,11 +55,18 @@ import { NO_GLOBAL_WEBSOCKET, webSocketTransport, type TransportFactory } from "
 import type { RelayTls } from "./relay-tls.ts";
 
 // The library's entry point also names what its events carry and how it fails.
-export { RelayClientError, type RelayClientErrorCode } from "./errors.ts";
+export { RelayClientError, RelayRequestError, type RelayClientErrorCode } from "./errors.ts";
+export { findSession, type SessionLookup } from "./session-lookup.ts";
 export type * from "./messages.ts";
 export type { ChallengeCheck, ChallengePeer } from "./connection.ts";
 export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "./transport.ts";
-export type { SessionSnapshot } from "./attached-session.ts";
+export type { SessionJoin, SessionSnapshot } from "./attached-session.ts";
+
+/** The relay's answer to `session.attach`. */
+export type SessionAttachedMessage = ServerMessageOf<"session.attached">;
+
+/** How much of a session's past `follow()` asks for: every event the relay holds, or none (live events only). */
+export type FollowReplay = "held" | "live";
 
 /** What `events()` yields: every session event in seq order, each once; gaps; errors sent to this client. */
 export type RelayEvent = SessionEventMessage | ReplayGapMessage | ErrorMessage;
@@ -90,6 +101,14 @@ export interface CloseInfo {
 export type RelayClientEvents = {
   /** Authenticated (first connect and every reconnect); `resumed` when a resume was sent. */
   "auth.ok": [message: AuthOkMessage, info: { resumed: boolean }];
+  /**
+   * The client joined the session it follows (see `follow`): at auth.ok for the default session,
+   * at `session.attached` for another. `resumed`: a replay follows (events up to `lastSeq` are
+   * the past); `first`: the first join of this session (not a reconnect).
+   */
+  joined: [session: SessionJoin & { lastSeq: number }, info: { resumed: boolean; first: boolean }];
+  /** The relay's sessions (auth.ok's list, then every `sessions` update). */
+  sessions: [sessions: SessionInfo[]];
   "claude.event": [ClaudeEventMessage];
   "user.prompt": [UserPromptMessage];
   "permission.request": [PermissionRequestMessage];
@@ -118,6 +137,11 @@ export interface RelayClientOptions {
   reconnect?: boolean | ReconnectBackoffOptions;
   /** Continue an earlier session: the first auth.response already carries this resume. */
   resume?: { sessionId: string; lastSeq: number };
+  /**
+   * Follow this session instead of the default one: its id, or the start of it when that names one
+   * session (see `follow`). `connect()` rejects with `unknown_session` when the relay has none such.
+   */
+  session?: string;
   /**
    * Without `resume`: ask at the first login for every event the relay still holds, so what
    * happened before joining is delivered first (events up to `auth.ok.lastSeq`), then live ones.
@@ -165,8 +189,21 @@ export class RelayClient {
   readonly #log: Logger;
   readonly #emitter: Emitter<RelayClientEvents>;
   readonly #backoff: BackoffSettings | undefined;
-  /** The session this client receives (v1: the relay's one session). */
-  readonly #session: AttachedSession;
+  /** The session this client follows: the default one unless `#target` names another. */
+  #session: AttachedSession;
+  /**
+   * The session to follow instead of the default one: what the `session` option asked for until
+   * the first auth.ok resolves it, then its id. Undefined: the default session (v1 behaviour).
+   */
+  #target: { query: string; sessionId?: string; replay: FollowReplay } | undefined;
+  /** The followed session's state is known (auth.ok or session.attached since the last login). */
+  #joined = false;
+  /** Session ids this client has joined before (a later join is a reconnect, not a first). */
+  readonly #everJoined = new Set<string>();
+  #sessionList: SessionInfo[] = [];
+  #lastAuthOk: AuthOkMessage | undefined;
+  #defaultSessionId: string | undefined;
+  readonly #requests = new PendingRequests("c");
   readonly #connectTimeoutMs: number;
   readonly #heartbeat: { intervalMs: number; timeoutMs: number } | undefined;
   readonly #maxQueued: number;
@@ -194,7 +231,9 @@ export class RelayClient {
     this.#log = options.log ?? silentLogger;
     this.#emitter = new Emitter((error, name) => this.#log.error("a client event listener threw", { event: name, error: String(error) }));
     this.#backoff = options.reconnect === false ? undefined : backoffSettings(options.reconnect === true ? {} : options.reconnect);
-    this.#session = new AttachedSession(options.resume, { replayHeld: options.replayHeld === true });
+    const replayHeld = options.replayHeld === true;
+    this.#session = new AttachedSession(options.session === undefined ? options.resume : undefined, { replayHeld });
+    if (options.session !== undefined) this.#target = { query: options.session, replay: replayHeld ? "held" : "live" };
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.#heartbeat = options.heartbeat === false ? undefined : { intervalMs: options.heartbeat?.intervalMs ?? 15_000, timeoutMs: options.heartbeat?.timeoutMs ?? 45_000 };
     this.#maxQueued = options.maxQueuedMessages ?? 100;
@@ -212,9 +251,19 @@ export class RelayClient {
     return this.#url;
   }
 
-  /** The relay's session id (Claude Code's session UUID), once known. */
+  /** The id of the session this client follows (Claude Code's session UUID), once known. */
   get sessionId(): string | undefined {
-    return this.#session.sessionId;
+    return this.#target ? this.#target.sessionId : this.#session.sessionId;
+  }
+
+  /** The relay's default session (the one `serve --cwd` runs), once authenticated. */
+  get defaultSessionId(): string | undefined {
+    return this.#defaultSessionId;
+  }
+
+  /** The relay's sessions as last reported (auth.ok, then each `sessions` update); oldest first. */
+  get sessions(): SessionInfo[] {
+    return this.#sessionList;
   }
 
   /** The highest seq delivered; what a reconnect resumes from. */
@@ -347,7 +396,7 @@ export class RelayClient {
    * client.prompt("Run the tests", "p-1");
    */
   prompt(text: string, id?: string): void {
-    this.#send(id === undefined ? { type: "prompt", text } : { type: "prompt", text, id });
+    this.#send({ type: "prompt", text, ...(id !== undefined && { id }), ...this.#sessionField() });
   }
 
   /**
@@ -357,7 +406,7 @@ export class RelayClient {
    * client.allow(request.requestId, { ...request.input, content: "edited" });
    */
   allow(requestId: string, updatedInput?: Record<string, unknown>): void {
-    this.#send({ type: "permission.response", requestId, behavior: "allow", ...(updatedInput && { updatedInput }) });
+    this.#send({ type: "permission.response", requestId, behavior: "allow", ...(updatedInput && { updatedInput }), ...this.#sessionField() });
   }
 
   /**
@@ -367,12 +416,55 @@ export class RelayClient {
    * client.deny(request.requestId, "not that file");
    */
   deny(requestId: string, message?: string): void {
-    this.#send({ type: "permission.response", requestId, behavior: "deny", ...(message !== undefined && { message }) });
+    this.#send({ type: "permission.response", requestId, behavior: "deny", ...(message !== undefined && { message }), ...this.#sessionField() });
   }
 
   /** Interrupts Claude's current turn (pending permission requests are withdrawn). */
   interrupt(): void {
-    this.#send({ type: "interrupt" });
+    this.#send({ type: "interrupt", ...this.#sessionField() });
+  }
+
+  /**
+   * Follows another session: stops receiving the current one's events (`session.detach`) and
+   * receives `sessionId`'s (`session.attach`) — with `replay: "held"` every event the relay still
+   * holds first (events up to the answer's `lastSeq` are the past), with `"live"` (the default)
+   * only what follows. From then on `events()`, the `event` listeners, `sessionState`,
+   * `pendingPermissions`, `prompt`, `allow`, `deny` and `interrupt` are about that session, also
+   * across reconnects. Resolves with `session.attached`; rejects with a `RelayRequestError`
+   * (`unknown_session`) when the relay has no such session, or `unknown_session` when `sessionId`
+   * is neither an id in `sessions` nor the unambiguous start of one.
+   *
+   * @example
+   * const attached = await client.follow("a2c4", { replay: "held" });
+   * console.log(attached.state.state);
+   */
+  async follow(sessionId: string, options: { replay?: FollowReplay } = {}): Promise<SessionAttachedMessage> {
+    if (this.#state !== "open" && this.#state !== "reconnecting") throw new RelayClientError(this.#state === "closed" ? "closed" : "not_connected", `cannot follow a session while ${this.#state}`);
+    const found = findSession(this.#sessionList, sessionId);
+    // A session created a moment ago may not be in the list yet: its whole id is still good.
+    const id = found.ok ? found.session.sessionId : found.problem === "unknown" && sessionId.length >= 32 ? sessionId : undefined;
+    if (id === undefined) throw new RelayClientError("unknown_session", found.ok ? "" : found.message);
+    const previous = this.sessionId;
+    this.#target = { query: sessionId, sessionId: id, replay: options.replay ?? "live" };
+    this.#session = new AttachedSession(undefined, { replayHeld: options.replay === "held" });
+    this.#joined = false;
+    if (previous !== undefined && previous !== id) this.#send({ type: "session.detach", sessionId: previous });
+    return this.#attach();
+  }
+
+  /**
+   * Starts a new session (its own Claude) in `cwd`, an absolute directory on the relay's machine
+   * inside one of its `--allow-dir`s; resolves with its id. The client does not follow it: call
+   * `follow(id)`. Rejects with a `RelayRequestError`: `invalid_session_dir` (the message says what
+   * is wrong with the directory), `too_many_sessions`.
+   *
+   * @example
+   * const id = await client.createSession("/home/me/code/api");
+   * await client.follow(id);
+   */
+  async createSession(cwd: string): Promise<string> {
+    const created = await this.#request<ServerMessageOf<"session.created">>({ type: "session.create", cwd }, "session.created");
+    return created.sessionId;
   }
 
   /**
@@ -434,7 +526,8 @@ export class RelayClient {
         url: this.#url,
         signer: this.#signer,
         transport: this.#transport,
-        resume: () => this.#session.resume(),
+        // Following another session, the default one's past is not wanted: it is detached at once.
+        resume: () => (this.#target ? undefined : this.#session.resume()),
         ...(this.#checkChallenge && { checkChallenge: this.#checkChallenge }),
         connectTimeoutMs: this.#connectTimeoutMs,
         ...(this.#heartbeat && { heartbeat: this.#heartbeat }),
@@ -459,6 +552,7 @@ export class RelayClient {
 
   #onConnectionEnd(end: ConnectionEnd): void {
     this.#connection = undefined;
+    this.#requests.failAll(new RelayClientError("closed", `the connection to ${this.#url} ended before the relay answered`));
     this.#log.info("connection closed", { url: this.#url, code: end.code, reason: end.reason, error: end.relayError?.code ?? end.failure?.kind });
     const now = Date.now();
     const streak = this.#streak;
@@ -511,6 +605,7 @@ export class RelayClient {
     this.#connection = undefined;
     const socketClosed = connection?.close(1000, "client closed", new RelayClientError("closed", "client closed")) ?? Promise.resolve();
     this.#queue.length = 0;
+    this.#requests.failAll(info.error ?? new RelayClientError("closed", "client closed"));
     this.#setState("closed");
     if (this.#firstConnect) {
       this.#firstConnect.reject(info.error ?? new RelayClientError("closed", "closed before authenticating"));
@@ -526,22 +621,108 @@ export class RelayClient {
   #onAuthenticated(ok: AuthOkMessage, resumed: boolean): void {
     this.#everAuthenticated = true;
     this.#streak = { attempts: 0, authTimeouts: 0, since: undefined };
-    if (this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
     this.#clientId = ok.clientId;
     this.#key = ok.key;
+    this.#defaultSessionId = ok.sessionId;
+    this.#lastAuthOk = ok;
+    if (ok.sessions) this.#sessionList = ok.sessions;
+    const target = this.#resolveTarget(ok);
+    if (target === "unknown") return;
+    if (!target) {
+      if (this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
+      this.#joined = true;
+    } else this.#joined = false;
     this.#setState("open");
     this.#emit("frame", ok as unknown as Record<string, unknown>);
     this.#emit("auth.ok", ok, { resumed });
+    if (ok.sessions) this.#emit("sessions", ok.sessions);
+    if (target) {
+      if (target.sessionId !== ok.sessionId) this.#connection?.send({ type: "session.detach", sessionId: ok.sessionId });
+      this.#attach().catch((error: Error) => this.#attachFailed(error));
+    } else {
+      this.#announceJoin({ ...ok, lastSeq: ok.lastSeq ?? this.#session.lastSeq }, resumed);
+      this.#resolveFirstConnect(ok);
+    }
+    for (const message of this.#queue.splice(0)) this.#connection?.send(message);
+  }
+
+  /**
+   * The session to follow after this login: undefined for the default one. The first login turns
+   * the `session` option into an id; one that names no session ends the client (`unknown_session`).
+   * A followed session that is gone after a reconnect (stopped meanwhile) falls back to the default.
+   */
+  #resolveTarget(ok: AuthOkMessage): { sessionId: string } | undefined | "unknown" {
+    const target = this.#target;
+    if (!target) return undefined;
+    if (target.sessionId === undefined) {
+      const found = findSession(ok.sessions ?? [], target.query);
+      if (!found.ok) {
+        void this.#finish({ code: 1000, reason: "no such session", error: new RelayClientError("unknown_session", found.message) });
+        return "unknown";
+      }
+      target.sessionId = found.session.sessionId;
+      return { sessionId: target.sessionId };
+    }
+    if (ok.sessions && !ok.sessions.some((session) => session.sessionId === target.sessionId)) {
+      this.#emit("warning", `session ${target.sessionId} is no longer open on the relay (stopped meanwhile); following the default session`);
+      this.#target = undefined;
+      this.#session = new AttachedSession();
+      return undefined;
+    }
+    return { sessionId: target.sessionId };
+  }
+
+  /** Attaches to the target session from where the client stands in it (or as `replay` asks). */
+  #attach(): Promise<SessionAttachedMessage> {
+    const sessionId = this.#target!.sessionId!;
+    const resume = this.#session.resume();
+    // A lastSeq at or beyond the newest replays nothing: live events only.
+    const lastSeq = resume === undefined ? Number.MAX_SAFE_INTEGER : resume.lastSeq;
+    return this.#request<SessionAttachedMessage>({ type: "session.attach", sessionId, lastSeq }, "session.attached");
+  }
+
+  /** `session.attached` for the followed session: join it (before the replay that follows it is handled). */
+  #onAttached(attached: SessionAttachedMessage): void {
+    if (this.#target?.sessionId !== attached.sessionId || this.#joined) return;
+    const resumed = this.#session.resume() !== undefined;
+    if (this.#session.joined(attached, { resumed })) this.#emit("warning", `session ${attached.sessionId} numbers its events anew; seqs start over`);
+    this.#joined = true;
+    this.#announceJoin(attached, resumed);
+    if (this.#lastAuthOk) this.#resolveFirstConnect(this.#lastAuthOk);
+  }
+
+  #attachFailed(error: Error): void {
+    // A lost connection is the reconnect policy's business; the relay refusing the attach is ours.
+    if (!(error instanceof RelayRequestError)) return;
+    if (this.#firstConnect) {
+      void this.#finish({ code: 1000, reason: "cannot attach", error: new RelayClientError("unknown_session", error.message) });
+      return;
+    }
+    this.#emit("warning", `cannot attach to session ${this.#target?.sessionId}: ${error.message}`);
+  }
+
+  #announceJoin(join: SessionJoin & { lastSeq: number }, resumed: boolean): void {
+    const first = !this.#everJoined.has(join.sessionId);
+    this.#everJoined.add(join.sessionId);
+    this.#emit("joined", join, { resumed, first });
+  }
+
+  #resolveFirstConnect(ok: AuthOkMessage): void {
     const first = this.#firstConnect;
     this.#firstConnect = undefined;
     first?.resolve(ok);
-    for (const message of this.#queue.splice(0)) this.#connection?.send(message);
   }
 
   #onMessage(message: RelayMessage): void {
     if (isSessionEvent(message)) return this.#onSessionEvent(message);
+    if (message.type === "replay.gap" && !this.#follows(message.sessionId)) return;
     this.#emit("frame", message as unknown as Record<string, unknown>);
+    if (message.type === "session.attached") this.#onAttached(message);
+    this.#requests.settle(message);
     switch (message.type) {
+      case "sessions":
+        this.#sessionList = message.sessions;
+        return this.#emit("sessions", message.sessions);
       case "replay.gap": {
         const gap = this.#session.gapAnnounced(message);
         return gap && this.#emit("replay.gap", gap);
@@ -554,6 +735,8 @@ export class RelayClient {
   }
 
   #onSessionEvent(event: SessionEventMessage): void {
+    // Another session's events (the default one's until its session.detach is answered) are not ours.
+    if (!this.#follows(event.sessionId)) return;
     const verdict = this.#session.accept(event);
     if (!verdict.deliver) return this.#emit("warning", `dropped a duplicate of seq ${event.seq}`);
     if (verdict.gap) {
@@ -566,7 +749,26 @@ export class RelayClient {
     this.#emit("event", event);
   }
 
+  /** Whether events of `sessionId` are delivered now: any for the default session (v1), else only the joined target's. */
+  #follows(sessionId: string): boolean {
+    const target = this.#target;
+    return target === undefined || (this.#joined && target.sessionId === sessionId);
+  }
+
   // ── outgoing ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Sends `message` with a fresh id and waits for its `reply` (or the error echoing the id). */
+  #request<T extends Record<string, unknown>>(message: ClientMessage, reply: string): Promise<T> {
+    const id = this.#requests.nextId();
+    this.#send({ ...message, id } as ClientMessage);
+    return this.#requests.wait<T>(id, reply);
+  }
+
+  /** The `sessionId` field of prompts and answers: present when following a session other than the default. */
+  #sessionField(): { sessionId?: string } {
+    const sessionId = this.#target?.sessionId;
+    return sessionId === undefined ? {} : { sessionId };
+  }
 
   #send(message: ClientMessage): void {
     if (this.#state === "open") return this.#connection?.send(message);
