@@ -104,7 +104,7 @@ export type RelayClientEvents = {
   /**
    * The client joined the session it follows (see `follow`): at auth.ok for the default session,
    * at `session.attached` for another. `resumed`: a replay follows (events up to `lastSeq` are
-   * the past); `first`: the first join of this session (not a reconnect).
+   * the past); `first`: the first join since the session was chosen (not a reconnect).
    */
   joined: [session: SessionJoin & { lastSeq: number }, info: { resumed: boolean; first: boolean }];
   /** The relay's sessions (auth.ok's list, then every `sessions` update). */
@@ -198,8 +198,8 @@ export class RelayClient {
   #target: { query: string; sessionId?: string; replay: FollowReplay } | undefined;
   /** The followed session's state is known (auth.ok or session.attached since the last login). */
   #joined = false;
-  /** Session ids this client has joined before (a later join is a reconnect, not a first). */
-  readonly #everJoined = new Set<string>();
+  /** The followed session was joined since it was chosen (a later join is a reconnect, not a first). */
+  #joinedBefore = false;
   #sessionList: SessionInfo[] = [];
   #lastAuthOk: AuthOkMessage | undefined;
   #defaultSessionId: string | undefined;
@@ -448,6 +448,7 @@ export class RelayClient {
     this.#target = { query: sessionId, sessionId: id, replay: options.replay ?? "live" };
     this.#session = new AttachedSession(undefined, { replayHeld: options.replay === "held" });
     this.#joined = false;
+    this.#joinedBefore = false;
     if (previous !== undefined && previous !== id) this.#send({ type: "session.detach", sessionId: previous });
     return this.#attach();
   }
@@ -667,6 +668,7 @@ export class RelayClient {
       this.#emit("warning", `session ${target.sessionId} is no longer open on the relay (stopped meanwhile); following the default session`);
       this.#target = undefined;
       this.#session = new AttachedSession();
+      this.#joinedBefore = false;
       return undefined;
     }
     return { sessionId: target.sessionId };
@@ -702,8 +704,8 @@ export class RelayClient {
   }
 
   #announceJoin(join: SessionJoin & { lastSeq: number }, resumed: boolean): void {
-    const first = !this.#everJoined.has(join.sessionId);
-    this.#everJoined.add(join.sessionId);
+    const first = !this.#joinedBefore;
+    this.#joinedBefore = true;
     this.#emit("joined", join, { resumed, first });
   }
 

@@ -22,6 +22,7 @@
 import { AssistantText } from "./assistant-text.ts";
 import type { RelayClient } from "./client.ts";
 import { RelayClientError } from "./errors.ts";
+import { findSession } from "./session-lookup.ts";
 import type { ErrorMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "./messages.ts";
 import { denyAll, type PermissionDecision, type PermissionPolicy } from "./permission-policy.ts";
 import { TurnTracker } from "./turn-tracker.ts";
@@ -43,6 +44,12 @@ export interface TurnOptions {
   signal?: AbortSignal;
   /** The prompt's `id` (default: a random UUID). */
   id?: string;
+  /**
+   * The session to run the turn in (its id or the unambiguous start of it). Default: the session
+   * the client follows. Another one is followed first (`client.follow`, live events only), and the
+   * client keeps following it afterwards.
+   */
+  sessionId?: string;
 }
 
 export interface TurnOutcome {
@@ -71,7 +78,16 @@ const SEND_NOW = new Set(["ready", "idle", "failed", "stopping"]);
  * @example
  * const { ok, text } = await runTurn(client, "What does src/cli.ts do?");
  */
-export function runTurn(client: RelayClient, text: string, options: TurnOptions = {}): Promise<TurnOutcome> {
+export async function runTurn(client: RelayClient, text: string, options: TurnOptions = {}): Promise<TurnOutcome> {
+  const wanted = options.sessionId;
+  if (wanted !== undefined && client.sessionId !== wanted) {
+    const found = findSession(client.sessions, wanted);
+    if (!found.ok || found.session.sessionId !== client.sessionId) await client.follow(wanted);
+  }
+  return turnInFollowedSession(client, text, options);
+}
+
+function turnInFollowedSession(client: RelayClient, text: string, options: TurnOptions): Promise<TurnOutcome> {
   const state = client.sessionState;
   if (state === undefined || client.state === "idle" || client.state === "closed") {
     return Promise.reject(new RelayClientError(client.state === "closed" ? "closed" : "not_connected", `runTurn needs a connected client (it is ${client.state})`));

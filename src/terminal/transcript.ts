@@ -12,6 +12,7 @@
  * for (const line of transcript.event(message)) editor.print(line);
  * ```
  */
+import type { SessionJoin } from "../client/attached-session.ts";
 import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/messages.ts";
 import { elapsedInWords, othersInWords, stateInWords } from "./state-words.ts";
 import type { Style } from "./style.ts";
@@ -68,21 +69,36 @@ export class Transcript {
   }
 
   /** The greeting after authenticating; after a reconnect, one line. */
-  connected(ok: AuthOkMessage, url: string, resumed: boolean): string[] {
+  connected(ok: Pick<AuthOkMessage, "key">, url: string, resumed: boolean): string[] {
     const style = this.#style;
-    this.#state = ok.state.state;
-    this.#clients = ok.state.clients;
     if (resumed) return [style.paint("green", `${style.symbols.ok} reconnected to ${url}`)];
     const key = `${ok.key.type}${ok.key.comment ? ` ${ok.key.comment}` : ""}`;
-    const lines = [
-      style.paint("dim", `connected to ${url} as ${ok.key.fingerprint} (${key})`),
-      `Claude is ${stateInWords(ok.state.state)} · ${othersInWords(ok.state.clients)}. Type a prompt; /help lists commands.`,
-    ];
-    const problem = ok.state.claudeAuthError;
-    if (problem) {
-      this.#authProblem = problem.reason;
-      lines.push(this.#authLine(problem.message));
+    return [style.paint("dim", `connected to ${url} as ${ok.key.fingerprint} (${key})`)];
+  }
+
+  /**
+   * Joining a session (the first after connecting, or another one): what is known of the one left
+   * is forgotten, and the lines say how this one stands. `cwd`: its directory, when the relay said.
+   * `greeting`: the first join, which also says how to go on. `reconnect`: the same session again
+   * after a reconnect — only its state is taken, nothing is said.
+   */
+  joined(join: SessionJoin, options: { cwd?: string; greeting?: boolean; reconnect?: boolean }): string[] {
+    this.#state = join.state.state;
+    this.#clients = join.state.clients;
+    if (!options.reconnect) {
+      this.#cwd = options.cwd;
+      this.#currentTool = undefined;
+      this.#restarting = false;
+      this.#toolByRequest.clear();
+      this.#toolByUse.clear();
     }
+    for (const request of join.state.pendingPermissions) this.remember(request);
+    const problem = join.state.claudeAuthError;
+    const announce = problem !== undefined && (!options.reconnect || problem.reason !== this.#authProblem);
+    this.#authProblem = problem?.reason;
+    if (options.reconnect) return announce ? [this.#authLine(problem.message)] : [];
+    const lines = [`Claude is ${stateInWords(join.state.state)} · ${othersInWords(join.state.clients)}.${options.greeting ? " Type a prompt; /help lists commands." : ""}`];
+    if (announce) lines.push(this.#authLine(problem.message));
     return lines;
   }
 

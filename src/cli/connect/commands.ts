@@ -19,12 +19,18 @@ export type InputAction =
   | { kind: "allow"; args: string[] }
   | { kind: "deny"; args: string[] }
   | { kind: "interrupt" }
+  | { kind: "sessions" }
+  | { kind: "switch"; args: string[] }
+  | { kind: "new"; dir: string }
   | { kind: "quit" }
   | { kind: "help" }
   | { kind: "unknown"; command: string; suggestion?: string };
 
 /** The slash commands and what they do, for /help (the order shown). */
 export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string; kind: Exclude<InputAction["kind"], "empty" | "prompt" | "unknown"> }> = [
+  { name: "/sessions", usage: "/sessions", help: "the relay's sessions: what each is doing, where, who is connected (* marks this one)", kind: "sessions" },
+  { name: "/switch", usage: "/switch ID", help: "follow another session (its id or the start of it), showing its last turn", kind: "switch" },
+  { name: "/new", usage: "/new DIR", help: "start a session (its own Claude) in DIR on the relay's machine and follow it", kind: "new" },
   { name: "/allow", usage: "/allow [id]", help: "allow a permission request (the oldest pending, or the one whose id starts with id)", kind: "allow" },
   { name: "/deny", usage: "/deny [id] [reason]", help: "deny one, telling Claude why", kind: "deny" },
   { name: "/interrupt", usage: "/interrupt", help: "interrupt Claude's current turn (also Ctrl-C)", kind: "interrupt" },
@@ -48,7 +54,8 @@ export function parseInput(input: string): InputAction {
   const [typed = "", ...args] = trimmed.split(/\s+/);
   const name = ALIASES[typed] ?? typed;
   const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (command) return command.kind === "allow" || command.kind === "deny" ? { kind: command.kind, args } : ({ kind: command.kind } as InputAction);
+  if (command?.kind === "new") return { kind: "new", dir: trimmed.slice(typed.length).trim() };
+  if (command) return command.kind === "allow" || command.kind === "deny" || command.kind === "switch" ? { kind: command.kind, args } : ({ kind: command.kind } as InputAction);
   const suggestion = closest(typed, COMMANDS.map((candidate) => candidate.name));
   return { kind: "unknown", command: typed, ...(suggestion && { suggestion }) };
 }

@@ -16,7 +16,10 @@
  * ```
  */
 import type { RelayClient } from "../../client/client.ts";
-import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../../client/messages.ts";
+import type { SessionJoin } from "../../client/attached-session.ts";
+import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, SessionInfo } from "../../client/messages.ts";
+import { findSession } from "../../client/session-lookup.ts";
+import { sessionLines, sessionName, sessionPlace, shortSessionId } from "../../terminal/session-list.ts";
 import type { ConsoleHandlers, TerminalConsole } from "../../terminal/console.ts";
 import { historyStart } from "../../terminal/history.ts";
 import { statusLine } from "../../terminal/status-line.ts";
@@ -41,6 +44,10 @@ export interface InteractiveIo {
   tickMs?: number;
   /** How long a first Ctrl-C waits for the second, ms. Default 3000. */
   quitWindowMs?: number;
+  /** This machine's home, when the relay runs on it: its paths are shown with `~`. */
+  home?: string;
+  /** `/new DIR`: the directory as the relay must get it, or why it cannot be sent. */
+  newSessionDir(dir: string): { dir: string } | { problem: string };
 }
 
 const WORKING = new Set(["busy", "waiting_permission"]);
@@ -54,8 +61,12 @@ export class InteractiveView {
   /** Lines printed before the console exists (the greeting, the history). */
   readonly #early: string[] = [];
   #console: TerminalConsole | undefined;
-  /** Replayed events up to auth.ok's lastSeq, held until the replay is complete. */
-  #history: { untilSeq: number; events: SessionEventMessage[]; working: boolean; gap?: ReplayGapMessage } | undefined;
+  /** Replayed events up to the join's lastSeq, held until the replay is complete; `turns` of them are shown. */
+  #history: { untilSeq: number; events: SessionEventMessage[]; working: boolean; turns: number; gap?: ReplayGapMessage } | undefined;
+  /** Sessions joined since starting (the first is not a switch). */
+  #joins = 0;
+  /** Each session's state in the last list, to notice another one starting to wait for permission. */
+  #sessionStates = new Map<string, string>();
   #workingSince: number | undefined;
   #attempt: number | undefined;
   #reasonFor: PermissionRequestMessage | undefined;
@@ -71,6 +82,12 @@ export class InteractiveView {
     this.#io = io;
     this.#transcript = new Transcript(io.style, (id) => this.#ownIds.has(id));
     client.on("auth.ok", (ok, { resumed }) => this.#authenticated(ok, resumed));
+    client.on("joined", (join, info) => this.#joined(join, info));
+    client.on("sessions", (sessions) => this.#sessionsChanged(sessions));
+    client.on("warning", (text) => {
+      // The one warning a person must see: the session followed is gone after a reconnect.
+      if (text.includes("no longer open")) this.#print(this.#style.paint("yellow", `${this.#style.symbols.info} ${text}`));
+    });
     client.on("event", (event) => this.#event(event));
     client.on("replay.gap", (gap) => this.#gap(gap));
     client.on("error", (error) => this.#print(this.#style.paint("red", `${this.#style.symbols.fail} ${error.code}: ${error.message}`)));
@@ -120,15 +137,48 @@ export class InteractiveView {
   #authenticated(ok: AuthOkMessage, resumed: boolean): void {
     this.#ownIds.add(ok.clientId);
     this.#attempt = undefined;
-    const first = this.#ownIds.size === 1;
-    for (const request of ok.state.pendingPermissions) this.#transcript.remember(request);
-    this.#print(...this.#transcript.connected(ok, this.#options.url, !first));
-    const working = WORKING.has(ok.state.state);
+    this.#print(...this.#transcript.connected(ok, this.#options.url, resumed && this.#ownIds.size > 1));
+    this.#refresh();
+  }
+
+  /** The session followed was joined: at start, after /switch or /new, or again after a reconnect. */
+  #joined(join: SessionJoin & { lastSeq: number }, { resumed, first }: { resumed: boolean; first: boolean }): void {
+    const working = WORKING.has(join.state.state);
     if (working) this.#workingSince ??= this.#io.now();
     else this.#workingSince = undefined;
-    // The first login asked for everything held (replayHeld): events up to lastSeq are the past.
-    if (first && resumed && (ok.lastSeq ?? 0) > 0) this.#history = { untilSeq: ok.lastSeq!, events: [], working };
+    if (!first) {
+      this.#print(...this.#transcript.joined(join, { reconnect: true }));
+      return this.#refresh();
+    }
+    this.#finishHistory();
+    const switched = this.#joins > 0;
+    this.#joins += 1;
+    const info = this.#client.sessions.find((session) => session.sessionId === join.sessionId);
+    if (switched || join.sessionId !== this.#client.defaultSessionId) {
+      const where = info ? ` · ${sessionPlace(info, this.#io.home)}` : "";
+      this.#print(this.#style.paint("cyan", `── session ${shortSessionId(join.sessionId)}${where} ──`));
+    }
+    this.#print(...this.#transcript.joined(join, { ...(info && { cwd: info.cwd }), greeting: !switched }));
+    // Asked for everything held: events up to lastSeq are the past, shown once (its tail). A switch shows at least the last turn.
+    const turns = this.#options.history ?? (switched ? 1 : 0);
+    if (resumed && join.lastSeq > 0) this.#history = { untilSeq: join.lastSeq, events: [], working, turns };
     this.#refresh();
+  }
+
+  /** The relay's list changed: say when another session starts waiting for permission, or this one is gone. */
+  #sessionsChanged(sessions: SessionInfo[]): void {
+    const style = this.#style;
+    const current = this.#client.sessionId;
+    const before = this.#sessionStates;
+    this.#sessionStates = new Map(sessions.map((session) => [session.sessionId, session.state]));
+    const home = this.#io.home;
+    for (const session of sessions) {
+      if (session.sessionId === current || session.state !== "waiting_permission" || before.get(session.sessionId) === "waiting_permission") continue;
+      this.#print(style.paint("yellow", `${style.symbols.ask} session ${sessionName(session, home)} waits for permission: /switch ${shortSessionId(session.sessionId)} to answer`));
+    }
+    if (current !== undefined && before.has(current) && !this.#sessionStates.has(current)) {
+      this.#print(style.paint("yellow", `${style.symbols.info} this session was stopped on the relay: /sessions lists the others, /switch ID follows one, /new DIR starts one`));
+    }
   }
 
   #event(event: SessionEventMessage): void {
@@ -165,7 +215,7 @@ export class InteractiveView {
     const history = this.#history;
     if (!history) return;
     this.#history = undefined;
-    const turns = this.#options.history ?? 0;
+    const turns = history.turns;
     const start = historyStart(history.events, { turns, working: history.working });
     const lines = history.events.flatMap((event, index) => {
       const shown = this.#transcript.event(event, { replayed: true });
@@ -198,6 +248,12 @@ export class InteractiveView {
           return this.#print(helpText(this.#console?.fancy === true));
         case "interrupt":
           return this.#client.interrupt();
+        case "sessions":
+          return this.#showSessions();
+        case "switch":
+          return this.#switch(action.args);
+        case "new":
+          return this.#newSession(action.dir);
         case "allow":
         case "deny": {
           const { request, rest, problem } = pickRequest(this.#client.pendingPermissions, action.args);
@@ -214,6 +270,41 @@ export class InteractiveView {
     } catch (error) {
       this.#problem((error as Error).message);
     }
+  }
+
+  #showSessions(): void {
+    const client = this.#client;
+    const lines = sessionLines(client.sessions, {
+      style: this.#style,
+      ...(client.sessionId !== undefined && { current: client.sessionId }),
+      ...(client.defaultSessionId !== undefined && { defaultId: client.defaultSessionId }),
+      ...(this.#io.home !== undefined && { home: this.#io.home }),
+    });
+    this.#print(this.#style.paint("dim", "sessions (* this one; /switch ID follows another, /new DIR starts one):"), ...lines);
+  }
+
+  #switch(args: string[]): void {
+    if (args.length !== 1) return this.#problem("/switch takes one session id, or the start of one (/sessions lists them)");
+    const found = findSession(this.#client.sessions, args[0]!);
+    if (!found.ok) return this.#problem(`${found.message}; /sessions lists them`);
+    if (found.session.sessionId === this.#client.sessionId) return this.#problem(`already following session ${shortSessionId(found.session.sessionId)}`);
+    this.#follow(found.session.sessionId);
+  }
+
+  #newSession(typed: string): void {
+    const dir = this.#io.newSessionDir(typed);
+    if ("problem" in dir) return this.#problem(`/new: ${dir.problem}`);
+    this.#print(this.#style.paint("dim", `${this.#style.symbols.info} starting a session in ${dir.dir}…`));
+    this.#client.createSession(dir.dir).then(
+      (sessionId) => this.#follow(sessionId),
+      (error: Error) => this.#problem(`/new ${dir.dir}: ${error.message}`),
+    );
+  }
+
+  /** Follows another session; the join (header, last turn) is shown when the relay has answered. */
+  #follow(sessionId: string): void {
+    if (this.#reasonFor) this.#leaveReasonMode();
+    this.#client.follow(sessionId, { replay: "held" }).catch((error: Error) => this.#problem(`cannot follow session ${shortSessionId(sessionId)}: ${error.message}`));
   }
 
   #key(key: string): boolean {
