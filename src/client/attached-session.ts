@@ -13,7 +13,7 @@
  * session.state?.state;                        // "busy"
  * ```
  */
-import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, SessionStateMessage } from "./messages.ts";
+import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionAttachedMessage, SessionEventMessage, SessionStateMessage } from "./messages.ts";
 import { SessionCursor, type CursorVerdict } from "./session-cursor.ts";
 
 /** The session's state as last reported (auth.ok's snapshot, then each session.state). */
@@ -80,11 +80,23 @@ export class AttachedSession {
     this.#firstReplay = resumed && !known;
     this.#replayHeld = false;
     const changed = this.#cursor.join(ok.sessionId, { resumed, lastSeq: ok.lastSeq });
-    this.#pending.clear();
-    for (const request of ok.state.pendingPermissions) this.#pending.set(request.requestId, request);
-    const { state, claudePid, clients, claudeAuthError } = ok.state;
-    this.#state = { state, claudePid, clients, ...(claudeAuthError && { claudeAuthError }) };
+    this.#snapshot(ok.state);
     return known && changed && resumed;
+  }
+
+  /**
+   * `session.attached` (v2): the state and the requests pending now. The position stays where the
+   * attach asked the replay to start, which follows this answer.
+   */
+  attached(message: SessionAttachedMessage): void {
+    this.#snapshot(message.state);
+  }
+
+  #snapshot(snapshot: AuthOkMessage["state"]): void {
+    this.#pending.clear();
+    for (const request of snapshot.pendingPermissions) this.#pending.set(request.requestId, request);
+    const { state, claudePid, clients, claudeAuthError } = snapshot;
+    this.#state = { state, claudePid, clients, ...(claudeAuthError && { claudeAuthError }) };
   }
 
   /**

@@ -2,10 +2,13 @@
  * The claude-relay client library: connects to a relay (over the global `WebSocket` by default:
  * Bun, Deno, browsers), answers `auth.challenge` with an SSH key, and delivers the shared
  * session's events — in `seq` order, each once — across network drops, relay restarts and
- * slow-consumer cut-offs by reconnecting with `resume: { sessionId, lastSeq }`.
+ * slow-consumer cut-offs by reconnecting with `resume: { sessionId, lastSeq }`. With a v2 relay it
+ * can also follow other sessions (`attach`), each with its own numbering, re-attached from where
+ * it stood after every reconnect.
  *
  * It composes the parts: one login and link per connection (connection.ts), whether and when to
- * reconnect (reconnect-policy.ts), where the client stands in the session (session-cursor.ts).
+ * reconnect (reconnect-policy.ts), where the client stands in each session (attached-session.ts,
+ * session-attachments.ts).
  *
  * @example
  * ```ts
@@ -27,6 +30,7 @@ import { Emitter } from "../shared/emitter.ts";
 import { silentLogger, type Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { AttachedSession, type SessionSnapshot } from "./attached-session.ts";
+import { SessionAttachments } from "./session-attachments.ts";
 import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
@@ -43,6 +47,11 @@ import {
   type ClaudeEventMessage,
   type UserPromptMessage,
   type PermissionResolvedMessage,
+  type SessionAttachedMessage,
+  type SessionCreatedMessage,
+  type SessionDetachedMessage,
+  type SessionsMessage,
+  type SessionStoppedMessage,
 } from "./messages.ts";
 import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
@@ -100,6 +109,13 @@ export type RelayClientEvents = {
   /** Events the client will never get (announced by the relay, or detected). */
   "replay.gap": [ReplayGapMessage];
   pong: [PongMessage];
+  /** v2: the relay's list of sessions changed (also in `auth.ok.sessions`). */
+  sessions: [SessionsMessage];
+  /** v2: answers to `session.create`, `attach`, `detach` and `session.stop`. */
+  "session.created": [SessionCreatedMessage];
+  "session.attached": [SessionAttachedMessage];
+  "session.detached": [SessionDetachedMessage];
+  "session.stopped": [SessionStoppedMessage];
   /** An `error` frame from the relay (to this client, no seq). */
   error: [ErrorMessage];
   /** Every frame received, after deduplication (heartbeat pongs excepted): for logging and `--json`. */
@@ -165,8 +181,10 @@ export class RelayClient {
   readonly #log: Logger;
   readonly #emitter: Emitter<RelayClientEvents>;
   readonly #backoff: BackoffSettings | undefined;
-  /** The session this client receives (v1: the relay's one session). */
+  /** The default session, which every login joins (v1: the relay's one session). */
   readonly #session: AttachedSession;
+  /** The other sessions followed (v2 `attach`). */
+  readonly #others = new SessionAttachments();
   readonly #connectTimeoutMs: number;
   readonly #heartbeat: { intervalMs: number; timeoutMs: number } | undefined;
   readonly #maxQueued: number;
@@ -240,6 +258,11 @@ export class RelayClient {
   /** The session's state as last reported (auth.ok, then each session.state); undefined before auth.ok. */
   get sessionState(): SessionSnapshot | undefined {
     return this.#session.state;
+  }
+
+  /** The sessions followed besides the default one (see {@link attach}). */
+  get attachedSessions(): string[] {
+    return this.#others.ids;
   }
 
   /** The current WebSocket (for diagnostics and tests); replaced on every reconnect. */
@@ -373,6 +396,41 @@ export class RelayClient {
   /** Interrupts Claude's current turn (pending permission requests are withdrawn). */
   interrupt(): void {
     this.#send({ type: "interrupt" });
+  }
+
+  /**
+   * Follows another session of a v2 relay: its events are delivered like the default session's
+   * (`event` etc., with their own `sessionId` and seqs), each once and in order, from after
+   * `lastSeq` (absent: where this client stands in it, or everything the relay holds). The
+   * attachment is re-established after every reconnect from where it stood, and dropped when the
+   * session leaves the relay's list. Before the client is open it is sent at login. The default
+   * session is joined at every login anyway: attaching to it only asks for a replay after
+   * `lastSeq` (duplicates are dropped). `id` is sent only when the client is open.
+   *
+   * @example
+   * client.attach("a2c4e6f8-…");                  // everything the relay holds, then live
+   * client.attach("a2c4e6f8-…", { lastSeq: 57 }); // what came after seq 57
+   */
+  attach(sessionId: string, options: { lastSeq?: number; id?: string } = {}): void {
+    if (this.#state === "closed") throw new RelayClientError("closed", `cannot attach to ${sessionId}: the client is closed`);
+    const isDefault = sessionId === this.#session.sessionId;
+    const lastSeq = isDefault ? (options.lastSeq ?? this.#session.lastSeq) : this.#others.attach(sessionId, options.lastSeq);
+    // Not open yet: the login joins the default session and re-attaches the others.
+    if (this.#state === "open") this.#send({ type: "session.attach", sessionId, lastSeq, ...(options.id !== undefined && { id: options.id }) });
+  }
+
+  /**
+   * Stops following a session (the relay answers `session.detached`). A detached default session
+   * is joined again at the next login.
+   *
+   * @example
+   * client.detach("a2c4e6f8-…");
+   */
+  detach(sessionId: string, options: { id?: string } = {}): void {
+    if (this.#state === "closed") throw new RelayClientError("closed", `cannot detach from ${sessionId}: the client is closed`);
+    this.#others.detach(sessionId);
+    // Not open: the next login simply does not re-attach it.
+    if (this.#state === "open") this.#send({ type: "session.detach", sessionId, ...(options.id !== undefined && { id: options.id }) });
   }
 
   /**
@@ -529,7 +587,10 @@ export class RelayClient {
     if (this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
     this.#clientId = ok.clientId;
     this.#key = ok.key;
+    this.#others.detach(ok.sessionId); // joined at login: followed as the default session
+    if (ok.sessions) this.#forgetGone(ok.sessions);
     this.#setState("open");
+    for (const message of this.#others.reattach()) this.#connection?.send(message);
     this.#emit("frame", ok as unknown as Record<string, unknown>);
     this.#emit("auth.ok", ok, { resumed });
     const first = this.#firstConnect;
@@ -543,18 +604,43 @@ export class RelayClient {
     this.#emit("frame", message as unknown as Record<string, unknown>);
     switch (message.type) {
       case "replay.gap": {
-        const gap = this.#session.gapAnnounced(message);
+        const gap = this.#sessionFor(message.sessionId)?.gapAnnounced(message);
         return gap && this.#emit("replay.gap", gap);
       }
       case "pong":
         return this.#emit("pong", message);
+      case "sessions":
+        this.#forgetGone(message.sessions);
+        return this.#emit("sessions", message);
+      case "session.attached":
+        this.#sessionFor(message.sessionId)?.attached(message);
+        return this.#emit("session.attached", message);
+      case "session.created":
+        return this.#emit("session.created", message);
+      case "session.detached":
+        return this.#emit("session.detached", message);
+      case "session.stopped":
+        this.#others.detach(message.sessionId);
+        return this.#emit("session.stopped", message);
       case "error":
         return this.#emit("error", message);
     }
   }
 
+  /** Where events of `sessionId` are tracked: the default session, an attached one, or none (not followed). */
+  #sessionFor(sessionId: string): AttachedSession | undefined {
+    return this.#others.get(sessionId) ?? (sessionId === this.#session.sessionId ? this.#session : undefined);
+  }
+
+  #forgetGone(listed: readonly { sessionId: string }[]): void {
+    for (const sessionId of this.#others.retain(listed.map((info) => info.sessionId))) this.#emit("warning", `session ${sessionId} is no longer listed by the relay; no longer following it`);
+  }
+
   #onSessionEvent(event: SessionEventMessage): void {
-    const verdict = this.#session.accept(event);
+    const session = this.#sessionFor(event.sessionId);
+    // A session detached a moment ago may still have events on the way.
+    if (!session) return this.#emit("warning", `dropped seq ${event.seq} of session ${event.sessionId}, which this client does not follow`);
+    const verdict = session.accept(event);
     if (!verdict.deliver) return this.#emit("warning", `dropped a duplicate of seq ${event.seq}`);
     if (verdict.gap) {
       this.#emit("warning", `seqs ${verdict.gap.fromSeq}…${verdict.gap.toSeq} never arrived`);
