@@ -13,7 +13,7 @@
  * session.state?.state;                        // "busy"
  * ```
  */
-import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, SessionStateMessage } from "./messages.ts";
+import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionAttachedMessage, SessionEventMessage, SessionStateMessage } from "./messages.ts";
 import { SessionCursor, type CursorVerdict } from "./session-cursor.ts";
 
 /** The session's state as last reported (auth.ok's snapshot, then each session.state). */
@@ -83,10 +83,28 @@ export class AttachedSession {
     this.#firstReplay = resumed && !known;
     this.#replayHeld = false;
     const changed = this.#cursor.join(ok.sessionId, { resumed, lastSeq: ok.lastSeq });
-    this.#pending.clear();
-    for (const request of ok.state.pendingPermissions) this.#pending.set(request.requestId, request);
-    this.#state = snapshotOf(ok.state);
+    this.#snapshot(ok.state);
     return known && changed && resumed;
+  }
+
+  /**
+   * `session.attached` (v2): the state and the requests pending now. A session followed from a
+   * known position stays there (the replay asked for follows this answer); one followed afresh (no
+   * position yet) joins here as at auth.ok — from everything held (`replayHeld`), or live from the
+   * answer's `lastSeq`.
+   */
+  attached(message: SessionAttachedMessage): void {
+    if (this.#cursor.sessionId === undefined) {
+      this.joined(message, { resumed: this.resume() !== undefined });
+      return;
+    }
+    this.#snapshot(message.state);
+  }
+
+  #snapshot(snapshot: SessionJoin["state"]): void {
+    this.#pending.clear();
+    for (const request of snapshot.pendingPermissions) this.#pending.set(request.requestId, request);
+    this.#state = snapshotOf(snapshot);
   }
 
   /**

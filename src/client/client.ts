@@ -2,10 +2,14 @@
  * The claude-relay client library: connects to a relay (over the global `WebSocket` by default:
  * Bun, Deno, browsers), answers `auth.challenge` with an SSH key, and delivers the shared
  * session's events — in `seq` order, each once — across network drops, relay restarts and
- * slow-consumer cut-offs by reconnecting with `resume: { sessionId, lastSeq }`.
+ * slow-consumer cut-offs by reconnecting with `resume: { sessionId, lastSeq }`. With a v2 relay it
+ * can also follow other sessions (`attach`), each with its own numbering, re-attached from where
+ * it stood after every reconnect, or move its focus to another one (`follow`): then its getters and
+ * sends are about that session.
  *
  * It composes the parts: one login and link per connection (connection.ts), whether and when to
- * reconnect (reconnect-policy.ts), where the client stands in the session (session-cursor.ts).
+ * reconnect (reconnect-policy.ts), where the client stands in each session (attached-session.ts,
+ * session-attachments.ts).
  *
  * @example
  * ```ts
@@ -27,10 +31,11 @@ import { Emitter } from "../shared/emitter.ts";
 import { silentLogger, type Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { AttachedSession, type SessionJoin, type SessionSnapshot } from "./attached-session.ts";
+import { attachFrom, SessionAttachments } from "./session-attachments.ts";
 import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
-import { giveUpError, RelayClientError, RelayRequestError } from "./errors.ts";
+import { giveUpError, RelayClientError } from "./errors.ts";
 import { PendingRequests } from "./pending-requests.ts";
 import { findSession } from "./session-lookup.ts";
 import {
@@ -45,8 +50,12 @@ import {
   type ClaudeEventMessage,
   type UserPromptMessage,
   type PermissionResolvedMessage,
-  type ServerMessageOf,
+  type SessionAttachedMessage,
+  type SessionCreatedMessage,
+  type SessionDetachedMessage,
   type SessionInfo,
+  type SessionsMessage,
+  type SessionStoppedMessage,
 } from "./messages.ts";
 import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
@@ -61,9 +70,6 @@ export type * from "./messages.ts";
 export type { ChallengeCheck, ChallengePeer } from "./connection.ts";
 export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "./transport.ts";
 export type { SessionJoin, SessionSnapshot } from "./attached-session.ts";
-
-/** The relay's answer to `session.attach`. */
-export type SessionAttachedMessage = ServerMessageOf<"session.attached">;
 
 /** How much of a session's past `follow()` asks for: every event the relay holds, or none (live events only). */
 export type FollowReplay = "held" | "live";
@@ -107,8 +113,13 @@ export type RelayClientEvents = {
    * the past); `first`: the first join since the session was chosen (not a reconnect).
    */
   joined: [session: SessionJoin & { lastSeq: number }, info: { resumed: boolean; first: boolean }];
-  /** The relay's sessions (auth.ok's list, then every `sessions` update). */
-  sessions: [sessions: SessionInfo[]];
+  /** v2: the relay's list of sessions changed (also in `auth.ok.sessions`). */
+  sessions: [SessionsMessage];
+  /** v2: answers to `session.create`, `attach`, `detach` and `session.stop`. */
+  "session.created": [SessionCreatedMessage];
+  "session.attached": [SessionAttachedMessage];
+  "session.detached": [SessionDetachedMessage];
+  "session.stopped": [SessionStoppedMessage];
   "claude.event": [ClaudeEventMessage];
   "user.prompt": [UserPromptMessage];
   "permission.request": [PermissionRequestMessage];
@@ -189,15 +200,18 @@ export class RelayClient {
   readonly #log: Logger;
   readonly #emitter: Emitter<RelayClientEvents>;
   readonly #backoff: BackoffSettings | undefined;
-  /** The session this client follows: the default one unless `#target` names another. */
+  /** The default session, which every login joins (v1: the relay's one session). */
   #session: AttachedSession;
+  /** The other sessions followed (v2 `attach`, and the one `follow` focuses on). */
+  readonly #others = new SessionAttachments();
   /**
-   * The session to follow instead of the default one: what the `session` option asked for until
-   * the first auth.ok resolves it, then its id. Undefined: the default session (v1 behaviour).
+   * The session the client focuses on instead of the default one (`follow`, the `session`
+   * option): what was asked for until the first auth.ok resolves it, then its id. Undefined: the
+   * default session (v1 behaviour).
    */
   #target: { query: string; sessionId?: string; replay: FollowReplay } | undefined;
-  /** The followed session's state is known (auth.ok or session.attached since the last login). */
-  #joined = false;
+  /** A `session.attached` for the focused session is awaited: it is the join. */
+  #joinPending = false;
   /** The followed session was joined since it was chosen (a later join is a reconnect, not a first). */
   #joinedBefore = false;
   #sessionList: SessionInfo[] = [];
@@ -268,7 +282,7 @@ export class RelayClient {
 
   /** The highest seq delivered; what a reconnect resumes from. */
   get lastSeq(): number {
-    return this.#session.lastSeq;
+    return this.#followed()?.lastSeq ?? 0;
   }
 
   /** This connection's id as the relay knows it (`by` of our prompts and answers); changes on reconnect. */
@@ -283,12 +297,17 @@ export class RelayClient {
 
   /** Permission requests still waiting for an answer, oldest first. */
   get pendingPermissions(): PermissionRequestMessage[] {
-    return this.#session.pendingPermissions;
+    return this.#followed()?.pendingPermissions ?? [];
   }
 
   /** The session's state as last reported (auth.ok, then each session.state); undefined before auth.ok. */
   get sessionState(): SessionSnapshot | undefined {
-    return this.#session.state;
+    return this.#followed()?.state;
+  }
+
+  /** The sessions followed besides the default one (see {@link attach}). */
+  get attachedSessions(): string[] {
+    return this.#others.ids;
   }
 
   /** The current WebSocket (for diagnostics and tests); replaced on every reconnect. */
@@ -425,8 +444,8 @@ export class RelayClient {
   }
 
   /**
-   * Follows another session: stops receiving the current one's events (`session.detach`) and
-   * receives `sessionId`'s (`session.attach`) — with `replay: "held"` every event the relay still
+   * Moves the client's focus to another session: stops receiving the current one's events
+   * (`session.detach`) and receives `sessionId`'s (`session.attach`) — with `replay: "held"` every event the relay still
    * holds first (events up to the answer's `lastSeq` are the past), with `"live"` (the default)
    * only what follows. From then on `events()`, the `event` listeners, `sessionState`,
    * `pendingPermissions`, `prompt`, `allow`, `deny` and `interrupt` are about that session, also
@@ -445,12 +464,22 @@ export class RelayClient {
     const id = found.ok ? found.session.sessionId : found.problem === "unknown" && sessionId.length >= 32 ? sessionId : undefined;
     if (id === undefined) throw new RelayClientError("unknown_session", found.ok ? "" : found.message);
     const previous = this.sessionId;
-    this.#target = { query: sessionId, sessionId: id, replay: options.replay ?? "live" };
-    this.#session = new AttachedSession(undefined, { replayHeld: options.replay === "held" });
-    this.#joined = false;
+    if (previous !== undefined && previous !== id) {
+      this.#others.detach(previous);
+      this.#send({ type: "session.detach", sessionId: previous });
+    }
+    const replay = options.replay ?? "live";
+    if (id === this.#defaultSessionId) {
+      // Back to the default session: followed afresh like any other, and again joined at each login.
+      this.#target = undefined;
+      this.#session = new AttachedSession(undefined, { replayHeld: replay === "held" });
+    } else {
+      this.#target = { query: sessionId, sessionId: id, replay };
+      this.#others.follow(id, replay);
+    }
+    this.#joinPending = true;
     this.#joinedBefore = false;
-    if (previous !== undefined && previous !== id) this.#send({ type: "session.detach", sessionId: previous });
-    return this.#attach();
+    return this.#request<SessionAttachedMessage>({ type: "session.attach", sessionId: id, lastSeq: attachFrom(this.#followed()!) }, "session.attached");
   }
 
   /**
@@ -464,8 +493,43 @@ export class RelayClient {
    * await client.follow(id);
    */
   async createSession(cwd: string): Promise<string> {
-    const created = await this.#request<ServerMessageOf<"session.created">>({ type: "session.create", cwd }, "session.created");
+    const created = await this.#request<SessionCreatedMessage>({ type: "session.create", cwd }, "session.created");
     return created.sessionId;
+  }
+
+  /**
+   * Follows another session of a v2 relay: its events are delivered like the default session's
+   * (`event` etc., with their own `sessionId` and seqs), each once and in order, from after
+   * `lastSeq` (absent: where this client stands in it, or everything the relay holds). The
+   * attachment is re-established after every reconnect from where it stood, and dropped when the
+   * session leaves the relay's list. Before the client is open it is sent at login. The default
+   * session is joined at every login anyway: attaching to it only asks for a replay after
+   * `lastSeq` (duplicates are dropped). `id` is sent only when the client is open.
+   *
+   * @example
+   * client.attach("a2c4e6f8-…");                  // everything the relay holds, then live
+   * client.attach("a2c4e6f8-…", { lastSeq: 57 }); // what came after seq 57
+   */
+  attach(sessionId: string, options: { lastSeq?: number; id?: string } = {}): void {
+    if (this.#state === "closed") throw new RelayClientError("closed", `cannot attach to ${sessionId}: the client is closed`);
+    const isDefault = sessionId === this.#session.sessionId;
+    const lastSeq = isDefault ? (options.lastSeq ?? this.#session.lastSeq) : this.#others.attach(sessionId, options.lastSeq);
+    // Not open yet: the login joins the default session and re-attaches the others.
+    if (this.#state === "open") this.#send({ type: "session.attach", sessionId, lastSeq, ...(options.id !== undefined && { id: options.id }) });
+  }
+
+  /**
+   * Stops following a session (the relay answers `session.detached`). A detached default session
+   * is joined again at the next login.
+   *
+   * @example
+   * client.detach("a2c4e6f8-…");
+   */
+  detach(sessionId: string, options: { id?: string } = {}): void {
+    if (this.#state === "closed") throw new RelayClientError("closed", `cannot detach from ${sessionId}: the client is closed`);
+    this.#others.detach(sessionId);
+    // Not open: the next login simply does not re-attach it.
+    if (this.#state === "open") this.#send({ type: "session.detach", sessionId, ...(options.id !== undefined && { id: options.id }) });
   }
 
   /**
@@ -629,18 +693,17 @@ export class RelayClient {
     if (ok.sessions) this.#sessionList = ok.sessions;
     const target = this.#resolveTarget(ok);
     if (target === "unknown") return;
-    if (!target) {
-      if (this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
-      this.#joined = true;
-    } else this.#joined = false;
+    if (!target && this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
+    this.#others.detach(ok.sessionId); // joined at login: followed as the default session
+    if (ok.sessions) this.#forgetGone(ok.sessions);
     this.#setState("open");
+    if (target && target.sessionId !== ok.sessionId) this.#connection?.send({ type: "session.detach", sessionId: ok.sessionId });
+    // The focused session joins at its session.attached (the re-attach sent here).
+    this.#joinPending = target !== undefined;
+    for (const message of this.#others.reattach()) this.#connection?.send(message);
     this.#emit("frame", ok as unknown as Record<string, unknown>);
     this.#emit("auth.ok", ok, { resumed });
-    if (ok.sessions) this.#emit("sessions", ok.sessions);
-    if (target) {
-      if (target.sessionId !== ok.sessionId) this.#connection?.send({ type: "session.detach", sessionId: ok.sessionId });
-      this.#attach().catch((error: Error) => this.#attachFailed(error));
-    } else {
+    if (!target) {
       this.#announceJoin({ ...ok, lastSeq: ok.lastSeq ?? this.#session.lastSeq }, resumed);
       this.#resolveFirstConnect(ok);
     }
@@ -648,9 +711,10 @@ export class RelayClient {
   }
 
   /**
-   * The session to follow after this login: undefined for the default one. The first login turns
-   * the `session` option into an id; one that names no session ends the client (`unknown_session`).
-   * A followed session that is gone after a reconnect (stopped meanwhile) falls back to the default.
+   * The session to focus on after this login: undefined for the default one. The first login turns
+   * the `session` option into an id (and follows it); one that names no session ends the client
+   * (`unknown_session`). A focused session that is gone after a reconnect (stopped meanwhile) falls
+   * back to the default one.
    */
   #resolveTarget(ok: AuthOkMessage): { sessionId: string } | undefined | "unknown" {
     const target = this.#target;
@@ -662,10 +726,17 @@ export class RelayClient {
         return "unknown";
       }
       target.sessionId = found.session.sessionId;
+      if (target.sessionId === ok.sessionId) {
+        // The default session after all: joined at this very login.
+        this.#target = undefined;
+        return undefined;
+      }
+      this.#others.follow(target.sessionId, target.replay);
       return { sessionId: target.sessionId };
     }
     if (ok.sessions && !ok.sessions.some((session) => session.sessionId === target.sessionId)) {
       this.#emit("warning", `session ${target.sessionId} is no longer open on the relay (stopped meanwhile); following the default session`);
+      this.#others.detach(target.sessionId);
       this.#target = undefined;
       this.#session = new AttachedSession();
       this.#joinedBefore = false;
@@ -674,33 +745,17 @@ export class RelayClient {
     return { sessionId: target.sessionId };
   }
 
-  /** Attaches to the target session from where the client stands in it (or as `replay` asks). */
-  #attach(): Promise<SessionAttachedMessage> {
-    const sessionId = this.#target!.sessionId!;
-    const resume = this.#session.resume();
-    // A lastSeq at or beyond the newest replays nothing: live events only.
-    const lastSeq = resume === undefined ? Number.MAX_SAFE_INTEGER : resume.lastSeq;
-    return this.#request<SessionAttachedMessage>({ type: "session.attach", sessionId, lastSeq }, "session.attached");
-  }
-
-  /** `session.attached` for the followed session: join it (before the replay that follows it is handled). */
+  /** `session.attached`: the session's state now; for the session in focus, awaited, its join. */
   #onAttached(attached: SessionAttachedMessage): void {
-    if (this.#target?.sessionId !== attached.sessionId || this.#joined) return;
-    const resumed = this.#session.resume() !== undefined;
-    if (this.#session.joined(attached, { resumed })) this.#emit("warning", `session ${attached.sessionId} numbers its events anew; seqs start over`);
-    this.#joined = true;
-    this.#announceJoin(attached, resumed);
+    const session = this.#sessionFor(attached.sessionId);
+    if (!session) return;
+    // A replay follows when the attach named a position (or asked for everything held).
+    const replaying = session.resume() !== undefined;
+    session.attached(attached);
+    if (!this.#joinPending || attached.sessionId !== this.sessionId) return;
+    this.#joinPending = false;
+    this.#announceJoin(attached, replaying);
     if (this.#lastAuthOk) this.#resolveFirstConnect(this.#lastAuthOk);
-  }
-
-  #attachFailed(error: Error): void {
-    // A lost connection is the reconnect policy's business; the relay refusing the attach is ours.
-    if (!(error instanceof RelayRequestError)) return;
-    if (this.#firstConnect) {
-      void this.#finish({ code: 1000, reason: "cannot attach", error: new RelayClientError("unknown_session", error.message) });
-      return;
-    }
-    this.#emit("warning", `cannot attach to session ${this.#target?.sessionId}: ${error.message}`);
   }
 
   #announceJoin(join: SessionJoin & { lastSeq: number }, resumed: boolean): void {
@@ -717,29 +772,69 @@ export class RelayClient {
 
   #onMessage(message: RelayMessage): void {
     if (isSessionEvent(message)) return this.#onSessionEvent(message);
-    if (message.type === "replay.gap" && !this.#follows(message.sessionId)) return;
     this.#emit("frame", message as unknown as Record<string, unknown>);
-    if (message.type === "session.attached") this.#onAttached(message);
-    this.#requests.settle(message);
     switch (message.type) {
-      case "sessions":
-        this.#sessionList = message.sessions;
-        return this.#emit("sessions", message.sessions);
       case "replay.gap": {
-        const gap = this.#session.gapAnnounced(message);
+        const gap = this.#sessionFor(message.sessionId)?.gapAnnounced(message);
         return gap && this.#emit("replay.gap", gap);
       }
       case "pong":
-        return this.#emit("pong", message);
+        this.#emit("pong", message);
+        break;
+      case "sessions":
+        this.#sessionList = message.sessions;
+        this.#forgetGone(message.sessions);
+        this.#emit("sessions", message);
+        break;
+      case "session.attached":
+        this.#onAttached(message);
+        this.#emit("session.attached", message);
+        break;
+      case "session.created":
+        this.#emit("session.created", message);
+        break;
+      case "session.detached":
+        this.#emit("session.detached", message);
+        break;
+      case "session.stopped":
+        this.#others.detach(message.sessionId);
+        this.#emit("session.stopped", message);
+        break;
       case "error":
-        return this.#emit("error", message);
+        this.#emit("error", message);
+        break;
     }
+    // After the listeners: a reply that settles a request is seen by `on` first, like any frame.
+    this.#requests.settle(message);
+  }
+
+  /**
+   * Where events of `sessionId` are tracked: the default session, an attached one, or none (not
+   * followed — also the default one while the focus is elsewhere, until its detach is answered).
+   */
+  #sessionFor(sessionId: string): AttachedSession | undefined {
+    const other = this.#others.get(sessionId);
+    if (other) return other;
+    if (this.#target) return undefined;
+    return sessionId === (this.#session.sessionId ?? this.#defaultSessionId) ? this.#session : undefined;
+  }
+
+  /** Forgets attached sessions the relay no longer lists; the one in focus is kept (its loss is for the next login to handle). */
+  #forgetGone(listed: readonly { sessionId: string }[]): void {
+    const keep = [...listed.map((info) => info.sessionId), ...(this.#target?.sessionId !== undefined ? [this.#target.sessionId] : [])];
+    for (const sessionId of this.#others.retain(keep)) this.#emit("warning", `session ${sessionId} is no longer listed by the relay; no longer following it`);
+  }
+
+  /** The session in focus: the default one, or the one `follow` chose. */
+  #followed(): AttachedSession | undefined {
+    return this.#target?.sessionId !== undefined ? this.#others.get(this.#target.sessionId) : this.#session;
   }
 
   #onSessionEvent(event: SessionEventMessage): void {
-    // Another session's events (the default one's until its session.detach is answered) are not ours.
-    if (!this.#follows(event.sessionId)) return;
-    const verdict = this.#session.accept(event);
+    const session = this.#sessionFor(event.sessionId);
+    // A session detached a moment ago may still have events on the way.
+    if (!session) return this.#emit("warning", `dropped seq ${event.seq} of session ${event.sessionId}, which this client does not follow`);
+    const verdict = session.accept(event);
     if (!verdict.deliver) return this.#emit("warning", `dropped a duplicate of seq ${event.seq}`);
     if (verdict.gap) {
       this.#emit("warning", `seqs ${verdict.gap.fromSeq}…${verdict.gap.toSeq} never arrived`);
@@ -749,12 +844,6 @@ export class RelayClient {
     // Each session event type is also an event name of the same payload type.
     (this.#emit as (name: SessionEventMessage["type"], event: SessionEventMessage) => void)(event.type, event);
     this.#emit("event", event);
-  }
-
-  /** Whether events of `sessionId` are delivered now: any for the default session (v1), else only the joined target's. */
-  #follows(sessionId: string): boolean {
-    const target = this.#target;
-    return target === undefined || (this.#joined && target.sessionId === sessionId);
   }
 
   // ── outgoing ──────────────────────────────────────────────────────────────────────────────────

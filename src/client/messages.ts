@@ -29,6 +29,11 @@ export type UserPromptMessage = ServerMessageOf<"user.prompt">;
 export type PermissionRequestMessage = ServerMessageOf<"permission.request">;
 export type PermissionResolvedMessage = ServerMessageOf<"permission.resolved">;
 export type SessionStateMessage = ServerMessageOf<"session.state">;
+export type SessionsMessage = ServerMessageOf<"sessions">;
+export type SessionCreatedMessage = ServerMessageOf<"session.created">;
+export type SessionAttachedMessage = ServerMessageOf<"session.attached">;
+export type SessionDetachedMessage = ServerMessageOf<"session.detached">;
+export type SessionStoppedMessage = ServerMessageOf<"session.stopped">;
 /** `reason: "detected"` marks a gap the client noticed itself (seqs jumped without an announced gap). */
 export type ReplayGapMessage = Omit<ServerMessageOf<"replay.gap">, "reason"> & { reason?: ServerMessageOf<"replay.gap">["reason"] | "detected" };
 /** The messages that carry a session's `seq`. */

@@ -117,6 +117,8 @@ function turnInFollowedSession(client: RelayClient, text: string, options: TurnO
     };
 
     const onEvent = (event: SessionEventMessage) => {
+      // Other sessions the client follows besides the one in focus have their own turns.
+      if (event.sessionId !== client.sessionId) return;
       if (!tracker) {
         if (event.type === "session.state") {
           if (SEND_NOW.has(event.state)) send();

@@ -78,4 +78,19 @@ describe("AttachedSession", () => {
     expect(fresh.gapAnnounced({ type: "replay.gap", sessionId: "s1", fromSeq: 1, toSeq: 0, reason: "session_changed" })).toBeUndefined();
     expect(new AttachedSession({ sessionId: "s0", lastSeq: 3 }, { replayHeld: true }).resume()).toEqual({ sessionId: "s0", lastSeq: 3 });
   });
+
+  test("session.attached replaces the pending requests and the state; the position stays where the attach asked", () => {
+    const session = new AttachedSession({ sessionId: "s2", lastSeq: 7 });
+    session.accept(request("old", 8, "s2"));
+    session.attached({
+      type: "session.attached",
+      sessionId: "s2",
+      lastSeq: 12,
+      state: { state: "waiting_permission", claudePid: 4, clients: 2, pendingPermissions: [request("new", 11, "s2")] },
+    });
+    expect(session.pendingPermissions.map((r) => r.requestId)).toEqual(["new"]);
+    expect(session.state).toEqual({ state: "waiting_permission", claudePid: 4, clients: 2 });
+    expect(session.lastSeq).toBe(8);
+    expect(session.accept(request("new", 9, "s2"))).toEqual({ deliver: true }); // the replay after the answer
+  });
 });

@@ -81,12 +81,12 @@ export class InteractiveView {
     this.#options = options;
     this.#io = io;
     this.#transcript = new Transcript(io.style, (id) => this.#ownIds.has(id));
-    client.on("auth.ok", (ok, { resumed }) => this.#authenticated(ok, resumed));
+    client.on("auth.ok", (ok) => this.#authenticated(ok));
     client.on("joined", (join, info) => this.#joined(join, info));
-    client.on("sessions", (sessions) => this.#sessionsChanged(sessions));
+    client.on("sessions", (message) => this.#sessionsChanged(message.sessions));
     client.on("warning", (text) => {
       // The one warning a person must see: the session followed is gone after a reconnect.
-      if (text.includes("no longer open")) this.#print(this.#style.paint("yellow", `${this.#style.symbols.info} ${text}`));
+      if (text.includes("is no longer open on the relay")) this.#print(this.#style.paint("yellow", `${this.#style.symbols.info} ${text}`));
     });
     client.on("event", (event) => this.#event(event));
     client.on("replay.gap", (gap) => this.#gap(gap));
@@ -134,10 +134,11 @@ export class InteractiveView {
 
   // ── the relay ────────────────────────────────────────────────────────────────────────────────
 
-  #authenticated(ok: AuthOkMessage, resumed: boolean): void {
+  #authenticated(ok: AuthOkMessage): void {
     this.#ownIds.add(ok.clientId);
     this.#attempt = undefined;
-    this.#print(...this.#transcript.connected(ok, this.#options.url, resumed && this.#ownIds.size > 1));
+    this.#print(...this.#transcript.connected(ok, this.#options.url, this.#ownIds.size > 1));
+    if (ok.sessions) this.#sessionsChanged(ok.sessions);
     this.#refresh();
   }
 
@@ -182,6 +183,8 @@ export class InteractiveView {
   }
 
   #event(event: SessionEventMessage): void {
+    // Sessions attached besides the one in focus (by a script sharing the client) are not shown.
+    if (event.sessionId !== this.#client.sessionId) return;
     const history = this.#history;
     if (history && event.seq <= history.untilSeq) {
       history.events.push(event);
