@@ -19,9 +19,18 @@ describe("parseInput", () => {
     expect(parseInput("/frobnicate")).toEqual({ kind: "unknown", command: "/frobnicate" });
   });
 
+  test("the session commands: /sessions, /switch ID, /new DIR (the rest of the line, spaces kept)", () => {
+    expect(parseInput("/sessions")).toEqual({ kind: "sessions" });
+    expect(parseInput("/switch a2c4")).toEqual({ kind: "switch", args: ["a2c4"] });
+    expect(parseInput("/switch")).toEqual({ kind: "switch", args: [] });
+    expect(parseInput("/new  /home/me/My  Projects/api ")).toEqual({ kind: "new", dir: "/home/me/My  Projects/api" });
+    expect(parseInput("/new")).toEqual({ kind: "new", dir: "" });
+    expect(parseInput("/sesions")).toEqual({ kind: "unknown", command: "/sesions", suggestion: "/sessions" });
+  });
+
   test("help lists every command, and the keys on a terminal", () => {
     const help = helpText(true);
-    for (const command of ["/allow [id]", "/deny [id] [reason]", "/interrupt", "/quit", "/help"]) expect(help).toContain(command);
+    for (const command of ["/sessions", "/switch ID", "/new DIR", "/allow [id]", "/deny [id] [reason]", "/interrupt", "/quit", "/help"]) expect(help).toContain(command);
     expect(help).toContain("Alt-Enter");
     expect(helpText(false)).not.toContain("Alt-Enter");
   });
