@@ -6,7 +6,7 @@
  * late joiner sees the last turns once, and a relay restart loses and repeats nothing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RelayClient } from "../../src/client/client.ts";
 import { keyFileSigner } from "../../src/client/signer.ts";
@@ -219,6 +219,93 @@ describe("joining", () => {
     const live = await plain.waitFor((s) => s.includes("● a live answer"), 30_000, "the live answer");
     expect(live).not.toContain("answer two");
     expect(live).not.toContain("──");
+  });
+});
+
+describe("sessions", () => {
+  test("/new DIR starts a session there and follows it; /sessions lists both; /switch goes back, showing the last turn once", async () => {
+    const dir = join(relay.dir, "home", "tty-new");
+    mkdirSync(dir, { recursive: true });
+    const other = await device();
+    relay.api.enqueue(text("the default session's answer"));
+    other.prompt("a question in the default session");
+    await other.waitFor("claude.event", (event) => (event.event as { type?: string }).type === "result", 30_000);
+
+    const term = await terminal();
+    term.type(`/new ${dir}`);
+    term.keys("Enter");
+    const header = await term.waitFor((s) => /── session [0-9a-f]{8}/.test(s) && term.lastLine() === "›", 30_000, "the new session's header");
+    const newId = /── session ([0-9a-f]{8})/.exec(header)![1]!;
+    expect(header).toContain(`starting a session in ${dir}…\n── session ${newId} · ~/tty-new ──`);
+    relay.api.enqueue(text("answered in the new one"));
+    term.type("hello new session");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● answered in the new one"), 30_000, "the answer in the new session");
+    const created = relay.relay.sessions.list().find((session) => session.sessionId.startsWith(newId));
+    expect(created).toMatchObject({ cwd: dir, title: "hello new session" });
+    expect(other.prompts).toEqual(["a question in the default session"]);
+
+    term.type("/sessions");
+    term.keys("Enter");
+    const list = await term.waitFor((s) => s.includes("sessions (* this one;"), 10_000, "the list");
+    const defaultShort = relay.relay.sessionId.slice(0, 8);
+    expect(list).toContain(`* ${newId}  ready for a prompt · ~/tty-new · “hello new session” · 1 device (you)`);
+    expect(list).toMatch(new RegExp(`  ${defaultShort}  ready for a prompt · ${relay.options.cwd} · “[^”]+” · \\d+ devices? · default`));
+
+    term.type(`/switch ${defaultShort}`);
+    term.keys("Enter");
+    const back = await term.waitFor((s) => s.includes(`── session ${defaultShort}`) && s.includes("── live ──"), 30_000, "the switch back");
+    const afterSwitch = back.slice(back.indexOf(`── session ${defaultShort}`));
+    expect(afterSwitch).toContain("── the last turn ──");
+    expect(afterSwitch).toContain("● the default session's answer");
+    expect(afterSwitch.split("the default session's answer").length).toBe(2);
+    relay.api.enqueue(text("back in the default"));
+    term.type("and now the default again");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● back in the default"), 30_000, "the answer in the default session");
+    expect(other.prompts).toEqual(["a question in the default session", "and now the default again"]);
+  });
+
+  test("another session waiting for permission is a one-line note; /switch to it shows the question to answer", async () => {
+    const dir = join(relay.dir, "home", "tty-waiting");
+    mkdirSync(dir, { recursive: true });
+    const other = await device();
+    const id = await other.createSession(dir);
+    await other.follow(id);
+    const term = await terminal();
+    const file = join(dir, "asked-elsewhere.txt");
+    relay.api.enqueue(toolUse("Write", { file_path: file, content: "from the other session" }), text("written elsewhere"));
+    other.prompt("write in the other session");
+    await term.waitFor((s) => s.includes(`? session ${id.slice(0, 8)} (write in the other session) waits for permission: /switch ${id.slice(0, 8)} to answer`), 30_000, "the note");
+    expect(term.screen()).not.toContain("Claude wants to use Write");
+    term.type(`/switch ${id.slice(0, 8)}`);
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("? Claude wants to use Write asked-elsewhere.txt — y allow"), 30_000, "the question in the session switched to");
+    term.keys("y");
+    await term.waitFor((s) => s.includes("✓ Write allowed by you") && s.includes("● written elsewhere"), 30_000, "the answer");
+    expect(readFileSync(file, "utf8")).toBe("from the other session");
+  });
+
+  test("--session ID joins that session with its header; an unknown one exits 2 listing the sessions", async () => {
+    const dir = join(relay.dir, "home", "tty-joined");
+    mkdirSync(dir, { recursive: true });
+    const other = await device();
+    const id = await other.createSession(dir);
+    await waitUntil(() => other.sessions.some((session) => session.sessionId === id), "the new session in the list");
+    const term = await terminal(relay.url, ["--session", id.slice(0, 8)]);
+    // The relay is on this machine, and HOME is the relay's: its directory is shown from ~.
+    expect(term.screen()).toContain(`── session ${id.slice(0, 8)} · ~/tty-joined ──`);
+    relay.api.enqueue(text("joined and answered"));
+    term.type("which one?");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● joined and answered"), 30_000, "the answer");
+    expect(relay.relay.sessions.list().find((session) => session.sessionId === id)?.title).toBe("which one?");
+
+    const unknown = await startTerminal([...CLI, "connect", relay.url, "-i", relay.key.privatePath, "--session", "feedbeef"], { env, width: 100, height: 40 });
+    open.push(unknown);
+    expect(await unknown.exited()).toBe(2);
+    expect(unknown.screen()).toContain('claude-relay: the relay has no session "feedbeef"');
+    expect(unknown.screen()).toContain(`${id.slice(0, 8)}  `);
   });
 });
 

@@ -13,7 +13,8 @@ describe("PendingRequests", () => {
     expect(requests.settle({ type: "sessions" })).toBe(false);
     expect(requests.settle({ type: "session.attached", id })).toBe(false);
     expect(requests.size).toBe(1);
-    expect(requests.settle({ type: "session.created", id, sessionId: "s1" })).toBe(true);
+    const created: { type: string; id: string; sessionId: string } = { type: "session.created", id, sessionId: "s1" };
+    expect(requests.settle(created)).toBe(true);
     expect(await reply).toEqual({ type: "session.created", id, sessionId: "s1" });
     expect(requests.size).toBe(0);
     expect(requests.settle({ type: "session.created", id })).toBe(false);

@@ -67,6 +67,8 @@ export class InteractiveView {
   #joins = 0;
   /** Each session's state in the last list, to notice another one starting to wait for permission. */
   #sessionStates = new Map<string, string>();
+  /** Sessions this terminal created (`/new`) and their directories, until the relay's list has them. */
+  readonly #createdIn = new Map<string, string>();
   #workingSince: number | undefined;
   #attempt: number | undefined;
   #reasonFor: PermissionRequestMessage | undefined;
@@ -154,7 +156,9 @@ export class InteractiveView {
     this.#finishHistory();
     const switched = this.#joins > 0;
     this.#joins += 1;
-    const info = this.#client.sessions.find((session) => session.sessionId === join.sessionId);
+    const listed = this.#client.sessions.find((session) => session.sessionId === join.sessionId);
+    const created = this.#createdIn.get(join.sessionId);
+    const info = listed ?? (created !== undefined ? { cwd: created } : undefined);
     if (switched || join.sessionId !== this.#client.defaultSessionId) {
       const where = info ? ` · ${sessionPlace(info, this.#io.home)}` : "";
       this.#print(this.#style.paint("cyan", `── session ${shortSessionId(join.sessionId)}${where} ──`));
@@ -299,7 +303,10 @@ export class InteractiveView {
     if ("problem" in dir) return this.#problem(`/new: ${dir.problem}`);
     this.#print(this.#style.paint("dim", `${this.#style.symbols.info} starting a session in ${dir.dir}…`));
     this.#client.createSession(dir.dir).then(
-      (sessionId) => this.#follow(sessionId),
+      (sessionId) => {
+        this.#createdIn.set(sessionId, dir.dir);
+        this.#follow(sessionId);
+      },
       (error: Error) => this.#problem(`/new ${dir.dir}: ${error.message}`),
     );
   }
