@@ -62,9 +62,10 @@ export const connectCommand: CommandSpec = {
       "fingerprint — compare it with the one the relay printed at start-up — and it is kept in $XDG_CONFIG_HOME/claude-relay/known_relays " +
       "(~/.config/… by default). A different certificate later is refused with a warning naming the line to remove; the file is never rewritten.",
     "--new DIR: relative paths and ~ are taken from where you run connect when the relay is on this machine (a loopback URL); " +
-      "for another machine give an absolute path there.",
-    "Exit codes: 0 done (turn succeeded, /quit, end of input) · 1 the turn ended in an error, the connection was lost for good, or the relay " +
-      "runs as many sessions as it may (--new) · 2 bad usage, also a --session the relay does not run or a --new DIR it refuses · 3 authentication failed (the message names your key and the authorized_keys line to add) · 4 the relay is unreachable · " +
+      "for another machine give an absolute path there. A --session the relay does not run, or a --new DIR it refuses, is exit 2 " +
+      "(bad usage); a relay that already runs --max-sessions sessions is exit 1.",
+    "Exit codes: 0 done (turn succeeded, /quit, end of input) · 1 the turn ended in an error, or the connection was lost for good · " +
+      "2 bad usage · 3 authentication failed (the message names your key and the authorized_keys line to add) · 4 the relay is unreachable · " +
       "5 the relay did not prove who it is (a certificate other than the pinned one, or a challenge made for another connection): nothing was signed.",
   ],
   run: async ({ args, flags }) => {
