@@ -4,36 +4,23 @@
  * without the past, `createSession` and its refusals, `runTurn` with a `sessionId`, prompts and
  * answers going to the focused session, and the focus surviving a dropped connection.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { RelayClient, RelayClientError, RelayRequestError, type SessionEventMessage } from "../../src/client/client.ts";
+import { RelayClientError, RelayRequestError, type SessionEventMessage } from "../../src/client/client.ts";
 import { allowAll } from "../../src/client/permission-policy.ts";
-import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts";
 import { runTurn } from "../../src/client/turn.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
-import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { relayWithClients } from "../support/relay-clients.ts";
+import type { TestRelay } from "../support/relay.ts";
 import { waitFor } from "../support/wait.ts";
 
+const world = relayWithClients();
+const client = world.client;
 let relay: TestRelay;
-let signer: ChallengeSigner;
-const clients: RelayClient[] = [];
-
-beforeAll(async () => {
-  relay = await startTestRelay();
-  signer = keyFileSigner(relay.key.privatePath);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await relay?.stop();
+beforeAll(() => {
+  relay = world.relay();
 });
-
-function client(options: Partial<ConstructorParameters<typeof RelayClient>[0]> = {}): RelayClient {
-  const made = new RelayClient({ signer, reconnect: { initialDelayMs: 20 }, ...options });
-  clients.push(made);
-  return made;
-}
 
 let counter = 0;
 function projectDir(): string {
