@@ -36,6 +36,8 @@ export interface RelayOptions {
   maxSessions: number;
   /** Absolute directories session.create may start sessions in (`--allow-dir`, repeatable). */
   allowDirs: string[];
+  /** Clients may choose permission mode bypassPermissions (`--allow-bypass-permissions`): Claude is started so that it can switch to it. */
+  allowBypassPermissions: boolean;
   claudeArgs: string[];
   /** Serve https/wss: the user's certificate files or the self-signed one in the state dir. */
   tls: TlsSource | undefined;

@@ -33,6 +33,7 @@ import { Session } from "./session/session.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { loadSessionList, saveSessionList, sessionListFile } from "./session/session-list.ts";
 import { type OpenSession, SessionManager } from "./session/session-manager.ts";
+import { bypassPermissionsAllowed, choosablePermissionModes } from "./session/session-settings.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
 import { pairingBase, reachableOrigins } from "./server/urls.ts";
 import { TlsError } from "./tls/certificate.ts";
@@ -97,11 +98,14 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
 
   const metrics = new Metrics();
+  const bypass = bypassPermissionsAllowed(options.allowBypassPermissions, options.claudeArgs);
+  const permissionModes = choosablePermissionModes(bypass.allowed);
+  const claudeArgs = [...bypass.claudeArgs, ...options.claudeArgs];
   // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.
   const open: OpenSession<ClaudeSupervisor> = ({ sessionId, cwd, observer }) => {
     const claude = new ClaudeSupervisor({
       bin: claudeBin,
-      extraArgs: options.claudeArgs,
+      extraArgs: claudeArgs,
       cwd,
       env: deps.env ?? process.env,
       sessionId,
@@ -113,6 +117,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       claude,
       metrics,
       observer,
+      permissionModes,
       store: openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) }),
       log: log.child({ component: "session", sessionId }),
       replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
@@ -126,6 +131,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     restored: loadSessionList(listFile),
     maxSessions: options.maxSessions,
     allowDirs: options.allowDirs,
+    permissionModes,
     log: log.child({ component: "sessions" }),
     persist: (records) => saveSessionList(listFile, records),
   });

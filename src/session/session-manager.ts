@@ -21,12 +21,14 @@ import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../claude/clock.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
-import type { ClientMessage, SessionInfo } from "../protocol/messages.ts";
+import type { ClientMessage, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
 import type { ResumeRequest } from "../server/gateway.ts";
 import { Throttle } from "../shared/throttle.ts";
+import type { ModelChoice } from "./capabilities.ts";
 import type { ClaudePort, ConversationMessage, Session, SessionClient, SessionHealth, SessionObserver } from "./session.ts";
 import { checkSessionDir } from "./session-dir.ts";
 import { sessionTitle, toSessionInfo } from "./session-info.ts";
+import { checkModel, checkPermissionMode, choosablePermissionModes, type SettingsChange } from "./session-settings.ts";
 import type { SessionRecord } from "./session-list.ts";
 
 /** A session and the Claude process it drives, as the relay builds them. */
@@ -55,6 +57,8 @@ export interface SessionManagerOptions<C extends ClaudePort = ClaudePort> {
   newId?: () => string;
   /** `sessions` updates go out at most once per this interval (default 100 ms: 10 per second). */
   updateIntervalMs?: number;
+  /** The permission modes clients may choose; default: all but bypassPermissions (`--allow-bypass-permissions` adds it). */
+  permissionModes?: readonly string[];
 }
 
 /** A session in the manager's list. */
@@ -83,7 +87,7 @@ interface Attachments {
   seen: ListDigest | undefined;
 }
 
-type SessionCommand = Extract<ClientMessage, { type: "session.create" | "session.attach" | "session.detach" | "session.stop" }>;
+type SessionCommand = Extract<ClientMessage, { type: "session.create" | "session.attach" | "session.detach" | "session.stop" | "session.configure" }>;
 
 export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #options: SessionManagerOptions<C>;
@@ -99,12 +103,19 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #persisted: string | undefined;
   /** Set by close(): the relay is stopping; nothing is sent or saved any more. */
   #closed = false;
+  readonly #permissionModes: readonly string[];
+  /**
+   * The models the newest Claude of any session listed: they are the same for every session (one
+   * binary, one account), so a session.create can be checked before its own Claude runs.
+   */
+  #models: readonly ModelChoice[] | undefined;
 
   constructor(options: SessionManagerOptions<C>) {
     this.#options = options;
     this.#log = options.log;
     this.#clock = options.clock ?? systemClock;
     this.#updates = new Throttle(options.updateIntervalMs ?? 100, () => this.#update(), this.#clock);
+    this.#permissionModes = options.permissionModes ?? choosablePermissionModes(false);
     const restored = options.restored ?? [];
     const { sessionId, cwd } = options.defaultSession;
     const now = this.#now();
@@ -176,12 +187,14 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
         return this.#create(connection, message);
       case "session.attach":
       case "session.detach":
-      case "session.stop": {
+      case "session.stop":
+      case "session.configure": {
         attachments.usesSessions = true;
         const entry = this.#find(connection, message.sessionId, message.id);
         if (!entry) return;
         if (message.type === "session.attach") return this.#attach(connection, attachments, entry, message);
         if (message.type === "session.detach") return this.#detach(connection, attachments, entry, message.id);
+        if (message.type === "session.configure") return this.#configure(connection, entry, message);
         return this.#stop(connection, entry, message.id);
       }
       default: {
@@ -214,9 +227,15 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   // ── session commands ─────────────────────────────────────────────────────────────────────────
 
   #create(connection: SessionClient, message: Extract<SessionCommand, { type: "session.create" }>): void {
-    const unsupported = (["resume", "permissionMode", "model"] as const).filter((field) => message[field] !== undefined);
+    const unsupported = (["resume"] as const).filter((field) => message[field] !== undefined);
     if (unsupported.length > 0) {
       return connection.sendError("invalid_message", `session.create: ${unsupported.join(", ")} not supported by this relay yet; create the session without ${unsupported.length > 1 ? "them" : "it"}`, message.id);
+    }
+    const settings = settingsOf(message);
+    const refused = this.#settingsRefusal(undefined, settings);
+    if (refused) {
+      connection.log.warn("session refused: mode or model not allowed", { ...settings, reason: refused });
+      return connection.sendError("invalid_message", `session.create: ${refused}; nothing was created`, message.id);
     }
     const { maxSessions } = this.#options;
     if (this.#entries.size + this.#ending.size >= maxSessions) {
@@ -238,7 +257,9 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       return connection.sendError("claude_unavailable", `cannot start a session: ${(error as Error).message}; see the relay's log`, message.id);
     }
     const { sessionId } = entry.record;
-    connection.log.info("session created", { sessionId, cwd: dir.path });
+    connection.log.info("session created", { sessionId, cwd: dir.path, ...settings });
+    // told to Claude right after it answers initialize, before any prompt
+    if (settings.permissionMode !== undefined || settings.model !== undefined) void entry.session.configure(settings);
     entry.claude.start().catch((error: unknown) => this.#log.error("cannot start Claude Code", { sessionId, error: String(error) }));
     connection.send(encodeServerMessage({ type: "session.created", sessionId, ...(message.id !== undefined && { id: message.id }) }));
     this.#changed();
@@ -255,6 +276,38 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     entry.session.leave(connection);
     connection.send(encodeServerMessage({ type: "session.detached", sessionId: entry.record.sessionId, ...(id !== undefined && { id }) }));
     this.#changed();
+  }
+
+  #configure(connection: SessionClient, entry: Entry, message: Extract<SessionCommand, { type: "session.configure" }>): void {
+    const change = settingsOf(message);
+    if (change.permissionMode === undefined && change.model === undefined) {
+      return connection.sendError("invalid_message", "session.configure: give permissionMode, model or both", message.id);
+    }
+    const refused = this.#settingsRefusal(entry, change);
+    if (refused) {
+      connection.log.warn("configuration refused", { sessionId: entry.record.sessionId, ...change, reason: refused });
+      return connection.sendError("invalid_message", `session.configure: ${refused}; nothing changed`, message.id);
+    }
+    entry.session.configure(change, connection, message.id).catch((error: unknown) => this.#log.error("configuring a session failed", { sessionId: entry.record.sessionId, error: String(error) }));
+  }
+
+  /** Why a mode or model may not be chosen (for `entry`, or a session about to be created), or undefined. */
+  #settingsRefusal(entry: Entry | undefined, change: SettingsChange): string | undefined {
+    const mode = change.permissionMode === undefined ? undefined : checkPermissionMode(change.permissionMode, this.#permissionModes);
+    return mode ?? (change.model === undefined ? undefined : checkModel(change.model, entry?.session.capabilities?.models ?? this.#models));
+  }
+
+  /** A session's Claude told new models or commands: clients attached to it that use sessions hear of them. */
+  #capabilitiesChanged(sessionId: string, capabilities: SessionCapabilities): void {
+    this.#models = capabilities.models;
+    const entry = this.#entries.get(sessionId);
+    if (!entry || this.#closed) return;
+    let frame: string | undefined;
+    for (const [connection, attachments] of this.#clients) {
+      if (!attachments.usesSessions || !attachments.entries.has(entry)) continue;
+      frame ??= encodeServerMessage({ type: "session.capabilities", sessionId, ...capabilities });
+      connection.send(frame);
+    }
   }
 
   #stop(connection: SessionClient, entry: Entry, id: string | undefined): void {
@@ -297,6 +350,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
         this.#touched(record);
       },
       stateChanged: () => this.#touched(record),
+      capabilities: (capabilities) => this.#capabilitiesChanged(record.sessionId, capabilities),
     };
     const { session, claude } = this.#options.open({ sessionId: record.sessionId, cwd: record.cwd, observer });
     const entry: Entry<C> = { session, claude, record };
@@ -365,6 +419,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #now(): string {
     return new Date(this.#clock.now()).toISOString();
   }
+}
+
+/** The mode and model a session.create or session.configure asks for. */
+function settingsOf(message: { permissionMode?: string; model?: string }): SettingsChange {
+  return { ...(message.permissionMode !== undefined && { permissionMode: message.permissionMode }), ...(message.model !== undefined && { model: message.model }) };
 }
 
 function digest(list: SessionInfo[]): ListDigest {
