@@ -298,21 +298,24 @@ export class Session {
       return this.#configured(connection, id);
     }
     const refusals: string[] = [];
+    let took = 0;
     await Promise.all(
       (Object.keys(SETTING_REQUESTS) as Array<keyof SettingsChange>).map(async (setting) => {
         const value = change[setting];
         if (value === undefined) return;
         const [subtype, field] = SETTING_REQUESTS[setting];
         const result = await this.#claude.control(subtype, { [field]: value });
-        if (result.ok) this.#settings.set({ [setting]: value });
-        else refusals.push(`${setting} ${JSON.stringify(value)}: ${result.error}`);
+        if (result.ok) {
+          this.#settings.set({ [setting]: value });
+          took += 1;
+        } else refusals.push(`${setting} ${JSON.stringify(value)}: ${result.error}`);
       }),
     );
     if (refusals.length === 0) {
       this.#log.info("session configured", { ...change });
       return this.#configured(connection, id);
     }
-    this.#stateChanged(); // a part Claude did take
+    if (took > 0) this.#stateChanged(); // the part Claude did take
     const running = this.#claude.state === "ready" || this.#claude.state === "busy";
     this.#log.warn("Claude did not take a configuration", { refusals, running });
     connection?.sendError(running ? "invalid_message" : "claude_unavailable", `Claude ${running ? "refused" : "stopped before taking"} ${refusals.join("; ")}`, id);

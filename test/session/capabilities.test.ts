@@ -30,7 +30,7 @@ test("models and slash commands keep what a picker shows; permission modes are t
     { value: "bare", displayName: "bare" },
   ]);
   expect(caps.commands.map((command) => command.name)).toEqual(["compact", "update-config"]);
-  expect(caps.commands[0]).toEqual(initialize.commands[0] as object);
+  expect(caps.commands[0]).toEqual(initialize.commands[0] as { name: string });
   expect(caps.permissionModes).toEqual(["default", "acceptEdits", "plan"]);
 });
 

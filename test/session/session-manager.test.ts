@@ -32,7 +32,7 @@ interface Opened {
   store: FakeStore;
 }
 
-function setup(options: { maxSessions?: number; restored?: SessionRecord[]; saved?: Record<string, string[]>; cannotOpen?: Set<string> } = {}) {
+function setup(options: { maxSessions?: number; restored?: SessionRecord[]; saved?: Record<string, string[]>; cannotOpen?: Set<string>; permissionModes?: string[] } = {}) {
   const clock = new FakeClock();
   const logs: Array<Record<string, any>> = [];
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
@@ -51,6 +51,7 @@ function setup(options: { maxSessions?: number; restored?: SessionRecord[]; save
       replay: { maxEvents: 5, maxBytes: 1 << 20 },
       presenceIntervalMs: 3_600_000, // presence broadcasts are not what these tests look at
       store: { store, saved: options.saved?.[sessionId] ?? [] },
+      ...(options.permissionModes && { permissionModes: options.permissionModes }),
     });
     opened.set(sessionId, { claude, session, store });
     return { session, claude };
@@ -67,6 +68,7 @@ function setup(options: { maxSessions?: number; restored?: SessionRecord[]; save
     persist: (records) => persisted.push(records),
     clock,
     newId: () => id(next++),
+    ...(options.permissionModes && { permissionModes: options.permissionModes }),
   });
   const clients: FakeClient[] = [];
   /** An authenticated client, joined as the gateway does it. */
@@ -211,13 +213,11 @@ describe("session.create", () => {
     expect(logs.some((line) => line.level === "error" && line.msg === "cannot open a new session")).toBe(true);
   });
 
-  test("resume, permissionMode and model are refused as not supported yet, nothing created", () => {
+  test("resume is refused as not supported yet, nothing created", () => {
     const { manager, opened, connect } = setup();
     const phone = connect("phone");
-    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), permissionMode: "plan", model: "opus", id: "c" });
-    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "invalid_message", message: "session.create: permissionMode, model not supported by this relay yet; create the session without them", id: "c" });
-    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: DEFAULT_ID });
-    expect(phone.frames.at(-1)!.message).toContain("resume not supported");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: DEFAULT_ID, id: "c" });
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "invalid_message", message: "session.create: resume not supported by this relay yet; create the session without it", id: "c" });
     expect(opened.size).toBe(1);
   });
 });
@@ -326,6 +326,121 @@ describe("attach, detach and routing", () => {
     expect(errors(phone)[0]!.message).toContain(nope);
     expect(opened.get(DEFAULT_ID)!.claude.prompts).toEqual([]);
     expect(opened.get(DEFAULT_ID)!.claude.interrupts).toBe(0);
+  });
+});
+
+describe("permission mode, model and pickers", () => {
+  // abridged from Claude Code 2.1.197's initialize answer
+  const INITIALIZE = {
+    models: [
+      { value: "default", resolvedModel: "claude-opus-4-8[1m]", displayName: "Default (recommended)" },
+      { value: "haiku", resolvedModel: "claude-haiku-4-5-20251001", displayName: "Haiku" },
+    ],
+    commands: [{ name: "compact", description: "Clear conversation history but keep a summary in context", argumentHint: "<optional custom summarization instructions>" }],
+  };
+
+  test("session.configure: the session's Claude is told; the sender gets session.configured, everyone the list with the new mode and model", async () => {
+    const { manager, opened, connect, create, tick } = setup();
+    const [phone, v1] = [connect("phone"), connect("v1")];
+    const other = await create(phone, join(home, "a"));
+    opened.get(other)!.claude.initialized(INITIALIZE);
+    manager.handle(phone, { type: "session.configure", sessionId: other, permissionMode: "acceptEdits", model: "haiku", id: "k1" });
+    await tick();
+    expect(opened.get(other)!.claude.controls.map((control) => control.subtype)).toEqual(["set_permission_mode", "set_model"]);
+    expect(opened.get(DEFAULT_ID)!.claude.controls).toEqual([]);
+    expect(phone.all("session.configured")).toEqual([{ type: "session.configured", sessionId: other, permissionMode: "acceptEdits", model: "haiku", id: "k1" }]);
+    for (const client of [phone, v1]) expect(client.all("sessions").at(-1)!.sessions[1]).toMatchObject({ sessionId: other, permissionMode: "acceptEdits", model: "haiku" });
+  });
+
+  test("refused with invalid_message, echoing id, nothing sent to any Claude and nothing changed: bypassPermissions (off), an unknown model, an alias before any Claude listed models, nothing to change; an unknown session is unknown_session", async () => {
+    const { manager, opened, connect, create, tick } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    const configure = (fields: Record<string, string>, sessionId = other) => {
+      manager.handle(phone, { type: "session.configure", sessionId, id: "k", ...fields });
+      return phone.frames.at(-1)!;
+    };
+    expect(configure({ model: "haiku" }).message).toBe('session.configure: Claude has not listed its models yet (it is starting): try "haiku" again in a moment, or name a full model id (claude-…); nothing changed');
+    opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE); // any session's Claude lists the models for all
+    expect(configure({ permissionMode: "bypassPermissions" })).toEqual({ type: "error", code: "invalid_message", message: expect.stringContaining("--allow-bypass-permissions"), id: "k" });
+    expect(configure({ model: "nonsense-model" })).toEqual({
+      type: "error",
+      code: "invalid_message",
+      message: 'session.configure: unknown model "nonsense-model": choose one of default, haiku, or a full model id (claude-…); nothing changed',
+      id: "k",
+    });
+    expect(configure({})).toEqual({ type: "error", code: "invalid_message", message: "session.configure: give permissionMode, model or both", id: "k" });
+    expect(configure({ model: "haiku" }, "no-such-session").code).toBe("unknown_session");
+    await tick();
+    expect([...opened.values()].flatMap(({ claude }) => claude.controls)).toEqual([]);
+    expect(manager.list()[1]).toMatchObject({ permissionMode: "default" });
+    expect(manager.list()[1]).not.toHaveProperty("model");
+  });
+
+  test("with --allow-bypass-permissions, bypassPermissions may be chosen (and shows among the pickers' modes)", async () => {
+    const modes = ["default", "acceptEdits", "plan", "bypassPermissions"];
+    const { manager, opened, connect, create, tick } = setup({ permissionModes: modes });
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    opened.get(other)!.claude.initialized(INITIALIZE);
+    manager.handle(phone, { type: "session.configure", sessionId: other, permissionMode: "bypassPermissions", id: "k" });
+    await tick();
+    expect(phone.all("session.configured").at(-1)).toMatchObject({ permissionMode: "bypassPermissions" });
+    expect(opened.get(other)!.session.capabilities?.permissionModes).toEqual(modes);
+  });
+
+  test("session.create with a mode and model: checked before anything is created; listed with them at once; Claude told right after initialize", async () => {
+    const { manager, opened, connect, ready, tick } = setup();
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), permissionMode: "bypassPermissions", id: "c0" });
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "invalid_message", id: "c0" });
+    expect(phone.frames.at(-1)!.message).toEndWith("; nothing was created");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), model: "haiku", id: "c1" }); // no Claude has listed models yet
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "invalid_message", id: "c1" });
+    expect(opened.size).toBe(1);
+
+    opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE);
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), permissionMode: "plan", model: "haiku", id: "c2" });
+    const { sessionId } = phone.all("session.created").at(-1)!;
+    expect(manager.list()[1]).toMatchObject({ sessionId, permissionMode: "plan", model: "haiku" });
+    const { claude } = opened.get(sessionId)!;
+    expect([claude.starts, claude.controls]).toEqual([1, []]);
+    ready(sessionId);
+    claude.initialized(INITIALIZE);
+    expect(claude.controls).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "plan" } },
+      { subtype: "set_model", fields: { model: "haiku" } },
+    ]);
+    await tick();
+    expect(phone.all("session.configured")).toEqual([]); // session.created is the answer to a create
+  });
+
+  test("pickers: session.attached carries them; session.capabilities reaches the attached clients that use sessions when they change, not v1 clients", async () => {
+    const { manager, opened, connect, create } = setup();
+    const [phone, v1] = [connect("phone"), connect("v1")];
+    const other = await create(phone, join(home, "a"));
+    manager.handle(phone, { type: "session.attach", sessionId: other });
+    manager.handle(phone, { type: "session.attach", sessionId: DEFAULT_ID });
+    opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE);
+    opened.get(other)!.claude.initialized(INITIALIZE);
+    opened.get(other)!.claude.initialized(INITIALIZE); // unchanged: not sent again
+    const capabilities = {
+      models: [
+        { value: "default", displayName: "Default (recommended)", resolvedModel: "claude-opus-4-8[1m]" },
+        { value: "haiku", displayName: "Haiku", resolvedModel: "claude-haiku-4-5-20251001" },
+      ],
+      commands: INITIALIZE.commands,
+      permissionModes: ["default", "acceptEdits", "plan"],
+    };
+    expect(phone.all("session.capabilities")).toEqual([
+      { type: "session.capabilities", sessionId: DEFAULT_ID, ...capabilities },
+      { type: "session.capabilities", sessionId: other, ...capabilities },
+    ]);
+    expect(v1.all("session.capabilities")).toEqual([]);
+    const tablet = connect("tablet");
+    manager.handle(tablet, { type: "session.attach", sessionId: other, id: "a" });
+    expect(tablet.all("session.attached")[0]).toMatchObject({ sessionId: other, capabilities });
+    expect(tablet.frames[0]).toMatchObject({ type: "auth.ok", capabilities }); // the default session's
   });
 });
 

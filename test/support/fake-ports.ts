@@ -117,8 +117,8 @@ export class FakeClaude implements ClaudePort {
     this.setState("ready");
   }
 
-  askPermission(requestId: string, toolName = "Write", input: Record<string, unknown> = { file_path: "/tmp/x" }): PermissionRequest {
-    const request = { requestId, toolName, input, toolUseId: `toolu_${requestId}` };
+  askPermission(requestId: string, toolName = "Write", input: Record<string, unknown> = { file_path: "/tmp/x" }, suggestions?: Record<string, unknown>[]): PermissionRequest {
+    const request = { requestId, toolName, input, toolUseId: `toolu_${requestId}`, ...(suggestions && { suggestions }) };
     this.#events.emit("permissionRequest", request);
     return request;
   }
