@@ -36,33 +36,24 @@ export function sameCapabilities(a: SessionCapabilities | undefined, b: SessionC
 }
 
 function modelsFrom(value: unknown): ModelChoice[] {
-  const models: ModelChoice[] = [];
-  for (const item of entries(value, MAX_MODELS)) {
+  return entries(value, MAX_MODELS).flatMap((item) => {
     const modelValue = name(item.value);
-    if (modelValue === undefined) continue;
-    const model: ModelChoice = { value: modelValue, displayName: name(item.displayName) ?? modelValue };
-    const description = trimmed(item.description);
-    if (description) model.description = description;
-    const resolved = name(item.resolvedModel);
-    if (resolved) model.resolvedModel = resolved;
-    models.push(model);
-  }
-  return models;
+    if (modelValue === undefined) return [];
+    return [{ value: modelValue, displayName: name(item.displayName) ?? modelValue, ...present({ description: trimmed(item.description), resolvedModel: name(item.resolvedModel) }) }];
+  });
 }
 
 function commandsFrom(value: unknown): SlashCommand[] {
-  const commands: SlashCommand[] = [];
-  for (const item of entries(value, MAX_COMMANDS)) {
+  return entries(value, MAX_COMMANDS).flatMap((item) => {
     const commandName = name(item.name);
-    if (commandName === undefined) continue;
-    const command: SlashCommand = { name: commandName };
-    const description = trimmed(item.description);
-    if (description) command.description = description;
-    const hint = name(item.argumentHint);
-    if (hint) command.argumentHint = hint;
-    commands.push(command);
-  }
-  return commands;
+    if (commandName === undefined) return [];
+    return [{ name: commandName, ...present({ description: trimmed(item.description), argumentHint: name(item.argumentHint) }) }];
+  });
+}
+
+/** The fields that have a (non-empty) value: a picker has nothing to show for the others. */
+function present<K extends string>(fields: Record<K, string | undefined>): Partial<Record<K, string>> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => typeof value === "string" && value !== "")) as Partial<Record<K, string>>;
 }
 
 function entries(value: unknown, max: number): Record<string, unknown>[] {

@@ -5,7 +5,7 @@ import { capabilitiesFrom, MAX_DESCRIPTION_LENGTH, sameCapabilities } from "../.
 // abridged from Claude Code 2.1.197's answer
 const initialize = {
   commands: [
-    { name: "compact", description: "Clear conversation history but keep a summary in context", argumentHint: "<optional custom summarization instructions>" },
+    { name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" },
     { name: "update-config", description: `Use this skill to configure the Claude Code harness via settings.json.\n\n${"Automated behaviors require hooks. ".repeat(30)}`, argumentHint: "" },
     { name: "", description: "nameless" },
     { description: "no name at all" },

@@ -336,7 +336,7 @@ describe("permission mode, model and pickers", () => {
       { value: "default", resolvedModel: "claude-opus-4-8[1m]", displayName: "Default (recommended)" },
       { value: "haiku", resolvedModel: "claude-haiku-4-5-20251001", displayName: "Haiku" },
     ],
-    commands: [{ name: "compact", description: "Clear conversation history but keep a summary in context", argumentHint: "<optional custom summarization instructions>" }],
+    commands: [{ name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" }],
   };
 
   test("session.configure: the session's Claude is told; the sender gets session.configured, everyone the list with the new mode and model", async () => {

@@ -336,7 +336,7 @@ describe("permission mode and model", () => {
   // abridged from Claude Code 2.1.197's initialize answer
   const INITIALIZE = {
     models: [{ value: "haiku", resolvedModel: "claude-haiku-4-5-20251001", displayName: "Haiku", description: "Haiku 4.5", supportsEffort: false }],
-    commands: [{ name: "compact", description: "Clear conversation history but keep a summary in context", argumentHint: "<optional custom summarization instructions>" }],
+    commands: [{ name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" }],
     account: { tokenSource: "none", apiKeySource: "ANTHROPIC_API_KEY" },
   };
   const status = (permissionMode: string) => ({ type: "system", subtype: "status", status: null, permissionMode });
@@ -444,6 +444,10 @@ describe("permission mode and model", () => {
     claude.setState("failed");
     await session.configure({ permissionMode: "plan" }, phone, "c4");
     expect(phone.frames.at(-1)).toEqual({ type: "error", code: "claude_unavailable", message: "Claude is failed; the session cannot be configured", id: "c4" });
+    claude.setState("ready");
+    await session.end();
+    await session.configure({ permissionMode: "plan" }, phone, "c5");
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "claude_unavailable", message: "Claude is stopping; the session cannot be configured", id: "c5" });
     expect(claude.controls).toEqual([]);
   });
 
