@@ -174,7 +174,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     server = await runtime.listen(app, {
       hostname: options.host,
       port: options.port,
-      maxPayloadLength: Math.max(options.maxMessageBytes * 4, options.maxMessageBytes + 64 * 1024),
+      maxPayloadLength: webSocketPayloadCap(options.maxMessageBytes),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       ...(tls && { tls: tls.current }),
@@ -235,6 +235,15 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     stop: (reason) => stop(reason),
     abort: (reason) => stop(reason, 1),
   };
+}
+
+/**
+ * The WebSocket layer's own frame cap: a little above `--max-message-bytes`, so a frame just over
+ * the limit still gets the relay's `message_too_large` error, yet not far above it, because the
+ * runtime buffers a whole frame — also an unauthenticated one — before the relay sees it.
+ */
+function webSocketPayloadCap(maxMessageBytes: number): number {
+  return maxMessageBytes + Math.max(Math.floor(maxMessageBytes / 4), 64 * 1024);
 }
 
 async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {

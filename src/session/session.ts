@@ -448,12 +448,13 @@ export class Session {
   }
 
   #answer(connection: SessionClient, message: Extract<ConversationMessage, { type: "permission.response" }>): void {
-    const refused = message.updatedPermissions && checkPermissionUpdates(message.updatedPermissions, this.#permissionModes);
-    if (refused) return connection.sendError("invalid_message", `permission.response: ${refused}`, message.id);
-    const request = this.#permissions.take(message.requestId);
-    if (!request) {
+    if (!this.#permissions.peek(message.requestId)) {
       return connection.sendError("unknown_permission", `no pending permission request ${JSON.stringify(message.requestId)}; it was already answered or withdrawn`, message.id);
     }
+    // a refused answer leaves the request pending: the client may answer it again
+    const refused = message.updatedPermissions && checkPermissionUpdates(message.updatedPermissions, this.#permissionModes);
+    if (refused) return connection.sendError("invalid_message", `permission.response: ${refused}`, message.id);
+    const request = this.#permissions.take(message.requestId)!;
     const answer: PermissionAnswer = { behavior: message.behavior };
     if (message.message !== undefined) answer.message = message.message;
     if (message.updatedInput !== undefined) answer.updatedInput = message.updatedInput;
