@@ -344,18 +344,35 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   // ── sessions, their records and the list ─────────────────────────────────────────────────────
 
   #open(record: SessionRecord): Entry<C> {
+    let opened: Session | undefined;
     const observer: SessionObserver = {
       prompted: (text) => {
         record.title ??= sessionTitle(text);
         this.#touched(record);
       },
-      stateChanged: () => this.#touched(record),
+      stateChanged: () => {
+        // what a Claude started after a relay restart must be told, as for one restarted after a crash
+        const settings = opened?.carriedSettings() ?? {};
+        if (Object.keys(settings).length > 0) record.settings = settings;
+        this.#touched(record);
+      },
       capabilities: (capabilities) => this.#capabilitiesChanged(record.sessionId, capabilities),
     };
     const { session, claude } = this.#options.open({ sessionId: record.sessionId, cwd: record.cwd, observer });
+    opened = session;
     const entry: Entry<C> = { session, claude, record };
     this.#entries.set(record.sessionId, entry);
+    this.#restoreSettings(entry);
     return entry;
+  }
+
+  /** A session saved by an earlier run goes on in its mode and model (a mode no longer allowed here is dropped). */
+  #restoreSettings(entry: Entry<C>): void {
+    const { permissionMode, model } = entry.record.settings ?? {};
+    const refused = permissionMode === undefined ? undefined : checkPermissionMode(permissionMode, this.#permissionModes);
+    if (refused) this.#log.warn(`session's saved permission mode not restored: ${refused}`, { sessionId: entry.record.sessionId });
+    const settings = settingsOf({ ...(!refused && { permissionMode }), model });
+    if (Object.keys(settings).length > 0) entry.session.restoreSettings(settings);
   }
 
   /** A session from an earlier run: listed again, idle (no Claude process) until its next prompt. */

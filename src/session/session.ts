@@ -212,6 +212,19 @@ export class Session {
     return { sessionId: this.sessionId, state: this.state, clients: this.clients.size, permissionMode, ...(model !== undefined && { model }) };
   }
 
+  /** The permission mode and model a new Claude process of this session must be told (see SessionSettings). */
+  carriedSettings(): SettingsChange {
+    return this.#settings.forNewClaude();
+  }
+
+  /**
+   * Settings an earlier run of the relay saved, taken before anything happened: no state change is
+   * published (clients see them in every snapshot), and Claude is told them when it starts.
+   */
+  restoreSettings(change: SettingsChange): void {
+    this.#settings.set(change);
+  }
+
   /** Claude's models and slash commands as it last told them, with the modes clients may choose; undefined until Claude first started. */
   get capabilities(): SessionCapabilities | undefined {
     return this.#capabilities;

@@ -415,6 +415,38 @@ describe("permission mode, model and pickers", () => {
     expect(phone.all("session.configured")).toEqual([]); // session.created is the answer to a create
   });
 
+  test("they survive a relay restart: saved with the list, restored quietly, told to the restored session's Claude when it starts; a mode no longer allowed is dropped", async () => {
+    const first = setup({ permissionModes: ["default", "acceptEdits", "plan", "bypassPermissions"] });
+    const phone = first.connect("phone");
+    const [a, b] = [await first.create(phone, join(home, "a")), await first.create(phone, join(home, "b"))];
+    first.opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE);
+    first.manager.handle(phone, { type: "session.configure", sessionId: a, permissionMode: "plan", model: "haiku" });
+    first.manager.handle(phone, { type: "session.configure", sessionId: b, permissionMode: "bypassPermissions" });
+    await first.tick();
+    first.opened.get(a)!.claude.emitLine({ type: "system", subtype: "status", status: null, permissionMode: "acceptEdits" }); // Claude switched itself
+    await first.tick();
+    const saved = first.persisted.at(-1)!;
+    expect(saved.map((record) => record.settings)).toEqual([undefined, { permissionMode: "acceptEdits", model: "haiku" }, { permissionMode: "bypassPermissions" }]);
+
+    const { manager, opened, logs, connect, ready, tick } = setup({ restored: saved }); // restarted without --allow-bypass-permissions
+    await tick();
+    expect(manager.list().map((info) => [info.state, info.permissionMode, info.model])).toEqual([
+      ["ready", "default", undefined],
+      ["idle", "acceptEdits", "haiku"],
+      ["idle", "default", undefined],
+    ]);
+    expect(opened.get(a)!.session.events.lastSeq).toBe(0); // nothing numbered at boot
+    expect(logs.find((line) => line.level === "warn" && line.sessionId === b)?.msg).toStartWith("session's saved permission mode not restored: permission mode bypassPermissions");
+    const tablet = connect("tablet");
+    manager.handle(tablet, { type: "prompt", text: "go on", sessionId: a });
+    ready(a);
+    opened.get(a)!.claude.initialized(INITIALIZE);
+    expect(opened.get(a)!.claude.controls).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "acceptEdits" } },
+      { subtype: "set_model", fields: { model: "haiku" } },
+    ]);
+  });
+
   test("pickers: session.attached carries them; session.capabilities reaches the attached clients that use sessions when they change, not v1 clients", async () => {
     const { manager, opened, connect, create } = setup();
     const [phone, v1] = [connect("phone"), connect("v1")];
