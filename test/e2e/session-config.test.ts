@@ -26,24 +26,36 @@ function lastUserBlocks(body: MessagesBody): Array<Record<string, any>> {
   return typeof content === "string" ? [{ type: "text", text: content }] : (content as Array<Record<string, any>>);
 }
 
-/** Marks where `client` is: the returned function gives the frames received after that, and next() waits only for those. */
-function mark(client: TestClient): () => Frame[] {
+/**
+ * What `client` receives from now on: `frames()` so far, and `wait(match)` for the first matching
+ * one, received already or later. Unlike TestClient.next it keeps no cursor, so frames whose order
+ * is not fixed (Claude's status line, the state it causes, a result) can be waited for in any order.
+ */
+function watch(client: TestClient) {
   const from = client.frames.length;
-  client.skipReceived();
-  return () => client.frames.slice(from);
+  const frames = () => client.frames.slice(from);
+  return {
+    frames,
+    async wait(match: (frame: Frame) => boolean, timeoutMs = TURN_MS): Promise<Frame> {
+      await waitFor(() => frames().some(match), timeoutMs, "a matching frame");
+      return frames().find(match)!;
+    },
+  };
 }
 
 async function configure(client: TestClient, sessionId: string, fields: Record<string, string>, id = `k-${Math.random()}`): Promise<Frame> {
+  const seen = watch(client);
   client.send({ type: "session.configure", sessionId, id, ...fields });
-  return client.next((frame) => (frame.type === "session.configured" || frame.type === "error") && frame.id === id, 15_000);
+  return seen.wait((frame) => (frame.type === "session.configured" || frame.type === "error") && frame.id === id, 15_000);
 }
 
 async function create(client: TestClient, fields: Record<string, string>, id = `c-${Math.random()}`): Promise<string> {
+  const seen = watch(client);
   client.send({ type: "session.create", id, ...fields });
-  const reply = await client.next((frame) => (frame.type === "session.created" || frame.type === "error") && frame.id === id);
+  const reply = await seen.wait((frame) => (frame.type === "session.created" || frame.type === "error") && frame.id === id);
   if (reply.type !== "session.created") throw new Error(`session.create refused: ${JSON.stringify(reply)}`);
   client.send({ type: "session.attach", sessionId: reply.sessionId });
-  await client.next((frame) => frame.type === "session.attached" && frame.sessionId === reply.sessionId);
+  await seen.wait((frame) => frame.type === "session.attached" && frame.sessionId === reply.sessionId);
   return reply.sessionId;
 }
 
@@ -67,8 +79,9 @@ describe("mode, model, pickers, permission answers and images", () => {
   });
 
   test("pickers: session.attached and auth.ok carry Claude's models and slash commands and the modes this relay accepts", async () => {
+    const seen = watch(phone);
     phone.send({ type: "session.attach", sessionId: session, lastSeq: 1_000_000, id: "a" });
-    const attached = await phone.next("session.attached");
+    const attached = await seen.wait((frame) => frame.type === "session.attached");
     const { models, commands, permissionModes } = attached.capabilities;
     expect(permissionModes).toEqual(["default", "acceptEdits", "plan"]);
     expect(models.map((model: Frame) => model.value)).toEqual(expect.arrayContaining(["default", "sonnet", "haiku"]));
@@ -81,49 +94,52 @@ describe("mode, model, pickers, permission answers and images", () => {
   });
 
   test("acceptEdits lets a Write through with no permission request; state and the list show the mode", async () => {
+    const seen = watch(phone);
     const configured = await configure(phone, session, { permissionMode: "acceptEdits" });
     expect(configured).toMatchObject({ type: "session.configured", sessionId: session, permissionMode: "acceptEdits" });
-    await phone.next(modeIs(session, "acceptEdits"));
-    await phone.next((frame) => frame.type === "sessions" && frame.sessions[0].permissionMode === "acceptEdits");
+    await seen.wait(modeIs(session, "acceptEdits"));
+    await seen.wait((frame) => frame.type === "sessions" && frame.sessions[0].permissionMode === "acceptEdits");
     relay.api.enqueue(toolUse("Write", { file_path: join(work, "accepted.txt"), content: "no questions" }), text("written"));
-    const since = mark(phone);
+    const turn = watch(phone);
     phone.send({ type: "prompt", text: "write accepted.txt" });
-    await phone.next(isResultOf(session), TURN_MS);
-    expect(since().filter(permissionOf(session))).toEqual([]);
+    await turn.wait(isResultOf(session));
+    expect(turn.frames().filter(permissionOf(session))).toEqual([]);
     expect(existsSync(join(work, "accepted.txt"))).toBe(true);
-    expect(since().find(initOf(session))!.event.permissionMode).toBe("acceptEdits");
+    expect(turn.frames().find(initOf(session))!.event.permissionMode).toBe("acceptEdits");
     await configure(phone, session, { permissionMode: "default" });
   });
 
   test("plan mode shows in state; ExitPlanMode allowed takes Claude back to default, and the session says so", async () => {
     expect(await configure(phone, session, { permissionMode: "plan" })).toMatchObject({ permissionMode: "plan" });
     relay.api.enqueue(toolUse("ExitPlanMode", { plan: "1. write the test\n2. make it pass" }), text("plan approved"));
-    mark(phone);
+    const turn = watch(phone);
     phone.send({ type: "prompt", text: "plan the work" });
-    const request = await phone.next(permissionOf(session), TURN_MS);
+    const request = await turn.wait(permissionOf(session));
     expect(request).toMatchObject({ toolName: "ExitPlanMode", input: { plan: "1. write the test\n2. make it pass" } });
     phone.send({ type: "permission.response", requestId: request.requestId, behavior: "allow" });
-    await phone.next(modeIs(session, "default"), TURN_MS);
-    await phone.next(isResultOf(session), TURN_MS);
+    await turn.wait(modeIs(session, "default"));
+    await turn.wait(isResultOf(session));
     expect(relay.relay.sessions.list()[0]!.permissionMode).toBe("default");
   });
 
   test("model: haiku reaches the API as Claude's resolved id and shows as chosen; a nonsense model and bypassPermissions are refused and nothing changes", async () => {
     expect(await configure(phone, session, { model: "haiku" })).toMatchObject({ permissionMode: "default", model: "haiku" });
     const asked = relay.api.messageRequests().length;
+    const turn = watch(phone);
     phone.send({ type: "prompt", text: "which model?" });
-    await phone.next(isResultOf(session), TURN_MS);
+    await turn.wait(isResultOf(session));
     expect(relay.api.messageRequests()[asked]!.model).toBe("claude-haiku-4-5-20251001");
-    await Bun.sleep(150); // the turn's trailing session.state
-    const state = phone.all("session.state").filter((frame) => frame.sessionId === session).at(-1)!;
-    expect(state.model).toBe("haiku"); // the init line's claude-haiku-… is the model the alias stands for
-    const since = mark(phone);
+    // after the turn (whose init line said claude-haiku-…, the model the alias stands for) the session still says haiku
+    const ready = await turn.wait((frame) => frame.type === "session.state" && frame.sessionId === session && frame.state === "ready");
+    expect(ready.model).toBe("haiku");
+    const since = watch(phone);
     expect(await configure(phone, session, { model: "nonsense-model" }, "bad-model")).toMatchObject({ type: "error", code: "invalid_message", id: "bad-model" });
     expect(await configure(phone, session, { permissionMode: "bypassPermissions" }, "bad-mode")).toMatchObject({ type: "error", code: "invalid_message", id: "bad-mode" });
     phone.send({ type: "session.configure", sessionId: session, permissionMode: "yolo", id: "schema" });
-    expect(await phone.next("error")).toMatchObject({ code: "invalid_message", id: "schema", message: expect.stringContaining("permissionMode must be one of") });
-    await Bun.sleep(150);
-    expect(since().filter((frame) => frame.type !== "error")).toEqual([]);
+    expect(await since.wait((frame) => frame.id === "schema")).toMatchObject({ code: "invalid_message", id: "schema", message: expect.stringContaining("permissionMode must be one of") });
+    phone.send({ type: "ping", id: "after-refusals" }); // answered after anything the refusals could have caused
+    await since.wait((frame) => frame.type === "pong" && frame.id === "after-refusals");
+    expect(since.frames().filter((frame) => frame.type !== "error" && frame.type !== "pong")).toEqual([]);
     expect(relay.relay.sessions.list()[0]).toMatchObject({ permissionMode: "default", model: "haiku" });
     await configure(phone, session, { model: "default" });
   });
@@ -134,31 +150,31 @@ describe("mode, model, pickers, permission answers and images", () => {
     writeFileSync(join(other, "a.txt"), "alpha");
     writeFileSync(join(other, "b.txt"), "beta");
     relay.api.enqueue(toolUse("Read", { file_path: join(other, "a.txt") }), text("read a"));
-    mark(phone);
+    const first = watch(phone);
     phone.send({ type: "prompt", text: "read a.txt" });
-    const request = await phone.next(permissionOf(session), TURN_MS);
+    const request = await first.wait(permissionOf(session));
     expect(request.suggestions).toEqual([{ type: "addRules", rules: [{ toolName: "Read", ruleContent: expect.stringContaining("/notes/**") }], behavior: "allow", destination: "session" }]);
     phone.send({ type: "permission.response", requestId: request.requestId, behavior: "allow", updatedPermissions: request.suggestions });
-    await phone.next(isResultOf(session), TURN_MS);
+    await first.wait(isResultOf(session));
     relay.api.enqueue(toolUse("Read", { file_path: join(other, "b.txt") }), text("read b"));
     const asked = relay.api.messageRequests().length;
-    const since = mark(phone);
+    const second = watch(phone);
     phone.send({ type: "prompt", text: "read b.txt" });
-    await phone.next(isResultOf(session), TURN_MS);
-    expect(since().filter(permissionOf(session))).toEqual([]);
+    await second.wait(isResultOf(session));
+    expect(second.frames().filter(permissionOf(session))).toEqual([]);
     expect(JSON.stringify(lastUserBlocks(relay.api.messageRequests()[asked + 1]!))).toContain("beta");
   });
 
   test("a setMode suggestion accepted with the answer switches the session's reported mode to acceptEdits", async () => {
     relay.api.enqueue(toolUse("Write", { file_path: join(work, "suggested.txt"), content: "x" }), text("done"));
-    mark(phone);
+    const turn = watch(phone);
     phone.send({ type: "prompt", text: "write suggested.txt" });
-    const request = await phone.next(permissionOf(session), TURN_MS);
+    const request = await turn.wait(permissionOf(session));
     const setMode = request.suggestions.filter((suggestion: Frame) => suggestion.type === "setMode");
     expect(setMode).toEqual([{ type: "setMode", mode: "acceptEdits", destination: "session" }]);
     phone.send({ type: "permission.response", requestId: request.requestId, behavior: "allow", updatedPermissions: setMode });
-    await phone.next(modeIs(session, "acceptEdits"), TURN_MS);
-    await phone.next(isResultOf(session), TURN_MS);
+    await turn.wait(modeIs(session, "acceptEdits"));
+    await turn.wait(isResultOf(session));
     expect(relay.relay.sessions.list()[0]!.permissionMode).toBe("acceptEdits");
     await configure(phone, session, { permissionMode: "default" });
   });
@@ -170,13 +186,13 @@ describe("mode, model, pickers, permission answers and images", () => {
     ];
     relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks"));
     const asked = relay.api.messageRequests().length;
-    mark(phone);
+    const turn = watch(phone);
     phone.send({ type: "prompt", text: "ask me" });
-    const request = await phone.next(permissionOf(session), TURN_MS);
+    const request = await turn.wait(permissionOf(session));
     expect(request).toMatchObject({ toolName: "AskUserQuestion", input: { questions } });
     const answers = { "Which color?": "Blue", "Which sizes?": "S, L" };
     phone.send({ type: "permission.response", requestId: request.requestId, behavior: "allow", updatedInput: { ...request.input, answers } });
-    await phone.next(isResultOf(session), TURN_MS);
+    await turn.wait(isResultOf(session));
     const toolResult = lastUserBlocks(relay.api.messageRequests()[asked + 1]!).find((block) => block.type === "tool_result")!;
     expect(toolResult.content).toContain('"Which color?"="Blue", "Which sizes?"="S, L"');
   });
@@ -187,14 +203,14 @@ describe("mode, model, pickers, permission answers and images", () => {
       { mediaType: "image/jpeg", data: IMAGES["image/jpeg"] },
     ];
     const asked = relay.api.messageRequests().length;
-    mark(phone);
+    const turn = watch(phone);
     phone.send({ type: "prompt", text: "what is in these?", images, id: "img" });
-    const echo = await phone.next((frame) => frame.type === "user.prompt" && frame.id === "img");
+    const echo = await turn.wait((frame) => frame.type === "user.prompt" && frame.id === "img");
     expect(echo.images).toEqual([
       { mediaType: "image/png", bytes: imageBytes("image/png") },
       { mediaType: "image/jpeg", bytes: imageBytes("image/jpeg") },
     ]);
-    await phone.next(isResultOf(session), TURN_MS);
+    await turn.wait(isResultOf(session));
     const blocks = lastUserBlocks(relay.api.messageRequests()[asked]!);
     const at = blocks.findIndex((block) => block.type === "text" && block.text === "what is in these?");
     expect(blocks.slice(at + 1).map((block) => [block.type, block.source])).toEqual([
@@ -213,15 +229,18 @@ describe("mode, model, pickers, permission answers and images", () => {
     ];
     const asked = relay.api.messageRequests().length;
     const seq = relay.relay.session.health().replay.lastSeq;
+    const seen = watch(phone);
     for (const [index, [images, problem]] of cases.entries()) {
       phone.send({ type: "prompt", text: "look", images, id: `bad-${index}` });
-      const error = await phone.next((frame) => frame.type === "error" && frame.id === `bad-${index}`);
+      const error = await seen.wait((frame) => frame.type === "error" && frame.id === `bad-${index}`);
       expect(error.code).toBe("invalid_message");
       expect(error.message).toContain(problem);
     }
-    await Bun.sleep(300);
-    expect(relay.api.messageRequests()).toHaveLength(asked);
-    expect(relay.relay.session.health().replay.lastSeq).toBe(seq);
+    expect(relay.relay.session.health().replay.lastSeq).toBe(seq); // no user.prompt, nothing numbered
+    // a good prompt after them is the only one Claude gets
+    phone.send({ type: "prompt", text: "the good one" });
+    await seen.wait(isResultOf(session));
+    expect(relay.api.messageRequests().slice(asked).map((body) => lastUserBlocks(body).filter((block) => block.type === "text").at(-1)?.text)).toEqual(["the good one"]);
   });
 
   test("session.create with a mode and model: the first turn already runs with them; Claude killed and restarted is told them again", async () => {
@@ -232,30 +251,33 @@ describe("mode, model, pickers, permission answers and images", () => {
     const writeTurn = async (name: string) => {
       relay.api.enqueue(toolUse("Write", { file_path: join(dir, name), content: name }), text(`wrote ${name}`));
       const asked = relay.api.messageRequests().length;
-      const since = mark(phone);
+      const turn = watch(phone);
       phone.send({ type: "prompt", text: `write ${name}`, sessionId: created });
-      await phone.next(isResultOf(created), TURN_MS);
-      expect(since().filter(permissionOf(created))).toEqual([]);
-      expect(since().find(initOf(created))!.event).toMatchObject({ permissionMode: "acceptEdits", model: "claude-haiku-4-5-20251001" });
+      await turn.wait(isResultOf(created));
+      expect(turn.frames().filter(permissionOf(created))).toEqual([]);
+      expect(turn.frames().find(initOf(created))!.event).toMatchObject({ permissionMode: "acceptEdits", model: "claude-haiku-4-5-20251001" });
       expect(relay.api.messageRequests()[asked]!.model).toBe("claude-haiku-4-5-20251001");
       expect(existsSync(join(dir, name))).toBe(true);
     };
     await writeTurn("first.txt");
 
     const pid = relay.relay.sessions.health().find((health) => health.sessionId === created)!.claudePid;
+    const restart = watch(phone);
     process.kill(pid, "SIGKILL");
-    await phone.next((frame) => frame.type === "session.state" && frame.sessionId === created && frame.state === "ready" && frame.claudePid !== pid, TURN_MS);
+    await restart.wait((frame) => frame.type === "session.state" && frame.sessionId === created && frame.state === "ready" && frame.claudePid !== pid);
     await writeTurn("after-restart.txt"); // a Claude resumed with --resume starts in default mode and its launch model
 
+    const stop = watch(phone);
     phone.send({ type: "session.stop", sessionId: created });
-    await phone.next((frame) => frame.type === "session.stopped" && frame.sessionId === created, 15_000);
+    await stop.wait((frame) => frame.type === "session.stopped" && frame.sessionId === created, 15_000);
   });
 
   test("session.create with a mode or model that is not allowed creates nothing", async () => {
     const before = relay.relay.sessions.list().length;
+    const seen = watch(phone);
     for (const [fields, id] of [[{ permissionMode: "bypassPermissions" }, "x1"], [{ model: "gpt-4" }, "x2"]] as const) {
       phone.send({ type: "session.create", cwd: home, id, ...fields });
-      const error = await phone.next((frame) => frame.type === "error" && frame.id === id);
+      const error = await seen.wait((frame) => frame.type === "error" && frame.id === id);
       expect(error).toMatchObject({ code: "invalid_message", message: expect.stringMatching(/; nothing was created$/) });
     }
     expect(relay.relay.sessions.list()).toHaveLength(before);
@@ -273,10 +295,11 @@ describe("--allow-bypass-permissions", () => {
       const session = relay.relay.sessionId;
       expect(client.authOk.capabilities.permissionModes).toEqual(["default", "acceptEdits", "plan", "bypassPermissions"]);
       expect(await configure(client, session, { permissionMode: "bypassPermissions" })).toMatchObject({ type: "session.configured", permissionMode: "bypassPermissions" });
+      const turn = watch(client);
       client.send({ type: "prompt", text: "hi" });
-      const init = await client.next(initOf(session), TURN_MS);
+      const init = await turn.wait(initOf(session));
       expect(init.event.permissionMode).toBe("bypassPermissions");
-      await client.next(isResultOf(session), TURN_MS);
+      await turn.wait(isResultOf(session));
       await client.close();
     } finally {
       await relay.stop();
