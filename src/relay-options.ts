@@ -40,6 +40,8 @@ export interface RelayOptions {
   idleTimeoutMs: number;
   /** `--notify-command` as argv (program resolved), run on permission requests, finished turns, failed sessions. */
   notifyCommand: string[] | undefined;
+  /** Clients may choose permission mode bypassPermissions (`--allow-bypass-permissions`): Claude is started so that it can switch to it. */
+  allowBypassPermissions: boolean;
   claudeArgs: string[];
   /** Serve https/wss: the user's certificate files or the self-signed one in the state dir. */
   tls: TlsSource | undefined;

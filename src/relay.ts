@@ -35,6 +35,7 @@ import { conversationHistory } from "./session/history.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { loadSessionList, saveSessionList, sessionListFile } from "./session/session-list.ts";
 import { type OpenSession, SessionManager } from "./session/session-manager.ts";
+import { bypassPermissionsAllowed, choosablePermissionModes } from "./session/session-settings.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
 import { pairingBase, reachableOrigins } from "./server/urls.ts";
 import { TlsError } from "./tls/certificate.ts";
@@ -100,11 +101,14 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
 
   const metrics = new Metrics();
   const claudeEnv = deps.env ?? process.env;
+  const bypass = bypassPermissionsAllowed(options.allowBypassPermissions, options.claudeArgs);
+  const permissionModes = choosablePermissionModes(bypass.allowed);
+  const claudeArgs = [...bypass.claudeArgs, ...options.claudeArgs];
   // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.
   const open: OpenSession<ClaudeSupervisor> = ({ sessionId, cwd, observer }) => {
     const claude = new ClaudeSupervisor({
       bin: claudeBin,
-      extraArgs: options.claudeArgs,
+      extraArgs: claudeArgs,
       cwd,
       env: claudeEnv,
       sessionId,
@@ -116,6 +120,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       claude,
       metrics,
       observer,
+      permissionModes,
       store: openEventStore({ stateDir: options.stateDir, sessionId, log, compactAboveBytes: 2 * options.replayBytes + (1 << 20) }),
       log: log.child({ component: "session", sessionId }),
       replay: { maxEvents: options.replayEvents, maxBytes: options.replayBytes },
@@ -130,6 +135,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     restored: loadSessionList(listFile),
     maxSessions: options.maxSessions,
     allowDirs: options.allowDirs,
+    permissionModes,
     log: log.child({ component: "sessions" }),
     persist: (records) => saveSessionList(listFile, records),
     history: conversationHistory(claudeEnv),
@@ -175,7 +181,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     server = await runtime.listen(app, {
       hostname: options.host,
       port: options.port,
-      maxPayloadLength: Math.max(options.maxMessageBytes * 4, options.maxMessageBytes + 64 * 1024),
+      maxPayloadLength: webSocketPayloadCap(options.maxMessageBytes),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       ...(tls && { tls: tls.current }),
@@ -236,6 +242,15 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     stop: (reason) => stop(reason),
     abort: (reason) => stop(reason, 1),
   };
+}
+
+/**
+ * The WebSocket layer's own frame cap: a little above `--max-message-bytes`, so a frame just over
+ * the limit still gets the relay's `message_too_large` error, yet not far above it, because the
+ * runtime buffers a whole frame — also an unauthenticated one — before the relay sees it.
+ */
+function webSocketPayloadCap(maxMessageBytes: number): number {
+  return maxMessageBytes + Math.max(Math.floor(maxMessageBytes / 4), 64 * 1024);
 }
 
 async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {

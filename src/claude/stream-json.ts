@@ -7,8 +7,11 @@
  * const line = classifyClaudeLine('{"type":"control_cancel_request","request_id":"r1"}');
  * // { kind: "permission_cancel", requestId: "r1" }
  * encodePrompt("hi"); // '{"type":"user","message":{"role":"user","content":"hi"}}\n'
+ * encodeControlRequest("relay-7", "set_permission_mode", { mode: "plan" });
+ * // '{"type":"control_request","request_id":"relay-7","request":{"subtype":"set_permission_mode","mode":"plan"}}\n'
  * ```
  */
+import type { ImageMediaType } from "../protocol/messages.ts";
 import { isPlainObject } from "../protocol/schema.ts";
 
 type JsonObject = Record<string, unknown>;
@@ -20,6 +23,11 @@ export interface PermissionRequest {
   input: JsonObject;
   toolUseId: string;
   description?: string;
+  /**
+   * Claude's `permission_suggestions`: permission updates (a rule, a directory, a mode) that, sent
+   * back with an allow, spare the user the same question again.
+   */
+  suggestions?: JsonObject[];
 }
 
 /** A user's answer to a permission request. */
@@ -29,6 +37,14 @@ export interface PermissionAnswer {
   message?: string;
   /** Replaces the tool input when allowing; the original input is used otherwise. */
   updatedInput?: JsonObject;
+  /** Permission updates to apply with an allow (typically Claude's own suggestions, echoed back). */
+  updatedPermissions?: JsonObject[];
+}
+
+/** An image attached to a prompt: its type and its bytes in base64 (already validated). */
+export interface PromptImage {
+  mediaType: ImageMediaType;
+  data: string;
 }
 
 /** What one stdout line from Claude means to the relay. */
@@ -77,6 +93,10 @@ function classifyClaudeMessage(message: JsonObject, line: string): ClaudeLine {
         toolUseId: typeof request.tool_use_id === "string" ? request.tool_use_id : "",
       };
       if (typeof request.description === "string") permission.description = request.description;
+      if (Array.isArray(request.permission_suggestions)) {
+        const suggestions = request.permission_suggestions.filter(isPlainObject);
+        if (suggestions.length > 0) permission.suggestions = suggestions;
+      }
       return { kind: "permission_request", request: permission };
     }
     case "control_cancel_request": {
@@ -103,24 +123,36 @@ function classifyClaudeMessage(message: JsonObject, line: string): ClaudeLine {
   }
 }
 
-/** A user message. Every encoder returns one complete line, newline included. */
-export function encodePrompt(text: string): string {
-  return line({ type: "user", message: { role: "user", content: text } });
+/**
+ * A user message: plain text, or with images a text block followed by one base64 image block each
+ * (the Messages API's content blocks, which Claude passes on as they are). Every encoder returns
+ * one complete line, newline included.
+ */
+export function encodePrompt(text: string, images: readonly PromptImage[] = []): string {
+  const content =
+    images.length === 0
+      ? text
+      : [{ type: "text", text }, ...images.map((image) => ({ type: "image", source: { type: "base64", media_type: image.mediaType, data: image.data } }))];
+  return line({ type: "user", message: { role: "user", content } });
 }
 
-/** A control_request from the relay to Claude (`initialize`, `interrupt`, `mcp_status` …). */
-export function encodeControlRequest(requestId: string, subtype: string): string {
-  return line({ type: "control_request", request_id: requestId, request: { subtype } });
+/**
+ * A control_request from the relay to Claude (`initialize`, `interrupt`, `mcp_status`,
+ * `set_permission_mode` with `mode`, `set_model` with `model` …); `fields` go beside `subtype`.
+ */
+export function encodeControlRequest(requestId: string, subtype: string, fields: JsonObject = {}): string {
+  return line({ type: "control_request", request_id: requestId, request: { ...fields, subtype } });
 }
 
 /**
  * The answer to a `can_use_tool` request. Claude requires `updatedInput` on allow, so the
- * original input is sent unless the user edited it.
+ * original input is sent unless the user edited it; `updatedPermissions` ("allow for this
+ * session": rules, directories or a mode) goes beside it.
  */
 export function encodePermissionAnswer(request: Pick<PermissionRequest, "requestId" | "input">, answer: PermissionAnswer): string {
   const decision =
     answer.behavior === "allow"
-      ? { behavior: "allow", updatedInput: answer.updatedInput ?? request.input }
+      ? { behavior: "allow", updatedInput: answer.updatedInput ?? request.input, ...(answer.updatedPermissions && { updatedPermissions: answer.updatedPermissions }) }
       : { behavior: "deny", message: answer.message ?? "Denied by the user." };
   return line({ type: "control_response", response: { subtype: "success", request_id: request.requestId, response: decision } });
 }

@@ -40,6 +40,7 @@ import {
   encodePrompt,
   type PermissionAnswer,
   type PermissionRequest,
+  type PromptImage,
 } from "./stream-json.ts";
 import { transcriptPath } from "./transcript.ts";
 
@@ -65,6 +66,9 @@ export type SupervisorEvents = {
 export type PromptResult =
   | { ok: true; queued: boolean }
   | { ok: false; code: "claude_unavailable"; reason: string };
+
+/** Claude's answer to a control request the relay sent: its `response`, or why it refused (or could not answer). */
+export type ControlResult = { ok: true; response: unknown } | { ok: false; error: string };
 
 export interface SupervisorOptions {
   /** The Claude Code executable, already resolved (resolve-bin.ts), so a missing one is a start-up error. */
@@ -122,6 +126,8 @@ const DRAIN_MS = 500;
 interface OwnRequest {
   subtype: string;
   timer: unknown;
+  /** Told the answer, for requests sent with {@link ClaudeSupervisor.control}. */
+  settle?: (result: ControlResult) => void;
 }
 
 type TimerName = "probeTimer" | "restartTimer";
@@ -147,6 +153,7 @@ export class ClaudeSupervisor {
   #childDone: Promise<void> = Promise.resolve();
   #requestCounter = 0;
   readonly #ownRequests = new Map<string, OwnRequest>();
+  /** Prompts waiting for Claude to be ready, as the lines to write. */
   readonly #queue: string[] = [];
   /** Prompts written to Claude whose `result` has not arrived. */
   #inFlight = 0;
@@ -197,12 +204,13 @@ export class ClaudeSupervisor {
     this.#spawn();
   }
 
-  /** Writes a user message, or queues it while Claude (re)starts. */
-  prompt(text: string): PromptResult {
+  /** Writes a user message (with images, if any), or queues it while Claude (re)starts. */
+  prompt(text: string, images: readonly PromptImage[] = []): PromptResult {
+    const line = encodePrompt(text, images);
     switch (this.#state) {
       case "ready":
       case "busy":
-        this.#writePrompt(text);
+        this.#writePrompt(line);
         return { ok: true, queued: false };
       case "starting":
       case "restarting":
@@ -213,11 +221,22 @@ export class ClaudeSupervisor {
             reason: `Claude is ${this.#state} and ${this.#maxQueuedPrompts} prompts are already queued`,
           };
         }
-        this.#queue.push(text);
+        this.#queue.push(line);
         return { ok: true, queued: true };
       default:
         return { ok: false, code: "claude_unavailable", reason: `Claude is ${this.#state}` };
     }
+  }
+
+  /**
+   * Sends a control request (e.g. `set_permission_mode` with `{ mode }`, `set_model` with
+   * `{ model }`) to the running Claude and resolves with its answer. Written at once, so a request
+   * sent while handling `initialized` reaches Claude before any queued prompt. Resolves with an
+   * error when no Claude runs or it exits before answering; an unanswered request counts as a hang.
+   */
+  control(subtype: string, fields: Record<string, unknown> = {}): Promise<ControlResult> {
+    if (!this.#child) return Promise.resolve({ ok: false, error: `Claude is ${this.#state}` });
+    return new Promise((settle) => this.#sendOwnRequest(subtype, fields, settle));
   }
 
   /** Interrupts the current turn. False when there is no running Claude to interrupt. */
@@ -349,15 +368,15 @@ export class ClaudeSupervisor {
     }
   }
 
-  #sendOwnRequest(subtype: string): void {
+  #sendOwnRequest(subtype: string, fields: Record<string, unknown> = {}, settle?: (result: ControlResult) => void): void {
     const child = this.#child;
     if (!child) return;
     this.#requestCounter += 1;
     const requestId = `relay-${this.#requestCounter}`;
     const timeoutMs = subtype === "initialize" ? this.#startTimeoutMs : this.#claudeTimeoutMs;
     const timer = this.#clock.setTimeout(() => this.#hung(child, subtype, timeoutMs), timeoutMs);
-    this.#ownRequests.set(requestId, { subtype, timer });
-    child.write(encodeControlRequest(requestId, subtype));
+    this.#ownRequests.set(requestId, { subtype, timer, ...(settle && { settle }) });
+    child.write(encodeControlRequest(requestId, subtype, fields));
   }
 
   #onOwnResponse(line: Extract<ClaudeLine, { kind: "control_response" }>): void {
@@ -369,6 +388,7 @@ export class ClaudeSupervisor {
     this.#ownRequests.delete(line.requestId);
     this.#clock.clearTimeout(request.timer);
     if (!line.ok) this.#log.warn("Claude refused a control request", { subtype: request.subtype, error: line.error });
+    request.settle?.(line.ok ? { ok: true, response: line.response } : { ok: false, error: line.error });
     if (request.subtype === "initialize") this.#becameReady(line.ok && isPlainObject(line.response) ? line.response : {});
   }
 
@@ -377,7 +397,7 @@ export class ClaudeSupervisor {
     this.#policy.started();
     this.#events.emit("initialized", initialized);
     this.#setState("ready");
-    for (const text of this.#queue.splice(0)) this.#writePrompt(text);
+    for (const line of this.#queue.splice(0)) this.#writePrompt(line);
     this.#scheduleProbe();
   }
 
@@ -403,8 +423,8 @@ export class ClaudeSupervisor {
     child.killGroup("SIGKILL");
   }
 
-  #writePrompt(text: string): void {
-    this.#child!.write(encodePrompt(text));
+  #writePrompt(line: string): void {
+    this.#child!.write(line);
     this.#inFlight += 1;
     this.#setState("busy");
   }
@@ -419,7 +439,10 @@ export class ClaudeSupervisor {
     this.#child = null;
     this.#inFlight = 0;
     this.#clearTimer("probeTimer");
-    for (const request of this.#ownRequests.values()) this.#clock.clearTimeout(request.timer);
+    for (const request of this.#ownRequests.values()) {
+      this.#clock.clearTimeout(request.timer);
+      request.settle?.({ ok: false, error: "Claude exited before answering" });
+    }
     this.#ownRequests.clear();
     // Tools Claude started live in their own process groups; end those it left behind.
     child.killGroup("SIGKILL");

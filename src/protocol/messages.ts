@@ -23,9 +23,25 @@ const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "Claude Code s
 const seq = integer({ minimum: 1, description: "Per-session event number: 1, 2, 3 … with no gaps." });
 const targetSession = string({ maxLength: MAX_ID_LENGTH, description: "The session this message is for; default: the default session (the one `serve --cwd` runs)." });
 
-/** Claude Code's permission modes a session may be created with (`claude --permission-mode`). */
+/**
+ * Claude Code's permission modes a client may choose (session.create, session.configure).
+ * `bypassPermissions` only where the relay was started with `--allow-bypass-permissions`.
+ */
 export const PERMISSION_MODES = ["default", "acceptEdits", "plan", "bypassPermissions"] as const;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+/** The image types a prompt may carry (those the Messages API takes). */
+export const IMAGE_MEDIA_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
+export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
+
+/** Images one prompt may carry. */
+export const MAX_PROMPT_IMAGES = 8;
+
+/** Permission updates one permission.response may carry. */
+export const MAX_PERMISSION_UPDATES = 32;
+
+/** Longest model name a client may choose (aliases such as `opus[1m]`, or full ids). */
+export const MAX_MODEL_LENGTH = 128;
 
 /** Longest accepted `cwd` in session.create (PATH_MAX on Linux). */
 export const MAX_PATH_LENGTH = 4096;
@@ -38,16 +54,31 @@ export const authResponse = object(
   "Answers auth.challenge; optionally asks for a replay of missed events.",
 );
 
+const promptImage = object(
+  {
+    mediaType: oneOf(IMAGE_MEDIA_TYPES, "The image's type; its bytes must begin as that type's do."),
+    data: string({ minLength: 1, description: "The image's bytes, standard base64 with padding." }),
+  },
+  {},
+  "An image for Claude to see with the prompt's text.",
+);
+
 export const prompt = object(
   { type: literal("prompt"), text: string({ minLength: 1, description: "A user message to Claude." }) },
-  { id, sessionId: targetSession },
+  { id, sessionId: targetSession, images: arrayOf(promptImage, { maxItems: MAX_PROMPT_IMAGES }) },
   "Sends a user message to Claude.",
 );
 
 export const permissionResponse = object(
   { type: literal("permission.response"), requestId: string({ minLength: 1, maxLength: MAX_ID_LENGTH }), behavior: oneOf(["allow", "deny"]) },
-  { id, sessionId: targetSession, message: string({ maxLength: 64 * 1024 }), updatedInput: anyObject("Replaces the tool input when allowing.") },
-  "Answers a permission.request.",
+  {
+    id,
+    sessionId: targetSession,
+    message: string({ maxLength: 64 * 1024 }),
+    updatedInput: anyObject("Replaces the tool input when allowing (e.g. AskUserQuestion's input with `answers`)."),
+    updatedPermissions: arrayOf(anyObject(), { maxItems: MAX_PERMISSION_UPDATES }),
+  },
+  "Answers a permission.request; with allow, `updatedPermissions` (the request's `suggestions`, echoed) spares the same question again.",
 );
 
 export const interrupt = object({ type: literal("interrupt") }, { id, sessionId: targetSession }, "Interrupts Claude's current turn.");
@@ -69,8 +100,8 @@ export const sessionCreate = object(
   {
     id,
     resume: string({ maxLength: MAX_ID_LENGTH, description: "The sessionId of one of Claude's earlier conversations in cwd (history.list) to continue." }),
-    permissionMode: oneOf(PERMISSION_MODES, "Claude's permission mode from the start (not supported yet: refused)."),
-    model: string({ minLength: 1, maxLength: MAX_ID_LENGTH, description: "Claude's model from the start (not supported yet: refused)." }),
+    permissionMode: oneOf(PERMISSION_MODES, "Claude's permission mode from the start, applied before the first prompt."),
+    model: string({ minLength: 1, maxLength: MAX_MODEL_LENGTH, description: "Claude's model from the start: a `value` of the capabilities' models, or a full id `claude-…`." }),
   },
   "Starts a new session (its own Claude process) in a directory; answered session.created.",
 );
@@ -95,6 +126,16 @@ export const sessionStop = object(
   "Ends a session's Claude process and removes the session from the list; answered session.stopped.",
 );
 
+export const sessionConfigure = object(
+  { type: literal("session.configure"), sessionId },
+  {
+    id,
+    permissionMode: oneOf(PERMISSION_MODES, "The permission mode to switch Claude to."),
+    model: string({ minLength: 1, maxLength: MAX_MODEL_LENGTH, description: "The model to switch Claude to: a `value` of the capabilities' models, or a full id `claude-…`." }),
+  },
+  "Changes a session's permission mode and/or model; answered session.configured once Claude has taken them.",
+);
+
 /** Client messages by type. */
 export const clientMessages = {
   "auth.response": authResponse,
@@ -107,6 +148,7 @@ export const clientMessages = {
   "session.attach": sessionAttach,
   "session.detach": sessionDetach,
   "session.stop": sessionStop,
+  "session.configure": sessionConfigure,
   "history.list": historyList,
 } as const;
 
@@ -123,8 +165,11 @@ const keyInfo = object({ type: string(), fingerprint: string(), comment: string(
 
 export const permissionRequestEvent = object(
   { type: literal("permission.request"), sessionId, seq, requestId: string(), toolName: string(), input: anyObject(), toolUseId: string() },
-  { description: string() },
-  "Claude asks to use a tool; any client may answer.",
+  {
+    description: string(),
+    suggestions: arrayOf(anyObject()),
+  },
+  "Claude asks to use a tool; any client may answer. `suggestions`: Claude's permission updates for \"allow for this session\".",
 );
 
 /** Why Claude cannot answer prompts although it runs: it has no credentials, or the API refused them. */
@@ -142,6 +187,20 @@ const claudeAuthError = object(
 
 const permissionMode = string({ description: "Claude's permission mode (default, acceptEdits, plan, bypassPermissions …)." });
 const model = string({ description: "Claude's model, when known." });
+
+const capabilityFields = {
+  models: arrayOf(
+    object(
+      { value: string({ description: "What session.configure's `model` takes, e.g. default, opus[1m], sonnet, haiku." }), displayName: string() },
+      { description: string(), resolvedModel: string({ description: "The full model id the value stands for (what `model` in session.state may show)." }) },
+    ),
+  ),
+  commands: arrayOf(object({ name: string({ description: "A slash command, without the slash: send `/<name> …` as a prompt." }) }, { description: string(), argumentHint: string() })),
+  permissionModes: arrayOf(string(), { maxItems: PERMISSION_MODES.length }),
+};
+
+/** What a client needs to offer pickers for a session: models, slash commands, permission modes. */
+const capabilities = object(capabilityFields, {}, "Claude's models and slash commands (from its initialize answer) and the permission modes this relay accepts.");
 
 const sessionSnapshot = object(
   {
@@ -177,6 +236,7 @@ export const serverMessages = {
     {
       lastSeq: integer({ minimum: 0, description: "The session's newest seq at auth.ok; live events follow it (after any replay)." }),
       sessions: arrayOf(sessionInfo),
+      capabilities,
     },
     "Authentication succeeded; the client is attached to the default session (sessionId).",
   ),
@@ -192,7 +252,14 @@ export const serverMessages = {
     "The device's key is in authorized_keys; a fresh auth.challenge follows on the same connection.",
   ),
   "claude.event": object({ type: literal("claude.event"), sessionId, seq, event: anyValue("One stream-json line from Claude, verbatim.") }),
-  "user.prompt": object({ type: literal("user.prompt"), sessionId, seq, text: string(), by: string() }, { id }, "A prompt any client sent."),
+  "user.prompt": object(
+    { type: literal("user.prompt"), sessionId, seq, text: string(), by: string() },
+    {
+      id,
+      images: arrayOf(object({ mediaType: oneOf(IMAGE_MEDIA_TYPES), bytes: integer({ minimum: 1, description: "The image's size in bytes (decoded)." }) })),
+    },
+    "A prompt any client sent; its images are listed by type and size only (they went to Claude, not into every client's replay buffer).",
+  ),
   "permission.request": permissionRequestEvent,
   "permission.resolved": object({
     type: literal("permission.resolved"),
@@ -247,15 +314,28 @@ export const serverMessages = {
       lastSeq: integer({ minimum: 0, description: "The session's newest seq now: the replay ends here and live events follow it." }),
       state: sessionSnapshot,
     },
-    { id },
+    { id, capabilities },
     "Answer to session.attach, before the replay.",
   ),
   "session.detached": object({ type: literal("session.detached"), sessionId }, { id }, "Answer to session.detach: no more events of this session."),
   "session.stopped": object({ type: literal("session.stopped"), sessionId }, { id }, "Answer to session.stop, once the session's Claude process has ended."),
+  "session.configured": object(
+    { type: literal("session.configured"), sessionId, permissionMode },
+    { id, model },
+    "Answer to session.configure (and to the sender only): the session's permission mode and model now.",
+  ),
+  "session.capabilities": object(
+    { type: literal("session.capabilities"), sessionId, ...capabilityFields },
+    {},
+    "A session's pickers changed (its Claude started and told its models and commands); to attached clients that use sessions. No seq.",
+  ),
 } as const;
 
 /** One session in `auth.ok.sessions` and the `sessions` update. */
 export type SessionInfo = Infer<typeof sessionInfo>;
+
+/** A session's pickers, in `auth.ok`, `session.attached` and `session.capabilities`. */
+export type SessionCapabilities = Infer<typeof capabilities>;
 
 export type ServerMessageType = keyof typeof serverMessages;
 /** A server message (of type `K`), as the schemas above define it. */

@@ -28,6 +28,11 @@ export class PendingPermissions {
     this.#pending.set(message.requestId, message);
   }
 
+  /** The request if it is still pending, left pending (an answer is checked before it takes the request). */
+  peek(requestId: string): PermissionRequestMessage | undefined {
+    return this.#pending.get(requestId);
+  }
+
   /** Removes and returns the request if it is still pending. */
   take(requestId: string): PermissionRequestMessage | undefined {
     const message = this.#pending.get(requestId);

@@ -10,6 +10,7 @@
  * ```
  */
 import type { SessionInfo } from "../protocol/messages.ts";
+import { cutWithEllipsis } from "../shared/ellipsis.ts";
 import type { SessionSummary } from "./session.ts";
 import type { SessionRecord } from "./session-list.ts";
 
@@ -22,9 +23,7 @@ export function sessionTitle(prompt: string): string | undefined {
     .split(/\r?\n/)
     .map((part) => part.trim())
     .find((part) => part.length > 0);
-  if (line === undefined) return undefined;
-  const chars = Array.from(line); // code points: an emoji is never cut in half
-  return chars.length > MAX_TITLE_LENGTH ? chars.slice(0, MAX_TITLE_LENGTH - 1).join("").trimEnd() + "…" : line;
+  return line === undefined ? undefined : cutWithEllipsis(line, MAX_TITLE_LENGTH);
 }
 
 export function toSessionInfo(record: SessionRecord, summary: SessionSummary): SessionInfo {

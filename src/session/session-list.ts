@@ -25,6 +25,8 @@ export interface SessionRecord {
   lastActivity: string;
   /** The relay's default session (`--cwd`) when it was saved. */
   default?: true;
+  /** The permission mode and model the session's next Claude must be told (chosen, or as Claude last reported them). */
+  settings?: { permissionMode?: string; model?: string };
 }
 
 interface ListFile {
@@ -59,5 +61,21 @@ function record(value: unknown): SessionRecord | undefined {
   const { sessionId, cwd, title, createdAt, lastActivity } = value as Record<string, unknown>;
   if (typeof sessionId !== "string" || !isSessionUuid(sessionId)) return undefined;
   if (typeof cwd !== "string" || typeof createdAt !== "string" || typeof lastActivity !== "string") return undefined;
-  return { sessionId, cwd, ...(typeof title === "string" && { title }), createdAt, lastActivity, ...((value as Record<string, unknown>).default === true && { default: true as const }) };
+  const settings = settingsRecord((value as Record<string, unknown>).settings);
+  return {
+    sessionId,
+    cwd,
+    ...(typeof title === "string" && { title }),
+    createdAt,
+    lastActivity,
+    ...((value as Record<string, unknown>).default === true && { default: true as const }),
+    ...(settings && { settings }),
+  };
+}
+
+function settingsRecord(value: unknown): SessionRecord["settings"] {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { permissionMode, model } = value as Record<string, unknown>;
+  const settings = { ...(typeof permissionMode === "string" && { permissionMode }), ...(typeof model === "string" && { model }) };
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }

@@ -25,17 +25,19 @@ import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../claude/clock.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
-import type { ClientMessage, SessionInfo } from "../protocol/messages.ts";
+import type { ClientMessage, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
 import type { ResumeRequest } from "../server/gateway.ts";
 import { Throttle } from "../shared/throttle.ts";
 import type { Notification } from "../notify/notifier.ts";
 import { watchForNotifications } from "../notify/session-notifications.ts";
+import type { ModelChoice } from "./capabilities.ts";
 import type { ConversationHistory } from "./history.ts";
 import { IdleTimer } from "./idle-timer.ts";
 import type { ClaudePort, ConversationMessage, Session, SessionClient, SessionHealth, SessionObserver } from "./session.ts";
 import { checkSessionDir } from "./session-dir.ts";
 import { isSessionUuid } from "./session-store.ts";
 import { sessionTitle, toSessionInfo } from "./session-info.ts";
+import { checkModel, checkPermissionMode, choosablePermissionModes, type SettingsChange } from "./session-settings.ts";
 import type { SessionRecord } from "./session-list.ts";
 
 /** A session and the Claude process it drives, as the relay builds them. */
@@ -70,6 +72,8 @@ export interface SessionManagerOptions<C extends ClaudePort = ClaudePort> {
   idleTimeoutMs?: number;
   /** `--notify-command`: told of permission requests, finished turns and failed sessions. */
   notify?: (notification: Notification) => void;
+  /** The permission modes clients may choose; default: all but bypassPermissions (`--allow-bypass-permissions` adds it). */
+  permissionModes?: readonly string[];
 }
 
 /** A session in the manager's list. */
@@ -86,11 +90,17 @@ interface Entry<C extends ClaudePort = ClaudePort> {
 /** One authenticated client: the sessions it receives events of, and what it knows of the list. */
 interface Attachments {
   entries: Set<Entry>;
+  /**
+   * Set once the client sent a session message or named a session: it then also gets
+   * `session.capabilities` of the sessions it is attached to. A client that never did (a v1
+   * client) does not, so no message it cannot know reaches it but `sessions`.
+   */
+  usesSessions: boolean;
   /** The list as this client was last sent it (in auth.ok or a `sessions` update), serialized. */
   seen: string | undefined;
 }
 
-type SessionCommand = Extract<ClientMessage, { type: "session.create" | "session.attach" | "session.detach" | "session.stop" | "history.list" }>;
+type SessionCommand = Extract<ClientMessage, { type: "session.create" | "session.attach" | "session.detach" | "session.stop" | "session.configure" | "history.list" }>;
 
 export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #options: SessionManagerOptions<C>;
@@ -106,12 +116,19 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #persisted: string | undefined;
   /** Set by close(): the relay is stopping; nothing is sent or saved any more. */
   #closed = false;
+  readonly #permissionModes: readonly string[];
+  /**
+   * The models the newest Claude of any session listed: they are the same for every session (one
+   * binary, one account), so a session.create can be checked before its own Claude runs.
+   */
+  #models: readonly ModelChoice[] | undefined;
 
   constructor(options: SessionManagerOptions<C>) {
     this.#options = options;
     this.#log = options.log;
     this.#clock = options.clock ?? systemClock;
     this.#updates = new Throttle(options.updateIntervalMs ?? 100, () => this.#update(), this.#clock);
+    this.#permissionModes = options.permissionModes ?? choosablePermissionModes(false);
     const restored = options.restored ?? [];
     const { sessionId, cwd } = options.defaultSession;
     const now = this.#now();
@@ -155,7 +172,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1). */
   join(connection: SessionClient, resume: ResumeRequest | undefined): void {
-    const attachments: Attachments = { entries: new Set([this.#default]), seen: undefined };
+    const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
     this.#clients.set(connection, attachments);
     this.#default.session.join(connection, resume, () => {
       const list = this.list();
@@ -179,21 +196,27 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     if (!attachments) throw new Error("a message from a client that has not joined");
     switch (message.type) {
       case "session.create":
+        attachments.usesSessions = true;
         return this.#create(connection, message);
       case "history.list":
+        attachments.usesSessions = true;
         return this.#history(connection, message);
       case "session.attach":
       case "session.detach":
-      case "session.stop": {
+      case "session.stop":
+      case "session.configure": {
+        attachments.usesSessions = true;
         const entry = this.#find(connection, message.sessionId, message.id);
         if (!entry) return;
         if (message.type === "session.attach") return this.#attach(connection, attachments, entry, message);
         if (message.type === "session.detach") return this.#detach(connection, attachments, entry, message.id);
+        if (message.type === "session.configure") return this.#configure(connection, entry, message);
         return this.#stop(connection, entry, message.id);
       }
       default: {
         const entry = this.#find(connection, message.sessionId ?? this.#default.record.sessionId, message.id);
         if (!entry) return;
+        if (message.sessionId !== undefined) attachments.usesSessions = true;
         return entry.session.handle(connection, message);
       }
     }
@@ -224,9 +247,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   // ── session commands ─────────────────────────────────────────────────────────────────────────
 
   #create(connection: SessionClient, message: Extract<SessionCommand, { type: "session.create" }>): void {
-    const unsupported = (["permissionMode", "model"] as const).filter((field) => message[field] !== undefined);
-    if (unsupported.length > 0) {
-      return connection.sendError("invalid_message", `session.create: ${unsupported.join(", ")} not supported by this relay yet; create the session without ${unsupported.length > 1 ? "them" : "it"}`, message.id);
+    const settings = settingsOf(message);
+    const refused = this.#settingsRefusal(undefined, settings);
+    if (refused) {
+      connection.log.warn("session refused: mode or model not allowed", { ...settings, reason: refused });
+      return connection.sendError("invalid_message", `session.create: ${refused}; nothing was created`, message.id);
     }
     const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
     if (!dir.ok) {
@@ -238,7 +263,9 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       const open = this.#entries.get(message.resume);
       if (open?.record.cwd === dir.path) {
         // the conversation is open already: a second Claude on one transcript would fork it
-        connection.log.info("session.create: the conversation to resume is open; answering with its session", { sessionId: message.resume });
+        connection.log.info("session.create: the conversation to resume is open; answering with its session", { sessionId: message.resume, ...settings });
+        // a mode or model asked for: the open session takes them, as with session.configure
+        if (settings.permissionMode !== undefined || settings.model !== undefined) void open.session.configure(settings);
         connection.send(encodeServerMessage({ type: "session.created", sessionId: message.resume, ...(message.id !== undefined && { id: message.id }) }));
         return;
       }
@@ -261,7 +288,9 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       return connection.sendError("claude_unavailable", `cannot start a session: ${(error as Error).message}; see the relay's log`, message.id);
     }
     const { sessionId } = entry.record;
-    connection.log.info(resumed ? "session created, resuming an earlier conversation" : "session created", { sessionId, cwd: dir.path });
+    connection.log.info(resumed ? "session created, resuming an earlier conversation" : "session created", { sessionId, cwd: dir.path, ...settings });
+    // told to Claude right after it answers initialize, before any prompt
+    if (settings.permissionMode !== undefined || settings.model !== undefined) void entry.session.configure(settings);
     entry.claude.start().catch((error: unknown) => this.#log.error("cannot start Claude Code", { sessionId, error: String(error) }));
     connection.send(encodeServerMessage({ type: "session.created", sessionId, ...(message.id !== undefined && { id: message.id }) }));
     this.#changed();
@@ -323,6 +352,38 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     this.#changed();
   }
 
+  #configure(connection: SessionClient, entry: Entry, message: Extract<SessionCommand, { type: "session.configure" }>): void {
+    const change = settingsOf(message);
+    if (change.permissionMode === undefined && change.model === undefined) {
+      return connection.sendError("invalid_message", "session.configure: give permissionMode, model or both", message.id);
+    }
+    const refused = this.#settingsRefusal(entry, change);
+    if (refused) {
+      connection.log.warn("configuration refused", { sessionId: entry.record.sessionId, ...change, reason: refused });
+      return connection.sendError("invalid_message", `session.configure: ${refused}; nothing changed`, message.id);
+    }
+    entry.session.configure(change, connection, message.id).catch((error: unknown) => this.#log.error("configuring a session failed", { sessionId: entry.record.sessionId, error: String(error) }));
+  }
+
+  /** Why a mode or model may not be chosen (for `entry`, or a session about to be created), or undefined. */
+  #settingsRefusal(entry: Entry | undefined, change: SettingsChange): string | undefined {
+    const mode = change.permissionMode === undefined ? undefined : checkPermissionMode(change.permissionMode, this.#permissionModes);
+    return mode ?? (change.model === undefined ? undefined : checkModel(change.model, entry?.session.capabilities?.models ?? this.#models));
+  }
+
+  /** A session's Claude told new models or commands: clients attached to it that use sessions hear of them. */
+  #capabilitiesChanged(sessionId: string, capabilities: SessionCapabilities): void {
+    this.#models = capabilities.models;
+    const entry = this.#entries.get(sessionId);
+    if (!entry || this.#closed) return;
+    let frame: string | undefined;
+    for (const [connection, attachments] of this.#clients) {
+      if (!attachments.usesSessions || !attachments.entries.has(entry)) continue;
+      frame ??= encodeServerMessage({ type: "session.capabilities", sessionId, ...capabilities });
+      connection.send(frame);
+    }
+  }
+
   #stop(connection: SessionClient, entry: Entry, id: string | undefined): void {
     const { sessionId } = entry.record;
     if (entry === this.#default) {
@@ -361,6 +422,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #open(record: SessionRecord): Entry<C> {
     const { idleTimeoutMs, notify } = this.#options;
     const idle = idleTimeoutMs ? new IdleTimer({ timeoutMs: idleTimeoutMs, clock: this.#clock, onIdle: () => void entry.session.suspend() }) : undefined;
+    let opened: Session | undefined;
     const observer: SessionObserver = {
       prompted: (text) => {
         record.title ??= sessionTitle(text);
@@ -368,14 +430,29 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       },
       stateChanged: (state) => {
         idle?.update(state);
+        // what a Claude started after a relay restart must be told, as for one restarted after a crash
+        const settings = opened?.carriedSettings() ?? {};
+        if (Object.keys(settings).length > 0) record.settings = settings;
         this.#touched(record);
       },
+      capabilities: (capabilities) => this.#capabilitiesChanged(record.sessionId, capabilities),
     };
     const { session, claude } = this.#options.open({ sessionId: record.sessionId, cwd: record.cwd, observer });
+    opened = session;
     const unwatch = notify ? watchForNotifications(claude, () => record, notify, () => new Date(this.#clock.now())) : () => {};
     const entry: Entry<C> = { session, claude, record, idle, unwatch };
     this.#entries.set(record.sessionId, entry);
+    this.#restoreSettings(entry);
     return entry;
+  }
+
+  /** A session saved by an earlier run goes on in its mode and model (a mode no longer allowed here is dropped). */
+  #restoreSettings(entry: Entry<C>): void {
+    const { permissionMode, model } = entry.record.settings ?? {};
+    const refused = permissionMode === undefined ? undefined : checkPermissionMode(permissionMode, this.#permissionModes);
+    if (refused) this.#log.warn(`session's saved permission mode not restored: ${refused}`, { sessionId: entry.record.sessionId });
+    const settings = settingsOf({ ...(!refused && { permissionMode }), model });
+    if (Object.keys(settings).length > 0) entry.session.restoreSettings(settings);
   }
 
   /** A session from an earlier run: listed again, idle (no Claude process) until its next prompt. */
@@ -435,4 +512,9 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #now(): string {
     return new Date(this.#clock.now()).toISOString();
   }
+}
+
+/** The mode and model a session.create or session.configure asks for. */
+function settingsOf(message: { permissionMode?: string; model?: string }): SettingsChange {
+  return { ...(message.permissionMode !== undefined && { permissionMode: message.permissionMode }), ...(message.model !== undefined && { model: message.model }) };
 }

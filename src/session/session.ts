@@ -28,18 +28,22 @@
  * await claude.stop();
  * ```
  */
-import type { ClaudeState, SupervisorEvents } from "../claude/supervisor.ts";
+import type { ClaudeState, ControlResult, SupervisorEvents } from "../claude/supervisor.ts";
 import { credentialsAtStart, credentialsSignal, type ClaudeAuthProblem } from "../claude/credentials.ts";
-import type { PermissionAnswer, PermissionRequest } from "../claude/stream-json.ts";
+import type { PermissionAnswer, PermissionRequest, PromptImage } from "../claude/stream-json.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
-import type { ClientMessage, ServerMessage, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
+import type { ClientMessage, ServerMessage, SessionCapabilities, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
 import type { Connection } from "../server/connection.ts";
 import type { ResumeRequest } from "../server/gateway.ts";
 import type { Metrics } from "../server/metrics.ts";
+import { capabilitiesFrom, sameCapabilities } from "./capabilities.ts";
 import type { EventStore } from "./event-store.ts";
+import { checkPermissionUpdates } from "./permission-updates.ts";
 import { PendingPermissions } from "./permissions.ts";
+import { checkPromptImages } from "./prompt-images.ts";
 import { ReplayBuffer, type ReplayLimits } from "./replay-buffer.ts";
+import { choosablePermissionModes, SessionSettings, type SettingsChange } from "./session-settings.ts";
 
 /** What the session needs from the Claude supervisor (src/claude). */
 export interface ClaudePort {
@@ -53,7 +57,9 @@ export interface ClaudePort {
   /** Subscribes to the supervisor's events; returns the unsubscribe function. */
   on<K extends keyof SupervisorEvents>(name: K, listener: (...args: SupervisorEvents[K]) => void): () => void;
   /** Sends (or, while Claude restarts, queues) a prompt; a refusal (failed, stopping, queue full) says why. */
-  prompt(text: string): { ok: true } | { ok: false; reason: string };
+  prompt(text: string, images?: readonly PromptImage[]): { ok: true } | { ok: false; reason: string };
+  /** Sends a control request to the running Claude (`set_permission_mode`, `set_model`) and resolves with its answer. */
+  control(subtype: string, fields?: Record<string, unknown>): Promise<ControlResult>;
   /** Interrupts the current turn; false when no running Claude can be interrupted. */
   interrupt(): boolean;
   /** Writes an answer to the running Claude; false when no Claude runs to receive it. */
@@ -63,6 +69,9 @@ export interface ClaudePort {
 /** What the session needs from a client connection (src/server). */
 export type SessionClient = Pick<Connection, "clientId" | "key" | "log" | "send" | "sendBatch" | "sendError">;
 
+/** The control request that sets each setting, and its field. */
+const SETTING_REQUESTS = { permissionMode: ["set_permission_mode", "mode"], model: ["set_model", "model"] } as const;
+
 /** The client messages a session handles itself: the conversation. */
 export type ConversationMessage = Extract<ClientMessage, { type: "prompt" | "permission.response" | "interrupt" }>;
 
@@ -70,8 +79,10 @@ export type ConversationMessage = Extract<ClientMessage, { type: "prompt" | "per
 export interface SessionObserver {
   /** A prompt was sent to Claude. */
   prompted(text: string): void;
-  /** The state clients see changed (not only its client count). */
+  /** The state clients see changed (not only its client count), or the permission mode or model. */
   stateChanged(state: SessionStateName): void;
+  /** Claude (re)started and told its models and slash commands, and they differ from before. */
+  capabilities?(capabilities: SessionCapabilities): void;
 }
 
 /** What a list of sessions shows that the session itself knows. */
@@ -88,6 +99,8 @@ export interface SessionOptions {
   /** Where events are persisted, and the frames it held at start (to continue numbering and replay); closed by close(). */
   store?: { store: EventStore; saved: string[] };
   observer?: SessionObserver;
+  /** The permission modes clients may choose (for pickers and `setMode` updates); default: all but bypassPermissions. */
+  permissionModes?: readonly string[];
 }
 
 type PromptResult = ReturnType<ClaudePort["prompt"]>;
@@ -104,6 +117,7 @@ function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
     a.claudePid === b.claudePid &&
     a.restarts === b.restarts &&
     a.permissionMode === b.permissionMode &&
+    a.model === b.model &&
     a.claudeAuthError?.reason === b.claudeAuthError?.reason
   );
 }
@@ -133,8 +147,11 @@ export class Session {
   readonly #store: EventStore | undefined;
   readonly #unsubscribe: Array<() => void>;
   readonly #observer: SessionObserver | undefined;
-  /** Claude's permission mode, as session.state and the list report it; `default` until it can be configured. */
-  #permissionMode = "default";
+  /** Claude's permission mode and model, as session.state and the list report them. */
+  readonly #settings = new SessionSettings();
+  readonly #permissionModes: readonly string[];
+  /** What Claude last told of its models and slash commands, for pickers. */
+  #capabilities: SessionCapabilities | undefined;
   /** Set by end(): a stopped Claude then means the session is going away, not idle. */
   #ending = false;
   /** Set by close(): nothing starts Claude any more. */
@@ -158,6 +175,7 @@ export class Session {
     this.#metrics = options.metrics;
     this.#store = options.store?.store;
     this.#observer = options.observer;
+    this.#permissionModes = options.permissionModes ?? choosablePermissionModes(false);
     this.events = options.store
       ? ReplayBuffer.restore(options.sessionId, options.replay, options.store.saved)
       : new ReplayBuffer(options.sessionId, options.replay);
@@ -165,6 +183,7 @@ export class Session {
     this.#unsubscribe = [
       claude.on("event", (line, event) => this.#claudeEvent(line, event)),
       claude.on("initialized", (response) => this.#credentials(credentialsAtStart(response), "start")),
+      claude.on("initialized", (response) => this.#claudeStarted(response)),
       claude.on("permissionRequest", (request) => this.#permissionRequested(request)),
       claude.on("permissionCancelled", (requestId) => this.#permissionCancelled(requestId)),
       claude.on("state", () => this.#claudeStateChanged()),
@@ -200,7 +219,26 @@ export class Session {
 
   /** The session's part of its entry in a list of sessions. */
   summary(): SessionSummary {
-    return { sessionId: this.sessionId, state: this.state, clients: this.clients.size, permissionMode: this.#permissionMode };
+    const { permissionMode, model } = this.#settings;
+    return { sessionId: this.sessionId, state: this.state, clients: this.clients.size, permissionMode, ...(model !== undefined && { model }) };
+  }
+
+  /** The permission mode and model a new Claude process of this session must be told (see SessionSettings). */
+  carriedSettings(): SettingsChange {
+    return this.#settings.forNewClaude();
+  }
+
+  /**
+   * Settings an earlier run of the relay saved, taken before anything happened: no state change is
+   * published (clients see them in every snapshot), and Claude is told them when it starts.
+   */
+  restoreSettings(change: SettingsChange): void {
+    this.#settings.set(change);
+  }
+
+  /** Claude's models and slash commands as it last told them, with the modes clients may choose; undefined until Claude first started. */
+  get capabilities(): SessionCapabilities | undefined {
+    return this.#capabilities;
   }
 
   // ── clients (called by the session manager) ──────────────────────────────────────────────────
@@ -225,6 +263,7 @@ export class Session {
           // resume from here instead of asking for the whole buffer
           lastSeq: this.events.lastSeq,
           ...(sessions && { sessions: sessions() }),
+          ...(this.#capabilities && { capabilities: this.#capabilities }),
         }),
       resume,
     );
@@ -237,7 +276,15 @@ export class Session {
   attach(connection: SessionClient, lastSeq: number | undefined, id: string | undefined): void {
     this.#admit(
       connection,
-      (state) => encodeServerMessage({ type: "session.attached", sessionId: this.sessionId, lastSeq: this.events.lastSeq, state, ...(id !== undefined && { id }) }),
+      (state) =>
+        encodeServerMessage({
+          type: "session.attached",
+          sessionId: this.sessionId,
+          lastSeq: this.events.lastSeq,
+          state,
+          ...(id !== undefined && { id }),
+          ...(this.#capabilities && { capabilities: this.#capabilities }),
+        }),
       { sessionId: this.sessionId, lastSeq: lastSeq ?? 0 },
     );
   }
@@ -249,12 +296,62 @@ export class Session {
   handle(connection: SessionClient, message: ConversationMessage): void {
     switch (message.type) {
       case "prompt":
-        return this.#prompt(connection, message.text, message.id);
+        return this.#prompt(connection, message.text, message.id, message.images);
       case "permission.response":
         return this.#answer(connection, message);
       case "interrupt":
         return this.#interrupt(connection, message.id);
     }
+  }
+
+  /**
+   * `session.configure` (and session.create's mode and model), already checked against what clients
+   * may choose. A running Claude is told at once and the change is reported once it took it; one
+   * that does not run now (idle or being stopped for idleness, starting, restarting) is told right
+   * after it starts, before any prompt, and the change is reported at once. `connection` (absent
+   * for session.create) gets `session.configured`, or the error when Claude refused: then nothing
+   * changed.
+   */
+  async configure(change: SettingsChange, connection?: SessionClient, id?: string): Promise<void> {
+    const claude = this.#claude.state;
+    // suspend() stopping Claude for idleness: the session is idle, and its next Claude is told
+    const suspending = this.#held !== undefined;
+    if (this.#ending || claude === "failed" || (claude === "stopping" && !suspending)) {
+      return connection?.sendError("claude_unavailable", `Claude is ${this.state}; the session cannot be configured`, id);
+    }
+    if (suspending || (claude !== "ready" && claude !== "busy")) {
+      this.#settings.set(change);
+      this.#log.info("session configured; Claude is told when it starts", { ...change, claude });
+      return this.#configured(connection, id);
+    }
+    const refusals: string[] = [];
+    let took = 0;
+    await Promise.all(
+      (Object.keys(SETTING_REQUESTS) as Array<keyof SettingsChange>).map(async (setting) => {
+        const value = change[setting];
+        if (value === undefined) return;
+        const [subtype, field] = SETTING_REQUESTS[setting];
+        const result = await this.#claude.control(subtype, { [field]: value });
+        if (result.ok) {
+          this.#settings.set({ [setting]: value });
+          took += 1;
+        } else refusals.push(`${setting} ${JSON.stringify(value)}: ${result.error}`);
+      }),
+    );
+    if (refusals.length === 0) {
+      this.#log.info("session configured", { ...change });
+      return this.#configured(connection, id);
+    }
+    if (took > 0) this.#stateChanged(); // the part Claude did take
+    const running = this.#claude.state === "ready" || this.#claude.state === "busy";
+    this.#log.warn("Claude did not take a configuration", { refusals, running });
+    connection?.sendError(running ? "invalid_message" : "claude_unavailable", `Claude ${running ? "refused" : "stopped before taking"} ${refusals.join("; ")}`, id);
+  }
+
+  #configured(connection: SessionClient | undefined, id: string | undefined): void {
+    this.#stateChanged();
+    const { permissionMode, model } = this.#settings;
+    connection?.send(encodeServerMessage({ type: "session.configured", sessionId: this.sessionId, permissionMode, ...(model !== undefined && { model }), ...(id !== undefined && { id }) }));
   }
 
   /**
@@ -316,6 +413,30 @@ export class Session {
     const seq = this.events.lastSeq + 1;
     this.#enqueue(this.events.appendFrame(seq, encodeClaudeEvent(this.sessionId, seq, line)));
     this.#credentials(credentialsSignal(event), "turn");
+    const resolved = (value: string) => this.#capabilities?.models.find((model) => model.value === value)?.resolvedModel;
+    if (this.#settings.observe(event, resolved)) this.#stateChanged();
+  }
+
+  /**
+   * Claude answered `initialize`: its models and commands are the pickers' now, and it is told the
+   * mode and model the session had (chosen, or the last Claude's) — written before any queued
+   * prompt, so a restart with `--resume` does not silently fall back to Claude's launch defaults.
+   */
+  #claudeStarted(response: Record<string, unknown>): void {
+    const capabilities = capabilitiesFrom(response, this.#permissionModes);
+    if (!sameCapabilities(capabilities, this.#capabilities)) {
+      this.#capabilities = capabilities;
+      this.#observer?.capabilities?.(capabilities);
+    }
+    const carried = this.#settings.forNewClaude();
+    for (const setting of Object.keys(carried) as Array<keyof SettingsChange>) {
+      const [subtype, field] = SETTING_REQUESTS[setting];
+      const value = carried[setting];
+      void this.#claude.control(subtype, { [field]: value }).then((result) => {
+        // what Claude then runs with shows in its next status or init line
+        if (!result.ok) this.#log.warn(`Claude did not take the session's ${setting}`, { [setting]: value, error: result.error });
+      });
+    }
   }
 
   #permissionRequested(request: PermissionRequest): void {
@@ -362,11 +483,14 @@ export class Session {
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────
 
-  #prompt(connection: SessionClient, text: string, id: string | undefined): void {
-    const sent = this.#send(() => this.#claude.prompt(text));
+  #prompt(connection: SessionClient, text: string, id: string | undefined, images: readonly PromptImage[] = []): void {
+    const checked = checkPromptImages(images);
+    if (!checked.ok) return connection.sendError("invalid_message", `prompt: ${checked.message}; nothing was sent to Claude`, id);
+    const sent = this.#send(() => this.#claude.prompt(text, images));
     if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
-    connection.log.debug("prompt", { chars: text.length, id });
-    this.#publish({ type: "user.prompt", text, by: connection.clientId, ...(id !== undefined && { id }) });
+    connection.log.debug("prompt", { chars: text.length, id, images: images.length });
+    // images by type and size only: their bytes went to Claude, not into every client's replay buffer
+    this.#publish({ type: "user.prompt", text, by: connection.clientId, ...(id !== undefined && { id }), ...(checked.images.length > 0 && { images: checked.images }) });
     this.#observer?.prompted(text);
   }
 
@@ -391,15 +515,19 @@ export class Session {
   }
 
   #answer(connection: SessionClient, message: Extract<ConversationMessage, { type: "permission.response" }>): void {
-    const request = this.#permissions.take(message.requestId);
-    if (!request) {
+    if (!this.#permissions.peek(message.requestId)) {
       return connection.sendError("unknown_permission", `no pending permission request ${JSON.stringify(message.requestId)}; it was already answered or withdrawn`, message.id);
     }
+    // a refused answer leaves the request pending: the client may answer it again
+    const refused = message.updatedPermissions && checkPermissionUpdates(message.updatedPermissions, this.#permissionModes);
+    if (refused) return connection.sendError("invalid_message", `permission.response: ${refused}`, message.id);
+    const request = this.#permissions.take(message.requestId)!;
     const answer: PermissionAnswer = { behavior: message.behavior };
     if (message.message !== undefined) answer.message = message.message;
     if (message.updatedInput !== undefined) answer.updatedInput = message.updatedInput;
+    if (message.updatedPermissions !== undefined) answer.updatedPermissions = message.updatedPermissions;
     const delivered = this.#claude.answerPermission(request, answer);
-    connection.log.info("permission answered", { requestId: message.requestId, toolName: request.toolName, behavior: message.behavior, delivered });
+    connection.log.info("permission answered", { requestId: message.requestId, toolName: request.toolName, behavior: message.behavior, delivered, updatedPermissions: message.updatedPermissions?.length });
     this.#publish({ type: "permission.resolved", requestId: message.requestId, behavior: delivered ? message.behavior : "cancelled", by: delivered ? connection.clientId : "relay" });
     this.#stateChanged();
   }
@@ -431,7 +559,7 @@ export class Session {
       claudePid: this.#claude.pid ?? 0,
       restarts: this.#claude.restarts,
       clients: this.clients.size,
-      permissionMode: this.#permissionMode,
+      ...this.#settingsNow(),
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
     };
     const last = this.#stateQueue.at(-1) ?? this.#published;
@@ -442,12 +570,18 @@ export class Session {
 
   #publishStates(): void {
     for (const next of this.#stateQueue.splice(0)) {
-      const changed = next.state !== this.#published?.state;
+      const previous = this.#published;
+      const changed = next.state !== previous?.state;
       if (changed) this.#log.info(`session ${next.state}`, { claudePid: next.claudePid, restarts: next.restarts, clients: next.clients });
       this.#published = next;
       this.#publish({ type: "session.state", ...next });
-      if (changed) this.#observer?.stateChanged(next.state);
+      if (changed || next.permissionMode !== previous?.permissionMode || next.model !== previous?.model) this.#observer?.stateChanged(next.state);
     }
+  }
+
+  #settingsNow(): Pick<StateSnapshot, "permissionMode" | "model"> {
+    const { permissionMode, model } = this.#settings;
+    return { permissionMode, ...(model !== undefined && { model }) };
   }
 
   /** What auth.ok and session.attached report: the state now, with every pending permission. */
@@ -457,7 +591,7 @@ export class Session {
       claudePid: this.#claude.pid ?? 0,
       clients: this.clients.size,
       pendingPermissions: this.#permissions.list(),
-      permissionMode: this.#permissionMode,
+      ...this.#settingsNow(),
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
     };
   }

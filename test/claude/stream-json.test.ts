@@ -32,8 +32,19 @@ describe("classifyClaudeLine", () => {
         input: { file_path: "/tmp/a.txt", content: "hello a" },
         toolUseId: "toolu_1",
         description: "a.txt",
+        suggestions: [{ type: "setMode", mode: "acceptEdits", destination: "session" }],
       },
     });
+  });
+
+  test("permission_suggestions: only objects are kept; none (or none usable) means no suggestions field", () => {
+    const suggestions = [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm run *" }], behavior: "allow", destination: "localSettings" }];
+    const withJunk = classifyClaudeLine(JSON.stringify({ ...canUseTool, request: { ...canUseTool.request, permission_suggestions: [...suggestions, "junk", 7, null] } }));
+    expect(withJunk.kind === "permission_request" && withJunk.request.suggestions).toEqual(suggestions);
+    for (const permission_suggestions of [[], "nope", ["junk"]]) {
+      const line = classifyClaudeLine(JSON.stringify({ ...canUseTool, request: { ...canUseTool.request, permission_suggestions } }));
+      expect(line.kind === "permission_request" && "suggestions" in line.request).toBe(false);
+    }
   });
 
   test("description is omitted when Claude sends none", () => {
@@ -98,12 +109,41 @@ describe("encoders", () => {
     expect(parse(encodePrompt("line1\nline2"))).toEqual({ type: "user", message: { role: "user", content: "line1\nline2" } });
   });
 
-  test("control requests", () => {
+  test("a prompt with images: a text block, then one base64 image block each, in order", () => {
+    const images = [
+      { mediaType: "image/png" as const, data: "iVBORw0KGgo=" },
+      { mediaType: "image/jpeg" as const, data: "/9j/4AAQ" },
+    ];
+    expect(parse(encodePrompt("what is this?", images)).message).toEqual({
+      role: "user",
+      content: [
+        { type: "text", text: "what is this?" },
+        { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } },
+        { type: "image", source: { type: "base64", media_type: "image/jpeg", data: "/9j/4AAQ" } },
+      ],
+    });
+    expect(parse(encodePrompt("plain", [])).message.content).toBe("plain");
+  });
+
+  test("control requests, with their fields beside the subtype (which a field cannot override)", () => {
     expect(parse(encodeControlRequest("relay-1", "interrupt"))).toEqual({
       type: "control_request",
       request_id: "relay-1",
       request: { subtype: "interrupt" },
     });
+    expect(parse(encodeControlRequest("relay-2", "set_permission_mode", { mode: "plan" })).request).toEqual({ subtype: "set_permission_mode", mode: "plan" });
+    expect(parse(encodeControlRequest("relay-3", "set_model", { model: "haiku", subtype: "interrupt" })).request).toEqual({ subtype: "set_model", model: "haiku" });
+  });
+
+  test("allow carries updatedPermissions beside updatedInput; deny never does", () => {
+    const request = { requestId: "r1", input: { file_path: "/a" } };
+    const updatedPermissions = [{ type: "setMode", mode: "acceptEdits", destination: "session" }];
+    expect(parse(encodePermissionAnswer(request, { behavior: "allow", updatedPermissions })).response.response).toEqual({
+      behavior: "allow",
+      updatedInput: request.input,
+      updatedPermissions,
+    });
+    expect(parse(encodePermissionAnswer(request, { behavior: "deny", updatedPermissions })).response.response).toEqual({ behavior: "deny", message: "Denied by the user." });
   });
 
   test("allow passes the original input unless updatedInput is given", () => {

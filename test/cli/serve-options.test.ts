@@ -20,7 +20,7 @@ describe("resolveServeOptions", () => {
       heartbeatIntervalMs: 15_000,
       heartbeatTimeoutMs: 45_000,
       claudeTimeoutMs: 60_000,
-      maxMessageBytes: 1024 * 1024,
+      maxMessageBytes: 8 * 1024 * 1024,
       maxBufferedBytes: 8 * 1024 * 1024,
       maxInvalidFrames: 1000,
       cwd: "/work/project",
@@ -103,8 +103,13 @@ describe("TLS and exposure", () => {
 });
 
 describe("sessions flags", () => {
-  test("--max-sessions defaults to 8; --allow-dir to the home directory", () => {
-    expect(resolveServeOptions({}, context)).toMatchObject({ maxSessions: 8, allowDirs: ["/home/u"] });
+  test("--max-sessions defaults to 8; --allow-dir to the home directory; bypassPermissions is off", () => {
+    expect(resolveServeOptions({}, context)).toMatchObject({ maxSessions: 8, allowDirs: ["/home/u"], allowBypassPermissions: false });
+  });
+
+  test("--allow-bypass-permissions is a plain switch", () => {
+    const serve: CommandSpec = { name: "serve", summary: "", synopsis: "", rest: "extra args for claude", flags: SERVE_FLAGS, run: () => {} };
+    expect(resolveServeOptions(parseArgs(["--allow-bypass-permissions"], serve).flags, context).allowBypassPermissions).toBe(true);
   });
 
   test("--allow-dir is repeatable, each made absolute (~ and relative paths)", () => {

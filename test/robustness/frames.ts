@@ -324,7 +324,7 @@ export class FrameGenerator {
 
   /** Over the limit, by a little or a lot, text or binary: message_too_large and close 1009. */
   oversize(ctx: FrameContext): GeneratedFrame {
-    // up to past the WebSocket layer's own payload cap (4 × --max-message-bytes), which closes 1009 by itself
+    // up to past the WebSocket layer's own payload cap (--max-message-bytes plus a quarter, at least 64 KiB), which closes 1009 by itself
     const length = ctx.limit + this.rng.pick([1, 2, 100, ctx.limit, 300_000]);
     if (this.rng.chance(0.25)) return { kind: "oversize", data: new Uint8Array(length), expect: { reply: "close", code: 1009 } };
     const filler = this.rng.chance(0.5) ? "x" : "é"; // 2 bytes in UTF-8: the limit is in bytes, not characters

@@ -22,3 +22,13 @@ test("lists in arrival order and withdraws all", () => {
   expect(table.size).toBe(0);
   expect(table.take("a")).toBeUndefined();
 });
+
+test("peek finds a pending request and leaves it pending", () => {
+  const table = new PendingPermissions();
+  table.add(request("r1", 1));
+  expect(table.peek("r1")?.requestId).toBe("r1");
+  expect(table.size).toBe(1);
+  expect(table.peek("r2")).toBeUndefined();
+  table.take("r1");
+  expect(table.peek("r1")).toBeUndefined();
+});

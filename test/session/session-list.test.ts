@@ -10,12 +10,13 @@ afterAll(() => removeTempDir(dir));
 
 const A: SessionRecord = { sessionId: "5e55104e-0000-4000-8000-00000000000a", cwd: "/home/me/a", title: "Fix the login", createdAt: "2026-01-01T10:00:00.000Z", lastActivity: "2026-01-01T11:00:00.000Z", default: true };
 const B: SessionRecord = { sessionId: "5e55104e-0000-4000-8000-00000000000b", cwd: "/home/me/b", createdAt: "2026-01-02T10:00:00.000Z", lastActivity: "2026-01-02T10:00:00.000Z" };
+const C: SessionRecord = { ...B, sessionId: "5e55104e-0000-4000-8000-00000000000c", settings: { permissionMode: "plan", model: "haiku" } };
 
 describe("session list", () => {
   test("saved records load back in order; the file is private and no temporary file is left", () => {
     const file = sessionListFile(join(dir, "state"));
-    saveSessionList(file, [A, B]);
-    expect(loadSessionList(file)).toEqual([A, B]);
+    saveSessionList(file, [A, B, C]);
+    expect(loadSessionList(file)).toEqual([A, B, C]);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(dir, "state"))).toEqual(["open-sessions.json"]);
     saveSessionList(file, [B]);
@@ -41,8 +42,10 @@ describe("session list", () => {
       null,
       "text",
       { ...B, title: 7, default: "yes", extra: "dropped", __proto__: { polluted: true } },
+      { ...C, settings: { permissionMode: 5, model: "haiku", extra: true } },
+      { ...C, sessionId: B.sessionId.replace("b", "d"), settings: "plan" },
     ];
     writeFileSync(file, JSON.stringify({ version: 1, sessions }));
-    expect(loadSessionList(file)).toEqual([A, B]);
+    expect(loadSessionList(file)).toEqual([A, B, { ...C, settings: { model: "haiku" } }, { ...B, sessionId: B.sessionId.replace("b", "d") }]);
   });
 });

@@ -43,6 +43,7 @@ interface SetupOptions {
   cannotOpen?: Set<string>;
   idleTimeoutMs?: number;
   notify?: (notification: Notification) => void;
+  permissionModes?: string[];
 }
 
 function setup(options: SetupOptions = {}) {
@@ -64,6 +65,7 @@ function setup(options: SetupOptions = {}) {
       replay: { maxEvents: 5, maxBytes: 1 << 20 },
       presenceIntervalMs: 3_600_000, // presence broadcasts are not what these tests look at
       store: { store, saved: options.saved?.[sessionId] ?? [] },
+      ...(options.permissionModes && { permissionModes: options.permissionModes }),
     });
     opened.set(sessionId, { claude, session, store });
     return { session, claude };
@@ -83,6 +85,7 @@ function setup(options: SetupOptions = {}) {
     history: conversationHistory(claudeEnv),
     ...(options.idleTimeoutMs !== undefined && { idleTimeoutMs: options.idleTimeoutMs }),
     ...(options.notify && { notify: options.notify }),
+    ...(options.permissionModes && { permissionModes: options.permissionModes }),
   });
   const clients: FakeClient[] = [];
   /** An authenticated client, joined as the gateway does it. */
@@ -120,6 +123,15 @@ function setup(options: SetupOptions = {}) {
 
 const eventsOf = (client: FakeClient, sessionId: string) => client.events().filter((frame) => frame.sessionId === sessionId);
 const errors = (client: FakeClient) => client.all("error");
+
+// abridged from Claude Code 2.1.197's initialize answer
+const INITIALIZE = {
+  models: [
+    { value: "default", resolvedModel: "claude-opus-4-8[1m]", displayName: "Default (recommended)" },
+    { value: "haiku", resolvedModel: "claude-haiku-4-5-20251001", displayName: "Haiku" },
+  ],
+  commands: [{ name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" }],
+};
 
 describe("the default session, as in v1", () => {
   test("a client that never names a session is attached to the default one: auth.ok lists the sessions, its prompts go there", async () => {
@@ -225,14 +237,6 @@ describe("session.create", () => {
     expect(manager.list()).toHaveLength(1);
     expect(opened.size).toBe(1);
     expect(logs.some((line) => line.level === "error" && line.msg === "cannot open a new session")).toBe(true);
-  });
-
-  test("permissionMode and model are refused as not supported yet, nothing created", () => {
-    const { manager, opened, connect } = setup();
-    const phone = connect("phone");
-    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), permissionMode: "plan", model: "opus", id: "c" });
-    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "invalid_message", message: "session.create: permissionMode, model not supported by this relay yet; create the session without them", id: "c" });
-    expect(opened.size).toBe(1);
   });
 });
 
@@ -340,6 +344,144 @@ describe("attach, detach and routing", () => {
     expect(errors(phone)[0]!.message).toContain(nope);
     expect(opened.get(DEFAULT_ID)!.claude.prompts).toEqual([]);
     expect(opened.get(DEFAULT_ID)!.claude.interrupts).toBe(0);
+  });
+});
+
+describe("permission mode, model and pickers", () => {
+  test("session.configure: the session's Claude is told; the sender gets session.configured, everyone the list with the new mode and model", async () => {
+    const { manager, opened, connect, create, tick } = setup();
+    const [phone, v1] = [connect("phone"), connect("v1")];
+    const other = await create(phone, join(home, "a"));
+    opened.get(other)!.claude.initialized(INITIALIZE);
+    manager.handle(phone, { type: "session.configure", sessionId: other, permissionMode: "acceptEdits", model: "haiku", id: "k1" });
+    await tick();
+    expect(opened.get(other)!.claude.controls.map((control) => control.subtype)).toEqual(["set_permission_mode", "set_model"]);
+    expect(opened.get(DEFAULT_ID)!.claude.controls).toEqual([]);
+    expect(phone.all("session.configured")).toEqual([{ type: "session.configured", sessionId: other, permissionMode: "acceptEdits", model: "haiku", id: "k1" }]);
+    for (const client of [phone, v1]) expect(client.all("sessions").at(-1)!.sessions[1]).toMatchObject({ sessionId: other, permissionMode: "acceptEdits", model: "haiku" });
+  });
+
+  test("refused with invalid_message, echoing id, nothing sent to any Claude and nothing changed: bypassPermissions (off), an unknown model, an alias before any Claude listed models, nothing to change; an unknown session is unknown_session", async () => {
+    const { manager, opened, connect, create, tick } = setup();
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    const configure = (fields: Record<string, string>, sessionId = other) => {
+      manager.handle(phone, { type: "session.configure", sessionId, id: "k", ...fields });
+      return phone.frames.at(-1)!;
+    };
+    expect(configure({ model: "haiku" }).message).toBe('session.configure: Claude has not listed its models yet (it is starting): try "haiku" again in a moment, or name a full model id (claude-…); nothing changed');
+    opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE); // any session's Claude lists the models for all
+    expect(configure({ permissionMode: "bypassPermissions" })).toEqual({ type: "error", code: "invalid_message", message: expect.stringContaining("--allow-bypass-permissions"), id: "k" });
+    expect(configure({ model: "nonsense-model" })).toEqual({
+      type: "error",
+      code: "invalid_message",
+      message: 'session.configure: unknown model "nonsense-model": choose one of default, haiku, or a full model id (claude-…); nothing changed',
+      id: "k",
+    });
+    expect(configure({})).toEqual({ type: "error", code: "invalid_message", message: "session.configure: give permissionMode, model or both", id: "k" });
+    expect(configure({ model: "haiku" }, "no-such-session").code).toBe("unknown_session");
+    await tick();
+    expect([...opened.values()].flatMap(({ claude }) => claude.controls)).toEqual([]);
+    expect(manager.list()[1]).toMatchObject({ permissionMode: "default" });
+    expect(manager.list()[1]).not.toHaveProperty("model");
+  });
+
+  test("with --allow-bypass-permissions, bypassPermissions may be chosen (and shows among the pickers' modes)", async () => {
+    const modes = ["default", "acceptEdits", "plan", "bypassPermissions"];
+    const { manager, opened, connect, create, tick } = setup({ permissionModes: modes });
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    opened.get(other)!.claude.initialized(INITIALIZE);
+    manager.handle(phone, { type: "session.configure", sessionId: other, permissionMode: "bypassPermissions", id: "k" });
+    await tick();
+    expect(phone.all("session.configured").at(-1)).toMatchObject({ permissionMode: "bypassPermissions" });
+    expect(opened.get(other)!.session.capabilities?.permissionModes).toEqual(modes);
+  });
+
+  test("session.create with a mode and model: checked before anything is created; listed with them at once; Claude told right after initialize", async () => {
+    const { manager, opened, connect, ready, tick } = setup();
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), permissionMode: "bypassPermissions", id: "c0" });
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "invalid_message", id: "c0" });
+    expect(phone.frames.at(-1)!.message).toEndWith("; nothing was created");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), model: "haiku", id: "c1" }); // no Claude has listed models yet
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "invalid_message", id: "c1" });
+    expect(opened.size).toBe(1);
+
+    opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE);
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), permissionMode: "plan", model: "haiku", id: "c2" });
+    const { sessionId } = phone.all("session.created").at(-1)!;
+    expect(manager.list()[1]).toMatchObject({ sessionId, permissionMode: "plan", model: "haiku" });
+    const { claude } = opened.get(sessionId)!;
+    expect([claude.starts, claude.controls]).toEqual([1, []]);
+    ready(sessionId);
+    claude.initialized(INITIALIZE);
+    expect(claude.controls).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "plan" } },
+      { subtype: "set_model", fields: { model: "haiku" } },
+    ]);
+    await tick();
+    expect(phone.all("session.configured")).toEqual([]); // session.created is the answer to a create
+  });
+
+  test("they survive a relay restart: saved with the list, restored quietly, told to the restored session's Claude when it starts; a mode no longer allowed is dropped", async () => {
+    const first = setup({ permissionModes: ["default", "acceptEdits", "plan", "bypassPermissions"] });
+    const phone = first.connect("phone");
+    const [a, b] = [await first.create(phone, join(home, "a")), await first.create(phone, join(home, "b"))];
+    first.opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE);
+    first.manager.handle(phone, { type: "session.configure", sessionId: a, permissionMode: "plan", model: "haiku" });
+    first.manager.handle(phone, { type: "session.configure", sessionId: b, permissionMode: "bypassPermissions" });
+    await first.tick();
+    first.opened.get(a)!.claude.emitLine({ type: "system", subtype: "status", status: null, permissionMode: "acceptEdits" }); // Claude switched itself
+    await first.tick();
+    const saved = first.persisted.at(-1)!;
+    expect(saved.map((record) => record.settings)).toEqual([undefined, { permissionMode: "acceptEdits", model: "haiku" }, { permissionMode: "bypassPermissions" }]);
+
+    const { manager, opened, logs, connect, ready, tick } = setup({ restored: saved }); // restarted without --allow-bypass-permissions
+    await tick();
+    expect(manager.list().map((info) => [info.state, info.permissionMode, info.model])).toEqual([
+      ["ready", "default", undefined],
+      ["idle", "acceptEdits", "haiku"],
+      ["idle", "default", undefined],
+    ]);
+    expect(opened.get(a)!.session.events.lastSeq).toBe(0); // nothing numbered at boot
+    expect(logs.find((line) => line.level === "warn" && line.sessionId === b)?.msg).toStartWith("session's saved permission mode not restored: permission mode bypassPermissions");
+    const tablet = connect("tablet");
+    manager.handle(tablet, { type: "prompt", text: "go on", sessionId: a });
+    ready(a);
+    opened.get(a)!.claude.initialized(INITIALIZE);
+    expect(opened.get(a)!.claude.controls).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "acceptEdits" } },
+      { subtype: "set_model", fields: { model: "haiku" } },
+    ]);
+  });
+
+  test("pickers: session.attached carries them; session.capabilities reaches the attached clients that use sessions when they change, not v1 clients", async () => {
+    const { manager, opened, connect, create } = setup();
+    const [phone, v1] = [connect("phone"), connect("v1")];
+    const other = await create(phone, join(home, "a"));
+    manager.handle(phone, { type: "session.attach", sessionId: other });
+    manager.handle(phone, { type: "session.attach", sessionId: DEFAULT_ID });
+    opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE);
+    opened.get(other)!.claude.initialized(INITIALIZE);
+    opened.get(other)!.claude.initialized(INITIALIZE); // unchanged: not sent again
+    const capabilities = {
+      models: [
+        { value: "default", displayName: "Default (recommended)", resolvedModel: "claude-opus-4-8[1m]" },
+        { value: "haiku", displayName: "Haiku", resolvedModel: "claude-haiku-4-5-20251001" },
+      ],
+      commands: INITIALIZE.commands,
+      permissionModes: ["default", "acceptEdits", "plan"],
+    };
+    expect(phone.all("session.capabilities")).toEqual([
+      { type: "session.capabilities", sessionId: DEFAULT_ID, ...capabilities },
+      { type: "session.capabilities", sessionId: other, ...capabilities },
+    ]);
+    expect(v1.all("session.capabilities")).toEqual([]);
+    const tablet = connect("tablet");
+    manager.handle(tablet, { type: "session.attach", sessionId: other, id: "a" });
+    expect(tablet.all("session.attached")[0]).toMatchObject({ sessionId: other, capabilities });
+    expect(tablet.frames[0]).toMatchObject({ type: "auth.ok", capabilities }); // the default session's
   });
 });
 
@@ -611,6 +753,37 @@ describe("the idle timeout", () => {
     expect(errors(v1)).toEqual([]);
   });
 
+  test("mode and model outlive the idle stop: the woken Claude is told them again; a configure while Claude is being stopped is kept for the next one", async () => {
+    const { manager, opened, connect, create, tick, ready } = setup({ idleTimeoutMs: IDLE_MS });
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    const { claude } = opened.get(other)!;
+    claude.initialized(INITIALIZE);
+    manager.handle(phone, { type: "session.configure", sessionId: other, permissionMode: "plan", model: "haiku" });
+    await tick();
+    expect(claude.controls).toHaveLength(2);
+    let exited!: () => void;
+    claude.stopGate = new Promise((resolve) => (exited = resolve));
+    await tick(IDLE_MS);
+    expect([claude.stops, claude.state, manager.list()[1]!.state]).toEqual([1, "stopping", "idle"]);
+    manager.handle(phone, { type: "session.configure", sessionId: other, permissionMode: "acceptEdits", id: "k" });
+    await tick();
+    expect(errors(phone)).toEqual([]);
+    expect(phone.all("session.configured").at(-1)).toEqual({ type: "session.configured", sessionId: other, permissionMode: "acceptEdits", model: "haiku", id: "k" });
+    expect(claude.controls).toHaveLength(2); // not sent to the Claude on its way out
+    exited();
+    await tick();
+    manager.handle(phone, { type: "prompt", text: "wake up", sessionId: other });
+    expect(claude.starts).toBe(2);
+    ready(other);
+    claude.initialized(INITIALIZE);
+    expect(claude.controls.slice(2)).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "acceptEdits" } },
+      { subtype: "set_model", fields: { model: "haiku" } },
+    ]);
+    expect(manager.list()[1]).toMatchObject({ permissionMode: "acceptEdits", model: "haiku" });
+  });
+
   test("a pending permission keeps the session awake; without --idle-timeout nothing idles; a stopped session leaves no countdown", async () => {
     const { manager, opened, connect, create, tick } = setup({ idleTimeoutMs: IDLE_MS });
     const phone = connect("phone");
@@ -695,6 +868,30 @@ describe("session.create with resume", () => {
     expect(opened.get(conversation(10))!.claude.starts).toBe(1);
     await tick();
     expect(phone.all("sessions").at(-1)!.sessions[1]).toMatchObject({ sessionId: conversation(10), cwd: join(home, "a"), title: "Remember the parser bug" });
+  });
+
+  test("with a mode and model: listed with them at once, and the resumed Claude is told them right after initialize; an open conversation asked again takes the new ones", async () => {
+    const { manager, opened, connect, ready, tick } = setup();
+    const phone = connect("phone");
+    opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE); // the models, for checking "haiku"
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10), permissionMode: "plan", model: "haiku", id: "r" });
+    expect(phone.frames.at(-1)).toEqual({ type: "session.created", sessionId: conversation(10), id: "r" });
+    expect(manager.list()[1]).toMatchObject({ sessionId: conversation(10), title: "Remember the parser bug", permissionMode: "plan", model: "haiku" });
+    const { claude } = opened.get(conversation(10))!;
+    ready(conversation(10));
+    claude.initialized(INITIALIZE);
+    expect(claude.controls).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "plan" } },
+      { subtype: "set_model", fields: { model: "haiku" } },
+    ]);
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10), permissionMode: "acceptEdits", id: "again" });
+    expect(phone.frames.at(-1)).toEqual({ type: "session.created", sessionId: conversation(10), id: "again" });
+    await tick();
+    expect(claude.controls.at(-1)).toEqual({ subtype: "set_permission_mode", fields: { mode: "acceptEdits" } });
+    expect(manager.list()[1]).toMatchObject({ permissionMode: "acceptEdits", model: "haiku" });
+    expect([claude.starts, opened.size]).toEqual([1, 2]);
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10), permissionMode: "bypassPermissions", id: "no" });
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "invalid_message", id: "no" });
   });
 
   test("a conversation that is open already: answered with its session, nothing started, even at --max-sessions", async () => {

@@ -5,12 +5,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/log/logger.ts";
-import { Session } from "../../src/session/session.ts";
+import { Session, type SessionObserver } from "../../src/session/session.ts";
 import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
+import { IMAGES, imageBytes } from "../support/images.ts";
 
 const SESSION_ID = "5e55104e-0000-4000-8000-000000000001";
 
-function setup(options: { saved?: string[] } = {}) {
+function setup(options: { saved?: string[]; observer?: SessionObserver; permissionModes?: string[] } = {}) {
   const claude = new FakeClaude();
   const writes: string[] = [];
   const store = new FakeStore(writes);
@@ -23,6 +24,8 @@ function setup(options: { saved?: string[] } = {}) {
     replay: { maxEvents: 1000, maxBytes: 1 << 20 },
     presenceIntervalMs: 3_600_000, // presence broadcasts are not what these tests look at
     store: { store, saved: options.saved ?? [] },
+    ...(options.observer && { observer: options.observer }),
+    ...(options.permissionModes && { permissionModes: options.permissionModes }),
   });
   const client = (id: string) => new FakeClient(id, writes);
   return { claude, session, store, writes, logs, client };
@@ -326,6 +329,228 @@ describe("health and close", () => {
     claude.setState("stopped");
     await settle();
     expect(phone.events()).toHaveLength(1);
+  });
+});
+
+describe("permission mode and model", () => {
+  // abridged from Claude Code 2.1.197's initialize answer
+  const INITIALIZE = {
+    models: [{ value: "haiku", resolvedModel: "claude-haiku-4-5-20251001", displayName: "Haiku", description: "Haiku 4.5", supportsEffort: false }],
+    commands: [{ name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" }],
+    account: { tokenSource: "none", apiKeySource: "ANTHROPIC_API_KEY" },
+  };
+  const status = (permissionMode: string) => ({ type: "system", subtype: "status", status: null, permissionMode });
+  const states = (frames: Array<Record<string, any>>) => frames.filter((frame) => frame.type === "session.state").map((frame) => [frame.permissionMode, frame.model]);
+
+  test("configure on a running Claude: it is told; once it took the change the sender gets session.configured and every client the state", async () => {
+    const { claude, session, client } = setup();
+    const [phone, laptop] = [client("phone"), client("laptop")];
+    session.join(phone, undefined);
+    session.join(laptop, undefined);
+    claude.initialized(INITIALIZE);
+    const configuring = session.configure({ permissionMode: "plan", model: "haiku" }, phone, "c1");
+    expect(claude.controls).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "plan" } },
+      { subtype: "set_model", fields: { model: "haiku" } },
+    ]);
+    expect(session.summary()).toMatchObject({ permissionMode: "default" }); // not before Claude answered
+    await configuring;
+    await settle();
+    expect(phone.all("session.configured")).toEqual([{ type: "session.configured", sessionId: SESSION_ID, permissionMode: "plan", model: "haiku", id: "c1" }]);
+    expect(laptop.all("session.configured")).toEqual([]);
+    expect(states(laptop.events())).toEqual([["plan", "haiku"]]);
+    expect(session.summary()).toMatchObject({ permissionMode: "plan", model: "haiku" });
+  });
+
+  test("Claude refusing: invalid_message with its words to the sender only; nothing changes", async () => {
+    const { claude, session, client } = setup();
+    const [phone, laptop] = [client("phone"), client("laptop")];
+    session.join(phone, undefined);
+    session.join(laptop, undefined);
+    claude.answerControl = () => ({ ok: false, error: "Cannot set permission mode to bypassPermissions because the session was not launched with --dangerously-skip-permissions" });
+    await session.configure({ permissionMode: "bypassPermissions" }, phone, "c2");
+    await settle();
+    expect(phone.frames.at(-1)).toEqual({
+      type: "error",
+      code: "invalid_message",
+      message: 'Claude refused permissionMode "bypassPermissions": Cannot set permission mode to bypassPermissions because the session was not launched with --dangerously-skip-permissions',
+      id: "c2",
+    });
+    expect(laptop.frames.filter((frame) => frame.type !== "auth.ok")).toEqual([]);
+    expect(session.summary().permissionMode).toBe("default");
+  });
+
+  test("Claude's status and init lines keep mode and model in step: plan mode left by ExitPlanMode, a setMode accepted; a chosen alias stays while Claude runs its model", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.initialized(INITIALIZE);
+    await session.configure({ permissionMode: "plan", model: "haiku" }, phone);
+    claude.emitLine(status("plan")); // Claude's own echo of the change: nothing new
+    claude.emitLine({ type: "system", subtype: "init", permissionMode: "plan", model: "claude-haiku-4-5-20251001" });
+    await settle();
+    claude.emitLine(status("default")); // ExitPlanMode allowed
+    await settle();
+    claude.emitLine(status("acceptEdits")); // an answer's setMode update
+    await settle();
+    expect(states(phone.events())).toEqual([
+      ["plan", "haiku"],
+      ["default", "haiku"],
+      ["acceptEdits", "haiku"],
+    ]);
+  });
+
+  test("while Claude does not run (idle): reported at once; Claude is told right after it answers initialize", async () => {
+    const { claude, session, client } = setup();
+    claude.state = "stopped";
+    claude.pid = undefined;
+    const phone = client("phone");
+    session.join(phone, undefined);
+    await session.configure({ permissionMode: "acceptEdits", model: "claude-sonnet-4-5" }, phone, "c3");
+    expect(phone.all("session.configured")).toEqual([{ type: "session.configured", sessionId: SESSION_ID, permissionMode: "acceptEdits", model: "claude-sonnet-4-5", id: "c3" }]);
+    expect(claude.controls).toEqual([]);
+    session.handle(phone, { type: "prompt", text: "edit it" });
+    expect(claude.starts).toBe(1);
+    claude.pid = 77;
+    claude.initialized(INITIALIZE);
+    expect(claude.controls).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "acceptEdits" } },
+      { subtype: "set_model", fields: { model: "claude-sonnet-4-5" } },
+    ]);
+  });
+
+  test("a restarted Claude is told the mode and model the session had last — as Claude itself last reported them", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.initialized(INITIALIZE);
+    expect(claude.controls).toEqual([]); // nothing chosen yet: Claude's launch settings stand
+    await session.configure({ permissionMode: "plan", model: "haiku" }, phone);
+    claude.emitLine(status("default"));
+    claude.controls.length = 0;
+    claude.setState("restarting");
+    claude.setState("starting");
+    claude.initialized(INITIALIZE);
+    expect(claude.controls).toEqual([
+      { subtype: "set_permission_mode", fields: { mode: "default" } },
+      { subtype: "set_model", fields: { model: "haiku" } },
+    ]);
+  });
+
+  test("a failed Claude, or an ended session, cannot be configured", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.setState("failed");
+    await session.configure({ permissionMode: "plan" }, phone, "c4");
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "claude_unavailable", message: "Claude is failed; the session cannot be configured", id: "c4" });
+    claude.setState("ready");
+    await session.end();
+    await session.configure({ permissionMode: "plan" }, phone, "c5");
+    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "claude_unavailable", message: "Claude is stopping; the session cannot be configured", id: "c5" });
+    expect(claude.controls).toEqual([]);
+  });
+
+  test("pickers: auth.ok and session.attached carry Claude's models and commands with the modes clients may choose; the observer hears of a change once", async () => {
+    const heard: unknown[] = [];
+    const observer: SessionObserver = { prompted: () => {}, stateChanged: () => {}, capabilities: (capabilities) => heard.push(capabilities) };
+    const { claude, session, client } = setup({ observer, permissionModes: ["default", "acceptEdits", "plan", "bypassPermissions"] });
+    const early = client("early");
+    session.join(early, undefined);
+    expect(early.frames[0]).not.toHaveProperty("capabilities"); // Claude has not told them yet
+    claude.initialized(INITIALIZE);
+    claude.initialized({ ...INITIALIZE, pid: 2 }); // a restart telling the same
+    const capabilities = {
+      models: [{ value: "haiku", displayName: "Haiku", description: "Haiku 4.5", resolvedModel: "claude-haiku-4-5-20251001" }],
+      commands: INITIALIZE.commands,
+      permissionModes: ["default", "acceptEdits", "plan", "bypassPermissions"],
+    };
+    expect(heard).toEqual([capabilities]);
+    const late = client("late");
+    session.join(late, undefined);
+    session.attach(late, undefined, "a1");
+    expect(late.frames[0]).toMatchObject({ type: "auth.ok", capabilities });
+    expect(late.all("session.attached")[0]).toMatchObject({ capabilities, id: "a1" });
+  });
+});
+
+describe("images", () => {
+  test("a prompt's images go to Claude; user.prompt lists them by type and decoded size only", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    const images = [
+      { mediaType: "image/png" as const, data: IMAGES["image/png"] },
+      { mediaType: "image/webp" as const, data: IMAGES["image/webp"] },
+    ];
+    session.handle(phone, { type: "prompt", text: "what is this?", images, id: "p1" });
+    await settle();
+    expect(claude.prompts).toEqual(["what is this?"]);
+    expect(claude.promptImages).toEqual([images]);
+    const [echo] = phone.all("user.prompt");
+    expect(echo).toEqual({
+      type: "user.prompt",
+      sessionId: SESSION_ID,
+      seq: 1,
+      text: "what is this?",
+      by: "phone",
+      id: "p1",
+      images: [
+        { mediaType: "image/png", bytes: imageBytes("image/png") },
+        { mediaType: "image/webp", bytes: imageBytes("image/webp") },
+      ],
+    });
+    expect(JSON.stringify(echo)).not.toContain(IMAGES["image/png"]);
+  });
+
+  test("a bad image: invalid_message naming it; nothing reaches Claude, nothing is numbered, an idle Claude is not started", async () => {
+    const { claude, session, client } = setup();
+    claude.state = "stopped";
+    claude.pid = undefined;
+    const phone = client("phone");
+    session.join(phone, undefined);
+    const images = [
+      { mediaType: "image/png" as const, data: IMAGES["image/png"] },
+      { mediaType: "image/gif" as const, data: IMAGES["image/jpeg"] },
+    ];
+    session.handle(phone, { type: "prompt", text: "look", images, id: "p2" });
+    await settle();
+    expect(phone.frames.at(-1)).toEqual({
+      type: "error",
+      code: "invalid_message",
+      message: "prompt: image 2 is declared image/gif, but its bytes are a JPEG image (image/jpeg); nothing was sent to Claude",
+      id: "p2",
+    });
+    expect([claude.prompts, claude.starts, phone.events()]).toEqual([[], 0, []]);
+  });
+});
+
+describe("allow for this session", () => {
+  const suggestions = [{ type: "addRules", rules: [{ toolName: "Read", ruleContent: "//home/me/other/**" }], behavior: "allow", destination: "session" }];
+
+  test("permission.request carries Claude's suggestions; an allow's updatedPermissions reach Claude with the answer", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.askPermission("r1", "Read", { file_path: "/home/me/other/a.txt" }, suggestions);
+    await settle();
+    expect(phone.all("permission.request")[0]).toMatchObject({ requestId: "r1", suggestions });
+    session.handle(phone, { type: "permission.response", requestId: "r1", behavior: "allow", updatedPermissions: suggestions });
+    expect(claude.answers).toEqual([{ request: expect.objectContaining({ requestId: "r1" }), answer: { behavior: "allow", updatedPermissions: suggestions } }]);
+  });
+
+  test("updatedPermissions that are refused: invalid_message; the request stays pending and can still be answered", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    claude.askPermission("r2", "Write", { file_path: "/w/a.txt" }, [{ type: "setMode", mode: "acceptEdits", destination: "session" }]);
+    await settle();
+    session.handle(phone, { type: "permission.response", requestId: "r2", behavior: "allow", updatedPermissions: [{ type: "setMode", mode: "bypassPermissions", destination: "session" }], id: "a1" });
+    expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "invalid_message", id: "a1" });
+    expect(phone.frames.at(-1)!.message).toStartWith("permission.response: updatedPermissions[0]: permission mode bypassPermissions");
+    expect(claude.answers).toEqual([]);
+    session.handle(phone, { type: "permission.response", requestId: "r2", behavior: "allow", updatedPermissions: [{ type: "setMode", mode: "acceptEdits", destination: "session" }] });
+    expect(claude.answers).toHaveLength(1);
   });
 });
 

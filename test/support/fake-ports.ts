@@ -14,8 +14,8 @@
  * phone.events(); // [{ type: "claude.event", seq: 1, … }]
  * ```
  */
-import type { PermissionAnswer, PermissionRequest } from "../../src/claude/stream-json.ts";
-import type { ClaudeState, SupervisorEvents } from "../../src/claude/supervisor.ts";
+import type { PermissionAnswer, PermissionRequest, PromptImage } from "../../src/claude/stream-json.ts";
+import type { ClaudeState, ControlResult, SupervisorEvents } from "../../src/claude/supervisor.ts";
 import { createLogger, type Logger } from "../../src/log/logger.ts";
 import { errorFrame, type ErrorCode } from "../../src/protocol/errors.ts";
 import type { EventStore } from "../../src/session/event-store.ts";
@@ -38,6 +38,12 @@ export class FakeClaude implements ClaudePort {
   /** Whether a Claude runs to receive answers and interrupts. */
   running = true;
   readonly prompts: string[] = [];
+  /** The images of each prompt, by prompt. */
+  readonly promptImages: PromptImage[][] = [];
+  /** Control requests the session sent (set_permission_mode, set_model), in order. */
+  readonly controls: Array<{ subtype: string; fields: Record<string, unknown> }> = [];
+  /** How Claude answers a control request; default: it takes it. */
+  answerControl: (subtype: string, fields: Record<string, unknown>) => ControlResult = () => ({ ok: true, response: {} });
   readonly answers: Array<{ request: Pick<PermissionRequest, "requestId" | "input">; answer: PermissionAnswer }> = [];
   interrupts = 0;
   starts = 0;
@@ -69,12 +75,21 @@ export class FakeClaude implements ClaudePort {
     this.setState("stopped");
   }
 
-  prompt(text: string): { ok: true } | { ok: false; reason: string } {
+  prompt(text: string, images: readonly PromptImage[] = []): { ok: true } | { ok: false; reason: string } {
     if (this.refuse !== undefined) return { ok: false, reason: this.refuse };
     this.prompts.push(text);
+    this.promptImages.push([...images]);
     // as the supervisor: while Claude (re)starts the prompt waits in its queue
     if (this.state !== "starting" && this.state !== "restarting") this.setState("busy");
     return { ok: true };
+  }
+
+  /** As the supervisor: refused at once without a process; otherwise answered as `answerControl` says, a tick later. */
+  async control(subtype: string, fields: Record<string, unknown> = {}): Promise<ControlResult> {
+    if (this.pid === undefined || this.state === "restarting" || this.state === "stopped") return { ok: false, error: `Claude is ${this.state}` };
+    this.controls.push({ subtype, fields });
+    await settle();
+    return this.answerControl(subtype, fields);
   }
 
   interrupt(): boolean {
@@ -106,8 +121,8 @@ export class FakeClaude implements ClaudePort {
     this.setState("ready");
   }
 
-  askPermission(requestId: string, toolName = "Write", input: Record<string, unknown> = { file_path: "/tmp/x" }): PermissionRequest {
-    const request = { requestId, toolName, input, toolUseId: `toolu_${requestId}` };
+  askPermission(requestId: string, toolName = "Write", input: Record<string, unknown> = { file_path: "/tmp/x" }, suggestions?: Record<string, unknown>[]): PermissionRequest {
+    const request = { requestId, toolName, input, toolUseId: `toolu_${requestId}`, ...(suggestions && { suggestions }) };
     this.#events.emit("permissionRequest", request);
     return request;
   }

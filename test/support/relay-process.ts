@@ -131,7 +131,7 @@ export function describeRelayProcessFlows(label: string, command: string[]): voi
 
     test("an oversized frame gets message_too_large and close 1009", async () => {
       const { client } = await connectAndSign(relay.url, relay.key);
-      client.send({ type: "prompt", text: "x".repeat(2 * 1024 * 1024) });
+      client.send({ type: "prompt", text: "x".repeat(9 * 1024 * 1024) }); // over the default --max-message-bytes (8 MiB)
       expect(await client.next("error")).toMatchObject({ code: "message_too_large" });
       expect((await client.closed).code).toBe(1009);
     });
