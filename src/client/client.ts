@@ -56,6 +56,11 @@ import {
   type SessionInfo,
   type SessionsMessage,
   type SessionStoppedMessage,
+  type SessionConfiguredMessage,
+  type SessionCapabilitiesMessage,
+  type SessionCapabilities,
+  type PermissionMode,
+  type ImageMediaType,
 } from "./messages.ts";
 import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
@@ -70,6 +75,12 @@ export type * from "./messages.ts";
 export type { ChallengeCheck, ChallengePeer } from "./connection.ts";
 export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "./transport.ts";
 export type { SessionJoin, SessionSnapshot } from "./attached-session.ts";
+
+/** An image for Claude to see with a prompt (v2): its type and its bytes in standard base64. */
+export interface PromptImage {
+  mediaType: ImageMediaType;
+  data: string;
+}
 
 /** How much of a session's past `follow()` asks for: every event the relay holds, or none (live events only). */
 export type FollowReplay = "held" | "live";
@@ -120,6 +131,10 @@ export type RelayClientEvents = {
   "session.attached": [SessionAttachedMessage];
   "session.detached": [SessionDetachedMessage];
   "session.stopped": [SessionStoppedMessage];
+  /** v2: answer to `configure` (the session's mode and model now). */
+  "session.configured": [SessionConfiguredMessage];
+  /** v2: a session's pickers changed (a new Claude process told others). */
+  "session.capabilities": [SessionCapabilitiesMessage];
   "claude.event": [ClaudeEventMessage];
   "user.prompt": [UserPromptMessage];
   "permission.request": [PermissionRequestMessage];
@@ -215,6 +230,8 @@ export class RelayClient {
   /** The followed session was joined since it was chosen (a later join is a reconnect, not a first). */
   #joinedBefore = false;
   #sessionList: SessionInfo[] = [];
+  /** Each session's pickers as last reported. */
+  readonly #capabilities = new Map<string, SessionCapabilities>();
   #lastAuthOk: AuthOkMessage | undefined;
   #defaultSessionId: string | undefined;
   readonly #requests = new PendingRequests("c");
@@ -273,6 +290,16 @@ export class RelayClient {
   /** The relay's default session (the one `serve --cwd` runs), once authenticated. */
   get defaultSessionId(): string | undefined {
     return this.#defaultSessionId;
+  }
+
+  /**
+   * The focused session's pickers (v2): Claude's models and slash commands and the permission
+   * modes the relay accepts, once its Claude has started (auth.ok, session.attached, then each
+   * `session.capabilities`).
+   */
+  get capabilities(): SessionCapabilities | undefined {
+    const sessionId = this.sessionId;
+    return sessionId === undefined ? undefined : this.#capabilities.get(sessionId);
   }
 
   /** The relay's sessions as last reported (auth.ok, then each `sessions` update); oldest first. */
@@ -409,23 +436,35 @@ export class RelayClient {
   }
 
   /**
-   * Sends a user message to Claude; every client sees it as `user.prompt`.
+   * Sends a user message to Claude; every client sees it as `user.prompt`. `images` (v2, at most
+   * 8): base64 PNG, JPEG, GIF or WebP for Claude to see with the text (see `readPromptImage`).
    *
    * @example
    * client.prompt("Run the tests", "p-1");
+   * client.prompt("What is wrong on this page?", undefined, [{ mediaType: "image/png", data: base64 }]);
    */
-  prompt(text: string, id?: string): void {
-    this.#send({ type: "prompt", text, ...(id !== undefined && { id }), ...this.#sessionField() });
+  prompt(text: string, id?: string, images?: PromptImage[]): void {
+    this.#send({ type: "prompt", text, ...(id !== undefined && { id }), ...(images && images.length > 0 && { images }), ...this.#sessionField() });
   }
 
   /**
-   * Allows a pending tool use, optionally with a changed input.
+   * Allows a pending tool use, optionally with a changed input, and (v2) with permission updates
+   * that spare the same question again — the request's `suggestions`, echoed ("allow for this
+   * session").
    *
    * @example
    * client.allow(request.requestId, { ...request.input, content: "edited" });
+   * client.allow(request.requestId, undefined, request.suggestions);
    */
-  allow(requestId: string, updatedInput?: Record<string, unknown>): void {
-    this.#send({ type: "permission.response", requestId, behavior: "allow", ...(updatedInput && { updatedInput }), ...this.#sessionField() });
+  allow(requestId: string, updatedInput?: Record<string, unknown>, updatedPermissions?: Array<Record<string, unknown>>): void {
+    this.#send({
+      type: "permission.response",
+      requestId,
+      behavior: "allow",
+      ...(updatedInput && { updatedInput }),
+      ...(updatedPermissions && updatedPermissions.length > 0 && { updatedPermissions }),
+      ...this.#sessionField(),
+    });
   }
 
   /**
@@ -480,6 +519,22 @@ export class RelayClient {
     this.#joinPending = true;
     this.#joinedBefore = false;
     return this.#request<SessionAttachedMessage>({ type: "session.attach", sessionId: id, lastSeq: attachFrom(this.#followed()!) }, "session.attached");
+  }
+
+  /**
+   * Changes the focused session's permission mode and/or model (v2 `session.configure`); resolves
+   * once Claude has taken them, with the session's mode and model now. Rejects with a
+   * `RelayRequestError` (`invalid_message`: a mode or model that may not be chosen, in the relay's
+   * words; `claude_unavailable`).
+   *
+   * @example
+   * await client.configure({ permissionMode: "plan" });
+   * const { model } = await client.configure({ model: "haiku" });
+   */
+  async configure(change: { permissionMode?: PermissionMode; model?: string }): Promise<SessionConfiguredMessage> {
+    const sessionId = this.sessionId;
+    if (sessionId === undefined) throw new RelayClientError("not_connected", "configure needs a joined session");
+    return this.#request<SessionConfiguredMessage>({ type: "session.configure", sessionId, ...change }, "session.configured");
   }
 
   /**
@@ -691,6 +746,7 @@ export class RelayClient {
     this.#defaultSessionId = ok.sessionId;
     this.#lastAuthOk = ok;
     if (ok.sessions) this.#sessionList = ok.sessions;
+    if (ok.capabilities) this.#capabilities.set(ok.sessionId, ok.capabilities);
     const target = this.#resolveTarget(ok);
     if (target === "unknown") return;
     if (!target && this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
@@ -787,11 +843,21 @@ export class RelayClient {
         this.#emit("sessions", message);
         break;
       case "session.attached":
+        if (message.capabilities) this.#capabilities.set(message.sessionId, message.capabilities);
         this.#onAttached(message);
         this.#emit("session.attached", message);
         break;
       case "session.created":
         this.#emit("session.created", message);
+        break;
+      case "session.capabilities": {
+        const { type: _, sessionId, ...pickers } = message;
+        this.#capabilities.set(sessionId, pickers);
+        this.#emit("session.capabilities", message);
+        break;
+      }
+      case "session.configured":
+        this.#emit("session.configured", message);
         break;
       case "session.detached":
         this.#emit("session.detached", message);

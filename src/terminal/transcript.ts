@@ -14,6 +14,7 @@
  */
 import type { SessionJoin } from "../client/attached-session.ts";
 import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/messages.ts";
+import { questionLines, questionsOf } from "./questions.ts";
 import { elapsedInWords, othersInWords, stateInWords } from "./state-words.ts";
 import type { Style } from "./style.ts";
 import { oneLine, toolLabel, toolLines } from "./tool-call.ts";
@@ -115,7 +116,7 @@ export class Transcript {
       case "user.prompt":
         return this.prompt(message.text, this.#isOwn(message.by) ? undefined : message.by);
       case "permission.request":
-        return [this.#request(message)];
+        return this.#request(message);
       case "permission.resolved":
         return [this.#resolved(message)];
       case "session.state":
@@ -223,10 +224,12 @@ export class Transcript {
 
   // ── the relay's events ───────────────────────────────────────────────────────────────────────
 
-  #request(request: PermissionRequestMessage): string {
+  #request(request: PermissionRequestMessage): string[] {
     this.remember(request);
     const style = this.#style;
-    return style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) + style.paint("dim", `  [request ${shortId(request.requestId)}]`);
+    const questions = request.toolName === "AskUserQuestion" ? questionsOf(request.input) : undefined;
+    if (questions) return questions.flatMap((question, index) => questionLines(question, index, questions.length, style));
+    return [style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) + style.paint("dim", `  [request ${shortId(request.requestId)}]`)];
   }
 
   #resolved(message: Extract<SessionEventMessage, { type: "permission.resolved" }>): string {

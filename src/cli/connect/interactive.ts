@@ -26,7 +26,11 @@ import { statusLine } from "../../terminal/status-line.ts";
 import type { Style } from "../../terminal/style.ts";
 import { toolLabel } from "../../terminal/tool-call.ts";
 import { Transcript } from "../../terminal/transcript.ts";
-import { helpText, parseInput, pickRequest } from "./commands.ts";
+import { completions, helpText, parseInput, pickRequest } from "./commands.ts";
+import { tooManyImages, type ImageFile } from "./image-file.ts";
+import { PERMISSION_MODES, type PermissionMode } from "../../protocol/messages.ts";
+import { forThisSession, updatesInWords } from "../../terminal/permission-updates.ts";
+import { answerFor, answerHint, questionsOf, type Question } from "../../terminal/questions.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
 
 export interface InteractiveOptions {
@@ -48,9 +52,23 @@ export interface InteractiveIo {
   home?: string;
   /** `/new DIR`: the directory as the relay must get it, or why it cannot be sent. */
   newSessionDir(dir: string): { dir: string } | { problem: string };
+  /** `/image PATH`: the file read and checked on this machine. */
+  readImage(path: string): Promise<ImageFile | { problem: string }>;
 }
 
 const WORKING = new Set(["busy", "waiting_permission"]);
+
+/** What each permission mode does, for /mode. */
+const MODE_WORDS: Record<string, string> = {
+  default: "asks before tools that change things",
+  acceptEdits: "file edits without asking; asks for the rest",
+  plan: "Claude plans and asks before acting",
+  bypassPermissions: "every tool without asking",
+};
+
+function imageWords(file: ImageFile): string {
+  return `${file.name} (${file.image.mediaType.slice("image/".length)}, ${file.bytes < 1024 ? `${file.bytes} B` : `${(file.bytes / 1024).toFixed(0)} KiB`})`;
+}
 
 export class InteractiveView {
   readonly #client: RelayClient;
@@ -69,6 +87,10 @@ export class InteractiveView {
   #sessionStates = new Map<string, string>();
   /** Sessions this terminal created (`/new`) and their directories, until the relay's list has them. */
   readonly #createdIn = new Map<string, string>();
+  /** Images attached (`/image`) for the next prompt. */
+  #images: ImageFile[] = [];
+  /** Answers given so far to Claude's questions (AskUserQuestion) of one request. */
+  #answers: { requestId: string; answers: Record<string, string> } | undefined;
   #workingSince: number | undefined;
   #attempt: number | undefined;
   #reasonFor: PermissionRequestMessage | undefined;
@@ -122,6 +144,7 @@ export class InteractiveView {
         interrupt: () => this.#interrupt(),
         key: (key) => this.#key(key),
         end: () => this.#end(EXIT_OK),
+        complete: (line) => completions(line, this.#client.capabilities?.commands.map((command) => command.name) ?? []),
       });
       if (this.#early.length > 0) this.#console.print(this.#early.splice(0).join("\n"));
       if (this.#console.fancy) this.#ticker = setInterval(() => this.#tick(), this.#io.tickMs ?? 100);
@@ -240,15 +263,19 @@ export class InteractiveView {
   #submit(text: string): void {
     this.#disarmQuit();
     if (this.#reasonFor) return this.#denyWithReason(text);
+    if (this.#question() && !text.trim().startsWith("/")) return this.#answerQuestion(text);
     const action = parseInput(text);
     try {
       switch (action.kind) {
         case "empty":
           return;
-        case "prompt":
-          this.#client.prompt(action.text);
+        case "prompt": {
+          const images = this.#images.splice(0);
+          this.#client.prompt(action.text, undefined, images.map((file) => file.image));
+          if (images.length > 0) this.#refresh();
           if (this.#client.state !== "open") this.#print(this.#style.paint("dim", `${this.#style.symbols.info} queued: it is sent once reconnected`));
           return;
+        }
         case "quit":
           return this.#end(EXIT_OK);
         case "help":
@@ -261,6 +288,12 @@ export class InteractiveView {
           return this.#switch(action.args);
         case "new":
           return this.#newSession(action.dir);
+        case "mode":
+          return this.#mode(action.args);
+        case "model":
+          return this.#model(action.args);
+        case "image":
+          return void this.#attachImage(action.path);
         case "allow":
         case "deny": {
           const { request, rest, problem } = pickRequest(this.#client.pendingPermissions, action.args);
@@ -320,11 +353,28 @@ export class InteractiveView {
   #key(key: string): boolean {
     const request = this.#client.pendingPermissions[0];
     if (!request || this.#reasonFor) return false;
+    const asked = this.#question();
+    // A single option's number answers a question that takes one; anything else is typed.
+    if (asked && /^[1-9]$/.test(key) && !asked.question.multiSelect) {
+      this.#answerQuestion(key);
+      return true;
+    }
+    if (asked && key.toLowerCase() !== "n" && key.toLowerCase() !== "r") return false;
     try {
       switch (key.toLowerCase()) {
         case "y":
           this.#client.allow(request.requestId);
           return true;
+        case "s": {
+          const updates = forThisSession(request.suggestions);
+          if (updates.length === 0) {
+            this.#problem(`Claude offers no "allow for this session" for ${request.toolName}: y allows it once`);
+            return true;
+          }
+          this.#client.allow(request.requestId, undefined, updates);
+          this.#print(this.#style.paint("dim", `${this.#style.symbols.info} allowed for this session: ${updatesInWords(updates)}`));
+          return true;
+        }
         case "n":
           this.#client.deny(request.requestId);
           return true;
@@ -340,6 +390,90 @@ export class InteractiveView {
       this.#problem((error as Error).message);
       return true;
     }
+  }
+
+  /** The question of Claude's to answer now: the oldest pending request, when it is AskUserQuestion. */
+  #question(): { request: PermissionRequestMessage; questions: Question[]; question: Question; index: number } | undefined {
+    const request = this.#client.pendingPermissions[0];
+    if (request?.toolName !== "AskUserQuestion") return undefined;
+    const questions = questionsOf(request.input);
+    if (!questions) return undefined;
+    if (this.#answers?.requestId !== request.requestId) this.#answers = { requestId: request.requestId, answers: {} };
+    const index = Object.keys(this.#answers.answers).length;
+    return index < questions.length ? { request, questions, question: questions[index]!, index } : undefined;
+  }
+
+  #answerQuestion(typed: string): void {
+    const asked = this.#question();
+    if (!asked) return;
+    const chosen = answerFor(asked.question, typed);
+    if ("problem" in chosen) return this.#problem(chosen.problem);
+    const progress = this.#answers!;
+    progress.answers[asked.question.question] = chosen.answer;
+    this.#print(this.#style.paint("dim", `${this.#style.symbols.info} ${asked.question.question} → ${chosen.answer}`));
+    if (Object.keys(progress.answers).length < asked.questions.length) return this.#refresh();
+    try {
+      this.#client.allow(asked.request.requestId, { ...asked.request.input, answers: progress.answers });
+    } catch (error) {
+      this.#problem((error as Error).message);
+    }
+    this.#refresh();
+  }
+
+  #mode(args: string[]): void {
+    const client = this.#client;
+    const current = client.sessionState?.permissionMode ?? "default";
+    if (args.length === 0) {
+      const modes = client.capabilities?.permissionModes ?? PERMISSION_MODES.filter((mode) => mode !== "bypassPermissions");
+      return this.#print(
+        this.#style.paint("dim", "permission modes (* the current one; /mode MODE switches):"),
+        ...modes.map((mode) => `${mode === current ? "*" : " "} ${mode.padEnd(18)}${MODE_WORDS[mode] ?? ""}`),
+      );
+    }
+    if (args.length > 1) return this.#problem("/mode takes one mode, e.g. /mode plan (/mode lists them)");
+    this.#configure({ permissionMode: args[0] as PermissionMode });
+  }
+
+  #model(args: string[]): void {
+    const client = this.#client;
+    if (args.length === 0) {
+      const models = client.capabilities?.models;
+      if (!models) return this.#problem("Claude has not listed its models yet (it is starting): try again in a moment, or name one with /model MODEL");
+      const current = client.sessionState?.model ?? "default";
+      const width = Math.max(...models.map((model) => model.value.length)) + 2;
+      return this.#print(
+        this.#style.paint("dim", "models (* the current one; /model MODEL switches):"),
+        ...models.map((model) => {
+          const mark = model.value === current || model.resolvedModel === current ? "*" : " ";
+          return `${mark} ${model.value.padEnd(width)}${model.displayName}${model.description ? this.#style.paint("dim", ` — ${model.description}`) : ""}`;
+        }),
+      );
+    }
+    if (args.length > 1) return this.#problem("/model takes one model, e.g. /model haiku (/model lists them)");
+    this.#configure({ model: args[0]! });
+  }
+
+  #configure(change: { permissionMode?: PermissionMode; model?: string }): void {
+    this.#client.configure(change).then(
+      (done) => this.#print(this.#style.paint("green", `${this.#style.symbols.ok} permission mode ${done.permissionMode}${done.model ? ` · model ${done.model}` : ""}`)),
+      (error: Error) => this.#problem(error.message),
+    );
+  }
+
+  async #attachImage(path: string): Promise<void> {
+    const style = this.#style;
+    if (path === "" || path === "clear") {
+      if (path === "clear") this.#images = [];
+      if (this.#images.length === 0) return this.#print(style.paint("dim", `${style.symbols.info} no image attached; /image PATH attaches one to your next prompt`));
+      return this.#print(style.paint("dim", `${style.symbols.info} with your next prompt: ${this.#images.map(imageWords).join(", ")} (/image clear drops them)`));
+    }
+    const read = await this.#io.readImage(path);
+    if ("problem" in read) return this.#problem(`/image: ${read.problem}`);
+    const tooMany = tooManyImages(this.#images, read);
+    if (tooMany) return this.#problem(`/image: ${tooMany}`);
+    this.#images.push(read);
+    this.#print(style.paint("dim", `${style.symbols.info} attached ${imageWords(read)}: it goes with your next prompt (${this.#images.length} image${this.#images.length === 1 ? "" : "s"})`));
+    this.#refresh();
   }
 
   #denyWithReason(text: string): void {
@@ -406,6 +540,7 @@ export class InteractiveView {
     const state = this.#client.sessionState?.state;
     const cwd = this.#transcript.cwd;
     const tool = this.#transcript.currentTool;
+    const asked = this.#question();
     console.setStatus(
       statusLine({
         style: this.#style,
@@ -416,6 +551,7 @@ export class InteractiveView {
         ...(tool !== undefined && { tool }),
         ...(pending.length > 0 && { pending: { request: pending[0]!, count: pending.length } }),
         ...(this.#reasonFor && { reasonFor: toolLabel(this.#reasonFor.toolName, this.#reasonFor.input, cwd, 60) }),
+        ...(asked && { question: { index: asked.index, count: asked.questions.length, hint: answerHint(asked.question) } }),
         ...(cwd !== undefined && { cwd }),
         lineEmpty: console.line === "",
         quitArmed: this.#quitTimer !== undefined,

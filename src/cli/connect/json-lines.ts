@@ -13,6 +13,7 @@
 import { createInterface } from "node:readline";
 import type { RelayClient } from "../../client/client.ts";
 import type { ClientMessage } from "../../protocol/messages.ts";
+import type { PermissionMode } from "../../protocol/messages.ts";
 import { sessionLines } from "../../terminal/session-list.ts";
 import { makeStyle } from "../../terminal/style.ts";
 import { isPlainObject } from "../../protocol/schema.ts";
@@ -82,6 +83,14 @@ function handleLine(line: string, client: RelayClient, err: (line: string) => vo
         // Its events follow as JSON lines; the session.attached frame says it worked.
         client.follow(action.args[0]!).catch((error: Error) => err(`! /switch: ${error.message}`));
         return;
+      case "mode":
+      case "model":
+        if (action.args.length !== 1) return err(`! /${action.kind} takes one ${action.kind === "mode" ? "mode" : "model"} here; the session.attached frame's capabilities list them`);
+        // The session.configured frame (or an error frame) says how it went.
+        client.configure(action.kind === "mode" ? { permissionMode: action.args[0] as PermissionMode } : { model: action.args[0]! }).catch(() => {});
+        return;
+      case "image":
+        return err('! /image is for the interactive view: here send {"type":"prompt","text":…,"images":[{"mediaType":"image/png","data":"<base64>"}]}');
       case "new":
         return err('! /new is for the interactive view: here send {"type":"session.create","cwd":"/abs/dir"} and then /switch to the id in session.created, or start with --new DIR');
       case "allow":

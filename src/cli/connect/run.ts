@@ -23,6 +23,7 @@ import { InteractiveView } from "./interactive.ts";
 import { runJsonLines } from "./json-lines.ts";
 import { identityPath, openDefaultSigner } from "./keys.ts";
 import { runOneShot } from "./one-shot.ts";
+import { readImageFile } from "./image-file.ts";
 import { sessionDir } from "./session-dir.ts";
 import { chooseMode, type ConnectOptions } from "./options.ts";
 
@@ -78,6 +79,7 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
             style: detectStyle(io.env, io.stdout.isTTY === true),
             ...(isLocalRelay(options.url) && { home: io.home }),
             newSessionDir: (dir) => sessionDir(dir, { url: options.url, home: io.home, cwd: io.cwd }),
+            readImage: (path) => readImageFile(path, { home: io.home, cwd: io.cwd }),
             makeConsole: (handlers) =>
               io.stdout.isTTY ? new LineEditor({ input: io.stdin, output: io.stdout }, handlers) : new PlainConsole({ input: io.stdin, output: io.stdout }, handlers),
             now: Date.now,
