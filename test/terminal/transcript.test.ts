@@ -109,6 +109,11 @@ describe("Transcript", () => {
     expect(view.event(state("ready", 1))).toEqual([]);
   });
 
+  test("Claude's questions (AskUserQuestion) as numbered options", () => {
+    const questions = [{ question: "Which color?", header: "Color", options: [{ label: "Red" }, { label: "Blue", description: "cool" }], multiSelect: false }];
+    expect(transcript().event({ ...request, seq: ++seq, toolName: "AskUserQuestion", input: { questions } })).toEqual(["? Claude asks · Color: Which color?", "  1 Red", "  2 Blue — cool"]);
+  });
+
   test("gaps in words", () => {
     const view = transcript();
     expect(view.gap({ type: "replay.gap", sessionId: "s", fromSeq: 3, toSeq: 9, reason: "evicted" })).toEqual(["· missed events 3–9: the relay no longer holds them"]);
