@@ -12,8 +12,7 @@
 import type { PermissionRequestMessage } from "../client/messages.ts";
 import { elapsedInWords, stateInWords } from "./state-words.ts";
 import type { Style } from "./style.ts";
-import { updatesInWords } from "./permission-updates.ts";
-import { oneLine, toolLabel } from "./tool-call.ts";
+import { toolLabel } from "./tool-call.ts";
 
 export interface StatusInput {
   style: Style;
@@ -67,9 +66,9 @@ export function statusLine(input: StatusInput): string | undefined {
     const { request, count } = input.pending;
     const which = count > 1 ? ` (1 of ${count})` : "";
     const forSession = (request.suggestions?.length ?? 0) > 0;
-    const keys = input.lineEmpty
-      ? `y allow${forSession ? ` · s allow for this session (${oneLine(updatesInWords(request.suggestions!), 60)})` : ""} · n deny · r deny with a reason`
-      : `clear your input (Ctrl-U) to answer with y${forSession ? " / s" : ""} / n / r, or type /allow or /deny`;
+    // With the session key too, shorter words keep every key within a 100-column line.
+    const answers = forSession ? "y allow · s allow for session · n deny · r reason" : "y allow · n deny · r deny with a reason";
+    const keys = input.lineEmpty ? answers : `clear your input (Ctrl-U) to answer with y${forSession ? " / s" : ""} / n / r, or type /allow or /deny`;
     return style.paint("yellow", `${style.symbols.ask} Claude wants to use ${toolLabel(request.toolName, request.input, input.cwd, 70)}${which}`) + ` — ${style.paint("bold", keys)}${quit}`;
   }
   switch (input.state) {

@@ -14,6 +14,7 @@
  */
 import type { SessionJoin } from "../client/attached-session.ts";
 import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/messages.ts";
+import { updatesInWords } from "./permission-updates.ts";
 import { questionLines, questionsOf } from "./questions.ts";
 import { elapsedInWords, othersInWords, stateInWords } from "./state-words.ts";
 import type { Style } from "./style.ts";
@@ -229,7 +230,10 @@ export class Transcript {
     const style = this.#style;
     const questions = request.toolName === "AskUserQuestion" ? questionsOf(request.input) : undefined;
     if (questions) return questions.flatMap((question, index) => questionLines(question, index, questions.length, style));
-    return [style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) + style.paint("dim", `  [request ${shortId(request.requestId)}]`)];
+    return [style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) + style.paint("dim", `  [request ${shortId(request.requestId)}]`),
+      // What "allow for this session" (the s key) would allow, when Claude offers it.
+      ...(request.suggestions?.length ? [style.paint("dim", `  for this session: ${updatesInWords(request.suggestions)}`)] : []),
+    ];
   }
 
   #resolved(message: Extract<SessionEventMessage, { type: "permission.resolved" }>): string {

@@ -6,7 +6,7 @@
  * late joiner sees the last turns once, and a relay restart loses and repeats nothing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RelayClient } from "../../src/client/client.ts";
 import { keyFileSigner } from "../../src/client/signer.ts";
@@ -14,6 +14,7 @@ import { CLI } from "../support/cli-process.ts";
 import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../support/fake-anthropic.ts";
 import { freePort } from "../support/net.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { IMAGES } from "../support/images.ts";
 import { startTerminal, type Terminal } from "../support/tmux.ts";
 
 let relay: TestRelay;
@@ -125,7 +126,7 @@ describe("permission requests", () => {
     const file = join(relay.options.cwd, "allowed-by-key.txt");
     relay.api.enqueue(toolUse("Write", { file_path: file, content: "from the terminal" }), text("written"));
     other.prompt("write the file");
-    await term.waitFor((s) => s.includes("? Claude wants to use Write allowed-by-key.txt — y allow · n deny · r deny with a reason"), 30_000, "the question");
+    await term.waitFor((s) => s.includes("? Claude wants to use Write allowed-by-key.txt — y allow · s allow for session · n deny · r reason"), 30_000, "the question");
     expect(term.screen()).toContain("⏺ Write allowed-by-key.txt (1 line)\n  + from the terminal");
     term.keys("y");
     await term.waitFor((s) => s.includes("✓ Write allowed by you") && s.includes("● written"), 30_000, "the allowed write");
@@ -251,7 +252,7 @@ describe("sessions", () => {
     const defaultShort = relay.relay.sessionId.slice(0, 8);
     // The state is the list's as last sent (coalesced by the relay): ready, or working a moment after the turn.
     expect(list).toMatch(new RegExp(`\\* ${newId}  (ready for a prompt|working) · ~/tty-new · “hello new session” · 1 device \\(you\\)`));
-    expect(list).toMatch(new RegExp(`  ${defaultShort}  ready for a prompt · ${relay.options.cwd} · “[^”]+” · \\d+ devices? · default`));
+    expect(list).toMatch(new RegExp(`  ${defaultShort}  ready for a prompt · ${relay.options.cwd} · “[^”]+” · \\d+ devices?( · model \\S+)? · default`));
 
     term.type(`/switch ${defaultShort}`);
     term.keys("Enter");
@@ -307,6 +308,94 @@ describe("sessions", () => {
     expect(await unknown.exited()).toBe(2);
     expect(unknown.history()).toContain('claude-relay: the relay has no session "feedbeef"');
     expect(unknown.history()).toContain(`${id.slice(0, 8)}  ready for a prompt · ~/tty-joined`);
+  });
+});
+
+describe("mode, model, allow for this session, questions, images", () => {
+  test("/mode lists the modes; /mode plan switches (the relay confirms), and the list shows it", async () => {
+    const term = await terminal();
+    term.type("/mode plan");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("✓ permission mode plan"), 30_000, "session.configured");
+    await waitUntil(() => relay.relay.sessions.list()[0]!.permissionMode === "plan", "the relay's list in plan mode");
+    term.type("/mode");
+    term.keys("Enter");
+    const list = await term.waitFor((s) => s.includes("permission modes (* the current one"), 10_000, "the modes");
+    expect(list).toContain("* plan");
+    expect(list).toContain("  acceptEdits");
+    term.type("/mode sideways");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes('✗ session.configure: permissionMode must be one of "default", "acceptEdits", "plan", "bypassPermissions"'), 10_000, "the refusal");
+    term.type("/mode default");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("✓ permission mode default"), 30_000, "back to default");
+  });
+
+  test("s allows for this session: Claude's suggestion (accept edits) is taken, and the next Write is not asked", async () => {
+    const term = await terminal();
+    const first = join(relay.options.cwd, "for-session-1.txt");
+    const second = join(relay.options.cwd, "for-session-2.txt");
+    relay.api.enqueue(toolUse("Write", { file_path: first, content: "one" }), text("first written"));
+    term.type("write the first file");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("? Claude wants to use Write for-session-1.txt — y allow · s allow for session · n deny") && s.includes("  for this session: accept edits without asking"), 30_000, "the question with s");
+    term.keys("s");
+    await term.waitFor((s) => s.includes("● first written") && s.includes("✓ done"), 30_000, "the first write");
+    relay.api.enqueue(toolUse("Write", { file_path: second, content: "two" }), text("second written"));
+    term.type("write the second file");
+    term.keys("Enter");
+    const screen = await term.waitFor((s) => s.includes("● second written"), 30_000, "the second write");
+    expect(screen).not.toContain("Claude wants to use Write for-session-2.txt");
+    expect(readFileSync(second, "utf8")).toBe("two");
+    expect(relay.relay.sessions.list()[0]!.permissionMode).toBe("acceptEdits");
+    term.type("/mode default");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("✓ permission mode default"), 30_000, "back to default");
+  });
+
+  test("Claude's questions: a number answers a single choice, numbers and Enter a multiple one; the answers reach Claude", async () => {
+    const term = await terminal();
+    const questions = [
+      { question: "Which color?", header: "Color", options: [{ label: "Red", description: "warm" }, { label: "Blue", description: "cool" }], multiSelect: false },
+      { question: "Which sizes?", header: "Sizes", options: [{ label: "S", description: "small" }, { label: "L", description: "large" }], multiSelect: true },
+    ];
+    relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks for answering"));
+    const asked = relay.api.messageRequests().length;
+    term.type("ask me two things");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("? Claude asks (1 of 2) · Color: Which color?") && s.includes("  2 Blue — cool") && s.includes("press 1–2"), 30_000, "the first question");
+    term.keys("2");
+    await term.waitFor((s) => s.includes("· Which color? → Blue") && s.includes("type numbers (e.g. 1,2) and Enter"), 10_000, "the second question");
+    term.type("1,2");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● thanks for answering"), 30_000, "the answer");
+    const toolResult = JSON.stringify(relay.api.messageRequests()[asked + 1]!.messages.at(-1));
+    expect(toolResult).toContain('\\"Which color?\\"=\\"Blue\\", \\"Which sizes?\\"=\\"S, L\\"');
+  });
+
+  test("/image PATH goes with the next prompt: the API gets an image block after the text; a file that is no image is refused", async () => {
+    const term = await terminal();
+    const png = join(relay.dir, "screenshot.png");
+    writeFileSync(png, Buffer.from(IMAGES["image/png"], "base64"));
+    writeFileSync(join(relay.dir, "fake.png"), "not an image");
+    term.type(`/image ${join(relay.dir, "fake.png")}`);
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("is not a PNG, JPEG, GIF or WebP image"), 10_000, "the refusal");
+    term.type(`/image ${png}`);
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("attached screenshot.png (png, 70 B): it goes with your next prompt (1 image)"), 10_000, "the attachment");
+    relay.api.enqueue(text("a single pixel"));
+    const asked = relay.api.messageRequests().length;
+    term.type("what is in this picture?");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● a single pixel"), 30_000, "the answer");
+    const content = relay.api.messageRequests()[asked]!.messages.at(-1)!.content as Array<Record<string, any>>;
+    const at = content.findIndex((block) => block.type === "text" && block.text === "what is in this picture?");
+    expect(content[at + 1]).toMatchObject({ type: "image", source: { type: "base64", media_type: "image/png", data: IMAGES["image/png"] } });
+    // sent once: the next prompt goes without it
+    term.type("/image");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("no image attached"), 10_000, "nothing attached any more");
   });
 });
 

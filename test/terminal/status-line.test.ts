@@ -26,7 +26,7 @@ describe("statusLine", () => {
     );
     const suggested = { ...request, suggestions: [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "localSettings" }] };
     expect(statusLine({ ...base, state: "waiting_permission", pending: { request: suggested, count: 1 } })).toBe(
-      "? Claude wants to use Bash: npm test — y allow · s allow for this session (Bash(npm test)) · n deny · r deny with a reason",
+      "? Claude wants to use Bash: npm test — y allow · s allow for session · n deny · r reason",
     );
     expect(statusLine({ ...base, state: "waiting_permission", pending: { request: suggested, count: 1 }, lineEmpty: false })).toContain("answer with y / s / n / r");
     expect(statusLine({ ...base, state: "waiting_permission", pending: { request, count: 1 }, question: { index: 0, count: 2, hint: "press 1–2" } })).toBe("? Claude asks (question 1 of 2) — press 1–2");
