@@ -20,7 +20,7 @@
  * ```
  */
 import { AssistantText } from "./assistant-text.ts";
-import type { RelayClient } from "./client.ts";
+import type { PromptImage, RelayClient } from "./client.ts";
 import { RelayClientError } from "./errors.ts";
 import { findSession } from "./session-lookup.ts";
 import type { ErrorMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "./messages.ts";
@@ -44,6 +44,8 @@ export interface TurnOptions {
   signal?: AbortSignal;
   /** The prompt's `id` (default: a random UUID). */
   id?: string;
+  /** Images for Claude to see with the prompt (v2; see `RelayClient.prompt`). */
+  images?: PromptImage[];
   /**
    * The session to run the turn in (its id or the unambiguous start of it). Default: the session
    * the client follows. Another one is followed first (`client.follow`, live events only), and the
@@ -109,7 +111,7 @@ function turnInFollowedSession(client: RelayClient, text: string, options: TurnO
     };
     const send = () => {
       tracker = new TurnTracker({ id, text, ...(client.clientId !== undefined && { clientId: client.clientId }) });
-      client.prompt(text, id);
+      client.prompt(text, id, options.images);
     };
     const onAbort = () => {
       if (tracker?.status.phase === "running") client.interrupt();
@@ -157,7 +159,7 @@ function turnInFollowedSession(client: RelayClient, text: string, options: TurnO
       permissions.push({ request, decision });
       options.onPermission?.(request, decision);
       try {
-        if (decision.behavior === "allow") client.allow(request.requestId);
+        if (decision.behavior === "allow") client.allow(request.requestId, undefined, decision.updatedPermissions);
         else client.deny(request.requestId, decision.message);
       } catch {
         // the client closed meanwhile: the close ends the turn

@@ -115,7 +115,7 @@ export class Transcript {
       case "claude.event":
         return this.#claude(message.event as ClaudeLine);
       case "user.prompt":
-        return this.prompt(message.text, this.#isOwn(message.by) ? undefined : message.by);
+        return [...this.prompt(message.text, this.#isOwn(message.by) ? undefined : message.by), ...this.#images(message.images)];
       case "permission.request":
         return this.#request(message);
       case "permission.resolved":
@@ -131,6 +131,11 @@ export class Transcript {
     const [first = "", ...rest] = text.split("\n");
     const head = device === undefined ? style.paint("bold", `${style.symbols.prompt} ${first}`) : `${style.paint("magenta", shortId(device))} ${style.symbols.prompt} ${first}`;
     return [head, ...rest.map((line) => `  ${line}`)];
+  }
+
+  /** The images a prompt carried (v2: listed by type and size). */
+  #images(images: ReadonlyArray<{ mediaType: string; bytes: number }> | undefined): string[] {
+    return (images ?? []).map((image) => this.#style.paint("dim", `  + ${image.mediaType} image, ${image.bytes < 1024 ? `${image.bytes} B` : `${Math.round(image.bytes / 1024)} KiB`}`));
   }
 
   /** Events the terminal will never see. */

@@ -369,7 +369,7 @@ describe("mode, model, allow for this session, questions, images", () => {
     term.type("1,2");
     term.keys("Enter");
     await term.waitFor((s) => s.includes("● thanks for answering"), 30_000, "the answer");
-    const toolResult = JSON.stringify(relay.api.messageRequests()[asked + 1]!.messages.at(-1));
+    const toolResult = JSON.stringify(relay.api.messageRequests()[asked + 1]!.messages.filter((message) => message.role === "user").at(-1));
     expect(toolResult).toContain('\\"Which color?\\"=\\"Blue\\", \\"Which sizes?\\"=\\"S, L\\"');
   });
 
@@ -389,7 +389,7 @@ describe("mode, model, allow for this session, questions, images", () => {
     term.type("what is in this picture?");
     term.keys("Enter");
     await term.waitFor((s) => s.includes("● a single pixel"), 30_000, "the answer");
-    const content = relay.api.messageRequests()[asked]!.messages.at(-1)!.content as Array<Record<string, any>>;
+    const content = relay.api.messageRequests()[asked]!.messages.filter((message) => message.role === "user").at(-1)!.content as Array<Record<string, any>>;
     const at = content.findIndex((block) => block.type === "text" && block.text === "what is in this picture?");
     expect(content[at + 1]).toMatchObject({ type: "image", source: { type: "base64", media_type: "image/png", data: IMAGES["image/png"] } });
     // sent once: the next prompt goes without it

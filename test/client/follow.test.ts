@@ -2,7 +2,8 @@
  * RelayClient's focus on one session of a real relay (real Claude CLI behind the fake API): the
  * `session` option (an id's start is enough; an unknown one rejects connect), `follow` with and
  * without the past, `createSession` and its refusals, `runTurn` with a `sessionId`, prompts and
- * answers going to the focused session, and the focus surviving a dropped connection.
+ * answers going to the focused session, and the focus surviving a dropped connection; and (v2)
+ * its pickers, `configure`, prompt images and "allow for this session".
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
@@ -11,6 +12,7 @@ import { RelayClientError, RelayRequestError, type SessionEventMessage } from ".
 import { allowAll } from "../../src/client/permission-policy.ts";
 import { runTurn } from "../../src/client/turn.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
+import { IMAGES } from "../support/images.ts";
 import { relayWithClients } from "../support/relay-clients.ts";
 import type { TestRelay } from "../support/relay.ts";
 import { waitFor } from "../support/wait.ts";
@@ -162,5 +164,46 @@ describe("follow", () => {
     expect(again.ok).toBe(true);
     const info = c.sessions.find((session) => session.sessionId === id);
     expect(info?.title).toBe("hello there");
+  });
+});
+
+describe("pickers, configure, images, allow for this session", () => {
+  test("capabilities of the focused session; configure switches its mode (and refusals are the relay's words)", async () => {
+    const c = client();
+    await c.connect(relay.url);
+    const id = await c.createSession(projectDir());
+    await c.follow(id);
+    await waitFor(() => c.capabilities !== undefined, 60_000, "the new session's pickers");
+    expect(c.capabilities!.permissionModes).toEqual(["default", "acceptEdits", "plan"]);
+    expect(c.capabilities!.models.length).toBeGreaterThan(0);
+    const configured = await c.configure({ permissionMode: "plan" });
+    expect(configured).toMatchObject({ type: "session.configured", sessionId: id, permissionMode: "plan" });
+    await waitFor(() => c.sessionState?.permissionMode === "plan", 10_000, "the state in plan mode");
+    const refused = await c.configure({ model: "gpt-4" }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RelayRequestError);
+    expect((refused as Error).message).toContain('unknown model "gpt-4"');
+  });
+
+  test("runTurn with images: they reach the API; allow with the suggestions spares the same question", async () => {
+    const c = client();
+    await c.connect(relay.url);
+    const cwd = projectDir();
+    await c.follow(await c.createSession(cwd));
+    relay.api.enqueue(text("one pixel"));
+    const asked = relay.api.messageRequests().length;
+    const seen = await runTurn(c, "look", { images: [{ mediaType: "image/png", data: IMAGES["image/png"] }] });
+    expect(seen.ok).toBe(true);
+    const lastUser = relay.api.messageRequests()[asked]!.messages.filter((message) => message.role === "user").at(-1);
+    expect(JSON.stringify(lastUser)).toContain(`"media_type":"image/png","data":"${IMAGES["image/png"]}"`);
+
+    relay.api.enqueue(toolUse("Write", { file_path: join(cwd, "a.txt"), content: "a" }), text("a written"));
+    // Allowed with Claude's suggestions: here, accept edits for the rest of the session.
+    const first = await runTurn(c, "write a", { permissionPolicy: (request) => ({ behavior: "allow", updatedPermissions: request.suggestions }) });
+    expect(first.ok).toBe(true);
+    expect(first.permissions).toHaveLength(1);
+    relay.api.enqueue(toolUse("Write", { file_path: join(cwd, "b.txt"), content: "b" }), text("b written"));
+    const second = await runTurn(c, "write b");
+    expect(second.permissions).toEqual([]);
+    expect(await Bun.file(join(cwd, "b.txt")).text()).toBe("b");
   });
 });

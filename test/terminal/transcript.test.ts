@@ -78,6 +78,11 @@ describe("Transcript", () => {
     const view = transcript();
     expect(view.event({ ...base(), type: "user.prompt", text: "hi", by: "me-2" })).toEqual(["› hi"]);
     expect(view.event({ ...base(), type: "user.prompt", text: "fix it\nplease", by: "c5a1e0f2-ffff" })).toEqual(["c5a1e0f2 › fix it", "  please"]);
+    expect(view.event({ ...base(), type: "user.prompt", text: "see", by: "me-1", images: [{ mediaType: "image/png", bytes: 70 }, { mediaType: "image/jpeg", bytes: 412733 }] })).toEqual([
+      "› see",
+      "  + image/png image, 70 B",
+      "  + image/jpeg image, 403 KiB",
+    ]);
   });
 
   test("permission requests and who answered them (you, another device, Claude, the relay)", () => {
