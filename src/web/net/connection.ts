@@ -200,7 +200,7 @@ export class RelayConnection {
       if (state === "connecting" || state === "authenticating" || state === "reconnecting") store.connection.value = { status: state };
     });
     client.on("disconnect", (info) => {
-      store.connection.value = { status: "reconnecting", detail: info.error ? info.error.message : closeDetail(info.code, info.reason) };
+      store.connectionLost({ status: "reconnecting", detail: info.error ? info.error.message : closeDetail(info.code, info.reason) });
     });
     client.on("auth.ok", (ok) => {
       this.#retryDelayMs = 0;
@@ -253,7 +253,7 @@ export class RelayConnection {
       this.#client = undefined;
       const refused = info.error?.code === "auth_failed";
       if (refused) store.access.value = "unauthorized";
-      store.connection.value = { status: "offline", detail: refused ? "this device's key is not authorized yet" : (info.error?.message ?? closeDetail(info.code, info.reason)) };
+      store.connectionLost({ status: "offline", detail: refused ? "this device's key is not authorized yet" : (info.error?.message ?? closeDetail(info.code, info.reason)) });
       this.#scheduleRetry(refused ? UNAUTHORIZED_RETRY : UNREACHABLE_RETRY);
     });
     client.connect(url).catch(() => {}); // failures arrive as the close event above

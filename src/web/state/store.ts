@@ -74,6 +74,8 @@ export interface PageMemory {
 }
 
 const MEMORY = { clientIds: "claude-relay:client-ids", shown: "claude-relay:shown-session", directories: "claude-relay:directories" } as const;
+const NO_REQUESTS: Conversation["pending"] = [];
+
 /** Own client ids kept across page loads, so "you" survives a reload; bounded. */
 const MAX_REMEMBERED_CLIENT_IDS = 100;
 const MAX_REMEMBERED_DIRECTORIES = 10;
@@ -103,6 +105,11 @@ export class AppStore {
   readonly createError = signal<string | undefined>(undefined);
   /** Directories sessions were started in from this page, newest first. */
   readonly recentDirectories = signal<readonly string[]>([]);
+  /**
+   * Where the replay of a login or an attach ends, per session (auth.ok's and session.attached's
+   * `lastSeq`): until its conversation gets there, the page is catching up and need not draw it.
+   */
+  readonly replayEnds = signal<ReadonlyMap<string, number>>(new Map());
   /** The time relative times are shown against; ticked by the page. */
   readonly now = signal(Date.now());
 
@@ -110,6 +117,17 @@ export class AppStore {
     const id = this.activeSessionId.value;
     return id === undefined ? undefined : this.conversations.value.get(id);
   });
+  /** The shown session's replay in progress: how far it got, and where it ends. */
+  readonly catchingUp = computed(() => {
+    const conversation = this.active.value;
+    const end = conversation && this.replayEnds.value.get(conversation.sessionId);
+    return conversation && end !== undefined && conversation.lastSeq < end ? { at: conversation.lastSeq, end } : undefined;
+  });
+  /** Whether the shown session is catching up (changes twice per replay, not per event). */
+  readonly replaying = computed(() => this.catchingUp.value !== undefined);
+  /** The shown session's pending requests and state: the same values until they change, so views reading only these are not redrawn per event. */
+  readonly activePending = computed(() => this.active.value?.pending ?? NO_REQUESTS);
+  readonly activeStatus = computed(() => this.active.value?.status);
   readonly activeInfo = computed(() => this.sessions.value.find((info) => info.sessionId === this.activeSessionId.value));
   /** Permission requests waiting in sessions other than the one shown. */
   readonly pendingElsewhere = computed(() => {
@@ -150,6 +168,7 @@ export class AppStore {
     this.#memory?.save(MEMORY.clientIds, JSON.stringify(ids));
     this.defaultSessionId.value = ok.sessionId;
     this.#update(ok.sessionId, (conversation) => withSnapshot(conversation, ok.state));
+    if (ok.lastSeq !== undefined) this.#replayEnds(ok.sessionId, ok.lastSeq);
     this.sessionsChanged(ok.sessions ?? []);
     const listed = (id: string | null | undefined) => id != null && (id === ok.sessionId || this.sessions.value.some((info) => info.sessionId === id));
     if (!listed(this.activeSessionId.value)) {
@@ -164,23 +183,31 @@ export class AppStore {
     this.sessions.value = sessions;
     const listed = new Set([...sessions.map((info) => info.sessionId), this.defaultSessionId.value]);
     const gone = [...this.conversations.value.keys()].filter((id) => !listed.has(id));
-    if (gone.length === 0) return;
-    const conversations = new Map(this.conversations.value);
-    for (const id of gone) conversations.delete(id);
-    this.conversations.value = conversations;
-    this.outbox.value = this.outbox.value.map((prompt) => (gone.includes(prompt.sessionId) && prompt.state !== "failed" ? { ...prompt, state: "failed", error: "its session was stopped" } : prompt));
+    if (gone.length > 0) {
+      const conversations = new Map(this.conversations.value);
+      for (const id of gone) conversations.delete(id);
+      this.conversations.value = conversations;
+      this.outbox.value = this.outbox.value.map((prompt) => (gone.includes(prompt.sessionId) && prompt.state !== "failed" ? { ...prompt, state: "failed", error: "its session was stopped" } : prompt));
+    }
     const shown = this.activeSessionId.value;
-    if (shown !== undefined && gone.includes(shown)) {
+    if (shown !== undefined && !listed.has(shown)) {
       const info = before.find((candidate) => candidate.sessionId === shown);
       if (!this.#stopping.has(shown)) this.note(`The session ${info ? `“${sessionName(info)}” ` : ""}was stopped; showing the default session.`);
       this.#shown(this.defaultSessionId.value!); // the view stays: one stopping sessions from the list goes on there
     }
-    for (const id of gone) this.#stopping.delete(id);
+    for (const id of this.#stopping) if (!listed.has(id)) this.#stopping.delete(id);
   }
 
   /** `session.attached`: its state and pending requests now (the replay follows). */
   attached(message: SessionAttachedMessage): void {
     this.#update(message.sessionId, (conversation) => withSnapshot(conversation, message.state));
+    this.#replayEnds(message.sessionId, message.lastSeq);
+  }
+
+  /** The connection is lost: what it was replaying will not come (the next login replays anew). */
+  connectionLost(view: ConnectionView): void {
+    this.connection.value = view;
+    if (this.replayEnds.value.size > 0) this.replayEnds.value = new Map();
   }
 
   event(event: SessionEventMessage): void {
@@ -266,6 +293,10 @@ export class AppStore {
     const next = change(current);
     if (next === current && this.conversations.value.has(sessionId)) return;
     this.conversations.value = new Map(this.conversations.value).set(sessionId, next);
+  }
+
+  #replayEnds(sessionId: string, lastSeq: number): void {
+    this.replayEnds.value = new Map(this.replayEnds.value).set(sessionId, lastSeq);
   }
 
   #shown(sessionId: string): void {

@@ -3,6 +3,10 @@
  * the key to add by hand), or the session bar with the conversation shown (its pending permission
  * requests and the prompt box) or the list of sessions.
  *
+ * Only the components that show the conversation itself read it: the rest read values that change
+ * when they do (the pending requests, the state), so an event redraws just the conversation, and
+ * a long replay redraws only its progress line until it is all there.
+ *
  * @example
  * ```tsx
  * render(<App store={store} actions={actions} />, document.getElementById("app")!);
@@ -20,16 +24,31 @@ import { PermissionCard } from "./permission-card.tsx";
 import { SessionBar } from "./session-bar.tsx";
 import { SessionList } from "./session-list.tsx";
 
+/** Who sent something, for people. */
+type Who = (by: string) => string;
+
+function Conversation({ store, who }: { store: AppStore; who: Who }) {
+  return <ConversationView key={store.activeSessionId.value} conversation={store.active.value} who={who} />;
+}
+
+function CatchingUp({ store }: { store: AppStore }) {
+  const progress = store.catchingUp.value;
+  return (
+    <p class="empty log" role="status" data-testid="catching-up">
+      Catching up{progress ? `: ${progress.at} of ${progress.end} events` : ""}…
+    </p>
+  );
+}
+
 export function App({ store, actions }: { store: AppStore; actions: Actions }) {
   const access = store.access.value;
   const key = store.key.value;
   const pairing = store.pairing.value;
-  const conversation = store.active.value;
   const mine = store.ownClientIds.value;
   // Stable while our ids are: items only re-render when they change.
-  const who = useMemo(() => (by: string) => (mine.has(by) ? "You" : by === "claude" ? "Claude" : by === "relay" ? "the relay" : `Another device (${by.slice(0, 8)})`), [mine]);
+  const who = useMemo<Who>(() => (by) => (mine.has(by) ? "You" : by === "claude" ? "Claude" : by === "relay" ? "the relay" : `Another device (${by.slice(0, 8)})`), [mine]);
   const errors = store.errors.value;
-  const state = conversation?.status?.state;
+  const state = store.activeStatus.value?.state;
   const sessionId = store.activeSessionId.value;
   return (
     <>
@@ -58,8 +77,9 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
         {access === "authorized" && store.view.value === "sessions" && <SessionList store={store} actions={actions} />}
         {access === "authorized" && store.view.value === "conversation" && (
           <>
-            <ConversationView conversation={conversation} who={who} />
-            {(conversation?.pending ?? []).map((request) => (
+            {/* A long replay is drawn once it is all there, not once per animation frame on the way. */}
+            {store.replaying.value ? <CatchingUp store={store} /> : <Conversation store={store} who={who} />}
+            {store.activePending.value.map((request) => (
               <PermissionCard key={request.requestId} request={request} actions={actions} />
             ))}
             <Composer key={sessionId} busy={state === "busy" || state === "waiting_permission"} outbox={store.outbox.value.filter((prompt) => prompt.sessionId === sessionId)} actions={actions} />

@@ -22,7 +22,7 @@ const CONNECTION_TEXT: Record<ConnectionView["status"], string> = {
 
 export function Header({ store, actions }: { store: AppStore; actions: Actions }) {
   const connection = store.connection.value;
-  const status = store.active.value?.status;
+  const status = store.activeStatus.value;
   const key = store.key.value;
   const login = store.loginKey.value;
   return (

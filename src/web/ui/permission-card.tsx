@@ -23,7 +23,7 @@ export function PermissionCard({ request, actions }: { request: PermissionReques
       <h2 id={titleId}>Claude asks to use {request.toolName}</h2>
       {request.description && <p class="description">{request.description}</p>}
       <p class="target">{toolSummary(request.toolName, request.input)}</p>
-      <ToolView item={item} who={() => ""} />
+      <ToolView item={item} who={() => ""} open />
       <label class="reason">
         Reason for Claude if you deny (optional)
         <input type="text" value={reason} onInput={(event) => setReason(event.currentTarget.value)} maxLength={2000} />

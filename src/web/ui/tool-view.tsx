@@ -8,6 +8,7 @@
  * <ToolView item={toolItem} who={(by) => "you"} />
  * ```
  */
+import { useState } from "preact/hooks";
 import type { Item } from "../state/conversation.ts";
 import { lineDiff } from "../render/line-diff.ts";
 
@@ -79,22 +80,28 @@ function ToolInput({ name, input }: { name: string; input: Record<string, unknow
   }
 }
 
-export function ToolView({ item, who }: { item: ToolItem; who: (by: string) => string }) {
+/**
+ * `open`: shown opened at first (default: only todo lists). A closed call's body is not rendered
+ * until it is opened: a long conversation holds hundreds of them.
+ */
+export function ToolView({ item, who, open: initiallyOpen = item.name === "TodoWrite" }: { item: ToolItem; who: (by: string) => string; open?: boolean }) {
   const { result, permission } = item;
   const outcome = permission ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by)}` : undefined;
-  const open = item.name === "TodoWrite";
+  const [open, setOpen] = useState(initiallyOpen);
   return (
-    <details class={`tool${result?.isError ? " failed" : ""}`} open={open} data-testid="tool">
+    <details class={`tool${result?.isError ? " failed" : ""}`} open={open} onToggle={(event) => setOpen(event.currentTarget.open)} data-testid="tool">
       <summary>
         <span class="tool-name">{toolSummary(item.name, item.input)}</span>
         {outcome && <span class="badge">{outcome}</span>}
         {result?.isError && <span class="badge error">error</span>}
       </summary>
-      <div class="tool-body">
-        {(item.name === "Edit" || item.name === "MultiEdit" || item.name === "Write") && <p class="path">{str(item.input.file_path)}</p>}
-        <ToolInput name={item.name} input={item.input} />
-        {result && <pre class={`output${result.isError ? " error" : ""}`}>{clip(result.text)}</pre>}
-      </div>
+      {open && (
+        <div class="tool-body">
+          {(item.name === "Edit" || item.name === "MultiEdit" || item.name === "Write") && <p class="path">{str(item.input.file_path)}</p>}
+          <ToolInput name={item.name} input={item.input} />
+          {result && <pre class={`output${result.isError ? " error" : ""}`}>{clip(result.text)}</pre>}
+        </div>
+      )}
     </details>
   );
 }

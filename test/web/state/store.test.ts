@@ -139,6 +139,22 @@ describe("AppStore", () => {
     expect(store.active.value?.status).toMatchObject({ state: "waiting_permission", clients: 2 });
   });
 
+  test("catching up: the shown session's replay until its conversation reaches the end auth.ok or session.attached named; a lost connection ends it", () => {
+    const store = new AppStore();
+    store.authenticated({ ...authOk("c1", "s1", [info("s1"), info("a")]), lastSeq: 3 });
+    expect(store.catchingUp.value).toEqual({ at: 0, end: 3 });
+    store.event({ type: "user.prompt", sessionId: "s1", seq: 1, text: "one", by: "c1" });
+    expect(store.catchingUp.value).toEqual({ at: 1, end: 3 });
+    store.gap({ type: "replay.gap", sessionId: "s1", fromSeq: 2, toSeq: 3 });
+    expect(store.catchingUp.value).toBeUndefined();
+    store.show("a");
+    store.attached({ type: "session.attached", sessionId: "a", lastSeq: 9, state: { state: "ready", claudePid: 1, clients: 1, pendingPermissions: [] } });
+    expect(store.catchingUp.value).toEqual({ at: 0, end: 9 });
+    store.connectionLost({ status: "reconnecting" });
+    expect(store.catchingUp.value).toBeUndefined();
+    expect(store.connection.value.status).toBe("reconnecting");
+  });
+
   test("creating a session: the answer with its id shows the new session and remembers the directory; a refusal is told in words", () => {
     const kept = memory();
     const store = new AppStore(kept);

@@ -1,0 +1,223 @@
+/**
+ * Web app rendering benchmark: a long session replayed on attach, in real Chromium at a phone
+ * viewport. The relay (synthetic Claude) starts with a default session whose event log holds
+ * EVENTS (default 2,000) mixed events — prompts, markdown, Edit diffs asked for and allowed, Bash
+ * runs with output, Reads with results (bench/support/long-conversation.ts); the page, authorized
+ * once, is reloaded RUNS times (default 5) and each time gets the whole conversation at login.
+ *
+ * Measured in the page: from auth.ok arriving until the last of the replayed frames has arrived
+ * ("frames in"), then until the first frame is painted with the last event shown ("render", the
+ * app's own time) — "total" is both; long tasks (PerformanceObserver `longtask`, ≥ 50 ms) during
+ * that; then a scroll test — the conversation flung from the bottom to the very first event,
+ * 200 px per animation frame (12,000 px/s), earlier events loading on the way — with the frame
+ * intervals (rAF) and long tasks while scrolling. For scale, "delivery floor": the same frames sent
+ * by a bare Bun WebSocket server to a blank page in the same Chromium, first to last.
+ * Goal: render < 500 ms; scrolling without long tasks.
+ *
+ *     bun bench/web-render.ts                  # a markdown section for docs/benchmarks.md
+ *     EVENTS=5000 RUNS=3 bun bench/web-render.ts
+ *
+ * @example
+ * ```sh
+ * bun scripts/build-web.ts && bun bench/web-render.ts
+ * ```
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import type { Browser } from "playwright-core";
+import { launchBrowser, openPhone } from "../test/support/browser.ts";
+import { createBenchEnv, fmtMs, hardDeadline, machineLine, markdownTable, median, startRelayProcess } from "./support/harness.ts";
+import { longConversation } from "./support/long-conversation.ts";
+
+const EVENTS = Number(process.env.EVENTS ?? 2000);
+const RUNS = Number(process.env.RUNS ?? 5);
+const GOAL_MS = 500;
+
+hardDeadline(600_000, "web-render");
+
+/** Runs in the page before its scripts: timestamps of the frames that matter, and long tasks. */
+const INSTRUMENT = `(() => {
+  const bench = (window.__bench = { authOkAt: 0, lastFrameAt: 0, longTasks: [] });
+  new PerformanceObserver((list) => { for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration }); }).observe({ type: "longtask", buffered: true });
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        const now = performance.now();
+        if (typeof event.data !== "string") return;
+        if (event.data.startsWith('{"type":"auth.ok"')) bench.authOkAt = now;
+        if (event.data.includes('"seq":${EVENTS},')) bench.lastFrameAt = now;
+      });
+    }
+  };
+})();`;
+
+interface RenderRun {
+  totalMs: number;
+  framesInMs: number;
+  longTasks: number;
+  longestTaskMs: number;
+  items: number;
+}
+
+interface ScrollRun {
+  frames: number;
+  medianFrameMs: number;
+  p95FrameMs: number;
+  maxFrameMs: number;
+  longTasks: number;
+  scrolledPx: number;
+}
+
+/** How long Chromium takes to receive `frames` from a bare Bun WebSocket server, first to last, RUNS times. */
+async function deliveryFloor(browser: Browser, frames: string[]): Promise<number[]> {
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: (request, upgrader) => (new URL(request.url).pathname === "/ws" && upgrader.upgrade(request) ? undefined : new Response("<!doctype html><title>floor</title>", { headers: { "content-type": "text/html" } })),
+    websocket: { open: (socket) => void socket.cork(() => frames.forEach((frame) => socket.send(frame))), message() {} },
+  });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${server.port}/`);
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      times.push(
+        await page.evaluate(
+          ({ port, count }) =>
+            new Promise<number>((resolve) => {
+              const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+              let received = 0;
+              let first = 0;
+              socket.onmessage = (event) => {
+                if (received++ === 0) first = performance.now();
+                JSON.parse(event.data as string);
+                if (received === count) {
+                  resolve(performance.now() - first);
+                  socket.close();
+                }
+              };
+            }),
+          { port: server.port, count: frames.length },
+        ),
+      );
+    }
+    return times;
+  } finally {
+    await context.close();
+    server.stop(true);
+  }
+}
+
+const bench = createBenchEnv();
+const sessionId = randomUUID();
+const stateDir = join(bench.dir, "state");
+mkdirSync(stateDir, { recursive: true });
+// The relay resumes this session for its --cwd and restores its event log.
+writeFileSync(join(stateDir, "sessions.json"), JSON.stringify({ version: 1, sessions: { [bench.dir]: { sessionId, updatedAt: new Date().toISOString() } } }));
+writeFileSync(join(stateDir, `events-${sessionId}.jsonl`), longConversation(sessionId, EVENTS).join("\n") + "\n");
+const relay = await startRelayProcess(bench, []);
+const httpUrl = relay.url.replace(/^ws/, "http").replace(/\/ws$/, "");
+const health = (await (await fetch(`${httpUrl}/healthz`)).json()) as { sessionId: string };
+if (health.sessionId !== sessionId) throw new Error(`the relay runs session ${health.sessionId}, not the prepared ${sessionId}`);
+
+const browser = await launchBrowser();
+try {
+  const phone = await openPhone(browser, `${httpUrl}/`, { initScript: INSTRUMENT });
+  const page = phone.page;
+  const line = await page.getByTestId("key-line").first().textContent({ timeout: 30_000 });
+  appendFileSync(bench.authorizedKeysPath, `${line}\n`);
+  const lastItem = page.locator(`[data-seq="${EVENTS}"]`);
+  await lastItem.waitFor({ timeout: 120_000 });
+
+  const renders: RenderRun[] = [];
+  const scrolls: ScrollRun[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await page.reload();
+    const measured = await page.evaluate(
+      ({ last }) =>
+        new Promise<Omit<RenderRun, "items"> & { items: number }>((resolve) => {
+          const bench = (window as unknown as { __bench: { authOkAt: number; lastFrameAt: number; longTasks: { start: number; duration: number }[] } }).__bench;
+          const check = () => {
+            if (!document.querySelector(`[data-seq="${last}"]`) || bench.authOkAt === 0) return requestAnimationFrame(check);
+            // The frame that had the last item in the DOM is painted by the time the next one starts.
+            requestAnimationFrame(() => {
+              const paintedAt = performance.now();
+              const during = bench.longTasks.filter((task) => task.start >= bench.authOkAt && task.start <= paintedAt);
+              resolve({
+                totalMs: paintedAt - bench.authOkAt,
+                framesInMs: bench.lastFrameAt - bench.authOkAt,
+                longTasks: during.length,
+                longestTaskMs: Math.max(0, ...during.map((task) => task.duration)),
+                items: document.querySelectorAll('[data-testid="log"] > *').length,
+              });
+            });
+          };
+          requestAnimationFrame(check);
+        }),
+      { last: EVENTS },
+    );
+    renders.push(measured);
+    scrolls.push(
+      await page.evaluate(
+        () =>
+          new Promise<ScrollRun>((resolve) => {
+            const log = document.querySelector('[data-testid="log"]') as HTMLElement;
+            const allLoaded = () => document.querySelector('[data-testid="show-earlier"]') === null;
+            const bench = (window as unknown as { __bench: { longTasks: { start: number; duration: number }[] } }).__bench;
+            const intervals: number[] = [];
+            const startedAt = performance.now();
+            const from = log.scrollTop;
+            let previous = startedAt;
+            const step = (now: number) => {
+              intervals.push(now - previous);
+              previous = now;
+              if (log.scrollTop <= 0 && allLoaded()) {
+                const sorted = intervals.slice(1).sort((a, b) => a - b);
+                const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+                resolve({
+                  frames: sorted.length,
+                  medianFrameMs: at(50),
+                  p95FrameMs: at(95),
+                  maxFrameMs: sorted.at(-1) ?? 0,
+                  longTasks: bench.longTasks.filter((task) => task.start >= startedAt).length,
+                  scrolledPx: from + (log.scrollHeight - log.clientHeight - from), // grows as earlier events load
+                });
+                return;
+              }
+              log.scrollTop -= 200;
+              requestAnimationFrame(step);
+            };
+            requestAnimationFrame(step);
+          }),
+      ),
+    );
+  }
+  if (phone.problems().length > 0) throw new Error(`the page reported problems: ${phone.problems().join("; ")}`);
+  const floor = await deliveryFloor(browser, longConversation(sessionId, EVENTS));
+
+  const render = (run: RenderRun) => run.totalMs - run.framesInMs;
+  const renderMedian = median(renders.map(render));
+  console.log(`### Rendering a long session: \`bun bench/web-render.ts\`\n`);
+  console.log(`${machineLine()}; Chromium at 390 × 844 (phone, DPR 2); ${EVENTS} events replayed at login (${renders[0]!.items} items rendered at first); ${RUNS} reloads.\n`);
+  console.log(
+    markdownTable(
+      ["run", "frames in (ms)", "render (ms)", "total (ms)", "long tasks", "longest task (ms)", "scroll frames", "frame median (ms)", "frame p95 (ms)", "frame max (ms)", "long tasks scrolling"],
+      renders.map((run, index) => {
+        const scroll = scrolls[index]!;
+        return [String(index + 1), fmtMs(run.framesInMs, 0), fmtMs(render(run), 0), fmtMs(run.totalMs, 0), String(run.longTasks), fmtMs(run.longestTaskMs, 0), String(scroll.frames), fmtMs(scroll.medianFrameMs, 1), fmtMs(scroll.p95FrameMs, 1), fmtMs(scroll.maxFrameMs, 1), String(scroll.longTasks)];
+      }),
+    ),
+  );
+  console.log(
+    `\nMedian render ${fmtMs(renderMedian, 0)} ms (goal < ${GOAL_MS} ms): ${renderMedian < GOAL_MS ? "met" : "MISSED"}; median total ${fmtMs(median(renders.map((run) => run.totalMs)), 0)} ms; ` +
+      `delivery floor (the same ${EVENTS} frames from a bare server to a blank page) median ${fmtMs(median(floor), 0)} ms (${floor.map((ms) => fmtMs(ms, 0)).join(", ")}); scrolled ${fmtMs(scrolls[0]!.scrolledPx, 0)} px per run.`,
+  );
+} finally {
+  await browser.close();
+  await relay.child.stop();
+  bench.cleanup();
+}
