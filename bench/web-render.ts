@@ -2,7 +2,7 @@
  * Web app rendering benchmark: a long session replayed on attach, in real Chromium at a phone
  * viewport. The relay (synthetic Claude) starts with a default session whose event log holds
  * EVENTS (default 2,000) mixed events — prompts, markdown, Edit diffs asked for and allowed, Bash
- * runs with output, Reads with results (bench/support/long-conversation.ts); the page, authorized
+ * runs with output, Reads with results (test/support/long-conversation.ts); the page, authorized
  * once, is reloaded RUNS times (default 5) and each time gets the whole conversation at login.
  *
  * Measured in the page: from auth.ok arriving until the last of the replayed frames has arrived
@@ -22,13 +22,13 @@
  * bun scripts/build-web.ts && bun bench/web-render.ts
  * ```
  */
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { launchBrowser, openPhone } from "../test/support/browser.ts";
 import { createBenchEnv, fmtMs, hardDeadline, machineLine, markdownTable, median, startRelayProcess } from "./support/harness.ts";
-import { longConversation } from "./support/long-conversation.ts";
+import { longConversation, prepareLongSession } from "../test/support/long-conversation.ts";
 
 const EVENTS = Number(process.env.EVENTS ?? 2000);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -114,11 +114,8 @@ async function deliveryFloor(browser: Browser, frames: string[]): Promise<number
 
 const bench = createBenchEnv();
 const sessionId = randomUUID();
-const stateDir = join(bench.dir, "state");
-mkdirSync(stateDir, { recursive: true });
 // The relay resumes this session for its --cwd and restores its event log.
-writeFileSync(join(stateDir, "sessions.json"), JSON.stringify({ version: 1, sessions: { [bench.dir]: { sessionId, updatedAt: new Date().toISOString() } } }));
-writeFileSync(join(stateDir, `events-${sessionId}.jsonl`), longConversation(sessionId, EVENTS).join("\n") + "\n");
+prepareLongSession({ stateDir: join(bench.dir, "state"), cwd: bench.dir, sessionId, events: EVENTS });
 const relay = await startRelayProcess(bench, []);
 const httpUrl = relay.url.replace(/^ws/, "http").replace(/\/ws$/, "");
 const health = (await (await fetch(`${httpUrl}/healthz`)).json()) as { sessionId: string };

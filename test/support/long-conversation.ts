@@ -1,15 +1,16 @@
 /**
- * A long session's events as the relay keeps them (its `events-<sessionId>.jsonl`), for benchmarks
- * and the README's screenshot: turns of a user prompt, Claude's markdown, an Edit (a diff, asked
+ * A long session's events as the relay keeps them (its `events-<sessionId>.jsonl`), for the web
+ * app's rendering test and benchmark: turns of a user prompt, Claude's markdown, an Edit (a diff, asked
  * for and allowed), a Bash run with its output, a Read with its result, a summary and the turn's
  * end — exactly `count` events, the last one assistant text (so a page shows it last).
  *
  * @example
  * ```ts
- * const frames = longConversation("7f0c3d0e-…", 2000);
- * writeFileSync(join(stateDir, `events-${sessionId}.jsonl`), frames.join("\n") + "\n");
+ * prepareLongSession({ stateDir, cwd, sessionId: randomUUID(), events: 2000 }); // then start the relay on stateDir
  * ```
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { encodeSessionEvent } from "../../src/protocol/encode.ts";
 
 type Event = { type: string } & Record<string, unknown>;
@@ -84,4 +85,14 @@ export function longConversation(sessionId: string, count: number): string[] {
   events.length = count - 1;
   events.push(assistant(sessionId, [{ type: "text", text: `That was the last of ${count} events.` }]));
   return events.map((event, index) => encodeSessionEvent(sessionId, index + 1, event));
+}
+
+/**
+ * A state dir in which a relay started for `cwd` resumes session `sessionId` (sessions.json) with
+ * `events` events already in its log, to replay to the clients that log in.
+ */
+export function prepareLongSession({ stateDir, cwd, sessionId, events }: { stateDir: string; cwd: string; sessionId: string; events: number }): void {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(stateDir, "sessions.json"), JSON.stringify({ version: 1, sessions: { [cwd]: { sessionId, updatedAt: new Date().toISOString() } } }));
+  writeFileSync(join(stateDir, `events-${sessionId}.jsonl`), longConversation(sessionId, events).join("\n") + "\n");
 }
