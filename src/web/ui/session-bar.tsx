@@ -39,7 +39,7 @@ export function SessionBar({ store, actions }: { store: AppStore; actions: Actio
             <span class="cwd">{info.cwd}</span>
           </p>
           <details class="menu session-actions">
-            <summary>Session</summary>
+            <summary>Actions</summary>
             <div class="menu-body">
               <ConfirmButton
                 label="New conversation here"

@@ -19,7 +19,7 @@ const MAX_SHOWN_CHARS = 20_000;
 const clip = (text: string) => (text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}\n… (${text.length - MAX_SHOWN_CHARS} more characters)` : text);
 
 /** The one-line summary: what the tool acts on. */
-export function toolSummary(name: string, input: Record<string, unknown>): string {
+function toolSummary(name: string, input: Record<string, unknown>): string {
   const target = str(input.file_path) || str(input.notebook_path) || str(input.command) || str(input.pattern) || str(input.url) || str(input.path) || str(input.description);
   return target ? `${name}: ${target.split("\n")[0]!.slice(0, 160)}` : name;
 }
@@ -80,14 +80,11 @@ function ToolInput({ name, input }: { name: string; input: Record<string, unknow
   }
 }
 
-/**
- * `open`: shown opened at first (default: only todo lists). A closed call's body is not rendered
- * until it is opened: a long conversation holds hundreds of them.
- */
-export function ToolView({ item, who, open: initiallyOpen = item.name === "TodoWrite" }: { item: ToolItem; who: (by: string) => string; open?: boolean }) {
+/** Todo lists are shown opened; a closed call's body is not rendered until it is opened (a long conversation holds hundreds). */
+export function ToolView({ item, who }: { item: ToolItem; who: (by: string) => string }) {
   const { result, permission } = item;
   const outcome = permission ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by)}` : undefined;
-  const [open, setOpen] = useState(initiallyOpen);
+  const [open, setOpen] = useState(item.name === "TodoWrite");
   return (
     <details class={`tool${result?.isError ? " failed" : ""}`} open={open} onToggle={(event) => setOpen(event.currentTarget.open)} data-testid="tool">
       <summary>

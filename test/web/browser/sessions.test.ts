@@ -212,7 +212,7 @@ test("new conversation here: the session is stopped and a new one starts in its 
   const old = work;
   await showSession(old);
   const cwd = (await page().getByTestId("current-session").locator(".cwd").textContent())!;
-  await page().getByText("Session", { exact: true }).click();
+  await page().getByText("Actions", { exact: true }).click();
   await page().getByRole("button", { name: "New conversation here" }).click();
   expect(await page().locator(".session-actions .confirm").textContent()).toContain("This session is stopped first.");
   const created = waitForFrame((frame) => frame.type === "session.created");
@@ -228,7 +228,7 @@ test("new conversation here: the session is stopped and a new one starts in its 
 
   const defaults = received(phone, "sessions").at(-1)!.sessions.length;
   await showSession(relay.relay.sessionId);
-  await page().getByText("Session", { exact: true }).click();
+  await page().getByText("Actions", { exact: true }).click();
   expect(await page().getByText("This is the relay's default session: it cannot be stopped.").count()).toBe(1);
   expect(await page().getByRole("button", { name: "Stop this session" }).count()).toBe(0);
   await page().getByRole("button", { name: "New conversation here" }).click();
@@ -264,7 +264,7 @@ test("new conversation here in a directory that no longer exists: stopped, and t
   const dir = projectDir("short-lived");
   const sessionId = await createFromPage(dir);
   rmSync(dir, { recursive: true });
-  await page().getByText("Session", { exact: true }).click();
+  await page().getByText("Actions", { exact: true }).click();
   await page().getByRole("button", { name: "New conversation here" }).click();
   const stopped = waitForFrame((frame) => frame.type === "session.stopped" && frame.sessionId === sessionId);
   await page().getByRole("button", { name: "Stop and start new" }).click();
