@@ -14,47 +14,14 @@
  *     bun bench/fanout.ts
  *     BENCH_RUNS=5 BENCH_CLIENTS=100 BENCH_CLIENT_PROCS=1 bun bench/fanout.ts
  */
-import {
-  BUN, CLIENT_DRIVER, BARE_SERVER, ChildProcess, createBenchEnv, fmtInt, fmtMs, hardDeadline, machineLine,
-  markdownTable, median, procStats, sleep, startRelayProcess,
-} from "./support/harness.ts";
+import { BUN, BARE_SERVER, ChildProcess, createBenchEnv, fmtInt, fmtMs, hardDeadline, machineLine, markdownTable, median, sleep, startRelayProcess } from "./support/harness.ts";
+import { BURST_LINES, type FanoutTarget, measureTurn, PACED_LINES, PACED_RATE, RUNS, type Sample, startClientGroup } from "./support/fanout-run.ts";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const CLIENT_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 2);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const BURST_LINES = Number(process.env.BENCH_BURST_LINES ?? 10_000);
-const PACED_RATE = 1000;
-const PACED_LINES = Number(process.env.BENCH_PACED_LINES ?? 2000);
 
-interface FanoutReport {
-  received: number;
-  lastReceipt: number;
-  minSentAt: number;
-  /** Latency in 10 µs buckets → count. */
-  histogram: Record<string, number>;
-  cpuMs: number;
-}
-
-interface Sample {
-  msgsPerSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Server process CPU (relay or bare server) during the turn, as % of one core over the turn. */
-  serverCpu: number;
-  /** Server process CPU ms per 1,000 delivered frames. */
-  serverCpuPer1k: number;
-  claudeCpu: number;
-  clientCpu: number;
-}
-
-interface Target {
+interface Target extends FanoutTarget {
   name: "relay" | "bare";
-  serverPid: number;
-  claudePid: number;
-  clients: ChildProcess[];
-  /** The bare server, which takes the prompt itself; the relay gets it from a client. */
-  bare?: ChildProcess;
 }
 
 hardDeadline(60_000, "fanout");
@@ -69,89 +36,35 @@ try {
   const bareClaudePid = await findChildPid(bare.pid);
 
   const targets: Target[] = [
-    { name: "relay", serverPid: relay.child.pid, claudePid: relay.claudePid, clients: await startClients(relay.url, true) },
-    { name: "bare", serverPid: bare.pid, claudePid: bareClaudePid, clients: await startClients(`ws://127.0.0.1:${barePort}/ws`, false), bare },
+    { name: "relay", serverPid: relay.child.pid, claudePids: [relay.claudePid], groups: await startClients(relay.url, true) },
+    { name: "bare", serverPid: bare.pid, claudePids: [bareClaudePid], groups: await startClients(`ws://127.0.0.1:${barePort}/ws`, false), bare },
   ];
 
-  for (const target of targets) await turn(target, 1000, 0); // warm-up, not counted
+  for (const target of targets) await measureTurn(target, 1000, 0); // warm-up, not counted
   const samples = new Map<string, Sample[]>();
   for (let run = 0; run < RUNS; run++) {
     for (const [mode, lines, rate] of [["burst", BURST_LINES, 0], ["paced", PACED_LINES, PACED_RATE]] as const) {
       for (const target of targets) {
         const key = `${target.name}/${mode}`;
-        samples.set(key, [...(samples.get(key) ?? []), await turn(target, lines, rate)]);
+        samples.set(key, [...(samples.get(key) ?? []), await measureTurn(target, lines, rate)]);
       }
     }
   }
-  for (const target of targets) for (const clients of target.clients) clients.send({ cmd: "exit" });
+  for (const target of targets) for (const group of target.groups) group.proc.send({ cmd: "exit" });
   printResults(samples);
 } finally {
   await Promise.all(children.map((child) => child.stop()));
   bench.cleanup();
 }
 
-/** CLIENTS sockets over CLIENT_PROCS processes, all connected (and authenticated to the relay). */
-async function startClients(url: string, auth: boolean): Promise<ChildProcess[]> {
-  const procs = Array.from({ length: CLIENT_PROCS }, (_, i) => {
-    const clients = new ChildProcess(`clients ${i} of ${url}`, [BUN, CLIENT_DRIVER], {
-      ...bench.env,
-      BENCH_CLIENTS: JSON.stringify({ url, clients: clientsOf(i), auth, keyPath: bench.keyPath, signer: "native" }),
-    });
-    children.push(clients);
-    return clients;
-  });
-  for (const [i, clients] of procs.entries()) {
-    await clients.message("loaded", 10_000);
-    clients.send({ cmd: "connect" });
-    const connected = await clients.message<{ authenticated: number }>("connected", 20_000);
-    if (connected.authenticated !== clientsOf(i)) throw new Error(`only ${connected.authenticated} of ${clientsOf(i)} clients connected to ${url}`);
+/** CLIENTS sockets over CLIENT_PROCS processes, all connected (and authenticated to the relay); the first process prompts. */
+async function startClients(url: string, auth: boolean): Promise<FanoutTarget["groups"]> {
+  const groups = [];
+  for (let i = 0; i < CLIENT_PROCS; i++) {
+    const clients = Math.floor(CLIENTS / CLIENT_PROCS) + (i < CLIENTS % CLIENT_PROCS ? 1 : 0);
+    groups.push({ proc: await startClientGroup(bench, children, { url, clients, auth }), clients, prompts: i === 0 });
   }
-  return procs;
-}
-
-function clientsOf(proc: number): number {
-  return Math.floor(CLIENTS / CLIENT_PROCS) + (proc < CLIENTS % CLIENT_PROCS ? 1 : 0);
-}
-
-async function turn(target: Target, lines: number, rate: number): Promise<Sample> {
-  const text = `synth events=${lines} rate=${rate}`;
-  const before = { server: procStats(target.serverPid), claude: procStats(target.claudePid), at: performance.now() };
-  target.clients.forEach((clients, i) => clients.send({ cmd: "expect", count: lines * clientsOf(i), ...(i === 0 && !target.bare && { prompt: text }) }));
-  target.bare?.send({ cmd: "prompt", text });
-  const timeoutMs = (rate > 0 ? (lines / rate) * 1000 : 0) + 15_000;
-  const reports = await Promise.all(target.clients.map((clients) => clients.message<FanoutReport>("fanout", timeoutMs)));
-  const elapsed = performance.now() - before.at;
-  const after = { server: procStats(target.serverPid), claude: procStats(target.claudePid) };
-  await sleep(300); // let the result line and state changes pass before the next turn
-  const received = reports.reduce((sum, r) => sum + r.received, 0);
-  const span = Math.max(...reports.map((r) => r.lastReceipt)) - Math.min(...reports.map((r) => r.minSentAt));
-  const latency = mergedPercentiles(reports.map((r) => r.histogram));
-  const serverCpuMs = after.server.cpuMs - before.server.cpuMs;
-  return {
-    msgsPerSecond: received / (span / 1000),
-    ...latency,
-    serverCpu: (serverCpuMs / elapsed) * 100,
-    serverCpuPer1k: serverCpuMs / (received / 1000),
-    claudeCpu: ((after.claude.cpuMs - before.claude.cpuMs) / elapsed) * 100,
-    clientCpu: (reports.reduce((sum, r) => sum + r.cpuMs, 0) / elapsed) * 100,
-  };
-}
-
-/** p50, p99 and max (ms) of merged 10 µs latency histograms. */
-function mergedPercentiles(histograms: Record<string, number>[]): { p50: number; p99: number; max: number } {
-  const counts = new Map<number, number>();
-  for (const histogram of histograms) for (const [bucket, count] of Object.entries(histogram)) counts.set(Number(bucket), (counts.get(Number(bucket)) ?? 0) + count);
-  const buckets = [...counts.keys()].sort((a, b) => a - b);
-  const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const at = (p: number) => {
-    let seen = 0;
-    for (const bucket of buckets) {
-      seen += counts.get(bucket)!;
-      if (seen >= Math.ceil((p / 100) * total)) return bucket / 100;
-    }
-    return NaN;
-  };
-  return { p50: at(50), p99: at(99), max: at(100) };
+  return groups;
 }
 
 /** The bare server's synthetic Claude: its only child process. */

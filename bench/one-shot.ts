@@ -5,14 +5,18 @@
  * process (`connect` + `runTurn` + `close`), which leaves out the process start.
  *
  *     bun bench/one-shot.ts           # RUNS=20 by default; prints a markdown section
+ *     BENCH_TLS=1 bun bench/one-shot.ts   # over wss:// (--tls): the TLS transport, the certificate pinned with --fingerprint
  *
  * @example
  * ```sh
  * RUNS=50 bun bench/one-shot.ts
  * ```
  */
+import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { RelayClient } from "../src/client/client.ts";
+import { parseFingerprint } from "../src/client/relay-identity.ts";
+import { relayTls } from "../src/client/relay-tls.ts";
 import { keyFileSigner } from "../src/client/signer.ts";
 import { runTurn } from "../src/client/turn.ts";
 import { BUN, createBenchEnv, fmtMs, hardDeadline, machineLine, markdownTable, percentile, REPO_ROOT, startRelayProcess } from "./support/harness.ts";
@@ -22,7 +26,10 @@ const PROMPT = "synth events=1 bytes=40";
 
 hardDeadline(300_000, "one-shot");
 const bench = createBenchEnv();
-const relay = await startRelayProcess(bench, []);
+const TLS = process.env.BENCH_TLS === "1";
+const relay = await startRelayProcess(bench, TLS ? ["--tls"] : []);
+/** The relay's certificate, pinned as a user would (the hex a browser shows works too). */
+const fingerprint = relay.ca ? parseFingerprint(new X509Certificate(relay.ca).fingerprint256) : undefined;
 
 /** Median and p90 of RUNS timings, after two warm-ups. */
 async function timeRuns(run: () => Promise<number>): Promise<{ median: number; p90: number }> {
@@ -35,7 +42,8 @@ async function timeRuns(run: () => Promise<number>): Promise<{ median: number; p
 
 async function cliTurn(): Promise<number> {
   const started = performance.now();
-  const child = Bun.spawn([BUN, join(REPO_ROOT, "src", "cli.ts"), "connect", relay.url, "-i", bench.keyPath, "--prompt", PROMPT], { env: bench.env, stdout: "pipe", stderr: "pipe" });
+  const pin = fingerprint ? ["--fingerprint", fingerprint] : [];
+  const child = Bun.spawn([BUN, join(REPO_ROOT, "src", "cli.ts"), "connect", relay.url, "-i", bench.keyPath, "--prompt", PROMPT, ...pin], { env: bench.env, stdout: "pipe", stderr: "pipe" });
   const [stdout, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
   const elapsed = performance.now() - started;
   if (code !== 0 || stdout.length === 0) throw new Error(`connect --prompt exited ${code}: ${await new Response(child.stderr).text()}`);
@@ -45,7 +53,7 @@ async function cliTurn(): Promise<number> {
 async function libraryTurn(): Promise<number> {
   const signer = keyFileSigner(bench.keyPath);
   const started = performance.now();
-  const client = new RelayClient({ signer });
+  const client = new RelayClient({ signer, ...(fingerprint && { tls: relayTls({ fingerprint }) }) });
   await client.connect(relay.url);
   const turn = await runTurn(client, PROMPT);
   await client.close();
@@ -58,7 +66,7 @@ async function libraryTurn(): Promise<number> {
 try {
   const cli = await timeRuns(cliTurn);
   const library = await timeRuns(libraryTurn);
-  console.log(`${machineLine()}; ${RUNS} runs after 2 warm-ups; the synthetic Claude answers one ~40-byte line.\n`);
+  console.log(`${machineLine()}; ${RUNS} runs after 2 warm-ups; the synthetic Claude answers one ~40-byte line${TLS ? "; over wss:// (--tls, pinned)" : ""}.\n`);
   console.log(
     markdownTable(
       ["<one turn", "median ms", "p90 ms"],

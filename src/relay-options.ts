@@ -36,6 +36,10 @@ export interface RelayOptions {
   maxSessions: number;
   /** Absolute directories session.create may start sessions in (`--allow-dir`, repeatable). */
   allowDirs: string[];
+  /** A session `ready` this long has its Claude stopped (`--idle-timeout`); 0: never. */
+  idleTimeoutMs: number;
+  /** `--notify-command` as argv (program resolved), run on permission requests, finished turns, failed sessions. */
+  notifyCommand: string[] | undefined;
   claudeArgs: string[];
   /** Serve https/wss: the user's certificate files or the self-signed one in the state dir. */
   tls: TlsSource | undefined;

@@ -29,7 +29,9 @@ import { Gateway } from "./server/gateway.ts";
 import { healthReport, keysDegraded, relayGauges } from "./server/health.ts";
 import { Metrics } from "./server/metrics.ts";
 import { startHeartbeat } from "./server/heartbeat.ts";
+import { type Notification, Notifier } from "./notify/notifier.ts";
 import { Session } from "./session/session.ts";
+import { conversationHistory } from "./session/history.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { loadSessionList, saveSessionList, sessionListFile } from "./session/session-list.ts";
 import { type OpenSession, SessionManager } from "./session/session-manager.ts";
@@ -97,13 +99,14 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
 
   const metrics = new Metrics();
+  const claudeEnv = deps.env ?? process.env;
   // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.
   const open: OpenSession<ClaudeSupervisor> = ({ sessionId, cwd, observer }) => {
     const claude = new ClaudeSupervisor({
       bin: claudeBin,
       extraArgs: options.claudeArgs,
       cwd,
-      env: deps.env ?? process.env,
+      env: claudeEnv,
       sessionId,
       claudeTimeoutMs: options.claudeTimeoutMs,
       logger: log.child({ component: "claude" }),
@@ -120,6 +123,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     return { session, claude };
   };
   const listFile = sessionListFile(options.stateDir);
+  const notifier = options.notifyCommand && new Notifier({ argv: options.notifyCommand, log: log.child({ component: "notify" }) });
   const sessions = new SessionManager({
     open,
     defaultSession: { sessionId, cwd: options.cwd },
@@ -128,6 +132,9 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     allowDirs: options.allowDirs,
     log: log.child({ component: "sessions" }),
     persist: (records) => saveSessionList(listFile, records),
+    history: conversationHistory(claudeEnv),
+    idleTimeoutMs: options.idleTimeoutMs,
+    ...(notifier && { notify: (notification: Notification) => notifier.notify(notification) }),
   });
   let pairingOrigin = "";
   const pairing = new PairingService({ authorizedKeysPath: options.authorizedKeysPath, pairingUrl: (code) => `${pairingOrigin}/#pair=${code}`, log: log.child({ component: "pairing" }) });
@@ -197,7 +204,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       sessions.close();
       pairing.closeAll();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
-      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close()]);
+      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close(), notifier?.close()]);
       keys.close();
       log.info("stopped", { reason });
       resolveClosed(exitCode);
@@ -212,7 +219,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     log.error("cannot start Claude Code", { error });
     void stop("Claude Code could not be started", 1);
   });
-  log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd, sessions: sessions.list().length, maxSessions: options.maxSessions });
+  log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd, sessions: sessions.list().length, maxSessions: options.maxSessions, idleTimeoutMs: options.idleTimeoutMs, ...(options.notifyCommand && { notifyCommand: options.notifyCommand[0] }) });
   const reloadTls = async () => (tls ? tls.reload(server, runtime) : log.info("nothing to reload: the relay serves no TLS certificate"));
   return {
     url,

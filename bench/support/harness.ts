@@ -167,21 +167,32 @@ export interface RelayProcess {
   claudePid: number;
 }
 
+export interface StartOptions {
+  /** Command prefix the process runs under, e.g. `["valgrind", "--tool=callgrind"]`. */
+  wrapper?: string[];
+  /** How long it may take to be ready (default 20 s). */
+  readyTimeoutMs?: number;
+  /** The Claude binary (default: the synthetic Claude). */
+  claudeBin?: string;
+}
+
 /**
- * Starts `bun src/cli.ts serve` on a free port with the synthetic Claude and waits until Claude is
- * ready (any log level). BENCH_RELAY_BUN_FLAGS adds flags for Bun itself, e.g.
+ * Starts `bun src/cli.ts serve` on a free port with the synthetic Claude (or `claudeBin`) and waits
+ * until Claude is ready (any log level). BENCH_RELAY_BUN_FLAGS adds flags for Bun itself, e.g.
  * `--cpu-prof-md --cpu-prof-dir=/tmp/prof` to profile the relay.
  */
-export async function startRelayProcess(bench: BenchEnv, flags: string[], env: Record<string, string> = {}): Promise<RelayProcess> {
+export async function startRelayProcess(bench: BenchEnv, flags: string[], env: Record<string, string> = {}, options: StartOptions = {}): Promise<RelayProcess> {
   const port = freePort();
+  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
   const cmd = [
+    ...(options.wrapper ?? []),
     BUN, ...(process.env.BENCH_RELAY_BUN_FLAGS ?? "").split(" ").filter(Boolean), join(REPO_ROOT, "src", "cli.ts"), "serve", "--port", String(port),
-    "--claude-bin", SYNTHETIC_CLAUDE, "--authorized-keys", bench.authorizedKeysPath,
+    "--claude-bin", options.claudeBin ?? SYNTHETIC_CLAUDE, "--authorized-keys", bench.authorizedKeysPath,
     "--cwd", bench.dir, "--state-dir", join(bench.dir, "state"), "--log-format", "json", ...flags,
   ];
   const child = new ChildProcess("relay", cmd, { ...bench.env, ...env });
   const tls = flags.includes("--tls");
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     const health = await fetch(`${tls ? "https" : "http"}://127.0.0.1:${port}/healthz`, { tls: { rejectUnauthorized: false } }).then(
       (r) => r.json() as Promise<{ state: string; claudePid: number }>,
@@ -191,7 +202,7 @@ export async function startRelayProcess(bench: BenchEnv, flags: string[], env: R
       const ca = tls ? readFileSync(join(bench.dir, "state", "tls", "cert.pem"), "utf8") : undefined;
       return { child, url: `${tls ? "wss" : "ws"}://127.0.0.1:${port}/ws`, port, claudePid: health.claudePid, ...(ca && { ca }) };
     }
-    if (Date.now() > deadline) throw new Error(`relay: not ready within 20 s (${health ? `state ${health.state}` : "not listening"}); last output:\n${child.tail.join("\n")}`);
+    if (Date.now() > deadline) throw new Error(`relay: not ready within ${readyTimeoutMs / 1000} s (${health ? `state ${health.state}` : "not listening"}); last output:\n${child.tail.join("\n")}`);
     if (!running.has(child)) throw new Error(`relay exited; last output:\n${child.tail.join("\n")}`);
     await sleep(50);
   }

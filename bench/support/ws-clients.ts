@@ -5,8 +5,9 @@
  * answering with `{"kind": …}` JSON lines on stdout. It runs in its own process so its CPU is not
  * the server's.
  *
- * Config (env BENCH_CLIENTS, JSON): `{ url, clients, auth, keyPath?, signer?: "noble" | "native", ca? }`
- * (`ca`: the PEM certificate to trust for a wss:// url).
+ * Config (env BENCH_CLIENTS, JSON): `{ url, clients, auth, keyPath?, signer?: "noble" | "native", ca?, attach? }`
+ * (`ca`: the PEM certificate to trust for a wss:// url; `attach`: a session id each client attaches
+ * to after auth.ok, leaving the default session, and that its prompts name).
  * Commands:
  * - `{"cmd":"connect"}` → opens `clients` sockets at once and authenticates them →
  *   `{"kind":"connected","at","authenticated","failed","cpuMs"}`
@@ -14,8 +15,9 @@
  *   Claude's print time) until `count` arrived over all sockets; the first client sends `prompt`
  *   → `{"kind":"fanout","received","firstReceipt","lastReceipt","minSentAt","histogram","cpuMs"}`;
  *   `histogram` maps latency buckets of 10 µs to counts, so several processes' latencies merge exactly
- * - `{"cmd":"handshakes","concurrency","durationMs"}` → that many loops of connect → challenge →
- *   sign → auth.ok → close, for that long → `{"kind":"handshakes","count","failed","elapsedMs","cpuMs"}`
+ * - `{"cmd":"handshakes","concurrency","durationMs","total"?}` → that many loops of connect →
+ *   challenge → sign → auth.ok → close, for that long or until `total` handshakes were started →
+ *   `{"kind":"handshakes","count","failed","elapsedMs","cpuMs"}`
  * - `{"cmd":"exit"}`
  *
  * @example
@@ -34,6 +36,7 @@ interface Config {
   keyPath?: string;
   signer?: "noble" | "native";
   ca?: string;
+  attach?: string;
 }
 
 const config = JSON.parse(process.env.BENCH_CLIENTS ?? "{}") as Config;
@@ -99,10 +102,13 @@ function connect(onEvent: (data: string, at: number) => void): Promise<{ ws: Web
       const at = data.indexOf(SENT_AT);
       if (at >= 0) return onEvent(data, at);
       if (settled) return;
-      const message = JSON.parse(data) as { type: string; challenge?: string; code?: string };
+      const message = JSON.parse(data) as { type: string; challenge?: string; code?: string; sessionId?: string };
       if (message.type === "auth.challenge") {
         void signer!.sign(message.challenge!).then((signature) => ws.send(JSON.stringify({ type: "auth.response", signature })));
-      } else if (message.type === "auth.ok") {
+      } else if (message.type === "auth.ok" && config.attach) {
+        ws.send(JSON.stringify({ type: "session.detach", sessionId: message.sessionId }));
+        ws.send(JSON.stringify({ type: "session.attach", sessionId: config.attach }));
+      } else if (message.type === "auth.ok" || (message.type === "session.attached" && message.sessionId === config.attach)) {
         settle(true);
       } else if (message.type === "error") {
         console.error(`client error: ${message.code}`);
@@ -129,14 +135,15 @@ async function connectAll(): Promise<void> {
 }
 
 // ── handshake loops ──────────────────────────────────────────────────────────────────────────
-async function handshakes(concurrency: number, durationMs: number): Promise<void> {
+async function handshakes(concurrency: number, durationMs: number, total = Infinity): Promise<void> {
   const cpuStart = cpuMs();
   const start = performance.now();
   const end = start + durationMs;
   let count = 0;
   let failed = 0;
+  let started = 0;
   const loop = async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end && started++ < total) {
       const { ws, ok } = await connect(() => {});
       ws.close();
       if (performance.now() > end) break;
@@ -149,7 +156,7 @@ async function handshakes(concurrency: number, durationMs: number): Promise<void
 }
 
 // ── commands ─────────────────────────────────────────────────────────────────────────────────
-function onCommand(command: { cmd: string; count?: number; prompt?: string; concurrency?: number; durationMs?: number }): void {
+function onCommand(command: { cmd: string; count?: number; prompt?: string; concurrency?: number; durationMs?: number; total?: number }): void {
   switch (command.cmd) {
     case "connect":
       return void connectAll();
@@ -159,12 +166,12 @@ function onCommand(command: { cmd: string; count?: number; prompt?: string; conc
       histogram = new Uint32Array(BUCKETS);
       minSentAt = Infinity;
       fanoutCpuStart = cpuMs();
-      if (command.prompt !== undefined) sockets[0]!.send(JSON.stringify({ type: "prompt", text: command.prompt }));
+      if (command.prompt !== undefined) sockets[0]!.send(JSON.stringify({ type: "prompt", text: command.prompt, ...(config.attach && { sessionId: config.attach }) }));
       return;
     case "report":
       return reportFanout();
     case "handshakes":
-      return void handshakes(command.concurrency!, command.durationMs!);
+      return void handshakes(command.concurrency!, command.durationMs!, command.total);
     case "exit":
       for (const ws of sockets) ws.close();
       setTimeout(() => process.exit(0), 100);

@@ -5,11 +5,12 @@
  * @example
  * ```ts
  * const auth = createAuthService({ store: openAuthorizedKeys({ path }), challengeTtlMs: 10_000 });
- * const { text } = auth.issueChallenge("c1", { address: "127.0.0.1", port: 5000, host: "127.0.0.1:7717" });
- * const verdict = await auth.verify(text, armoredSignature, peer);
+ * const challenge = auth.issueChallenge("c1", { address: "127.0.0.1", port: 5000, host: "127.0.0.1:7717" });
+ * const verdict = await auth.verify(challenge, armoredSignature, peer);
  * ```
  */
 import { formatHostPort, type PeerInfo } from "../runtime/types.ts";
+import type { IssuedChallenge } from "../server/connection.ts";
 import type { AuthPort, AuthVerdict } from "../server/gateway.ts";
 import { authenticate } from "./authenticator.ts";
 import { createChallenge } from "./challenge.ts";
@@ -24,18 +25,26 @@ export interface AuthServiceOptions {
   now?: () => number;
 }
 
+/** What this service issues: the store's checkpoint when the connection opened rides along. */
+interface ServiceChallenge extends IssuedChallenge {
+  keysCheckpoint: number;
+}
+
 export function createAuthService(options: AuthServiceOptions): AuthPort {
   const { store, challengeTtlMs } = options;
   const limiter = options.limiter ?? new FailedAuthLimiter();
   const now = options.now ?? Date.now;
   return {
-    issueChallenge(clientId: string, peer: PeerInfo) {
+    issueChallenge(clientId: string, peer: PeerInfo): ServiceChallenge {
       const server = peer.host || formatHostPort(peer.address, peer.port);
       const challenge = createChallenge({ server, tls: peer.tlsFingerprint, connectionId: clientId, now: new Date(now()), ttlMs: challengeTtlMs });
-      return { text: challenge.text, expiresInMs: challengeTtlMs };
+      return { text: challenge.text, expiresInMs: challengeTtlMs, keysCheckpoint: store.checkpoint() };
     },
-    async verify(challenge: string, signature: string, peer: PeerInfo): Promise<AuthVerdict> {
-      return authenticate({ keys: store.current().entries, challenge, signature, peerAddress: peer.address, now: new Date(now()) });
+    async verify(challenge: IssuedChallenge, signature: string, peer: PeerInfo): Promise<AuthVerdict> {
+      // The gateway hands back the object issueChallenge returned. Keys as of a check made after
+      // the connection opened: every edit saved before the client connected applies (key-store.ts).
+      const keys = store.current((challenge as ServiceChallenge).keysCheckpoint).entries;
+      return authenticate({ keys, challenge: challenge.text, signature, peerAddress: peer.address, now: new Date(now()) });
     },
     isRateLimited: (address) => limiter.isLimited(address, now()),
     recordFailure: (address) => limiter.recordFailure(address, now()),

@@ -42,13 +42,11 @@ export interface AuthenticatedKey {
 }
 
 export type AuthResult =
-  | { ok: true; key: AuthenticatedKey; keyBlobFingerprint: string; line: number }
+  | { ok: true; key: AuthenticatedKey; line: number }
   | { ok: false; kind: AuthFailureKind; reason: string; fingerprint?: string };
 
 /** A coarse, stable category of a failure, for metrics (the `reason` text is for people). */
 export type AuthFailureKind = "malformed_signature" | "wrong_namespace" | "unknown_key" | "key_refused" | "challenge_expired" | "bad_signature" | "internal";
-
-const encoder = new TextEncoder();
 
 /**
  * Checks one auth response. See the module comment for the order of checks.
@@ -77,38 +75,38 @@ function authenticateUnsafe({ keys, challenge, signature, peerAddress, now }: Au
     if (error instanceof SshSigError) return { ok: false, kind: "malformed_signature", reason: `invalid SSHSIG (${error.code}): ${error.message}` };
     throw error;
   }
-  const fingerprint = fingerprintOf(sig.publicKey);
+  // Only failures report the signing key's fingerprint (a success reports its authorized_keys line's).
+  const fingerprint = (): string => fingerprintOf(sig.publicKey);
   if (sig.namespace !== AUTH_NAMESPACE) {
-    return { ok: false, kind: "wrong_namespace", fingerprint, reason: `wrong signature namespace ${JSON.stringify(sig.namespace.slice(0, 64))}, expected ${AUTH_NAMESPACE}` };
+    return { ok: false, kind: "wrong_namespace", fingerprint: fingerprint(), reason: `wrong signature namespace ${JSON.stringify(sig.namespace.slice(0, 64))}, expected ${AUTH_NAMESPACE}` };
   }
   const candidates = keys.filter((k) => bytesEqual(k.blob, sig.publicKey));
-  if (candidates.length === 0) return { ok: false, kind: "unknown_key", fingerprint, reason: "key is not in authorized_keys" };
+  if (candidates.length === 0) return { ok: false, kind: "unknown_key", fingerprint: fingerprint(), reason: "key is not in authorized_keys" };
   // Like sshd, a key listed on several lines is accepted if any of its lines allows this login.
   const refusals = candidates.map((k) => refusalOf(k, peerAddress, now));
   const entry = candidates[refusals.indexOf(undefined)];
-  if (!entry) return { ok: false, kind: "key_refused", fingerprint, reason: refusals.join("; ") };
+  if (!entry) return { ok: false, kind: "key_refused", fingerprint: fingerprint(), reason: refusals.join("; ") };
 
   const fields = parseChallenge(challenge);
-  if (!fields) return { ok: false, kind: "internal", fingerprint, reason: "server challenge is not canonical" };
-  if (now.getTime() > fields.expiresAt.getTime()) return { ok: false, kind: "challenge_expired", fingerprint, reason: "challenge expired" };
+  if (!fields) return { ok: false, kind: "internal", fingerprint: fingerprint(), reason: "server challenge is not canonical" };
+  if (now.getTime() > fields.expiresAt.getTime()) return { ok: false, kind: "challenge_expired", fingerprint: fingerprint(), reason: "challenge expired" };
 
   let key;
   try {
     key = publicKeyFromBlob(entry.blob);
   } catch (error) {
-    if (error instanceof PublicKeyError) return { ok: false, kind: "key_refused", fingerprint, reason: error.message };
+    if (error instanceof PublicKeyError) return { ok: false, kind: "key_refused", fingerprint: fingerprint(), reason: error.message };
     throw error;
   }
-  const data = signedData(sig.namespace, sig.hashAlgorithm, encoder.encode(challenge));
+  const data = signedData(sig.namespace, sig.hashAlgorithm, challenge);
   const verified = verifySignature(key, sig.signature, data, {
     allowNoTouch: entry.noTouchRequired,
     requireUserVerification: entry.verifyRequired,
   });
-  if (!verified.ok) return { ok: false, kind: "bad_signature", fingerprint, reason: `${verified.reason} (wrong key, or not over this connection's challenge)` };
+  if (!verified.ok) return { ok: false, kind: "bad_signature", fingerprint: fingerprint(), reason: `${verified.reason} (wrong key, or not over this connection's challenge)` };
   return {
     ok: true,
     key: { type: entry.type, fingerprint: entry.fingerprint, comment: entry.comment },
-    keyBlobFingerprint: fingerprint,
     line: entry.line,
   };
 }

@@ -38,12 +38,12 @@ export interface CreateChallengeOptions {
  * createChallenge({ server: "127.0.0.1:7777", connectionId: "c1", now: new Date(), ttlMs: 10_000 }).text
  */
 export function createChallenge(options: CreateChallengeOptions): Challenge {
-  const random = options.random ?? ((size: number) => new Uint8Array(randomBytes(size)));
+  const nonce = options.random ? Buffer.from(options.random(NONCE_BYTES)) : randomBytes(NONCE_BYTES);
   const fields: ChallengeFields = {
     server: singleLine(options.server),
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     connection: singleLine(options.connectionId),
-    nonce: Buffer.from(random(NONCE_BYTES)).toString("base64url"),
+    nonce: nonce.toString("base64url"),
     expiresAt: new Date(options.now.getTime() + options.ttlMs),
   };
   return { ...fields, text: formatChallenge(fields) };

@@ -25,48 +25,49 @@ export interface FailedAuthLimiterOptions {
 
 /** Token-bucket limiter of failed attempts per address. */
 export class FailedAuthLimiter {
-  private readonly burst: number;
-  private readonly refillPerMinute: number;
-  private readonly maxAddresses: number;
-  private readonly buckets = new Map<string, TokenBucket>();
+  readonly #burst: number;
+  readonly #refillPerMinute: number;
+  readonly #maxAddresses: number;
+  readonly #buckets = new Map<string, TokenBucket>();
 
   constructor(options: FailedAuthLimiterOptions = {}) {
-    this.burst = options.burst ?? 10;
-    this.refillPerMinute = options.refillPerMinute ?? 30;
-    this.maxAddresses = options.maxAddresses ?? 10_000;
+    this.#burst = options.burst ?? 10;
+    this.#refillPerMinute = options.refillPerMinute ?? 30;
+    this.#maxAddresses = options.maxAddresses ?? 10_000;
   }
 
   /** True when `address` has used up its failures and must wait. */
   isLimited(address: string, now: number): boolean {
-    return this.tokens(addressKey(address), now) < 1;
+    if (this.#buckets.size === 0) return false; // the usual case: no failures anywhere, nothing to look up
+    return this.#tokens(addressKey(address), now) < 1;
   }
 
   /** Milliseconds until `address` may try again (0 when it may now). */
   retryAfterMs(address: string, now: number): number {
-    const tokens = this.tokens(addressKey(address), now);
-    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 60_000) / this.refillPerMinute);
+    const tokens = this.#tokens(addressKey(address), now);
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 60_000) / this.#refillPerMinute);
   }
 
   /** Counts one failed attempt from `address`. */
   recordFailure(address: string, now: number): void {
     const key = addressKey(address);
-    const bucket = this.buckets.get(key) ?? new TokenBucket(this.burst, this.refillPerMinute, now);
+    const bucket = this.#buckets.get(key) ?? new TokenBucket(this.#burst, this.#refillPerMinute, now);
     bucket.drain(now);
-    this.buckets.delete(key); // re-insert to keep Map order = least recently failing first
-    this.buckets.set(key, bucket);
-    while (this.buckets.size > this.maxAddresses) this.buckets.delete(this.buckets.keys().next().value!);
+    this.#buckets.delete(key); // re-insert to keep Map order = least recently failing first
+    this.#buckets.set(key, bucket);
+    while (this.#buckets.size > this.#maxAddresses) this.#buckets.delete(this.#buckets.keys().next().value!);
   }
 
   /** Addresses currently tracked (for tests and /healthz-style introspection). */
   get trackedAddresses(): number {
-    return this.buckets.size;
+    return this.#buckets.size;
   }
 
-  private tokens(key: string, now: number): number {
-    const bucket = this.buckets.get(key);
-    if (!bucket) return this.burst;
+  #tokens(key: string, now: number): number {
+    const bucket = this.#buckets.get(key);
+    if (!bucket) return this.#burst;
     const tokens = bucket.level(now);
-    if (tokens >= this.burst) this.buckets.delete(key); // a full bucket is forgotten
+    if (tokens >= this.#burst) this.#buckets.delete(key); // a full bucket is forgotten
     return tokens;
   }
 }

@@ -23,7 +23,7 @@ import type { CommandSpec } from "./command.ts";
 export const connectCommand: CommandSpec = {
   name: "connect",
   summary: "A terminal client: watch the session and take part, or run one turn from a script",
-  synopsis: "URL [-i KEY] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--no-reconnect]",
+  synopsis: "URL [-i KEY] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--fingerprint SHA256:…] [--no-reconnect]",
   args: ["URL"],
   flags: [
     { flag: "-i, --identity <key>", help: "Private key to sign with (through ssh-agent when it holds that key)", default: "ssh-agent's first key, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa" },
@@ -32,22 +32,34 @@ export const connectCommand: CommandSpec = {
     { flag: "--allow <tools>", help: "One-shot turns: allow these tools (comma-separated, e.g. Write,Edit), deny the rest", default: "deny every permission request" },
     { flag: "--json", help: "Print every frame from the relay as one JSON line (for jq); input lines holding JSON are sent as they are" },
     { flag: "--history <turns>", help: "Interactive view: show this many past turns on joining", default: "the turn in progress" },
+    {
+      flag: "--fingerprint <sha256>",
+      help: "wss://: accept only the relay certificate with this fingerprint (SHA256:… as serve prints it, or a browser's hex); the known-relays file is then neither read nor written",
+      default: "pin on first use in $XDG_CONFIG_HOME/claude-relay/known_relays",
+    },
     { flag: "--no-reconnect", help: "Exit when the connection drops (by default it reconnects and resumes where it left off)" },
   ],
   examples: [
     "claude-relay connect ws://127.0.0.1:7717/ws",
     "claude-relay connect laptop.local:7717 -i ~/.ssh/id_ecdsa --history 3",
     'claude-relay connect 127.0.0.1:7717 --prompt "fix the failing test" --allow Edit,Bash',
+    "claude-relay connect wss://192.168.1.20:7717/ws --fingerprint SHA256:qL3p9T0nWm0d4hTjQmC1sZ1m2M6O0c5bD3o2zvQ1x1E",
     '{ echo "Review this diff:"; git diff; } | claude-relay connect 127.0.0.1:7717 > review.md',
     "claude-relay connect 127.0.0.1:7717 --prompt \"list the TODOs\" --json | jq -c 'select(.type == \"claude.event\") | .event'",
   ],
   notes: [
-    "URL is ws://HOST:PORT/ws as `claude-relay serve` prints it (HOST:PORT alone also works). In a terminal it shows the session live: " +
+    "URL is ws://HOST:PORT/ws or wss://… as `claude-relay serve` prints it (HOST:PORT alone means ws://). In a terminal it shows the session live: " +
       "type a prompt, answer Claude's permission requests with y / n / r, /help lists the commands; Ctrl-C interrupts Claude, twice quits.",
     "One-shot (--prompt, or a prompt on stdin when stdin is not a terminal and there is no --json): permission requests of the turn are " +
       "denied unless --yes or --allow covers them.",
+    "wss://: the key signs only a challenge made for this very TLS connection (its tls: line names this connection's certificate; otherwise " +
+      "another server is passing the relay's challenge on). A certificate your system trusts (Tailscale, Caddy) is accepted as usual. Any other " +
+      "(serve --tls makes a self-signed one) is pinned on first use without asking, like ssh -o StrictHostKeyChecking=accept-new: a note shows its " +
+      "fingerprint — compare it with the one the relay printed at start-up — and it is kept in $XDG_CONFIG_HOME/claude-relay/known_relays " +
+      "(~/.config/… by default). A different certificate later is refused with a warning naming the line to remove; the file is never rewritten.",
     "Exit codes: 0 done (turn succeeded, /quit, end of input) · 1 the turn ended in an error, or the connection was lost for good · " +
-      "2 bad usage · 3 authentication failed (the message names your key and the authorized_keys line to add) · 4 the relay is unreachable.",
+      "2 bad usage · 3 authentication failed (the message names your key and the authorized_keys line to add) · 4 the relay is unreachable · " +
+      "5 the relay did not prove who it is (a certificate other than the pinned one, or a challenge made for another connection): nothing was signed.",
   ],
   run: async ({ args, flags }) => {
     const { connectOptions } = await import("./connect/options.ts");

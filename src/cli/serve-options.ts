@@ -16,6 +16,7 @@ import { isLoopback } from "../server/loopback.ts";
 import type { TlsSource } from "../tls/certificate.ts";
 import type { FlagSpec } from "./command.ts";
 import { expandPath } from "./expand-path.ts";
+import { NotifyCommandError, parseNotifyCommand } from "../notify/notify-command.ts";
 import { parseByteSize, parseDuration } from "./units.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -50,6 +51,8 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--new-session", help: "Start a new Claude session instead of resuming the last one" },
   { flag: "--max-sessions <n>", help: "Sessions (Claude processes) at most, the default one included", default: "8" },
   { flag: "--allow-dir <dir>", help: "A directory clients may start sessions in (and below it)", default: "your home directory", repeatable: true },
+  { flag: "--idle-timeout <duration>", help: "A session without a turn this long has its Claude stopped (it starts again, resuming, at the next prompt); 0: never", default: "30m" },
+  { flag: "--notify-command <cmd>", help: "Run CMD (no shell; words with '…'/\"…\" quoting, or a JSON array) with a JSON line on stdin when Claude asks a permission, a turn ends or a session fails (docs/notifications.md)" },
   { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
   { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
   { flag: "--tls", help: "Serve https/wss with a self-signed certificate kept in the state dir (start-up prints its fingerprint)" },
@@ -116,6 +119,8 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
     newSession: raw.newSession === true,
     maxSessions: integer(raw, "maxSessions", 8, 1, 1000),
     allowDirs: raw.allowDir === undefined ? [home] : list(raw, "allowDir").map(expand),
+    idleTimeoutMs: duration(raw, "idleTimeout", "30m", 0),
+    notifyCommand: raw.notifyCommand === undefined ? undefined : notifyCommand(text(raw, "notifyCommand", ""), expand),
     logLevel: logLevel as LogLevel,
     logFormat,
     claudeArgs: Array.isArray(raw["--"]) ? raw["--"].map(String) : [],
@@ -133,6 +138,19 @@ function tlsSource(raw: RawFlags, stateDir: string, expand: (path: string) => st
   if (cert && key) return { kind: "files", certPath: cert, keyPath: key };
   if (cert || key) throw new UsageError(`--${cert ? "tls-cert" : "tls-key"} needs --${cert ? "tls-key" : "tls-cert"} too`);
   return raw.tls === true ? { kind: "self-signed", stateDir } : undefined;
+}
+
+/** The argv of --notify-command; a program given as a path (with "/" or "~") is made absolute. */
+function notifyCommand(value: string, expand: (path: string) => string): string[] {
+  let argv: string[];
+  try {
+    argv = parseNotifyCommand(value);
+  } catch (error) {
+    if (error instanceof NotifyCommandError) throw new UsageError(error.message);
+    throw error;
+  }
+  const [program, ...args] = argv as [string, ...string[]];
+  return [program.includes("/") || program.startsWith("~") ? expand(program) : program, ...args];
 }
 
 function publicUrl(value: string): string {

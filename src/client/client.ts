@@ -27,7 +27,7 @@
  * ```
  */
 import { Emitter } from "../shared/emitter.ts";
-import { silentLogger, type Logger } from "../log/logger.ts";
+import { silentLogger, type Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { AttachedSession, type SessionSnapshot } from "./attached-session.ts";
 import { SessionAttachments } from "./session-attachments.ts";
@@ -57,12 +57,13 @@ import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
 import type { ChallengeSigner } from "./signer.ts";
 import { NO_GLOBAL_WEBSOCKET, webSocketTransport, type TransportFactory } from "./transport.ts";
+import type { RelayTls } from "./relay-tls.ts";
 
 // The library's entry point also names what its events carry and how it fails.
 export { RelayClientError, type RelayClientErrorCode } from "./errors.ts";
 export type * from "./messages.ts";
-export type { ChallengeCheck } from "./connection.ts";
-export type { Transport, TransportFactory, TransportHandlers } from "./transport.ts";
+export type { ChallengeCheck, ChallengePeer } from "./connection.ts";
+export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "./transport.ts";
 export type { SessionSnapshot } from "./attached-session.ts";
 
 /** What `events()` yields: every session event in seq order, each once; gaps; errors sent to this client. */
@@ -149,6 +150,12 @@ export interface RelayClientOptions {
   maxPendingPings?: number;
   /** Checks each challenge before it is signed; throwing refuses it (`challenge_refused`, no reconnect). */
   checkChallenge?: ChallengeCheck;
+  /**
+   * TLS with the relay's certificate checked before signing: `relayTls({ fingerprint })`,
+   * `relayTls({ knownRelays })` or `relayTls()` (relay-tls.ts; Node.js, Bun, Deno). Its check runs
+   * before `checkChallenge`; its transport is used unless `transport` is given.
+   */
+  tls?: RelayTls;
   /** How to reach the relay. Default: the global `WebSocket` (see `webSocketTransportFor` for runtimes without one). */
   transport?: TransportFactory;
   log?: Logger;
@@ -200,7 +207,7 @@ export class RelayClient {
 
   /** Throws `no_websocket` when no `transport` is given and the runtime has no global WebSocket (Node.js 20). */
   constructor(options: RelayClientOptions) {
-    if (!options.transport && typeof globalThis.WebSocket !== "function") throw new RelayClientError("no_websocket", NO_GLOBAL_WEBSOCKET);
+    if (!options.transport && !options.tls && typeof globalThis.WebSocket !== "function") throw new RelayClientError("no_websocket", NO_GLOBAL_WEBSOCKET);
     this.#signer = options.signer;
     this.#log = options.log ?? silentLogger;
     this.#emitter = new Emitter((error, name) => this.#log.error("a client event listener threw", { event: name, error: String(error) }));
@@ -210,8 +217,8 @@ export class RelayClient {
     this.#heartbeat = options.heartbeat === false ? undefined : { intervalMs: options.heartbeat?.intervalMs ?? 15_000, timeoutMs: options.heartbeat?.timeoutMs ?? 45_000 };
     this.#maxQueued = options.maxQueuedMessages ?? 100;
     this.#maxPendingPings = options.maxPendingPings ?? 16;
-    this.#checkChallenge = options.checkChallenge;
-    this.#transport = options.transport ?? webSocketTransport;
+    this.#checkChallenge = chainChecks(options.tls?.checkChallenge, options.checkChallenge);
+    this.#transport = options.transport ?? options.tls?.transport ?? webSocketTransport;
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 
@@ -536,7 +543,7 @@ export class RelayClient {
         closeCode: end.code,
         closeReason: end.reason,
         ...(end.relayError && { relayError: end.relayError }),
-        ...(end.failure && { localMessage: end.failure.message }),
+        ...(end.failure && { localMessage: end.failure.message, localCause: end.failure.cause }),
         attempts: streak.attempts,
         elapsedMs,
       });
@@ -668,4 +675,13 @@ export class RelayClient {
   #emit<K extends keyof RelayClientEvents>(name: K, ...args: RelayClientEvents[K]): void {
     this.#emitter.emit(name, ...args);
   }
+}
+
+/** Both checks in order (the TLS one first); the first to throw refuses the challenge. */
+function chainChecks(first: ChallengeCheck | undefined, second: ChallengeCheck | undefined): ChallengeCheck | undefined {
+  if (!first || !second) return first ?? second;
+  return async (challenge, peer) => {
+    await first(challenge, peer);
+    await second(challenge, peer);
+  };
 }

@@ -23,22 +23,33 @@
  * connection.start();
  * ```
  */
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { transition, type ConnectionEvent, type ConnectionState } from "./connection-state.ts";
 import { RelayClientError } from "./errors.ts";
 import { decodeServerFrame, type AuthChallengeMessage, type AuthOkMessage, type ErrorMessage, type PongMessage, type ServerMessage } from "./messages.ts";
 import type { LocalFailure } from "./reconnect-policy.ts";
 import type { ChallengeSigner } from "./signer.ts";
-import type { Transport, TransportFactory } from "./transport.ts";
+import type { PeerTrust, Transport, TransportFactory } from "./transport.ts";
+
+/** What a check before signing knows of the connection the challenge came on. */
+export interface ChallengePeer {
+  /** The URL this connection was opened to. */
+  url: string;
+  /** The DER certificate the relay presented on this connection, when the transport can see it (TLS). */
+  certificate?: Uint8Array;
+  /** Whether that certificate is valid for the host under the trusted CAs, when the transport can tell. */
+  trust?: PeerTrust;
+}
 
 /**
  * Looks at the relay's challenge before the key signs it; throwing (or rejecting) refuses it:
- * nothing is signed and the connection ends with `challenge_refused`. This is where a client
- * binds the login to the TLS connection (the challenge's `tls:` line against `certificate`, the
- * one the transport saw), so a challenge relayed from another server is never signed.
+ * nothing is signed and the connection ends with `challenge_refused` (the thrown error is the
+ * `cause` of the client's error). This is where a client binds the login to the TLS connection
+ * (the challenge's `tls:` line against `certificate`, the one the transport saw), so a challenge
+ * relayed from another server is never signed: see relay-tls.ts.
  */
-export type ChallengeCheck = (challenge: AuthChallengeMessage, peer: { certificate?: Uint8Array }) => void | Promise<void>;
+export type ChallengeCheck = (challenge: AuthChallengeMessage, peer: ChallengePeer) => void | Promise<void>;
 
 export interface ConnectionOptions {
   url: string;
@@ -63,8 +74,8 @@ export interface ConnectionEnd {
   reason: string;
   /** The relay's last `error` frame (e.g. slow_consumer, shutting_down, auth_failed). */
   relayError?: ErrorMessage;
-  /** This side's failure, in words for a person. */
-  failure?: { kind: LocalFailure; message: string };
+  /** This side's failure, in words for a person; `cause`: what a check before signing threw. */
+  failure?: { kind: LocalFailure; message: string; cause?: unknown };
 }
 
 /** What the relay sends after the handshake (the connection consumes auth.challenge and auth.ok itself). */
@@ -232,10 +243,11 @@ export class RelayConnection {
     const { signer, checkChallenge } = this.#options;
     if (checkChallenge) {
       const certificate = this.#transport?.peerCertificate?.();
+      const trust = this.#transport?.peerTrust?.();
       try {
-        await checkChallenge(challenge, certificate ? { certificate } : {});
+        await checkChallenge(challenge, { url: this.#options.url, ...(certificate && { certificate }), ...(trust && { trust }) });
       } catch (error) {
-        if (this.#signing()) this.#fail({ kind: "challenge_refused", message: `refused to sign the relay's challenge: ${(error as Error).message}` });
+        if (this.#signing()) this.#fail({ kind: "challenge_refused", message: `refused to sign the relay's challenge: ${(error as Error).message}`, cause: error });
         return;
       }
       if (!this.#signing()) return;

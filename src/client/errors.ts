@@ -25,8 +25,9 @@ export class RelayClientError extends Error {
     readonly code: RelayClientErrorCode,
     message: string,
     readonly closeCode?: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -40,6 +41,8 @@ export interface GiveUpContext {
   relayError?: ErrorMessage;
   /** This side's own account, when it ended the connection itself (signer, URL, challenge). */
   localMessage?: string;
+  /** What made this side end it (e.g. the RelayIdentityError a check before signing threw). */
+  localCause?: unknown;
   attempts: number;
   elapsedMs: number;
 }
@@ -53,7 +56,9 @@ export interface GiveUpContext {
  */
 export function giveUpError(reason: GiveUpReason, context: GiveUpContext): RelayClientError {
   const { url, closeCode: code, closeReason, relayError } = context;
-  if (context.localMessage !== undefined) return new RelayClientError(reason, context.localMessage);
+  if (context.localMessage !== undefined) {
+    return new RelayClientError(reason, context.localMessage, undefined, context.localCause === undefined ? undefined : { cause: context.localCause });
+  }
   switch (reason) {
     case "auth_failed":
       return new RelayClientError(reason, authFailedMessage(context.signer), code);
@@ -81,6 +86,6 @@ function authFailedMessage(signer: GiveUpContext["signer"]): string {
 }
 
 function describeClose(code: number, reason: string): string {
-  if (code === 1006) return "no connection or it dropped: is the relay running and the URL right?";
+  if (code === 1006) return `no connection or it dropped${reason ? ` (${reason})` : ""}: is the relay running and the URL right?`;
   return reason ? `close ${code}: ${reason}` : `close ${code}`;
 }

@@ -1,6 +1,7 @@
 /**
- * The claude-relay client library in one import: connect with an SSH key, follow the session's
- * events (listeners or `for await`), run one-shot turns with a permission policy.
+ * The claude-relay client library in one import: connect with an SSH key (over wss:// with the
+ * relay's certificate checked before signing: `tls: relayTls(…)`), follow the session's events
+ * (listeners or `for await`), run one-shot turns with a permission policy.
  *
  * @example
  * ```ts
@@ -19,6 +20,10 @@ export * from "./client.ts";
 export { AssistantText } from "./assistant-text.ts";
 export { authorizedKeysLine } from "./key-line.ts";
 export { allowAll, allowTools, denyAll, type PermissionDecision, type PermissionPolicy } from "./permission-policy.ts";
+export { defaultKnownRelaysPath } from "./known-relays-file.ts";
+export { parseFingerprint, RelayIdentityError, type RelayIdentityProblem } from "./relay-identity.ts";
+export { relayTls, type PinnedRelay, type RelayTls, type RelayTlsOptions } from "./relay-tls.ts";
+export { tlsWebSocketTransport, type TlsTransportOptions } from "./tls-transport.ts";
 export { agentSigner, keyFileSigner, openSigner, SignerError, type ChallengeSigner, type SignerOptions } from "./signer.ts";
 export { NO_GLOBAL_WEBSOCKET, webSocketTransport, webSocketTransportFor, type WebSocketConstructor } from "./transport.ts";
 export { runTurn, type TurnOptions, type TurnOutcome } from "./turn.ts";

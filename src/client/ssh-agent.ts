@@ -45,14 +45,17 @@ interface Pending {
 
 /** A connection to one ssh-agent. */
 export class SshAgentClient {
-  private buffer = new Uint8Array(0);
-  private readonly pending: Pending[] = [];
-  private failure: Error | undefined;
+  #buffer = new Uint8Array(0);
+  readonly #pending: Pending[] = [];
+  #failure: Error | undefined;
 
-  private constructor(private readonly socket: Socket) {
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("error", (err) => this.fail(new SshAgentError(`ssh-agent connection error: ${err.message}`)));
-    socket.on("close", () => this.fail(new SshAgentError("ssh-agent closed the connection")));
+  readonly #socket: Socket;
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+    socket.on("error", (err) => this.#fail(new SshAgentError(`ssh-agent connection error: ${err.message}`)));
+    socket.on("close", () => this.#fail(new SshAgentError("ssh-agent closed the connection")));
   }
 
   /**
@@ -75,7 +78,7 @@ export class SshAgentClient {
 
   /** Keys the agent holds (REQUEST_IDENTITIES → IDENTITIES_ANSWER). */
   async listIdentities(): Promise<AgentIdentity[]> {
-    const reader = await this.request(new WireWriter().byte(SSH_AGENTC_REQUEST_IDENTITIES), SSH_AGENT_IDENTITIES_ANSWER);
+    const reader = await this.#request(new WireWriter().byte(SSH_AGENTC_REQUEST_IDENTITIES), SSH_AGENT_IDENTITIES_ANSWER);
     return parseReply("identities answer", () => {
       const count = reader.readUint32();
       // Each identity needs at least 8 bytes; a larger count is a lie that must not drive allocation.
@@ -90,7 +93,7 @@ export class SshAgentClient {
   /** Asks the agent to sign `data` with the key `blob` (SIGN_REQUEST → SIGN_RESPONSE); returns the SSH signature blob. */
   async sign(blob: Uint8Array, data: Uint8Array, flags = 0): Promise<Uint8Array> {
     const request = new WireWriter().byte(SSH_AGENTC_SIGN_REQUEST).string(blob).string(data).uint32(flags);
-    const reader = await this.request(request, SSH_AGENT_SIGN_RESPONSE);
+    const reader = await this.#request(request, SSH_AGENT_SIGN_RESPONSE);
     return parseReply("sign response", () => {
       const signature = reader.readBytes();
       reader.expectEnd("sign response");
@@ -99,14 +102,14 @@ export class SshAgentClient {
   }
 
   close(): void {
-    this.socket.destroy();
+    this.#socket.destroy();
   }
 
-  private request(body: WireWriter, expectedType: number): Promise<WireReader> {
-    if (this.failure) return Promise.reject(this.failure);
+  #request(body: WireWriter, expectedType: number): Promise<WireReader> {
+    if (this.#failure) return Promise.reject(this.#failure);
     const payload = body.toBytes();
-    this.socket.write(new WireWriter().string(payload).toBytes());
-    return new Promise<Uint8Array>((resolve, reject) => this.pending.push({ resolve, reject })).then((message) => {
+    this.#socket.write(new WireWriter().string(payload).toBytes());
+    return new Promise<Uint8Array>((resolve, reject) => this.#pending.push({ resolve, reject })).then((message) => {
       const reader = new WireReader(message);
       const type = reader.readByte();
       if (type === SSH_AGENT_FAILURE) throw new SshAgentError("ssh-agent refused the request");
@@ -115,27 +118,27 @@ export class SshAgentClient {
     });
   }
 
-  private onData(chunk: Buffer): void {
-    const merged = new Uint8Array(this.buffer.length + chunk.length);
-    merged.set(this.buffer);
-    merged.set(chunk, this.buffer.length);
-    this.buffer = merged;
-    while (this.buffer.length >= 4) {
-      const length = new DataView(this.buffer.buffer, this.buffer.byteOffset).getUint32(0);
-      if (length === 0 || length > MAX_AGENT_MESSAGE) return this.fail(new SshAgentError(`bad ssh-agent message length ${length}`));
-      if (this.buffer.length < 4 + length) return;
-      const message = this.buffer.slice(4, 4 + length);
-      this.buffer = this.buffer.slice(4 + length);
-      const next = this.pending.shift();
-      if (!next) return this.fail(new SshAgentError("unsolicited ssh-agent message"));
+  #onData(chunk: Buffer): void {
+    const merged = new Uint8Array(this.#buffer.length + chunk.length);
+    merged.set(this.#buffer);
+    merged.set(chunk, this.#buffer.length);
+    this.#buffer = merged;
+    while (this.#buffer.length >= 4) {
+      const length = new DataView(this.#buffer.buffer, this.#buffer.byteOffset).getUint32(0);
+      if (length === 0 || length > MAX_AGENT_MESSAGE) return this.#fail(new SshAgentError(`bad ssh-agent message length ${length}`));
+      if (this.#buffer.length < 4 + length) return;
+      const message = this.#buffer.slice(4, 4 + length);
+      this.#buffer = this.#buffer.slice(4 + length);
+      const next = this.#pending.shift();
+      if (!next) return this.#fail(new SshAgentError("unsolicited ssh-agent message"));
       next.resolve(message);
     }
   }
 
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const p of this.pending.splice(0)) p.reject(error);
-    this.socket.destroy();
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const p of this.#pending.splice(0)) p.reject(error);
+    this.#socket.destroy();
   }
 }
 

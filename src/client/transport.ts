@@ -21,6 +21,9 @@ export interface TransportHandlers {
   close(code: number, reason: string): void;
 }
 
+/** Whether the relay's certificate is valid for the host under the CAs the runtime trusts; if not, why. */
+export type PeerTrust = { trusted: true } | { trusted: false; reason: string };
+
 export interface Transport {
   /** Sends one text frame; dropped when the transport is not open (the connection decides what may be lost). */
   send(text: string): void;
@@ -29,9 +32,11 @@ export interface Transport {
   /**
    * The DER certificate the relay presented, for transports that can see it (TLS). A check
    * before signing compares it with the challenge's `tls:` line. The global WebSocket cannot see
-   * it, so {@link webSocketTransport} has none.
+   * it, so {@link webSocketTransport} has none (tls-transport.ts has).
    */
   peerCertificate?(): Uint8Array | undefined;
+  /** Whether that certificate chains to a trusted CA and names the host (a self-signed one does not). */
+  peerTrust?(): PeerTrust | undefined;
   /** The WebSocket underneath, when there is one (diagnostics). */
   readonly socket?: WebSocket;
 }

@@ -1,9 +1,14 @@
 /**
- * Structured logging on top of consola.
+ * Structured logging on top of consola: one line per call, with context fields.
  *
  * Every line can carry context fields (clientId, remote address, fingerprint, pid …). In `pretty`
  * format they are appended as `key=value`; in `json` format each line is one JSON object, which
- * journald and launchd store as-is.
+ * journald and launchd store as-is (reporters.ts renders both).
+ *
+ * consola is set up for a server's log rather than a terminal's: its throttling is off (it folded
+ * a login storm's "authenticated" lines into one "(repeated N times)" line carrying the first
+ * line's fields), and lines go to stderr through the batching line writer (line-writer.ts) instead
+ * of one write per line.
  *
  * @example
  * ```ts
@@ -13,128 +18,108 @@
  * // {"time":"…","level":"warn","msg":"unknown message type","clientId":"c1","remote":"127.0.0.1:5000","messageType":"foo"}
  * ```
  */
-import { createConsola, type ConsolaInstance, type LogObject } from "consola";
+import { createConsola, LogLevels, type ConsolaInstance } from "consola/core";
+import { stderrLineWriter } from "./line-writer.ts";
+import { jsonReporter, prettyReporter } from "./reporters.ts";
+import type { LogFields, Logger } from "./silent-logger.ts";
+
+// The interface and the silent logger live apart so that browser code can have them without consola.
+export { silentLogger, type LogFields, type Logger } from "./silent-logger.ts";
 
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug" | "trace";
 export type LogFormat = "pretty" | "json";
-export type LogFields = Record<string, unknown>;
 
 export const LOG_LEVELS: readonly LogLevel[] = ["silent", "error", "warn", "info", "debug", "trace"];
-
-/** A logger bound to a set of context fields. */
-export interface Logger {
-  error(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  info(msg: string, fields?: LogFields): void;
-  debug(msg: string, fields?: LogFields): void;
-  /** A logger whose every line also carries `fields`. */
-  child(fields: LogFields): Logger;
-}
 
 export interface LoggerOptions {
   level?: LogLevel;
   format?: LogFormat;
-  /** Where lines go; stderr by default so stdout stays free for command output. */
+  /**
+   * Where lines go (one call per line, without newline). Default: stderr, so stdout stays free for
+   * command output, in batches of up to 20 ms (line-writer.ts).
+   */
   write?: (line: string) => void;
 }
 
+/** Our levels in consola's numbers: a line is written when its method's number is at most the level's. */
 const CONSOLA_LEVEL: Record<LogLevel, number> = {
-  silent: -999,
-  error: 0,
-  warn: 1,
-  info: 3,
-  debug: 4,
-  trace: 5,
+  silent: LogLevels.silent,
+  error: LogLevels.error,
+  warn: LogLevels.warn,
+  info: LogLevels.info,
+  debug: LogLevels.debug,
+  trace: LogLevels.trace,
 };
 
 type Method = "error" | "warn" | "info" | "debug";
 
-/** Creates the root logger. */
+/** What every logger of one tree shares: the threshold (checked before calling consola) and consola. */
+interface Sink {
+  readonly level: number;
+  readonly consola: ConsolaInstance;
+}
+
+/**
+ * Creates the root logger. Every call at or above the level makes exactly one line: nothing is
+ * merged or throttled, so a storm of similar lines (e.g. one "authenticated" per login) keeps every
+ * line and its fields.
+ *
+ * @example
+ * createLogger({ level: "debug", format: "pretty", write: (line) => lines.push(line) }).info("hello", { n: 1 })
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const format = options.format ?? "pretty";
-  const write = options.write ?? ((line: string) => process.stderr.write(line + "\n"));
+  const level = CONSOLA_LEVEL[options.level ?? "info"];
+  const write = options.write ?? defaultWrite();
   const consola = createConsola({
-    level: CONSOLA_LEVEL[options.level ?? "info"],
-    reporters: [{ log: (obj) => write(format === "json" ? jsonLine(obj) : prettyLine(obj)) }],
+    level,
+    reporters: [options.format === "json" ? jsonReporter(write) : prettyReporter(write)],
+    // consola repeats-folding: `throttle: 0` skips it (and its per-line serialization); an infinite
+    // `throttleMin` keeps it off even if the clock steps back (a negative gap passes `< throttle`).
+    throttle: 0,
+    throttleMin: Number.POSITIVE_INFINITY,
   });
-  return bind(consola, {});
+  return new BoundLogger({ level, consola }, EMPTY);
 }
 
-function bind(consola: ConsolaInstance, context: LogFields): Logger {
-  return new BoundLogger(consola, context);
+function defaultWrite(): (line: string) => void {
+  const writer = stderrLineWriter();
+  return (line) => writer.write(line);
 }
 
-/** A class, not closures: every connection has a child logger, so its size matters. */
+const EMPTY: LogFields = Object.freeze({});
+
+/**
+ * A class, not closures: every connection has a child logger, so its size matters. A line below
+ * the level costs one comparison: consola is not called and nothing is merged for it.
+ */
 class BoundLogger implements Logger {
-  readonly #consola: ConsolaInstance;
+  readonly #sink: Sink;
   readonly #context: LogFields;
 
-  constructor(consola: ConsolaInstance, context: LogFields) {
-    this.#consola = consola;
+  constructor(sink: Sink, context: LogFields) {
+    this.#sink = sink;
     this.#context = context;
   }
 
   error(msg: string, fields?: LogFields): void {
-    this.#emit("error", msg, fields);
+    if (this.#sink.level >= LogLevels.error) this.#emit("error", msg, fields);
   }
   warn(msg: string, fields?: LogFields): void {
-    this.#emit("warn", msg, fields);
+    if (this.#sink.level >= LogLevels.warn) this.#emit("warn", msg, fields);
   }
   info(msg: string, fields?: LogFields): void {
-    this.#emit("info", msg, fields);
+    if (this.#sink.level >= LogLevels.info) this.#emit("info", msg, fields);
   }
   debug(msg: string, fields?: LogFields): void {
-    this.#emit("debug", msg, fields);
+    if (this.#sink.level >= LogLevels.debug) this.#emit("debug", msg, fields);
   }
   child(fields: LogFields): Logger {
-    return new BoundLogger(this.#consola, { ...this.#context, ...fields });
+    return new BoundLogger(this.#sink, this.#context === EMPTY ? fields : { ...this.#context, ...fields });
   }
 
   #emit(method: Method, msg: string, fields: LogFields | undefined): void {
-    this.#consola[method]({ message: msg, fields: fields ? { ...this.#context, ...fields } : this.#context });
+    const all = fields === undefined ? this.#context : this.#context === EMPTY ? fields : { ...this.#context, ...fields };
+    // `args`, not `message`: consola takes an empty message for no log object at all.
+    this.#sink.consola[method]({ args: [msg], fields: all });
   }
 }
-
-function fieldsOf(obj: LogObject): LogFields {
-  return ((obj as unknown as { fields?: LogFields }).fields ?? {}) as LogFields;
-}
-
-function messageOf(obj: LogObject): string {
-  return String((obj as unknown as { message?: unknown }).message ?? obj.args.join(" "));
-}
-
-function jsonLine(obj: LogObject): string {
-  const record: LogFields = { time: obj.date.toISOString(), level: obj.type === "log" ? "info" : obj.type, msg: messageOf(obj) };
-  for (const [key, value] of Object.entries(fieldsOf(obj))) {
-    if (key in record) continue;
-    record[key] = value instanceof Error ? { name: value.name, message: value.message } : value;
-  }
-  return JSON.stringify(record);
-}
-
-function prettyLine(obj: LogObject): string {
-  const pairs = Object.entries(fieldsOf(obj))
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${formatValue(value)}`);
-  const level = obj.type.toUpperCase().padEnd(5);
-  return [obj.date.toISOString(), level, messageOf(obj), ...pairs].join(" ");
-}
-
-function formatValue(value: unknown): string {
-  if (value instanceof Error) return JSON.stringify(value.message);
-  if (typeof value === "string") return /^[\w.:/@+-]*$/.test(value) && value !== "" ? value : JSON.stringify(value);
-  return JSON.stringify(value);
-}
-
-/**
- * A logger that drops everything; handy as a default in library code and tests. A plain object,
- * not a consola instance, so library code bundled for the browser (the client) does not pull
- * consola in.
- */
-export const silentLogger: Logger = {
-  error: () => {},
-  warn: () => {},
-  info: () => {},
-  debug: () => {},
-  child: () => silentLogger,
-};

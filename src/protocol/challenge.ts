@@ -38,14 +38,9 @@ export interface ChallengeFields {
  * formatChallenge({ server: "laptop:7717", connection: "c1", nonce, expiresAt }) // "claude-relay-auth v1\nserver: laptop:7717\n…"
  */
 export function formatChallenge(fields: ChallengeFields): string {
-  return [
-    CHALLENGE_HEADER,
-    `server: ${fields.server}`,
-    ...(fields.tls === undefined ? [] : [`tls: ${fields.tls}`]),
-    `connection: ${fields.connection}`,
-    `nonce: ${fields.nonce}`,
-    `expires: ${fields.expiresAt.toISOString()}`,
-  ].join("\n");
+  // One template, no intermediate array: the relay formats one per connection and parses one per login.
+  const tls = fields.tls === undefined ? "" : `tls: ${fields.tls}\n`;
+  return `${CHALLENGE_HEADER}\nserver: ${fields.server}\n${tls}connection: ${fields.connection}\nnonce: ${fields.nonce}\nexpires: ${fields.expiresAt.toISOString()}`;
 }
 
 const CANONICAL =

@@ -18,7 +18,7 @@ import type { ServerMessage } from "./messages.ts";
 /** Any server message that is not a session event (those are numbered: see below). */
 export function encodeServerMessage(
   message: ServerMessage<
-    "auth.challenge" | "auth.ok" | "error" | "pong" | "replay.gap" | "pair.ok" | "sessions" | "session.created" | "session.attached" | "session.detached" | "session.stopped"
+    "auth.challenge" | "auth.ok" | "error" | "pong" | "replay.gap" | "pair.ok" | "sessions" | "session.created" | "session.attached" | "session.detached" | "session.stopped" | "history"
   >,
 ): string {
   return JSON.stringify(message);

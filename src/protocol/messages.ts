@@ -68,11 +68,17 @@ export const sessionCreate = object(
   { type: literal("session.create"), cwd: string({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: "Absolute path of an existing directory inside an --allow-dir." }) },
   {
     id,
-    resume: string({ maxLength: MAX_ID_LENGTH, description: "A Claude session id to continue (not supported yet: refused)." }),
+    resume: string({ maxLength: MAX_ID_LENGTH, description: "The sessionId of one of Claude's earlier conversations in cwd (history.list) to continue." }),
     permissionMode: oneOf(PERMISSION_MODES, "Claude's permission mode from the start (not supported yet: refused)."),
     model: string({ minLength: 1, maxLength: MAX_ID_LENGTH, description: "Claude's model from the start (not supported yet: refused)." }),
   },
   "Starts a new session (its own Claude process) in a directory; answered session.created.",
+);
+
+export const historyList = object(
+  { type: literal("history.list") },
+  { id, cwd: string({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: "Absolute path of a directory inside an --allow-dir; default: the default session's directory." }) },
+  "Lists Claude's earlier conversations in a directory, newest first; answered history.",
 );
 
 export const sessionAttach = object(
@@ -101,6 +107,7 @@ export const clientMessages = {
   "session.attach": sessionAttach,
   "session.detach": sessionDetach,
   "session.stop": sessionStop,
+  "history.list": historyList,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessages;
@@ -213,7 +220,26 @@ export const serverMessages = {
     "Events fromSeq..toSeq can no longer be replayed.",
   ),
   sessions: object({ type: literal("sessions"), sessions: arrayOf(sessionInfo) }, {}, "The relay's sessions, sent to every client when the list or a summary changes."),
-  "session.created": object({ type: literal("session.created"), sessionId }, { id }, "Answer to session.create: the new session's id."),
+  "session.created": object({ type: literal("session.created"), sessionId }, { id }, "Answer to session.create: the new session's id (with resume: that conversation's, also when it was open already)."),
+  history: object(
+    {
+      type: literal("history"),
+      conversations: arrayOf(
+        object(
+          {
+            sessionId,
+            cwd: string({ description: "The directory (its real path)." }),
+            title: string({ description: "The first line of the first prompt typed; empty when the transcript's head holds none." }),
+            updatedAt: string({ description: "RFC 3339: when Claude last wrote the conversation." }),
+          },
+          {},
+          "One of Claude's earlier conversations; resumable with session.create {cwd, resume: sessionId}.",
+        ),
+      ),
+    },
+    { id },
+    "Answer to history.list: newest first, at most 100.",
+  ),
   "session.attached": object(
     {
       type: literal("session.attached"),

@@ -29,6 +29,13 @@ export interface KeyIdentity {
   comment: string;
 }
 
+/** The challenge a connection was sent, as the auth service issued it (it may carry more fields). */
+export interface IssuedChallenge {
+  /** The exact text the client signs. */
+  text: string;
+  expiresInMs: number;
+}
+
 export interface ConnectionOptions {
   clientId: string;
   peer: PeerInfo;
@@ -49,8 +56,8 @@ export class Connection {
   readonly openedAt: number;
   state: ConnectionState = "authenticating";
   key: KeyIdentity | undefined;
-  /** The challenge text sent to this connection; single use. */
-  challenge: string | undefined;
+  /** The challenge sent to this connection; single use. */
+  challenge: IssuedChallenge | undefined;
   lastPongAt: number;
   /** Invalid frames this client may still send before it is cut off; undefined when unlimited. */
   readonly invalidFrames: TokenBucket | undefined;

@@ -18,7 +18,7 @@ import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
 import { AUTH_NAMESPACE, type ClientMessage } from "../protocol/messages.ts";
 import type { PeerInfo, PeerSocket, SocketEvents } from "../runtime/types.ts";
-import { Connection, type KeyIdentity } from "./connection.ts";
+import { Connection, type IssuedChallenge, type KeyIdentity } from "./connection.ts";
 import { Metrics } from "./metrics.ts";
 
 /** What a device is told when pairing fails, by kind (a bad key's reason is told as it is). */
@@ -36,8 +36,9 @@ export type AuthVerdict = { ok: true; key: KeyIdentity } | { ok: false; kind: st
 
 /** What the gateway needs from authentication (src/auth). */
 export interface AuthPort {
-  issueChallenge(clientId: string, peer: PeerInfo): { text: string; expiresInMs: number };
-  verify(challenge: string, signature: string, peer: PeerInfo): Promise<AuthVerdict>;
+  issueChallenge(clientId: string, peer: PeerInfo): IssuedChallenge;
+  /** `challenge` is the object {@link issueChallenge} returned for this connection. */
+  verify(challenge: IssuedChallenge, signature: string, peer: PeerInfo): Promise<AuthVerdict>;
   /** Failed attempts from this address are over the limit: refuse before any work. */
   isRateLimited(address: string): boolean;
   recordFailure(address: string): void;
@@ -177,7 +178,7 @@ export class Gateway {
   #challenge(connection: Connection): void {
     const { log } = connection;
     const challenge = this.#options.auth.issueChallenge(connection.clientId, connection.peer);
-    connection.challenge = challenge.text;
+    connection.challenge = challenge;
     connection.authTimer = setTimeout(() => {
       log.warn("authentication timed out", { authTimeoutMs: this.#options.authTimeoutMs });
       this.metrics.inc("claude_relay_auth_failures_total", { reason: "timeout" });

@@ -6,6 +6,10 @@
  * client message to its session (`sessionId`, default: the default session), creates, attaches,
  * detaches and stops sessions, tells every client when the list changes (`sessions`, coalesced),
  * and keeps the list on disk so a restarted relay lists the same sessions (idle until prompted).
+ * It also lists Claude's earlier conversations in a directory (`history.list`) and resumes one
+ * (`session.create` with `resume`), stops the Claude of a session that has had no turn for
+ * `--idle-timeout` (the session stays, `idle`), and hands what is worth a notification to
+ * `--notify-command`.
  *
  * @example
  * ```ts
@@ -24,8 +28,13 @@ import { encodeServerMessage } from "../protocol/encode.ts";
 import type { ClientMessage, SessionInfo } from "../protocol/messages.ts";
 import type { ResumeRequest } from "../server/gateway.ts";
 import { Throttle } from "../shared/throttle.ts";
+import type { Notification } from "../notify/notifier.ts";
+import { watchForNotifications } from "../notify/session-notifications.ts";
+import type { ConversationHistory } from "./history.ts";
+import { IdleTimer } from "./idle-timer.ts";
 import type { ClaudePort, ConversationMessage, Session, SessionClient, SessionHealth, SessionObserver } from "./session.ts";
 import { checkSessionDir } from "./session-dir.ts";
+import { isSessionUuid } from "./session-store.ts";
 import { sessionTitle, toSessionInfo } from "./session-info.ts";
 import type { SessionRecord } from "./session-list.ts";
 
@@ -55,6 +64,12 @@ export interface SessionManagerOptions<C extends ClaudePort = ClaudePort> {
   newId?: () => string;
   /** `sessions` updates go out at most once per this interval (default 100 ms: 10 per second). */
   updateIntervalMs?: number;
+  /** Claude's earlier conversations (history.list, session.create with resume). */
+  history: ConversationHistory;
+  /** `--idle-timeout`: a session `ready` this long has its Claude stopped; absent or 0: never. */
+  idleTimeoutMs?: number;
+  /** `--notify-command`: told of permission requests, finished turns and failed sessions. */
+  notify?: (notification: Notification) => void;
 }
 
 /** A session in the manager's list. */
@@ -62,28 +77,20 @@ interface Entry<C extends ClaudePort = ClaudePort> {
   session: Session;
   claude: C;
   record: SessionRecord;
-}
-
-/** A list of sessions as sent, serialized with and without the client counts. */
-interface ListDigest {
-  full: string;
-  withoutCounts: string;
+  /** Its `--idle-timeout` countdown, when there is one. */
+  idle: IdleTimer | undefined;
+  /** Stops watching it for notifications. */
+  unwatch: () => void;
 }
 
 /** One authenticated client: the sessions it receives events of, and what it knows of the list. */
 interface Attachments {
   entries: Set<Entry>;
-  /**
-   * Set once the client sent a session message or named a session: it then also gets `sessions`
-   * updates that only change client counts. A client that never did (a v1 client) gets the list
-   * only when sessions come, go or change, so its stream stays as it was.
-   */
-  usesSessions: boolean;
-  /** The list as this client was last sent it (in auth.ok or a `sessions` update). */
-  seen: ListDigest | undefined;
+  /** The list as this client was last sent it (in auth.ok or a `sessions` update), serialized. */
+  seen: string | undefined;
 }
 
-type SessionCommand = Extract<ClientMessage, { type: "session.create" | "session.attach" | "session.detach" | "session.stop" }>;
+type SessionCommand = Extract<ClientMessage, { type: "session.create" | "session.attach" | "session.detach" | "session.stop" | "history.list" }>;
 
 export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #options: SessionManagerOptions<C>;
@@ -92,8 +99,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #entries = new Map<string, Entry<C>>();
   readonly #default: Entry<C>;
   readonly #clients = new Map<SessionClient, Attachments>();
-  /** Sessions being stopped: out of the list, but their Claude still counts until it has exited. */
-  readonly #ending = new Set<Promise<void>>();
+  /** Sessions being stopped, by id: out of the list, but their Claude still counts until it has exited. */
+  readonly #ending = new Map<string, Promise<void>>();
   readonly #updates: Throttle;
   /** The records as last persisted. */
   #persisted: string | undefined;
@@ -148,11 +155,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1). */
   join(connection: SessionClient, resume: ResumeRequest | undefined): void {
-    const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
+    const attachments: Attachments = { entries: new Set([this.#default]), seen: undefined };
     this.#clients.set(connection, attachments);
     this.#default.session.join(connection, resume, () => {
       const list = this.list();
-      attachments.seen = digest(list);
+      attachments.seen = JSON.stringify(list);
       return list;
     });
     this.#changed();
@@ -172,12 +179,12 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     if (!attachments) throw new Error("a message from a client that has not joined");
     switch (message.type) {
       case "session.create":
-        attachments.usesSessions = true;
         return this.#create(connection, message);
+      case "history.list":
+        return this.#history(connection, message);
       case "session.attach":
       case "session.detach":
       case "session.stop": {
-        attachments.usesSessions = true;
         const entry = this.#find(connection, message.sessionId, message.id);
         if (!entry) return;
         if (message.type === "session.attach") return this.#attach(connection, attachments, entry, message);
@@ -187,7 +194,6 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       default: {
         const entry = this.#find(connection, message.sessionId ?? this.#default.record.sessionId, message.id);
         if (!entry) return;
-        if (message.sessionId !== undefined) attachments.usesSessions = true;
         return entry.session.handle(connection, message);
       }
     }
@@ -203,45 +209,105 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     this.#updates.flush();
     this.#persist();
     this.#closed = true;
-    for (const entry of this.#entries.values()) entry.session.close();
+    for (const entry of this.#entries.values()) {
+      entry.idle?.cancel();
+      entry.unwatch();
+      entry.session.close();
+    }
   }
 
   /** Stops every session's Claude process (and waits for sessions being stopped). */
   async stopClaudes(): Promise<void> {
-    await Promise.all([...[...this.#entries.values()].map((entry) => entry.claude.stop()), ...this.#ending]);
+    await Promise.all([...[...this.#entries.values()].map((entry) => entry.claude.stop()), ...this.#ending.values()]);
   }
 
   // ── session commands ─────────────────────────────────────────────────────────────────────────
 
   #create(connection: SessionClient, message: Extract<SessionCommand, { type: "session.create" }>): void {
-    const unsupported = (["resume", "permissionMode", "model"] as const).filter((field) => message[field] !== undefined);
+    const unsupported = (["permissionMode", "model"] as const).filter((field) => message[field] !== undefined);
     if (unsupported.length > 0) {
       return connection.sendError("invalid_message", `session.create: ${unsupported.join(", ")} not supported by this relay yet; create the session without ${unsupported.length > 1 ? "them" : "it"}`, message.id);
-    }
-    const { maxSessions } = this.#options;
-    if (this.#entries.size + this.#ending.size >= maxSessions) {
-      connection.log.warn("session refused: too many sessions", { maxSessions });
-      return connection.sendError("too_many_sessions", `the relay already runs ${maxSessions} sessions (--max-sessions ${maxSessions}, the default session included); stop one first`, message.id);
     }
     const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
     if (!dir.ok) {
       connection.log.warn("session refused: directory not allowed", { cwd: message.cwd, reason: dir.message });
       return connection.sendError("invalid_session_dir", dir.message, message.id);
     }
+    let resumed: { title: string } | undefined;
+    if (message.resume !== undefined) {
+      const open = this.#entries.get(message.resume);
+      if (open?.record.cwd === dir.path) {
+        // the conversation is open already: a second Claude on one transcript would fork it
+        connection.log.info("session.create: the conversation to resume is open; answering with its session", { sessionId: message.resume });
+        connection.send(encodeServerMessage({ type: "session.created", sessionId: message.resume, ...(message.id !== undefined && { id: message.id }) }));
+        return;
+      }
+      resumed = this.#resumable(connection, dir.path, message.resume, message.id);
+      if (!resumed) return;
+    }
+    const { maxSessions } = this.#options;
+    if (this.#entries.size + this.#ending.size >= maxSessions) {
+      connection.log.warn("session refused: too many sessions", { maxSessions });
+      return connection.sendError("too_many_sessions", `the relay already runs ${maxSessions} sessions (--max-sessions ${maxSessions}, the default session included); stop one first`, message.id);
+    }
     const now = this.#now();
     let entry: Entry<C>;
     try {
-      entry = this.#open({ sessionId: (this.#options.newId ?? randomUUID)(), cwd: dir.path, createdAt: now, lastActivity: now });
+      const sessionId = message.resume ?? (this.#options.newId ?? randomUUID)();
+      entry = this.#open({ sessionId, cwd: dir.path, ...(resumed?.title && { title: resumed.title }), createdAt: now, lastActivity: now });
     } catch (error) {
       // e.g. its event log cannot be created (a full or read-only state dir): this session fails, not the relay
       this.#log.error("cannot open a new session", { cwd: dir.path, error: String(error) });
       return connection.sendError("claude_unavailable", `cannot start a session: ${(error as Error).message}; see the relay's log`, message.id);
     }
     const { sessionId } = entry.record;
-    connection.log.info("session created", { sessionId, cwd: dir.path });
+    connection.log.info(resumed ? "session created, resuming an earlier conversation" : "session created", { sessionId, cwd: dir.path });
     entry.claude.start().catch((error: unknown) => this.#log.error("cannot start Claude Code", { sessionId, error: String(error) }));
     connection.send(encodeServerMessage({ type: "session.created", sessionId, ...(message.id !== undefined && { id: message.id }) }));
     this.#changed();
+  }
+
+  /**
+   * Whether the conversation `sessionId` can be resumed in `cwd`: Claude has its transcript there,
+   * and it is not open elsewhere or being stopped. Otherwise the client is told why (undefined).
+   */
+  #resumable(connection: SessionClient, cwd: string, sessionId: string, id: string | undefined): { title: string } | undefined {
+    const shown = JSON.stringify(sessionId);
+    const open = this.#entries.get(sessionId);
+    if (open) {
+      connection.sendError("unknown_session", `conversation ${shown} is open in another directory (${JSON.stringify(open.record.cwd)}), not in ${JSON.stringify(cwd)}`, id);
+      return undefined;
+    }
+    if (this.#ending.has(sessionId)) {
+      connection.sendError("claude_unavailable", `conversation ${shown} is being stopped; resume it once session.stopped has come`, id);
+      return undefined;
+    }
+    const found = isSessionUuid(sessionId) ? this.#options.history.find(cwd, sessionId) : undefined;
+    if (!found) {
+      connection.log.warn("session refused: no such conversation to resume", { cwd, resume: sessionId });
+      connection.sendError("unknown_session", `Claude has no conversation ${shown} in ${JSON.stringify(cwd)}; history.list with this cwd lists the ones it has`, id);
+    }
+    return found;
+  }
+
+  /** history.list: Claude's conversations in `cwd` (checked as for session.create; default: the default session's). */
+  #history(connection: SessionClient, message: Extract<SessionCommand, { type: "history.list" }>): void {
+    let cwd = this.#default.record.cwd;
+    if (message.cwd !== undefined) {
+      const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
+      if (!dir.ok) return connection.sendError("invalid_session_dir", dir.message, message.id);
+      cwd = dir.path;
+    }
+    this.#options.history.list(cwd).then(
+      (conversations) => {
+        connection.log.debug("history listed", { cwd, conversations: conversations.length });
+        connection.send(encodeServerMessage({ type: "history", conversations, ...(message.id !== undefined && { id: message.id }) }));
+      },
+      (error: unknown) => {
+        this.#log.error("cannot list Claude's conversations", { cwd, error: String(error) });
+        connection.sendError("internal", `cannot list Claude's conversations in ${JSON.stringify(cwd)}; see the relay's log`, message.id);
+      },
+    );
   }
 
   #attach(connection: SessionClient, attachments: Attachments, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
@@ -267,17 +333,19 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       );
     }
     this.#entries.delete(sessionId);
+    entry.idle?.cancel();
+    entry.unwatch();
     connection.log.info("stopping session", { sessionId, cwd: entry.record.cwd });
     const ending = entry.session
       .end()
       .catch((error: unknown) => this.#log.error("stopping a session failed", { sessionId, error: String(error) }))
       .then(() => {
-        this.#ending.delete(ending);
+        this.#ending.delete(sessionId);
         for (const attachments of this.#clients.values()) attachments.entries.delete(entry);
         this.#log.info("session stopped", { sessionId });
         connection.send(encodeServerMessage({ type: "session.stopped", sessionId, ...(id !== undefined && { id }) }));
       });
-    this.#ending.add(ending);
+    this.#ending.set(sessionId, ending);
     this.#changed();
   }
 
@@ -291,15 +359,21 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   // ── sessions, their records and the list ─────────────────────────────────────────────────────
 
   #open(record: SessionRecord): Entry<C> {
+    const { idleTimeoutMs, notify } = this.#options;
+    const idle = idleTimeoutMs ? new IdleTimer({ timeoutMs: idleTimeoutMs, clock: this.#clock, onIdle: () => void entry.session.suspend() }) : undefined;
     const observer: SessionObserver = {
       prompted: (text) => {
         record.title ??= sessionTitle(text);
         this.#touched(record);
       },
-      stateChanged: () => this.#touched(record),
+      stateChanged: (state) => {
+        idle?.update(state);
+        this.#touched(record);
+      },
     };
     const { session, claude } = this.#options.open({ sessionId: record.sessionId, cwd: record.cwd, observer });
-    const entry: Entry<C> = { session, claude, record };
+    const unwatch = notify ? watchForNotifications(claude, () => record, notify, () => new Date(this.#clock.now())) : () => {};
+    const entry: Entry<C> = { session, claude, record, idle, unwatch };
     this.#entries.set(record.sessionId, entry);
     return entry;
   }
@@ -332,17 +406,13 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     if (!this.#closed) this.#updates.request();
   }
 
-  /**
-   * Sends the list to each client whose last copy differs from it (a client that does not use
-   * sessions: only when more than client counts changed), then saves it.
-   */
+  /** Sends the list to each client whose last copy differs from it, then saves it. */
   #update(): void {
     const list = this.list();
-    const now = digest(list);
+    const now = JSON.stringify(list);
     let frame: string | undefined;
     for (const [connection, attachments] of this.#clients) {
-      const seen = attachments.seen;
-      if (seen?.full === now.full || (!attachments.usesSessions && seen?.withoutCounts === now.withoutCounts)) continue;
+      if (attachments.seen === now) continue;
       frame ??= encodeServerMessage({ type: "sessions", sessions: list });
       connection.send(frame);
       attachments.seen = now;
@@ -365,8 +435,4 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #now(): string {
     return new Date(this.#clock.now()).toISOString();
   }
-}
-
-function digest(list: SessionInfo[]): ListDigest {
-  return { full: JSON.stringify(list), withoutCounts: JSON.stringify(list.map(({ clients: _, ...rest }) => rest)) };
 }

@@ -12,9 +12,10 @@
  * each client's writes coalesced, so a burst of Claude output costs one write per client rather
  * than one per line and client.
  *
- * A session whose Claude is not running (restored after a relay restart, or stopped while idle)
- * is `idle`; its next prompt starts Claude, which resumes the conversation. `end()` stops a
- * session for good (session.stop); the relay's own shutdown uses `close()` and stops Claude itself.
+ * A session whose Claude is not running (restored after a relay restart, or stopped by
+ * `suspend()` after `--idle-timeout` without a turn) is `idle`; its next prompt starts Claude,
+ * which resumes the conversation. `end()` stops a session for good (session.stop); the relay's own
+ * shutdown uses `close()` and stops Claude itself.
  *
  * @example
  * ```ts
@@ -89,6 +90,11 @@ export interface SessionOptions {
   observer?: SessionObserver;
 }
 
+type PromptResult = ReturnType<ClaudePort["prompt"]>;
+
+/** Prompts held while an idle Claude stops (as many as the supervisor queues while Claude starts). */
+const MAX_HELD_PROMPTS = 100;
+
 type StateSnapshot = Omit<ServerMessage<"session.state">, "type" | "sessionId" | "seq">;
 
 function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
@@ -131,6 +137,10 @@ export class Session {
   #permissionMode = "default";
   /** Set by end(): a stopped Claude then means the session is going away, not idle. */
   #ending = false;
+  /** Set by close(): nothing starts Claude any more. */
+  #closed = false;
+  /** While suspend() stops Claude: the prompts that arrived meanwhile, delivered once it has stopped. */
+  #held: Array<() => PromptResult> | undefined;
   /** Set while Claude cannot authenticate to the API; cleared by a turn that succeeds. */
   #authProblem: ClaudeAuthProblem | undefined;
   #queue: string[] = [];
@@ -165,6 +175,7 @@ export class Session {
   get state(): SessionStateName {
     const claude = this.#claude.state;
     if (claude === "stopped") return this.#ending ? "stopping" : "idle";
+    if (this.#held && !this.#ending) return "idle"; // suspended: its Claude is on its way out
     if ((claude === "ready" || claude === "busy") && this.#permissions.size > 0) return "waiting_permission";
     return claude;
   }
@@ -252,6 +263,7 @@ export class Session {
    * the clients and before Claude is stopped.
    */
   close(): void {
+    this.#closed = true;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     this.#presenceTimer = undefined;
@@ -269,6 +281,32 @@ export class Session {
     this.#ending = true;
     await this.#claude.stop();
     this.close();
+  }
+
+  /**
+   * Stops Claude of a session that has no turn running and no permission pending (the idle
+   * timeout): the session is `idle` at once and stays listed, attached clients stay attached, and
+   * its next prompt starts Claude again with `--resume`. A prompt that arrives while Claude is
+   * still stopping is held and delivered once it has stopped. Does nothing in any other state.
+   */
+  async suspend(): Promise<void> {
+    if (this.state !== "ready" || this.#closed) return;
+    this.#held = [];
+    this.#log.info("stopping Claude: no turn for the idle timeout; the next prompt starts it again", { claudePid: this.#claude.pid });
+    this.#stateChanged();
+    try {
+      await this.#claude.stop();
+    } finally {
+      const held = this.#held;
+      this.#held = undefined;
+      if (this.#ending || this.#closed) {
+        if (held.length > 0) this.#log.warn("prompts sent while Claude stopped not delivered: the session is ending", { count: held.length });
+      } else if (held.length > 0) {
+        this.#wake();
+        for (const send of held) send();
+      }
+      this.#stateChanged();
+    }
   }
 
   // ── Claude (the supervisor's events) ─────────────────────────────────────────────────────────
@@ -325,12 +363,25 @@ export class Session {
   // ── internals ────────────────────────────────────────────────────────────────────────────────
 
   #prompt(connection: SessionClient, text: string, id: string | undefined): void {
-    if (this.#claude.state === "stopped" && !this.#ending) this.#wake();
-    const sent = this.#claude.prompt(text);
+    const sent = this.#send(() => this.#claude.prompt(text));
     if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
     connection.log.debug("prompt", { chars: text.length, id });
     this.#publish({ type: "user.prompt", text, by: connection.clientId, ...(id !== undefined && { id }) });
     this.#observer?.prompted(text);
+  }
+
+  /**
+   * Hands a prompt to Claude: an idle session's Claude is started first (the prompt waits in its
+   * queue); while suspend() is stopping Claude, the prompt is held until it has stopped.
+   */
+  #send(prompt: () => PromptResult): PromptResult {
+    if (this.#held && !this.#ending) {
+      if (this.#held.length >= MAX_HELD_PROMPTS) return { ok: false, reason: `Claude is stopping (idle) and ${MAX_HELD_PROMPTS} prompts are already waiting for it to start again` };
+      this.#held.push(prompt);
+      return { ok: true };
+    }
+    if (this.#claude.state === "stopped" && !this.#ending) this.#wake();
+    return prompt();
   }
 
   /** An idle session got a prompt: start Claude (it resumes the conversation); the prompt waits in its queue. */

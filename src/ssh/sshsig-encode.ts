@@ -37,15 +37,27 @@ export interface SshSignature {
   signature: Uint8Array;
 }
 
+/** The fields before H(message) in the signed data, for the last namespace and hash used (always the same in the relay). */
+let header: { namespace: string; hashAlgorithm: string; bytes: Uint8Array } | undefined;
+
 /**
  * The bytes the key signs, given H(message): "SSHSIG" · string namespace · string reserved ·
  * string hash_algorithm · string H(message). The reserved field is always empty, as in OpenSSH.
+ * One allocation: the fields before the digest are encoded once and reused (every login needs them).
  *
  * @example
  * signedDataForDigest("claude-relay", "sha512", sha512(message))
  */
 export function signedDataForDigest(namespace: string, hashAlgorithm: SshSigHashAlgorithm, digest: Uint8Array): Uint8Array {
-  return new WireWriter().raw(SSHSIG_MAGIC).string(namespace).string(new Uint8Array(0)).string(hashAlgorithm).string(digest).toBytes();
+  if (header?.namespace !== namespace || header.hashAlgorithm !== hashAlgorithm) {
+    header = { namespace, hashAlgorithm, bytes: new WireWriter().raw(SSHSIG_MAGIC).string(namespace).string(new Uint8Array(0)).string(hashAlgorithm).toBytes() };
+  }
+  const prefix = header.bytes;
+  const out = new Uint8Array(prefix.length + 4 + digest.length);
+  out.set(prefix, 0);
+  new DataView(out.buffer).setUint32(prefix.length, digest.length);
+  out.set(digest, prefix.length + 4);
+  return out;
 }
 
 /**

@@ -10,11 +10,11 @@
  * @example
  * ```ts
  * const sig = parseArmoredSignature(armored);
- * const data = signedData(sig.namespace, sig.hashAlgorithm, new TextEncoder().encode(challenge));
+ * const data = signedData(sig.namespace, sig.hashAlgorithm, challenge);
  * // verify sig.signature over `data` with sig.publicKey
  * ```
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import {
   ARMOR_BEGIN,
   ARMOR_END,
@@ -25,7 +25,7 @@ import {
   type SshSigHashAlgorithm,
   type SshSignature,
 } from "./sshsig-encode.ts";
-import { WireError, WireReader } from "./wire.ts";
+import { bytesEqual, WireError, WireReader } from "./wire.ts";
 
 // Encoding lives in sshsig-encode.ts (no node: imports, shared with the browser app).
 export { armorSignature, encodeSignatureBlob, SSHSIG_HASH_ALGORITHMS, SSHSIG_MAGIC, SSHSIG_VERSION } from "./sshsig-encode.ts";
@@ -80,11 +80,15 @@ export function dearmor(armored: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) {
     throw new SshSigError("bad_armor", "signature body is not valid base64");
   }
-  return new Uint8Array(Buffer.from(body, "base64"));
+  const bytes = Buffer.from(body, "base64");
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+const MAGIC_BYTES = new TextEncoder().encode(SSHSIG_MAGIC);
+
 /**
- * Parses a binary SSHSIG blob with bounds checks on every field.
+ * Parses a binary SSHSIG blob with bounds checks on every field. The byte fields of the result
+ * are views into `blob`, not copies.
  *
  * @example
  * parseSignatureBlob(dearmor(text)).namespace // "claude-relay"
@@ -92,8 +96,7 @@ export function dearmor(armored: string): Uint8Array {
 export function parseSignatureBlob(blob: Uint8Array): SshSignature {
   try {
     const reader = new WireReader(blob);
-    const magic = new TextDecoder().decode(reader.readRaw(SSHSIG_MAGIC.length));
-    if (magic !== SSHSIG_MAGIC) throw new SshSigError("bad_magic", "blob does not start with SSHSIG");
+    if (!bytesEqual(reader.readRaw(MAGIC_BYTES.length), MAGIC_BYTES)) throw new SshSigError("bad_magic", "blob does not start with SSHSIG");
     const version = reader.readUint32();
     if (version !== SSHSIG_VERSION) throw new SshSigError("unsupported_version", `unsupported SSHSIG version ${version}`);
     const publicKey = reader.readBytes();
@@ -115,11 +118,12 @@ export function parseSignatureBlob(blob: Uint8Array): SshSignature {
 
 /**
  * The bytes the key signs: "SSHSIG" · string namespace · string reserved · string hash_algorithm ·
- * string H(message). The reserved field is always empty here, as in OpenSSH.
+ * string H(message) (see {@link signedDataForDigest}). A string `message` is hashed as its UTF-8
+ * bytes.
  *
  * @example
- * signedData("claude-relay", "sha512", new TextEncoder().encode(challenge))
+ * signedData("claude-relay", "sha512", challengeText)
  */
-export function signedData(namespace: string, hashAlgorithm: SshSigHashAlgorithm, message: Uint8Array): Uint8Array {
-  return signedDataForDigest(namespace, hashAlgorithm, new Uint8Array(createHash(hashAlgorithm).update(message).digest()));
+export function signedData(namespace: string, hashAlgorithm: SshSigHashAlgorithm, message: Uint8Array | string): Uint8Array {
+  return signedDataForDigest(namespace, hashAlgorithm, hash(hashAlgorithm, message, "buffer"));
 }

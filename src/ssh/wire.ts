@@ -24,33 +24,37 @@ const utf8Encoder = new TextEncoder();
 
 /** Sequential, bounds-checked reader over one SSH wire buffer. */
 export class WireReader {
-  private offset = 0;
+  #offset = 0;
 
-  constructor(private readonly bytes: Uint8Array) {}
+  readonly #bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
 
   /** Bytes not yet read. */
   get remaining(): number {
-    return this.bytes.length - this.offset;
+    return this.#bytes.length - this.#offset;
   }
 
   readUint32(): number {
     if (this.remaining < 4) throw new WireError("truncated uint32");
-    const b = this.bytes;
-    const o = this.offset;
-    this.offset += 4;
+    const b = this.#bytes;
+    const o = this.#offset;
+    this.#offset += 4;
     return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
   }
 
   readByte(): number {
     if (this.remaining < 1) throw new WireError("truncated byte");
-    return this.bytes[this.offset++]!;
+    return this.#bytes[this.#offset++]!;
   }
 
   /** Reads `length` raw bytes (no length prefix). */
   readRaw(length: number): Uint8Array {
     if (length > this.remaining) throw new WireError(`truncated field: need ${length} bytes, have ${this.remaining}`);
-    const out = this.bytes.subarray(this.offset, this.offset + length);
-    this.offset += length;
+    const out = this.#bytes.subarray(this.#offset, this.#offset + length);
+    this.#offset += length;
     return out;
   }
 
@@ -86,23 +90,23 @@ export class WireReader {
 
 /** Encodes SSH wire fields into one buffer. */
 export class WireWriter {
-  private readonly parts: Uint8Array[] = [];
+  readonly #parts: Uint8Array[] = [];
 
   uint32(value: number): this {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, value >>> 0);
-    this.parts.push(b);
+    this.#parts.push(b);
     return this;
   }
 
   byte(value: number): this {
-    this.parts.push(Uint8Array.of(value & 0xff));
+    this.#parts.push(Uint8Array.of(value & 0xff));
     return this;
   }
 
   /** Appends bytes without a length prefix. */
   raw(bytes: Uint8Array | string): this {
-    this.parts.push(typeof bytes === "string" ? utf8Encoder.encode(bytes) : bytes);
+    this.#parts.push(typeof bytes === "string" ? utf8Encoder.encode(bytes) : bytes);
     return this;
   }
 
@@ -126,10 +130,10 @@ export class WireWriter {
   }
 
   toBytes(): Uint8Array {
-    const total = this.parts.reduce((n, p) => n + p.length, 0);
+    const total = this.#parts.reduce((n, p) => n + p.length, 0);
     const out = new Uint8Array(total);
     let o = 0;
-    for (const p of this.parts) {
+    for (const p of this.#parts) {
       out.set(p, o);
       o += p.length;
     }

@@ -71,7 +71,6 @@ describe("valid signatures are accepted", () => {
       expect(result).toEqual({
         ok: true,
         key: { type: keys[kind].type, fingerprint: keys[kind].fingerprint, comment: `test-${kind}` },
-        keyBlobFingerprint: keys[kind].fingerprint,
         line: ALL_KEY_KINDS.indexOf(kind) + 1,
       });
     });

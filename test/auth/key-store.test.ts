@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { authenticate } from "../../src/auth/authenticator.ts";
 import { createChallenge } from "../../src/auth/challenge.ts";
@@ -9,10 +9,13 @@ import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } 
 let dir: string;
 let alice: TestKey;
 let bob: TestKey;
+/** Another ed25519 key whose line is exactly as long as alice's. */
+let carol: TestKey;
 beforeAll(() => {
   dir = makeTempDir();
   alice = generateKey(dir, "ed25519", "alice");
   bob = generateKey(dir, "ecdsa-256", "bob");
+  carol = generateKey(dir, "ed25519", "carol");
 });
 afterAll(() => removeTempDir(dir));
 
@@ -133,5 +136,80 @@ describe("reload", () => {
     writeFileSync(path, "");
     store.current();
     expect(calls).toBe(0);
+  });
+});
+
+/** Rewrites `path` in place (same inode) and moves its mtime and atime `seconds` ahead. */
+function rewriteInPlace(path: string, content: string, seconds: number): void {
+  const before = statSync(path);
+  writeFileSync(path, content);
+  utimesSync(path, before.atimeMs / 1000 + seconds, before.mtimeMs / 1000 + seconds);
+}
+
+describe("checks without fs.watch: an edit applies to every login that connects after it", () => {
+  test("same-size rewrite in place with a new mtime: the next login sees it", () => {
+    const path = freshFile(`${alice.publicLine}\n`);
+    const store = openAuthorizedKeys({ path, watch: false, pollIntervalMs: 0 });
+    const removed: string[] = [];
+    store.onKeysRemoved((fps) => removed.push(...fps));
+    const first = store.checkpoint();
+    expect(store.current(first).entries.map((e) => e.fingerprint)).toEqual([alice.fingerprint]);
+
+    const inode = statSync(path).ino;
+    rewriteInPlace(path, `${carol.publicLine}\n`, 5);
+    expect([statSync(path).size, statSync(path).ino]).toEqual([`${alice.publicLine}\n`.length, inode]);
+
+    const next = store.checkpoint(); // a connection opened after the edit
+    expect(store.current(next).entries.map((e) => e.fingerprint)).toEqual([carol.fingerprint]);
+    expect(removed).toEqual([alice.fingerprint]);
+  });
+
+  test("one check serves every connection opened before it; a connection opened after it gets a new one", () => {
+    const path = freshFile(`${alice.publicLine}\n`);
+    const store = openAuthorizedKeys({ path, watch: false, pollIntervalMs: 0 });
+    const a = store.checkpoint();
+    const b = store.checkpoint();
+    expect(store.current(a).entries).toHaveLength(1); // checks: a opened before any check since
+    rewriteInPlace(path, "", 5);
+    // b opened before that check, so the check saw everything saved before b connected: reused.
+    // (b's login raced the edit; the next check or fs.watch ends its session if it got in.)
+    expect(store.current(b).entries).toHaveLength(1);
+    const c = store.checkpoint();
+    expect(store.current(c).entries).toEqual([]);
+    expect(store.current(c).entries).toEqual([]);
+  });
+
+  test("without a checkpoint every call checks", () => {
+    const path = freshFile(`${alice.publicLine}\n`);
+    const store = openAuthorizedKeys({ path, watch: false, pollIntervalMs: 0 });
+    expect(store.current().entries).toHaveLength(1);
+    rewriteInPlace(path, `${carol.publicLine}\n`, 5);
+    expect(store.current().entries.map((e) => e.fingerprint)).toEqual([carol.fingerprint]);
+  });
+
+  test("the poll notices an edit when nothing logs in and fs.watch is off", async () => {
+    const path = freshFile(`${alice.publicLine}\n${bob.publicLine}\n`);
+    const store = openAuthorizedKeys({ path, watch: false, pollIntervalMs: 20 });
+    try {
+      const removed: string[] = [];
+      store.onKeysRemoved((fps) => removed.push(...fps));
+      rewriteInPlace(path, `${bob.publicLine}\n`, 5);
+      await waitFor(() => removed.length > 0);
+      expect(removed).toEqual([alice.fingerprint]);
+    } finally {
+      store.close();
+    }
+  });
+
+  test("a closed store stops polling and keeps its last keys", async () => {
+    const path = freshFile(`${alice.publicLine}\n`);
+    const store = openAuthorizedKeys({ path, watch: false, pollIntervalMs: 5 });
+    let calls = 0;
+    store.onKeysRemoved(() => calls++);
+    store.close();
+    rewriteInPlace(path, "", 5);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toBe(0);
+    expect(store.current().entries).toHaveLength(1);
   });
 });

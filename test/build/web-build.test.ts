@@ -41,3 +41,10 @@ test(`the first load weighs at most ${WEB_WEIGHT_BUDGET_BYTES / 1024} KiB gzippe
   expect(weight.files.map((file) => file.path)).toContain("/");
   expect(weight.totalGzipBytes).toBeLessThanOrEqual(WEB_WEIGHT_BUDGET_BYTES);
 }, 30_000);
+
+test("the script carries no server logging: neither consola nor the stderr line writer", async () => {
+  // The client library in the app takes its logger from src/log/silent-logger.ts; an import of
+  // src/log/logger.ts would bring consola (its throttle options and "(repeated N times)") and stderr.
+  const script = (await buildWebAssets()).find((asset) => asset.path.endsWith(".js"))!.body;
+  for (const marker of ["throttleMin", "(repeated ", "stderr"]) expect(script).not.toContain(marker);
+}, 30_000);

@@ -214,6 +214,12 @@ describe("serve command line", () => {
     expect(argsFor({ allowDir: "~/one", "--": [] })).toEqual(["serve", "--allow-dir", "/home/me/one", "--log-format", "json"]);
   });
 
+  test("--notify-command is passed as a JSON array with its program made absolute, so the service runs the same command", () => {
+    expect(argsFor({ notifyCommand: "bin/notify 'a b'", idleTimeout: "1h", "--": [] })).toEqual([
+      "serve", "--idle-timeout", "1h", "--notify-command", '["/home/me/code/bin/notify","a b"]', "--log-format", "json",
+    ]);
+  });
+
   test("a bad serve flag is refused as serve would refuse it", () => {
     expect(() => argsFor({ port: "99999" })).toThrow(UsageError);
     expect(() => argsFor({ logFormat: "xml" })).toThrow(/--log-format/);

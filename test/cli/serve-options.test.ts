@@ -123,7 +123,24 @@ describe("sessions flags", () => {
     expect(() => parseArgs(["--max-sessions", "2", "--max-sessions", "3"], serve)).toThrow('--max-sessions was given twice ("2" and "3"); give it once');
   });
 
+  test("--idle-timeout: 30 minutes by default, any duration, 0 for never", () => {
+    expect(resolveServeOptions({}, context).idleTimeoutMs).toBe(30 * 60_000);
+    expect(resolveServeOptions({ idleTimeout: "2h" }, context).idleTimeoutMs).toBe(2 * 3_600_000);
+    expect(resolveServeOptions({ idleTimeout: "0" }, context).idleTimeoutMs).toBe(0);
+  });
+
+  test("--notify-command: none by default; split into argv without a shell; a program given as a path made absolute", () => {
+    expect(resolveServeOptions({}, context).notifyCommand).toBeUndefined();
+    expect(resolveServeOptions({ notifyCommand: "notify-send 'Claude relay'" }, context).notifyCommand).toEqual(["notify-send", "Claude relay"]);
+    expect(resolveServeOptions({ notifyCommand: "~/bin/notify.sh --quiet" }, context).notifyCommand).toEqual(["/home/u/bin/notify.sh", "--quiet"]);
+    expect(resolveServeOptions({ notifyCommand: '["./notify", "$HOME"]' }, context).notifyCommand).toEqual(["/work/project/notify", "$HOME"]);
+  });
+
   test.each([
+    [{ idleTimeout: "soon" }, "--idle-timeout must be a duration"],
+    [{ notifyCommand: true }, "--notify-command needs a value"],
+    [{ notifyCommand: "notify 'oops" }, "--notify-command has an unclosed ' quote"],
+    [{ notifyCommand: '["notify", 3]' }, "--notify-command as JSON must be an array of strings"],
     [{ maxSessions: 0 }, "--max-sessions must be a whole number from 1 to 1000"],
     [{ maxSessions: "many" }, "--max-sessions"],
     [{ allowDir: true }, "--allow-dir needs a value"],

@@ -9,7 +9,7 @@ import type { ConnectionState } from "../../src/client/connection-state.ts";
 import { ABANDONED, RelayConnection, type ConnectionEnd, type ConnectionHandlers, type ConnectionOptions } from "../../src/client/connection.ts";
 import { RelayClientError } from "../../src/client/errors.ts";
 import type { ChallengeSigner } from "../../src/client/signer.ts";
-import type { TransportFactory, TransportHandlers } from "../../src/client/transport.ts";
+import type { PeerTrust, TransportFactory, TransportHandlers } from "../../src/client/transport.ts";
 import { silentLogger } from "../../src/log/logger.ts";
 
 const CHALLENGE = { type: "auth.challenge", protocol: 1, namespace: "claude-relay", challenge: "claude-relay-auth v1\nnonce: n1\n", expiresInMs: 10_000 };
@@ -18,7 +18,7 @@ const AUTH_OK = { type: "auth.ok", clientId: "c1", sessionId: "s1", key: KEY, st
 const stateEvent = (seq: number) => ({ type: "session.state", sessionId: "s1", seq, state: "busy", claudePid: 1, restarts: 0, clients: 1 });
 
 /** An in-memory transport: what the connection sends, and buttons for what the relay does. */
-function memoryTransport(options: { certificate?: Uint8Array; refuseUrl?: string } = {}) {
+function memoryTransport(options: { certificate?: Uint8Array; trust?: PeerTrust; refuseUrl?: string } = {}) {
   let handlers: TransportHandlers | undefined;
   const sent: Record<string, unknown>[] = [];
   const closedWith: [number, string][] = [];
@@ -29,6 +29,7 @@ function memoryTransport(options: { certificate?: Uint8Array; refuseUrl?: string
       send: (text) => void sent.push(JSON.parse(text)),
       close: async (code, reason) => void closedWith.push([code, reason]),
       ...(options.certificate && { peerCertificate: () => options.certificate }),
+      ...(options.trust && { peerTrust: () => options.trust }),
     };
   };
   const relay = () => handlers ?? (() => { throw new Error("transport not opened"); })();
@@ -186,14 +187,14 @@ describe("the login", () => {
 });
 
 describe("the check before signing", () => {
-  test("sees the challenge and the certificate the transport saw; passing it signs", async () => {
+  test("sees the challenge, the URL, and the certificate the transport saw with its trust; passing it signs", async () => {
     const certificate = new Uint8Array([0x30, 0x82, 1, 2]);
-    const transport = memoryTransport({ certificate });
+    const transport = memoryTransport({ certificate, trust: { trusted: false, reason: "self-signed" } });
     const seen: unknown[] = [];
     const { log } = await logIn(transport, {
-      checkChallenge: async (challenge, peer) => void seen.push({ challenge: challenge.challenge, certificate: peer.certificate }),
+      checkChallenge: async (challenge, peer) => void seen.push({ challenge: challenge.challenge, ...peer }),
     });
-    expect(seen).toEqual([{ challenge: CHALLENGE.challenge, certificate }]);
+    expect(seen).toEqual([{ challenge: CHALLENGE.challenge, url: "ws://relay.test/ws", certificate, trust: { trusted: false, reason: "self-signed" } }]);
     expect(log.opened).toHaveLength(1);
   });
 
@@ -211,7 +212,11 @@ describe("the check before signing", () => {
     expect(await ended).toEqual({
       code: 0,
       reason: "",
-      failure: { kind: "challenge_refused", message: "refused to sign the relay's challenge: the challenge names no certificate (and the transport saw none)" },
+      failure: {
+        kind: "challenge_refused",
+        message: "refused to sign the relay's challenge: the challenge names no certificate (and the transport saw none)",
+        cause: new Error("the challenge names no certificate (and the transport saw none)"),
+      },
     });
     expect(signed).toEqual([]);
     expect(transport.sent).toEqual([]);

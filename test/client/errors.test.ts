@@ -36,6 +36,10 @@ describe("giveUpError", () => {
 
   test("unreachable: a dead address asks whether the relay runs; a refusal quotes the relay", () => {
     expect(giveUpError("unreachable", context).message).toBe("cannot connect to ws://127.0.0.1:7717/ws (no connection or it dropped: is the relay running and the URL right?)");
+    // The TLS transport says why (the global WebSocket gives no reason).
+    expect(giveUpError("unreachable", { ...context, closeReason: "the relay answered HTTP 404 Not Found instead of a WebSocket" }).message).toBe(
+      "cannot connect to ws://127.0.0.1:7717/ws (no connection or it dropped (the relay answered HTTP 404 Not Found instead of a WebSocket): is the relay running and the URL right?)",
+    );
     const refusal = { type: "error" as const, code: "server_full", message: "32 clients connected" };
     expect(giveUpError("unreachable", { ...context, closeCode: 1013, relayError: refusal }).message).toBe(
       "the relay at ws://127.0.0.1:7717/ws refused the connection: server_full: 32 clients connected",
@@ -52,5 +56,7 @@ describe("giveUpError", () => {
     const error = giveUpError("signer_failed", { ...context, closeCode: 0, localMessage: "cannot sign the challenge with SHA256:abc (agent): agent refused operation" });
     expect(error).toMatchObject({ code: "signer_failed", message: "cannot sign the challenge with SHA256:abc (agent): agent refused operation" });
     expect(error.closeCode).toBeUndefined();
+    const refusal = new Error("the certificate changed");
+    expect(giveUpError("challenge_refused", { ...context, closeCode: 0, localMessage: "refused to sign", localCause: refusal }).cause).toBe(refusal);
   });
 });

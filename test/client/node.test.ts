@@ -2,13 +2,14 @@
  * The client library from a Node.js script, built the way docs/client.md says
  * (`bun build src/client/index.ts --target=node`): Node.js 20 has no global WebSocket, so a
  * client says what to do; with `--experimental-websocket` (Node 20.10+, global in 22) it logs in
- * and runs a turn against a real relay.
+ * and runs a turn against a real relay; over wss:// with `relayTls` it needs no WebSocket class.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { text } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { servedCertificate } from "../support/tls.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 
 const REPO_ROOT = join(import.meta.dir, "..", "..");
@@ -68,4 +69,22 @@ test("with a WebSocket: logs in with a key file and runs a turn", async () => {
     nodeMajor >= 22 ? [] : ["--experimental-websocket"],
   );
   expect(outcome).toEqual({ fingerprint: relay.key.fingerprint, ok: true, text: "hello from Node\n" });
+}, 60_000);
+
+test("relayTls over wss:// needs no WebSocket class: the pinned certificate logs in, another is refused before signing", async () => {
+  const secure = await startTestRelay({ flags: { tls: true } });
+  const { fingerprint } = await servedCertificate(secure.url);
+  const outcome = await runOnNode(`
+    import { RelayClient, keyFileSigner, relayTls } from "./client.mjs";
+    const signer = keyFileSigner(${JSON.stringify(secure.key.privatePath)});
+    const client = new RelayClient({ signer, tls: relayTls({ fingerprint: ${JSON.stringify(fingerprint)} }) });
+    const ok = await client.connect(${JSON.stringify(secure.url)});
+    await client.close();
+    const other = new RelayClient({ signer, tls: relayTls({ fingerprint: "SHA256:${"W".repeat(43)}" }) });
+    const error = await other.connect(${JSON.stringify(secure.url)}).catch((e) => e);
+    signer.close();
+    console.log(JSON.stringify({ fingerprint: ok.key.fingerprint, refused: error.code, problem: error.cause.problem }));
+  `);
+  expect(outcome).toEqual({ fingerprint: secure.key.fingerprint, refused: "challenge_refused", problem: "pin_mismatch" });
+  await secure.stop();
 }, 60_000);

@@ -65,8 +65,12 @@ async function openConnection(phase: Phase): Promise<TestClient> {
   return client;
 }
 
-/** The answer to a frame is the next frame that is not a session event (those carry a seq). */
-const isAnswer = (frame: Frame) => typeof frame.seq !== "number";
+/**
+ * The answer to a frame is the next frame that is neither a session event (those carry a seq) nor
+ * a `sessions` update (sent unasked to every client whenever the list changes, e.g. a client count
+ * as the fuzzing connections come and go).
+ */
+const isAnswer = (frame: Frame) => typeof frame.seq !== "number" && frame.type !== "sessions";
 
 function describeFrame(index: number, frame: GeneratedFrame): string {
   const data = typeof frame.data === "string" ? JSON.stringify(frame.data.slice(0, 160)) : `<binary ${frame.data.length} bytes>`;
@@ -180,7 +184,11 @@ describe("fuzz", () => {
     expect(innocent.isOpen).toBe(true);
     expect(innocent.all("error")).toEqual([]);
     const kinds = new Set(innocent.frames.map((frame) => frame.type));
-    expect([...kinds].sort()).toEqual(["auth.challenge", "auth.ok", "pong", "session.state"]);
+    expect([...kinds].sort()).toEqual(["auth.challenge", "auth.ok", "pong", "session.state", "sessions"]);
+    // the list updates it got only ever showed the default session, ready, with its client count changing
+    for (const update of innocent.all("sessions")) {
+      expect(update.sessions).toEqual([expect.objectContaining({ sessionId: relay.relay.sessionId, state: "ready", clients: expect.any(Number) })]);
+    }
     expect(innocent.all("pong")).toHaveLength(innocentPings);
     const events = innocent.frames.filter((frame) => typeof frame.seq === "number");
     expect(events.every((frame) => frame.state === "ready")).toBe(true); // presence changes only

@@ -5,9 +5,11 @@
  * sessions, the coalesced `sessions` updates, persistence and restoring sessions idle.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLogger } from "../../src/log/logger.ts";
+import type { Notification } from "../../src/notify/notifier.ts";
+import { conversationHistory } from "../../src/session/history.ts";
 import { Session } from "../../src/session/session.ts";
 import type { SessionRecord } from "../../src/session/session-list.ts";
 import { type OpenSession, SessionManager } from "../../src/session/session-manager.ts";
@@ -19,6 +21,8 @@ import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 const root = realpathSync(makeTempDir("relay-manager-"));
 const home = join(root, "home");
 const work = join(root, "work"); // the default session's --cwd: outside --allow-dir, as an operator may choose
+/** Claude's config directory, where the tests put the transcripts history.list reads. */
+const claudeEnv = { CLAUDE_CONFIG_DIR: join(root, "claude") };
 for (const dir of [join(home, "a"), join(home, "b"), work]) mkdirSync(dir, { recursive: true });
 writeFileSync(join(home, "file.txt"), "x");
 afterAll(() => removeTempDir(root));
@@ -32,7 +36,16 @@ interface Opened {
   store: FakeStore;
 }
 
-function setup(options: { maxSessions?: number; restored?: SessionRecord[]; saved?: Record<string, string[]>; cannotOpen?: Set<string> } = {}) {
+interface SetupOptions {
+  maxSessions?: number;
+  restored?: SessionRecord[];
+  saved?: Record<string, string[]>;
+  cannotOpen?: Set<string>;
+  idleTimeoutMs?: number;
+  notify?: (notification: Notification) => void;
+}
+
+function setup(options: SetupOptions = {}) {
   const clock = new FakeClock();
   const logs: Array<Record<string, any>> = [];
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
@@ -67,6 +80,9 @@ function setup(options: { maxSessions?: number; restored?: SessionRecord[]; save
     persist: (records) => persisted.push(records),
     clock,
     newId: () => id(next++),
+    history: conversationHistory(claudeEnv),
+    ...(options.idleTimeoutMs !== undefined && { idleTimeoutMs: options.idleTimeoutMs }),
+    ...(options.notify && { notify: options.notify }),
   });
   const clients: FakeClient[] = [];
   /** An authenticated client, joined as the gateway does it. */
@@ -211,13 +227,11 @@ describe("session.create", () => {
     expect(logs.some((line) => line.level === "error" && line.msg === "cannot open a new session")).toBe(true);
   });
 
-  test("resume, permissionMode and model are refused as not supported yet, nothing created", () => {
+  test("permissionMode and model are refused as not supported yet, nothing created", () => {
     const { manager, opened, connect } = setup();
     const phone = connect("phone");
     manager.handle(phone, { type: "session.create", cwd: join(home, "a"), permissionMode: "plan", model: "opus", id: "c" });
     expect(phone.frames.at(-1)).toEqual({ type: "error", code: "invalid_message", message: "session.create: permissionMode, model not supported by this relay yet; create the session without them", id: "c" });
-    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: DEFAULT_ID });
-    expect(phone.frames.at(-1)!.message).toContain("resume not supported");
     expect(opened.size).toBe(1);
   });
 });
@@ -412,7 +426,7 @@ describe("the sessions update", () => {
     expect(phone.frames).toHaveLength(count);
   });
 
-  test("client counts alone reach clients that use sessions, not v1 clients; a real change reaches everyone", async () => {
+  test("every authenticated client gets every change, a client count alone included, v1 clients too", async () => {
     const { manager, connect, tick } = setup();
     await tick(1000);
     const [v1, v2] = [connect("v1"), connect("v2")];
@@ -420,12 +434,13 @@ describe("the sessions update", () => {
     await tick(1000);
     connect("third"); // only the default session's client count changes
     await tick(1000);
-    expect(v1.all("sessions")).toEqual([]);
-    expect(v2.all("sessions").at(-1)!.sessions[0].clients).toBe(3);
+    for (const client of [v1, v2]) expect(client.all("sessions").at(-1)!.sessions[0].clients).toBe(3);
+    const before = v1.all("sessions").length;
     manager.handle(v2, { type: "session.create", cwd: join(home, "a") });
     await tick(1000);
-    expect(v1.all("sessions")).toHaveLength(1);
-    expect(v1.all("sessions")[0]!.sessions).toHaveLength(2);
+    expect(v1.all("sessions")).toHaveLength(before + 1);
+    expect(v1.all("sessions").at(-1)!.sessions).toHaveLength(2);
+    expect(errors(v1)).toEqual([]);
   });
 
   test("title: the first prompt's first line; lastActivity moves with prompts and state changes", async () => {
@@ -537,3 +552,220 @@ describe("the relay's stop", () => {
     expect(clock.pending).toBe(0);
   });
 });
+
+const IDLE_MS = 60_000;
+
+describe("the idle timeout", () => {
+  test("a session ready for --idle-timeout has its Claude stopped and shows idle; a prompt starts it again; a turn restarts the countdown", async () => {
+    const { manager, opened, connect, create, tick, ready } = setup({ idleTimeoutMs: IDLE_MS });
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    const { claude } = opened.get(other)!;
+    await tick(IDLE_MS - 200); // create() already let 100 ms pass
+    expect(claude.stops).toBe(0);
+    manager.handle(phone, { type: "prompt", text: "keep me busy", sessionId: other });
+    await tick(IDLE_MS); // a turn: no countdown
+    expect(claude.stops).toBe(0);
+    claude.finishTurn();
+    await tick(IDLE_MS - 100);
+    expect(claude.stops).toBe(0);
+    await tick(100);
+    expect(claude.stops).toBe(1);
+    await tick();
+    expect(manager.list().find((info) => info.sessionId === other)).toMatchObject({ state: "idle" });
+    expect(phone.all("sessions").at(-1)!.sessions[1]).toMatchObject({ sessionId: other, state: "idle" });
+    expect(manager.runningClaudes()).toBe(0); // the default session idled too (its countdown started earlier)
+
+    manager.handle(phone, { type: "prompt", text: "again", sessionId: other });
+    await tick();
+    expect(claude.starts).toBe(2);
+    expect(claude.prompts).toEqual(["keep me busy", "again"]);
+    ready(other);
+    claude.setState("busy");
+    claude.finishTurn();
+    await tick(IDLE_MS);
+    expect(claude.stops).toBe(2);
+    expect(errors(phone)).toEqual([]);
+  });
+
+  test("the default session idles too; a v1 client sees idle, and its next prompt works as before; attaching does not wake a session", async () => {
+    const { manager, opened, connect, tick } = setup({ idleTimeoutMs: IDLE_MS });
+    const v1 = connect("v1");
+    await tick(IDLE_MS);
+    const { claude } = opened.get(DEFAULT_ID)!;
+    expect(claude.stops).toBe(1);
+    expect(eventsOf(v1, DEFAULT_ID).at(-1)).toMatchObject({ type: "session.state", state: "idle", claudePid: 0 });
+    const late = connect("late");
+    expect(late.frames[0]).toMatchObject({ type: "auth.ok", state: { state: "idle", claudePid: 0 } });
+    manager.handle(late, { type: "session.attach", sessionId: DEFAULT_ID });
+    await tick(IDLE_MS);
+    expect(claude.starts).toBe(0);
+    manager.handle(v1, { type: "prompt", text: "still there?" });
+    await tick();
+    expect(claude.starts).toBe(1);
+    expect(claude.prompts).toEqual(["still there?"]);
+    expect(eventsOf(v1, DEFAULT_ID).slice(-2).map((frame) => [frame.type, frame.state])).toEqual([
+      ["user.prompt", undefined],
+      ["session.state", "starting"],
+    ]);
+    expect(errors(v1)).toEqual([]);
+  });
+
+  test("a pending permission keeps the session awake; without --idle-timeout nothing idles; a stopped session leaves no countdown", async () => {
+    const { manager, opened, connect, create, tick } = setup({ idleTimeoutMs: IDLE_MS });
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    opened.get(other)!.claude.askPermission("r1");
+    await tick(3 * IDLE_MS);
+    expect(opened.get(other)!.claude.stops).toBe(0);
+    const stopped = await create(phone, join(home, "b"));
+    manager.handle(phone, { type: "session.stop", sessionId: stopped });
+    await tick(3 * IDLE_MS);
+    expect(opened.get(stopped)!.claude.stops).toBe(1); // session.stop's, not the idle timeout's
+
+    const never = setup();
+    never.connect("v1");
+    await never.tick(100 * IDLE_MS);
+    expect(never.opened.get(DEFAULT_ID)!.claude.stops).toBe(0);
+  });
+});
+
+/** Writes a transcript as Claude does, in its folder for `cwd`; `ageMs` back-dates its modification time. */
+function writeTranscript(cwd: string, sessionId: string, prompt: string, ageMs = 0): void {
+  const folder = join(claudeEnv.CLAUDE_CONFIG_DIR, "projects", cwd.replace(/[^a-zA-Z0-9]/g, "-"));
+  mkdirSync(folder, { recursive: true });
+  const lines = [
+    { type: "queue-operation", operation: "enqueue", content: prompt, sessionId },
+    { type: "user", isSidechain: false, message: { role: "user", content: prompt }, sessionId, cwd },
+    { type: "assistant", isSidechain: false, message: { role: "assistant", content: [{ type: "text", text: "done" }] }, sessionId, cwd },
+  ];
+  const file = join(folder, `${sessionId}.jsonl`);
+  writeFileSync(file, lines.map((line) => JSON.stringify(line)).join("\n") + "\n");
+  const time = new Date(Date.now() - ageMs);
+  utimesSync(file, time, time);
+}
+
+const conversation = (n: number) => `c0ffee00-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+describe("history.list", () => {
+  writeTranscript(work, conversation(1), "Older question in work", 60_000);
+  writeTranscript(work, conversation(2), "Newer question in work\nwith details", 1_000);
+  mkdirSync(join(home, "h"));
+  writeTranscript(join(home, "h"), conversation(3), "A question in h");
+
+  test("without cwd: the default session's directory, newest first, titled by the first prompt; the id is echoed", async () => {
+    const { manager, connect } = setup();
+    const phone = connect("phone");
+    manager.handle(phone, { type: "history.list", id: "h1" });
+    const reply = await waitForFrame(phone, "history");
+    expect(reply).toEqual({
+      type: "history",
+      id: "h1",
+      conversations: [
+        { sessionId: conversation(2), cwd: work, title: "Newer question in work", updatedAt: expect.any(String) },
+        { sessionId: conversation(1), cwd: work, title: "Older question in work", updatedAt: expect.any(String) },
+      ],
+    });
+    const [newer, older] = reply.conversations.map((entry: any) => Date.parse(entry.updatedAt));
+    expect(newer).toBeGreaterThan(older);
+  });
+
+  test("with cwd: that directory (its real path), checked as for session.create", async () => {
+    const { manager, connect } = setup();
+    const phone = connect("phone");
+    manager.handle(phone, { type: "history.list", cwd: `${home}/b/../h` });
+    expect((await waitForFrame(phone, "history")).conversations).toEqual([{ sessionId: conversation(3), cwd: join(home, "h"), title: "A question in h", updatedAt: expect.any(String) }]);
+    manager.handle(phone, { type: "history.list", cwd: join(home, "b"), id: "empty" });
+    expect(await waitForFrame(phone, "history", 1)).toEqual({ type: "history", conversations: [], id: "empty" });
+    for (const [cwd, words] of [[work, "outside every allowed directory"], [join(home, "missing"), "no such directory"], ["a", "absolute path"]] as const) {
+      manager.handle(phone, { type: "history.list", cwd, id: "bad" });
+      expect(phone.frames.at(-1)).toEqual({ type: "error", code: "invalid_session_dir", message: expect.stringContaining(words), id: "bad" });
+    }
+  });
+});
+
+describe("session.create with resume", () => {
+  writeTranscript(join(home, "a"), conversation(10), "Remember the parser bug");
+
+  test("continues the conversation: the session has its id and its title, and Claude starts (it resumes the transcript)", async () => {
+    const { manager, opened, connect, tick } = setup();
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10), id: "r" });
+    expect(phone.frames.at(-1)).toEqual({ type: "session.created", sessionId: conversation(10), id: "r" });
+    expect(opened.get(conversation(10))!.claude.starts).toBe(1);
+    await tick();
+    expect(phone.all("sessions").at(-1)!.sessions[1]).toMatchObject({ sessionId: conversation(10), cwd: join(home, "a"), title: "Remember the parser bug" });
+  });
+
+  test("a conversation that is open already: answered with its session, nothing started, even at --max-sessions", async () => {
+    const { manager, opened, connect, tick } = setup({ maxSessions: 2 });
+    const phone = connect("phone");
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10) });
+    await tick();
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10), id: "again" });
+    expect(phone.frames.at(-1)).toEqual({ type: "session.created", sessionId: conversation(10), id: "again" });
+    expect(opened.get(conversation(10))!.claude.starts).toBe(1);
+    expect(manager.list()).toHaveLength(2);
+  });
+
+  test("refused, nothing created: no such conversation in that directory, not an id, open elsewhere, being stopped", async () => {
+    const { manager, opened, connect, tick } = setup();
+    const phone = connect("phone");
+    const refusal = (resume: string, cwd = join(home, "a")) => {
+      manager.handle(phone, { type: "session.create", cwd, resume, id: "x" });
+      return phone.frames.at(-1)!;
+    };
+    expect(refusal(conversation(99))).toEqual({ type: "error", code: "unknown_session", message: expect.stringContaining("history.list"), id: "x" });
+    expect(refusal(conversation(10), join(home, "b"))).toMatchObject({ code: "unknown_session", message: expect.stringContaining(`in "${join(home, "b")}"`) });
+    expect(refusal("../../etc/passwd")).toMatchObject({ code: "unknown_session" });
+    expect(refusal(conversation(10), join(home, "missing"))).toMatchObject({ code: "invalid_session_dir" });
+    expect(opened.size).toBe(1);
+
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10) });
+    expect(refusal(conversation(10), join(home, "b"))).toMatchObject({ code: "unknown_session", message: expect.stringContaining("open in another directory") });
+    const { claude } = opened.get(conversation(10))!;
+    let exited!: () => void;
+    claude.stopGate = new Promise((resolve) => (exited = resolve));
+    manager.handle(phone, { type: "session.stop", sessionId: conversation(10) });
+    expect(refusal(conversation(10))).toMatchObject({ code: "claude_unavailable", message: expect.stringContaining("being stopped") });
+    exited();
+    await tick();
+    expect(phone.all("session.stopped")).toHaveLength(1);
+    manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10), id: "later" });
+    expect(phone.frames.at(-1)).toEqual({ type: "session.created", sessionId: conversation(10), id: "later" });
+  });
+});
+
+describe("notifications", () => {
+  test("a permission request, a finished turn and a failed Claude are told with the session's facts; a stopped session tells nothing more", async () => {
+    const notifications: Notification[] = [];
+    const { manager, opened, connect, create, clock, tick } = setup({ notify: (notification) => notifications.push(notification) });
+    const phone = connect("phone");
+    const other = await create(phone, join(home, "a"));
+    manager.handle(phone, { type: "prompt", text: "Deploy it\nnow", sessionId: other });
+    const { claude } = opened.get(other)!;
+    claude.askPermission("r1", "Bash", { command: "npm   run\ndeploy" });
+    claude.finishTurn({ subtype: "success", is_error: false, result: "Deployed." });
+    claude.restarts = 5;
+    claude.setState("failed");
+    const time = new Date(clock.now()).toISOString();
+    const facts = { sessionId: other, cwd: join(home, "a"), title: "Deploy it", time };
+    expect(notifications).toEqual([
+      { event: "permission", ...facts, tool: "Bash", requestId: "r1", detail: "npm run deploy" },
+      { event: "turn_finished", ...facts, isError: false, result: "Deployed." },
+      { event: "failed", ...facts, restarts: 5 },
+    ]);
+    manager.handle(phone, { type: "session.stop", sessionId: other });
+    await tick();
+    claude.askPermission("r2");
+    expect(notifications).toHaveLength(3);
+  });
+});
+
+/** The `index`-th frame of `type` a client has got, waiting for the asynchronous history listing. */
+async function waitForFrame(client: FakeClient, type: string, index = 0): Promise<Record<string, any>> {
+  for (let i = 0; i < 200 && client.all(type).length <= index; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  const frame = client.all(type)[index];
+  if (!frame) throw new Error(`no ${type} frame #${index}: ${JSON.stringify(client.frames.at(-1))}`);
+  return frame;
+}

@@ -358,3 +358,86 @@ describe("idle and end", () => {
     expect(claude.starts).toBe(0);
   });
 });
+
+describe("suspend (the idle timeout)", () => {
+  test("a ready session's Claude is stopped; the session is idle, not degraded, its clients stay; the next prompt starts Claude and waits in its queue", async () => {
+    const { claude, session, client, logs } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    await session.suspend();
+    await settle();
+    expect(claude.stops).toBe(1);
+    expect(types(phone.events())).toEqual(["session.state:idle", "session.state:idle"]); // at once, then without a pid
+    expect(phone.events().at(-1)).toMatchObject({ state: "idle", claudePid: 0 });
+    expect(session.health()).toMatchObject({ state: "idle", claudePid: 0, clients: 1, degraded: [] });
+    expect(logs.some((line) => line.msg.startsWith("stopping Claude: no turn for the idle timeout"))).toBe(true);
+
+    session.handle(phone, { type: "prompt", text: "wake up", id: "p" });
+    await settle();
+    expect(claude.starts).toBe(1);
+    expect(claude.prompts).toEqual(["wake up"]);
+    expect(types(phone.events()).slice(-2)).toEqual(["user.prompt", "session.state:starting"]);
+    expect(phone.all("error")).toEqual([]);
+  });
+
+  test("only a ready session is suspended: not during a turn, a permission request, or when idle already", async () => {
+    const { claude, session, client } = setup();
+    const phone = client("phone");
+    session.join(phone, undefined);
+    session.handle(phone, { type: "prompt", text: "work" });
+    await session.suspend(); // busy
+    claude.askPermission("r1");
+    claude.setState("ready"); // the turn waits for the answer
+    await settle();
+    expect(session.state).toBe("waiting_permission");
+    await session.suspend();
+    expect(claude.stops).toBe(0);
+    claude.state = "stopped";
+    claude.pid = undefined;
+    session.close(); // nothing pending any more matters here
+    await session.suspend();
+    expect(claude.stops).toBe(0);
+  });
+
+  test("a prompt that comes while Claude is still stopping is published at once and delivered once it has stopped, in order", async () => {
+    const { claude, session, client } = setup();
+    let exited!: () => void;
+    claude.stopGate = new Promise((resolve) => (exited = resolve));
+    const phone = client("phone");
+    session.join(phone, undefined);
+    const suspended = session.suspend();
+    await settle();
+    expect(claude.state).toBe("stopping");
+    expect(session.state).toBe("idle");
+    session.handle(phone, { type: "prompt", text: "first" });
+    session.handle(phone, { type: "prompt", text: "second" });
+    await settle();
+    expect(phone.events().filter((frame) => frame.type === "user.prompt").map((frame) => frame.text)).toEqual(["first", "second"]);
+    expect(claude.prompts).toEqual([]);
+    expect(claude.starts).toBe(0);
+    exited();
+    await suspended;
+    await settle();
+    expect(claude.starts).toBe(1);
+    expect(claude.prompts).toEqual(["first", "second"]);
+    expect(session.state).toBe("starting");
+    expect(phone.all("error")).toEqual([]);
+  });
+
+  test("ended while suspending: the prompts held meanwhile are not delivered, and the log says so", async () => {
+    const { claude, session, client, logs } = setup();
+    let exited!: () => void;
+    claude.stopGate = new Promise((resolve) => (exited = resolve));
+    const phone = client("phone");
+    session.join(phone, undefined);
+    const suspended = session.suspend();
+    session.handle(phone, { type: "prompt", text: "held" });
+    const ended = session.end();
+    exited();
+    await Promise.all([suspended, ended]);
+    expect(claude.starts).toBe(0);
+    expect(claude.prompts).toEqual([]);
+    expect(logs.some((line) => line.level === "warn" && line.msg.includes("not delivered") && line.count === 1)).toBe(true);
+    expect(phone.events().at(-1)).toMatchObject({ type: "session.state", state: "stopping", claudePid: 0 });
+  });
+});

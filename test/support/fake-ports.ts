@@ -57,10 +57,14 @@ export class FakeClaude implements ClaudePort {
     this.setState("starting");
   }
 
-  /** As the supervisor: `stopping`, then `stopped` without a pid. */
+  /** When set, stop() stays `stopping` until it settles (Claude taking its time to exit). */
+  stopGate: Promise<void> | undefined;
+
+  /** As the supervisor: `stopping`, then (once `stopGate` settles) `stopped` without a pid. */
   async stop(): Promise<void> {
     this.stops += 1;
     this.setState("stopping");
+    await this.stopGate;
     this.pid = undefined;
     this.setState("stopped");
   }

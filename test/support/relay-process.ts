@@ -236,6 +236,27 @@ export function describeTlsProcessFlows(label: string, command: string[], keepsC
       await client.close();
     }, 40_000);
 
+    test("connect from the same build: pinned on first use, then a turn with --fingerprint; a wrong one is exit 5", async () => {
+      const fingerprint = (await servedCertificate(relay.url)).fingerprint;
+      const env = { ...process.env, HOME: join(relay.dir, "client-home"), SSH_AUTH_SOCK: undefined, DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno") };
+      // Asynchronously: the fake API that the relay's Claude calls runs in this process.
+      const connect = async (extra: string[]) => {
+        const child = Bun.spawn([...command, "connect", relay.url, "-i", relay.key.privatePath, "--prompt", "hi", ...extra], { cwd: relay.dir, env, stdout: "pipe", stderr: "pipe", timeout: 60_000 });
+        const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+        return { status: await child.exited, stdout, stderr };
+      };
+      relay.api.enqueue(text(`pinned on ${label}`), text(`--fingerprint on ${label}`));
+      const first = await connect([]);
+      expect([first.status, first.stdout]).toEqual([0, `pinned on ${label}\n`]);
+      expect(first.stderr).toContain(`its certificate ${fingerprint} is now pinned`);
+      expect(readFileSync(join(env.HOME, ".config", "claude-relay", "known_relays"), "utf8")).toContain(`${new URL(relay.url).host} ${fingerprint}\n`);
+      const pinned = await connect(["--fingerprint", fingerprint]);
+      expect([pinned.status, pinned.stdout]).toEqual([0, `--fingerprint on ${label}\n`]);
+      const wrong = await connect(["--fingerprint", `SHA256:${"W".repeat(43)}`]);
+      expect(wrong.status).toBe(5);
+      expect(wrong.stderr).toContain("WARNING: RELAY IDENTIFICATION HAS CHANGED!");
+    }, 90_000);
+
     test(`SIGHUP serves a renewed certificate to new connections; open ones are ${keepsConnections ? "kept" : "closed with 1001"}`, async () => {
       const before = await connectAndSign(relay.url, relay.key, ca());
       const names = certificateNames({ hostname: hostname(), interfaces: networkInterfaces() });

@@ -90,6 +90,14 @@ export interface TestRelay {
   stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
+/**
+ * The relay's log lines about the auth.response frames it received (verified, refused or
+ * malformed): none means no client sent it a signature.
+ */
+export function authenticationLog(relay: Pick<TestRelay, "logs">): Array<Record<string, any>> {
+  return relay.logs.filter((line) => /^authenticat|^bad frame/.test(String(line.msg)));
+}
+
 export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestRelay> {
   const dir = options.dir ?? makeTempDir("relay-e2e-");
   const { home, work, key, authorizedKeys } = prepareRelayHome(dir, "client");

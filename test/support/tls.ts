@@ -11,7 +11,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect } from "node:tls";
 
@@ -32,6 +32,26 @@ export function makeCertificate(dir: string, name: string, subjectAltName = "IP:
   );
   if (result.status !== 0) throw new Error(`openssl failed: ${result.stderr}`);
   return { certPath, keyPath, cert: readFileSync(certPath, "utf8") };
+}
+
+/**
+ * A certificate signed by a CA of its own (made by openssl): `ca` is the CA's PEM, to trust it as
+ * a system trusts Let's Encrypt or Tailscale's; the leaf is for `subjectAltName`.
+ */
+export function makeCaSignedCertificate(dir: string, name: string, subjectAltName = "IP:127.0.0.1,DNS:localhost"): TestCertificate & { ca: string } {
+  const authority = makeCertificate(dir, `${name}-ca`, "DNS:unused.invalid");
+  const keyPath = join(dir, `${name}.key`);
+  const csrPath = join(dir, `${name}.csr`);
+  const certPath = join(dir, `${name}.crt`);
+  const extPath = join(dir, `${name}.ext`);
+  writeFileSync(extPath, `subjectAltName=${subjectAltName}\n`);
+  const run = (args: string[]) => {
+    const result = spawnSync("openssl", args, { encoding: "utf8", timeout: 30_000 });
+    if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
+  };
+  run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyPath, "-out", csrPath, "-subj", `/CN=${name}`]);
+  run(["x509", "-req", "-in", csrPath, "-CA", authority.certPath, "-CAkey", authority.keyPath, "-CAcreateserial", "-out", certPath, "-days", "2", "-extfile", extPath]);
+  return { certPath, keyPath, cert: readFileSync(certPath, "utf8"), ca: authority.cert };
 }
 
 /** `SHA256:` + unpadded base64 of sha256(der), computed here rather than by src/. */

@@ -8,6 +8,7 @@
  * | 2 | usage error (a bad flag, URL or combination) |
  * | 3 | authentication failed: the relay refused the key, or there is no usable key |
  * | 4 | the relay is unreachable (nothing listens, or it refused the connection) |
+ * | 5 | the relay did not prove who it is: its certificate is not the pinned one, or its challenge was made for another connection; nothing was signed |
  *
  * @example
  * ```ts
@@ -23,6 +24,7 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_AUTH_FAILED = 3;
 export const EXIT_UNREACHABLE = 4;
+export const EXIT_NOT_VERIFIED = 5;
 
 /**
  * The exit code for why the client could not connect or stopped.
@@ -39,6 +41,8 @@ export function exitCodeFor(error: unknown): number {
       return EXIT_AUTH_FAILED;
     case "unreachable":
       return EXIT_UNREACHABLE;
+    case "challenge_refused":
+      return EXIT_NOT_VERIFIED;
     default:
       return EXIT_FAILED;
   }

@@ -13,6 +13,7 @@
  * chooseMode(options, { stdinIsTTY: false }); // "one-shot"
  * ```
  */
+import { parseFingerprint } from "../../client/relay-identity.ts";
 import type { ParsedFlags } from "../command.ts";
 import { UsageError } from "../usage-error.ts";
 import { normalizeRelayUrl } from "./url.ts";
@@ -31,6 +32,8 @@ export interface ConnectOptions {
   policy: PolicyChoice;
   /** `--history N`, when given. */
   history?: number;
+  /** `--fingerprint`: the only relay certificate accepted (`SHA256:…`); the known-relays file is then left alone. */
+  fingerprint?: string;
 }
 
 export type ConnectMode = "one-shot" | "json-lines" | "interactive";
@@ -57,14 +60,17 @@ export function connectOptions(flags: ParsedFlags, args: readonly string[]): Con
   const history = text("history");
   const identity = text("identity");
   const prompt = text("prompt");
+  const url = normalizeRelayUrl(args[0]!);
+  const fingerprint = text("fingerprint");
   return {
-    url: normalizeRelayUrl(args[0]!),
+    url,
     ...(identity !== undefined && { identity }),
     reconnect: flags.noReconnect !== true,
     json: flags.json === true,
     ...(prompt !== undefined && { prompt }),
     policy,
     ...(history !== undefined && { history: parseHistory(history) }),
+    ...(fingerprint !== undefined && { fingerprint: parsePin(fingerprint, url) }),
   };
 }
 
@@ -113,4 +119,16 @@ function parseHistory(value: string): number {
     throw new UsageError(`--history must be a whole number of turns from 0 to ${MAX_HISTORY}, got "${value}"`);
   }
   return Number(value);
+}
+
+/** `--fingerprint` as `SHA256:…`: for a wss:// URL only (a ws:// relay has no certificate to pin). */
+function parsePin(value: string, url: string): string {
+  const fingerprint = parseFingerprint(value);
+  if (!fingerprint) {
+    throw new UsageError(
+      `--fingerprint must be a certificate fingerprint as the relay prints it at start-up (SHA256: and 43 base64 characters) or the colon-separated hex a browser shows, got "${value}"`,
+    );
+  }
+  if (!url.startsWith("wss:")) throw new UsageError(`--fingerprint pins the certificate of a wss:// relay, but ${url} is plain ws:// (no certificate): use wss://`);
+  return fingerprint;
 }

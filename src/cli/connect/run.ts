@@ -15,6 +15,7 @@ import { LineEditor } from "../../terminal/line-editor.ts";
 import { PlainConsole } from "../../terminal/plain-console.ts";
 import { detectStyle } from "../../terminal/style.ts";
 import { UsageError } from "../usage-error.ts";
+import { connectTls } from "./certificates.ts";
 import { exitCodeFor } from "./exit-codes.ts";
 import { InteractiveView } from "./interactive.ts";
 import { runJsonLines } from "./json-lines.ts";
@@ -55,7 +56,7 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
     return exitCodeFor(error);
   }
   try {
-    const client = new RelayClient({ signer, reconnect: options.reconnect, replayHeld: mode === "interactive" });
+    const client = new RelayClient({ signer, reconnect: options.reconnect, replayHeld: mode === "interactive", tls: connectTls(options, io, err) });
     if (options.json) client.on("frame", (frame) => void io.stdout.write(`${JSON.stringify(frame)}\n`));
     const view =
       mode === "interactive"

@@ -17,8 +17,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isNonEmptyFile } from "../../shared/non-empty-file.ts";
 
 export interface LoginContext {
   env: Record<string, string | undefined>;
@@ -31,7 +32,7 @@ export function storedClaudeLogin(context: LoginContext): string | undefined {
   const configured = context.env.CLAUDE_CONFIG_DIR || undefined;
   const configDir = (configured ?? join(context.home, ".claude")).normalize("NFC");
   const credentials = join(configDir, ".credentials.json");
-  if (nonEmptyFile(credentials)) return credentials;
+  if (isNonEmptyFile(credentials)) return credentials;
   if (context.platform === "darwin") {
     const service = `Claude Code-credentials${configured ? `-${createHash("sha256").update(configDir).digest("hex").slice(0, 8)}` : ""}`;
     // Without -w the password itself is not printed; the exit status says whether the item exists.
@@ -41,15 +42,6 @@ export function storedClaudeLogin(context: LoginContext): string | undefined {
   const globalConfig = join(configured ?? context.home, ".claude.json");
   if (hasPrimaryApiKey(globalConfig)) return `${globalConfig} (primaryApiKey)`;
   return undefined;
-}
-
-function nonEmptyFile(path: string): boolean {
-  try {
-    const stat = statSync(path);
-    return stat.isFile() && stat.size > 0;
-  } catch {
-    return false;
-  }
 }
 
 function hasPrimaryApiKey(path: string): boolean {

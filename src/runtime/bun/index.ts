@@ -26,45 +26,51 @@ interface BunEnv {
 
 /** One per connection, so a class with shared methods rather than a bag of closures. */
 class BunPeerSocket implements PeerSocket {
-  constructor(private readonly ws: RawSocket) {}
+  readonly #ws: RawSocket;
+  constructor(ws: RawSocket) {
+    this.#ws = ws;
+  }
   send(text: string): boolean {
-    return this.ws.send(text) !== 0;
+    return this.#ws.send(text) !== 0;
   }
   close(code: number, reason: string): void {
-    this.ws.close(code, reason);
+    this.#ws.close(code, reason);
   }
   terminate(): void {
-    this.ws.terminate();
+    this.#ws.terminate();
   }
   ping(): boolean {
-    this.ws.ping();
+    this.#ws.ping();
     return true;
   }
   bufferedAmount(): number {
-    return this.ws.getBufferedAmount();
+    return this.#ws.getBufferedAmount();
   }
   batch(fn: () => void): void {
-    this.ws.cork(fn);
+    this.#ws.cork(fn);
   }
 }
 
 /** Hono's per-socket event handlers, as a class: Hono keeps one for the socket's whole life. */
 class HonoEvents implements WSEvents {
-  constructor(private readonly events: SocketEvents) {}
+  readonly #events: SocketEvents;
+  constructor(events: SocketEvents) {
+    this.#events = events;
+  }
   onOpen(_event: Event, ws: WSContext): void {
     const raw = ws.raw as RawSocket;
-    raw.data.relay = this.events;
+    raw.data.relay = this.#events;
     // Hono keeps the request URL for the socket's life and parses it again into a new URL for every
     // event it dispatches; the relay never reads it, so drop it (saves memory per idle socket and
     // a URL parse per received frame). The object itself is kept, as Hono needs (honojs/hono#4097).
     (raw.data as { url?: unknown }).url = undefined;
-    this.events.open(new BunPeerSocket(raw));
+    this.#events.open(new BunPeerSocket(raw));
   }
   onMessage(event: MessageEvent): void {
-    this.events.message(event.data as string | ArrayBuffer);
+    this.#events.message(event.data as string | ArrayBuffer);
   }
   onClose(event: CloseEvent): void {
-    this.events.close(event.code, event.reason);
+    this.#events.close(event.code, event.reason);
   }
 }
 

@@ -36,6 +36,19 @@ describe("connectOptions", () => {
     expect(thrown(() => options({ history: "1001" })).message).toContain("from 0 to 1000");
     expect(thrown(() => options({}, "ftp://host/ws")).message).toBe('not a relay URL: "ftp://host/ws" (use ws:// or wss://)');
   });
+
+  test("--fingerprint: SHA256:… or a browser's hex, for wss:// only", () => {
+    const fingerprint = `SHA256:${"q".repeat(42)}E`;
+    expect(options({ fingerprint }, "wss://192.168.1.20:7717/ws").fingerprint).toBe(fingerprint);
+    expect(options({ fingerprint: Buffer.from(fingerprint.slice(7), "base64").toString("hex").toUpperCase().match(/../g)!.join(":") }, "https://relay.example").fingerprint).toBe(fingerprint);
+    expect(thrown(() => options({ fingerprint: "SHA256:abc" }, "wss://h:1/ws"))).toBeInstanceOf(UsageError);
+    expect(thrown(() => options({ fingerprint: "SHA256:abc" }, "wss://h:1/ws")).message).toBe(
+      '--fingerprint must be a certificate fingerprint as the relay prints it at start-up (SHA256: and 43 base64 characters) or the colon-separated hex a browser shows, got "SHA256:abc"',
+    );
+    expect(thrown(() => options({ fingerprint }, "127.0.0.1:7717")).message).toBe(
+      "--fingerprint pins the certificate of a wss:// relay, but ws://127.0.0.1:7717/ws is plain ws:// (no certificate): use wss://",
+    );
+  });
 });
 
 describe("chooseMode", () => {
