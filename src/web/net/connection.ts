@@ -206,9 +206,6 @@ export class RelayConnection {
       this.#retryDelayMs = 0;
       store.authenticated(ok);
       store.connection.value = { status: "open" };
-      // A v2 relay sends `sessions` with client counts only to clients that use sessions: saying so
-      // with a re-attach of the default session from auth.ok's lastSeq replays nothing already had.
-      if (ok.sessions) client.attach(ok.sessionId, { lastSeq: ok.lastSeq ?? client.lastSeq });
       this.#follow();
       for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt.id, prompt.sessionId, prompt.text);
     });
