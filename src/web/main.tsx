@@ -1,39 +1,44 @@
 /**
- * The web app's entry point: loads (or makes) the device key, connects to the relay that served
- * the page, and renders. Rendering is batched to animation frames, so a long replay on attach
- * becomes a few renders rather than one per event.
+ * The web app's entry point: loads (or makes) the device key, pairs the device when opened through
+ * a `claude-relay pair` link (`/#pair=<code>`), connects to the relay that served the page, and
+ * renders. Rendering is batched to animation frames, so a long replay on attach becomes a few
+ * renders rather than one per event.
  */
 import { options, render } from "preact";
 // Hooks Preact so a component re-renders when a signal it read changes (the store's signals).
 import "@preact/signals";
 import "./styles.css";
 import { browserSigner } from "./key/browser-signer.ts";
-import { DeviceKeyUnavailableError, forgetDeviceKey, loadOrCreateDeviceKey, type StoredDeviceKey } from "./key/device-key.ts";
+import { DeviceKeyUnavailableError, forgetDeviceKey, loadOrCreateDeviceKey, type DeviceKey, type StoredDeviceKey } from "./key/device-key.ts";
 import { openKeyDb } from "./key/key-db.ts";
+import { deviceName } from "./key/ssh-public-key.ts";
 import { RelayConnection, relayUrl } from "./net/connection.ts";
 import { PermissionNotifier } from "./net/notify.ts";
-import { AppStore, type ClientIdMemory } from "./state/store.ts";
+import { pairCode, pairingFailureWords, PairingError, requestPairing } from "./net/pairing.ts";
+import { AppStore, type PageMemory } from "./state/store.ts";
 import type { Actions } from "./ui/actions.ts";
 import { App } from "./ui/app.tsx";
 
 options.debounceRendering = (callback) => (document.hidden ? setTimeout(callback, 0) : requestAnimationFrame(callback));
 
-const CLIENT_IDS_KEY = "claude-relay:client-ids";
+const INSECURE =
+  "This page needs a secure connection to make and keep its key, and browsers allow that only over https or on the relay's own computer (http://localhost). " +
+  "To use it from another device, reach the relay over https: `tailscale serve` or a reverse proxy such as Caddy in front of it, or `claude-relay serve --host 0.0.0.0 --tls`. " +
+  "docs/remote-access.md in claude-relay explains each way; pairing links (claude-relay pair) then use https too.";
 
-const memory: ClientIdMemory = {
-  load: () => {
+const memory: PageMemory = {
+  load: (name) => {
     try {
-      const parsed: unknown = JSON.parse(localStorage.getItem(CLIENT_IDS_KEY) ?? "[]");
-      return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === "string") : [];
+      return localStorage.getItem(name);
     } catch {
-      return [];
+      return null; // storage disabled: nothing remembered
     }
   },
-  save: (ids) => {
+  save: (name, value) => {
     try {
-      localStorage.setItem(CLIENT_IDS_KEY, JSON.stringify(ids));
+      localStorage.setItem(name, value);
     } catch {
-      // storage full or disabled: "you" is then only known for this page load
+      // storage full or disabled: remembered only for this page load
     }
   },
 };
@@ -42,23 +47,57 @@ const store = new AppStore(memory);
 const notifier = new PermissionNotifier();
 const db = openKeyDb<StoredDeviceKey>();
 let connection: RelayConnection | undefined;
+let key: DeviceKey | undefined;
+/** The code of the pairing link this page was opened with, until it is used. */
+let pairing: string | undefined;
 
 async function start(): Promise<void> {
   try {
-    if (!globalThis.isSecureContext || !globalThis.crypto?.subtle || typeof indexedDB === "undefined") {
-      throw new DeviceKeyUnavailableError(
-        "This page needs a secure connection to make and keep its key: open it over https (start the relay with --tls), or on this computer at http://localhost.",
-      );
-    }
-    const key = await loadOrCreateDeviceKey({ db });
+    if (!globalThis.isSecureContext || !globalThis.crypto?.subtle || typeof indexedDB === "undefined") throw new DeviceKeyUnavailableError(INSECURE);
+    key = await loadOrCreateDeviceKey({ db });
     store.key.value = key;
-    connection = new RelayConnection({ url: relayUrl(location), store, signer: browserSigner(key), notifier });
-    connection.start();
+    const code = pairCode(location.hash);
+    if (code) enterPairing(code);
+    else connect();
   } catch (error) {
     store.access.value = "unsupported";
     store.problem.value = error instanceof DeviceKeyUnavailableError ? error.message : `Cannot prepare this device's key: ${(error as Error).message}`;
   }
 }
+
+function connect(): void {
+  if (!key || connection) return;
+  connection = new RelayConnection({ url: relayUrl(location), store, signer: browserSigner(key), notifier });
+  connection.start();
+}
+
+async function disconnect(): Promise<void> {
+  const current = connection;
+  connection = undefined;
+  await current?.close();
+}
+
+/** Shows the pairing form; nothing is sent before the user confirms the name. */
+function enterPairing(code: string): void {
+  pairing = code;
+  store.pairing.value = { phase: "ready", name: deviceName(navigator.userAgent) };
+  store.access.value = "pairing";
+  void disconnect();
+}
+
+/** The code is used (or useless): out of the address bar, so a reload does not offer it again. */
+function dropPairingCode(): void {
+  pairing = undefined;
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+}
+
+addEventListener("hashchange", () => {
+  const code = pairCode(location.hash);
+  if (code && key) enterPairing(code);
+});
+
+// Relative times ("5 min ago") move on.
+setInterval(() => (store.now.value = Date.now()), 30_000);
 
 const actions: Actions = {
   prompt: (text) => connection?.prompt(text),
@@ -67,9 +106,9 @@ const actions: Actions = {
   interrupt: () => connection?.interrupt(),
   retry: () => connection?.wake(),
   forgetKey: async () => {
-    await connection?.stop();
-    connection = undefined;
+    await disconnect();
     await forgetDeviceKey(db);
+    key = undefined;
     store.key.value = undefined;
     store.access.value = "starting";
     await start();
@@ -77,6 +116,32 @@ const actions: Actions = {
   ...(notifier.canAsk && { enableNotifications: async () => void (await notifier.ask()) }),
   dismissPrompt: (id) => store.dismissPrompt(id),
   dismissErrors: () => store.dismissErrors(),
+  show: (sessionId) => connection?.show(sessionId),
+  toggleSessions: () => (store.view.value = store.view.value === "sessions" ? "conversation" : "sessions"),
+  createSession: (cwd) => connection?.create(cwd),
+  stopSession: (sessionId) => connection?.stopSession(sessionId),
+  newConversation: (sessionId) => connection?.newConversation(sessionId),
+  pair: async (name) => {
+    const code = pairing;
+    if (!key || !code) return;
+    store.pairing.value = { phase: "waiting", name };
+    try {
+      await requestPairing({ url: relayUrl(location), code, publicKey: key.line.split(" ").slice(0, 2).join(" "), name });
+      dropPairingCode();
+      store.pairing.value = undefined;
+      store.access.value = "starting";
+      connect();
+    } catch (error) {
+      dropPairingCode();
+      store.pairing.value = { phase: "failed", name, error: error instanceof PairingError ? pairingFailureWords(error) : `Pairing did not finish: ${(error as Error).message}.` };
+    }
+  },
+  skipPairing: () => {
+    dropPairingCode();
+    store.pairing.value = undefined;
+    store.access.value = "starting";
+    connect();
+  },
 };
 
 render(<App store={store} actions={actions} />, document.getElementById("app")!);

@@ -4,48 +4,16 @@
  * a key made by ssh-keygen, then logging in with it on the same connection.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI, SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
+import { killPairProcesses, startPair } from "../support/pair-process.ts";
 import { counterValue } from "../support/metrics.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { generateKey, sshKeygenSign, type TestKey } from "../support/ssh.ts";
 import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
-
-interface PairProcess {
-  child: ChildProcess;
-  /** The pairing link's code, once printed. */
-  code: Promise<string>;
-  url: Promise<string>;
-  /** Resolves when `pair` prints its question. */
-  asked: Promise<void>;
-  exit: Promise<number | null>;
-  output(): string;
-}
-
-const running = new Set<ChildProcess>();
-
-function startPair(relay: TestRelay, args: string[]): PairProcess {
-  const child = spawn(CLI[0]!, [...CLI.slice(1), "pair", "--state-dir", relay.options.stateDir, ...args], { stdio: ["pipe", "pipe", "pipe"], env: process.env });
-  running.add(child);
-  let output = "";
-  let onUrl!: (url: string) => void;
-  let onAsked!: () => void;
-  const url = new Promise<string>((resolve) => (onUrl = resolve));
-  const asked = new Promise<void>((resolve) => (onAsked = resolve));
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /^ {2}(https?:\/\/\S+#pair=\S+)$/m.exec(output);
-    if (match) onUrl(match[1]!);
-    if (output.includes("[y/N]")) onAsked();
-  };
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => (running.delete(child), resolve(code))));
-  return { child, url, code: url.then((link) => new URL(link).hash.replace(/^#pair=/, "")), asked, exit, output: () => output };
-}
 
 const AUTH_TIMEOUT = "2s";
 let relay: TestRelay;
@@ -57,9 +25,7 @@ beforeAll(async () => {
   device = generateKey(relay.dir, "ecdsa-256", "phone");
   otherDevice = generateKey(relay.dir, "ed25519", "tablet");
 });
-afterEach(() => {
-  for (const child of running) child.kill("SIGKILL");
-});
+afterEach(killPairProcesses);
 afterAll(() => relay.stop());
 
 const keyField = (key: TestKey) => key.publicLine.split(" ").slice(0, 2).join(" ");

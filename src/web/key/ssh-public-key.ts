@@ -58,10 +58,10 @@ function shellQuote(text: string): string {
 }
 
 /**
- * A key comment naming this device from its user agent, e.g. `claude-relay:Safari-on-iPhone 2026-11-28`:
- * enough to tell the lines in authorized_keys apart. Only [A-Za-z0-9-] from the UA get in.
+ * A name for this device from its user agent, e.g. `Safari-on-iPhone`: enough to tell the lines in
+ * authorized_keys apart. Only [A-Za-z0-9-] get in.
  */
-export function deviceKeyComment(userAgent: string, now: Date): string {
+export function deviceName(userAgent: string): string {
   const browser = /Edg\//.test(userAgent) ? "Edge" : /Firefox\//.test(userAgent) ? "Firefox" : /Chrom(e|ium)\//.test(userAgent) ? "Chrome" : /Safari\//.test(userAgent) ? "Safari" : "Browser";
   const platform = /iPhone/.test(userAgent)
     ? "iPhone"
@@ -76,5 +76,10 @@ export function deviceKeyComment(userAgent: string, now: Date): string {
             : /Linux/.test(userAgent)
               ? "Linux"
               : "device";
-  return `claude-relay:${browser}-on-${platform} ${now.toISOString().slice(0, 10)}`;
+  return `${browser}-on-${platform}`;
+}
+
+/** The device key's comment, e.g. `claude-relay:Safari-on-iPhone 2026-11-28`. */
+export function deviceKeyComment(userAgent: string, now: Date): string {
+  return `claude-relay:${deviceName(userAgent)} ${now.toISOString().slice(0, 10)}`;
 }

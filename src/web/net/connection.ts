@@ -7,18 +7,26 @@
  * - a relay that cannot be reached is retried the same way (2 s … 30 s);
  * - on `visibilitychange` (visible) and `online` it wakes the client: reconnect now, or check
  *   that the open socket still answers;
- * - every new client resumes from the store's lastSeq, so nothing is shown twice.
+ * - the default session is resumed at login from the store's lastSeq, so nothing is shown twice;
+ *   the other sessions the page follows (the one shown, those with permission requests waiting:
+ *   state/attachments.ts) are attached each from its own lastSeq, and detached when no longer
+ *   needed;
+ * - sessions are created, stopped and restarted ("new conversation here") with ids, so the
+ *   relay's answer or refusal reaches the form that asked.
  *
  * @example
  * ```ts
  * const connection = new RelayConnection({ url: relayUrl(location), store, signer: browserSigner(key) });
  * connection.start();
  * connection.prompt("Run the tests");
+ * connection.show("a2c4…");
  * ```
  */
 import { RelayClient, RelayClientError, type PermissionRequestMessage } from "../../client/client.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
-import type { AppStore } from "../state/store.ts";
+import type { ClientMessage } from "../../protocol/messages.ts";
+import { wantedAttachments } from "../state/attachments.ts";
+import type { AppStore, PendingCreate } from "../state/store.ts";
 import type { PermissionNotifier } from "./notify.ts";
 
 export interface ConnectionOptions {
@@ -45,7 +53,9 @@ export class RelayConnection {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retryDelayMs = 0;
   #stopped = false;
-  #promptCounter = 0;
+  #counter = 0;
+  /** session.stop ids of "new conversation here": the directory to start the new session in once stopped. */
+  readonly #restarts = new Map<string, string>();
   readonly #wake = () => {
     if (document.visibilityState === "visible") this.wake();
   };
@@ -68,27 +78,69 @@ export class RelayConnection {
     this.#connect();
   }
 
-  /** Sends a prompt; while no connection can take it, it waits in the outbox and goes on the next login. */
+  /** Sends a prompt to the shown session; while no connection can take it, it waits in the outbox and goes on the next login. */
   prompt(text: string): void {
-    const id = `web-${Date.now().toString(36)}-${++this.#promptCounter}`;
-    this.#options.store.queuePrompt({ id, text, state: "waiting" });
-    this.#sendPrompt(id, text);
+    const sessionId = this.#options.store.activeSessionId.value;
+    if (sessionId === undefined) return;
+    const id = this.#id("web");
+    this.#options.store.queuePrompt({ id, sessionId, text, state: "waiting" });
+    this.#sendPrompt(id, sessionId, text);
   }
 
   allow(request: PermissionRequestMessage): void {
-    this.#client?.allow(request.requestId, request.input);
+    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "allow", updatedInput: request.input });
   }
 
   deny(request: PermissionRequestMessage, message?: string): void {
-    this.#client?.deny(request.requestId, message || undefined);
+    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "deny", ...(message && { message }) });
   }
 
+  /** Interrupts Claude's turn in the shown session. */
   interrupt(): void {
-    this.#client?.interrupt();
+    const sessionId = this.#options.store.activeSessionId.value;
+    if (sessionId !== undefined) this.#send({ type: "interrupt", sessionId });
+  }
+
+  /** Shows another session: attached from its own lastSeq (the replay fills in what is new). */
+  show(sessionId: string): void {
+    this.#options.store.show(sessionId);
+    this.#follow();
+  }
+
+  /** Starts a session in `cwd`; the relay's answer shows it, or its refusal reaches the form (or a note). */
+  create(cwd: string, origin: PendingCreate["origin"] = "form"): void {
+    const id = this.#id("create");
+    this.#options.store.createStarted({ id, cwd, origin });
+    if (!this.#send({ type: "session.create", cwd, id })) this.#options.store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+  }
+
+  /** Stops a session (not the default one, which the relay keeps for v1 clients). */
+  stopSession(sessionId: string): void {
+    if (this.#send({ type: "session.stop", sessionId, id: this.#id("stop") })) this.#options.store.stopRequested(sessionId);
+  }
+
+  /**
+   * A new conversation in the same directory: the session is stopped and, once its Claude has
+   * ended (it counts against --max-sessions until then), one is created there. The default
+   * session cannot be stopped: a new session is created beside it.
+   */
+  newConversation(sessionId: string): void {
+    const { store } = this.#options;
+    const info = store.sessions.value.find((candidate) => candidate.sessionId === sessionId);
+    if (!info) return;
+    if (sessionId === store.defaultSessionId.value) return this.create(info.cwd, "restart");
+    const id = this.#id("restart");
+    this.#restarts.set(id, info.cwd);
+    store.createStarted({ id, cwd: info.cwd, origin: "restart" });
+    if (this.#send({ type: "session.stop", sessionId, id })) store.stopRequested(sessionId);
+    else {
+      this.#restarts.delete(id);
+      store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+    }
   }
 
   /** Ends the connection for good (e.g. the key was forgotten). */
-  async stop(): Promise<void> {
+  async close(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#retryTimer);
     document.removeEventListener("visibilitychange", this.#wake);
@@ -96,16 +148,45 @@ export class RelayConnection {
     await this.#client?.close();
   }
 
-  #sendPrompt(id: string, text: string): void {
+  #id(kind: string): string {
+    return `${kind}-${Date.now().toString(36)}-${++this.#counter}`;
+  }
+
+  /** Sends now if logged in; returns whether it was sent (answers and commands are not queued). */
+  #send(message: ClientMessage): boolean {
     const client = this.#client;
+    if (client?.state !== "open") return false;
+    client.send(message);
+    return true;
+  }
+
+  #sendPrompt(id: string, sessionId: string, text: string): void {
     // Only a logged-in client: one still logging in or reconnecting would queue it in memory it
     // drops if that login fails (key refused, rate limited); the outbox keeps it for auth.ok.
-    if (client?.state !== "open") return;
     try {
-      client.send({ type: "prompt", text, id });
-      this.#options.store.markSent(id);
+      if (this.#send({ type: "prompt", text, id, sessionId })) this.#options.store.markSent(id);
     } catch (error) {
-      if (!(error instanceof RelayClientError)) throw error; // queue full or closed: it stays waiting
+      if (!(error instanceof RelayClientError)) throw error; // closed meanwhile: it stays waiting
+    }
+  }
+
+  /** Attaches and detaches so the client follows exactly the sessions the page needs now. */
+  #follow(): void {
+    const client = this.#client;
+    const { store } = this.#options;
+    if (!client || client.state === "closed") return;
+    const wanted = wantedAttachments({
+      defaultSessionId: store.defaultSessionId.value,
+      shownSessionId: store.activeSessionId.value,
+      sessions: store.sessions.value,
+      pendingCount: (sessionId) => store.pendingCount(sessionId),
+    });
+    const followed = client.attachedSessions;
+    for (const sessionId of followed) if (!wanted.includes(sessionId)) client.detach(sessionId);
+    for (const sessionId of wanted) {
+      if (followed.includes(sessionId)) continue;
+      const known = store.conversations.value.get(sessionId);
+      client.attach(sessionId, { lastSeq: known?.lastSeq ?? 0 });
     }
   }
 
@@ -113,27 +194,55 @@ export class RelayConnection {
     const { store, signer, notifier, url } = this.#options;
     const client = new RelayClient({ signer, resume: store.resume(), reconnect: { initialDelayMs: 500, maxDelayMs: 10_000 } });
     this.#client = client;
+    this.#follow(); // attached at login, each from the lastSeq the store has
     store.connection.value = { status: "connecting" };
     client.on("state", (state) => {
       if (state === "connecting" || state === "authenticating" || state === "reconnecting") store.connection.value = { status: state };
     });
     client.on("disconnect", (info) => {
-      store.connection.value = { status: "reconnecting", detail: info.error ? info.error.message : closeDetail(info.code, info.reason) };
+      store.connectionLost({ status: "reconnecting", detail: info.error ? info.error.message : closeDetail(info.code, info.reason) });
     });
     client.on("auth.ok", (ok) => {
       this.#retryDelayMs = 0;
       store.authenticated(ok);
       store.connection.value = { status: "open" };
-      for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt.id, prompt.text);
+      this.#follow();
+      for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt.id, prompt.sessionId, prompt.text);
+    });
+    client.on("sessions", (message) => {
+      store.sessionsChanged(message.sessions);
+      this.#follow();
+    });
+    client.on("session.attached", (message) => {
+      store.attached(message);
+      this.#follow();
+    });
+    client.on("session.created", (message) => {
+      if (message.id !== undefined && store.created(message.id, message.sessionId)) this.#follow();
+    });
+    client.on("session.stopped", (message) => {
+      const cwd = message.id === undefined ? undefined : this.#restarts.get(message.id);
+      if (cwd === undefined) return;
+      this.#restarts.delete(message.id!);
+      this.create(cwd, "restart");
     });
     client.on("event", (event) => {
       const wasPending = event.type === "permission.request" && (store.conversations.value.get(event.sessionId)?.pending ?? []).some((request) => request.requestId === event.requestId);
       store.event(event);
       if (event.type === "permission.request" && !wasPending) notifier?.requested(event);
-      if (event.type === "permission.resolved") notifier?.resolved(event.requestId);
+      if (event.type === "permission.resolved") {
+        notifier?.resolved(event.requestId);
+        this.#follow(); // a session followed only for its requests may be let go
+      }
     });
     client.on("replay.gap", (gap) => store.gap(gap));
     client.on("error", (error) => {
+      if (error.id !== undefined && this.#restarts.has(error.id)) {
+        this.#restarts.delete(error.id);
+        store.creating.value = undefined;
+        store.note(`The session was not stopped: ${error.message}`);
+        return;
+      }
       if (!CONNECTION_ERRORS.has(error.code)) store.relayError(error);
     });
     client.on("close", (info) => {
@@ -141,7 +250,7 @@ export class RelayConnection {
       this.#client = undefined;
       const refused = info.error?.code === "auth_failed";
       if (refused) store.access.value = "unauthorized";
-      store.connection.value = { status: "offline", detail: refused ? "this device's key is not authorized yet" : (info.error?.message ?? closeDetail(info.code, info.reason)) };
+      store.connectionLost({ status: "offline", detail: refused ? "this device's key is not authorized yet" : (info.error?.message ?? closeDetail(info.code, info.reason)) });
       this.#scheduleRetry(refused ? UNAUTHORIZED_RETRY : UNREACHABLE_RETRY);
     });
     client.connect(url).catch(() => {}); // failures arrive as the close event above

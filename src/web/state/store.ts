@@ -1,8 +1,9 @@
 /**
- * The page's state, as signals the UI reads: the device key and whether the relay accepts it, the
- * connection, every session's conversation (a map of sessionId → {@link Conversation}, each with
- * its own lastSeq; v1 has just the default session), which one is shown, our own client ids (to
- * tell "you" from "another device"), and prompts sent but not yet echoed by the relay.
+ * The page's state, as signals the UI reads: the device key and whether the relay accepts it (or
+ * a pairing in progress), the connection, the relay's sessions and every followed session's
+ * conversation (a map of sessionId → {@link Conversation}, each with its own lastSeq), which one
+ * is shown, our own client ids (to tell "you" from "another device"), prompts sent but not yet
+ * echoed by the relay, and a session being created.
  *
  * @example
  * ```ts
@@ -10,16 +11,18 @@
  * store.authenticated(authOk);
  * store.event(sessionEvent);
  * store.active.value?.items;      // what the conversation view renders
- * store.resume();                 // { sessionId, lastSeq } for the next auth.response
+ * store.resume();                 // { sessionId, lastSeq } of the default session, for the next auth.response
+ * store.show("a2c4…");            // switch the conversation shown
  * ```
  */
 import { computed, signal } from "@preact/signals-core";
-import type { AuthOkMessage, ErrorMessage, ReplayGapMessage, SessionEventMessage } from "../../client/client.ts";
+import type { AuthOkMessage, ErrorMessage, ReplayGapMessage, SessionAttachedMessage, SessionEventMessage } from "../../client/client.ts";
 import type { DeviceKey } from "../key/device-key.ts";
 import { applyEvent, applyGap, emptyConversation, withSnapshot, type Conversation } from "./conversation.ts";
+import { sessionName, type SessionInfo } from "./session-words.ts";
 
-/** `starting`: no key yet · `unsupported`: no WebCrypto/IndexedDB · `unauthorized`: the relay refused the key. */
-export type Access = "starting" | "unsupported" | "unauthorized" | "authorized";
+/** `starting`: no key yet · `unsupported`: no WebCrypto/IndexedDB · `pairing`: a pair link is being used · `unauthorized`: the relay refused the key. */
+export type Access = "starting" | "unsupported" | "pairing" | "unauthorized" | "authorized";
 
 export type ConnectionStatus = "connecting" | "authenticating" | "open" | "reconnecting" | "offline";
 
@@ -31,11 +34,31 @@ export interface ConnectionView {
 
 export interface OutgoingPrompt {
   id: string;
+  /** The session it is for. */
+  sessionId: string;
   text: string;
   /** `waiting`: no connection to hand it to yet · `sent`: given to the connection · `failed`: the relay refused it. */
   state: "waiting" | "sent" | "failed";
   error?: string;
 }
+
+/** Pairing through a `#pair=` link: the form, waiting for the person at the computer, or why it failed. */
+export interface PairingView {
+  phase: "ready" | "waiting" | "failed";
+  /** The name the device asks to be added under (editable in `ready`). */
+  name: string;
+  error?: string;
+}
+
+/** A `session.create` this page sent (or will send once a stop is done) and the relay has not answered yet. */
+export interface PendingCreate {
+  id: string;
+  cwd: string;
+  /** `form`: typed in the list's form, which shows a refusal · `restart`: "new conversation here", whose refusal is a note. */
+  origin: "form" | "restart";
+}
+
+export type View = "conversation" | "sessions";
 
 /**
  * Asks the relay for everything it holds: a resume naming no session gets a `replay.gap`
@@ -44,50 +67,147 @@ export interface OutgoingPrompt {
  */
 export const FULL_REPLAY = { sessionId: "", lastSeq: 0 } as const;
 
+/** Small things kept across page loads (localStorage in the page). */
+export interface PageMemory {
+  load(name: string): string | null;
+  save(name: string, value: string): void;
+}
+
+const MEMORY = { clientIds: "claude-relay:client-ids", shown: "claude-relay:shown-session", directories: "claude-relay:directories" } as const;
+const NO_REQUESTS: Conversation["pending"] = [];
+
 /** Own client ids kept across page loads, so "you" survives a reload; bounded. */
 const MAX_REMEMBERED_CLIENT_IDS = 100;
-
-export interface ClientIdMemory {
-  load(): string[];
-  save(ids: string[]): void;
-}
+const MAX_REMEMBERED_DIRECTORIES = 10;
 
 export class AppStore {
   readonly key = signal<DeviceKey | undefined>(undefined);
+  /** The key as the relay knows it (its comment is the name it was added under), once logged in. */
+  readonly loginKey = signal<AuthOkMessage["key"] | undefined>(undefined);
   readonly access = signal<Access>("starting");
   /** Why the page cannot work here (access `unsupported`). */
   readonly problem = signal<string | undefined>(undefined);
+  readonly pairing = signal<PairingView | undefined>(undefined);
   readonly connection = signal<ConnectionView>({ status: "connecting" });
+  /** The relay's sessions (empty with a v1 relay, which has only its one session). */
+  readonly sessions = signal<readonly SessionInfo[]>([]);
+  readonly defaultSessionId = signal<string | undefined>(undefined);
   readonly conversations = signal<ReadonlyMap<string, Conversation>>(new Map());
+  /** The session shown. */
   readonly activeSessionId = signal<string | undefined>(undefined);
+  readonly view = signal<View>("conversation");
   readonly ownClientIds = signal<ReadonlySet<string>>(new Set());
   readonly outbox = signal<readonly OutgoingPrompt[]>([]);
-  /** Errors the relay sent that concern no particular prompt, newest last (bounded). */
+  /** Errors and notes that concern no particular prompt or form, newest last (bounded). */
   readonly errors = signal<readonly string[]>([]);
+  readonly creating = signal<PendingCreate | undefined>(undefined);
+  /** Why the last session.create was refused, in words. */
+  readonly createError = signal<string | undefined>(undefined);
+  /** Directories sessions were started in from this page, newest first. */
+  readonly recentDirectories = signal<readonly string[]>([]);
+  /**
+   * Where the replay of a login or an attach ends, per session (auth.ok's and session.attached's
+   * `lastSeq`): until its conversation gets there, the page is catching up and need not draw it.
+   */
+  readonly replayEnds = signal<ReadonlyMap<string, number>>(new Map());
+  /** The time relative times are shown against; ticked by the page. */
+  readonly now = signal(Date.now());
+
   readonly active = computed(() => {
     const id = this.activeSessionId.value;
     return id === undefined ? undefined : this.conversations.value.get(id);
   });
-  readonly #memory: ClientIdMemory | undefined;
+  /** The shown session's replay in progress: how far it got, and where it ends. */
+  readonly catchingUp = computed(() => {
+    const conversation = this.active.value;
+    const end = conversation && this.replayEnds.value.get(conversation.sessionId);
+    return conversation && end !== undefined && conversation.lastSeq < end ? { at: conversation.lastSeq, end } : undefined;
+  });
+  /** Whether the shown session is catching up (changes twice per replay, not per event). */
+  readonly replaying = computed(() => this.catchingUp.value !== undefined);
+  /** The shown session's pending requests and state: the same values until they change, so views reading only these are not redrawn per event. */
+  readonly activePending = computed(() => this.active.value?.pending ?? NO_REQUESTS);
+  readonly activeStatus = computed(() => this.active.value?.status);
+  readonly activeInfo = computed(() => this.sessions.value.find((info) => info.sessionId === this.activeSessionId.value));
+  /** Permission requests waiting in sessions other than the one shown. */
+  readonly pendingElsewhere = computed(() => {
+    let count = 0;
+    for (const [sessionId, conversation] of this.conversations.value) if (sessionId !== this.activeSessionId.value) count += conversation.pending.length;
+    return count;
+  });
+  /** Directories to suggest when starting a session: recent ones, then those of open sessions. */
+  readonly directorySuggestions = computed(() => [...new Set([...this.recentDirectories.value, ...this.sessions.value.map((info) => info.cwd)])]);
 
-  constructor(memory?: ClientIdMemory) {
+  readonly #memory: PageMemory | undefined;
+  /** Sessions this page asked to stop: their leaving the list needs no note. */
+  readonly #stopping = new Set<string>();
+
+  constructor(memory?: PageMemory) {
     this.#memory = memory;
-    if (memory) this.ownClientIds.value = new Set(memory.load());
+    this.ownClientIds.value = new Set(this.#remembered(MEMORY.clientIds));
+    this.recentDirectories.value = this.#remembered(MEMORY.directories);
   }
 
-  /** What the next auth.response should resume: the shown session from its lastSeq, else everything. */
+  /** What the next auth.response should resume: the default session from its lastSeq, else everything. */
   resume(): { sessionId: string; lastSeq: number } {
-    const active = this.active.value;
-    return active ? { sessionId: active.sessionId, lastSeq: active.lastSeq } : { ...FULL_REPLAY };
+    const id = this.defaultSessionId.value;
+    const conversation = id === undefined ? undefined : this.conversations.value.get(id);
+    return conversation ? { sessionId: conversation.sessionId, lastSeq: conversation.lastSeq } : { ...FULL_REPLAY };
+  }
+
+  /** How many permission requests wait in `sessionId`, as far as the page knows. */
+  pendingCount(sessionId: string): number {
+    return this.conversations.value.get(sessionId)?.pending.length ?? 0;
   }
 
   authenticated(ok: AuthOkMessage): void {
     this.access.value = "authorized";
+    this.loginKey.value = ok.key;
     const ids = [...this.ownClientIds.value, ok.clientId].slice(-MAX_REMEMBERED_CLIENT_IDS);
     this.ownClientIds.value = new Set(ids);
-    this.#memory?.save(ids);
+    this.#memory?.save(MEMORY.clientIds, JSON.stringify(ids));
+    this.defaultSessionId.value = ok.sessionId;
     this.#update(ok.sessionId, (conversation) => withSnapshot(conversation, ok.state));
-    this.activeSessionId.value = ok.sessionId;
+    if (ok.lastSeq !== undefined) this.#replayEnds(ok.sessionId, ok.lastSeq);
+    this.sessionsChanged(ok.sessions ?? []);
+    const listed = (id: string | null | undefined) => id != null && (id === ok.sessionId || this.sessions.value.some((info) => info.sessionId === id));
+    if (!listed(this.activeSessionId.value)) {
+      const remembered = this.#memory?.load(MEMORY.shown);
+      this.activeSessionId.value = listed(remembered) ? remembered! : ok.sessionId;
+    }
+  }
+
+  /** The relay's list: sessions no longer in it are gone (stopped), and so are their conversations. */
+  sessionsChanged(sessions: readonly SessionInfo[]): void {
+    const before = this.sessions.value;
+    this.sessions.value = sessions;
+    const listed = new Set([...sessions.map((info) => info.sessionId), this.defaultSessionId.value]);
+    const gone = [...this.conversations.value.keys()].filter((id) => !listed.has(id));
+    if (gone.length > 0) {
+      const conversations = new Map(this.conversations.value);
+      for (const id of gone) conversations.delete(id);
+      this.conversations.value = conversations;
+      this.outbox.value = this.outbox.value.map((prompt) => (gone.includes(prompt.sessionId) && prompt.state !== "failed" ? { ...prompt, state: "failed", error: "its session was stopped" } : prompt));
+    }
+    const shown = this.activeSessionId.value;
+    if (shown !== undefined && !listed.has(shown)) {
+      const info = before.find((candidate) => candidate.sessionId === shown);
+      if (!this.#stopping.has(shown)) this.note(`The session ${info ? `“${sessionName(info)}” ` : ""}was stopped; showing the default session.`);
+      this.#shown(this.defaultSessionId.value!); // the view stays: one stopping sessions from the list goes on there
+    }
+    for (const id of this.#stopping) if (!listed.has(id)) this.#stopping.delete(id);
+  }
+
+  /** `session.attached`: its state and pending requests now (the replay follows). */
+  attached(message: SessionAttachedMessage): void {
+    this.#update(message.sessionId, (conversation) => withSnapshot(conversation, message.state));
+    this.#replayEnds(message.sessionId, message.lastSeq);
+  }
+
+  /** The connection is lost: what it was replaying will not come (the next login replays anew). */
+  connectionLost(view: ConnectionView): void {
+    this.connection.value = view;
+    if (this.replayEnds.value.size > 0) this.replayEnds.value = new Map();
   }
 
   event(event: SessionEventMessage): void {
@@ -102,6 +222,12 @@ export class AppStore {
     this.#update(gap.sessionId, (conversation) => applyGap(conversation, gap));
   }
 
+  /** Shows a session's conversation (and remembers it for the next visit). */
+  show(sessionId: string): void {
+    this.#shown(sessionId);
+    this.view.value = "conversation";
+  }
+
   queuePrompt(prompt: OutgoingPrompt): void {
     this.outbox.value = [...this.outbox.value, prompt];
   }
@@ -110,13 +236,48 @@ export class AppStore {
     this.outbox.value = this.outbox.value.map((prompt) => (prompt.id === id ? { ...prompt, state: "sent" } : prompt));
   }
 
-  /** An `error` frame: attached to the prompt it answers (by id), else listed. */
+  /** This page asked the relay to stop `sessionId`. */
+  stopRequested(sessionId: string): void {
+    this.#stopping.add(sessionId);
+  }
+
+  /** A session.create sent: the form waits for its answer. */
+  createStarted(create: PendingCreate): void {
+    this.creating.value = create;
+    if (create.origin === "form") this.createError.value = undefined;
+  }
+
+  /** The relay created the session this page asked for: it is remembered and shown. */
+  created(id: string, sessionId: string): boolean {
+    const create = this.creating.value;
+    if (create?.id !== id) return false;
+    this.creating.value = undefined;
+    const directories = [create.cwd, ...this.recentDirectories.value.filter((dir) => dir !== create.cwd)].slice(0, MAX_REMEMBERED_DIRECTORIES);
+    this.recentDirectories.value = directories;
+    this.#memory?.save(MEMORY.directories, JSON.stringify(directories));
+    this.show(sessionId);
+    return true;
+  }
+
+  /** An `error` frame: attached to the prompt or the session.create it answers (by id), else listed. */
   relayError(error: ErrorMessage): void {
     if (error.id !== undefined && this.outbox.value.some((prompt) => prompt.id === error.id)) {
       this.outbox.value = this.outbox.value.map((prompt) => (prompt.id === error.id ? { ...prompt, state: "failed", error: error.message } : prompt));
       return;
     }
-    this.errors.value = [...this.errors.value, `${error.code}: ${error.message}`].slice(-5);
+    const create = this.creating.value;
+    if (error.id !== undefined && create?.id === error.id) {
+      this.creating.value = undefined;
+      if (create.origin === "form") this.createError.value = createErrorWords(error);
+      else this.note(`No new conversation in ${create.cwd}: ${createErrorWords(error)}`);
+      return;
+    }
+    this.note(`${error.code}: ${error.message}`);
+  }
+
+  /** Something to tell the user that belongs to no prompt or form. */
+  note(text: string): void {
+    this.errors.value = [...this.errors.value, text].slice(-5);
   }
 
   dismissPrompt(id: string): void {
@@ -132,5 +293,35 @@ export class AppStore {
     const next = change(current);
     if (next === current && this.conversations.value.has(sessionId)) return;
     this.conversations.value = new Map(this.conversations.value).set(sessionId, next);
+  }
+
+  #replayEnds(sessionId: string, lastSeq: number): void {
+    this.replayEnds.value = new Map(this.replayEnds.value).set(sessionId, lastSeq);
+  }
+
+  #shown(sessionId: string): void {
+    this.activeSessionId.value = sessionId;
+    this.#memory?.save(MEMORY.shown, sessionId);
+  }
+
+  #remembered(name: string): string[] {
+    try {
+      const parsed: unknown = JSON.parse(this.#memory?.load(name) ?? "[]");
+      return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** Why a session.create was refused, for the person who typed the directory. */
+function createErrorWords(error: ErrorMessage): string {
+  switch (error.code) {
+    case "invalid_session_dir":
+      return `That directory cannot be used: ${error.message}.`;
+    case "too_many_sessions":
+      return `No room for another session: ${error.message}.`;
+    default:
+      return `The relay did not start the session: ${error.message}.`;
   }
 }

@@ -5,9 +5,11 @@
 import type { PermissionRequestMessage } from "../../client/client.ts";
 
 export interface Actions {
+  /** Sends a prompt to the session shown. */
   prompt(text: string): void;
   allow(request: PermissionRequestMessage): void;
   deny(request: PermissionRequestMessage, reason: string): void;
+  /** Interrupts Claude in the session shown. */
   interrupt(): void;
   /** Try to connect now (e.g. right after adding the key). */
   retry(): void;
@@ -17,4 +19,17 @@ export interface Actions {
   enableNotifications?: () => Promise<void>;
   dismissPrompt(id: string): void;
   dismissErrors(): void;
+  /** Shows a session's conversation. */
+  show(sessionId: string): void;
+  /** Between the conversation and the list of sessions. */
+  toggleSessions(): void;
+  /** Starts a session in a directory of the relay's computer. */
+  createSession(cwd: string): void;
+  stopSession(sessionId: string): void;
+  /** Stops the session and starts a new one in its directory (the default session: only the latter). */
+  newConversation(sessionId: string): void;
+  /** Asks the relay to add this device's key, under `name` (opened through a pairing link). */
+  pair(name: string): Promise<void>;
+  /** Leaves the pairing link aside and shows the key to add by hand. */
+  skipPairing(): void;
 }

@@ -1,6 +1,11 @@
 /**
- * The whole page: the top bar, then either what is needed to authorize this device, or the
- * conversation with its pending permission requests and the prompt box.
+ * The whole page: the top bar, then either what is needed to authorize this device (pairing, or
+ * the key to add by hand), or the session bar with the conversation shown (its pending permission
+ * requests and the prompt box) or the list of sessions.
+ *
+ * Only the components that show the conversation itself read it: the rest read values that change
+ * when they do (the pending requests, the state), so an event redraws just the conversation, and
+ * a long replay redraws only its progress line until it is all there.
  *
  * @example
  * ```tsx
@@ -14,46 +19,70 @@ import { Composer } from "./composer.tsx";
 import { ConversationView } from "./conversation-view.tsx";
 import { Header } from "./header.tsx";
 import { KeySetup } from "./key-setup.tsx";
+import { PairPanel } from "./pair-panel.tsx";
 import { PermissionCard } from "./permission-card.tsx";
+import { SessionBar } from "./session-bar.tsx";
+import { SessionList } from "./session-list.tsx";
+
+/** Who sent something, for people. */
+type Who = (by: string) => string;
+
+function Conversation({ store, who }: { store: AppStore; who: Who }) {
+  return <ConversationView key={store.activeSessionId.value} conversation={store.active.value} who={who} />;
+}
+
+function CatchingUp({ store }: { store: AppStore }) {
+  const progress = store.catchingUp.value;
+  return (
+    <p class="empty log" role="status" data-testid="catching-up">
+      Catching up{progress ? `: ${progress.at} of ${progress.end} events` : ""}…
+    </p>
+  );
+}
 
 export function App({ store, actions }: { store: AppStore; actions: Actions }) {
   const access = store.access.value;
   const key = store.key.value;
-  const conversation = store.active.value;
+  const pairing = store.pairing.value;
   const mine = store.ownClientIds.value;
   // Stable while our ids are: items only re-render when they change.
-  const who = useMemo(() => (by: string) => (mine.has(by) ? "You" : by === "claude" ? "Claude" : by === "relay" ? "the relay" : `Another device (${by.slice(0, 8)})`), [mine]);
+  const who = useMemo<Who>(() => (by) => (mine.has(by) ? "You" : by === "claude" ? "Claude" : by === "relay" ? "the relay" : `Another device (${by.slice(0, 8)})`), [mine]);
   const errors = store.errors.value;
-  const state = conversation?.status?.state;
+  const state = store.activeStatus.value?.state;
+  const sessionId = store.activeSessionId.value;
   return (
     <>
       <Header store={store} actions={actions} />
-      <main>
+      {access === "authorized" && store.sessions.value.length > 0 && <SessionBar store={store} actions={actions} />}
+      <main id="main">
         {access === "unsupported" && (
           <section class="panel" role="alert">
             <h2>This page cannot work here</h2>
             <p>{store.problem.value}</p>
           </section>
         )}
-        {access === "starting" && <p class="empty">Preparing this device's key…</p>}
+        {access === "starting" && <p class="empty">{key ? "Logging in…" : "Preparing this device's key…"}</p>}
+        {access === "pairing" && key && pairing && <PairPanel deviceKey={key} pairing={pairing} actions={actions} />}
         {access === "unauthorized" && key && <KeySetup deviceKey={key} actions={actions} />}
-        {access === "authorized" && (
+        {access === "authorized" && errors.length > 0 && (
+          <div class="errors" role="alert">
+            {errors.map((error, index) => (
+              <p key={index}>{error}</p>
+            ))}
+            <button type="button" class="secondary" onClick={() => actions.dismissErrors()}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {access === "authorized" && store.view.value === "sessions" && <SessionList store={store} actions={actions} />}
+        {access === "authorized" && store.view.value === "conversation" && (
           <>
-            <ConversationView conversation={conversation} who={who} />
-            {errors.length > 0 && (
-              <div class="errors" role="alert">
-                {errors.map((error, index) => (
-                  <p key={index}>{error}</p>
-                ))}
-                <button type="button" class="secondary" onClick={() => actions.dismissErrors()}>
-                  Dismiss
-                </button>
-              </div>
-            )}
-            {(conversation?.pending ?? []).map((request) => (
+            {/* A long replay is drawn once it is all there, not once per animation frame on the way. */}
+            {store.replaying.value ? <CatchingUp store={store} /> : <Conversation store={store} who={who} />}
+            {store.activePending.value.map((request) => (
               <PermissionCard key={request.requestId} request={request} actions={actions} />
             ))}
-            <Composer busy={state === "busy" || state === "waiting_permission"} outbox={store.outbox.value} actions={actions} />
+            <Composer key={sessionId} busy={state === "busy" || state === "waiting_permission"} outbox={store.outbox.value.filter((prompt) => prompt.sessionId === sessionId)} actions={actions} />
           </>
         )}
       </main>

@@ -1,7 +1,9 @@
 /**
  * The conversation: prompts (with who sent them), Claude's markdown, thinking, tool calls, turn
  * ends and notices, in seq order, as a live log. It follows new output while the reader is at the
- * bottom and leaves the scroll position alone when they scrolled up to read.
+ * bottom and leaves the scroll position alone when they scrolled up to read. Only the newest
+ * items are rendered while it follows the end; earlier ones are added a page at a time as the
+ * reader scrolls up (or asks), keeping what they look at in place.
  *
  * @example
  * ```tsx
@@ -9,7 +11,7 @@
  * ```
  */
 import { Component } from "preact";
-import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Conversation, Item } from "../state/conversation.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import { ToolView } from "./tool-view.tsx";
@@ -76,21 +78,61 @@ function renderItem(item: Item, who: (by: string) => string) {
   }
 }
 
+/** Items rendered from the end of a conversation while following it (a few screens' worth). */
+const NEWEST = 60;
+/** Earlier items added at a time when scrolling up: few enough to render within a frame or two. */
+const EARLIER = 25;
+
 export function ConversationView({ conversation, who }: { conversation: Conversation | undefined; who: (by: string) => string }) {
   const log = useRef<HTMLDivElement>(null);
+  const earlier = useRef<HTMLButtonElement>(null);
   const atBottom = useRef(true);
+  /** Index of the first item rendered. */
+  const first = useRef(0);
+  /** Set when earlier items are added above: the distance from the bottom to keep. */
+  const keepFromBottom = useRef<number | undefined>(undefined);
+  const [, setPages] = useState(0);
   const items = conversation?.items ?? [];
+  // Following the end (a long replay, a live turn): only the newest page is in the DOM, so a
+  // conversation of thousands of events renders as fast as a short one. Scrolled up, nothing moves.
+  if (atBottom.current) first.current = Math.max(0, items.length - NEWEST);
+  first.current = Math.min(first.current, items.length);
+  const hidden = first.current;
+  const showEarlier = () => {
+    const element = log.current;
+    if (!element || first.current === 0) return;
+    keepFromBottom.current = element.scrollHeight - element.scrollTop;
+    atBottom.current = false;
+    first.current = Math.max(0, first.current - EARLIER);
+    setPages((pages) => pages + 1);
+  };
   useLayoutEffect(() => {
     const element = log.current;
-    if (element && atBottom.current) element.scrollTop = element.scrollHeight;
-  }, [items]);
+    if (!element) return;
+    if (keepFromBottom.current !== undefined) element.scrollTop = element.scrollHeight - keepFromBottom.current;
+    else if (atBottom.current) element.scrollTop = element.scrollHeight;
+    keepFromBottom.current = undefined;
+  });
+  // Scrolling up to the first item rendered brings the page before it.
+  useEffect(() => {
+    const button = earlier.current;
+    if (!button || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && showEarlier(), { root: log.current, rootMargin: "400px 0px 0px 0px" });
+    observer.observe(button);
+    return () => observer.disconnect();
+  }, [hidden > 0]);
   const onScroll = () => {
     const element = log.current;
     if (element) atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
   };
   return (
     <div class="log" role="log" aria-label="Conversation" ref={log} onScroll={onScroll} tabIndex={0} data-testid="log">
-      {items.length === 0 ? <p class="empty">No messages yet. Ask Claude something below.</p> : items.map((item) => <ItemView key={item.key} item={item} who={who} />)}
+      {hidden > 0 && (
+        <button type="button" class="secondary earlier" ref={earlier} onClick={showEarlier} data-testid="show-earlier">
+          Show earlier messages ({hidden})
+        </button>
+      )}
+      {items.length === 0 ? <p class="empty">No messages yet. Ask Claude something below.</p> : items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} />)}
     </div>
   );
 }

@@ -8,7 +8,7 @@
  * ```
  */
 import type { AppStore, ConnectionView } from "../state/store.ts";
-import type { SessionStatus } from "../state/conversation.ts";
+import { stateWords } from "../state/session-words.ts";
 import type { Actions } from "./actions.ts";
 import { KeyDetails } from "./key-setup.tsx";
 
@@ -20,34 +20,29 @@ const CONNECTION_TEXT: Record<ConnectionView["status"], string> = {
   offline: "Offline",
 };
 
-const SESSION_TEXT: Record<SessionStatus["state"], string> = {
-  starting: "Claude is starting",
-  ready: "Ready",
-  busy: "Claude is working",
-  waiting_permission: "Waiting for your answer",
-  restarting: "Claude is restarting",
-  failed: "Claude failed",
-  stopping: "Stopping",
-  idle: "Idle: Claude starts at the next prompt",
-};
-
 export function Header({ store, actions }: { store: AppStore; actions: Actions }) {
   const connection = store.connection.value;
-  const status = store.active.value?.status;
+  const status = store.activeStatus.value;
   const key = store.key.value;
+  const login = store.loginKey.value;
   return (
     <header class="topbar">
       <h1>claude-relay</h1>
       <p class="status" role="status" data-testid="connection" data-status={connection.status}>
         <span class={`dot ${connection.status}`} aria-hidden="true" />
         {CONNECTION_TEXT[connection.status]}
-        {connection.status === "open" && status ? ` · ${SESSION_TEXT[status.state]}${status.clients > 1 ? ` · ${status.clients} devices` : ""}` : ""}
+        {connection.status === "open" && status ? ` · ${stateWords(status.state)}${status.clients > 1 ? ` · ${status.clients} devices` : ""}` : ""}
         {connection.status !== "open" && connection.detail ? <span class="detail"> ({connection.detail})</span> : null}
       </p>
       {key && store.access.value === "authorized" && (
         <details class="menu">
           <summary>Device</summary>
           <div class="menu-body">
+            {login && (
+              <p class="hint" data-testid="login-key">
+                The relay knows this device's key as <span class="name">{login.comment || login.fingerprint}</span>.
+              </p>
+            )}
             <KeyDetails deviceKey={key} />
             {actions.enableNotifications && (
               <button type="button" class="secondary" onClick={() => actions.enableNotifications?.()}>

@@ -11,7 +11,7 @@
 import { useState } from "preact/hooks";
 import type { PermissionRequestMessage } from "../../client/client.ts";
 import type { Actions } from "./actions.ts";
-import { toolSummary, ToolView } from "./tool-view.tsx";
+import { ToolView } from "./tool-view.tsx";
 
 export function PermissionCard({ request, actions }: { request: PermissionRequestMessage; actions: Actions }) {
   const [reason, setReason] = useState("");
@@ -22,7 +22,6 @@ export function PermissionCard({ request, actions }: { request: PermissionReques
     <section class="permission" aria-labelledby={titleId} data-testid="permission-card" data-request-id={request.requestId}>
       <h2 id={titleId}>Claude asks to use {request.toolName}</h2>
       {request.description && <p class="description">{request.description}</p>}
-      <p class="target">{toolSummary(request.toolName, request.input)}</p>
       <ToolView item={item} who={() => ""} />
       <label class="reason">
         Reason for Claude if you deny (optional)

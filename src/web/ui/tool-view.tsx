@@ -8,6 +8,7 @@
  * <ToolView item={toolItem} who={(by) => "you"} />
  * ```
  */
+import { useState } from "preact/hooks";
 import type { Item } from "../state/conversation.ts";
 import { lineDiff } from "../render/line-diff.ts";
 
@@ -18,7 +19,7 @@ const MAX_SHOWN_CHARS = 20_000;
 const clip = (text: string) => (text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}\n… (${text.length - MAX_SHOWN_CHARS} more characters)` : text);
 
 /** The one-line summary: what the tool acts on. */
-export function toolSummary(name: string, input: Record<string, unknown>): string {
+function toolSummary(name: string, input: Record<string, unknown>): string {
   const target = str(input.file_path) || str(input.notebook_path) || str(input.command) || str(input.pattern) || str(input.url) || str(input.path) || str(input.description);
   return target ? `${name}: ${target.split("\n")[0]!.slice(0, 160)}` : name;
 }
@@ -79,22 +80,25 @@ function ToolInput({ name, input }: { name: string; input: Record<string, unknow
   }
 }
 
+/** Todo lists are shown opened; a closed call's body is not rendered until it is opened (a long conversation holds hundreds). */
 export function ToolView({ item, who }: { item: ToolItem; who: (by: string) => string }) {
   const { result, permission } = item;
   const outcome = permission ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by)}` : undefined;
-  const open = item.name === "TodoWrite";
+  const [open, setOpen] = useState(item.name === "TodoWrite");
   return (
-    <details class={`tool${result?.isError ? " failed" : ""}`} open={open} data-testid="tool">
+    <details class={`tool${result?.isError ? " failed" : ""}`} open={open} onToggle={(event) => setOpen(event.currentTarget.open)} data-testid="tool">
       <summary>
         <span class="tool-name">{toolSummary(item.name, item.input)}</span>
         {outcome && <span class="badge">{outcome}</span>}
         {result?.isError && <span class="badge error">error</span>}
       </summary>
-      <div class="tool-body">
-        {(item.name === "Edit" || item.name === "MultiEdit" || item.name === "Write") && <p class="path">{str(item.input.file_path)}</p>}
-        <ToolInput name={item.name} input={item.input} />
-        {result && <pre class={`output${result.isError ? " error" : ""}`}>{clip(result.text)}</pre>}
-      </div>
+      {open && (
+        <div class="tool-body">
+          {(item.name === "Edit" || item.name === "MultiEdit" || item.name === "Write") && <p class="path">{str(item.input.file_path)}</p>}
+          <ToolInput name={item.name} input={item.input} />
+          {result && <pre class={`output${result.isError ? " error" : ""}`}>{clip(result.text)}</pre>}
+        </div>
+      )}
     </details>
   );
 }

@@ -4,12 +4,16 @@
  * relay and the real Claude CLI into the page; no script may run (alert/confirm/prompt and a
  * global flag are watched, and so are CSP violations, which would mean something tried), no
  * injected element or attribute may appear, and the untrusted text must still be readable as text.
+ * The same goes for what the session views show: session titles (a prompt's first line),
+ * directories (in the list, the bar, the suggestions, a refusal that echoes the path, a note) and
+ * the name a device's key is listed under.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
-import { sendPrompt, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import { openPhone, pageKeyLine, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
 import type { TestRelay } from "../../support/relay.ts";
 import type { TestClient } from "../../support/ws-client.ts";
 
@@ -67,6 +71,34 @@ afterAll(async () => {
 
 const isResult = (frame: Record<string, any>) => frame.type === "claude.event" && frame.event.type === "result";
 
+/** No script ran, no CSP violation was reported, and only the app's own elements and safe attributes are in the page. */
+async function expectNothingRan(target: PhonePage): Promise<void> {
+  const page = target.page;
+  expect(await page.evaluate(() => (window as unknown as { __xss: string[] }).__xss)).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+  expect(dialogs).toBe(0);
+  const injected = await page.evaluate(() => {
+    const root = document.getElementById("app")!;
+    const found: string[] = [];
+    // The app's own fields: a permission card's reason, the directory of a new session, the pairing name.
+    const ownInputs = ".permission input, #new-session-dir, .pair input";
+    for (const element of root.querySelectorAll(`script, iframe, object, embed, img, svg, math, style, base, link, meta, video, audio, input:not(${ownInputs})`)) found.push(element.outerHTML.slice(0, 120));
+    for (const form of root.querySelectorAll("form")) if (!form.matches(".composer, .create-session, .pair form")) found.push(form.outerHTML.slice(0, 120));
+    for (const element of root.querySelectorAll("*")) {
+      for (const attribute of element.attributes) {
+        if (/^on/i.test(attribute.name) || attribute.name === "style" || attribute.name === "srcdoc") found.push(`${element.tagName} ${attribute.name}`);
+      }
+    }
+    for (const link of root.querySelectorAll("a[href]")) {
+      const href = link.getAttribute("href")!;
+      if (!/^https?:\/\//.test(href) || !(link.getAttribute("rel") ?? "").includes("noopener")) found.push(`a ${href}`);
+    }
+    return found;
+  });
+  expect(injected).toEqual([]);
+  expect(await page.locator("details[ontoggle], [onload], [onerror]").count()).toBe(0);
+}
+
 test("the corpus in Claude's markdown, in tool inputs, results and file names, and in another device's prompt", async () => {
   const page = phone.page;
   relay.api.enqueue(text(MARKDOWN_CORPUS));
@@ -96,29 +128,7 @@ test("the corpus in Claude's markdown, in tool inputs, results and file names, a
   await page.locator(".output").last().waitFor();
 
   // Nothing ran.
-  expect(await page.evaluate(() => (window as unknown as { __xss: string[] }).__xss)).toEqual([]);
-  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
-  expect(dialogs).toBe(0);
-
-  // Nothing was injected: only the app's own elements and safe attributes.
-  const injected = await page.evaluate(() => {
-    const root = document.getElementById("app")!;
-    const found: string[] = [];
-    for (const element of root.querySelectorAll("script, iframe, object, embed, img, svg, math, style, base, link, meta, video, audio, input:not(.permission input)")) found.push(element.outerHTML.slice(0, 120));
-    for (const form of root.querySelectorAll("form")) if (!form.classList.contains("composer")) found.push(form.outerHTML.slice(0, 120));
-    for (const element of root.querySelectorAll("*")) {
-      for (const attribute of element.attributes) {
-        if (/^on/i.test(attribute.name) || attribute.name === "style" || attribute.name === "srcdoc") found.push(`${element.tagName} ${attribute.name}`);
-      }
-    }
-    for (const link of root.querySelectorAll("a[href]")) {
-      const href = link.getAttribute("href")!;
-      if (!/^https?:\/\//.test(href) || !(link.getAttribute("rel") ?? "").includes("noopener")) found.push(`a ${href}`);
-    }
-    return found;
-  });
-  expect(injected).toEqual([]);
-  expect(await page.locator("details[ontoggle], [onload], [onerror]").count()).toBe(0);
+  await expectNothingRan(phone);
 
   // And the untrusted text is still there to read, as text.
   const log = (await page.getByTestId("log").textContent()) ?? "";
@@ -130,3 +140,62 @@ test("the corpus in Claude's markdown, in tool inputs, results and file names, a
   expect(await page.getByTestId("assistant").locator("a", { hasText: "click me" }).getAttribute("href")).toBeNull();
   expect(phone.problems()).toEqual([]);
 }, 120_000);
+
+test("the corpus in the new views: session titles and directories (list, bar, suggestions, notes), a refused directory echoed, a device's name", async () => {
+  const page = phone.page;
+  const evilDir = join(relay.dir, "home", `<img src=x onerror="${hit(40)}">`);
+  mkdirSync(evilDir, { recursive: true });
+
+  await page.getByTestId("sessions-toggle").click();
+  const field = page.getByLabel("Start a session in a directory");
+  await field.fill(`/nope/<script>${hit(41)}</script><img src=x onerror="${hit(42)}">`);
+  await page.getByRole("button", { name: "Start", exact: true }).click();
+  await page.getByTestId("create-error").waitFor();
+  expect(await page.getByTestId("create-error").textContent()).toContain(`<script>${hit(41)}</script>`);
+
+  await field.fill(evilDir);
+  await page.getByRole("button", { name: "Start", exact: true }).click();
+  await page.getByTestId("current-session").filter({ hasText: evilDir }).waitFor({ timeout: 30_000 });
+  const sessionId = received(phone, "session.created").at(-1)!.sessionId as string;
+  relay.api.enqueue(text("fine"));
+  await sendPrompt(phone, `<svg onload="${hit(43)}"> as a title\nsecond line`);
+  await page.getByTestId("assistant").filter({ hasText: "fine" }).waitFor({ timeout: 30_000 });
+  await page.getByTestId("current-session").filter({ hasText: `<svg onload="${hit(43)}"> as a title` }).waitFor({ timeout: 10_000 });
+  await page.getByTestId("sessions-toggle").click();
+  const item = page.locator(`[data-testid="session"][data-session-id="${sessionId}"]`);
+  await item.waitFor();
+  expect(await item.textContent()).toContain(`<svg onload="${hit(43)}"> as a title`);
+  expect(await item.textContent()).toContain(evilDir);
+  expect(await page.locator("#session-dirs option").evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))).toContain(evilDir);
+  await item.locator(".session-open").click();
+  await page.getByTestId("current-session").waitFor();
+  await expectNothingRan(phone);
+
+  // Stopped by another device while shown: the note names it.
+  other.send({ type: "session.stop", sessionId, id: "xss-stop" });
+  await other.next((frame) => frame.type === "session.stopped" && frame.id === "xss-stop", 30_000);
+  await page.locator(".errors").filter({ hasText: "was stopped" }).waitFor({ timeout: 10_000 });
+  expect(await page.locator(".errors").textContent()).toContain(`The session “<svg onload="${hit(43)}"> as a title” was stopped`);
+
+  // A device whose key is listed under a name full of HTML.
+  const device = await openPhone(browser, `${relay.httpUrl}/`, { initScript: WATCH });
+  device.page.on("dialog", (dialog) => {
+    dialogs++;
+    void dialog.dismiss();
+  });
+  try {
+    const [type, base64] = (await pageKeyLine(device)).split(" ");
+    const name = `<img src=x onerror="${hit(44)}"> <b onmouseover="${hit(45)}">phone</b>`;
+    appendFileSync(relay.options.authorizedKeysPath, `${type} ${base64} ${name}\n`);
+    await waitForConnected(device);
+    await device.page.getByText("Device", { exact: true }).click();
+    expect(await device.page.getByTestId("login-key").textContent()).toBe(`The relay knows this device's key as ${name}.`);
+    await expectNothingRan(device);
+    expect(device.problems()).toEqual([]);
+  } finally {
+    await device.context.close();
+  }
+  await expectNothingRan(phone);
+  expect(phone.problems()).toEqual([]);
+}, 120_000);
+

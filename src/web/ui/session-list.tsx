@@ -1,0 +1,61 @@
+/**
+ * The relay's sessions: for each its name, directory, state in words, who is connected, how
+ * many permission requests wait for an answer and when something last happened; tapping one
+ * shows it; each but the default one can be stopped (after a confirmation). Below: starting a
+ * new session.
+ *
+ * @example
+ * ```tsx
+ * <SessionList store={store} actions={actions} />
+ * ```
+ */
+import { wantedAttachments } from "../state/attachments.ts";
+import type { AppStore } from "../state/store.ts";
+import { clientsWords, relativeTime, sessionName, stateWords, type SessionInfo } from "../state/session-words.ts";
+import type { Actions } from "./actions.ts";
+import { ConfirmButton } from "./confirm-button.tsx";
+import { CreateSession } from "./create-session.tsx";
+
+function pendingWords(count: number, state: SessionInfo["state"]): string | undefined {
+  if (count > 0) return `${count} waiting for you`;
+  return state === "waiting_permission" ? "waiting for you" : undefined;
+}
+
+export function SessionList({ store, actions }: { store: AppStore; actions: Actions }) {
+  const sessions = store.sessions.value;
+  const shown = store.activeSessionId.value;
+  const defaultId = store.defaultSessionId.value;
+  const now = store.now.value;
+  const pendingCount = (sessionId: string) => store.pendingCount(sessionId);
+  // The sessions this page is attached to count it among their clients.
+  const followed = new Set([defaultId, ...wantedAttachments({ defaultSessionId: defaultId, shownSessionId: shown, sessions, pendingCount })]);
+  return (
+    <section class="sessions" aria-labelledby="sessions-title" data-testid="session-list">
+      <h2 id="sessions-title">Sessions</h2>
+      <ul>
+        {sessions.map((info) => {
+          const name = sessionName(info);
+          const pending = pendingWords(pendingCount(info.sessionId), info.state);
+          return (
+            <li key={info.sessionId} class={info.sessionId === shown ? "current" : undefined} data-testid="session" data-session-id={info.sessionId}>
+              <button type="button" class="session-open" aria-current={info.sessionId === shown ? "true" : undefined} onClick={() => actions.show(info.sessionId)}>
+                <span class="session-name">{name}</span>
+                {pending && <span class="badge pending">{pending}</span>}
+                <span class="cwd">{info.cwd}</span>
+                <span class="session-meta">
+                  {stateWords(info.state)} · {clientsWords(info.clients, followed.has(info.sessionId))} · {relativeTime(info.lastActivity, now)}
+                </span>
+              </button>
+              {info.sessionId === defaultId ? (
+                <p class="hint">The relay's default session</p>
+              ) : (
+                <ConfirmButton label="Stop" question={`Stop “${name}”? Its Claude process ends.`} confirm="Stop session" onConfirm={() => actions.stopSession(info.sessionId)} />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <CreateSession store={store} actions={actions} />
+    </section>
+  );
+}
