@@ -16,6 +16,7 @@ import { SESSION_EVENT_TYPES, serverMessages, type ServerMessage, type ServerMes
 import { isPlainObject } from "../protocol/schema.ts";
 
 export type { ServerMessage, ServerMessageType };
+export type { ImageMediaType, PermissionMode, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
 /** A server message of type `K`, as validated by the protocol schemas (extension fields kept). */
 export type ServerMessageOf<K extends ServerMessageType> = ServerMessage<K>;
 
@@ -33,6 +34,8 @@ export type SessionCreatedMessage = ServerMessageOf<"session.created">;
 export type SessionAttachedMessage = ServerMessageOf<"session.attached">;
 export type SessionDetachedMessage = ServerMessageOf<"session.detached">;
 export type SessionStoppedMessage = ServerMessageOf<"session.stopped">;
+export type SessionConfiguredMessage = ServerMessageOf<"session.configured">;
+export type SessionCapabilitiesMessage = ServerMessageOf<"session.capabilities">;
 /** `reason: "detected"` marks a gap the client noticed itself (seqs jumped without an announced gap). */
 export type ReplayGapMessage = Omit<ServerMessageOf<"replay.gap">, "reason"> & { reason?: ServerMessageOf<"replay.gap">["reason"] | "detected" };
 /** The messages that carry a session's `seq`. */
