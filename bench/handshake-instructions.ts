@@ -6,7 +6,9 @@
  * handshakes (so the JIT has tiered up), counting is switched on with `callgrind_control -i on`
  * for exactly BENCH_HANDSHAKES handshakes (default 2,000; 10 concurrent, the same client driver
  * and node:crypto signer as bench/handshakes.ts), then off. User-space instructions only: the
- * kernel's share (TCP, the log pipe) is not counted.
+ * kernel's share (TCP, the log pipe) is not counted. The relay's --auth-timeout is 60 s here: under
+ * valgrind on a loaded machine a login can take longer than the default 10 s (the timer's length
+ * costs nothing; an expired login would fail the count).
  *
  *     bun bench/handshake-instructions.ts
  *     BENCH_HANDSHAKES=5000 bun bench/handshake-instructions.ts
@@ -43,7 +45,7 @@ const children: ChildProcess[] = [];
 const rows: { name: string; instructions: number; handshakes: number }[] = [];
 try {
   const callgrind = (name: string) => ["valgrind", "--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${join(bench.dir, `${name}.callgrind`)}`];
-  const relay = await startRelayProcess(bench, ["--max-clients", "1000", "--max-pending-per-address", "1000"], {}, { wrapper: callgrind("relay"), readyTimeoutMs: 180_000 });
+  const relay = await startRelayProcess(bench, ["--max-clients", "1000", "--max-pending-per-address", "1000", "--auth-timeout", "60s"], {}, { wrapper: callgrind("relay"), readyTimeoutMs: 180_000 });
   children.push(relay.child);
   rows.push({ name: "relay (`serve`, log level info)", ...(await count("relay", relay.child, relay.url)) });
   await relay.child.stop();
