@@ -618,7 +618,8 @@ export class Session {
       frames.push(...replay.frames);
       connection.log.debug("replaying", { sessionId: this.sessionId, fromSeq: replayFrom.lastSeq + 1, events: replay.frames.length, gap: replay.gap });
     }
-    connection.sendBatch(frames);
+    if (frames.length === 1) connection.send(frames[0]!); // a login without replay: nothing to coalesce
+    else connection.sendBatch(frames);
     if (joining) this.#presenceChanged();
   }
 
