@@ -175,7 +175,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       }),
     );
   const publicOrigin = options.publicUrl && new URL(options.publicUrl).origin;
-  const app = createApp({ runtime, gateway, health, metrics: renderMetrics, log, secure: tls !== undefined, ...(publicOrigin && { publicOrigin }) });
+  const { app, webSocket } = createApp({ runtime, gateway, health, metrics: renderMetrics, log, secure: tls !== undefined, ...(publicOrigin && { publicOrigin }) });
   let server;
   try {
     server = await runtime.listen(app, {
@@ -185,6 +185,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       ...(tls && { tls: tls.current }),
+      webSocket,
     });
   } catch (error) {
     keys.close();

@@ -25,9 +25,10 @@ export interface AuthServiceOptions {
   now?: () => number;
 }
 
-/** What this service issues: the store's checkpoint when the connection opened rides along. */
+/** What this service issues: the store's checkpoint when the connection opened and the expiry ride along. */
 interface ServiceChallenge extends IssuedChallenge {
   keysCheckpoint: number;
+  expiresAt: Date;
 }
 
 export function createAuthService(options: AuthServiceOptions): AuthPort {
@@ -38,13 +39,14 @@ export function createAuthService(options: AuthServiceOptions): AuthPort {
     issueChallenge(clientId: string, peer: PeerInfo): ServiceChallenge {
       const server = peer.host || formatHostPort(peer.address, peer.port);
       const challenge = createChallenge({ server, tls: peer.tlsFingerprint, connectionId: clientId, now: new Date(now()), ttlMs: challengeTtlMs });
-      return { text: challenge.text, expiresInMs: challengeTtlMs, keysCheckpoint: store.checkpoint() };
+      return { text: challenge.text, expiresInMs: challengeTtlMs, keysCheckpoint: store.checkpoint(), expiresAt: challenge.expiresAt };
     },
     async verify(challenge: IssuedChallenge, signature: string, peer: PeerInfo): Promise<AuthVerdict> {
       // The gateway hands back the object issueChallenge returned. Keys as of a check made after
       // the connection opened: every edit saved before the client connected applies (key-store.ts).
-      const keys = store.current((challenge as ServiceChallenge).keysCheckpoint).entries;
-      return authenticate({ keys, challenge: challenge.text, signature, peerAddress: peer.address, now: new Date(now()) });
+      const issued = challenge as ServiceChallenge;
+      const keys = store.current(issued.keysCheckpoint).entries;
+      return authenticate({ keys, challenge: issued.text, expiresAt: issued.expiresAt, signature, peerAddress: peer.address, now: new Date(now()) });
     },
     isRateLimited: (address) => limiter.isLimited(address, now()),
     recordFailure: (address) => limiter.recordFailure(address, now()),

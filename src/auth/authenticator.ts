@@ -28,6 +28,11 @@ export interface AuthenticateInput {
   keys: readonly AuthorizedKey[];
   /** The exact challenge text this connection was sent. */
   challenge: string;
+  /**
+   * The challenge's expiry, when the caller issued it and kept it (the auth service does): the
+   * text is then not parsed again to learn it. Absent: read from the canonical text.
+   */
+  expiresAt?: Date;
   /** The client's `signature` field, unvalidated. */
   signature: unknown;
   /** Socket peer address (IPv4-mapped IPv6 is fine). */
@@ -63,7 +68,7 @@ export function authenticate(input: AuthenticateInput): AuthResult {
   }
 }
 
-function authenticateUnsafe({ keys, challenge, signature, peerAddress, now }: AuthenticateInput): AuthResult {
+function authenticateUnsafe({ keys, challenge, expiresAt, signature, peerAddress, now }: AuthenticateInput): AuthResult {
   if (typeof signature !== "string") return { ok: false, kind: "malformed_signature", reason: `signature must be a string, got ${describe(signature)}` };
   if (signature.length > MAX_ARMORED_SIGNATURE_CHARS) {
     return { ok: false, kind: "malformed_signature", reason: `signature of ${signature.length} chars exceeds ${MAX_ARMORED_SIGNATURE_CHARS}` };
@@ -87,9 +92,9 @@ function authenticateUnsafe({ keys, challenge, signature, peerAddress, now }: Au
   const entry = candidates[refusals.indexOf(undefined)];
   if (!entry) return { ok: false, kind: "key_refused", fingerprint: fingerprint(), reason: refusals.join("; ") };
 
-  const fields = parseChallenge(challenge);
-  if (!fields) return { ok: false, kind: "internal", fingerprint: fingerprint(), reason: "server challenge is not canonical" };
-  if (now.getTime() > fields.expiresAt.getTime()) return { ok: false, kind: "challenge_expired", fingerprint: fingerprint(), reason: "challenge expired" };
+  const expiry = expiresAt ?? parseChallenge(challenge)?.expiresAt;
+  if (!expiry) return { ok: false, kind: "internal", fingerprint: fingerprint(), reason: "server challenge is not canonical" };
+  if (now.getTime() > expiry.getTime()) return { ok: false, kind: "challenge_expired", fingerprint: fingerprint(), reason: "challenge expired" };
 
   let key;
   try {

@@ -37,6 +37,25 @@ export function encodeServerMessage(
   return JSON.stringify(message);
 }
 
+/**
+ * `auth.ok` with its two largest parts already serialized — the list of sessions (the manager
+ * keeps that JSON as what the client was last sent) and the session's capabilities (serialized
+ * once per change) — so a login does not serialize them again. The bytes are those of
+ * {@link encodeServerMessage} for the same message: `sessions`, then `capabilities`, come last.
+ *
+ * @example
+ * encodeAuthOk({ type: "auth.ok", clientId, sessionId, key, state, lastSeq: 7 }, JSON.stringify(list), capabilitiesJson)
+ */
+export function encodeAuthOk(
+  message: Omit<ServerMessage<"auth.ok">, "sessions" | "capabilities">,
+  sessionsJson: string | undefined,
+  capabilitiesJson: string | undefined,
+): string {
+  const head = JSON.stringify(message);
+  if (sessionsJson === undefined && capabilitiesJson === undefined) return head;
+  return `${head.slice(0, -1)}${sessionsJson === undefined ? "" : `,"sessions":${sessionsJson}`}${capabilitiesJson === undefined ? "" : `,"capabilities":${capabilitiesJson}`}}`;
+}
+
 /** A session event numbered `seq` (built by the session as an UnnumberedEvent of messages.ts). */
 export function encodeSessionEvent(sessionId: string, seq: number, event: { type: string } & Record<string, unknown>): string {
   const { type, ...fields } = event;

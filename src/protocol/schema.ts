@@ -128,19 +128,22 @@ export function object<R extends Shape, O extends Shape = {}>(
   optional: O = {} as O,
   description?: string,
 ): Schema<ObjectOf<R, O>> & { required: R; optional: O } {
+  // Listed once here, not on every parse: every frame a client sends is parsed with these.
+  const requiredFields = Object.entries(required);
+  const optionalFields = Object.entries(optional);
   return {
     required,
     optional,
     parse(input, path = "") {
       if (!isPlainObject(input)) return fail(`${describe(path)} must be a JSON object`);
       const out: Record<string, unknown> = {};
-      for (const [key, schema] of Object.entries(required)) {
+      for (const [key, schema] of requiredFields) {
         if (!Object.hasOwn(input, key)) return fail(`${join(path, key)} is required`);
         const result = schema.parse(input[key], join(path, key));
         if (!result.ok) return result;
         out[key] = result.value;
       }
-      for (const [key, schema] of Object.entries(optional)) {
+      for (const [key, schema] of optionalFields) {
         if (!Object.hasOwn(input, key) || input[key] === undefined) continue;
         const result = schema.parse(input[key], join(path, key));
         if (!result.ok) return result;

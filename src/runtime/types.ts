@@ -50,6 +50,19 @@ export interface SocketEvents {
   pong(): void;
 }
 
+/**
+ * The app's WebSocket endpoint, for an adapter that can upgrade before the HTTP router runs
+ * (Bun: a login then skips Hono's routing and middleware). Only upgrades the app would accept
+ * take that way; every other request to `path` goes through the app, which answers it as before.
+ */
+export interface WebSocketRoute {
+  /** The exact path (no query). */
+  path: string;
+  /** Whether an upgrade with this Origin (null: none) and Host may be accepted without the app. */
+  admits(origin: string | null, host: string): boolean;
+  accept(peer: PeerInfo): SocketEvents;
+}
+
 export interface ListenOptions {
   hostname: string;
   port: number;
@@ -60,6 +73,8 @@ export interface ListenOptions {
   heartbeatTimeoutMs: number;
   /** Serve https/wss with this certificate; plain http/ws without. */
   tls?: TlsCertificate;
+  /** Upgrades an adapter may serve before routing (the app's own route for it stays the reference). */
+  webSocket?: WebSocketRoute;
 }
 
 export interface ListeningServer {

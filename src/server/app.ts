@@ -10,13 +10,13 @@
  *
  * @example
  * ```ts
- * const app = createApp({ runtime, gateway, health: () => healthReport(session.health(), [gateway.degraded()], startedAt), metrics, log, secure: true });
- * await runtime.listen(app, { hostname: "127.0.0.1", port: 0, … });
+ * const { app, webSocket } = createApp({ runtime, gateway, health: () => healthReport(session.health(), [gateway.degraded()], startedAt), metrics, log, secure: true });
+ * await runtime.listen(app, { hostname: "127.0.0.1", port: 0, webSocket, … });
  * ```
  */
 import { Hono, type Context } from "hono";
 import type { Logger } from "../log/logger.ts";
-import { formatHostPort, type RuntimeAdapter } from "../runtime/types.ts";
+import { formatHostPort, type RuntimeAdapter, type WebSocketRoute } from "../runtime/types.ts";
 import type { Gateway } from "./gateway.ts";
 import { isLoopback } from "./loopback.ts";
 import { originAllowed } from "./origin.ts";
@@ -50,8 +50,19 @@ export interface AppOptions {
   publicOrigin?: string;
 }
 
-export function createApp({ runtime, gateway, health, metrics, log, secure, publicOrigin }: AppOptions): Hono {
+/** The Hono app, and its WebSocket endpoint for runtimes that upgrade before routing (runtime/types.ts). */
+export interface RelayApp {
+  app: Hono;
+  webSocket: WebSocketRoute;
+}
+
+export function createApp({ runtime, gateway, health, metrics, log, secure, publicOrigin }: AppOptions): RelayApp {
   const app = new Hono();
+  const webSocket: WebSocketRoute = {
+    path: "/ws",
+    admits: (origin, host) => origin === null || originAllowed({ origin, host, secure, ...(publicOrigin && { publicOrigin }) }),
+    accept: (peer) => gateway.accept(peer),
+  };
   const notFound = (c: Context) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; the WebSocket endpoint is GET /ws` }, 404);
   /** This machine asking directly, not a device on the network nor one behind a local proxy. */
   const local = (c: Context) => isLoopback(runtime.requestPeer(c).address) && !c.req.header("x-forwarded-for") && !c.req.header("forwarded");
@@ -64,18 +75,18 @@ export function createApp({ runtime, gateway, health, metrics, log, secure, publ
     return c.json(local(c) ? { status, ...body } : { status });
   });
   app.get("/metrics", (c) => (local(c) ? c.text(metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }) : notFound(c)));
-  app.get("/ws", async (c, next) => {
+  app.get(webSocket.path, async (c, next) => {
     const origin = c.req.header("origin");
     const host = c.req.header("host") ?? "";
-    if (origin === undefined || originAllowed({ origin, host, secure, ...(publicOrigin && { publicOrigin }) })) return next();
+    if (webSocket.admits(origin ?? null, host)) return next();
     const peer = runtime.requestPeer(c);
     log.warn("refused a WebSocket from a page on another origin", { origin, host, remote: formatHostPort(peer.address, peer.port) });
     gateway.metrics.inc("claude_relay_connections_refused_total", { reason: "origin" });
     return c.json({ error: "forbidden_origin", message: `a page from ${origin} may not connect to this relay; open the relay's own page instead` }, 403);
   });
-  app.get("/ws", runtime.upgrade((peer) => gateway.accept(peer)));
-  app.get("/ws", (c) => c.json({ error: "upgrade_required", message: "GET /ws expects a WebSocket upgrade" }, 426));
+  app.get(webSocket.path, runtime.upgrade(webSocket.accept));
+  app.get(webSocket.path, (c) => c.json({ error: "upgrade_required", message: "GET /ws expects a WebSocket upgrade" }, 426));
   app.notFound(notFound);
   app.onError((error, c) => c.json({ error: "internal", message: error.message }, 500));
-  return app;
+  return { app, webSocket };
 }

@@ -150,37 +150,36 @@ export class Gateway {
     return this.connections.size >= this.#options.maxClients ? ["at --max-clients capacity"] : [];
   }
 
+  // `connection.log` builds a child logger on each use: read it only where a line is written.
   #open(connection: Connection): void {
-    const { log } = connection;
     if (!this.#accepting) return this.#refuse(connection, "shutting_down", "the relay is shutting down", CLOSE_CODES.shutdown);
     if (this.connections.size >= this.#options.maxClients) {
-      log.warn("refused: server full", { maxClients: this.#options.maxClients });
+      connection.log.warn("refused: server full", { maxClients: this.#options.maxClients });
       return this.#refuse(connection, "server_full", `the relay already has ${this.#options.maxClients} connections (--max-clients); try again later`, CLOSE_CODES.tryAgainLater);
     }
     const address = connection.peer.address;
     if (this.#options.auth.isRateLimited(address)) {
-      log.warn("refused: too many failed authentications from this address");
+      connection.log.warn("refused: too many failed authentications from this address");
       return this.#refuse(connection, "rate_limited", "too many failed authentication attempts from your address; wait and try again", CLOSE_CODES.tryAgainLater);
     }
     const pending = this.#pendingByAddress.get(address) ?? 0;
     if (pending >= this.#options.maxPendingPerAddress) {
-      log.warn("refused: too many unauthenticated connections from this address", { pending });
+      connection.log.warn("refused: too many unauthenticated connections from this address", { pending });
       return this.#refuse(connection, "rate_limited", "too many unauthenticated connections from your address", CLOSE_CODES.tryAgainLater);
     }
     this.metrics.inc("claude_relay_connections_total");
     this.#pendingByAddress.set(address, pending + 1);
     this.connections.add(connection);
-    log.debug("connected", { host: connection.peer.host });
+    connection.log.debug("connected", { host: connection.peer.host });
     this.#challenge(connection);
   }
 
   /** Sends a fresh auth.challenge and starts the time to answer it. */
   #challenge(connection: Connection): void {
-    const { log } = connection;
     const challenge = this.#options.auth.issueChallenge(connection.clientId, connection.peer);
     connection.challenge = challenge;
     connection.authTimer = setTimeout(() => {
-      log.warn("authentication timed out", { authTimeoutMs: this.#options.authTimeoutMs });
+      connection.log.warn("authentication timed out", { authTimeoutMs: this.#options.authTimeoutMs });
       this.metrics.inc("claude_relay_auth_failures_total", { reason: "timeout" });
       connection.fail("auth_timeout", "no valid auth.response in time", CLOSE_CODES.authTimeout);
     }, this.#options.authTimeoutMs);
@@ -226,10 +225,11 @@ export class Gateway {
       return this.#reject(connection, "invalid_message", "one authentication attempt per connection; it is being verified", message.id);
     }
     connection.challenge = undefined;
-    const { peer, log } = connection;
+    const { peer } = connection;
     this.#options.auth.verify(challenge, message.signature, peer).then(
       (verdict) => {
         if (!connection.isOpen) return;
+        const { log } = connection;
         if (!verdict.ok) {
           this.#options.auth.recordFailure(peer.address);
           this.metrics.inc("claude_relay_auth_failures_total", { reason: verdict.kind });
@@ -242,7 +242,7 @@ export class Gateway {
         this.#options.session.join(connection, message.resume);
       },
       (error: unknown) => {
-        log.error("authentication crashed", { error });
+        connection.log.error("authentication crashed", { error });
         connection.fail("internal", "internal error during authentication", CLOSE_CODES.internal);
       },
     );

@@ -174,11 +174,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   join(connection: SessionClient, resume: ResumeRequest | undefined): void {
     const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
     this.#clients.set(connection, attachments);
-    this.#default.session.join(connection, resume, () => {
-      const list = this.list();
-      attachments.seen = JSON.stringify(list);
-      return list;
-    });
+    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())));
     this.#changed();
   }
 

@@ -32,7 +32,7 @@ import type { ClaudeState, ControlResult, SupervisorEvents } from "../claude/sup
 import { credentialsAtStart, credentialsSignal, type ClaudeAuthProblem } from "../claude/credentials.ts";
 import type { PermissionAnswer, PermissionRequest, PromptImage } from "../claude/stream-json.ts";
 import type { Logger } from "../log/logger.ts";
-import { encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
+import { encodeAuthOk, encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
 import type { ClientMessage, ServerMessage, SessionCapabilities, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
 import type { Connection } from "../server/connection.ts";
 import type { ResumeRequest } from "../server/gateway.ts";
@@ -152,6 +152,8 @@ export class Session {
   readonly #permissionModes: readonly string[];
   /** What Claude last told of its models and slash commands, for pickers. */
   #capabilities: SessionCapabilities | undefined;
+  /** {@link #capabilities} serialized, for every auth.ok. */
+  #capabilitiesJson: string | undefined;
   /** Set by end(): a stopped Claude then means the session is going away, not idle. */
   #ending = false;
   /** Set by close(): nothing starts Claude any more. */
@@ -244,27 +246,29 @@ export class Session {
   // ── clients (called by the session manager) ──────────────────────────────────────────────────
 
   /**
-   * A client that just authenticated: `auth.ok` (with `sessions()`, the relay's list, when given),
-   * the replay `resume` asks for, then live events.
+   * A client that just authenticated: `auth.ok` (with `sessionsJson()`, the relay's list as JSON,
+   * when given), the replay `resume` asks for, then live events.
    */
-  join(connection: SessionClient, resume: ResumeRequest | undefined, sessions?: () => SessionInfo[]): void {
+  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string): void {
     const key = connection.key;
     if (!key) throw new Error("a connection joined the session before it authenticated");
     this.#admit(
       connection,
       (state) =>
-        encodeServerMessage({
-          type: "auth.ok",
-          clientId: connection.clientId,
-          sessionId: this.sessionId,
-          key,
-          state,
-          // extension: where the session is, so a client that drops before its first event can still
-          // resume from here instead of asking for the whole buffer
-          lastSeq: this.events.lastSeq,
-          ...(sessions && { sessions: sessions() }),
-          ...(this.#capabilities && { capabilities: this.#capabilities }),
-        }),
+        encodeAuthOk(
+          {
+            type: "auth.ok",
+            clientId: connection.clientId,
+            sessionId: this.sessionId,
+            key,
+            state,
+            // extension: where the session is, so a client that drops before its first event can still
+            // resume from here instead of asking for the whole buffer
+            lastSeq: this.events.lastSeq,
+          },
+          sessionsJson?.(),
+          this.#capabilitiesJson,
+        ),
       resume,
     );
   }
@@ -426,6 +430,7 @@ export class Session {
     const capabilities = capabilitiesFrom(response, this.#permissionModes);
     if (!sameCapabilities(capabilities, this.#capabilities)) {
       this.#capabilities = capabilities;
+      this.#capabilitiesJson = JSON.stringify(capabilities);
       this.#observer?.capabilities?.(capabilities);
     }
     const carried = this.#settings.forNewClaude();
@@ -613,7 +618,8 @@ export class Session {
       frames.push(...replay.frames);
       connection.log.debug("replaying", { sessionId: this.sessionId, fromSeq: replayFrom.lastSeq + 1, events: replay.frames.length, gap: replay.gap });
     }
-    connection.sendBatch(frames);
+    if (frames.length === 1) connection.send(frames[0]!); // a login without replay: nothing to coalesce
+    else connection.sendBatch(frames);
     if (joining) this.#presenceChanged();
   }
 

@@ -77,6 +77,8 @@ export function keyTypeOfBlob(blob: Uint8Array): string | undefined {
 }
 
 const cache = new Map<string, PublicKey>();
+/** By blob object (entries' blobs live as long as their parsed authorized_keys). */
+const byBlob = new WeakMap<Uint8Array, PublicKey>();
 
 /**
  * Parses a public key blob into a verification-ready {@link PublicKey}. Results are cached by blob
@@ -86,12 +88,18 @@ const cache = new Map<string, PublicKey>();
  * const key = publicKeyFromBlob(entry.blob);
  */
 export function publicKeyFromBlob(blob: Uint8Array): PublicKey {
+  // The same blob object again (an authorized_keys entry at each login; blobs are never changed
+  // once parsed): no base64 key for the map.
+  const known = byBlob.get(blob);
+  if (known) return known;
   const cacheKey = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).toString("base64");
-  const hit = cache.get(cacheKey);
-  if (hit) return hit;
-  const key = parseBlob(blob);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(cacheKey, key);
+  let key = cache.get(cacheKey);
+  if (!key) {
+    key = parseBlob(blob);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(cacheKey, key);
+  }
+  byBlob.set(blob, key);
   return key;
 }
 

@@ -42,6 +42,20 @@ describe("auth service", () => {
     expect(auth.issueChallenge("c-42", PEER).text).not.toBe(challenge.text);
   });
 
+  test("an answer after the challenge's ttl is refused as expired (the issued expiry, not a re-read of the text)", async () => {
+    const path = join(dir, "authorized_keys.ttl");
+    writeFileSync(path, `${alice.publicLine}\n`);
+    let clock = Date.parse("2026-11-28T00:00:00.000Z");
+    const auth = createAuthService({ store: openAuthorizedKeys({ path, watch: false, pollIntervalMs: 0 }), challengeTtlMs: 10_000, now: () => clock });
+    const challenge = auth.issueChallenge("conn", PEER);
+    expect(challenge.text).toEndWith("expires: 2026-11-28T00:00:10.000Z");
+    const signature = sshKeygenSign(alice.privatePath, challenge.text);
+    clock += 10_000;
+    expect(await auth.verify(challenge, signature, PEER)).toMatchObject({ ok: true });
+    clock += 1;
+    expect(await auth.verify({ ...challenge }, signature, PEER)).toMatchObject({ ok: false, kind: "challenge_expired" });
+  });
+
   test("a key removed by a same-size rewrite in place fails at the next login although fs.watch never fired", async () => {
     const { path, auth } = service(`${alice.publicLine}\n`);
     expect(await login(auth, alice)).toMatchObject({ ok: true, key: { fingerprint: alice.fingerprint } });

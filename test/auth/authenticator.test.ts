@@ -245,6 +245,13 @@ describe("refusals", () => {
     expectRefused(check(edSig, { keys: entries }), /key expired at 2030-01-01/);
   });
 
+  test("expired challenge, by the issuer's expiry when it is given (the text is then not parsed for it)", () => {
+    const issued = new Date(NOW.getTime() + 10_000);
+    expect(check(edSig, { expiresAt: issued, now: new Date(NOW.getTime() + 10_000) }).ok).toBe(true);
+    expectRefused(check(edSig, { expiresAt: issued, now: new Date(NOW.getTime() + 10_001) }), "challenge expired");
+    expectRefused(check(edSig, { expiresAt: new Date(NOW.getTime() - 1) }), "challenge expired");
+  });
+
   test("expired challenge", () => {
     expectRefused(check(edSig, { now: new Date(NOW.getTime() + 10_001) }), "challenge expired");
   });

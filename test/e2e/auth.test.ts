@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { ALL_KEY_KINDS, generateKey, sshKeygenSign, type TestKey } from "../support/ssh.ts";
-import type { TestClient } from "../support/ws-client.ts";
+import { TestClient } from "../support/ws-client.ts";
 import { waitFor } from "../support/wait.ts";
 
 let relay: TestRelay;
@@ -45,6 +45,24 @@ describe("accepted keys", () => {
       await client.close();
     });
   }
+});
+
+describe("the upgrade's two ways in", () => {
+  // A login's upgrade is served before Hono's routing (src/runtime/bun); one the fast way declines
+  // — here a query string — reaches the app's /ws route, which must log in exactly the same.
+  test("/ws?… goes through the app's route: the same challenge, auth.ok and log line", async () => {
+    for (const url of [relay.url, `${relay.url}?via=app`]) {
+      const client = await TestClient.connect(url);
+      const challenge = await client.next("auth.challenge");
+      client.send({ type: "auth.response", signature: sshKeygenSign(relay.key.privatePath, challenge.challenge) });
+      const reply = await client.next((frame) => frame.type === "auth.ok" || frame.type === "error");
+      const clientId = reply.clientId;
+      expect(reply).toMatchObject({ type: "auth.ok", key: { fingerprint: relay.key.fingerprint } });
+      expect(typeof clientId).toBe("string");
+      await waitFor(() => relay.logs.some((line) => line.msg === "authenticated" && line.clientId === clientId && line.remote && line.keyType === relay.key.type));
+      await client.close();
+    }
+  });
 });
 
 describe("refusals", () => {

@@ -1,6 +1,6 @@
 // The relay's frames are built from the protocol's types and validate against its schemas.
 import { expect, test } from "bun:test";
-import { encodeClaudeEvent, encodeServerMessage, encodeSessionEvent } from "../../src/protocol/encode.ts";
+import { encodeAuthOk, encodeClaudeEvent, encodeServerMessage, encodeSessionEvent } from "../../src/protocol/encode.ts";
 import { errorFrame } from "../../src/protocol/errors.ts";
 import { serverMessages } from "../../src/protocol/messages.ts";
 
@@ -31,4 +31,29 @@ test("other server messages and errors validate too", () => {
   expect(valid(encodeServerMessage({ type: "pong", id: "7" }))).toMatchObject({ ok: true });
   expect(valid(encodeServerMessage({ type: "replay.gap", sessionId: S, fromSeq: 2, toSeq: 5, reason: "evicted" }))).toMatchObject({ ok: true });
   expect(valid(errorFrame("unknown_permission", "no such request", "x"))).toEqual({ ok: true, value: { type: "error", code: "unknown_permission", message: "no such request", id: "x" } });
+});
+
+test("auth.ok from pre-serialized sessions and capabilities: the very bytes of the whole message encoded at once", () => {
+  const head = {
+    type: "auth.ok" as const,
+    clientId: "c1",
+    sessionId: S,
+    key: { type: "ssh-ed25519", fingerprint: "SHA256:abc", comment: "laptop \"quoted\" ✓" },
+    state: { state: "ready" as const, claudePid: 42, clients: 2, pendingPermissions: [], permissionMode: "default" },
+    lastSeq: 7,
+  };
+  const sessions = [{ sessionId: S, cwd: "/home/me/app", title: "Fix \u2028 it", state: "ready" as const, clients: 2, permissionMode: "default", lastActivity: "2026-11-28T00:00:00.000Z" }];
+  const capabilities = { models: [{ value: "default", displayName: "Default", description: "the usual" }], permissionModes: ["default", "plan"], commands: [] };
+  const cases: Array<[typeof sessions | undefined, typeof capabilities | undefined]> = [
+    [sessions, capabilities],
+    [sessions, undefined],
+    [undefined, capabilities],
+    [undefined, undefined],
+  ];
+  for (const [list, caps] of cases) {
+    const whole = encodeServerMessage({ ...head, ...(list && { sessions: list }), ...(caps && { capabilities: caps }) } as Parameters<typeof encodeServerMessage>[0]);
+    const spliced = encodeAuthOk(head, list && JSON.stringify(list), caps && JSON.stringify(caps));
+    expect(spliced).toBe(whole);
+    expect(valid(spliced)).toMatchObject({ ok: true });
+  }
 });

@@ -1,9 +1,16 @@
 /**
- * Bun runtime adapter: `Bun.serve` with Hono's Bun WebSocket helper.
+ * Bun runtime adapter: `Bun.serve`, upgrading WebSockets itself.
  *
- * Hono's helper implements only open/message/close, so its `websocket` handlers are extended
- * here with `pong`; it finds the connection through a field added to the raw
- * socket's `data` (never replacing it, which Hono needs: honojs/hono#4097).
+ * The design is Hono's WebSocket helper (`upgrade(accept)` is the route's handler; the socket's
+ * callbacks are created per request and called by the server's `websocket` handlers), without
+ * `hono/bun`'s helper: it built a `URL`, a `WSContext` and an `Event`/`MessageEvent`/`CloseEvent`
+ * per socket event, which the relay never reads. The callbacks ride as the raw socket's `data`.
+ *
+ * A login's upgrade does not go through Hono at all: `Bun.serve`'s fetch upgrades a request for
+ * the app's {@link WebSocketRoute} path whose Origin the route admits, before routing (Hono's
+ * router, context and middleware were ~5 % of a login's instructions; docs/benchmarks.md). Every
+ * other request, including a refused or malformed upgrade, goes to the app, which answers it as
+ * it always did (its `/ws` route uses this adapter's `upgrade` too).
  *
  * TLS: `server.reload()` ignores `tls` (oven-sh/bun#43815) and Bun has no other way to change a
  * listening server's certificate, so {@link ListeningServer.replaceCertificate} stops the old
@@ -11,12 +18,10 @@
  * running until they close — and listens again on the same port with the new certificate.
  */
 import type { Context, Hono } from "hono";
-import type { WSContext, WSEvents } from "hono/ws";
-import { upgradeWebSocket, websocket } from "hono/bun";
-import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
-import { AddressInUseError, type ListenOptions, type PeerSocket, type RequestPeer, type RuntimeAdapter, type SocketEvents, type TlsCertificate } from "../types.ts";
+import type { Server, ServerWebSocket } from "bun";
+import { AddressInUseError, type ListenOptions, type PeerInfo, type PeerSocket, type RequestPeer, type RuntimeAdapter, type SocketEvents, type TlsCertificate, type WebSocketRoute } from "../types.ts";
 
-type RawSocket = ServerWebSocket<{ relay?: SocketEvents }>;
+type RawSocket = ServerWebSocket<SocketEvents>;
 
 /** Hono's `c.env` for a request: the server (Hono's Bun helpers read `env.server`) and its certificate. */
 interface BunEnv {
@@ -51,29 +56,6 @@ class BunPeerSocket implements PeerSocket {
   }
 }
 
-/** Hono's per-socket event handlers, as a class: Hono keeps one for the socket's whole life. */
-class HonoEvents implements WSEvents {
-  readonly #events: SocketEvents;
-  constructor(events: SocketEvents) {
-    this.#events = events;
-  }
-  onOpen(_event: Event, ws: WSContext): void {
-    const raw = ws.raw as RawSocket;
-    raw.data.relay = this.#events;
-    // Hono keeps the request URL for the socket's life and parses it again into a new URL for every
-    // event it dispatches; the relay never reads it, so drop it (saves memory per idle socket and
-    // a URL parse per received frame). The object itself is kept, as Hono needs (honojs/hono#4097).
-    (raw.data as { url?: unknown }).url = undefined;
-    this.#events.open(new BunPeerSocket(raw));
-  }
-  onMessage(event: MessageEvent): void {
-    this.#events.message(event.data as string | ArrayBuffer);
-  }
-  onClose(event: CloseEvent): void {
-    this.#events.close(event.code, event.reason);
-  }
-}
-
 export const bunRuntime: RuntimeAdapter = {
   name: "bun",
 
@@ -87,7 +69,12 @@ export const bunRuntime: RuntimeAdapter = {
   },
 
   upgrade(accept) {
-    return upgradeWebSocket((c) => new HonoEvents(accept({ ...bunRuntime.requestPeer(c), host: c.req.header("host") ?? "" })));
+    return async (c, next) => {
+      const events = accept({ ...bunRuntime.requestPeer(c), host: c.req.header("host") ?? "" });
+      // After an upgrade Bun ignores the response; Hono needs one.
+      if ((c.env as BunEnv).server.upgrade(c.req.raw, { data: events })) return new Response(null);
+      await next();
+    };
   },
 
   async listen(app: Hono, options: ListenOptions) {
@@ -118,6 +105,24 @@ export const bunRuntime: RuntimeAdapter = {
   },
 };
 
+/**
+ * Upgrades `request` without the app when it is for the route's exact path and the route admits
+ * its Origin; false when the app must answer it (another path, a query, a refused Origin, not an
+ * upgrade — a discarded `accept` result is inert until its socket opens).
+ */
+function upgradeDirectly(request: Request, server: Server<SocketEvents>, route: WebSocketRoute, tlsFingerprint: string | undefined): boolean {
+  const url = request.url;
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0 || url.length - start !== route.path.length || !url.startsWith(route.path, start)) return false;
+  const headers = request.headers;
+  const host = headers.get("host") ?? "";
+  if (!route.admits(headers.get("origin"), host)) return false;
+  const ip = server.requestIP(request);
+  const peer: PeerInfo = { address: ip?.address ?? "unknown", port: ip?.port ?? 0, host };
+  if (tlsFingerprint !== undefined) peer.tlsFingerprint = tlsFingerprint;
+  return server.upgrade(request, { data: route.accept(peer) });
+}
+
 function serve(app: Hono, options: ListenOptions, port: number, tls: TlsCertificate | undefined): Server<unknown> {
   let env: BunEnv | undefined;
   try {
@@ -125,10 +130,13 @@ function serve(app: Hono, options: ListenOptions, port: number, tls: TlsCertific
       hostname: options.hostname,
       port,
       ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
-      fetch: (request, server) => app.fetch(request, (env ??= { server, tlsFingerprint: tls?.fingerprint })),
+      fetch: (request, server) =>
+        options.webSocket && upgradeDirectly(request, server, options.webSocket, tls?.fingerprint) ? undefined : app.fetch(request, (env ??= { server, tlsFingerprint: tls?.fingerprint })),
       websocket: {
-        ...(websocket as unknown as WebSocketHandler<{ relay?: SocketEvents }>),
-        pong: (ws: RawSocket) => ws.data.relay?.pong(),
+        open: (ws: RawSocket) => ws.data.open(new BunPeerSocket(ws)),
+        message: (ws: RawSocket, data: string | Buffer) => ws.data.message(data),
+        close: (ws: RawSocket, code: number, reason: string) => ws.data.close(code, reason),
+        pong: (ws: RawSocket) => ws.data.pong(),
         maxPayloadLength: options.maxPayloadLength,
         // The relay runs its own heartbeat (one timer for all sockets) and its own send cap.
         idleTimeout: 0,

@@ -6,6 +6,8 @@
  *   Deno pings idle sockets itself (`idleTimeout`, derived from the heartbeat timeout);
  * - no drain event and no write corking: `batch(fn)` just runs `fn`;
  * - no way to drop the TCP connection, so `terminate()` is a close;
+ * - every upgrade goes through the app's `/ws` route (`ListenOptions.webSocket`, Bun's way around
+ *   routing for logins, is not used here);
  * - `stop()` closes any socket still open with 1001 before `shutdown()` (the relay closes them
  *   itself first; this is a safety net so shutdown cannot hang);
  * - a listening server's certificate cannot be changed, and `shutdown()` — the only way to
