@@ -52,6 +52,9 @@ import {
   type SessionDetachedMessage,
   type SessionsMessage,
   type SessionStoppedMessage,
+  type SessionConfiguredMessage,
+  type SessionCapabilitiesMessage,
+  type HistoryMessage,
 } from "./messages.ts";
 import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
@@ -111,11 +114,15 @@ export type RelayClientEvents = {
   pong: [PongMessage];
   /** v2: the relay's list of sessions changed (also in `auth.ok.sessions`). */
   sessions: [SessionsMessage];
-  /** v2: answers to `session.create`, `attach`, `detach` and `session.stop`. */
+  /** v2: answers to `session.create`, `attach`, `detach`, `session.stop`, `session.configure` and `history.list`. */
   "session.created": [SessionCreatedMessage];
   "session.attached": [SessionAttachedMessage];
   "session.detached": [SessionDetachedMessage];
   "session.stopped": [SessionStoppedMessage];
+  "session.configured": [SessionConfiguredMessage];
+  history: [HistoryMessage];
+  /** v2: a followed session's models, slash commands or permission modes changed. */
+  "session.capabilities": [SessionCapabilitiesMessage];
   /** An `error` frame from the relay (to this client, no seq). */
   error: [ErrorMessage];
   /** Every frame received, after deduplication (heartbeat pongs excepted): for logging and `--json`. */
@@ -622,6 +629,12 @@ export class RelayClient {
       case "session.stopped":
         this.#others.detach(message.sessionId);
         return this.#emit("session.stopped", message);
+      case "session.configured":
+        return this.#emit("session.configured", message);
+      case "session.capabilities":
+        return this.#emit("session.capabilities", message);
+      case "history":
+        return this.#emit("history", message);
       case "error":
         return this.#emit("error", message);
     }
