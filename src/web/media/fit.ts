@@ -1,6 +1,6 @@
 /**
  * The size to downscale a picture to (pure): the same aspect ratio, at most `maxPixels` pixels,
- * never enlarged, whole pixels.
+ * never enlarged, whole pixels (at least one each way).
  *
  * @example
  * ```ts
@@ -11,5 +11,8 @@
 export function fitWithin(width: number, height: number, maxPixels: number): { width: number; height: number } {
   if (width * height <= maxPixels) return { width, height };
   const scale = Math.sqrt(maxPixels / (width * height));
-  return { width: Math.max(1, Math.floor(width * scale)), height: Math.max(1, Math.floor(height * scale)) };
+  // A side scaled below one pixel stays one pixel wide, and the other side gives way for it.
+  const fittedWidth = Math.max(1, Math.floor(width * scale));
+  const fittedHeight = Math.max(1, Math.min(Math.floor(height * scale), Math.floor(maxPixels / fittedWidth)));
+  return { width: Math.max(1, Math.min(fittedWidth, Math.floor(maxPixels / fittedHeight))), height: fittedHeight };
 }

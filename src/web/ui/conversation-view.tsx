@@ -120,13 +120,14 @@ export function ConversationView({ conversation, who }: { conversation: Conversa
     else if (atBottom.current) element.scrollTop = element.scrollHeight;
     keepFromBottom.current = undefined;
   });
-  // Scrolling up to the first item rendered brings the page before it. Observed afresh after each
+  // Scrolling up to within a screen of the first item rendered brings the page before it (so a
+  // fling finds it there). Observed afresh after each
   // page: an observer reports only changes, so when a page of short items leaves the button in
   // view, only a new observer (whose first report says it is visible) brings the next one.
   useEffect(() => {
     const button = earlier.current;
     if (!button || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && showEarlier(), { root: log.current, rootMargin: "400px 0px 0px 0px" });
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && showEarlier(), { root: log.current, rootMargin: "100% 0px 0px 0px" });
     observer.observe(button);
     return () => observer.disconnect();
   }, [hidden]);

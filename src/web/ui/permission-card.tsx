@@ -16,7 +16,7 @@ import type { PermissionRequestMessage } from "../../client/client.ts";
 import { suggestionWords } from "../state/permission-suggestions.ts";
 import type { Actions } from "./actions.ts";
 import { QuestionCard } from "./question-card.tsx";
-import { ToolInput, toolSummary } from "./tool-view.tsx";
+import { ToolInput, toolTarget } from "./tool-view.tsx";
 
 export function PermissionCard({ request, actions }: { request: PermissionRequestMessage; actions: Actions }) {
   if (request.toolName === "AskUserQuestion") return <QuestionCard request={request} actions={actions} />;
@@ -28,6 +28,7 @@ function ToolPermissionCard({ request, actions }: { request: PermissionRequestMe
   const [answered, setAnswered] = useState(false);
   const titleId = `permission-${request.requestId}`;
   const suggestions = request.suggestions ?? [];
+  const target = toolTarget(request.input);
   const answer = (send: () => void) => () => {
     setAnswered(true);
     send();
@@ -35,7 +36,9 @@ function ToolPermissionCard({ request, actions }: { request: PermissionRequestMe
   return (
     <section class="permission" aria-labelledby={titleId} data-testid="permission-card" data-request-id={request.requestId}>
       <h2 id={titleId}>Claude asks to use {request.toolName}</h2>
-      <p class="description">{request.description || toolSummary(request.toolName, request.input)}</p>
+      {request.description && <p class="description">{request.description}</p>}
+      {/* What it acts on in full (a description may name a file relatively). */}
+      {target && target !== request.description && request.toolName !== "Bash" && <p class="path">{target}</p>}
       {/* The input itself, once (the conversation above has the call's one-line summary). */}
       <details class="tool-input" open={request.toolName === "Bash"}>
         <summary>{request.toolName === "Bash" ? "Command" : "Details"}</summary>

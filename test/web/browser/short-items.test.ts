@@ -1,0 +1,60 @@
+/**
+ * Earlier items that are very short (a page of 25 is less than a screen): scrolled to the top once,
+ * the page keeps adding earlier pages while the top stays within a screen of the view — nothing
+ * waits for a tap or another scroll. (An observer reports only changes: one that saw the top come
+ * near would not report it again while it stays there.)
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { authorizePage, launchBrowser, openPhone, type PhonePage } from "../../support/browser.ts";
+import { SYNTHETIC_CLAUDE } from "../../support/cli-process.ts";
+import { prepareLongSession } from "../../support/long-conversation.ts";
+import { startTestRelay, type TestRelay } from "../../support/relay.ts";
+import { makeTempDir } from "../../support/ssh.ts";
+
+const EVENTS = 300;
+let relay: TestRelay;
+let browser: Browser;
+let phone: PhonePage;
+
+beforeAll(async () => {
+  const dir = makeTempDir("relay-web-short-");
+  prepareLongSession({ stateDir: join(dir, "state"), cwd: join(dir, "work"), sessionId: randomUUID(), events: EVENTS, shape: "short" });
+  [relay, browser] = await Promise.all([startTestRelay({ dir, flags: { claudeBin: SYNTHETIC_CLAUDE } }), launchBrowser()]);
+  phone = await openPhone(browser, `${relay.httpUrl}/`);
+  await authorizePage(phone, relay.options.authorizedKeysPath);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await relay?.stop();
+});
+
+/** Items not rendered yet, as the "show earlier" button counts them (0: none left). */
+const hiddenCount = (page: PhonePage["page"]) =>
+  page.evaluate(() => Number(/\((\d+)\)/.exec(document.querySelector('[data-testid="show-earlier"]')?.textContent ?? "")?.[1] ?? 0));
+
+test("scrolled to the top once: earlier pages of short items keep loading until the top is a screen away; scrolling on reaches the first prompt", async () => {
+  const page = phone.page;
+  await page.locator(`[data-seq="${EVENTS}"]`).waitFor({ timeout: 30_000 });
+  const atFirst = await hiddenCount(page);
+  expect(atFirst).toBe(EVENTS - 60);
+  await page.getByTestId("log").evaluate((element) => (element.scrollTop = 0));
+  // One page of these is shorter than the screen: it leaves the top in the zone where earlier
+  // items load, so more pages follow with no further scrolling, until the top is out of it.
+  await page.waitForFunction(() => {
+    const log = document.querySelector('[data-testid="log"]')!;
+    const button = log.querySelector('[data-testid="show-earlier"]');
+    return !button || button.getBoundingClientRect().bottom < log.getBoundingClientRect().top - log.clientHeight;
+  }, undefined, { timeout: 30_000 });
+  expect(await hiddenCount(page)).toBeLessThan(atFirst - 25);
+  for (let round = 0; round < 100 && (await hiddenCount(page)) > 0; round++) {
+    await page.getByTestId("log").evaluate((element) => (element.scrollTop = 0));
+    await page.waitForTimeout(50);
+  }
+  expect(await page.getByTestId("prompt").first().locator(".text").textContent()).toBe("The first prompt");
+  expect(await page.locator("hr.turn").count()).toBe(EVENTS - 2);
+  expect(phone.problems()).toEqual([]);
+}, 60_000);
