@@ -19,6 +19,7 @@
 import { appendFileSync, existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startTestRelay, type TestRelay, type TestRelayOptions } from "./relay.ts";
+import { waitFor } from "./wait.ts";
 import type { Frame, TestClient } from "./ws-client.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
@@ -128,6 +129,21 @@ export async function waitForConnected(phone: PhonePage, timeoutMs = 45_000): Pr
 export async function sendPrompt(phone: PhonePage, text: string): Promise<void> {
   await phone.page.getByLabel("Message Claude").fill(text);
   await phone.page.getByRole("button", { name: "Send" }).click();
+}
+
+/**
+ * The first frame the page receives from the call on that matches: call it before the action that
+ * causes the frame, await it after.
+ */
+export function nextReceived(phone: PhonePage, match: (frame: Record<string, any>) => boolean, timeoutMs = 30_000): Promise<Record<string, any>> {
+  const from = phone.frames.length;
+  let found: Record<string, any> | undefined;
+  return waitFor(() => (found = phone.frames.slice(from).find((entry) => entry.direction === "received" && match(entry.frame))?.frame) !== undefined, timeoutMs, "a frame").then(() => found!);
+}
+
+/** Frames the page sent of `type`. */
+export function sent(phone: PhonePage, type: string): Record<string, any>[] {
+  return phone.frames.filter((entry) => entry.direction === "sent" && entry.frame.type === type).map((entry) => entry.frame);
 }
 
 /** Frames the page received of `type`. */
