@@ -192,7 +192,7 @@ test("a permission request in a session not shown: a badge on Sessions and in th
   const card = page().getByTestId("permission-card");
   await card.waitFor();
   expect(await card.getAttribute("data-request-id")).toBe(request.requestId);
-  await card.getByRole("button", { name: "Allow" }).click();
+  await card.getByRole("button", { name: "Allow", exact: true }).click();
   const response = sent("permission.response").at(-1)!;
   expect(response).toMatchObject({ requestId: request.requestId, sessionId, behavior: "allow" });
   await other.next(isResult(sessionId), 30_000);

@@ -122,7 +122,7 @@ test("the corpus in Claude's markdown, in tool inputs, results and file names, a
   const bash = page.getByTestId("tool").filter({ hasText: "Bash" }).last();
   await bash.waitFor({ timeout: 30_000 });
   const pending = page.getByTestId("permission-card");
-  if (await pending.count()) await pending.getByRole("button", { name: "Allow" }).click(); // echo may be auto-allowed
+  if (await pending.count()) await pending.getByRole("button", { name: "Allow", exact: true }).click(); // echo may be auto-allowed
   await other.next(isResult, 30_000);
   for (const tool of await page.getByTestId("tool").all()) await tool.locator("summary").click();
   await page.locator(".output").last().waitFor();
