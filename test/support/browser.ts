@@ -146,6 +146,11 @@ export function sent(phone: PhonePage, type: string): Record<string, any>[] {
   return phone.frames.filter((entry) => entry.direction === "sent" && entry.frame.type === type).map((entry) => entry.frame);
 }
 
+/** Waits until the prompt box holds `value` (the page renders once per animation frame, not at once). */
+export async function waitForPromptText(phone: PhonePage, value: string): Promise<void> {
+  await phone.page.waitForFunction((wanted) => (document.getElementById("prompt") as HTMLTextAreaElement | null)?.value === wanted, value, { timeout: 10_000 });
+}
+
 /** Frames the page received of `type`. */
 export function received(phone: PhonePage, type: string): Record<string, any>[] {
   return phone.frames.filter((entry) => entry.direction === "received" && entry.frame.type === type).map((entry) => entry.frame);

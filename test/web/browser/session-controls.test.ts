@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { nextReceived, PHONE, received, sendPrompt, sent, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import { nextReceived, PHONE, received, sendPrompt, sent, startAuthorizedPhone, waitForPromptText, type PhonePage } from "../../support/browser.ts";
 import { text, toolUse, type MessagesBody } from "../../support/fake-anthropic.ts";
 import { IMAGES } from "../../support/images.ts";
 import type { TestRelay } from "../../support/relay.ts";
@@ -110,7 +110,7 @@ test("slash commands: typing / offers Claude's commands; tapped or chosen with t
   const compact = list.getByRole("button", { name: /^\/compact/ });
   expect(await compact.textContent()).toContain("Free up context by summarizing the conversation so far");
   await compact.click();
-  expect(await box.inputValue()).toBe("/compact ");
+  await waitForPromptText(phone, "/compact ");
   await list.waitFor({ state: "detached" });
 
   await box.fill("/cont");
@@ -118,7 +118,7 @@ test("slash commands: typing / offers Claude's commands; tapped or chosen with t
   await box.press("ArrowDown");
   expect(await page().evaluate(() => document.activeElement?.textContent)).toMatch(/^\/context/);
   await page().keyboard.press("Enter");
-  expect(await box.inputValue()).toBe("/context ");
+  await waitForPromptText(phone, "/context ");
   expect(await page().evaluate(() => document.activeElement?.id)).toBe("prompt");
   await box.fill("no command /here");
   expect(await list.count()).toBe(0);
