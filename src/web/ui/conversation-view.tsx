@@ -87,8 +87,8 @@ function renderItem(item: Item, who: (by: string) => string) {
 
 /** Items rendered from the end of a conversation while following it (a few screens' worth). */
 const NEWEST = 60;
-/** Earlier items added at a time when scrolling up: few enough to render within a frame or two. */
-const EARLIER = 25;
+/** Earlier items added at a time when scrolling up: few, so each page costs a short task (bench/web-render.ts: 12 halves the worst hitch of 25). */
+const EARLIER = 12;
 
 export function ConversationView({ conversation, who }: { conversation: Conversation | undefined; who: (by: string) => string }) {
   const log = useRef<HTMLDivElement>(null);
