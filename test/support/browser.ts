@@ -18,7 +18,12 @@
  */
 import { appendFileSync, existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { SYNTHETIC_CLAUDE } from "./cli-process.ts";
+import { prepareLongSession } from "./long-conversation.ts";
 import { startTestRelay, type TestRelay, type TestRelayOptions } from "./relay.ts";
+import { makeTempDir } from "./ssh.ts";
 import { waitFor } from "./wait.ts";
 import type { Frame, TestClient } from "./ws-client.ts";
 
@@ -173,4 +178,25 @@ export async function startAuthorizedPhone(options: { relay?: TestRelayOptions; 
   const line = await authorizePage(phone, relay.options.authorizedKeysPath);
   const other = await relay.connectAuthenticated();
   return { relay, browser, phone, line, other };
+}
+
+/** Closes what {@link startAuthorizedPhone} (or {@link startPhoneOnLongSession}) started, as far as it got. */
+export async function stopAuthorizedPhone(started: { relay?: TestRelay; browser?: Browser; other?: TestClient }): Promise<void> {
+  await started.other?.close();
+  await started.browser?.close();
+  await started.relay?.stop();
+}
+
+/**
+ * A relay (synthetic Claude) whose default session already holds `events` events
+ * (test/support/long-conversation.ts, `shape` as there), and a phone page authorized and logged in
+ * that got them replayed.
+ */
+export async function startPhoneOnLongSession(events: number, shape: "mixed" | "short" = "mixed"): Promise<{ relay: TestRelay; browser: Browser; phone: PhonePage }> {
+  const dir = makeTempDir("relay-web-long-");
+  prepareLongSession({ stateDir: join(dir, "state"), cwd: join(dir, "work"), sessionId: randomUUID(), events, shape });
+  const [relay, browser] = await Promise.all([startTestRelay({ dir, flags: { claudeBin: SYNTHETIC_CLAUDE } }), launchBrowser()]);
+  const phone = await openPhone(browser, `${relay.httpUrl}/`);
+  await authorizePage(phone, relay.options.authorizedKeysPath);
+  return { relay, browser, phone };
 }

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { nextReceived, received, sent, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import { nextReceived, received, sent, startAuthorizedPhone, stopAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
 import { pathWithRepoBin, type TestRelay } from "../../support/relay.ts";
 import { makeTempDir } from "../../support/ssh.ts";
@@ -63,11 +63,7 @@ beforeAll(async () => {
   ({ relay, browser, phone, other } = await startAuthorizedPhone({ relay: { dir, flags: { claudeBin: held }, env: { PATH: pathWithRepoBin() } }, phone: { initScript: RECORD } }));
 }, 90_000);
 
-afterAll(async () => {
-  await other?.close();
-  await browser?.close();
-  await relay?.stop();
-});
+afterAll(() => stopAuthorizedPhone({ relay, browser, other }));
 
 afterEach(async () => {
   relay.api.reset();

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { nextReceived, PHONE, received, sendPrompt, sent, startAuthorizedPhone, waitForPromptText, type PhonePage } from "../../support/browser.ts";
+import { nextReceived, PHONE, received, sendPrompt, sent, startAuthorizedPhone, stopAuthorizedPhone, waitForPromptText, type PhonePage } from "../../support/browser.ts";
 import { text, toolUse, type MessagesBody } from "../../support/fake-anthropic.ts";
 import { IMAGES } from "../../support/images.ts";
 import type { TestRelay } from "../../support/relay.ts";
@@ -26,11 +26,7 @@ beforeAll(async () => {
   ({ relay, browser, phone, other } = await startAuthorizedPhone());
 }, 90_000);
 
-afterAll(async () => {
-  await other?.close();
-  await browser?.close();
-  await relay?.stop();
-});
+afterAll(() => stopAuthorizedPhone({ relay, browser, other }));
 
 afterEach(async () => {
   relay.api.reset();
