@@ -5,17 +5,18 @@
  *
  * @example
  * ```ts
- * modeWords("acceptEdits");                         // "Accept edits: file edits without asking"
+ * modeWords("acceptEdits");                         // "Accept edits"
  * modelChoices([{ value: "haiku", displayName: "Haiku", … }], "claude-opus-4-1"); // [{ value: "claude-opus-4-1", label: "claude-opus-4-1" }, { value: "haiku", label: "Haiku" }]
  * ```
  */
 import type { SessionCapabilities } from "../../protocol/messages.ts";
 
+/** Short, to fit a phone's picker; docs/web-app.md says what each does. */
 const MODE_WORDS: Record<string, string> = {
-  default: "Ask: before edits and commands",
-  acceptEdits: "Accept edits: file edits without asking",
-  plan: "Plan: Claude plans before acting",
-  bypassPermissions: "Bypass: every tool without asking",
+  default: "Ask before edits",
+  acceptEdits: "Accept edits",
+  plan: "Plan first",
+  bypassPermissions: "Bypass permissions",
 };
 
 /** A permission mode for the picker (an unknown one, as Claude named it). */

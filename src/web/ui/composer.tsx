@@ -171,7 +171,7 @@ export function Composer({ busy, outbox, commands, actions }: ComposerProps) {
       />
       <div class="composer-buttons">
         <label class="button secondary attach">
-          <span aria-hidden="true">＋</span>
+          <span aria-hidden="true">+</span>
           <span class="visually-hidden">Attach image</span>
           <input
             type="file"

@@ -55,7 +55,7 @@ test("pickers: mode and model from the session's capabilities with the current v
   const model = page().getByLabel("Model");
   await mode.waitFor({ timeout: 30_000 });
   expect(await mode.inputValue()).toBe("default");
-  expect(await mode.locator("option").allTextContents()).toEqual(["Ask: before edits and commands", "Accept edits: file edits without asking", "Plan: Claude plans before acting"]);
+  expect(await mode.locator("option").allTextContents()).toEqual(["Ask before edits", "Accept edits", "Plan first"]);
   expect(await model.inputValue()).toBe("default");
   expect(await model.locator("option").allTextContents()).toEqual(expect.arrayContaining(["Default (recommended)", "Sonnet", "Haiku"]));
 

@@ -7,7 +7,7 @@ const models = [
 ];
 
 test("modes in words; an unknown one as Claude named it", () => {
-  expect(modeWords("acceptEdits")).toBe("Accept edits: file edits without asking");
+  expect(modeWords("acceptEdits")).toBe("Accept edits");
   expect(modeWords("dontAsk")).toBe("dontAsk");
 });
 
