@@ -17,7 +17,10 @@ import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, Session
 import { SessionCursor, type CursorVerdict } from "./session-cursor.ts";
 
 /** The session's state as last reported (auth.ok's snapshot, then each session.state). */
-export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "claudeAuthError"> & { restarts?: number };
+export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "claudeAuthError" | "permissionMode" | "model"> & { restarts?: number };
+
+/** Where a session stands when a client joins it: `auth.ok` (the default session) or `session.attached`. */
+export type SessionJoin = Pick<AuthOkMessage, "sessionId" | "lastSeq" | "state">;
 
 export interface AttachedSessionOptions {
   /**
@@ -72,10 +75,10 @@ export class AttachedSession {
   }
 
   /**
-   * `auth.ok`: the relay's session, its state and the requests pending right now. Returns whether
-   * the relay runs a different session than the one resumed.
+   * `auth.ok` (or `session.attached`): the session, its state and the requests pending right now.
+   * Returns whether the relay runs a different session than the one resumed.
    */
-  joined(ok: AuthOkMessage, { resumed }: { resumed: boolean }): boolean {
+  joined(ok: SessionJoin, { resumed }: { resumed: boolean }): boolean {
     const known = this.#cursor.sessionId !== undefined;
     this.#firstReplay = resumed && !known;
     this.#replayHeld = false;
@@ -85,18 +88,23 @@ export class AttachedSession {
   }
 
   /**
-   * `session.attached` (v2): the state and the requests pending now. The position stays where the
-   * attach asked the replay to start, which follows this answer.
+   * `session.attached` (v2): the state and the requests pending now. A session followed from a
+   * known position stays there (the replay asked for follows this answer); one followed afresh (no
+   * position yet) joins here as at auth.ok — from everything held (`replayHeld`), or live from the
+   * answer's `lastSeq`.
    */
   attached(message: SessionAttachedMessage): void {
+    if (this.#cursor.sessionId === undefined) {
+      this.joined(message, { resumed: this.resume() !== undefined });
+      return;
+    }
     this.#snapshot(message.state);
   }
 
-  #snapshot(snapshot: AuthOkMessage["state"]): void {
+  #snapshot(snapshot: SessionJoin["state"]): void {
     this.#pending.clear();
     for (const request of snapshot.pendingPermissions) this.#pending.set(request.requestId, request);
-    const { state, claudePid, clients, claudeAuthError } = snapshot;
-    this.#state = { state, claudePid, clients, ...(claudeAuthError && { claudeAuthError }) };
+    this.#state = snapshotOf(snapshot);
   }
 
   /**
@@ -120,9 +128,20 @@ export class AttachedSession {
     if (event.type === "permission.request") this.#pending.set(event.requestId, event);
     if (event.type === "permission.resolved") this.#pending.delete(event.requestId);
     if (event.type === "session.state") {
-      const { state, claudePid, clients, restarts, claudeAuthError } = event;
-      this.#state = { state, claudePid, clients, restarts, ...(claudeAuthError && { claudeAuthError }) };
+      this.#state = { ...snapshotOf(event), restarts: event.restarts };
     }
     return verdict;
   }
+}
+
+function snapshotOf(state: SessionJoin["state"] | SessionStateMessage): SessionSnapshot {
+  const { claudeAuthError, permissionMode, model } = state;
+  return {
+    state: state.state,
+    claudePid: state.claudePid,
+    clients: state.clients,
+    ...(claudeAuthError && { claudeAuthError }),
+    ...(permissionMode !== undefined && { permissionMode }),
+    ...(model !== undefined && { model }),
+  };
 }

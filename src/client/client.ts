@@ -4,7 +4,8 @@
  * session's events — in `seq` order, each once — across network drops, relay restarts and
  * slow-consumer cut-offs by reconnecting with `resume: { sessionId, lastSeq }`. With a v2 relay it
  * can also follow other sessions (`attach`), each with its own numbering, re-attached from where
- * it stood after every reconnect.
+ * it stood after every reconnect, or move its focus to another one (`follow`): then its getters and
+ * sends are about that session.
  *
  * It composes the parts: one login and link per connection (connection.ts), whether and when to
  * reconnect (reconnect-policy.ts), where the client stands in each session (attached-session.ts,
@@ -29,12 +30,14 @@
 import { Emitter } from "../shared/emitter.ts";
 import { silentLogger, type Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { AttachedSession, type SessionSnapshot } from "./attached-session.ts";
-import { SessionAttachments } from "./session-attachments.ts";
+import { AttachedSession, type SessionJoin, type SessionSnapshot } from "./attached-session.ts";
+import { attachFrom, SessionAttachments } from "./session-attachments.ts";
 import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
 import { giveUpError, RelayClientError } from "./errors.ts";
+import { PendingRequests } from "./pending-requests.ts";
+import { findSession } from "./session-lookup.ts";
 import {
   isSessionEvent,
   type AuthOkMessage,
@@ -50,11 +53,15 @@ import {
   type SessionAttachedMessage,
   type SessionCreatedMessage,
   type SessionDetachedMessage,
+  type SessionInfo,
   type SessionsMessage,
   type SessionStoppedMessage,
   type SessionConfiguredMessage,
   type SessionCapabilitiesMessage,
   type HistoryMessage,
+  type SessionCapabilities,
+  type PermissionMode,
+  type ImageMediaType,
 } from "./messages.ts";
 import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
@@ -63,11 +70,21 @@ import { NO_GLOBAL_WEBSOCKET, webSocketTransport, type TransportFactory } from "
 import type { RelayTls } from "./relay-tls.ts";
 
 // The library's entry point also names what its events carry and how it fails.
-export { RelayClientError, type RelayClientErrorCode } from "./errors.ts";
+export { RelayClientError, RelayRequestError, type RelayClientErrorCode } from "./errors.ts";
+export { findSession, type SessionLookup } from "./session-lookup.ts";
 export type * from "./messages.ts";
 export type { ChallengeCheck, ChallengePeer } from "./connection.ts";
 export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "./transport.ts";
-export type { SessionSnapshot } from "./attached-session.ts";
+export type { SessionJoin, SessionSnapshot } from "./attached-session.ts";
+
+/** An image for Claude to see with a prompt (v2): its type and its bytes in standard base64. */
+export interface PromptImage {
+  mediaType: ImageMediaType;
+  data: string;
+}
+
+/** How much of a session's past `follow()` asks for: every event the relay holds, or none (live events only). */
+export type FollowReplay = "held" | "live";
 
 /** What `events()` yields: every session event in seq order, each once; gaps; errors sent to this client. */
 export type RelayEvent = SessionEventMessage | ReplayGapMessage | ErrorMessage;
@@ -102,6 +119,24 @@ export interface CloseInfo {
 export type RelayClientEvents = {
   /** Authenticated (first connect and every reconnect); `resumed` when a resume was sent. */
   "auth.ok": [message: AuthOkMessage, info: { resumed: boolean }];
+  /**
+   * The client joined the session it follows (see `follow`): at auth.ok for the default session,
+   * at `session.attached` for another. `resumed`: a replay follows (events up to `lastSeq` are
+   * the past); `first`: the first join since the session was chosen (not a reconnect).
+   */
+  joined: [session: SessionJoin & { lastSeq: number }, info: { resumed: boolean; first: boolean }];
+  /** v2: the relay's list of sessions changed (also in `auth.ok.sessions`). */
+  sessions: [SessionsMessage];
+  /** v2: answers to `session.create`, `attach`, `detach`, `session.stop` and `history.list`. */
+  "session.created": [SessionCreatedMessage];
+  "session.attached": [SessionAttachedMessage];
+  "session.detached": [SessionDetachedMessage];
+  "session.stopped": [SessionStoppedMessage];
+  /** v2: answer to `configure` (the session's mode and model now). */
+  "session.configured": [SessionConfiguredMessage];
+  history: [HistoryMessage];
+  /** v2: a session's pickers changed (a new Claude process told others). */
+  "session.capabilities": [SessionCapabilitiesMessage];
   "claude.event": [ClaudeEventMessage];
   "user.prompt": [UserPromptMessage];
   "permission.request": [PermissionRequestMessage];
@@ -112,17 +147,6 @@ export type RelayClientEvents = {
   /** Events the client will never get (announced by the relay, or detected). */
   "replay.gap": [ReplayGapMessage];
   pong: [PongMessage];
-  /** v2: the relay's list of sessions changed (also in `auth.ok.sessions`). */
-  sessions: [SessionsMessage];
-  /** v2: answers to `session.create`, `attach`, `detach`, `session.stop`, `session.configure` and `history.list`. */
-  "session.created": [SessionCreatedMessage];
-  "session.attached": [SessionAttachedMessage];
-  "session.detached": [SessionDetachedMessage];
-  "session.stopped": [SessionStoppedMessage];
-  "session.configured": [SessionConfiguredMessage];
-  history: [HistoryMessage];
-  /** v2: a followed session's models, slash commands or permission modes changed. */
-  "session.capabilities": [SessionCapabilitiesMessage];
   /** An `error` frame from the relay (to this client, no seq). */
   error: [ErrorMessage];
   /** Every frame received, after deduplication (heartbeat pongs excepted): for logging and `--json`. */
@@ -141,6 +165,11 @@ export interface RelayClientOptions {
   reconnect?: boolean | ReconnectBackoffOptions;
   /** Continue an earlier session: the first auth.response already carries this resume. */
   resume?: { sessionId: string; lastSeq: number };
+  /**
+   * Follow this session instead of the default one: its id, or the start of it when that names one
+   * session (see `follow`). `connect()` rejects with `unknown_session` when the relay has none such.
+   */
+  session?: string;
   /**
    * Without `resume`: ask at the first login for every event the relay still holds, so what
    * happened before joining is delivered first (events up to `auth.ok.lastSeq`), then live ones.
@@ -189,9 +218,25 @@ export class RelayClient {
   readonly #emitter: Emitter<RelayClientEvents>;
   readonly #backoff: BackoffSettings | undefined;
   /** The default session, which every login joins (v1: the relay's one session). */
-  readonly #session: AttachedSession;
-  /** The other sessions followed (v2 `attach`). */
+  #session: AttachedSession;
+  /** The other sessions followed (v2 `attach`, and the one `follow` focuses on). */
   readonly #others = new SessionAttachments();
+  /**
+   * The session the client focuses on instead of the default one (`follow`, the `session`
+   * option): what was asked for until the first auth.ok resolves it, then its id. Undefined: the
+   * default session (v1 behaviour).
+   */
+  #target: { query: string; sessionId?: string; replay: FollowReplay } | undefined;
+  /** A `session.attached` for the focused session is awaited: it is the join. */
+  #joinPending = false;
+  /** The followed session was joined since it was chosen (a later join is a reconnect, not a first). */
+  #joinedBefore = false;
+  #sessionList: SessionInfo[] = [];
+  /** Each session's pickers as last reported. */
+  readonly #capabilities = new Map<string, SessionCapabilities>();
+  #lastAuthOk: AuthOkMessage | undefined;
+  #defaultSessionId: string | undefined;
+  readonly #requests = new PendingRequests("c");
   readonly #connectTimeoutMs: number;
   readonly #heartbeat: { intervalMs: number; timeoutMs: number } | undefined;
   readonly #maxQueued: number;
@@ -219,7 +264,9 @@ export class RelayClient {
     this.#log = options.log ?? silentLogger;
     this.#emitter = new Emitter((error, name) => this.#log.error("a client event listener threw", { event: name, error: String(error) }));
     this.#backoff = options.reconnect === false ? undefined : backoffSettings(options.reconnect === true ? {} : options.reconnect);
-    this.#session = new AttachedSession(options.resume, { replayHeld: options.replayHeld === true });
+    const replayHeld = options.replayHeld === true;
+    this.#session = new AttachedSession(options.session === undefined ? options.resume : undefined, { replayHeld });
+    if (options.session !== undefined) this.#target = { query: options.session, replay: replayHeld ? "held" : "live" };
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.#heartbeat = options.heartbeat === false ? undefined : { intervalMs: options.heartbeat?.intervalMs ?? 15_000, timeoutMs: options.heartbeat?.timeoutMs ?? 45_000 };
     this.#maxQueued = options.maxQueuedMessages ?? 100;
@@ -237,14 +284,34 @@ export class RelayClient {
     return this.#url;
   }
 
-  /** The relay's session id (Claude Code's session UUID), once known. */
+  /** The id of the session this client follows (Claude Code's session UUID), once known. */
   get sessionId(): string | undefined {
-    return this.#session.sessionId;
+    return this.#target ? this.#target.sessionId : this.#session.sessionId;
+  }
+
+  /** The relay's default session (the one `serve --cwd` runs), once authenticated. */
+  get defaultSessionId(): string | undefined {
+    return this.#defaultSessionId;
+  }
+
+  /**
+   * The focused session's pickers (v2): Claude's models and slash commands and the permission
+   * modes the relay accepts, once its Claude has started (auth.ok, session.attached, then each
+   * `session.capabilities`).
+   */
+  get capabilities(): SessionCapabilities | undefined {
+    const sessionId = this.sessionId;
+    return sessionId === undefined ? undefined : this.#capabilities.get(sessionId);
+  }
+
+  /** The relay's sessions as last reported (auth.ok, then each `sessions` update); oldest first. */
+  get sessions(): SessionInfo[] {
+    return this.#sessionList;
   }
 
   /** The highest seq delivered; what a reconnect resumes from. */
   get lastSeq(): number {
-    return this.#session.lastSeq;
+    return this.#followed()?.lastSeq ?? 0;
   }
 
   /** This connection's id as the relay knows it (`by` of our prompts and answers); changes on reconnect. */
@@ -259,12 +326,12 @@ export class RelayClient {
 
   /** Permission requests still waiting for an answer, oldest first. */
   get pendingPermissions(): PermissionRequestMessage[] {
-    return this.#session.pendingPermissions;
+    return this.#followed()?.pendingPermissions ?? [];
   }
 
   /** The session's state as last reported (auth.ok, then each session.state); undefined before auth.ok. */
   get sessionState(): SessionSnapshot | undefined {
-    return this.#session.state;
+    return this.#followed()?.state;
   }
 
   /** The sessions followed besides the default one (see {@link attach}). */
@@ -371,23 +438,35 @@ export class RelayClient {
   }
 
   /**
-   * Sends a user message to Claude; every client sees it as `user.prompt`.
+   * Sends a user message to Claude; every client sees it as `user.prompt`. `images` (v2, at most
+   * 8): base64 PNG, JPEG, GIF or WebP for Claude to see with the text (see `readPromptImage`).
    *
    * @example
    * client.prompt("Run the tests", "p-1");
+   * client.prompt("What is wrong on this page?", undefined, [{ mediaType: "image/png", data: base64 }]);
    */
-  prompt(text: string, id?: string): void {
-    this.#send(id === undefined ? { type: "prompt", text } : { type: "prompt", text, id });
+  prompt(text: string, id?: string, images?: PromptImage[]): void {
+    this.#send({ type: "prompt", text, ...(id !== undefined && { id }), ...(images && images.length > 0 && { images }), ...this.#sessionField() });
   }
 
   /**
-   * Allows a pending tool use, optionally with a changed input.
+   * Allows a pending tool use, optionally with a changed input, and (v2) with permission updates
+   * that spare the same question again — the request's `suggestions`, echoed ("allow for this
+   * session").
    *
    * @example
    * client.allow(request.requestId, { ...request.input, content: "edited" });
+   * client.allow(request.requestId, undefined, request.suggestions);
    */
-  allow(requestId: string, updatedInput?: Record<string, unknown>): void {
-    this.#send({ type: "permission.response", requestId, behavior: "allow", ...(updatedInput && { updatedInput }) });
+  allow(requestId: string, updatedInput?: Record<string, unknown>, updatedPermissions?: Array<Record<string, unknown>>): void {
+    this.#send({
+      type: "permission.response",
+      requestId,
+      behavior: "allow",
+      ...(updatedInput && { updatedInput }),
+      ...(updatedPermissions && updatedPermissions.length > 0 && { updatedPermissions }),
+      ...this.#sessionField(),
+    });
   }
 
   /**
@@ -397,12 +476,82 @@ export class RelayClient {
    * client.deny(request.requestId, "not that file");
    */
   deny(requestId: string, message?: string): void {
-    this.#send({ type: "permission.response", requestId, behavior: "deny", ...(message !== undefined && { message }) });
+    this.#send({ type: "permission.response", requestId, behavior: "deny", ...(message !== undefined && { message }), ...this.#sessionField() });
   }
 
   /** Interrupts Claude's current turn (pending permission requests are withdrawn). */
   interrupt(): void {
-    this.#send({ type: "interrupt" });
+    this.#send({ type: "interrupt", ...this.#sessionField() });
+  }
+
+  /**
+   * Moves the client's focus to another session: stops receiving the current one's events
+   * (`session.detach`) and receives `sessionId`'s (`session.attach`) — with `replay: "held"` every event the relay still
+   * holds first (events up to the answer's `lastSeq` are the past), with `"live"` (the default)
+   * only what follows. From then on `events()`, the `event` listeners, `sessionState`,
+   * `pendingPermissions`, `prompt`, `allow`, `deny` and `interrupt` are about that session, also
+   * across reconnects. Resolves with `session.attached`; rejects with a `RelayRequestError`
+   * (`unknown_session`) when the relay has no such session, or `unknown_session` when `sessionId`
+   * is neither an id in `sessions` nor the unambiguous start of one.
+   *
+   * @example
+   * const attached = await client.follow("a2c4", { replay: "held" });
+   * console.log(attached.state.state);
+   */
+  async follow(sessionId: string, options: { replay?: FollowReplay } = {}): Promise<SessionAttachedMessage> {
+    if (this.#state !== "open" && this.#state !== "reconnecting") throw new RelayClientError(this.#state === "closed" ? "closed" : "not_connected", `cannot follow a session while ${this.#state}`);
+    const found = findSession(this.#sessionList, sessionId);
+    // A session created a moment ago may not be in the list yet: its whole id is still good.
+    const id = found.ok ? found.session.sessionId : found.problem === "unknown" && sessionId.length >= 32 ? sessionId : undefined;
+    if (id === undefined) throw new RelayClientError("unknown_session", found.ok ? "" : found.message);
+    const previous = this.sessionId;
+    if (previous !== undefined && previous !== id) {
+      this.#others.detach(previous);
+      this.#send({ type: "session.detach", sessionId: previous });
+    }
+    const replay = options.replay ?? "live";
+    if (id === this.#defaultSessionId) {
+      // Back to the default session: followed afresh like any other, and again joined at each login.
+      this.#target = undefined;
+      this.#session = new AttachedSession(undefined, { replayHeld: replay === "held" });
+    } else {
+      this.#target = { query: sessionId, sessionId: id, replay };
+      this.#others.follow(id, replay);
+    }
+    this.#joinPending = true;
+    this.#joinedBefore = false;
+    return this.#request<SessionAttachedMessage>({ type: "session.attach", sessionId: id, lastSeq: attachFrom(this.#followed()!) }, "session.attached");
+  }
+
+  /**
+   * Changes the focused session's permission mode and/or model (v2 `session.configure`); resolves
+   * once Claude has taken them, with the session's mode and model now. Rejects with a
+   * `RelayRequestError` (`invalid_message`: a mode or model that may not be chosen, in the relay's
+   * words; `claude_unavailable`).
+   *
+   * @example
+   * await client.configure({ permissionMode: "plan" });
+   * const { model } = await client.configure({ model: "haiku" });
+   */
+  async configure(change: { permissionMode?: PermissionMode; model?: string }): Promise<SessionConfiguredMessage> {
+    const sessionId = this.sessionId;
+    if (sessionId === undefined) throw new RelayClientError("not_connected", "configure needs a joined session");
+    return this.#request<SessionConfiguredMessage>({ type: "session.configure", sessionId, ...change }, "session.configured");
+  }
+
+  /**
+   * Starts a new session (its own Claude) in `cwd`, an absolute directory on the relay's machine
+   * inside one of its `--allow-dir`s; resolves with its id. The client does not follow it: call
+   * `follow(id)`. Rejects with a `RelayRequestError`: `invalid_session_dir` (the message says what
+   * is wrong with the directory), `too_many_sessions`.
+   *
+   * @example
+   * const id = await client.createSession("/home/me/code/api");
+   * await client.follow(id);
+   */
+  async createSession(cwd: string): Promise<string> {
+    const created = await this.#request<SessionCreatedMessage>({ type: "session.create", cwd }, "session.created");
+    return created.sessionId;
   }
 
   /**
@@ -499,7 +648,8 @@ export class RelayClient {
         url: this.#url,
         signer: this.#signer,
         transport: this.#transport,
-        resume: () => this.#session.resume(),
+        // Following another session, the default one's past is not wanted: it is detached at once.
+        resume: () => (this.#target ? undefined : this.#session.resume()),
         ...(this.#checkChallenge && { checkChallenge: this.#checkChallenge }),
         connectTimeoutMs: this.#connectTimeoutMs,
         ...(this.#heartbeat && { heartbeat: this.#heartbeat }),
@@ -524,6 +674,7 @@ export class RelayClient {
 
   #onConnectionEnd(end: ConnectionEnd): void {
     this.#connection = undefined;
+    this.#requests.failAll(new RelayClientError("closed", `the connection to ${this.#url} ended before the relay answered`));
     this.#log.info("connection closed", { url: this.#url, code: end.code, reason: end.reason, error: end.relayError?.code ?? end.failure?.kind });
     const now = Date.now();
     const streak = this.#streak;
@@ -576,6 +727,7 @@ export class RelayClient {
     this.#connection = undefined;
     const socketClosed = connection?.close(1000, "client closed", new RelayClientError("closed", "client closed")) ?? Promise.resolve();
     this.#queue.length = 0;
+    this.#requests.failAll(info.error ?? new RelayClientError("closed", "client closed"));
     this.#setState("closed");
     if (this.#firstConnect) {
       this.#firstConnect.reject(info.error ?? new RelayClientError("closed", "closed before authenticating"));
@@ -591,19 +743,89 @@ export class RelayClient {
   #onAuthenticated(ok: AuthOkMessage, resumed: boolean): void {
     this.#everAuthenticated = true;
     this.#streak = { attempts: 0, authTimeouts: 0, since: undefined };
-    if (this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
     this.#clientId = ok.clientId;
     this.#key = ok.key;
+    this.#defaultSessionId = ok.sessionId;
+    this.#lastAuthOk = ok;
+    if (ok.sessions) this.#sessionList = ok.sessions;
+    if (ok.capabilities) this.#capabilities.set(ok.sessionId, ok.capabilities);
+    const target = this.#resolveTarget(ok);
+    if (target === "unknown") return;
+    if (!target && this.#session.joined(ok, { resumed })) this.#emit("warning", `the relay runs another session now (${ok.sessionId}); seqs start over`);
     this.#others.detach(ok.sessionId); // joined at login: followed as the default session
     if (ok.sessions) this.#forgetGone(ok.sessions);
     this.#setState("open");
+    if (target && target.sessionId !== ok.sessionId) this.#connection?.send({ type: "session.detach", sessionId: ok.sessionId });
+    // The focused session joins at its session.attached (the re-attach sent here).
+    this.#joinPending = target !== undefined;
     for (const message of this.#others.reattach()) this.#connection?.send(message);
     this.#emit("frame", ok as unknown as Record<string, unknown>);
     this.#emit("auth.ok", ok, { resumed });
+    if (!target) {
+      this.#announceJoin({ ...ok, lastSeq: ok.lastSeq ?? this.#session.lastSeq }, resumed);
+      this.#resolveFirstConnect(ok);
+    }
+    for (const message of this.#queue.splice(0)) this.#connection?.send(message);
+  }
+
+  /**
+   * The session to focus on after this login: undefined for the default one. The first login turns
+   * the `session` option into an id (and follows it); one that names no session ends the client
+   * (`unknown_session`). A focused session that is gone after a reconnect (stopped meanwhile) falls
+   * back to the default one.
+   */
+  #resolveTarget(ok: AuthOkMessage): { sessionId: string } | undefined | "unknown" {
+    const target = this.#target;
+    if (!target) return undefined;
+    if (target.sessionId === undefined) {
+      const found = findSession(ok.sessions ?? [], target.query);
+      if (!found.ok) {
+        void this.#finish({ code: 1000, reason: "no such session", error: new RelayClientError("unknown_session", found.message) });
+        return "unknown";
+      }
+      target.sessionId = found.session.sessionId;
+      if (target.sessionId === ok.sessionId) {
+        // The default session after all: joined at this very login.
+        this.#target = undefined;
+        return undefined;
+      }
+      this.#others.follow(target.sessionId, target.replay);
+      return { sessionId: target.sessionId };
+    }
+    if (ok.sessions && !ok.sessions.some((session) => session.sessionId === target.sessionId)) {
+      this.#emit("warning", `session ${target.sessionId} is no longer open on the relay (stopped meanwhile); following the default session`);
+      this.#others.detach(target.sessionId);
+      this.#target = undefined;
+      this.#session = new AttachedSession();
+      this.#joinedBefore = false;
+      return undefined;
+    }
+    return { sessionId: target.sessionId };
+  }
+
+  /** `session.attached`: the session's state now; for the session in focus, awaited, its join. */
+  #onAttached(attached: SessionAttachedMessage): void {
+    const session = this.#sessionFor(attached.sessionId);
+    if (!session) return;
+    // A replay follows when the attach named a position (or asked for everything held).
+    const replaying = session.resume() !== undefined;
+    session.attached(attached);
+    if (!this.#joinPending || attached.sessionId !== this.sessionId) return;
+    this.#joinPending = false;
+    this.#announceJoin(attached, replaying);
+    if (this.#lastAuthOk) this.#resolveFirstConnect(this.#lastAuthOk);
+  }
+
+  #announceJoin(join: SessionJoin & { lastSeq: number }, resumed: boolean): void {
+    const first = !this.#joinedBefore;
+    this.#joinedBefore = true;
+    this.#emit("joined", join, { resumed, first });
+  }
+
+  #resolveFirstConnect(ok: AuthOkMessage): void {
     const first = this.#firstConnect;
     this.#firstConnect = undefined;
     first?.resolve(ok);
-    for (const message of this.#queue.splice(0)) this.#connection?.send(message);
   }
 
   #onMessage(message: RelayMessage): void {
@@ -615,38 +837,68 @@ export class RelayClient {
         return gap && this.#emit("replay.gap", gap);
       }
       case "pong":
-        return this.#emit("pong", message);
+        this.#emit("pong", message);
+        break;
       case "sessions":
+        this.#sessionList = message.sessions;
         this.#forgetGone(message.sessions);
-        return this.#emit("sessions", message);
+        this.#emit("sessions", message);
+        break;
       case "session.attached":
-        this.#sessionFor(message.sessionId)?.attached(message);
-        return this.#emit("session.attached", message);
+        if (message.capabilities) this.#capabilities.set(message.sessionId, message.capabilities);
+        this.#onAttached(message);
+        this.#emit("session.attached", message);
+        break;
       case "session.created":
-        return this.#emit("session.created", message);
+        this.#emit("session.created", message);
+        break;
+      case "session.capabilities": {
+        const { type: _, sessionId, ...pickers } = message;
+        this.#capabilities.set(sessionId, pickers);
+        this.#emit("session.capabilities", message);
+        break;
+      }
+      case "session.configured":
+        this.#emit("session.configured", message);
+        break;
       case "session.detached":
-        return this.#emit("session.detached", message);
+        this.#emit("session.detached", message);
+        break;
       case "session.stopped":
         this.#others.detach(message.sessionId);
-        return this.#emit("session.stopped", message);
-      case "session.configured":
-        return this.#emit("session.configured", message);
-      case "session.capabilities":
-        return this.#emit("session.capabilities", message);
+        this.#emit("session.stopped", message);
+        break;
       case "history":
-        return this.#emit("history", message);
+        this.#emit("history", message);
+        break;
       case "error":
-        return this.#emit("error", message);
+        this.#emit("error", message);
+        break;
     }
+    // After the listeners: a reply that settles a request is seen by `on` first, like any frame.
+    this.#requests.settle(message);
   }
 
-  /** Where events of `sessionId` are tracked: the default session, an attached one, or none (not followed). */
+  /**
+   * Where events of `sessionId` are tracked: the default session, an attached one, or none (not
+   * followed — also the default one while the focus is elsewhere, until its detach is answered).
+   */
   #sessionFor(sessionId: string): AttachedSession | undefined {
-    return this.#others.get(sessionId) ?? (sessionId === this.#session.sessionId ? this.#session : undefined);
+    const other = this.#others.get(sessionId);
+    if (other) return other;
+    if (this.#target) return undefined;
+    return sessionId === (this.#session.sessionId ?? this.#defaultSessionId) ? this.#session : undefined;
   }
 
+  /** Forgets attached sessions the relay no longer lists; the one in focus is kept (its loss is for the next login to handle). */
   #forgetGone(listed: readonly { sessionId: string }[]): void {
-    for (const sessionId of this.#others.retain(listed.map((info) => info.sessionId))) this.#emit("warning", `session ${sessionId} is no longer listed by the relay; no longer following it`);
+    const keep = [...listed.map((info) => info.sessionId), ...(this.#target?.sessionId !== undefined ? [this.#target.sessionId] : [])];
+    for (const sessionId of this.#others.retain(keep)) this.#emit("warning", `session ${sessionId} is no longer listed by the relay; no longer following it`);
+  }
+
+  /** The session in focus: the default one, or the one `follow` chose. */
+  #followed(): AttachedSession | undefined {
+    return this.#target?.sessionId !== undefined ? this.#others.get(this.#target.sessionId) : this.#session;
   }
 
   #onSessionEvent(event: SessionEventMessage): void {
@@ -666,6 +918,19 @@ export class RelayClient {
   }
 
   // ── outgoing ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Sends `message` with a fresh id and waits for its `reply` (or the error echoing the id). */
+  #request<T extends Record<string, unknown>>(message: ClientMessage, reply: string): Promise<T> {
+    const id = this.#requests.nextId();
+    this.#send({ ...message, id } as ClientMessage);
+    return this.#requests.wait<T>(id, reply);
+  }
+
+  /** The `sessionId` field of prompts and answers: present when following a session other than the default. */
+  #sessionField(): { sessionId?: string } {
+    const sessionId = this.#target?.sessionId;
+    return sessionId === undefined ? {} : { sessionId };
+  }
 
   #send(message: ClientMessage): void {
     if (this.#state === "open") return this.#connection?.send(message);

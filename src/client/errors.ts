@@ -16,7 +16,7 @@ import type { ErrorMessage } from "./messages.ts";
 import type { GiveUpReason } from "./reconnect-policy.ts";
 import type { ChallengeSigner } from "./signer.ts";
 
-export type RelayClientErrorCode = GiveUpReason | "closed" | "not_connected" | "queue_full" | "timeout" | "no_websocket";
+export type RelayClientErrorCode = GiveUpReason | "closed" | "not_connected" | "queue_full" | "timeout" | "no_websocket" | "unknown_session";
 
 /** Why the client failed, with a code a program can branch on and a message a person can act on. */
 export class RelayClientError extends Error {
@@ -28,6 +28,28 @@ export class RelayClientError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * The relay refused one request (its `error` frame echoed the request's `id`): `code` is the
+ * relay's (`invalid_session_dir`, `too_many_sessions`, `unknown_session` …), the message its words.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.createSession("/etc");
+ * } catch (error) {
+ *   if (error instanceof RelayRequestError && error.code === "invalid_session_dir") console.error(error.message);
+ * }
+ * ```
+ */
+export class RelayRequestError extends Error {
+  override readonly name = "RelayRequestError";
+  readonly code: string;
+  constructor(readonly relayError: ErrorMessage) {
+    super(relayError.message);
+    this.code = relayError.code;
   }
 }
 

@@ -16,6 +16,7 @@ import { SESSION_EVENT_TYPES, serverMessages, type ServerMessage, type ServerMes
 import { isPlainObject } from "../protocol/schema.ts";
 
 export type { ServerMessage, ServerMessageType };
+export type { ImageMediaType, PermissionMode, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
 /** A server message of type `K`, as validated by the protocol schemas (extension fields kept). */
 export type ServerMessageOf<K extends ServerMessageType> = ServerMessage<K>;
 

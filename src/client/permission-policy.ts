@@ -11,7 +11,11 @@
  */
 import type { PermissionRequestMessage } from "./messages.ts";
 
-export type PermissionDecision = { behavior: "allow" } | { behavior: "deny"; message: string };
+/**
+ * An answer: allow (v2: with `updatedPermissions`, e.g. the request's `suggestions`, so the same
+ * question is not asked again this session), or deny saying why.
+ */
+export type PermissionDecision = { behavior: "allow"; updatedPermissions?: Array<Record<string, unknown>> } | { behavior: "deny"; message: string };
 
 /** Decides one request; may be async (e.g. to ask someone). */
 export type PermissionPolicy = (request: PermissionRequestMessage) => PermissionDecision | Promise<PermissionDecision>;

@@ -40,6 +40,16 @@ export class SessionAttachments {
     return session.lastSeq;
   }
 
+  /**
+   * Follows `sessionId` afresh, with no position: its `session.attached` sets one — after a replay
+   * of everything the relay holds (`"held"`), or at the answer's `lastSeq` (`"live"`).
+   */
+  follow(sessionId: string, replay: "held" | "live"): AttachedSession {
+    const session = new AttachedSession(undefined, { replayHeld: replay === "held" });
+    this.#sessions.set(sessionId, session);
+    return session;
+  }
+
   /** Stops following `sessionId`; returns whether it was followed. */
   detach(sessionId: string): boolean {
     return this.#sessions.delete(sessionId);
@@ -55,6 +65,17 @@ export class SessionAttachments {
 
   /** After a (re)login: one `session.attach` per session followed, each from its own position. */
   reattach(): ClientMessage[] {
-    return [...this.#sessions].map(([sessionId, session]) => ({ type: "session.attach", sessionId, lastSeq: session.lastSeq }));
+    return [...this.#sessions].map(([sessionId, session]) => ({ type: "session.attach", sessionId, lastSeq: attachFrom(session) }));
   }
+}
+
+/**
+ * The `lastSeq` to attach with: where the session stands; 0 (everything held) when followed afresh
+ * with a replay; without either, past the newest seq, which replays nothing (live events only).
+ *
+ * @example
+ * attachFrom(new AttachedSession()); // Number.MAX_SAFE_INTEGER
+ */
+export function attachFrom(session: AttachedSession): number {
+  return session.resume()?.lastSeq ?? Number.MAX_SAFE_INTEGER;
 }

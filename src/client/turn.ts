@@ -20,8 +20,9 @@
  * ```
  */
 import { AssistantText } from "./assistant-text.ts";
-import type { RelayClient } from "./client.ts";
+import type { PromptImage, RelayClient } from "./client.ts";
 import { RelayClientError } from "./errors.ts";
+import { findSession } from "./session-lookup.ts";
 import type { ErrorMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "./messages.ts";
 import { denyAll, type PermissionDecision, type PermissionPolicy } from "./permission-policy.ts";
 import { TurnTracker } from "./turn-tracker.ts";
@@ -43,6 +44,14 @@ export interface TurnOptions {
   signal?: AbortSignal;
   /** The prompt's `id` (default: a random UUID). */
   id?: string;
+  /** Images for Claude to see with the prompt (v2; see `RelayClient.prompt`). */
+  images?: PromptImage[];
+  /**
+   * The session to run the turn in (its id or the unambiguous start of it). Default: the session
+   * the client follows. Another one is followed first (`client.follow`, live events only), and the
+   * client keeps following it afterwards.
+   */
+  sessionId?: string;
 }
 
 export interface TurnOutcome {
@@ -71,7 +80,16 @@ const SEND_NOW = new Set(["ready", "idle", "failed", "stopping"]);
  * @example
  * const { ok, text } = await runTurn(client, "What does src/cli.ts do?");
  */
-export function runTurn(client: RelayClient, text: string, options: TurnOptions = {}): Promise<TurnOutcome> {
+export async function runTurn(client: RelayClient, text: string, options: TurnOptions = {}): Promise<TurnOutcome> {
+  const wanted = options.sessionId;
+  if (wanted !== undefined && client.sessionId !== wanted) {
+    const found = findSession(client.sessions, wanted);
+    if (!found.ok || found.session.sessionId !== client.sessionId) await client.follow(wanted);
+  }
+  return turnInFollowedSession(client, text, options);
+}
+
+function turnInFollowedSession(client: RelayClient, text: string, options: TurnOptions): Promise<TurnOutcome> {
   const state = client.sessionState;
   if (state === undefined || client.state === "idle" || client.state === "closed") {
     return Promise.reject(new RelayClientError(client.state === "closed" ? "closed" : "not_connected", `runTurn needs a connected client (it is ${client.state})`));
@@ -93,7 +111,7 @@ export function runTurn(client: RelayClient, text: string, options: TurnOptions 
     };
     const send = () => {
       tracker = new TurnTracker({ id, text, ...(client.clientId !== undefined && { clientId: client.clientId }) });
-      client.prompt(text, id);
+      client.prompt(text, id, options.images);
     };
     const onAbort = () => {
       if (tracker?.status.phase === "running") client.interrupt();
@@ -101,6 +119,8 @@ export function runTurn(client: RelayClient, text: string, options: TurnOptions 
     };
 
     const onEvent = (event: SessionEventMessage) => {
+      // Other sessions the client follows besides the one in focus have their own turns.
+      if (event.sessionId !== client.sessionId) return;
       if (!tracker) {
         if (event.type === "session.state") {
           if (SEND_NOW.has(event.state)) send();
@@ -139,7 +159,7 @@ export function runTurn(client: RelayClient, text: string, options: TurnOptions 
       permissions.push({ request, decision });
       options.onPermission?.(request, decision);
       try {
-        if (decision.behavior === "allow") client.allow(request.requestId);
+        if (decision.behavior === "allow") client.allow(request.requestId, undefined, decision.updatedPermissions);
         else client.deny(request.requestId, decision.message);
       } catch {
         // the client closed meanwhile: the close ends the turn

@@ -38,4 +38,6 @@ export interface ConsoleHandlers {
   key(key: string): boolean;
   /** End of input (Ctrl-D on an empty line, or stdin closed). */
   end(): void;
+  /** Tab: what the typed line may be completed to. */
+  complete?(line: string): string[];
 }

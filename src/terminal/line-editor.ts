@@ -58,7 +58,14 @@ export class LineEditor implements TerminalConsole {
     this.#handlers = handlers;
     // readline reads the filtered input; it is a terminal for readline's purposes (raw keys).
     Object.assign(this.#feed, { isTTY: true });
-    this.#rl = createInterface({ input: this.#feed, output: this.#output, terminal: true, prompt: this.#label, historySize: 500 });
+    this.#rl = createInterface({
+      input: this.#feed,
+      output: this.#output,
+      terminal: true,
+      prompt: this.#label,
+      historySize: 500,
+      completer: (line: string): [string[], string] => [this.#handlers.complete?.(line) ?? [], line],
+    });
     this.#rl.on("line", (line) => this.#line(line));
     this.#rl.on("SIGINT", () => this.#handlers.interrupt());
     this.#rl.on("close", () => {

@@ -30,6 +30,8 @@ export interface StatusInput {
   pending?: { request: PermissionRequestMessage; count: number };
   /** Typing "reason for denying" for this tool. */
   reasonFor?: string;
+  /** Claude's question being answered (AskUserQuestion): which one, and how to answer it. */
+  question?: { index: number; count: number; hint: string };
   cwd?: string;
   /** The input line is empty (so a single key answers a permission request). */
   lineEmpty: boolean;
@@ -56,10 +58,17 @@ export function statusLine(input: StatusInput): string | undefined {
   if (input.reasonFor !== undefined) {
     return style.paint("yellow", `${style.symbols.ask} why deny ${input.reasonFor}? Type the reason for Claude and press Enter · Ctrl-C goes back`);
   }
+  if (input.question) {
+    const { index, count, hint } = input.question;
+    return style.paint("yellow", `${style.symbols.ask} Claude asks${count > 1 ? ` (question ${index + 1} of ${count})` : ""}`) + ` — ${style.paint("bold", hint)}${quit}`;
+  }
   if (input.pending) {
     const { request, count } = input.pending;
     const which = count > 1 ? ` (1 of ${count})` : "";
-    const keys = input.lineEmpty ? "y allow · n deny · r deny with a reason" : "clear your input (Ctrl-U) to answer with y / n / r, or type /allow or /deny";
+    const forSession = (request.suggestions?.length ?? 0) > 0;
+    // With the session key too, shorter words keep every key within a 100-column line.
+    const answers = forSession ? "y allow · s allow for session · n deny · r reason" : "y allow · n deny · r deny with a reason";
+    const keys = input.lineEmpty ? answers : `clear your input (Ctrl-U) to answer with y${forSession ? " / s" : ""} / n / r, or type /allow or /deny`;
     return style.paint("yellow", `${style.symbols.ask} Claude wants to use ${toolLabel(request.toolName, request.input, input.cwd, 70)}${which}`) + ` — ${style.paint("bold", keys)}${quit}`;
   }
   switch (input.state) {

@@ -12,7 +12,10 @@
  * for (const line of transcript.event(message)) editor.print(line);
  * ```
  */
+import type { SessionJoin } from "../client/attached-session.ts";
 import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/messages.ts";
+import { updatesInWords } from "./permission-updates.ts";
+import { questionLines, questionsOf } from "./questions.ts";
 import { elapsedInWords, othersInWords, stateInWords } from "./state-words.ts";
 import type { Style } from "./style.ts";
 import { oneLine, toolLabel, toolLines } from "./tool-call.ts";
@@ -68,21 +71,36 @@ export class Transcript {
   }
 
   /** The greeting after authenticating; after a reconnect, one line. */
-  connected(ok: AuthOkMessage, url: string, resumed: boolean): string[] {
+  connected(ok: Pick<AuthOkMessage, "key">, url: string, resumed: boolean): string[] {
     const style = this.#style;
-    this.#state = ok.state.state;
-    this.#clients = ok.state.clients;
     if (resumed) return [style.paint("green", `${style.symbols.ok} reconnected to ${url}`)];
     const key = `${ok.key.type}${ok.key.comment ? ` ${ok.key.comment}` : ""}`;
-    const lines = [
-      style.paint("dim", `connected to ${url} as ${ok.key.fingerprint} (${key})`),
-      `Claude is ${stateInWords(ok.state.state)} · ${othersInWords(ok.state.clients)}. Type a prompt; /help lists commands.`,
-    ];
-    const problem = ok.state.claudeAuthError;
-    if (problem) {
-      this.#authProblem = problem.reason;
-      lines.push(this.#authLine(problem.message));
+    return [style.paint("dim", `connected to ${url} as ${ok.key.fingerprint} (${key})`)];
+  }
+
+  /**
+   * Joining a session (the first after connecting, or another one): what is known of the one left
+   * is forgotten, and the lines say how this one stands. `cwd`: its directory, when the relay said.
+   * `greeting`: the first join, which also says how to go on. `reconnect`: the same session again
+   * after a reconnect — only its state is taken, nothing is said.
+   */
+  joined(join: SessionJoin, options: { cwd?: string; greeting?: boolean; reconnect?: boolean }): string[] {
+    this.#state = join.state.state;
+    this.#clients = join.state.clients;
+    if (!options.reconnect) {
+      this.#cwd = options.cwd;
+      this.#currentTool = undefined;
+      this.#restarting = false;
+      this.#toolByRequest.clear();
+      this.#toolByUse.clear();
     }
+    for (const request of join.state.pendingPermissions) this.remember(request);
+    const problem = join.state.claudeAuthError;
+    const announce = problem !== undefined && (!options.reconnect || problem.reason !== this.#authProblem);
+    this.#authProblem = problem?.reason;
+    if (options.reconnect) return announce ? [this.#authLine(problem.message)] : [];
+    const lines = [`Claude is ${stateInWords(join.state.state)} · ${othersInWords(join.state.clients)}.${options.greeting ? " Type a prompt; /help lists commands." : ""}`];
+    if (announce) lines.push(this.#authLine(problem.message));
     return lines;
   }
 
@@ -97,9 +115,9 @@ export class Transcript {
       case "claude.event":
         return this.#claude(message.event as ClaudeLine);
       case "user.prompt":
-        return this.prompt(message.text, this.#isOwn(message.by) ? undefined : message.by);
+        return [...this.prompt(message.text, this.#isOwn(message.by) ? undefined : message.by), ...this.#images(message.images)];
       case "permission.request":
-        return [this.#request(message)];
+        return this.#request(message);
       case "permission.resolved":
         return [this.#resolved(message)];
       case "session.state":
@@ -113,6 +131,11 @@ export class Transcript {
     const [first = "", ...rest] = text.split("\n");
     const head = device === undefined ? style.paint("bold", `${style.symbols.prompt} ${first}`) : `${style.paint("magenta", shortId(device))} ${style.symbols.prompt} ${first}`;
     return [head, ...rest.map((line) => `  ${line}`)];
+  }
+
+  /** The images a prompt carried (v2: listed by type and size). */
+  #images(images: ReadonlyArray<{ mediaType: string; bytes: number }> | undefined): string[] {
+    return (images ?? []).map((image) => this.#style.paint("dim", `  + ${image.mediaType} image, ${image.bytes < 1024 ? `${image.bytes} B` : `${Math.round(image.bytes / 1024)} KiB`}`));
   }
 
   /** Events the terminal will never see. */
@@ -207,10 +230,15 @@ export class Transcript {
 
   // ── the relay's events ───────────────────────────────────────────────────────────────────────
 
-  #request(request: PermissionRequestMessage): string {
+  #request(request: PermissionRequestMessage): string[] {
     this.remember(request);
     const style = this.#style;
-    return style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) + style.paint("dim", `  [request ${shortId(request.requestId)}]`);
+    const questions = request.toolName === "AskUserQuestion" ? questionsOf(request.input) : undefined;
+    if (questions) return questions.flatMap((question, index) => questionLines(question, index, questions.length, style));
+    return [style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) + style.paint("dim", `  [request ${shortId(request.requestId)}]`),
+      // What "allow for this session" (the s key) would allow, when Claude offers it.
+      ...(request.suggestions?.length ? [style.paint("dim", `  for this session: ${updatesInWords(request.suggestions)}`)] : []),
+    ];
   }
 
   #resolved(message: Extract<SessionEventMessage, { type: "permission.resolved" }>): string {

@@ -6,7 +6,7 @@
  * late joiner sees the last turns once, and a relay restart loses and repeats nothing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RelayClient } from "../../src/client/client.ts";
 import { keyFileSigner } from "../../src/client/signer.ts";
@@ -14,6 +14,7 @@ import { CLI } from "../support/cli-process.ts";
 import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../support/fake-anthropic.ts";
 import { freePort } from "../support/net.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { IMAGES } from "../support/images.ts";
 import { startTerminal, type Terminal } from "../support/tmux.ts";
 
 let relay: TestRelay;
@@ -125,7 +126,7 @@ describe("permission requests", () => {
     const file = join(relay.options.cwd, "allowed-by-key.txt");
     relay.api.enqueue(toolUse("Write", { file_path: file, content: "from the terminal" }), text("written"));
     other.prompt("write the file");
-    await term.waitFor((s) => s.includes("? Claude wants to use Write allowed-by-key.txt — y allow · n deny · r deny with a reason"), 30_000, "the question");
+    await term.waitFor((s) => s.includes("? Claude wants to use Write allowed-by-key.txt — y allow · s allow for session · n deny · r reason"), 30_000, "the question");
     expect(term.screen()).toContain("⏺ Write allowed-by-key.txt (1 line)\n  + from the terminal");
     term.keys("y");
     await term.waitFor((s) => s.includes("✓ Write allowed by you") && s.includes("● written"), 30_000, "the allowed write");
@@ -219,6 +220,182 @@ describe("joining", () => {
     const live = await plain.waitFor((s) => s.includes("● a live answer"), 30_000, "the live answer");
     expect(live).not.toContain("answer two");
     expect(live).not.toContain("──");
+  });
+});
+
+describe("sessions", () => {
+  test("/new DIR starts a session there and follows it; /sessions lists both; /switch goes back, showing the last turn once", async () => {
+    const dir = join(relay.dir, "home", "tty-new");
+    mkdirSync(dir, { recursive: true });
+    const other = await device();
+    relay.api.enqueue(text("the default session's answer"));
+    other.prompt("a question in the default session");
+    await other.waitFor("claude.event", (event) => (event.event as { type?: string }).type === "result", 30_000);
+
+    const term = await terminal();
+    term.type(`/new ${dir}`);
+    term.keys("Enter");
+    const header = await term.waitFor((s) => /── session [0-9a-f]{8}/.test(s) && term.lastLine() === "›", 30_000, "the new session's header");
+    const newId = /── session ([0-9a-f]{8})/.exec(header)![1]!;
+    expect(header).toContain(`starting a session in ${dir}…\n── session ${newId} · ~/tty-new ──`);
+    relay.api.enqueue(text("answered in the new one"));
+    term.type("hello new session");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● answered in the new one") && s.includes("✓ done"), 30_000, "the answer in the new session");
+    const created = relay.relay.sessions.list().find((session) => session.sessionId.startsWith(newId));
+    expect(created).toMatchObject({ cwd: dir, title: "hello new session" });
+    expect(other.prompts).toEqual(["a question in the default session"]);
+
+    term.type("/sessions");
+    term.keys("Enter");
+    const list = await term.waitFor((s) => s.includes("sessions (* this one;"), 10_000, "the list");
+    const defaultShort = relay.relay.sessionId.slice(0, 8);
+    // The state is the list's as last sent (coalesced by the relay): ready, or working a moment after the turn.
+    expect(list).toMatch(new RegExp(`\\* ${newId}  (ready for a prompt|working) · ~/tty-new · “hello new session” · 1 device \\(you\\)`));
+    expect(list).toMatch(new RegExp(`  ${defaultShort}  ready for a prompt · ${relay.options.cwd} · “[^”]+” · \\d+ devices?( · model \\S+)? · default`));
+
+    term.type(`/switch ${defaultShort}`);
+    term.keys("Enter");
+    const back = await term.waitFor((s) => s.includes(`── session ${defaultShort}`) && s.includes("── live ──"), 30_000, "the switch back");
+    const afterSwitch = back.slice(back.indexOf(`── session ${defaultShort}`));
+    expect(afterSwitch).toContain("── the last turn ──");
+    expect(afterSwitch).toContain("● the default session's answer");
+    expect(afterSwitch.split("the default session's answer").length).toBe(2);
+    relay.api.enqueue(text("back in the default"));
+    term.type("and now the default again");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● back in the default"), 30_000, "the answer in the default session");
+    expect(other.prompts).toEqual(["a question in the default session", "and now the default again"]);
+  });
+
+  test("another session waiting for permission is a one-line note; /switch to it shows the question to answer", async () => {
+    const dir = join(relay.dir, "home", "tty-waiting");
+    mkdirSync(dir, { recursive: true });
+    const other = await device();
+    const id = await other.createSession(dir);
+    await other.follow(id);
+    const term = await terminal();
+    const file = join(dir, "asked-elsewhere.txt");
+    relay.api.enqueue(toolUse("Write", { file_path: file, content: "from the other session" }), text("written elsewhere"));
+    other.prompt("write in the other session");
+    await term.waitFor((s) => s.includes(`? session ${id.slice(0, 8)} (write in the other session) waits for permission: /switch ${id.slice(0, 8)} to answer`), 30_000, "the note");
+    expect(term.screen()).not.toContain("Claude wants to use Write");
+    term.type(`/switch ${id.slice(0, 8)}`);
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("? Claude wants to use Write asked-elsewhere.txt — y allow"), 30_000, "the question in the session switched to");
+    term.keys("y");
+    await term.waitFor((s) => s.includes("✓ Write allowed by you") && s.includes("● written elsewhere"), 30_000, "the answer");
+    expect(readFileSync(file, "utf8")).toBe("from the other session");
+  });
+
+  test("--session ID joins that session with its header; an unknown one exits 2 listing the sessions", async () => {
+    const dir = join(relay.dir, "home", "tty-joined");
+    mkdirSync(dir, { recursive: true });
+    const other = await device();
+    const id = await other.createSession(dir);
+    await waitUntil(() => other.sessions.some((session) => session.sessionId === id), "the new session in the list");
+    const term = await terminal(relay.url, ["--session", id.slice(0, 8)]);
+    // The relay is on this machine, and HOME is the relay's: its directory is shown from ~.
+    expect(term.screen()).toContain(`── session ${id.slice(0, 8)} · ~/tty-joined ──`);
+    relay.api.enqueue(text("joined and answered"));
+    term.type("which one?");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● joined and answered"), 30_000, "the answer");
+    expect(relay.relay.sessions.list().find((session) => session.sessionId === id)?.title).toBe("which one?");
+
+    const unknown = await startTerminal([...CLI, "connect", relay.url, "-i", relay.key.privatePath, "--session", "feedbeef"], { env, width: 100, height: 40 });
+    open.push(unknown);
+    expect(await unknown.exited()).toBe(2);
+    expect(unknown.history()).toContain('claude-relay: the relay has no session "feedbeef"');
+    expect(unknown.history()).toContain(`${id.slice(0, 8)}  ready for a prompt · ~/tty-joined`);
+  });
+});
+
+describe("mode, model, allow for this session, questions, images", () => {
+  test("/mode lists the modes; /mode plan switches (the relay confirms), and the list shows it", async () => {
+    const term = await terminal();
+    term.type("/mode plan");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("✓ permission mode plan"), 30_000, "session.configured");
+    await waitUntil(() => relay.relay.sessions.list()[0]!.permissionMode === "plan", "the relay's list in plan mode");
+    term.type("/mode");
+    term.keys("Enter");
+    const list = await term.waitFor((s) => s.includes("permission modes (* the current one"), 10_000, "the modes");
+    expect(list).toContain("* plan");
+    expect(list).toContain("  acceptEdits");
+    term.type("/mode sideways");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes('✗ session.configure: permissionMode must be one of "default", "acceptEdits", "plan", "bypassPermissions"'), 10_000, "the refusal");
+    term.type("/mode default");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("✓ permission mode default"), 30_000, "back to default");
+  });
+
+  test("s allows for this session: Claude's suggestion (accept edits) is taken, and the next Write is not asked", async () => {
+    const term = await terminal();
+    const first = join(relay.options.cwd, "for-session-1.txt");
+    const second = join(relay.options.cwd, "for-session-2.txt");
+    relay.api.enqueue(toolUse("Write", { file_path: first, content: "one" }), text("first written"));
+    term.type("write the first file");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("? Claude wants to use Write for-session-1.txt — y allow · s allow for session · n deny") && s.includes("  for this session: accept edits without asking"), 30_000, "the question with s");
+    term.keys("s");
+    await term.waitFor((s) => s.includes("● first written") && s.includes("✓ done"), 30_000, "the first write");
+    relay.api.enqueue(toolUse("Write", { file_path: second, content: "two" }), text("second written"));
+    term.type("write the second file");
+    term.keys("Enter");
+    const screen = await term.waitFor((s) => s.includes("● second written"), 30_000, "the second write");
+    expect(screen).not.toContain("Claude wants to use Write for-session-2.txt");
+    expect(readFileSync(second, "utf8")).toBe("two");
+    expect(relay.relay.sessions.list()[0]!.permissionMode).toBe("acceptEdits");
+    term.type("/mode default");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("✓ permission mode default"), 30_000, "back to default");
+  });
+
+  test("Claude's questions: a number answers a single choice, numbers and Enter a multiple one; the answers reach Claude", async () => {
+    const term = await terminal();
+    const questions = [
+      { question: "Which color?", header: "Color", options: [{ label: "Red", description: "warm" }, { label: "Blue", description: "cool" }], multiSelect: false },
+      { question: "Which sizes?", header: "Sizes", options: [{ label: "S", description: "small" }, { label: "L", description: "large" }], multiSelect: true },
+    ];
+    relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks for answering"));
+    const asked = relay.api.messageRequests().length;
+    term.type("ask me two things");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("? Claude asks (1 of 2) · Color: Which color?") && s.includes("  2 Blue — cool") && s.includes("press 1–2"), 30_000, "the first question");
+    term.keys("2");
+    await term.waitFor((s) => s.includes("· Which color? → Blue") && s.includes("type numbers (e.g. 1,2) and Enter"), 10_000, "the second question");
+    term.type("1,2");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● thanks for answering"), 30_000, "the answer");
+    const toolResult = JSON.stringify(relay.api.messageRequests()[asked + 1]!.messages.filter((message) => message.role === "user").at(-1));
+    expect(toolResult).toContain('\\"Which color?\\"=\\"Blue\\", \\"Which sizes?\\"=\\"S, L\\"');
+  });
+
+  test("/image PATH goes with the next prompt: the API gets an image block after the text; a file that is no image is refused", async () => {
+    const term = await terminal();
+    const png = join(relay.dir, "screenshot.png");
+    writeFileSync(png, Buffer.from(IMAGES["image/png"], "base64"));
+    writeFileSync(join(relay.dir, "fake.png"), "not an image");
+    term.type(`/image ${join(relay.dir, "fake.png")}`);
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("is not a PNG, JPEG, GIF or WebP image"), 10_000, "the refusal");
+    term.type(`/image ${png}`);
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("attached screenshot.png (png, 70 B): it goes with your next prompt (1 image)"), 10_000, "the attachment");
+    relay.api.enqueue(text("a single pixel"));
+    const asked = relay.api.messageRequests().length;
+    term.type("what is in this picture?");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("● a single pixel"), 30_000, "the answer");
+    const content = relay.api.messageRequests()[asked]!.messages.filter((message) => message.role === "user").at(-1)!.content as Array<Record<string, any>>;
+    const at = content.findIndex((block) => block.type === "text" && block.text === "what is in this picture?");
+    expect(content[at + 1]).toMatchObject({ type: "image", source: { type: "base64", media_type: "image/png", data: IMAGES["image/png"] } });
+    // sent once: the next prompt goes without it
+    term.type("/image");
+    term.keys("Enter");
+    await term.waitFor((s) => s.includes("no image attached"), 10_000, "nothing attached any more");
   });
 });
 

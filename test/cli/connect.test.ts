@@ -139,6 +139,70 @@ describe("one-shot", () => {
   });
 });
 
+describe("sessions: --new DIR and --session ID", () => {
+  test("--new DIR: the turn runs in a new session there (its own Claude in that directory); stderr names it", async () => {
+    const dir = join(relay.dir, "home", "new-project");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "made-there.txt");
+    relay.api.enqueue(toolUse("Write", { file_path: file, content: "in the new session" }), text("Made it in the new project."));
+    const run = await connect([relay.url, ...key(), "--new", dir, "--prompt", "make a file here", "--allow", "Write"], env);
+    expect(run).toMatchObject({ code: EXIT_OK, stdout: "Made it in the new project.\n" });
+    const created = /started session ([0-9a-f-]{36}) in (.+)/.exec(run.stderr);
+    expect(created?.[2]).toBe(dir);
+    expect(readFileSync(file, "utf8")).toBe("in the new session");
+    const session = [...relay.relay.sessions.list()].find((info) => info.sessionId === created![1]);
+    expect(session).toMatchObject({ cwd: dir, title: "make a file here" });
+  });
+
+  test("--session ID (the start of its id): the turn runs in that session, not the default one", async () => {
+    const dir = join(relay.dir, "home", "joined-project");
+    mkdirSync(dir, { recursive: true });
+    const other = new RelayClient({ signer: keyFileSigner(relay.key.privatePath) });
+    await other.connect(relay.url);
+    const id = await other.createSession(dir);
+    const seen: string[] = [];
+    other.on("user.prompt", (event) => seen.push(`${event.sessionId} ${event.text}`));
+    await other.follow(id);
+    relay.api.enqueue(text("answered in the joined session"));
+    const run = await connect([relay.url, ...key(), "--session", id.slice(0, 8), "--prompt", "which session is this?"], env);
+    expect(run).toMatchObject({ code: EXIT_OK, stdout: "answered in the joined session\n" });
+    expect(seen).toEqual([`${id} which session is this?`]);
+    await other.close();
+  });
+
+  test("--session that names no session: exit 2, the relay's sessions listed", async () => {
+    const run = await connect([relay.url, ...key(), "--session", "nope", "--prompt", "x"], env);
+    expect(run.code).toBe(EXIT_USAGE);
+    expect(run.stderr).toContain('claude-relay: the relay has no session "nope"');
+    expect(run.stderr).toContain("The relay's sessions (--session takes an id or its start; --new DIR starts one):");
+    expect(run.stderr).toContain(`${relay.relay.sessionId.slice(0, 8)}  `);
+    expect(run.stderr).toContain(`${relay.options.cwd}`);
+  });
+
+  test("--new DIR the relay refuses: exit 2 with its reason; a relative DIR for another machine: exit 2 before connecting", async () => {
+    const outside = await connect([relay.url, ...key(), "--new", "/", "--prompt", "x"], env);
+    expect(outside.code).toBe(EXIT_USAGE);
+    expect(outside.stderr).toContain('claude-relay: --new /: "/" is outside every allowed directory (--allow-dir: ');
+    const missing = join(relay.dir, "home", "no-such-dir");
+    const absent = await connect([relay.url, ...key(), "--new", missing, "--prompt", "x"], env);
+    expect([absent.code, absent.stderr]).toEqual([EXIT_USAGE, expect.stringContaining(`no such directory: "${missing}"`)]);
+    const remote = await connect([relay.url.replace("127.0.0.1", "relay.invalid"), ...key(), "--new", "api", "--prompt", "x"], env);
+    expect(remote.code).toBe(EXIT_USAGE);
+    expect(remote.stderr).toContain(`--new: "api" is relative, but the directory is on the relay's machine`);
+  });
+
+  test("--new on a relay that runs as many sessions as it may: exit 1 (not a usage error), the relay's words", async () => {
+    const full = await startTestRelay({ flags: { maxSessions: "1" } });
+    try {
+      const run = await connect([full.url, "-i", full.key.privatePath, "--new", join(full.dir, "home"), "--prompt", "x"], env);
+      expect(run.code).toBe(EXIT_FAILED);
+      expect(run.stderr).toContain("the relay already runs 1 session");
+    } finally {
+      await full.stop();
+    }
+  });
+});
+
 describe("exit codes", () => {
   test("2: usage errors (before connecting)", async () => {
     const cases: Array<[string[], string | undefined, string]> = [

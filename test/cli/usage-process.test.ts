@@ -21,7 +21,7 @@ describe("help", () => {
     for (const synopsis of [
       "claude-relay serve [--host ADDR] [--port N]",
       "claude-relay keys [--authorized-keys PATH]",
-      "claude-relay connect URL [-i KEY] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--fingerprint SHA256:…] [--no-reconnect]",
+      "claude-relay connect URL [-i KEY] [--session ID | --new DIR] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--fingerprint SHA256:…] [--no-reconnect]",
       "claude-relay pair [--name NAME] [--yes] [--state-dir DIR]",
       "claude-relay install [serve flags] [--binary PATH] [--dry-run]",
       "claude-relay uninstall [--dry-run]",
@@ -133,7 +133,7 @@ describe("usage errors: exit 2, one line naming the flag as typed and what would
     [["keys", "--bogus"], "unknown flag --bogus for keys: keys takes --authorized-keys, --help"],
     [["keys", "--authorized-keys"], "--authorized-keys needs a value"],
     [["keys", "--authorized-keys="], "--authorized-keys needs a value"],
-    [["connect"], "connect needs URL: claude-relay connect URL [-i KEY] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--fingerprint SHA256:…] [--no-reconnect]"],
+    [["connect"], "connect needs URL: claude-relay connect URL [-i KEY] [--session ID | --new DIR] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--fingerprint SHA256:…] [--no-reconnect]"],
     [["connect", "ws://127.0.0.1:1/ws", "-i"], "-i needs a value"],
     [["connect", "ws://127.0.0.1:1/ws", "--prompt"], "--prompt needs a value"],
     [["connect", "ws://127.0.0.1:1/ws", "--history", "lots"], '--history must be a whole number of turns from 0 to 1000, got "lots"'],

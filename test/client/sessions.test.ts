@@ -4,34 +4,22 @@
  * dropped connection every attachment is re-established from where it stood (missed events once,
  * in order); detached and stopped sessions are no longer followed.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RelayClient, type SessionEventMessage } from "../../src/client/client.ts";
-import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts";
+import type { ChallengeSigner } from "../../src/client/signer.ts";
 import { text } from "../support/fake-anthropic.ts";
-import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { relayWithClients } from "../support/relay-clients.ts";
+import type { TestRelay } from "../support/relay.ts";
 import { waitFor } from "../support/wait.ts";
 
+const world = relayWithClients();
+const client = world.client;
 let relay: TestRelay;
-let signer: ChallengeSigner;
-const clients: RelayClient[] = [];
-
-beforeAll(async () => {
-  relay = await startTestRelay();
-  signer = keyFileSigner(relay.key.privatePath);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await relay?.stop();
+beforeAll(() => {
+  relay = world.relay();
 });
-
-function client(options: Partial<ConstructorParameters<typeof RelayClient>[0]> = {}): RelayClient {
-  const made = new RelayClient({ signer, reconnect: { initialDelayMs: 20 }, ...options });
-  clients.push(made);
-  return made;
-}
 
 function record(target: RelayClient): SessionEventMessage[] {
   const events: SessionEventMessage[] = [];
@@ -92,6 +80,7 @@ test("a dropped connection: the login re-attaches from where it stood; what was 
   let gate: Promise<void> = Promise.resolve();
   let open = () => {};
   let arrived = () => {};
+  const signer = world.signer();
   const held: ChallengeSigner = { ...signer, sign: async (message) => (arrived(), await gate, signer.sign(message)) };
   const c = client({ signer: held });
   const other = client();

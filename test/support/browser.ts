@@ -133,7 +133,7 @@ export async function waitForConnected(phone: PhonePage, timeoutMs = 45_000): Pr
 /** Types `text` into the prompt box and presses Send. */
 export async function sendPrompt(phone: PhonePage, text: string): Promise<void> {
   await phone.page.getByLabel("Message Claude").fill(text);
-  await phone.page.getByRole("button", { name: "Send" }).click();
+  await phone.page.getByRole("button", { name: "Send", exact: true }).click();
 }
 
 /**
@@ -143,7 +143,10 @@ export async function sendPrompt(phone: PhonePage, text: string): Promise<void> 
 export function nextReceived(phone: PhonePage, match: (frame: Record<string, any>) => boolean, timeoutMs = 30_000): Promise<Record<string, any>> {
   const from = phone.frames.length;
   let found: Record<string, any> | undefined;
-  return waitFor(() => (found = phone.frames.slice(from).find((entry) => entry.direction === "received" && match(entry.frame))?.frame) !== undefined, timeoutMs, "a frame").then(() => found!);
+  const frame = waitFor(() => (found = phone.frames.slice(from).find((entry) => entry.direction === "received" && match(entry.frame))?.frame) !== undefined, timeoutMs, "a frame").then(() => found!);
+  // A test that fails before awaiting it must not leave a rejection to blame on a later test.
+  frame.catch(() => {});
+  return frame;
 }
 
 /** Frames the page sent of `type`. */

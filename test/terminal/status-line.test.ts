@@ -24,6 +24,12 @@ describe("statusLine", () => {
     expect(statusLine({ ...base, state: "waiting_permission", pending: { request, count: 2 }, lineEmpty: false })).toBe(
       "? Claude wants to use Bash: npm test (1 of 2) — clear your input (Ctrl-U) to answer with y / n / r, or type /allow or /deny",
     );
+    const suggested = { ...request, suggestions: [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "localSettings" }] };
+    expect(statusLine({ ...base, state: "waiting_permission", pending: { request: suggested, count: 1 } })).toBe(
+      "? Claude wants to use Bash: npm test — y allow · s allow for session · n deny · r reason",
+    );
+    expect(statusLine({ ...base, state: "waiting_permission", pending: { request: suggested, count: 1 }, lineEmpty: false })).toContain("answer with y / s / n / r");
+    expect(statusLine({ ...base, state: "waiting_permission", pending: { request, count: 1 }, question: { index: 0, count: 2, hint: "press 1–2" } })).toBe("? Claude asks (question 1 of 2) — press 1–2");
     expect(statusLine({ ...base, pending: { request, count: 1 }, reasonFor: "Bash: npm test" })).toBe("? why deny Bash: npm test? Type the reason for Claude and press Enter · Ctrl-C goes back");
   });
 

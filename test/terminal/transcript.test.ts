@@ -22,16 +22,30 @@ function transcript(): Transcript {
 describe("Transcript", () => {
   test("the greeting: key, state and who else is there in words; Claude's credential problem", () => {
     const view = transcript();
-    expect(view.connected(authOk(), "ws://h/ws", false)).toEqual([
-      "connected to ws://h/ws as SHA256:abc (ssh-ed25519 me@laptop)",
-      "Claude is ready for a prompt · 1 other device connected. Type a prompt; /help lists commands.",
-    ]);
+    expect(view.connected(authOk(), "ws://h/ws", false)).toEqual(["connected to ws://h/ws as SHA256:abc (ssh-ed25519 me@laptop)"]);
+    expect(view.joined(authOk(), { greeting: true })).toEqual(["Claude is ready for a prompt · 1 other device connected. Type a prompt; /help lists commands."]);
     const problem = { reason: "not_logged_in" as const, message: "run `claude` once on the relay's machine and log in" };
-    expect(transcript().connected(authOk({ state: "waiting_permission", claudeAuthError: problem }), "ws://h/ws", false).slice(1)).toEqual([
+    expect(transcript().joined(authOk({ state: "waiting_permission", claudeAuthError: problem }), { greeting: true })).toEqual([
       "Claude is waiting for your permission · 1 other device connected. Type a prompt; /help lists commands.",
       "✗ Claude cannot log in to the Anthropic API: run `claude` once on the relay's machine and log in",
     ]);
     expect(view.connected(authOk(), "ws://h/ws", true)).toEqual(["✓ reconnected to ws://h/ws"]);
+  });
+
+  test("joining another session forgets the last one's directory and tools; a reconnect to the same one says nothing new", () => {
+    const view = transcript();
+    view.joined(authOk(), { greeting: true });
+    view.event(claude({ type: "system", subtype: "init", cwd: "/w" }));
+    view.event({ ...request, seq: ++seq });
+    expect(view.joined({ ...authOk({ clients: 1 }), sessionId: "t" }, { cwd: "/srv/api" })).toEqual(["Claude is ready for a prompt · no other device connected."]);
+    expect(view.cwd).toBe("/srv/api");
+    // the request of the session left is not named any more
+    expect(view.event({ ...base(), type: "permission.resolved", requestId: request.requestId, behavior: "allow", by: "me-1" })).toEqual(["✓ the tool allowed by you"]);
+    expect(view.joined({ ...authOk({ clients: 1, pendingPermissions: [{ ...request, requestId: "r9" }] }), sessionId: "t" }, { reconnect: true })).toEqual([]);
+    expect(view.cwd).toBe("/srv/api");
+    expect(view.event({ ...base(), type: "permission.resolved", requestId: "r9", behavior: "allow", by: "me-1" })).toEqual(["✓ Write allowed by you"]);
+    const problem = { reason: "rejected" as const, message: "set a valid ANTHROPIC_API_KEY" };
+    expect(view.joined({ ...authOk({ claudeAuthError: problem }), sessionId: "t" }, { reconnect: true })).toEqual(["✗ Claude cannot log in to the Anthropic API: set a valid ANTHROPIC_API_KEY"]);
   });
 
   test("Claude's text, tool calls with paths relative to its directory, results, and the turn's end", () => {
@@ -64,6 +78,11 @@ describe("Transcript", () => {
     const view = transcript();
     expect(view.event({ ...base(), type: "user.prompt", text: "hi", by: "me-2" })).toEqual(["› hi"]);
     expect(view.event({ ...base(), type: "user.prompt", text: "fix it\nplease", by: "c5a1e0f2-ffff" })).toEqual(["c5a1e0f2 › fix it", "  please"]);
+    expect(view.event({ ...base(), type: "user.prompt", text: "see", by: "me-1", images: [{ mediaType: "image/png", bytes: 70 }, { mediaType: "image/jpeg", bytes: 412733 }] })).toEqual([
+      "› see",
+      "  + image/png image, 70 B",
+      "  + image/jpeg image, 403 KiB",
+    ]);
   });
 
   test("permission requests and who answered them (you, another device, Claude, the relay)", () => {
@@ -79,7 +98,7 @@ describe("Transcript", () => {
 
   test("state changes worth a line: restarts, failure, devices coming and going, credentials; replayed states are past", () => {
     const view = transcript();
-    view.connected(authOk(), "ws://h/ws", false);
+    view.joined(authOk(), { greeting: true });
     expect(view.event(state("busy"))).toEqual([]);
     expect(view.event(state("restarting"))).toEqual(["· Claude exited or stopped answering; restarting it with the conversation so far (restart 1)"]);
     expect(view.event(state("starting"))).toEqual([]);
@@ -93,6 +112,11 @@ describe("Transcript", () => {
     expect(view.event(state("failed", 1))).toEqual(["✗ Claude has failed (it crashed repeatedly; see the relay's log)"]);
     expect(view.event(state("ready", 5), { replayed: true })).toEqual([]);
     expect(view.event(state("ready", 1))).toEqual([]);
+  });
+
+  test("Claude's questions (AskUserQuestion) as numbered options", () => {
+    const questions = [{ question: "Which color?", header: "Color", options: [{ label: "Red" }, { label: "Blue", description: "cool" }], multiSelect: false }];
+    expect(transcript().event({ ...request, seq: ++seq, toolName: "AskUserQuestion", input: { questions } })).toEqual(["? Claude asks · Color: Which color?", "  1 Red", "  2 Blue — cool"]);
   });
 
   test("gaps in words", () => {

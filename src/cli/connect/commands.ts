@@ -19,12 +19,24 @@ export type InputAction =
   | { kind: "allow"; args: string[] }
   | { kind: "deny"; args: string[] }
   | { kind: "interrupt" }
+  | { kind: "sessions" }
+  | { kind: "switch"; args: string[] }
+  | { kind: "new"; dir: string }
+  | { kind: "mode"; args: string[] }
+  | { kind: "model"; args: string[] }
+  | { kind: "image"; path: string }
   | { kind: "quit" }
   | { kind: "help" }
   | { kind: "unknown"; command: string; suggestion?: string };
 
 /** The slash commands and what they do, for /help (the order shown). */
 export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string; kind: Exclude<InputAction["kind"], "empty" | "prompt" | "unknown"> }> = [
+  { name: "/sessions", usage: "/sessions", help: "the relay's sessions: what each is doing, where, who is connected (* marks this one)", kind: "sessions" },
+  { name: "/switch", usage: "/switch ID", help: "follow another session (its id or the start of it), showing its last turn", kind: "switch" },
+  { name: "/new", usage: "/new DIR", help: "start a session (its own Claude) in DIR on the relay's machine and follow it", kind: "new" },
+  { name: "/mode", usage: "/mode [MODE]", help: "Claude's permission mode: the modes (* the current one), or switch to MODE (default, acceptEdits, plan …)", kind: "mode" },
+  { name: "/model", usage: "/model [MODEL]", help: "Claude's model: the models Claude offers (* the current one), or switch to MODEL", kind: "model" },
+  { name: "/image", usage: "/image PATH", help: "attach an image file (PNG, JPEG, GIF, WebP) to your next prompt; /image lists them, /image clear drops them", kind: "image" },
   { name: "/allow", usage: "/allow [id]", help: "allow a permission request (the oldest pending, or the one whose id starts with id)", kind: "allow" },
   { name: "/deny", usage: "/deny [id] [reason]", help: "deny one, telling Claude why", kind: "deny" },
   { name: "/interrupt", usage: "/interrupt", help: "interrupt Claude's current turn (also Ctrl-C)", kind: "interrupt" },
@@ -33,6 +45,9 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
 ];
 
 const ALIASES: Record<string, string> = { "/exit": "/quit", "/q": "/quit", "/?": "/help" };
+
+/** Commands whose words after the name are its arguments. */
+const WITH_ARGS = new Set<InputAction["kind"]>(["allow", "deny", "switch", "mode", "model"]);
 
 /**
  * Reads one submitted input (it may span lines).
@@ -48,7 +63,10 @@ export function parseInput(input: string): InputAction {
   const [typed = "", ...args] = trimmed.split(/\s+/);
   const name = ALIASES[typed] ?? typed;
   const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (command) return command.kind === "allow" || command.kind === "deny" ? { kind: command.kind, args } : ({ kind: command.kind } as InputAction);
+  if (command?.kind === "new") return { kind: "new", dir: trimmed.slice(typed.length).trim() };
+  if (command?.kind === "image") return { kind: "image", path: trimmed.slice(typed.length).trim() };
+  if (command && WITH_ARGS.has(command.kind)) return { kind: command.kind, args } as InputAction;
+  if (command) return { kind: command.kind } as InputAction;
   const suggestion = closest(typed, COMMANDS.map((candidate) => candidate.name));
   return { kind: "unknown", command: typed, ...(suggestion && { suggestion }) };
 }
@@ -68,7 +86,9 @@ export function helpText(keys: boolean): string {
   if (keys) {
     lines.push(
       "Keys: Alt-Enter or a line ending in \\ starts a new line; a paste is one prompt however many lines it has.",
-      "While Claude asks for permission and your input is empty: y allows, n denies, r denies with a reason.",
+      "While Claude asks for permission and your input is empty: y allows, s allows for this session (when Claude offers it), n denies, r denies with a reason.",
+      "Claude's questions: press an option's number, or type numbers (several: 1,3) or your own answer and Enter; n declines.",
+      "Tab completes /commands, and Claude's own after //.",
       "Ctrl-C interrupts Claude's turn (or clears your input); twice quits. Ctrl-D on an empty line quits.",
     );
   }
@@ -94,4 +114,18 @@ export function pickRequest(
     if (matches.length > 1) return { rest, problem: `${first} matches ${matches.length} requests; give more of the id` };
   }
   return { request: pending[0]!, rest: [...args] };
+}
+
+/**
+ * Tab completion for a typed line: our slash commands, and Claude's own (`//name`, from the
+ * session's pickers), that start with what was typed.
+ *
+ * @example
+ * completions("/mo", ["compact"]);   // ["/mode", "/model"]
+ * completions("//co", ["compact"]);  // ["//compact"]
+ */
+export function completions(line: string, claudeCommands: readonly string[]): string[] {
+  if (!line.startsWith("/") || /\s/.test(line)) return [];
+  if (line.startsWith("//")) return claudeCommands.map((name) => `//${name}`).filter((candidate) => candidate.startsWith(line));
+  return COMMANDS.map((command) => command.name).filter((name) => name.startsWith(line));
 }

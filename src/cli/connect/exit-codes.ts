@@ -4,8 +4,8 @@
  * | code | meaning |
  * | --- | --- |
  * | 0 | done: the turn succeeded, or /quit, end of input |
- * | 1 | the turn ended in an error, or the connection was lost for good |
- * | 2 | usage error (a bad flag, URL or combination) |
+ * | 1 | the turn ended in an error, or the connection was lost for good; the relay runs as many sessions as it may |
+ * | 2 | usage error (a bad flag, URL or combination; a --session the relay does not run, a --new DIR it refuses) |
  * | 3 | authentication failed: the relay refused the key, or there is no usable key |
  * | 4 | the relay is unreachable (nothing listens, or it refused the connection) |
  * | 5 | the relay did not prove who it is: its certificate is not the pinned one, or its challenge was made for another connection; nothing was signed |
@@ -15,7 +15,7 @@
  * process.exitCode = exitCodeFor(error); // 3 for a refused key
  * ```
  */
-import { RelayClientError } from "../../client/errors.ts";
+import { RelayClientError, RelayRequestError } from "../../client/errors.ts";
 import { SignerError } from "../../client/signer.ts";
 import { SshAgentError } from "../../client/ssh-agent.ts";
 
@@ -34,6 +34,8 @@ export const EXIT_NOT_VERIFIED = 5;
  */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof SignerError || error instanceof SshAgentError) return EXIT_AUTH_FAILED;
+  // A session or directory that was asked for and does not exist (or may not be used) is a mistake in the command.
+  if (error instanceof RelayRequestError) return error.code === "invalid_session_dir" || error.code === "unknown_session" ? EXIT_USAGE : EXIT_FAILED;
   if (!(error instanceof RelayClientError)) return EXIT_FAILED;
   switch (error.code) {
     case "auth_failed":
@@ -43,6 +45,8 @@ export function exitCodeFor(error: unknown): number {
       return EXIT_UNREACHABLE;
     case "challenge_refused":
       return EXIT_NOT_VERIFIED;
+    case "unknown_session":
+      return EXIT_USAGE;
     default:
       return EXIT_FAILED;
   }

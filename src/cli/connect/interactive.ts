@@ -16,14 +16,21 @@
  * ```
  */
 import type { RelayClient } from "../../client/client.ts";
-import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../../client/messages.ts";
+import type { SessionJoin } from "../../client/attached-session.ts";
+import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, SessionInfo } from "../../client/messages.ts";
+import { findSession } from "../../client/session-lookup.ts";
+import { sessionLines, sessionName, sessionPlace, shortSessionId } from "../../terminal/session-list.ts";
 import type { ConsoleHandlers, TerminalConsole } from "../../terminal/console.ts";
 import { historyStart } from "../../terminal/history.ts";
 import { statusLine } from "../../terminal/status-line.ts";
 import type { Style } from "../../terminal/style.ts";
 import { toolLabel } from "../../terminal/tool-call.ts";
 import { Transcript } from "../../terminal/transcript.ts";
-import { helpText, parseInput, pickRequest } from "./commands.ts";
+import { completions, helpText, parseInput, pickRequest } from "./commands.ts";
+import { tooManyImages, type ImageFile } from "./image-file.ts";
+import { PERMISSION_MODES, type PermissionMode } from "../../protocol/messages.ts";
+import { forThisSession, updatesInWords } from "../../terminal/permission-updates.ts";
+import { answerFor, answerHint, questionsOf, type Question } from "../../terminal/questions.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
 
 export interface InteractiveOptions {
@@ -41,9 +48,27 @@ export interface InteractiveIo {
   tickMs?: number;
   /** How long a first Ctrl-C waits for the second, ms. Default 3000. */
   quitWindowMs?: number;
+  /** This machine's home, when the relay runs on it: its paths are shown with `~`. */
+  home?: string;
+  /** `/new DIR`: the directory as the relay must get it, or why it cannot be sent. */
+  newSessionDir(dir: string): { dir: string } | { problem: string };
+  /** `/image PATH`: the file read and checked on this machine. */
+  readImage(path: string): Promise<ImageFile | { problem: string }>;
 }
 
 const WORKING = new Set(["busy", "waiting_permission"]);
+
+/** What each permission mode does, for /mode. */
+const MODE_WORDS: Record<string, string> = {
+  default: "asks before tools that change things",
+  acceptEdits: "file edits without asking; asks for the rest",
+  plan: "Claude plans and asks before acting",
+  bypassPermissions: "every tool without asking",
+};
+
+function imageWords(file: ImageFile): string {
+  return `${file.name} (${file.image.mediaType.slice("image/".length)}, ${file.bytes < 1024 ? `${file.bytes} B` : `${(file.bytes / 1024).toFixed(0)} KiB`})`;
+}
 
 export class InteractiveView {
   readonly #client: RelayClient;
@@ -54,8 +79,18 @@ export class InteractiveView {
   /** Lines printed before the console exists (the greeting, the history). */
   readonly #early: string[] = [];
   #console: TerminalConsole | undefined;
-  /** Replayed events up to auth.ok's lastSeq, held until the replay is complete. */
-  #history: { untilSeq: number; events: SessionEventMessage[]; working: boolean; gap?: ReplayGapMessage } | undefined;
+  /** Replayed events up to the join's lastSeq, held until the replay is complete; `turns` of them are shown. */
+  #history: { untilSeq: number; events: SessionEventMessage[]; working: boolean; turns: number; gap?: ReplayGapMessage } | undefined;
+  /** Sessions joined since starting (the first is not a switch). */
+  #joins = 0;
+  /** Each session's state in the last list, to notice another one starting to wait for permission. */
+  #sessionStates = new Map<string, string>();
+  /** Sessions this terminal created (`/new`) and their directories, until the relay's list has them. */
+  readonly #createdIn = new Map<string, string>();
+  /** Images attached (`/image`) for the next prompt. */
+  #images: ImageFile[] = [];
+  /** Answers given so far to Claude's questions (AskUserQuestion) of one request. */
+  #answers: { requestId: string; answers: Record<string, string> } | undefined;
   #workingSince: number | undefined;
   #attempt: number | undefined;
   #reasonFor: PermissionRequestMessage | undefined;
@@ -70,7 +105,13 @@ export class InteractiveView {
     this.#options = options;
     this.#io = io;
     this.#transcript = new Transcript(io.style, (id) => this.#ownIds.has(id));
-    client.on("auth.ok", (ok, { resumed }) => this.#authenticated(ok, resumed));
+    client.on("auth.ok", (ok) => this.#authenticated(ok));
+    client.on("joined", (join, info) => this.#joined(join, info));
+    client.on("sessions", (message) => this.#sessionsChanged(message.sessions));
+    client.on("warning", (text) => {
+      // The one warning a person must see: the session followed is gone after a reconnect.
+      if (text.includes("is no longer open on the relay")) this.#print(this.#style.paint("yellow", `${this.#style.symbols.info} ${text}`));
+    });
     client.on("event", (event) => this.#event(event));
     client.on("replay.gap", (gap) => this.#gap(gap));
     client.on("error", (error) => this.#print(this.#style.paint("red", `${this.#style.symbols.fail} ${error.code}: ${error.message}`)));
@@ -103,6 +144,7 @@ export class InteractiveView {
         interrupt: () => this.#interrupt(),
         key: (key) => this.#key(key),
         end: () => this.#end(EXIT_OK),
+        complete: (line) => completions(line, this.#client.capabilities?.commands.map((command) => command.name) ?? []),
       });
       if (this.#early.length > 0) this.#console.print(this.#early.splice(0).join("\n"));
       if (this.#console.fancy) this.#ticker = setInterval(() => this.#tick(), this.#io.tickMs ?? 100);
@@ -117,21 +159,59 @@ export class InteractiveView {
 
   // ── the relay ────────────────────────────────────────────────────────────────────────────────
 
-  #authenticated(ok: AuthOkMessage, resumed: boolean): void {
+  #authenticated(ok: AuthOkMessage): void {
     this.#ownIds.add(ok.clientId);
     this.#attempt = undefined;
-    const first = this.#ownIds.size === 1;
-    for (const request of ok.state.pendingPermissions) this.#transcript.remember(request);
-    this.#print(...this.#transcript.connected(ok, this.#options.url, !first));
-    const working = WORKING.has(ok.state.state);
-    if (working) this.#workingSince ??= this.#io.now();
-    else this.#workingSince = undefined;
-    // The first login asked for everything held (replayHeld): events up to lastSeq are the past.
-    if (first && resumed && (ok.lastSeq ?? 0) > 0) this.#history = { untilSeq: ok.lastSeq!, events: [], working };
+    this.#print(...this.#transcript.connected(ok, this.#options.url, this.#ownIds.size > 1));
+    if (ok.sessions) this.#sessionsChanged(ok.sessions);
     this.#refresh();
   }
 
+  /** The session followed was joined: at start, after /switch or /new, or again after a reconnect. */
+  #joined(join: SessionJoin & { lastSeq: number }, { resumed, first }: { resumed: boolean; first: boolean }): void {
+    const working = WORKING.has(join.state.state);
+    if (working) this.#workingSince ??= this.#io.now();
+    else this.#workingSince = undefined;
+    if (!first) {
+      this.#print(...this.#transcript.joined(join, { reconnect: true }));
+      return this.#refresh();
+    }
+    this.#finishHistory();
+    const switched = this.#joins > 0;
+    this.#joins += 1;
+    const listed = this.#client.sessions.find((session) => session.sessionId === join.sessionId);
+    const created = this.#createdIn.get(join.sessionId);
+    const info = listed ?? (created !== undefined ? { cwd: created } : undefined);
+    if (switched || join.sessionId !== this.#client.defaultSessionId) {
+      const where = info ? ` · ${sessionPlace(info, this.#io.home)}` : "";
+      this.#print(this.#style.paint("cyan", `── session ${shortSessionId(join.sessionId)}${where} ──`));
+    }
+    this.#print(...this.#transcript.joined(join, { ...(info && { cwd: info.cwd }), greeting: !switched }));
+    // Asked for everything held: events up to lastSeq are the past, shown once (its tail). A switch shows at least the last turn.
+    const turns = this.#options.history ?? (switched ? 1 : 0);
+    if (resumed && join.lastSeq > 0) this.#history = { untilSeq: join.lastSeq, events: [], working, turns };
+    this.#refresh();
+  }
+
+  /** The relay's list changed: say when another session starts waiting for permission, or this one is gone. */
+  #sessionsChanged(sessions: SessionInfo[]): void {
+    const style = this.#style;
+    const current = this.#client.sessionId;
+    const before = this.#sessionStates;
+    this.#sessionStates = new Map(sessions.map((session) => [session.sessionId, session.state]));
+    const home = this.#io.home;
+    for (const session of sessions) {
+      if (session.sessionId === current || session.state !== "waiting_permission" || before.get(session.sessionId) === "waiting_permission") continue;
+      this.#print(style.paint("yellow", `${style.symbols.ask} session ${sessionName(session, home)} waits for permission: /switch ${shortSessionId(session.sessionId)} to answer`));
+    }
+    if (current !== undefined && before.has(current) && !this.#sessionStates.has(current)) {
+      this.#print(style.paint("yellow", `${style.symbols.info} this session was stopped on the relay: /sessions lists the others, /switch ID follows one, /new DIR starts one`));
+    }
+  }
+
   #event(event: SessionEventMessage): void {
+    // Sessions attached besides the one in focus (by a script sharing the client) are not shown.
+    if (event.sessionId !== this.#client.sessionId) return;
     const history = this.#history;
     if (history && event.seq <= history.untilSeq) {
       history.events.push(event);
@@ -165,7 +245,7 @@ export class InteractiveView {
     const history = this.#history;
     if (!history) return;
     this.#history = undefined;
-    const turns = this.#options.history ?? 0;
+    const turns = history.turns;
     const start = historyStart(history.events, { turns, working: history.working });
     const lines = history.events.flatMap((event, index) => {
       const shown = this.#transcript.event(event, { replayed: true });
@@ -183,21 +263,37 @@ export class InteractiveView {
   #submit(text: string): void {
     this.#disarmQuit();
     if (this.#reasonFor) return this.#denyWithReason(text);
+    if (this.#question() && !text.trim().startsWith("/")) return this.#answerQuestion(text);
     const action = parseInput(text);
     try {
       switch (action.kind) {
         case "empty":
           return;
-        case "prompt":
-          this.#client.prompt(action.text);
+        case "prompt": {
+          const images = this.#images.splice(0);
+          this.#client.prompt(action.text, undefined, images.map((file) => file.image));
+          if (images.length > 0) this.#refresh();
           if (this.#client.state !== "open") this.#print(this.#style.paint("dim", `${this.#style.symbols.info} queued: it is sent once reconnected`));
           return;
+        }
         case "quit":
           return this.#end(EXIT_OK);
         case "help":
           return this.#print(helpText(this.#console?.fancy === true));
         case "interrupt":
           return this.#client.interrupt();
+        case "sessions":
+          return this.#showSessions();
+        case "switch":
+          return this.#switch(action.args);
+        case "new":
+          return this.#newSession(action.dir);
+        case "mode":
+          return this.#mode(action.args);
+        case "model":
+          return this.#model(action.args);
+        case "image":
+          return void this.#attachImage(action.path);
         case "allow":
         case "deny": {
           const { request, rest, problem } = pickRequest(this.#client.pendingPermissions, action.args);
@@ -216,14 +312,69 @@ export class InteractiveView {
     }
   }
 
+  #showSessions(): void {
+    const client = this.#client;
+    const lines = sessionLines(client.sessions, {
+      style: this.#style,
+      ...(client.sessionId !== undefined && { current: client.sessionId }),
+      ...(client.defaultSessionId !== undefined && { defaultId: client.defaultSessionId }),
+      ...(this.#io.home !== undefined && { home: this.#io.home }),
+    });
+    this.#print(this.#style.paint("dim", "sessions (* this one; /switch ID follows another, /new DIR starts one):"), ...lines);
+  }
+
+  #switch(args: string[]): void {
+    if (args.length !== 1) return this.#problem("/switch takes one session id, or the start of one (/sessions lists them)");
+    const found = findSession(this.#client.sessions, args[0]!);
+    if (!found.ok) return this.#problem(`${found.message}; /sessions lists them`);
+    if (found.session.sessionId === this.#client.sessionId) return this.#problem(`already following session ${shortSessionId(found.session.sessionId)}`);
+    this.#follow(found.session.sessionId);
+  }
+
+  #newSession(typed: string): void {
+    const dir = this.#io.newSessionDir(typed);
+    if ("problem" in dir) return this.#problem(`/new: ${dir.problem}`);
+    this.#print(this.#style.paint("dim", `${this.#style.symbols.info} starting a session in ${dir.dir}…`));
+    this.#client.createSession(dir.dir).then(
+      (sessionId) => {
+        this.#createdIn.set(sessionId, dir.dir);
+        this.#follow(sessionId);
+      },
+      (error: Error) => this.#problem(`/new ${dir.dir}: ${error.message}`),
+    );
+  }
+
+  /** Follows another session; the join (header, last turn) is shown when the relay has answered. */
+  #follow(sessionId: string): void {
+    if (this.#reasonFor) this.#leaveReasonMode();
+    this.#client.follow(sessionId, { replay: "held" }).catch((error: Error) => this.#problem(`cannot follow session ${shortSessionId(sessionId)}: ${error.message}`));
+  }
+
   #key(key: string): boolean {
     const request = this.#client.pendingPermissions[0];
     if (!request || this.#reasonFor) return false;
+    const asked = this.#question();
+    // A single option's number answers a question that takes one; anything else is typed.
+    if (asked && /^[1-9]$/.test(key) && !asked.question.multiSelect) {
+      this.#answerQuestion(key);
+      return true;
+    }
+    if (asked && key.toLowerCase() !== "n" && key.toLowerCase() !== "r") return false;
     try {
       switch (key.toLowerCase()) {
         case "y":
           this.#client.allow(request.requestId);
           return true;
+        case "s": {
+          const updates = forThisSession(request.suggestions);
+          if (updates.length === 0) {
+            this.#problem(`Claude offers no "allow for this session" for ${request.toolName}: y allows it once`);
+            return true;
+          }
+          this.#client.allow(request.requestId, undefined, updates);
+          this.#print(this.#style.paint("dim", `${this.#style.symbols.info} allowed for this session: ${updatesInWords(updates)}`));
+          return true;
+        }
         case "n":
           this.#client.deny(request.requestId);
           return true;
@@ -239,6 +390,90 @@ export class InteractiveView {
       this.#problem((error as Error).message);
       return true;
     }
+  }
+
+  /** The question of Claude's to answer now: the oldest pending request, when it is AskUserQuestion. */
+  #question(): { request: PermissionRequestMessage; questions: Question[]; question: Question; index: number } | undefined {
+    const request = this.#client.pendingPermissions[0];
+    if (request?.toolName !== "AskUserQuestion") return undefined;
+    const questions = questionsOf(request.input);
+    if (!questions) return undefined;
+    if (this.#answers?.requestId !== request.requestId) this.#answers = { requestId: request.requestId, answers: {} };
+    const index = Object.keys(this.#answers.answers).length;
+    return index < questions.length ? { request, questions, question: questions[index]!, index } : undefined;
+  }
+
+  #answerQuestion(typed: string): void {
+    const asked = this.#question();
+    if (!asked) return;
+    const chosen = answerFor(asked.question, typed);
+    if ("problem" in chosen) return this.#problem(chosen.problem);
+    const progress = this.#answers!;
+    progress.answers[asked.question.question] = chosen.answer;
+    this.#print(this.#style.paint("dim", `${this.#style.symbols.info} ${asked.question.question} → ${chosen.answer}`));
+    if (Object.keys(progress.answers).length < asked.questions.length) return this.#refresh();
+    try {
+      this.#client.allow(asked.request.requestId, { ...asked.request.input, answers: progress.answers });
+    } catch (error) {
+      this.#problem((error as Error).message);
+    }
+    this.#refresh();
+  }
+
+  #mode(args: string[]): void {
+    const client = this.#client;
+    const current = client.sessionState?.permissionMode ?? "default";
+    if (args.length === 0) {
+      const modes = client.capabilities?.permissionModes ?? PERMISSION_MODES.filter((mode) => mode !== "bypassPermissions");
+      return this.#print(
+        this.#style.paint("dim", "permission modes (* the current one; /mode MODE switches):"),
+        ...modes.map((mode) => `${mode === current ? "*" : " "} ${mode.padEnd(18)}${MODE_WORDS[mode] ?? ""}`),
+      );
+    }
+    if (args.length > 1) return this.#problem("/mode takes one mode, e.g. /mode plan (/mode lists them)");
+    this.#configure({ permissionMode: args[0] as PermissionMode });
+  }
+
+  #model(args: string[]): void {
+    const client = this.#client;
+    if (args.length === 0) {
+      const models = client.capabilities?.models;
+      if (!models) return this.#problem("Claude has not listed its models yet (it is starting): try again in a moment, or name one with /model MODEL");
+      const current = client.sessionState?.model ?? "default";
+      const width = Math.max(...models.map((model) => model.value.length)) + 2;
+      return this.#print(
+        this.#style.paint("dim", "models (* the current one; /model MODEL switches):"),
+        ...models.map((model) => {
+          const mark = model.value === current || model.resolvedModel === current ? "*" : " ";
+          return `${mark} ${model.value.padEnd(width)}${model.displayName}${model.description ? this.#style.paint("dim", ` — ${model.description}`) : ""}`;
+        }),
+      );
+    }
+    if (args.length > 1) return this.#problem("/model takes one model, e.g. /model haiku (/model lists them)");
+    this.#configure({ model: args[0]! });
+  }
+
+  #configure(change: { permissionMode?: PermissionMode; model?: string }): void {
+    this.#client.configure(change).then(
+      (done) => this.#print(this.#style.paint("green", `${this.#style.symbols.ok} permission mode ${done.permissionMode}${done.model ? ` · model ${done.model}` : ""}`)),
+      (error: Error) => this.#problem(error.message),
+    );
+  }
+
+  async #attachImage(path: string): Promise<void> {
+    const style = this.#style;
+    if (path === "" || path === "clear") {
+      if (path === "clear") this.#images = [];
+      if (this.#images.length === 0) return this.#print(style.paint("dim", `${style.symbols.info} no image attached; /image PATH attaches one to your next prompt`));
+      return this.#print(style.paint("dim", `${style.symbols.info} with your next prompt: ${this.#images.map(imageWords).join(", ")} (/image clear drops them)`));
+    }
+    const read = await this.#io.readImage(path);
+    if ("problem" in read) return this.#problem(`/image: ${read.problem}`);
+    const tooMany = tooManyImages(this.#images, read);
+    if (tooMany) return this.#problem(`/image: ${tooMany}`);
+    this.#images.push(read);
+    this.#print(style.paint("dim", `${style.symbols.info} attached ${imageWords(read)}: it goes with your next prompt (${this.#images.length} image${this.#images.length === 1 ? "" : "s"})`));
+    this.#refresh();
   }
 
   #denyWithReason(text: string): void {
@@ -305,6 +540,7 @@ export class InteractiveView {
     const state = this.#client.sessionState?.state;
     const cwd = this.#transcript.cwd;
     const tool = this.#transcript.currentTool;
+    const asked = this.#question();
     console.setStatus(
       statusLine({
         style: this.#style,
@@ -315,6 +551,7 @@ export class InteractiveView {
         ...(tool !== undefined && { tool }),
         ...(pending.length > 0 && { pending: { request: pending[0]!, count: pending.length } }),
         ...(this.#reasonFor && { reasonFor: toolLabel(this.#reasonFor.toolName, this.#reasonFor.input, cwd, 60) }),
+        ...(asked && { question: { index: asked.index, count: asked.questions.length, hint: answerHint(asked.question) } }),
         ...(cwd !== undefined && { cwd }),
         lineEmpty: console.line === "",
         quitArmed: this.#quitTimer !== undefined,

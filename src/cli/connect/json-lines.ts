@@ -13,6 +13,9 @@
 import { createInterface } from "node:readline";
 import type { RelayClient } from "../../client/client.ts";
 import type { ClientMessage } from "../../protocol/messages.ts";
+import type { PermissionMode } from "../../protocol/messages.ts";
+import { sessionLines } from "../../terminal/session-list.ts";
+import { makeStyle } from "../../terminal/style.ts";
 import { isPlainObject } from "../../protocol/schema.ts";
 import { helpText, parseInput, pickRequest } from "./commands.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
@@ -73,6 +76,23 @@ function handleLine(line: string, client: RelayClient, err: (line: string) => vo
         return err(`${helpText(false)}\n  {"type":…}${" ".repeat(8)}a line holding a JSON object is sent as it is`);
       case "interrupt":
         return client.interrupt();
+      case "sessions":
+        return err(sessionLines(client.sessions, { style: makeStyle({ color: false, unicode: true }), ...(client.sessionId !== undefined && { current: client.sessionId }) }).join("\n"));
+      case "switch":
+        if (action.args.length !== 1) return err("! /switch takes one session id (or the start of one; /sessions lists them)");
+        // Its events follow as JSON lines; the session.attached frame says it worked.
+        client.follow(action.args[0]!).catch((error: Error) => err(`! /switch: ${error.message}`));
+        return;
+      case "mode":
+      case "model":
+        if (action.args.length !== 1) return err(`! /${action.kind} takes one ${action.kind === "mode" ? "mode" : "model"} here; the session.attached frame's capabilities list them`);
+        // The session.configured frame (or an error frame) says how it went.
+        client.configure(action.kind === "mode" ? { permissionMode: action.args[0] as PermissionMode } : { model: action.args[0]! }).catch(() => {});
+        return;
+      case "image":
+        return err('! /image is for the interactive view: here send {"type":"prompt","text":…,"images":[{"mediaType":"image/png","data":"<base64>"}]}');
+      case "new":
+        return err('! /new is for the interactive view: here send {"type":"session.create","cwd":"/abs/dir"} and then /switch to the id in session.created, or start with --new DIR');
       case "allow":
       case "deny": {
         const { request, rest, problem } = pickRequest(client.pendingPermissions, action.args);

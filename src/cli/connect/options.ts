@@ -34,6 +34,10 @@ export interface ConnectOptions {
   history?: number;
   /** `--fingerprint`: the only relay certificate accepted (`SHA256:…`); the known-relays file is then left alone. */
   fingerprint?: string;
+  /** `--session ID`: the session to join (its id or the unambiguous start of it) instead of the default one. */
+  session?: string;
+  /** `--new DIR`: start a session in DIR (as typed; made absolute by session-dir.ts) and join it. */
+  newSession?: string;
 }
 
 export type ConnectMode = "one-shot" | "json-lines" | "interactive";
@@ -62,6 +66,11 @@ export function connectOptions(flags: ParsedFlags, args: readonly string[]): Con
   const prompt = text("prompt");
   const url = normalizeRelayUrl(args[0]!);
   const fingerprint = text("fingerprint");
+  const session = text("session");
+  const newSession = text("new");
+  if (session !== undefined && newSession !== undefined) throw new UsageError("--session joins a session that runs and --new starts one: give one of them");
+  if (session !== undefined && session.trim() === "") throw new UsageError("--session needs a session id (or the start of one, as /sessions shows them)");
+  if (newSession !== undefined && newSession.trim() === "") throw new UsageError("--new needs the directory to start Claude in, e.g. --new /home/me/code/api");
   return {
     url,
     ...(identity !== undefined && { identity }),
@@ -71,6 +80,8 @@ export function connectOptions(flags: ParsedFlags, args: readonly string[]): Con
     policy,
     ...(history !== undefined && { history: parseHistory(history) }),
     ...(fingerprint !== undefined && { fingerprint: parsePin(fingerprint, url) }),
+    ...(session !== undefined && { session: session.trim() }),
+    ...(newSession !== undefined && { newSession }),
   };
 }
 

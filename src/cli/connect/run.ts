@@ -9,11 +9,13 @@
  * ```
  */
 import { existsSync } from "node:fs";
-import { RelayClient } from "../../client/client.ts";
+import { RelayClient, RelayClientError } from "../../client/client.ts";
+import { isLoopback } from "../../server/loopback.ts";
+import { sessionLines } from "../../terminal/session-list.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
 import { LineEditor } from "../../terminal/line-editor.ts";
 import { PlainConsole } from "../../terminal/plain-console.ts";
-import { detectStyle } from "../../terminal/style.ts";
+import { detectStyle, type Style } from "../../terminal/style.ts";
 import { UsageError } from "../usage-error.ts";
 import { connectTls } from "./certificates.ts";
 import { exitCodeFor } from "./exit-codes.ts";
@@ -21,6 +23,8 @@ import { InteractiveView } from "./interactive.ts";
 import { runJsonLines } from "./json-lines.ts";
 import { identityPath, openDefaultSigner } from "./keys.ts";
 import { runOneShot } from "./one-shot.ts";
+import { readImageFile } from "./image-file.ts";
+import { sessionDir } from "./session-dir.ts";
 import { chooseMode, type ConnectOptions } from "./options.ts";
 
 export interface ConnectIo {
@@ -29,6 +33,8 @@ export interface ConnectIo {
   stderr: NodeJS.WriteStream;
   env: Record<string, string | undefined>;
   home: string;
+  /** Where the command runs: a relative `--new DIR` for a relay on this machine is taken from here. */
+  cwd: string;
   /** Aborting ends the session: interrupts a one-shot turn (exit 1), ends the others (exit 0). */
   signal?: AbortSignal;
 }
@@ -47,6 +53,8 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
     const path = identityPath(options.identity, io.home);
     if (!existsSync(path) && !existsSync(`${path}.pub`)) throw new UsageError(`--identity: no key file ${path}`);
   }
+  const newDir = options.newSession === undefined ? undefined : sessionDir(options.newSession, { url: options.url, home: io.home, cwd: io.cwd });
+  if (newDir && "problem" in newDir) throw new UsageError(`--new: ${newDir.problem}`);
   const err = (line: string) => void io.stderr.write(`${line}\n`);
   let signer: ChallengeSigner;
   try {
@@ -56,12 +64,22 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
     return exitCodeFor(error);
   }
   try {
-    const client = new RelayClient({ signer, reconnect: options.reconnect, replayHeld: mode === "interactive", tls: connectTls(options, io, err) });
+    const client = new RelayClient({
+      signer,
+      reconnect: options.reconnect,
+      // The interactive view shows the past of the session it joins (not of the default one when --new leaves it at once).
+      replayHeld: mode === "interactive" && newDir === undefined,
+      ...(options.session !== undefined && { session: options.session }),
+      tls: connectTls(options, io, err),
+    });
     if (options.json) client.on("frame", (frame) => void io.stdout.write(`${JSON.stringify(frame)}\n`));
     const view =
       mode === "interactive"
         ? new InteractiveView(client, { url: options.url, ...(options.history !== undefined && { history: options.history }) }, {
             style: detectStyle(io.env, io.stdout.isTTY === true),
+            ...(isLocalRelay(options.url) && { home: io.home }),
+            newSessionDir: (dir) => sessionDir(dir, { url: options.url, home: io.home, cwd: io.cwd }),
+            readImage: (path) => readImageFile(path, { home: io.home, cwd: io.cwd }),
             makeConsole: (handlers) =>
               io.stdout.isTTY ? new LineEditor({ input: io.stdin, output: io.stdout }, handlers) : new PlainConsole({ input: io.stdin, output: io.stdout }, handlers),
             now: Date.now,
@@ -72,7 +90,19 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
       if (mode === "json-lines") err(`connected to ${options.url} as ${ok.key.fingerprint}`);
     } catch (error) {
       err(`claude-relay: ${(error as Error).message}`);
+      if (error instanceof RelayClientError && error.code === "unknown_session") err(sessionsHelp(client, options.url, io.home, detectStyle(io.env, io.stderr.isTTY === true)));
       return exitCodeFor(error);
+    }
+    if (newDir) {
+      try {
+        const sessionId = await client.createSession(newDir.dir);
+        await client.follow(sessionId, { replay: mode === "interactive" ? "held" : "live" });
+        if (mode !== "interactive") err(`started session ${sessionId} in ${newDir.dir}`);
+      } catch (error) {
+        err(`claude-relay: --new ${newDir.dir}: ${(error as Error).message}`);
+        await client.close();
+        return exitCodeFor(error);
+      }
     }
     if (view) {
       io.signal?.addEventListener("abort", () => view.stop(), { once: true });
@@ -95,6 +125,17 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
   } finally {
     signer.close();
   }
+}
+
+/** What to do about a --session the relay does not run: the sessions it does run. */
+function sessionsHelp(client: RelayClient, url: string, home: string, style: Style): string {
+  const lines = sessionLines(client.sessions, { style, ...(client.defaultSessionId !== undefined && { defaultId: client.defaultSessionId }), ...(isLocalRelay(url) && { home }) });
+  return `The relay's sessions (--session takes an id or its start; --new DIR starts one):\n${lines.join("\n")}`;
+}
+
+/** Whether the relay runs on this machine, so its paths are this machine's. */
+function isLocalRelay(url: string): boolean {
+  return isLoopback(new URL(url).hostname);
 }
 
 /** The whole of stdin as the prompt (trailing line breaks dropped); an empty one is a usage error. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { helpText, parseInput, pickRequest } from "../../../src/cli/connect/commands.ts";
+import { completions, helpText, parseInput, pickRequest } from "../../../src/cli/connect/commands.ts";
 import type { PermissionRequestMessage } from "../../../src/client/messages.ts";
 
 describe("parseInput", () => {
@@ -19,9 +19,34 @@ describe("parseInput", () => {
     expect(parseInput("/frobnicate")).toEqual({ kind: "unknown", command: "/frobnicate" });
   });
 
+  test("the session commands: /sessions, /switch ID, /new DIR (the rest of the line, spaces kept)", () => {
+    expect(parseInput("/sessions")).toEqual({ kind: "sessions" });
+    expect(parseInput("/switch a2c4")).toEqual({ kind: "switch", args: ["a2c4"] });
+    expect(parseInput("/switch")).toEqual({ kind: "switch", args: [] });
+    expect(parseInput("/new  /home/me/My  Projects/api ")).toEqual({ kind: "new", dir: "/home/me/My  Projects/api" });
+    expect(parseInput("/new")).toEqual({ kind: "new", dir: "" });
+    expect(parseInput("/sesions")).toEqual({ kind: "unknown", command: "/sesions", suggestion: "/sessions" });
+  });
+
+  test("/mode and /model take their argument; /image the rest of the line", () => {
+    expect(parseInput("/mode")).toEqual({ kind: "mode", args: [] });
+    expect(parseInput("/mode plan")).toEqual({ kind: "mode", args: ["plan"] });
+    expect(parseInput("/model opus[1m]")).toEqual({ kind: "model", args: ["opus[1m]"] });
+    expect(parseInput("/image ~/My Pictures/shot 1.png")).toEqual({ kind: "image", path: "~/My Pictures/shot 1.png" });
+    expect(parseInput("/image")).toEqual({ kind: "image", path: "" });
+  });
+
+  test("Tab completes our commands, and Claude's after //", () => {
+    expect(completions("/mo", ["compact"])).toEqual(["/mode", "/model"]);
+    expect(completions("/s", [])).toEqual(["/sessions", "/switch"]);
+    expect(completions("//c", ["compact", "cost", "review"])).toEqual(["//compact", "//cost"]);
+    expect(completions("hello", ["compact"])).toEqual([]);
+    expect(completions("/mode pl", [])).toEqual([]);
+  });
+
   test("help lists every command, and the keys on a terminal", () => {
     const help = helpText(true);
-    for (const command of ["/allow [id]", "/deny [id] [reason]", "/interrupt", "/quit", "/help"]) expect(help).toContain(command);
+    for (const command of ["/sessions", "/switch ID", "/new DIR", "/mode [MODE]", "/model [MODEL]", "/image PATH", "/allow [id]", "/deny [id] [reason]", "/interrupt", "/quit", "/help"]) expect(help).toContain(command);
     expect(help).toContain("Alt-Enter");
     expect(helpText(false)).not.toContain("Alt-Enter");
   });

@@ -37,6 +37,14 @@ describe("connectOptions", () => {
     expect(thrown(() => options({}, "ftp://host/ws")).message).toBe('not a relay URL: "ftp://host/ws" (use ws:// or wss://)');
   });
 
+  test("--session ID and --new DIR, one of them, not empty", () => {
+    expect(options({ session: " a2c4 " }).session).toBe("a2c4");
+    expect(options({ new: "~/code/api" }).newSession).toBe("~/code/api");
+    expect(thrown(() => options({ session: "a2c4", new: "/x" })).message).toBe("--session joins a session that runs and --new starts one: give one of them");
+    expect(thrown(() => options({ session: " " })).message).toBe("--session needs a session id (or the start of one, as /sessions shows them)");
+    expect(thrown(() => options({ new: "" })).message).toBe("--new needs the directory to start Claude in, e.g. --new /home/me/code/api");
+  });
+
   test("--fingerprint: SHA256:… or a browser's hex, for wss:// only", () => {
     const fingerprint = `SHA256:${"q".repeat(42)}E`;
     expect(options({ fingerprint }, "wss://192.168.1.20:7717/ws").fingerprint).toBe(fingerprint);

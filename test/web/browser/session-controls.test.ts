@@ -168,15 +168,20 @@ test("Claude's questions as choices: one answer, several, and one in the user's 
   const option = (description: string) => card.locator(".option", { hasText: description });
   const send = card.getByRole("button", { name: "Send answers" });
   expect(await send.isDisabled()).toBe(true);
+  // The page renders once per animation frame: wait for what a tap shows.
+  const pressed = (description: string) => card.locator('.option[aria-pressed="true"]', { hasText: description }).waitFor();
   await option("warm").click();
+  await pressed("warm");
   await option("cool").click(); // one answer: Blue replaces Red
+  await pressed("cool");
   expect(await option("warm").getAttribute("aria-pressed")).toBe("false");
-  expect(await option("cool").getAttribute("aria-pressed")).toBe("true");
   await option("small").click();
+  await pressed("small");
   await option("large").click(); // several
+  await pressed("large");
   expect(await option("small").getAttribute("aria-pressed")).toBe("true");
   await card.getByLabel("Other answer").nth(1).fill("XL");
-  expect(await send.isDisabled()).toBe(false);
+  await card.locator('button.allow:not([disabled])').waitFor();
   for (const box of await card.locator(".option").all()) expect((await box.boundingBox())!.height).toBeGreaterThanOrEqual(48);
   await send.click();
   await card.waitFor({ state: "detached" });
