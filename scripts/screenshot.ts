@@ -3,8 +3,9 @@
  * with the real Claude Code CLI (answering from the fake Anthropic API of the tests, with a short
  * scripted conversation), the web app in Chromium at a phone viewport (390 × 844, DPR 2, light),
  * its key authorized; the page sends a prompt and Claude plans with a todo list and markdown, then
- * another device asks for a new test file and Claude's Write waits as a permission card. That
- * moment is written to docs/screenshot-phone.png.
+ * another device asks for a new test file and Claude's Write waits as a permission card (with
+ * Allow for this session, as Claude suggests accepting edits), under the session's mode and model
+ * pickers. That moment is written to docs/screenshot-phone.png.
  *
  *     bun scripts/screenshot.ts                 # writes docs/screenshot-phone.png
  *     bun scripts/screenshot.ts /tmp/phone.png  # somewhere else
@@ -70,6 +71,7 @@ try {
   laptop.send({ type: "prompt", text: "Add that test, please" });
   await page.getByTestId("permission-card").waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
+  await page.getByTestId("session-settings").waitFor(); // the mode and model pickers, once Claude told its models
   await page.evaluate(async () => {
     (document.activeElement as HTMLElement | null)?.blur(); // no focus ring in the picture
     await document.fonts.ready;

@@ -58,6 +58,7 @@ import {
   type SessionStoppedMessage,
   type SessionConfiguredMessage,
   type SessionCapabilitiesMessage,
+  type HistoryMessage,
   type SessionCapabilities,
   type PermissionMode,
   type ImageMediaType,
@@ -126,13 +127,14 @@ export type RelayClientEvents = {
   joined: [session: SessionJoin & { lastSeq: number }, info: { resumed: boolean; first: boolean }];
   /** v2: the relay's list of sessions changed (also in `auth.ok.sessions`). */
   sessions: [SessionsMessage];
-  /** v2: answers to `session.create`, `attach`, `detach` and `session.stop`. */
+  /** v2: answers to `session.create`, `attach`, `detach`, `session.stop` and `history.list`. */
   "session.created": [SessionCreatedMessage];
   "session.attached": [SessionAttachedMessage];
   "session.detached": [SessionDetachedMessage];
   "session.stopped": [SessionStoppedMessage];
   /** v2: answer to `configure` (the session's mode and model now). */
   "session.configured": [SessionConfiguredMessage];
+  history: [HistoryMessage];
   /** v2: a session's pickers changed (a new Claude process told others). */
   "session.capabilities": [SessionCapabilitiesMessage];
   "claude.event": [ClaudeEventMessage];
@@ -865,6 +867,9 @@ export class RelayClient {
       case "session.stopped":
         this.#others.detach(message.sessionId);
         this.#emit("session.stopped", message);
+        break;
+      case "history":
+        this.#emit("history", message);
         break;
       case "error":
         this.#emit("error", message);

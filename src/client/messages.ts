@@ -36,6 +36,7 @@ export type SessionDetachedMessage = ServerMessageOf<"session.detached">;
 export type SessionStoppedMessage = ServerMessageOf<"session.stopped">;
 export type SessionConfiguredMessage = ServerMessageOf<"session.configured">;
 export type SessionCapabilitiesMessage = ServerMessageOf<"session.capabilities">;
+export type HistoryMessage = ServerMessageOf<"history">;
 /** `reason: "detected"` marks a gap the client noticed itself (seqs jumped without an announced gap). */
 export type ReplayGapMessage = Omit<ServerMessageOf<"replay.gap">, "reason"> & { reason?: ServerMessageOf<"replay.gap">["reason"] | "detected" };
 /** The messages that carry a session's `seq`. */

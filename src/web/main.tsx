@@ -45,6 +45,7 @@ const memory: PageMemory = {
 
 const store = new AppStore(memory);
 const notifier = new PermissionNotifier();
+store.notifications.value = notifier.permission;
 const db = openKeyDb<StoredDeviceKey>();
 let connection: RelayConnection | undefined;
 let key: DeviceKey | undefined;
@@ -100,8 +101,16 @@ addEventListener("hashchange", () => {
 setInterval(() => (store.now.value = Date.now()), 30_000);
 
 const actions: Actions = {
-  prompt: (text) => connection?.prompt(text),
+  prompt: (text, images) => connection?.prompt(text, images),
   allow: (request) => connection?.allow(request),
+  allowForSession: (request) => connection?.allowForSession(request),
+  answer: (request, answers) => connection?.answer(request, answers),
+  configure: (change) => {
+    const sessionId = store.activeSessionId.value;
+    if (sessionId !== undefined) connection?.configure(sessionId, change);
+  },
+  listHistory: (cwd) => connection?.listHistory(cwd),
+  resumeConversation: (cwd, sessionId) => connection?.create(cwd, "form", sessionId),
   deny: (request, reason) => connection?.deny(request, reason),
   interrupt: () => connection?.interrupt(),
   retry: () => connection?.wake(),
@@ -113,7 +122,9 @@ const actions: Actions = {
     store.access.value = "starting";
     await start();
   },
-  ...(notifier.canAsk && { enableNotifications: async () => void (await notifier.ask()) }),
+  enableNotifications: async () => {
+    store.notifications.value = await notifier.ask();
+  },
   dismissPrompt: (id) => store.dismissPrompt(id),
   dismissErrors: () => store.dismissErrors(),
   show: (sessionId) => connection?.show(sessionId),

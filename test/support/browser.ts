@@ -18,7 +18,13 @@
  */
 import { appendFileSync, existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { SYNTHETIC_CLAUDE } from "./cli-process.ts";
+import { prepareLongSession } from "./long-conversation.ts";
 import { startTestRelay, type TestRelay, type TestRelayOptions } from "./relay.ts";
+import { makeTempDir } from "./ssh.ts";
+import { waitFor } from "./wait.ts";
 import type { Frame, TestClient } from "./ws-client.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
@@ -127,7 +133,30 @@ export async function waitForConnected(phone: PhonePage, timeoutMs = 45_000): Pr
 /** Types `text` into the prompt box and presses Send. */
 export async function sendPrompt(phone: PhonePage, text: string): Promise<void> {
   await phone.page.getByLabel("Message Claude").fill(text);
-  await phone.page.getByRole("button", { name: "Send" }).click();
+  await phone.page.getByRole("button", { name: "Send", exact: true }).click();
+}
+
+/**
+ * The first frame the page receives from the call on that matches: call it before the action that
+ * causes the frame, await it after.
+ */
+export function nextReceived(phone: PhonePage, match: (frame: Record<string, any>) => boolean, timeoutMs = 30_000): Promise<Record<string, any>> {
+  const from = phone.frames.length;
+  let found: Record<string, any> | undefined;
+  const frame = waitFor(() => (found = phone.frames.slice(from).find((entry) => entry.direction === "received" && match(entry.frame))?.frame) !== undefined, timeoutMs, "a frame").then(() => found!);
+  // A test that fails before awaiting it must not leave a rejection to blame on a later test.
+  frame.catch(() => {});
+  return frame;
+}
+
+/** Frames the page sent of `type`. */
+export function sent(phone: PhonePage, type: string): Record<string, any>[] {
+  return phone.frames.filter((entry) => entry.direction === "sent" && entry.frame.type === type).map((entry) => entry.frame);
+}
+
+/** Waits until the prompt box holds `value` (the page renders once per animation frame, not at once). */
+export async function waitForPromptText(phone: PhonePage, value: string): Promise<void> {
+  await phone.page.waitForFunction((wanted) => (document.getElementById("prompt") as HTMLTextAreaElement | null)?.value === wanted, value, { timeout: 10_000 });
 }
 
 /** Frames the page received of `type`. */
@@ -152,4 +181,25 @@ export async function startAuthorizedPhone(options: { relay?: TestRelayOptions; 
   const line = await authorizePage(phone, relay.options.authorizedKeysPath);
   const other = await relay.connectAuthenticated();
   return { relay, browser, phone, line, other };
+}
+
+/** Closes what {@link startAuthorizedPhone} (or {@link startPhoneOnLongSession}) started, as far as it got. */
+export async function stopAuthorizedPhone(started: { relay?: TestRelay; browser?: Browser; other?: TestClient }): Promise<void> {
+  await started.other?.close();
+  await started.browser?.close();
+  await started.relay?.stop();
+}
+
+/**
+ * A relay (synthetic Claude) whose default session already holds `events` events
+ * (test/support/long-conversation.ts, `shape` as there), and a phone page authorized and logged in
+ * that got them replayed.
+ */
+export async function startPhoneOnLongSession(events: number, shape: "mixed" | "short" = "mixed"): Promise<{ relay: TestRelay; browser: Browser; phone: PhonePage }> {
+  const dir = makeTempDir("relay-web-long-");
+  prepareLongSession({ stateDir: join(dir, "state"), cwd: join(dir, "work"), sessionId: randomUUID(), events, shape });
+  const [relay, browser] = await Promise.all([startTestRelay({ dir, flags: { claudeBin: SYNTHETIC_CLAUDE } }), launchBrowser()]);
+  const phone = await openPhone(browser, `${relay.httpUrl}/`);
+  await authorizePage(phone, relay.options.authorizedKeysPath);
+  return { relay, browser, phone };
 }

@@ -88,11 +88,24 @@ export function longConversation(sessionId: string, count: number): string[] {
 }
 
 /**
- * A state dir in which a relay started for `cwd` resumes session `sessionId` (sessions.json) with
- * `events` events already in its log, to replay to the clients that log in.
+ * `count` events that each make a very short item: a first prompt, then turn ends (a thin rule
+ * each), the last one assistant text — so a page of earlier items is far shorter than a screen.
  */
-export function prepareLongSession({ stateDir, cwd, sessionId, events }: { stateDir: string; cwd: string; sessionId: string; events: number }): void {
+export function shortItemsConversation(sessionId: string, count: number): string[] {
+  const events: Event[] = [{ type: "user.prompt", text: "The first prompt", by: BY }];
+  while (events.length < count - 1) events.push({ type: "claude.event", event: { type: "result", subtype: "success", is_error: false, session_id: sessionId } });
+  events.push(assistant(sessionId, [{ type: "text", text: `That was the last of ${count} events.` }]));
+  return events.map((event, index) => encodeSessionEvent(sessionId, index + 1, event));
+}
+
+/**
+ * A state dir in which a relay started for `cwd` resumes session `sessionId` (sessions.json) with
+ * `events` events already in its log, to replay to the clients that log in: mixed turns, or
+ * (`shape: "short"`) {@link shortItemsConversation}.
+ */
+export function prepareLongSession({ stateDir, cwd, sessionId, events, shape = "mixed" }: { stateDir: string; cwd: string; sessionId: string; events: number; shape?: "mixed" | "short" }): void {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(stateDir, "sessions.json"), JSON.stringify({ version: 1, sessions: { [cwd]: { sessionId, updatedAt: new Date().toISOString() } } }));
-  writeFileSync(join(stateDir, `events-${sessionId}.jsonl`), longConversation(sessionId, events).join("\n") + "\n");
+  const lines = shape === "short" ? shortItemsConversation(sessionId, events) : longConversation(sessionId, events);
+  writeFileSync(join(stateDir, `events-${sessionId}.jsonl`), lines.join("\n") + "\n");
 }

@@ -11,8 +11,12 @@
  *   the other sessions the page follows (the one shown, those with permission requests waiting:
  *   state/attachments.ts) are attached each from its own lastSeq, and detached when no longer
  *   needed;
- * - sessions are created, stopped and restarted ("new conversation here") with ids, so the
- *   relay's answer or refusal reaches the form that asked.
+ * - sessions are created (new, or continuing an earlier conversation from history.list), stopped,
+ *   restarted ("new conversation here") and configured (permission mode, model) with ids, so the
+ *   relay's answer or refusal reaches the form that asked;
+ * - the pickers (models, slash commands, modes) of the default session come in auth.ok once its
+ *   Claude has started; when they did not yet, the page attaches to it explicitly, which makes
+ *   the relay tell it (in session.attached, or as session.capabilities when Claude starts).
  *
  * @example
  * ```ts
@@ -26,7 +30,8 @@ import { RelayClient, RelayClientError, type PermissionRequestMessage } from "..
 import type { ChallengeSigner } from "../../client/signer.ts";
 import type { ClientMessage } from "../../protocol/messages.ts";
 import { wantedAttachments } from "../state/attachments.ts";
-import type { AppStore, PendingCreate } from "../state/store.ts";
+import { sessionPermissions } from "../state/permission-suggestions.ts";
+import type { AppStore, OutgoingPrompt, PendingConfigure, PendingCreate, PromptImage } from "../state/store.ts";
 import type { PermissionNotifier } from "./notify.ts";
 
 export interface ConnectionOptions {
@@ -78,17 +83,44 @@ export class RelayConnection {
     this.#connect();
   }
 
-  /** Sends a prompt to the shown session; while no connection can take it, it waits in the outbox and goes on the next login. */
-  prompt(text: string): void {
+  /** Sends a prompt (and its images) to the shown session; while no connection can take it, it waits in the outbox and goes on the next login. */
+  prompt(text: string, images: readonly PromptImage[] = []): void {
     const sessionId = this.#options.store.activeSessionId.value;
     if (sessionId === undefined) return;
-    const id = this.#id("web");
-    this.#options.store.queuePrompt({ id, sessionId, text, state: "waiting" });
-    this.#sendPrompt(id, sessionId, text);
+    const prompt = { id: this.#id("web"), sessionId, text, ...(images.length > 0 && { images }), state: "waiting" as const };
+    this.#options.store.queuePrompt(prompt);
+    this.#sendPrompt(prompt);
   }
 
   allow(request: PermissionRequestMessage): void {
     this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "allow", updatedInput: request.input });
+  }
+
+  /** Allows it and what Claude suggested with it, for as long as the session's Claude runs. */
+  allowForSession(request: PermissionRequestMessage): void {
+    const updatedPermissions = sessionPermissions(request.suggestions ?? []);
+    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "allow", updatedInput: request.input, updatedPermissions });
+  }
+
+  /** Answers Claude's AskUserQuestion: its input plus the answers, from each question's text to the label(s) or text chosen. */
+  answer(request: PermissionRequestMessage, answers: Record<string, string>): void {
+    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "allow", updatedInput: { ...request.input, answers } });
+  }
+
+  /** Switches a session's permission mode or model; the answer (or refusal) reaches the pickers. */
+  configure(sessionId: string, change: PendingConfigure["change"]): void {
+    const id = this.#id("configure");
+    const { store } = this.#options;
+    store.configureStarted({ id, sessionId, change });
+    if (!this.#send({ type: "session.configure", sessionId, id, ...change })) store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+  }
+
+  /** Lists Claude's earlier conversations in `cwd` (undefined: the default session's directory). */
+  listHistory(cwd?: string): void {
+    const id = this.#id("history");
+    const { store } = this.#options;
+    store.historyStarted(id, cwd);
+    if (!this.#send({ type: "history.list", id, ...(cwd !== undefined && { cwd }) })) store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
   }
 
   deny(request: PermissionRequestMessage, message?: string): void {
@@ -107,11 +139,13 @@ export class RelayConnection {
     this.#follow();
   }
 
-  /** Starts a session in `cwd`; the relay's answer shows it, or its refusal reaches the form (or a note). */
-  create(cwd: string, origin: PendingCreate["origin"] = "form"): void {
+  /** Starts a session in `cwd` (continuing the conversation `resume`); the relay's answer shows it, or its refusal reaches the form (or a note). */
+  create(cwd: string, origin: PendingCreate["origin"] = "form", resume?: string): void {
     const id = this.#id("create");
-    this.#options.store.createStarted({ id, cwd, origin });
-    if (!this.#send({ type: "session.create", cwd, id })) this.#options.store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+    this.#options.store.createStarted({ id, cwd, origin, ...(resume !== undefined && { resume }) });
+    if (!this.#send({ type: "session.create", cwd, id, ...(resume !== undefined && { resume }) })) {
+      this.#options.store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+    }
   }
 
   /** Stops a session (not the default one, which the relay keeps for v1 clients). */
@@ -160,11 +194,11 @@ export class RelayConnection {
     return true;
   }
 
-  #sendPrompt(id: string, sessionId: string, text: string): void {
+  #sendPrompt({ id, sessionId, text, images }: OutgoingPrompt): void {
     // Only a logged-in client: one still logging in or reconnecting would queue it in memory it
     // drops if that login fails (key refused, rate limited); the outbox keeps it for auth.ok.
     try {
-      if (this.#send({ type: "prompt", text, id, sessionId })) this.#options.store.markSent(id);
+      if (this.#send({ type: "prompt", text, id, sessionId, ...(images && { images: [...images] }) })) this.#options.store.markSent(id);
     } catch (error) {
       if (!(error instanceof RelayClientError)) throw error; // closed meanwhile: it stays waiting
     }
@@ -207,8 +241,13 @@ export class RelayConnection {
       store.authenticated(ok);
       store.connection.value = { status: "open" };
       this.#follow();
-      for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt.id, prompt.sessionId, prompt.text);
+      // A v2 relay tells a client the default session's pickers once it attached explicitly.
+      if (ok.sessions && !ok.capabilities) client.attach(ok.sessionId, { lastSeq: ok.lastSeq ?? client.lastSeq });
+      for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt);
     });
+    client.on("session.configured", (message) => store.configured(message));
+    client.on("session.capabilities", ({ type: _, sessionId, ...capabilities }) => store.capabilitiesChanged(sessionId, capabilities));
+    client.on("history", (message) => store.historyListed(message));
     client.on("sessions", (message) => {
       store.sessionsChanged(message.sessions);
       this.#follow();

@@ -1,7 +1,9 @@
 /**
  * Tells the user about a permission request while the page is in the background: a system
- * notification (when they allowed notifications) and a vibration (where the device can), closed
- * again once the request is answered from anywhere.
+ * notification (when they allowed notifications, and where the browser shows them for a page:
+ * desktop browsers do, Chrome on Android and Safari on iOS only through a service worker, which
+ * this app does not have) and a vibration (where the device can), closed again once the request
+ * is answered from anywhere.
  *
  * @example
  * ```ts
@@ -15,9 +17,9 @@ import type { PermissionRequestMessage } from "../../client/client.ts";
 export class PermissionNotifier {
   readonly #open = new Map<string, Notification>();
 
-  /** Whether notifications can be asked for here and have not been decided yet. */
-  get canAsk(): boolean {
-    return typeof Notification !== "undefined" && Notification.permission === "default";
+  /** Whether notifications are allowed, refused, not decided yet (`default`) or not available here. */
+  get permission(): NotificationPermission | "unsupported" {
+    return typeof Notification === "undefined" ? "unsupported" : Notification.permission;
   }
 
   /** Asks for permission to notify (must run in a click handler). */
@@ -30,8 +32,13 @@ export class PermissionNotifier {
     if (document.visibilityState !== "hidden") return;
     navigator.vibrate?.([200, 100, 200]);
     if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
-    // Text only: notifications do not render HTML, and the body is cut short by the system anyway.
-    const notification = new Notification(`Claude asks to use ${request.toolName}`, { body: request.description ?? summary(request.input), tag: request.requestId });
+    let notification: Notification;
+    try {
+      // Text only: notifications do not render HTML, and the body is cut short by the system anyway.
+      notification = new Notification(`Claude asks to use ${request.toolName}`, { body: request.description ?? summary(request.input), tag: request.requestId });
+    } catch {
+      return; // Chrome on Android shows notifications only through a service worker: the vibration has to do
+    }
     notification.onclick = () => {
       window.focus();
       notification.close();

@@ -16,7 +16,7 @@
  * applyEvent(conversation, sameEventAgain) === conversation; // true: seen already
  * ```
  */
-import type { PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../../client/client.ts";
+import type { PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, UserPromptMessage } from "../../client/client.ts";
 
 export type SessionStateName = Extract<SessionEventMessage, { type: "session.state" }>["state"];
 
@@ -31,18 +31,24 @@ export interface PermissionOutcome {
 }
 
 export type Item =
-  | { kind: "prompt"; key: string; seq: number; text: string; by: string }
+  | { kind: "prompt"; key: string; seq: number; text: string; by: string; images?: readonly PromptImageInfo[] }
   | { kind: "text"; key: string; seq: number; text: string }
   | { kind: "thinking"; key: string; seq: number; text: string }
   | { kind: "tool"; key: string; seq: number; toolUseId: string; name: string; input: Record<string, unknown>; result?: ToolResult; permission?: PermissionOutcome }
   | { kind: "turn"; key: string; seq: number; isError: boolean; text?: string; durationMs?: number; costUsd?: number }
   | { kind: "notice"; key: string; seq: number; text: string; tone: "info" | "error" };
 
+/** An image sent with a prompt, as the relay lists it (its bytes went to Claude only). */
+export type PromptImageInfo = NonNullable<UserPromptMessage["images"]>[number];
+
 export interface SessionStatus {
   state: SessionStateName;
   clients: number;
   claudePid: number;
   restarts?: number;
+  /** Claude's permission mode and model as the relay reports them (v2). */
+  permissionMode?: string;
+  model?: string;
 }
 
 export interface Conversation {
@@ -64,9 +70,13 @@ export function emptyConversation(sessionId: string): Conversation {
  * The state auth.ok reports (taken as the truth for what is pending: a late joiner may not have
  * the request events themselves).
  */
-export function withSnapshot(conversation: Conversation, snapshot: { state: SessionStateName; clients: number; claudePid: number; pendingPermissions: PermissionRequestMessage[] }): Conversation {
+export function withSnapshot(
+  conversation: Conversation,
+  snapshot: { state: SessionStateName; clients: number; claudePid: number; pendingPermissions: PermissionRequestMessage[]; permissionMode?: string; model?: string },
+): Conversation {
   const pending = [...snapshot.pendingPermissions].sort((a, b) => a.seq - b.seq);
-  return { ...conversation, pending, status: { ...conversation.status, state: snapshot.state, clients: snapshot.clients, claudePid: snapshot.claudePid } };
+  const { state, clients, claudePid, permissionMode, model } = snapshot;
+  return { ...conversation, pending, status: { ...conversation.status, state, clients, claudePid, ...(permissionMode !== undefined && { permissionMode }), ...(model !== undefined && { model }) } };
 }
 
 /** Events the relay will not send: noted in the conversation, and later seqs follow without a hole. */
@@ -84,7 +94,7 @@ export function applyEvent(conversation: Conversation, event: SessionEventMessag
   const next: Conversation = { ...conversation, lastSeq: event.seq };
   switch (event.type) {
     case "user.prompt":
-      return append(next, { kind: "prompt", key: `${event.seq}`, seq: event.seq, text: event.text, by: event.by });
+      return append(next, { kind: "prompt", key: `${event.seq}`, seq: event.seq, text: event.text, by: event.by, ...(event.images?.length && { images: event.images }) });
     case "permission.request":
       return { ...next, pending: [...next.pending.filter((request) => request.requestId !== event.requestId), event] };
     case "permission.resolved":
@@ -117,7 +127,8 @@ function describeOutcome(behavior: PermissionOutcome["behavior"]): string {
 
 function sessionState(conversation: Conversation, event: Extract<SessionEventMessage, { type: "session.state" }>): Conversation {
   const previous = conversation.status?.state;
-  const next = { ...conversation, status: { state: event.state, clients: event.clients, claudePid: event.claudePid, restarts: event.restarts } };
+  const { state, clients, claudePid, restarts, permissionMode, model } = event;
+  const next = { ...conversation, status: { state, clients, claudePid, restarts, ...(permissionMode !== undefined && { permissionMode }), ...(model !== undefined && { model }) } };
   if (event.state === previous) return next;
   if (event.state === "restarting") return append(next, { kind: "notice", key: `${event.seq}`, seq: event.seq, text: "Claude stopped; restarting it and resuming the conversation", tone: "error" });
   if (event.state === "failed") return append(next, { kind: "notice", key: `${event.seq}`, seq: event.seq, text: "Claude keeps crashing; the relay gave up", tone: "error" });

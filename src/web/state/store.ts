@@ -16,7 +16,8 @@
  * ```
  */
 import { computed, signal } from "@preact/signals-core";
-import type { AuthOkMessage, ErrorMessage, ReplayGapMessage, SessionAttachedMessage, SessionEventMessage } from "../../client/client.ts";
+import type { AuthOkMessage, ErrorMessage, HistoryMessage, ReplayGapMessage, SessionAttachedMessage, SessionConfiguredMessage, SessionEventMessage } from "../../client/client.ts";
+import type { ImageMediaType, PermissionMode, SessionCapabilities } from "../../protocol/messages.ts";
 import type { DeviceKey } from "../key/device-key.ts";
 import { applyEvent, applyGap, emptyConversation, withSnapshot, type Conversation } from "./conversation.ts";
 import { sessionName, type SessionInfo } from "./session-words.ts";
@@ -32,11 +33,18 @@ export interface ConnectionView {
   detail?: string;
 }
 
+/** An image as a prompt carries it. */
+export interface PromptImage {
+  mediaType: ImageMediaType;
+  data: string;
+}
+
 export interface OutgoingPrompt {
   id: string;
   /** The session it is for. */
   sessionId: string;
   text: string;
+  images?: readonly PromptImage[];
   /** `waiting`: no connection to hand it to yet · `sent`: given to the connection · `failed`: the relay refused it. */
   state: "waiting" | "sent" | "failed";
   error?: string;
@@ -56,7 +64,29 @@ export interface PendingCreate {
   cwd: string;
   /** `form`: typed in the list's form, which shows a refusal · `restart`: "new conversation here", whose refusal is a note. */
   origin: "form" | "restart";
+  /** The earlier conversation continued (history.list's sessionId). */
+  resume?: string;
 }
+
+/** A session.configure sent and not answered yet. */
+export interface PendingConfigure {
+  id: string;
+  sessionId: string;
+  change: { permissionMode?: PermissionMode; model?: string };
+}
+
+/** Claude's earlier conversations in a directory (history.list), asked for from the list's form. */
+export interface HistoryView {
+  id: string;
+  /** The directory asked about; undefined: the default session's. */
+  cwd: string | undefined;
+  phase: "loading" | "done" | "failed";
+  conversations: HistoryMessage["conversations"];
+  error?: string;
+}
+
+/** Whether the page may notify: as the browser says, or `unsupported`. */
+export type NotificationState = NotificationPermission | "unsupported";
 
 export type View = "conversation" | "sessions";
 
@@ -112,6 +142,13 @@ export class AppStore {
   readonly replayEnds = signal<ReadonlyMap<string, number>>(new Map());
   /** The time relative times are shown against; ticked by the page. */
   readonly now = signal(Date.now());
+  /** Each session's pickers: Claude's models and slash commands, the modes the relay accepts. */
+  readonly capabilities = signal<ReadonlyMap<string, SessionCapabilities>>(new Map());
+  readonly configuring = signal<PendingConfigure | undefined>(undefined);
+  /** Why the last change of mode or model was refused, in words, and for which session. */
+  readonly configureError = signal<{ sessionId: string; text: string } | undefined>(undefined);
+  readonly history = signal<HistoryView | undefined>(undefined);
+  readonly notifications = signal<NotificationState>("unsupported");
 
   readonly active = computed(() => {
     const id = this.activeSessionId.value;
@@ -135,8 +172,20 @@ export class AppStore {
     for (const [sessionId, conversation] of this.conversations.value) if (sessionId !== this.activeSessionId.value) count += conversation.pending.length;
     return count;
   });
-  /** Directories to suggest when starting a session: recent ones, then those of open sessions. */
-  readonly directorySuggestions = computed(() => [...new Set([...this.recentDirectories.value, ...this.sessions.value.map((info) => info.cwd)])]);
+  /** Directories to suggest when starting a session: recent ones, those of open sessions, then those Claude's history was listed for. */
+  readonly directorySuggestions = computed(() => [
+    ...new Set([...this.recentDirectories.value, ...this.sessions.value.map((info) => info.cwd), ...(this.history.value?.conversations ?? []).map((conversation) => conversation.cwd)]),
+  ]);
+  readonly activeCapabilities = computed(() => {
+    const id = this.activeSessionId.value;
+    return id === undefined ? undefined : this.capabilities.value.get(id);
+  });
+  /** The shown session's permission mode and model: as its last state said, else as the list says. */
+  readonly activeSettings = computed(() => {
+    const status = this.activeStatus.value;
+    const info = this.activeInfo.value;
+    return { permissionMode: status?.permissionMode ?? info?.permissionMode, model: status?.model ?? info?.model };
+  });
 
   readonly #memory: PageMemory | undefined;
   /** Sessions this page asked to stop: their leaving the list needs no note. */
@@ -168,6 +217,7 @@ export class AppStore {
     this.#memory?.save(MEMORY.clientIds, JSON.stringify(ids));
     this.defaultSessionId.value = ok.sessionId;
     this.#update(ok.sessionId, (conversation) => withSnapshot(conversation, ok.state));
+    if (ok.capabilities) this.capabilitiesChanged(ok.sessionId, ok.capabilities);
     if (ok.lastSeq !== undefined) this.#replayEnds(ok.sessionId, ok.lastSeq);
     this.sessionsChanged(ok.sessions ?? []);
     const listed = (id: string | null | undefined) => id != null && (id === ok.sessionId || this.sessions.value.some((info) => info.sessionId === id));
@@ -202,6 +252,37 @@ export class AppStore {
   attached(message: SessionAttachedMessage): void {
     this.#update(message.sessionId, (conversation) => withSnapshot(conversation, message.state));
     this.#replayEnds(message.sessionId, message.lastSeq);
+    if (message.capabilities) this.capabilitiesChanged(message.sessionId, message.capabilities);
+  }
+
+  /** A session's pickers (in auth.ok, session.attached or session.capabilities). */
+  capabilitiesChanged(sessionId: string, capabilities: SessionCapabilities): void {
+    this.capabilities.value = new Map(this.capabilities.value).set(sessionId, capabilities);
+  }
+
+  /** A session.configure sent: the pickers wait for its answer. */
+  configureStarted(configure: PendingConfigure): void {
+    this.configuring.value = configure;
+    this.configureError.value = undefined;
+  }
+
+  /** `session.configured`: the session's mode and model now (its state and the list follow). */
+  configured(message: SessionConfiguredMessage): void {
+    if (message.id !== undefined && this.configuring.value?.id === message.id) this.configuring.value = undefined;
+    const { permissionMode, model } = message;
+    this.#update(message.sessionId, (conversation) => (conversation.status ? { ...conversation, status: { ...conversation.status, permissionMode, ...(model !== undefined && { model }) } } : conversation));
+  }
+
+  /** A history.list sent (for `cwd`, or the default session's directory). */
+  historyStarted(id: string, cwd: string | undefined): void {
+    this.history.value = { id, cwd, phase: "loading", conversations: [] };
+  }
+
+  /** The relay's `history` answer. */
+  historyListed(message: HistoryMessage): void {
+    const view = this.history.value;
+    if (!view || view.id !== message.id) return;
+    this.history.value = { ...view, phase: "done", conversations: message.conversations };
   }
 
   /** The connection is lost: what it was replaying will not come (the next login replays anew). */
@@ -265,6 +346,17 @@ export class AppStore {
       this.outbox.value = this.outbox.value.map((prompt) => (prompt.id === error.id ? { ...prompt, state: "failed", error: error.message } : prompt));
       return;
     }
+    const configure = this.configuring.value;
+    if (error.id !== undefined && configure?.id === error.id) {
+      this.configuring.value = undefined;
+      this.configureError.value = { sessionId: configure.sessionId, text: configureErrorWords(error, configure.change) };
+      return;
+    }
+    const history = this.history.value;
+    if (error.id !== undefined && history?.id === error.id) {
+      this.history.value = { ...history, phase: "failed", error: createErrorWords(error) };
+      return;
+    }
     const create = this.creating.value;
     if (error.id !== undefined && create?.id === error.id) {
       this.creating.value = undefined;
@@ -314,6 +406,13 @@ export class AppStore {
   }
 }
 
+/** Why a change of permission mode or model was refused, in words (the relay's message says what to do). */
+function configureErrorWords(error: ErrorMessage, change: PendingConfigure["change"]): string {
+  const what = change.model !== undefined ? `the model ${change.model}` : `the permission mode ${change.permissionMode}`;
+  const reason = error.message.replace(/^session\.configure: /, "");
+  return error.code === "claude_unavailable" ? `Claude cannot switch to ${what} now: ${reason}.` : `Not switched to ${what}: ${reason}.`;
+}
+
 /** Why a session.create was refused, for the person who typed the directory. */
 function createErrorWords(error: ErrorMessage): string {
   switch (error.code) {
@@ -321,6 +420,8 @@ function createErrorWords(error: ErrorMessage): string {
       return `That directory cannot be used: ${error.message}.`;
     case "too_many_sessions":
       return `No room for another session: ${error.message}.`;
+    case "unknown_session":
+      return `That conversation cannot be continued: ${error.message}.`;
     default:
       return `The relay did not start the session: ${error.message}.`;
   }

@@ -3,11 +3,22 @@
  * components stay plain views of the store.
  */
 import type { PermissionRequestMessage } from "../../client/client.ts";
+import type { PendingConfigure, PromptImage } from "../state/store.ts";
 
 export interface Actions {
-  /** Sends a prompt to the session shown. */
-  prompt(text: string): void;
+  /** Sends a prompt (with images, downscaled already) to the session shown. */
+  prompt(text: string, images?: readonly PromptImage[]): void;
   allow(request: PermissionRequestMessage): void;
+  /** Allows it with Claude's suggestions, so the same request is not asked again in this session. */
+  allowForSession(request: PermissionRequestMessage): void;
+  /** Answers Claude's AskUserQuestion (question text → chosen label(s) or typed text). */
+  answer(request: PermissionRequestMessage, answers: Record<string, string>): void;
+  /** Switches the shown session's permission mode or model. */
+  configure(change: PendingConfigure["change"]): void;
+  /** Lists Claude's earlier conversations in a directory (undefined: the default session's). */
+  listHistory(cwd?: string): void;
+  /** Starts a session continuing one of those conversations. */
+  resumeConversation(cwd: string, sessionId: string): void;
   deny(request: PermissionRequestMessage, reason: string): void;
   /** Interrupts Claude in the session shown. */
   interrupt(): void;
@@ -15,8 +26,8 @@ export interface Actions {
   retry(): void;
   /** Deletes the device key and makes a new one; the new one must be authorized again. */
   forgetKey(): Promise<void>;
-  /** Undefined where notifications cannot be asked for (unsupported, or already decided). */
-  enableNotifications?: () => Promise<void>;
+  /** Asks the browser to allow notifications (from a click: browsers ask only on a user gesture). */
+  enableNotifications(): Promise<void>;
   dismissPrompt(id: string): void;
   dismissErrors(): void;
   /** Shows a session's conversation. */

@@ -13,6 +13,7 @@
  * ```
  */
 import { useMemo } from "preact/hooks";
+import type { SlashCommand } from "../state/commands.ts";
 import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 import { Composer } from "./composer.tsx";
@@ -23,6 +24,8 @@ import { PairPanel } from "./pair-panel.tsx";
 import { PermissionCard } from "./permission-card.tsx";
 import { SessionBar } from "./session-bar.tsx";
 import { SessionList } from "./session-list.tsx";
+
+const NO_COMMANDS: readonly SlashCommand[] = [];
 
 /** Who sent something, for people. */
 type Who = (by: string) => string;
@@ -82,7 +85,13 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
             {store.activePending.value.map((request) => (
               <PermissionCard key={request.requestId} request={request} actions={actions} />
             ))}
-            <Composer key={sessionId} busy={state === "busy" || state === "waiting_permission"} outbox={store.outbox.value.filter((prompt) => prompt.sessionId === sessionId)} actions={actions} />
+            <Composer
+              key={sessionId}
+              busy={state === "busy" || state === "waiting_permission"}
+              outbox={store.outbox.value.filter((prompt) => prompt.sessionId === sessionId)}
+              commands={store.activeCapabilities.value?.commands ?? NO_COMMANDS}
+              actions={actions}
+            />
           </>
         )}
       </main>

@@ -12,7 +12,7 @@
  */
 import { Component } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { Conversation, Item } from "../state/conversation.ts";
+import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import { ToolView } from "./tool-view.tsx";
 
@@ -25,6 +25,12 @@ function Markdown({ text }: { text: string }) {
 interface ItemProps {
   item: Item;
   who: (by: string) => string;
+}
+
+/** "2 images (410 KB)": what went with a prompt (the bytes went to Claude, not to every device). */
+function imagesWords(images: readonly PromptImageInfo[]): string {
+  const kb = Math.max(1, Math.round(images.reduce((sum, image) => sum + image.bytes, 0) / 1024));
+  return `${images.length === 1 ? "1 image" : `${images.length} images`} (${kb} KB)`;
 }
 
 /** Items are immutable: one re-renders only when it was replaced (or the names of devices changed). */
@@ -44,6 +50,7 @@ function renderItem(item: Item, who: (by: string) => string) {
         <article class="prompt" data-testid="prompt" data-seq={item.seq}>
           <p class="who">{who(item.by)}</p>
           <p class="text">{item.text}</p>
+          {item.images && <p class="images">{imagesWords(item.images)}</p>}
         </article>
       );
     case "text":
@@ -80,8 +87,8 @@ function renderItem(item: Item, who: (by: string) => string) {
 
 /** Items rendered from the end of a conversation while following it (a few screens' worth). */
 const NEWEST = 60;
-/** Earlier items added at a time when scrolling up: few enough to render within a frame or two. */
-const EARLIER = 25;
+/** Earlier items added at a time when scrolling up: few, so each page costs a short task (bench/web-render.ts: 12 halves the worst hitch of 25). */
+const EARLIER = 12;
 
 export function ConversationView({ conversation, who }: { conversation: Conversation | undefined; who: (by: string) => string }) {
   const log = useRef<HTMLDivElement>(null);
@@ -113,14 +120,17 @@ export function ConversationView({ conversation, who }: { conversation: Conversa
     else if (atBottom.current) element.scrollTop = element.scrollHeight;
     keepFromBottom.current = undefined;
   });
-  // Scrolling up to the first item rendered brings the page before it.
+  // Scrolling up to within a screen of the first item rendered brings the page before it (so a
+  // fling finds it there). Observed afresh after each
+  // page: an observer reports only changes, so when a page of short items leaves the button in
+  // view, only a new observer (whose first report says it is visible) brings the next one.
   useEffect(() => {
     const button = earlier.current;
     if (!button || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && showEarlier(), { root: log.current, rootMargin: "400px 0px 0px 0px" });
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && showEarlier(), { root: log.current, rootMargin: "100% 0px 0px 0px" });
     observer.observe(button);
     return () => observer.disconnect();
-  }, [hidden > 0]);
+  }, [hidden]);
   const onScroll = () => {
     const element = log.current;
     if (element) atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;

@@ -1,14 +1,18 @@
 /**
  * Starting a session: a directory on the relay's computer (suggested from the directories used
- * before and those of open sessions), and the relay's refusal shown next to the field, in words.
+ * before, those of open sessions and those Claude's history was listed for), and the relay's
+ * refusal shown next to the field, in words. Below, Claude's earlier conversations in that
+ * directory (history.list; at first those of the default session's directory), newest first,
+ * each of which can be continued as a session of its own.
  *
  * @example
  * ```tsx
  * <CreateSession store={store} actions={actions} />
  * ```
  */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { AppStore } from "../state/store.ts";
+import { relativeTime } from "../state/session-words.ts";
 import type { Actions } from "./actions.ts";
 
 export function CreateSession({ store, actions }: { store: AppStore; actions: Actions }) {
@@ -16,53 +20,107 @@ export function CreateSession({ store, actions }: { store: AppStore; actions: Ac
   const creating = store.creating.value;
   const error = store.createError.value;
   const suggestions = store.directorySuggestions.value;
+  useEffect(() => {
+    if (!store.history.value) actions.listHistory();
+  }, []);
   return (
-    <form
-      class="create-session"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const dir = (event.currentTarget.elements.namedItem("cwd") as HTMLInputElement).value.trim();
-        if (dir) actions.createSession(dir);
-      }}
-    >
-      <label for="new-session-dir">Start a session in a directory</label>
-      <div class="create-row">
-        <input
-          id="new-session-dir"
-          name="cwd"
-          type="text"
-          value={cwd}
-          list="session-dirs"
-          autocomplete="off"
-          autocapitalize="off"
-          spellcheck={false}
-          aria-invalid={error ? "true" : undefined}
-          aria-describedby={error ? "new-session-error" : "new-session-hint"}
-          onInput={(event) => setCwd(event.currentTarget.value)}
-        />
-        <button type="submit" disabled={creating !== undefined || !cwd.trim()}>
-          Start
+    <>
+      <form
+        class="create-session"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const dir = (event.currentTarget.elements.namedItem("cwd") as HTMLInputElement).value.trim();
+          if (dir) actions.createSession(dir);
+        }}
+      >
+        <label for="new-session-dir">Start a session in a directory</label>
+        <div class="create-row">
+          <input
+            id="new-session-dir"
+            name="cwd"
+            type="text"
+            value={cwd}
+            list="session-dirs"
+            autocomplete="off"
+            autocapitalize="off"
+            spellcheck={false}
+            aria-invalid={error ? "true" : undefined}
+            aria-describedby={error ? "new-session-error" : "new-session-hint"}
+            onInput={(event) => setCwd(event.currentTarget.value)}
+          />
+          <button type="submit" disabled={creating !== undefined || !cwd.trim()}>
+            Start
+          </button>
+        </div>
+        <datalist id="session-dirs">
+          {suggestions.map((dir) => (
+            <option key={dir} value={dir} />
+          ))}
+        </datalist>
+        {error ? (
+          <p id="new-session-error" class="field-error" role="alert" data-testid="create-error">
+            {error}
+          </p>
+        ) : (
+          <p id="new-session-hint" class="hint">
+            A directory on the computer running the relay, as a full path (e.g. /home/me/code/app).
+          </p>
+        )}
+        <button type="button" class="secondary" disabled={!cwd.trim()} onClick={() => actions.listHistory(cwd.trim())}>
+          Earlier conversations there
         </button>
-      </div>
-      <datalist id="session-dirs">
-        {suggestions.map((dir) => (
-          <option key={dir} value={dir} />
-        ))}
-      </datalist>
-      {error ? (
-        <p id="new-session-error" class="field-error" role="alert" data-testid="create-error">
-          {error}
-        </p>
-      ) : (
-        <p id="new-session-hint" class="hint">
-          A directory on the computer running the relay, as a full path (e.g. /home/me/code/app).
+        {creating && (
+          <p role="status" class="hint">
+            {creating.resume ? `Continuing a conversation in ${creating.cwd}…` : `Starting a session in ${creating.cwd}…`}
+          </p>
+        )}
+      </form>
+      <History store={store} actions={actions} />
+    </>
+  );
+}
+
+function History({ store, actions }: { store: AppStore; actions: Actions }) {
+  const history = store.history.value;
+  if (!history) return null;
+  const where = history.cwd ?? store.sessions.value.find((info) => info.sessionId === store.defaultSessionId.value)?.cwd ?? "the relay's directory";
+  const now = store.now.value;
+  const busy = store.creating.value !== undefined;
+  return (
+    <section class="history" aria-labelledby="history-title" data-testid="history">
+      <h3 id="history-title">
+        Earlier conversations in <span class="cwd">{where}</span>
+      </h3>
+      {history.phase === "loading" && (
+        <p class="hint" role="status">
+          Looking for Claude's earlier conversations…
         </p>
       )}
-      {creating && (
-        <p role="status" class="hint">
-          Starting a session in {creating.cwd}…
+      {history.phase === "failed" && (
+        <p class="field-error" role="alert" data-testid="history-error">
+          {history.error}
         </p>
       )}
-    </form>
+      {history.phase === "done" && history.conversations.length === 0 && <p class="hint">Claude has no earlier conversations there.</p>}
+      {history.conversations.length > 0 && (
+        <ul>
+          {history.conversations.map((conversation) => (
+            <li key={conversation.sessionId} data-testid="past-conversation" data-session-id={conversation.sessionId}>
+              <span class="session-name">{conversation.title || "(no prompt typed)"}</span>
+              <span class="session-meta">{relativeTime(conversation.updatedAt, now)}</span>
+              <button
+                type="button"
+                class="secondary"
+                disabled={busy}
+                aria-label={`Continue “${conversation.title || conversation.sessionId}”`}
+                onClick={() => actions.resumeConversation(conversation.cwd, conversation.sessionId)}
+              >
+                Continue
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

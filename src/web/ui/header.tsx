@@ -20,6 +20,24 @@ const CONNECTION_TEXT: Record<ConnectionView["status"], string> = {
   offline: "Offline",
 };
 
+/** Notifications of permission requests while the page is in the background: offered, on, or why not. */
+function Notifications({ state, actions }: { state: AppStore["notifications"]["value"]; actions: Actions }) {
+  switch (state) {
+    case "default":
+      return (
+        <button type="button" class="secondary" onClick={() => void actions.enableNotifications()} data-testid="enable-notifications">
+          Notify me of permission requests
+        </button>
+      );
+    case "granted":
+      return <p class="hint">Permission requests are notified while this page is in the background (and the phone vibrates where it can).</p>;
+    case "denied":
+      return <p class="hint">Notifications are blocked for this page: allow them in the browser's site settings to be told of permission requests.</p>;
+    case "unsupported":
+      return <p class="hint">This browser cannot notify from this page; it vibrates where it can.</p>;
+  }
+}
+
 export function Header({ store, actions }: { store: AppStore; actions: Actions }) {
   const connection = store.connection.value;
   const status = store.activeStatus.value;
@@ -44,11 +62,7 @@ export function Header({ store, actions }: { store: AppStore; actions: Actions }
               </p>
             )}
             <KeyDetails deviceKey={key} />
-            {actions.enableNotifications && (
-              <button type="button" class="secondary" onClick={() => actions.enableNotifications?.()}>
-                Notify me of permission requests
-              </button>
-            )}
+            <Notifications state={store.notifications.value} actions={actions} />
             <button type="button" class="danger" onClick={() => actions.forgetKey()}>
               Forget this device's key
             </button>

@@ -1,8 +1,8 @@
 /**
  * The bar above the conversation: the way to the list of sessions (with how many permission
  * requests wait in the others), which session is shown (its name and directory), and what can be
- * done to it: a new conversation in the same directory, or stopping it. Controls for the
- * session's permission mode and model belong in `.session-actions` beside these.
+ * done to it: a new conversation in the same directory, or stopping it; below, its permission mode
+ * and model.
  *
  * @example
  * ```tsx
@@ -13,6 +13,7 @@ import type { AppStore } from "../state/store.ts";
 import { sessionName } from "../state/session-words.ts";
 import type { Actions } from "./actions.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
+import { SessionSettings } from "./session-settings.tsx";
 
 export function SessionBar({ store, actions }: { store: AppStore; actions: Actions }) {
   const info = store.activeInfo.value;
@@ -56,6 +57,7 @@ export function SessionBar({ store, actions }: { store: AppStore; actions: Actio
           </details>
         </>
       )}
+      {info && !listing && <SessionSettings store={store} actions={actions} />}
       {restarting && (
         <p class="hint" role="status">
           Starting a new conversation in {restarting.cwd}…

@@ -18,9 +18,14 @@ const str = (value: unknown): string => (typeof value === "string" ? value : "")
 const MAX_SHOWN_CHARS = 20_000;
 const clip = (text: string) => (text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}\n… (${text.length - MAX_SHOWN_CHARS} more characters)` : text);
 
+/** What a tool call acts on: its file, command, pattern, URL or path (its description otherwise). */
+export function toolTarget(input: Record<string, unknown>): string {
+  return str(input.file_path) || str(input.notebook_path) || str(input.command) || str(input.pattern) || str(input.url) || str(input.path) || str(input.description);
+}
+
 /** The one-line summary: what the tool acts on. */
 function toolSummary(name: string, input: Record<string, unknown>): string {
-  const target = str(input.file_path) || str(input.notebook_path) || str(input.command) || str(input.pattern) || str(input.url) || str(input.path) || str(input.description);
+  const target = toolTarget(input);
   return target ? `${name}: ${target.split("\n")[0]!.slice(0, 160)}` : name;
 }
 
@@ -55,7 +60,8 @@ function Todos({ todos }: { todos: unknown }) {
   );
 }
 
-function ToolInput({ name, input }: { name: string; input: Record<string, unknown> }) {
+/** A tool call's input as it is best read: a diff, a command, a checklist, else JSON. */
+export function ToolInput({ name, input }: { name: string; input: Record<string, unknown> }) {
   switch (name) {
     case "Edit":
       return <Diff before={str(input.old_string)} after={str(input.new_string)} />;

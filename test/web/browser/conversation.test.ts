@@ -87,12 +87,12 @@ test("a permission card on the page and on another client; allowed on the page, 
   expect(await prompt.locator(".who").textContent()).toBe(`Another device (${other.authOk.clientId.slice(0, 8)})`);
 
   // Large touch targets, spaced apart so a thumb does not hit the wrong one.
-  const [allowBox, denyBox] = await Promise.all(["Allow", "Deny"].map((name) => card.getByRole("button", { name }).boundingBox()));
+  const [allowBox, denyBox] = await Promise.all(["Allow", "Deny"].map((name) => card.getByRole("button", { name, exact: true }).boundingBox()));
   expect(allowBox!.height).toBeGreaterThanOrEqual(48);
   expect(denyBox!.height).toBeGreaterThanOrEqual(48);
   expect(denyBox!.x - (allowBox!.x + allowBox!.width)).toBeGreaterThanOrEqual(16);
 
-  await card.getByRole("button", { name: "Allow" }).click();
+  await card.getByRole("button", { name: "Allow", exact: true }).click();
   const resolved = await other.next("permission.resolved");
   expect(resolved).toMatchObject({ requestId: request.requestId, behavior: "allow", by: pageClientId() });
   await card.waitFor({ state: "detached" });

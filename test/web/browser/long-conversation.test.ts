@@ -7,14 +7,9 @@
  * bench/web-render.ts.)
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { authorizePage, launchBrowser, openPhone, type PhonePage } from "../../support/browser.ts";
-import { SYNTHETIC_CLAUDE } from "../../support/cli-process.ts";
-import { prepareLongSession } from "../../support/long-conversation.ts";
-import { startTestRelay, type TestRelay } from "../../support/relay.ts";
-import { makeTempDir } from "../../support/ssh.ts";
+import { startPhoneOnLongSession, stopAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import type { TestRelay } from "../../support/relay.ts";
 
 const EVENTS = 400;
 let relay: TestRelay;
@@ -22,17 +17,10 @@ let browser: Browser;
 let phone: PhonePage;
 
 beforeAll(async () => {
-  const dir = makeTempDir("relay-web-long-");
-  prepareLongSession({ stateDir: join(dir, "state"), cwd: join(dir, "work"), sessionId: randomUUID(), events: EVENTS });
-  [relay, browser] = await Promise.all([startTestRelay({ dir, flags: { claudeBin: SYNTHETIC_CLAUDE } }), launchBrowser()]);
-  phone = await openPhone(browser, `${relay.httpUrl}/`);
-  await authorizePage(phone, relay.options.authorizedKeysPath);
+  ({ relay, browser, phone } = await startPhoneOnLongSession(EVENTS));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-});
+afterAll(() => stopAuthorizedPhone({ relay, browser }));
 
 const log = () => phone.page.getByTestId("log");
 const shownSeqs = () => phone.page.locator("[data-seq]").evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));

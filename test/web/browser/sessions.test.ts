@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { horizontalOverflow, PHONE, received, sendPrompt, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import { horizontalOverflow, nextReceived, PHONE, received, sendPrompt, sent as sentFrames, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
 import { makeTempDir } from "../../support/ssh.ts";
 import type { TestRelay } from "../../support/relay.ts";
@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 const page = (): Page => phone.page;
-const sent = (type: string) => phone.frames.filter((entry) => entry.direction === "sent" && entry.frame.type === type).map((entry) => entry.frame);
+const sent = (type: string) => sentFrames(phone, type);
 const isResult = (sessionId: string) => (frame: Record<string, any>) => frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
 const sessionItem = (sessionId: string) => page().locator(`[data-testid="session"][data-session-id="${sessionId}"]`);
 
@@ -75,12 +75,7 @@ async function createFromPage(cwd: string): Promise<string> {
   return sessionId;
 }
 
-/** The first frame the page receives from the call on that matches (call it before the action that causes it). */
-function waitForFrame(match: (frame: Record<string, any>) => boolean, timeoutMs = 30_000): Promise<Record<string, any>> {
-  const from = phone.frames.length;
-  let found: Record<string, any> | undefined;
-  return waitFor(() => (found = phone.frames.slice(from).find((entry) => entry.direction === "received" && match(entry.frame))?.frame) !== undefined, timeoutMs, "a frame").then(() => found!);
-}
+const waitForFrame = (match: (frame: Record<string, any>) => boolean, timeoutMs = 30_000) => nextReceived(phone, match, timeoutMs);
 
 async function shownSeqs(): Promise<number[]> {
   return page().locator("[data-seq]").evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
@@ -197,7 +192,7 @@ test("a permission request in a session not shown: a badge on Sessions and in th
   const card = page().getByTestId("permission-card");
   await card.waitFor();
   expect(await card.getAttribute("data-request-id")).toBe(request.requestId);
-  await card.getByRole("button", { name: "Allow" }).click();
+  await card.getByRole("button", { name: "Allow", exact: true }).click();
   const response = sent("permission.response").at(-1)!;
   expect(response).toMatchObject({ requestId: request.requestId, sessionId, behavior: "allow" });
   await other.next(isResult(sessionId), 30_000);

@@ -6,15 +6,19 @@
  * injected element or attribute may appear, and the untrusted text must still be readable as text.
  * The same goes for what the session views show: session titles (a prompt's first line),
  * directories (in the list, the bar, the suggestions, a refusal that echoes the path, a note) and
- * the name a device's key is listed under.
+ * the name a device's key is listed under; and for the pickers and the prompt box: model names
+ * (Claude lists custom ones from its environment), slash command names, descriptions and argument
+ * hints (a project's .claude/commands), Claude's questions and their options, and image file names.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
-import { openPhone, pageKeyLine, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
-import type { TestRelay } from "../../support/relay.ts";
+import { openPhone, pageKeyLine, received, sendPrompt, sent, startAuthorizedPhone, waitForPromptText, waitForConnected, type PhonePage } from "../../support/browser.ts";
+import { IMAGES } from "../../support/images.ts";
+import { prepareRelayHome, type TestRelay } from "../../support/relay.ts";
+import { makeTempDir } from "../../support/ssh.ts";
 import type { TestClient } from "../../support/ws-client.ts";
 
 /** Runs before the page's scripts: every way the corpus could prove it ran sets window.__xss. */
@@ -55,8 +59,21 @@ let phone: PhonePage;
 let other: TestClient & { authOk: Record<string, any> };
 let dialogs = 0;
 
+/** Names Claude takes from its environment and its project and lists to the pickers. */
+const EVIL_COMMAND = `<img src=x onerror="${hit(50)}">`;
+const EVIL_MODEL = `<svg onload="${hit(51)}">`;
+const EVIL_HAIKU = `<img src=x onerror="${hit(52)}">`;
+
 beforeAll(async () => {
-  ({ relay, browser, phone, other } = await startAuthorizedPhone({ phone: { initScript: WATCH } }));
+  const dir = makeTempDir("relay-web-xss-");
+  prepareRelayHome(dir, "client");
+  const commands = join(dir, "work", ".claude", "commands");
+  mkdirSync(commands, { recursive: true });
+  writeFileSync(join(commands, `${EVIL_COMMAND}.md`), `---\ndescription: <script>${hit(53)}</script> evil\nargument-hint: <b onclick="${hit(54)}">args</b>\n---\nDo it\n`);
+  ({ relay, browser, phone, other } = await startAuthorizedPhone({
+    relay: { dir, env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: EVIL_HAIKU, ANTHROPIC_CUSTOM_MODEL_OPTION: EVIL_MODEL } },
+    phone: { initScript: WATCH },
+  }));
   phone.page.on("dialog", (dialog) => {
     dialogs++;
     void dialog.dismiss();
@@ -81,7 +98,7 @@ async function expectNothingRan(target: PhonePage): Promise<void> {
     const root = document.getElementById("app")!;
     const found: string[] = [];
     // The app's own fields: a permission card's reason, the directory of a new session, the pairing name.
-    const ownInputs = ".permission input, #new-session-dir, .pair input";
+    const ownInputs = ".permission input, #new-session-dir, .pair input, .composer input[type=file]";
     for (const element of root.querySelectorAll(`script, iframe, object, embed, img, svg, math, style, base, link, meta, video, audio, input:not(${ownInputs})`)) found.push(element.outerHTML.slice(0, 120));
     for (const form of root.querySelectorAll("form")) if (!form.matches(".composer, .create-session, .pair form")) found.push(form.outerHTML.slice(0, 120));
     for (const element of root.querySelectorAll("*")) {
@@ -122,7 +139,7 @@ test("the corpus in Claude's markdown, in tool inputs, results and file names, a
   const bash = page.getByTestId("tool").filter({ hasText: "Bash" }).last();
   await bash.waitFor({ timeout: 30_000 });
   const pending = page.getByTestId("permission-card");
-  if (await pending.count()) await pending.getByRole("button", { name: "Allow" }).click(); // echo may be auto-allowed
+  if (await pending.count()) await pending.getByRole("button", { name: "Allow", exact: true }).click(); // echo may be auto-allowed
   await other.next(isResult, 30_000);
   for (const tool of await page.getByTestId("tool").all()) await tool.locator("summary").click();
   await page.locator(".output").last().waitFor();
@@ -199,3 +216,61 @@ test("the corpus in the new views: session titles and directories (list, bar, su
   expect(phone.problems()).toEqual([]);
 }, 120_000);
 
+
+test("the corpus in the pickers, the slash commands, Claude's questions and image names", async () => {
+  const page = phone.page;
+  await page.getByTestId("sessions-toggle").click(); // back to the default session, whose Claude lists the names
+  await page.locator(".session-open").first().click();
+  const model = page.getByLabel("Model");
+  await model.waitFor({ timeout: 30_000 });
+  const models = await model.locator("option").allTextContents();
+  expect(models).toContain(EVIL_MODEL);
+  expect(models).toContain(EVIL_HAIKU);
+  // Chosen: the relay takes it (Claude listed it) and the picker shows it, as text.
+  await model.selectOption(EVIL_MODEL);
+  await page.waitForFunction((wanted) => (document.querySelector('[data-testid="model-picker"]') as HTMLSelectElement).value === wanted, EVIL_MODEL);
+  expect(sent(phone, "session.configure").at(-1)).toMatchObject({ model: EVIL_MODEL });
+
+  const box = page.getByLabel("Message Claude");
+  await box.fill("/<img");
+  const command = page.getByTestId("commands").getByRole("button").first();
+  await command.waitFor();
+  expect(await command.textContent()).toBe(`/${EVIL_COMMAND} <b onclick="${hit(54)}">args</b><script>${hit(53)}</script> evil (project)`);
+  await command.click();
+  await waitForPromptText(phone, `/${EVIL_COMMAND} `);
+  await box.fill("");
+
+  const questions = [
+    {
+      question: `<script>${hit(55)}</script> which?`,
+      header: `<img src=x onerror="${hit(56)}">`,
+      options: [
+        { label: `<svg onload="${hit(57)}">`, description: `<iframe src="javascript:${hit(58)}">` },
+        { label: `[x](javascript:${hit(59)})`, description: "**bold?**" },
+      ],
+      multiSelect: false,
+    },
+  ];
+  relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("answered"));
+  await sendPrompt(phone, "ask");
+  const card = page.getByTestId("question-card");
+  await card.waitFor({ timeout: 30_000 });
+  expect(await card.locator("legend").textContent()).toBe(`<img src=x onerror="${hit(56)}"><script>${hit(55)}</script> which?`);
+  await card.locator(".option").first().click();
+  await card.getByLabel("Other answer").fill(`<b onmouseover="${hit(60)}">mine</b>`);
+  await card.getByRole("button", { name: "Send answers" }).click();
+  await other.next(isResult, 30_000);
+
+  const input = page.getByTestId("attach");
+  await input.setInputFiles({ name: `<img src=x onerror="${hit(61)}">.png`, mimeType: "image/png", buffer: Buffer.from(IMAGES["image/png"], "base64") });
+  await page.getByTestId("attachment").waitFor();
+  expect(await page.getByTestId("attachment").locator("figcaption").textContent()).toContain(`<img src=x onerror="${hit(61)}">.png`);
+  await input.setInputFiles({ name: `<svg onload="${hit(62)}">.html`, mimeType: "text/html", buffer: Buffer.from(`<script>${hit(63)}</script>`) });
+  await page.getByTestId("attach-error").waitFor();
+  expect(await page.getByTestId("attach-error").textContent()).toContain(`“<svg onload="${hit(62)}">.html” is not an image`);
+  await page.getByRole("button", { name: /^Remove / }).click();
+  await model.selectOption("default");
+
+  await expectNothingRan(phone);
+  expect(phone.problems()).toEqual([]);
+}, 120_000);
