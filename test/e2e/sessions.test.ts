@@ -139,10 +139,13 @@ describe("several sessions in one relay", () => {
     // the v1 client: only default-session events, and a list that shows the new sessions
     expect(v1.frames.filter((frame) => typeof frame.seq === "number").every((frame) => frame.sessionId === relay.relay.sessionId)).toBe(true);
     expect(v1.all("session.attached")).toEqual([]);
-    expect(v1.all("sessions").at(-1)!.sessions.map((info: any) => info.sessionId)).toEqual([relay.relay.sessionId, alpha, beta]);
+    const listed = await frameWhere(v1, (frame) => frame.type === "sessions" && frame.sessions.length === 3, 5000);
+    expect(listed.sessions.map((info: any) => info.sessionId)).toEqual([relay.relay.sessionId, alpha, beta]);
     expect(v1.all("error")).toEqual([]);
-    // the list: titles from the first prompts, everyone ready again
-    const list = phone.all("sessions").at(-1)!.sessions;
+    // the list: titles from the first prompts, everyone ready again (its updates are throttled: awaited)
+    const afterTurns = (frame: Frame) =>
+      frame.type === "sessions" && frame.sessions.length === 3 && frame.sessions.slice(1).every((info: any) => info.title !== undefined && info.state === "ready");
+    const list = (await frameWhere(phone, afterTurns, 5000)).sessions;
     expect(list.slice(1).map((info: any) => [info.title, info.state, info.permissionMode])).toEqual([
       ["question for alpha", "ready", "default"],
       ["question for beta", "ready", "default"],
