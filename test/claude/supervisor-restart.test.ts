@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "../../src/claude/resolve-bin.ts";
 import type { SupervisorOptions } from "../../src/claude/supervisor.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
-import { alive, CLAUDE_BIN, claudeSuite, commandLine, waitFor } from "../support/claude-harness.ts";
+import { alive, CLAUDE_BIN, claudeSuite, commandLine, persistedTranscript, waitFor } from "../support/claude-harness.ts";
 
 const h = claudeSuite({ stopGraceMs: 500 });
 const supervisor = (options: Partial<SupervisorOptions> = {}) => h.supervisor(options);
@@ -28,8 +28,8 @@ describe("Claude supervision", () => {
     h.api.enqueue(text("the first answer"));
     claude.prompt("the first question");
     await waitFor(() => record.results().length === 1, "first result");
-    // Claude persists the turn shortly after its result line.
-    await waitFor(() => claude.transcriptExists(), "transcript");
+    // Claude persists the turn shortly after its result line; only a persisted turn survives SIGKILL.
+    await waitFor(() => persistedTranscript(claude.sessionId, h.env).includes("the first answer"), "first turn persisted");
 
     // A permission pending at the time of the crash: the session withdraws it (test/session), the
     // supervisor only refuses to answer it while no Claude runs.

@@ -19,8 +19,23 @@ beforeAll(async () => {
 afterAll(() => relay.stop());
 
 const isResult = (frame: Frame) => frame.type === "claude.event" && frame.event.type === "result";
+const isReady = (frame: Frame) => frame.type === "session.state" && frame.state === "ready";
 const sessionEvents = (client: TestClient, fromSeq = 0) => client.frames.filter((frame) => typeof frame.seq === "number" && frame.seq > fromSeq);
 const lastSeq = (client: TestClient) => Math.max(0, ...client.frames.filter((frame) => typeof frame.seq === "number").map((frame) => frame.seq as number));
+
+/** Waits until `client` has the whole turn of `prompt`: its echo, Claude's result, then the session ready again. */
+async function turnEnded(client: TestClient, prompt: string): Promise<void> {
+  await client.next((frame) => frame.type === "user.prompt" && frame.text === prompt, 20_000);
+  await client.next(isResult, 20_000);
+  await client.next(isReady, 20_000);
+}
+
+/** Every frame the relay sent `client` before it answered a ping has arrived: a barrier, not a pause. */
+async function roundTrip(client: TestClient): Promise<void> {
+  const id = `barrier-${client.frames.length}`;
+  client.send({ type: "ping", id });
+  await client.next((frame) => frame.type === "pong" && frame.id === id);
+}
 
 function expectGapFree(frames: Frame[]): void {
   const seqs = frames.map((frame) => frame.seq);
@@ -33,14 +48,13 @@ describe("broadcast", () => {
     const start = Math.max(lastSeq(a), lastSeq(b), lastSeq(c));
     relay.api.enqueue(text("Hello from Claude"));
     a.send({ type: "prompt", text: "say hello", id: "p1" });
-    await Promise.all([a, b, c].map((client) => client.next(isResult, 20_000)));
+    await Promise.all([a, b, c].map((client) => turnEnded(client, "say hello")));
 
     const echo = b.all("user.prompt").at(-1);
     expect(echo).toMatchObject({ text: "say hello", by: a.authOk.clientId, id: "p1", sessionId: relay.relay.sessionId });
     const assistant = c.frames.filter((f) => f.type === "claude.event" && f.event.type === "assistant").at(-1)!.event;
     expect(JSON.stringify(assistant.message.content)).toContain("Hello from Claude");
 
-    await Bun.sleep(150); // let trailing session.state updates arrive
     const [ea, eb, ec] = [sessionEvents(a, start), sessionEvents(b, start), sessionEvents(c, start)];
     expect(ea.length).toBeGreaterThan(3);
     expect(eb).toEqual(ea);
@@ -152,15 +166,13 @@ describe("reconnect and replay", () => {
     const roamer = await relay.connectAuthenticated();
     relay.api.enqueue(text("first"));
     watcher.send({ type: "prompt", text: "one" });
-    await roamer.next(isResult, 20_000);
-    await Bun.sleep(150);
+    await Promise.all([watcher, roamer].map((client) => turnEnded(client, "one")));
     const seen = lastSeq(roamer);
     await roamer.close();
 
     relay.api.enqueue(text("missed while away"));
     watcher.send({ type: "prompt", text: "two" });
-    await watcher.next(isResult, 20_000);
-    await Bun.sleep(150);
+    await turnEnded(watcher, "two");
     const missed = sessionEvents(watcher, seen);
     expect(missed.length).toBeGreaterThan(3);
 
@@ -183,15 +195,14 @@ describe("reconnect and replay", () => {
     expect(seq).toBe(relay.relay.session.events.lastSeq);
     await first.close();
     const again = await relay.connectAuthenticated({ sessionId: relay.relay.sessionId, lastSeq: seq });
-    await Bun.sleep(200);
+    await roundTrip(again);
     expect(sessionEvents(again, 0).every((frame) => frame.seq > seq)).toBe(true);
     await again.close();
   });
 
   test("resume naming another session gets replay.gap first", async () => {
     const client = await relay.connectAuthenticated({ sessionId: "00000000-0000-0000-0000-000000000000", lastSeq: 3 });
-    await Bun.sleep(100);
-    const firstAfterOk = client.frames[client.frames.findIndex((frame) => frame.type === "auth.ok") + 1];
+    const firstAfterOk = await client.next(() => true); // connectAuthenticated read up to auth.ok
     expect(firstAfterOk).toMatchObject({ type: "replay.gap", sessionId: relay.relay.sessionId, reason: "session_changed" });
     await client.close();
   });
@@ -208,12 +219,11 @@ describe("replay buffer bounds", () => {
     const a = await small.connectAuthenticated();
     small.api.enqueue(text("one"));
     a.send({ type: "prompt", text: "fill the buffer" });
-    await a.next(isResult, 20_000);
-    await Bun.sleep(150);
+    await turnEnded(a, "fill the buffer");
     const newest = small.relay.session.events.lastSeq;
     expect(newest).toBeGreaterThan(6);
     const back = await small.connectAuthenticated({ sessionId: small.relay.sessionId, lastSeq: 1 });
-    await Bun.sleep(150);
+    await back.next((frame) => frame.seq === newest);
     const gap = back.all("replay.gap")[0];
     expect(gap).toEqual({ type: "replay.gap", sessionId: small.relay.sessionId, fromSeq: 2, toSeq: newest - 4, reason: "evicted" });
     const replayed = sessionEvents(back, 0).filter((frame) => frame.seq <= newest);

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { transcriptPath } from "../../src/claude/transcript.ts";
+import { persistedTranscript } from "../support/claude-harness.ts";
 import { startFakeAnthropic, text } from "../support/fake-anthropic.ts";
 import { startTestRelay } from "../support/relay.ts";
 import { waitFor } from "../support/wait.ts";
@@ -28,11 +28,16 @@ describe("the relay restarts with sessions open", () => {
     api.enqueue(text("noted: the colour is green"));
     client.send({ type: "prompt", text: "Remember the colour green\nplease", sessionId });
     await client.next(isResultOf(sessionId), 30_000);
-    await waitFor(() => transcriptPath(sessionId, { HOME: join(first.dir, "home") }) !== null, 5000, "transcript written");
-    await Bun.sleep(150);
+    await client.next((frame) => frame.type === "session.state" && frame.sessionId === sessionId && frame.state === "ready", 10_000);
+    // What the restored session resumes is what Claude persisted, a moment after the turn.
+    const transcript = () => persistedTranscript(sessionId, { HOME: join(first.dir, "home") });
+    await waitFor(() => transcript().includes("noted: the colour is green"), 10_000, "the turn in Claude's transcript");
     const seen = client.frames.filter((frame) => frame.sessionId === sessionId && typeof frame.seq === "number");
     const lastSeq = seen.at(-1)!.seq as number;
-    const saved = JSON.parse(readFileSync(join(first.options.stateDir, "open-sessions.json"), "utf8"));
+    // The list is saved with its (throttled) sessions update.
+    const savedText = () => readFileSync(join(first.options.stateDir, "open-sessions.json"), "utf8");
+    await waitFor(() => savedText().includes("Remember the colour green"), 10_000, "the title saved");
+    const saved = JSON.parse(savedText());
     expect(saved.sessions.map((record: any) => [record.sessionId, record.title])).toEqual([
       [first.relay.sessionId, undefined],
       [sessionId, "Remember the colour green"],

@@ -51,6 +51,20 @@ async function frameWhere(client: TestClient, match: (frame: Frame) => boolean, 
   return client.frames.find(match)!;
 }
 
+/** Waits until `client` has the whole turn of `prompt` in `sessionId`: its echo, Claude's result, then the session ready again. */
+async function turnEnded(client: TestClient, sessionId: string, prompt: string): Promise<void> {
+  const echo = await frameWhere(client, (frame) => frame.type === "user.prompt" && frame.sessionId === sessionId && frame.text === prompt);
+  const result = await frameWhere(client, (frame) => isResultOf(sessionId)(frame) && frame.seq > echo.seq);
+  await frameWhere(client, (frame) => stateOf(sessionId, "ready")(frame) && frame.seq > result.seq);
+}
+
+/** Every frame the relay sent `client` before it answered a ping has arrived: a barrier, not a pause. */
+async function roundTrip(client: TestClient): Promise<void> {
+  const id = `barrier-${client.frames.length}`;
+  client.send({ type: "ping", id });
+  await frameWhere(client, (frame) => frame.type === "pong" && frame.id === id);
+}
+
 async function health(relay: TestRelay): Promise<Record<string, any>> {
   return (await fetch(`${relay.httpUrl}/healthz`)).json();
 }
@@ -102,8 +116,7 @@ describe("several sessions in one relay", () => {
     ]);
     release();
     answerByPrompt(relay.api);
-    await Promise.all([frameWhere(phone, isResultOf(alpha)), frameWhere(phone, isResultOf(beta))]);
-    await Bun.sleep(150); // trailing session.state events
+    await Promise.all([turnEnded(phone, alpha, "question for alpha"), turnEnded(phone, beta, "question for beta")]);
 
     for (const [sessionId, prompt] of [[alpha, "question for alpha"], [beta, "question for beta"]] as const) {
       const events = eventsOf(phone, sessionId);
@@ -126,10 +139,13 @@ describe("several sessions in one relay", () => {
     // the v1 client: only default-session events, and a list that shows the new sessions
     expect(v1.frames.filter((frame) => typeof frame.seq === "number").every((frame) => frame.sessionId === relay.relay.sessionId)).toBe(true);
     expect(v1.all("session.attached")).toEqual([]);
-    expect(v1.all("sessions").at(-1)!.sessions.map((info: any) => info.sessionId)).toEqual([relay.relay.sessionId, alpha, beta]);
+    const listed = await frameWhere(v1, (frame) => frame.type === "sessions" && frame.sessions.length === 3, 5000);
+    expect(listed.sessions.map((info: any) => info.sessionId)).toEqual([relay.relay.sessionId, alpha, beta]);
     expect(v1.all("error")).toEqual([]);
-    // the list: titles from the first prompts, everyone ready again
-    const list = phone.all("sessions").at(-1)!.sessions;
+    // the list: titles from the first prompts, everyone ready again (its updates are throttled: awaited)
+    const afterTurns = (frame: Frame) =>
+      frame.type === "sessions" && frame.sessions.length === 3 && frame.sessions.slice(1).every((info: any) => info.title !== undefined && info.state === "ready");
+    const list = (await frameWhere(phone, afterTurns, 5000)).sessions;
     expect(list.slice(1).map((info: any) => [info.title, info.state, info.permissionMode])).toEqual([
       ["question for alpha", "ready", "default"],
       ["question for beta", "ready", "default"],
@@ -144,8 +160,7 @@ describe("several sessions in one relay", () => {
     const sessionId = await createSession(driver, join(home, "projects", "gamma"));
     await attach(driver, sessionId);
     driver.send({ type: "prompt", text: "first turn", sessionId });
-    await driver.next(isResultOf(sessionId), 30_000);
-    await Bun.sleep(150);
+    await turnEnded(driver, sessionId, "first turn");
     const seen = eventsOf(driver, sessionId);
     const middle = seen[Math.floor(seen.length / 2)]!.seq as number;
 
@@ -166,8 +181,8 @@ describe("several sessions in one relay", () => {
     expect(await late.next("session.detached")).toEqual({ type: "session.detached", sessionId, id: "bye" });
     const count = eventsOf(late, sessionId).length;
     driver.send({ type: "prompt", text: "third turn", sessionId });
-    await driver.next(isResultOf(sessionId), 30_000);
-    await Bun.sleep(150);
+    await turnEnded(driver, sessionId, "third turn");
+    await roundTrip(late);
     expect(eventsOf(late, sessionId)).toHaveLength(count);
 
     driver.send({ type: "session.stop", sessionId });
@@ -213,10 +228,9 @@ describe("several sessions in one relay", () => {
 
     process.kill(victimReady.claudePid, "SIGKILL");
     phone.send({ type: "prompt", text: "keep going", sessionId: survivor });
-    await phone.next(stateOf(victim, "restarting"), 15_000);
-    await phone.next(isResultOf(survivor), 30_000);
-    await phone.next(stateOf(victim, "ready"), 30_000);
-    await Bun.sleep(150);
+    const restarting = await frameWhere(phone, stateOf(victim, "restarting"), 15_000);
+    // The survivor's turn and the victim's restart run at once and may end in either order.
+    await Promise.all([turnEnded(phone, survivor, "keep going"), frameWhere(phone, (frame) => stateOf(victim, "ready")(frame) && frame.seq > restarting.seq)]);
     const survivorEvents = eventsOf(phone, survivor);
     expectGapFree(survivorEvents);
     expect(survivorEvents.some((frame) => frame.type === "session.state" && frame.state === "restarting")).toBe(false);

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "bun:test";
 import type { PermissionRequest } from "../../src/claude/stream-json.ts";
 import { type ClaudeState, ClaudeSupervisor, type SupervisorOptions } from "../../src/claude/supervisor.ts";
+import { transcriptPath } from "../../src/claude/transcript.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "./fake-anthropic.ts";
 
 export const CLAUDE_BIN = join(import.meta.dir, "..", "..", "node_modules", ".bin", "claude");
@@ -105,6 +106,22 @@ export function recordSupervisor(claude: ClaudeSupervisor): SupervisorRecord {
     record.timeline.push("cancelled");
   });
   return record;
+}
+
+/**
+ * Claude's transcript of a session as persisted so far ("" before it exists): what a Claude
+ * restarted with --resume will know. Claude queues its writes and flushes them every 100 ms or so,
+ * later on a loaded machine, so the file can exist without the last turn: a test that kills Claude
+ * waits for the text it expects to be carried, not for the file.
+ *
+ * @example
+ * ```ts
+ * await waitFor(() => persistedTranscript(claude.sessionId, h.env).includes("the first answer"), "first turn persisted");
+ * ```
+ */
+export function persistedTranscript(sessionId: string, env: Record<string, string | undefined>): string {
+  const path = transcriptPath(sessionId, env);
+  return path ? readFileSync(path, "utf8") : "";
 }
 
 /** A process's argv (Linux /proc). */

@@ -11,12 +11,12 @@
  * await relay.stop();
  * ```
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { resolveServeOptions, type ServeOptions } from "../../src/cli/serve-options.ts";
 import { createLogger } from "../../src/log/logger.ts";
-import { transcriptPath } from "../../src/claude/transcript.ts";
 import { startRelay, type Relay } from "../../src/relay.ts";
+import { persistedTranscript } from "./claude-harness.ts";
 import { startFakeAnthropic, type FakeAnthropic } from "./fake-anthropic.ts";
 import { generateKey, loadKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
 import { TestClient, type Frame } from "./ws-client.ts";
@@ -82,10 +82,7 @@ export interface TestRelay {
   connect(): Promise<TestClient>;
   /** Connects, signs the challenge with `key` via ssh-keygen, and returns the client after auth.ok. */
   connectAuthenticated(resume?: { sessionId: string; lastSeq: number }, key?: TestKey): Promise<TestClient & { authOk: Frame }>;
-  /**
-   * Claude's transcript of the session as persisted so far ("" before it exists): what a Claude
-   * restarted with --resume will know. Claude writes it a moment after printing each line.
-   */
+  /** Claude's transcript of the default session as persisted so far (see persistedTranscript). */
   transcript(): string;
   stop(options?: { keepDir?: boolean }): Promise<void>;
 }
@@ -134,10 +131,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     logs,
     connect,
     connectAuthenticated,
-    transcript() {
-      const path = transcriptPath(relay.sessionId, env);
-      return path ? readFileSync(path, "utf8") : "";
-    },
+    transcript: () => persistedTranscript(relay.sessionId, env),
     async stop({ keepDir = false } = {}) {
       await relay.stop("test finished");
       if (!options.api) await api.close();
