@@ -35,7 +35,7 @@ import { attachFrom, SessionAttachments } from "./session-attachments.ts";
 import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
-import { giveUpError, RelayClientError } from "./errors.ts";
+import { giveUpError, RelayClientError, RelayRequestError } from "./errors.ts";
 import { PendingRequests } from "./pending-requests.ts";
 import { findSession } from "./session-lookup.ts";
 import {
@@ -509,18 +509,22 @@ export class RelayClient {
       this.#others.detach(previous);
       this.#send({ type: "session.detach", sessionId: previous });
     }
-    const replay = options.replay ?? "live";
-    if (id === this.#defaultSessionId) {
+    return this.#request<SessionAttachedMessage>(this.#focusOn(id, options.replay ?? "live"), "session.attached");
+  }
+
+  /** Moves the focus to `sessionId` (its join awaited); returns the `session.attach` to send. */
+  #focusOn(sessionId: string, replay: FollowReplay): ClientMessage & { type: "session.attach" } {
+    if (sessionId === this.#defaultSessionId) {
       // Back to the default session: followed afresh like any other, and again joined at each login.
       this.#target = undefined;
       this.#session = new AttachedSession(undefined, { replayHeld: replay === "held" });
     } else {
-      this.#target = { query: sessionId, sessionId: id, replay };
-      this.#others.follow(id, replay);
+      this.#target = { query: sessionId, sessionId, replay };
+      this.#others.follow(sessionId, replay);
     }
     this.#joinPending = true;
     this.#joinedBefore = false;
-    return this.#request<SessionAttachedMessage>({ type: "session.attach", sessionId: id, lastSeq: attachFrom(this.#followed()!) }, "session.attached");
+    return { type: "session.attach", sessionId, lastSeq: attachFrom(this.#followed()!) };
   }
 
   /**
@@ -758,7 +762,10 @@ export class RelayClient {
     if (target && target.sessionId !== ok.sessionId) this.#connection?.send({ type: "session.detach", sessionId: ok.sessionId });
     // The focused session joins at its session.attached (the re-attach sent here).
     this.#joinPending = target !== undefined;
-    for (const message of this.#others.reattach()) this.#connection?.send(message);
+    for (const message of this.#others.reattach()) {
+      if (target && message.type === "session.attach" && message.sessionId === target.sessionId) this.#rejoin(message);
+      else this.#connection?.send(message);
+    }
     this.#emit("frame", ok as unknown as Record<string, unknown>);
     this.#emit("auth.ok", ok, { resumed });
     if (!target) {
@@ -801,6 +808,38 @@ export class RelayClient {
       return undefined;
     }
     return { sessionId: target.sessionId };
+  }
+
+  /**
+   * Sends the focused session's attach at login with an id, so a refusal is tied to it: the
+   * session may stop between the list auth.ok carries and the attach (`unknown_session`).
+   */
+  #rejoin(attach: ClientMessage & { type: "session.attach" }): void {
+    const id = this.#requests.nextId();
+    this.#connection?.send({ ...attach, id });
+    this.#requests.wait(id, "session.attached").catch((error: unknown) => {
+      // A lost connection is retried at the next login; only the relay's refusal is an answer.
+      if (error instanceof RelayRequestError) this.#focusRefused(attach.sessionId, error);
+    });
+  }
+
+  /**
+   * The relay refused to attach the focused session at login (it stopped meanwhile): the first
+   * connect fails with `unknown_session` (nothing was joined yet); after a reconnect the client
+   * falls back to the default session, as when the session is missing from auth.ok's list.
+   */
+  #focusRefused(sessionId: string, error: RelayRequestError): void {
+    if (this.#target?.sessionId !== sessionId) return; // the focus moved meanwhile (follow)
+    this.#others.detach(sessionId);
+    if (error.code === "unknown_session") this.#sessionList = this.#sessionList.filter((session) => session.sessionId !== sessionId);
+    if (this.#firstConnect) {
+      const message = `the relay refused to join session ${sessionId} (stopped since it was listed?): ${error.code}: ${error.message}`;
+      void this.#finish({ code: 1000, reason: "no such session", error: new RelayClientError("unknown_session", message, undefined, { cause: error }) });
+      return;
+    }
+    this.#emit("warning", `session ${sessionId} is no longer open on the relay (${error.code}: ${error.message}); following the default session`);
+    const defaultId = this.#defaultSessionId;
+    if (defaultId !== undefined) this.#connection?.send(this.#focusOn(defaultId, "live"));
   }
 
   /** `session.attached`: the session's state now; for the session in focus, awaited, its join. */

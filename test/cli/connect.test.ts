@@ -14,7 +14,9 @@ import { RelayClient } from "../../src/client/client.ts";
 import { keyFileSigner } from "../../src/client/signer.ts";
 import { CLI } from "../support/cli-process.ts";
 import { apiError, text, toolUse } from "../support/fake-anthropic.ts";
+import { startMitmRelay } from "../support/mitm-relay.ts";
 import { freePort } from "../support/net.ts";
+import { stopSession } from "../support/relay-clients.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { generateKey, startAgent } from "../support/ssh.ts";
 
@@ -177,6 +179,24 @@ describe("sessions: --new DIR and --session ID", () => {
     expect(run.stderr).toContain("The relay's sessions (--session takes an id or its start; --new DIR starts one):");
     expect(run.stderr).toContain(`${relay.relay.sessionId.slice(0, 8)}  `);
     expect(run.stderr).toContain(`${relay.options.cwd}`);
+  });
+
+  test("--session naming a session that stops before it is joined: exit 2, the relay's words, its sessions listed without it", async () => {
+    const dir = join(relay.dir, "home", "stopping-project");
+    mkdirSync(dir, { recursive: true });
+    const other = new RelayClient({ signer: keyFileSigner(relay.key.privatePath) });
+    await other.connect(relay.url);
+    const id = await other.createSession(dir);
+    // auth.ok (which still lists the session) reaches the CLI only once the session is stopped.
+    const mitm = await startMitmRelay({ url: relay.url, hold: (frame) => (frame.type === "auth.ok" ? stopSession(other, id) : undefined) });
+    const run = await connect([mitm.url, ...key(), "--session", id.slice(0, 8), "--prompt", "x"], env);
+    expect(run.code).toBe(EXIT_USAGE);
+    expect(run.stderr).toContain(`claude-relay: the relay refused to join session ${id} (stopped since it was listed?): unknown_session: no session "${id}"`);
+    expect(run.stderr).toContain("The relay's sessions (--session takes an id or its start; --new DIR starts one):");
+    expect(run.stderr).toContain(`${relay.relay.sessionId.slice(0, 8)}  `);
+    expect(run.stderr).not.toContain(`${id.slice(0, 8)}  `);
+    await other.close();
+    await mitm.stop();
   });
 
   test("--new DIR the relay refuses: exit 2 with its reason; a relative DIR for another machine: exit 2 before connecting", async () => {

@@ -13,7 +13,8 @@ import { allowAll } from "../../src/client/permission-policy.ts";
 import { runTurn } from "../../src/client/turn.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
 import { IMAGES } from "../support/images.ts";
-import { relayWithClients } from "../support/relay-clients.ts";
+import { startMitmRelay } from "../support/mitm-relay.ts";
+import { relayWithClients, stopSession } from "../support/relay-clients.ts";
 import type { TestRelay } from "../support/relay.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -84,6 +85,26 @@ describe("the session option", () => {
     expect((error as Error).message).toMatch(/^the relay has no session "zzzz" \(it runs \d+ sessions\)$/);
     expect(lost.sessions.length).toBeGreaterThan(0);
     expect(lost.state).toBe("closed");
+  });
+
+  test("a session stopped between the list auth.ok carries and the attach: connect rejects with unknown_session naming it, in the relay's words", async () => {
+    const creator = client();
+    await creator.connect(relay.url);
+    const id = await creator.createSession(projectDir());
+    await waitFor(() => creator.sessions.some((session) => session.sessionId === id), 10_000, "the new session in the list");
+    // The forwarder holds auth.ok back until the session is stopped: the client finds it listed, the relay no longer has it.
+    const mitm = await startMitmRelay({ url: relay.url, hold: (frame) => (frame.type === "auth.ok" ? stopSession(creator, id) : undefined) });
+    const late = client({ session: id.slice(0, 8) });
+    const error = await late.connect(mitm.url).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(RelayClientError);
+    expect(error).toMatchObject({ code: "unknown_session" });
+    expect((error as Error).message).toBe(`the relay refused to join session ${id} (stopped since it was listed?): unknown_session: no session "${id}"; the sessions message lists the open ones`);
+    expect((error as Error).cause).toBeInstanceOf(RelayRequestError);
+    expect(late.state).toBe("closed");
+    // What is left to show: the relay's sessions without the one it refused.
+    expect(late.sessions.some((session) => session.sessionId === id)).toBe(false);
+    expect(late.sessions.some((session) => session.sessionId === late.defaultSessionId)).toBe(true);
+    await mitm.stop();
   });
 });
 
@@ -164,6 +185,35 @@ describe("follow", () => {
     expect(again.ok).toBe(true);
     const info = c.sessions.find((session) => session.sessionId === id);
     expect(info?.title).toBe("hello there");
+  });
+
+  test("a focused session stopped between a reconnect's auth.ok and its re-attach: the client falls back to the default session", async () => {
+    const creator = client();
+    await creator.connect(relay.url);
+    const id = await creator.createSession(projectDir());
+    await waitFor(() => creator.sessions.some((session) => session.sessionId === id), 10_000, "the new session in the list");
+    let stopAtLogin = false;
+    const mitm = await startMitmRelay({ url: relay.url, hold: (frame) => (frame.type === "auth.ok" && stopAtLogin ? stopSession(creator, id) : undefined) });
+    const c = client({ session: id });
+    await c.connect(mitm.url);
+    expect(c.sessionId).toBe(id);
+
+    const joins: Array<{ sessionId: string; first: boolean }> = [];
+    c.on("joined", (join, info) => joins.push({ sessionId: join.sessionId, first: info.first }));
+    const warnings: string[] = [];
+    c.on("warning", (warning) => warnings.push(warning));
+    stopAtLogin = true;
+    relay.relay.gateway.connections.forEach((connection) => connection.clientId === c.clientId && connection.terminate());
+    await waitFor(() => joins.length === 1, 30_000, "the join after reconnecting");
+    expect(joins).toEqual([{ sessionId: c.defaultSessionId!, first: true }]);
+    expect(c.sessionId).toBe(c.defaultSessionId);
+    expect(c.attachedSessions).toEqual([]);
+    expect(warnings).toContain(`session ${id} is no longer open on the relay (unknown_session: no session "${id}"; the sessions message lists the open ones); following the default session`);
+    relay.api.enqueue(text("on the default session again"));
+    const turn = await runTurn(c, "where am I?");
+    expect(turn).toMatchObject({ ok: true, text: "on the default session again\n" });
+    await c.close();
+    await mitm.stop();
   });
 });
 

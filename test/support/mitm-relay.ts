@@ -33,8 +33,15 @@ interface Link {
   early: string[];
 }
 
-/** Starts the forwarder in front of the relay at `target.url` (trusting `target.ca` for wss://). */
-export async function startMitmRelay(target: { url: string; ca?: string }, certificate?: TestCertificate): Promise<MitmRelay> {
+/**
+ * Starts the forwarder in front of the relay at `target.url` (trusting `target.ca` for wss://).
+ * `target.hold`: awaited before each relay frame is forwarded (frames keep their order), so a test
+ * can act between the relay sending a frame and the client seeing it.
+ */
+export async function startMitmRelay(
+  target: { url: string; ca?: string; hold?: (frame: Record<string, unknown>) => Promise<void> | void },
+  certificate?: TestCertificate,
+): Promise<MitmRelay> {
   const fromClients: Array<Record<string, unknown>> = [];
   const fromRelay: Array<Record<string, unknown>> = [];
   const server = Bun.serve<Link, never>({
@@ -52,11 +59,18 @@ export async function startMitmRelay(target: { url: string; ca?: string }, certi
       open(client: ServerWebSocket<Link>) {
         const { upstream } = client.data;
         upstream.addEventListener("open", () => client.data.early.splice(0).forEach((text) => upstream.send(text)));
+        // One chain per link: a held frame holds back the ones after it, and the close.
+        let forwarded = Promise.resolve();
+        const forward = (step: () => Promise<void> | void) => (forwarded = forwarded.then(step));
         upstream.addEventListener("message", (event) => {
-          fromRelay.push(JSON.parse(String(event.data)));
-          client.send(String(event.data));
+          const frame = JSON.parse(String(event.data)) as Record<string, unknown>;
+          fromRelay.push(frame);
+          forward(async () => {
+            await target.hold?.(frame);
+            client.send(String(event.data));
+          });
         });
-        upstream.addEventListener("close", (event) => client.close(event.code === 1005 || event.code === 1006 ? 1000 : event.code, event.reason));
+        upstream.addEventListener("close", (event) => forward(() => client.close(event.code === 1005 || event.code === 1006 ? 1000 : event.code, event.reason)));
       },
       message(client: ServerWebSocket<Link>, message) {
         const text = String(message);

@@ -52,3 +52,15 @@ export function relayWithClients(): RelayWithClients {
     },
   };
 }
+
+/**
+ * Stops `sessionId` through the client `by` and resolves once the relay says it has.
+ *
+ * @example
+ * await stopSession(creator, id);
+ */
+export async function stopSession(by: RelayClient, sessionId: string): Promise<void> {
+  const stopped = by.waitFor("session.stopped", (message) => message.sessionId === sessionId);
+  by.send({ type: "session.stop", sessionId });
+  await stopped;
+}
