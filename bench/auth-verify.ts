@@ -6,17 +6,18 @@
  *     bun bench/auth-verify.ts            # ~1 s per row
  *     deno run -A bench/auth-verify.ts    # same code on Deno
  */
-import * as ed from "@noble/ed25519";
+
 import { createHash } from "node:crypto";
 import { cpus } from "node:os";
+import * as ed from "@noble/ed25519";
 import sshpk from "sshpk";
-import { parseAuthorizedKeys } from "../src/auth/authorized-keys.ts";
 import { authenticate } from "../src/auth/authenticator.ts";
+import { parseAuthorizedKeys } from "../src/auth/authorized-keys.ts";
 import { createChallenge } from "../src/auth/challenge.ts";
 import { publicKeyFromBlob } from "../src/ssh/public-key.ts";
-import { WireReader } from "../src/ssh/wire.ts";
 import { parseArmoredSignature, signedData } from "../src/ssh/sshsig.ts";
 import { verifySignature } from "../src/ssh/verify.ts";
+import { WireReader } from "../src/ssh/wire.ts";
 import { ALL_KEY_KINDS, generateKey, makeTempDir, removeTempDir, sshKeygenSign } from "../test/support/ssh.ts";
 
 ed.hashes.sha512 = (message: Uint8Array) => new Uint8Array(createHash("sha512").update(message).digest());
@@ -66,20 +67,27 @@ try {
       rows.push([kind, "@noble/ed25519 verify", fmt(opsPerSecond(() => ed.verify(rawSig, data, point)))]);
       const sshpkKey = sshpk.parseKey(key.publicLine, "ssh");
       const sshpkSig = sshpk.parseSignature(Buffer.from(sig.signature), "ed25519", "ssh");
-      rows.push([kind, "sshpk verify", fmt(opsPerSecond(() => {
-        const verifier = sshpkKey.createVerify("sha512");
-        verifier.update(Buffer.from(data));
-        return verifier.verify(sshpkSig);
-      }))]);
+      rows.push([
+        kind,
+        "sshpk verify",
+        fmt(
+          opsPerSecond(() => {
+            const verifier = sshpkKey.createVerify("sha512");
+            verifier.update(Buffer.from(data));
+            return verifier.verify(sshpkSig);
+          }),
+        ),
+      ]);
     }
   }
 } finally {
   removeTempDir(dir);
 }
 
-const runtime = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
-  ? `Deno ${(globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno}`
-  : `Bun ${(process.versions as Record<string, string>).bun}`;
+const runtime =
+  typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
+    ? `Deno ${(globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno}`
+    : `Bun ${(process.versions as Record<string, string>).bun}`;
 console.log(`${runtime}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, single thread\n`);
 console.log("| key | method | verifications/s |");
 console.log("| --- | --- | ---: |");

@@ -11,8 +11,20 @@
  *     BENCH_CONNECTIONS=2000 bun bench/connections.ts
  */
 import {
-  BARE_SERVER, BUN, CLIENT_DRIVER, ChildProcess, createBenchEnv, fmtInt, fmtMs, hardDeadline, machineLine,
-  markdownTable, procStats, sleep, startRelayProcess, wallNow,
+  BARE_SERVER,
+  BUN,
+  ChildProcess,
+  CLIENT_DRIVER,
+  createBenchEnv,
+  fmtInt,
+  fmtMs,
+  hardDeadline,
+  machineLine,
+  markdownTable,
+  procStats,
+  sleep,
+  startRelayProcess,
+  wallNow,
 } from "./support/harness.ts";
 
 const CLIENTS = Number(process.env.BENCH_CONNECTIONS ?? 10_000);
@@ -42,14 +54,21 @@ try {
   }
   for (const signer of ["noble", "native"] as const) {
     const relay = await startRelayProcess(bench, [
-      "--max-clients", String(CLIENTS + 100), "--max-pending-per-address", String(CLIENTS + 100), "--auth-timeout", "60s",
+      "--max-clients",
+      String(CLIENTS + 100),
+      "--max-pending-per-address",
+      String(CLIENTS + 100),
+      "--auth-timeout",
+      "60s",
     ]);
     track(relay.child);
     const label = signer === "noble" ? "relay, clients sign with keyFileSigner (@noble)" : "relay, clients sign with node:crypto";
-    results.push(await storm(label, relay.child.pid, relay.url, signer, async () => {
-      const health = (await (await fetch(`http://127.0.0.1:${relay.port}/healthz`)).json()) as { clients: number };
-      if (health.clients !== CLIENTS) throw new Error(`relay reports ${health.clients} clients, expected ${CLIENTS}`);
-    }));
+    results.push(
+      await storm(label, relay.child.pid, relay.url, signer, async () => {
+        const health = (await (await fetch(`http://127.0.0.1:${relay.port}/healthz`)).json()) as { clients: number };
+        if (health.clients !== CLIENTS) throw new Error(`relay reports ${health.clients} clients, expected ${CLIENTS}`);
+      }),
+    );
     await relay.child.stop();
   }
   print();
@@ -66,10 +85,12 @@ function track(child: ChildProcess): ChildProcess {
 /** `verify` runs while the clients are still connected and idle. */
 async function storm(name: string, serverPid: number, url: string, signer: "noble" | "native" | undefined, verify = async () => {}): Promise<StormResult> {
   const procs = Array.from({ length: CLIENT_PROCS }, (_, i) =>
-    track(new ChildProcess(`clients ${i}`, [BUN, CLIENT_DRIVER], {
-      ...bench.env,
-      BENCH_CLIENTS: JSON.stringify({ url, clients: CLIENTS / CLIENT_PROCS, auth: signer !== undefined, keyPath: bench.keyPath, signer }),
-    })),
+    track(
+      new ChildProcess(`clients ${i}`, [BUN, CLIENT_DRIVER], {
+        ...bench.env,
+        BENCH_CLIENTS: JSON.stringify({ url, clients: CLIENTS / CLIENT_PROCS, auth: signer !== undefined, keyPath: bench.keyPath, signer }),
+      }),
+    ),
   );
   await Promise.all(procs.map((p) => p.message("loaded", 15_000)));
   await sleep(500);
@@ -98,14 +119,28 @@ async function storm(name: string, serverPid: number, url: string, signer: "nobl
 
 function print(): void {
   console.log(`## connections: ${fmtInt(CLIENTS)} clients at once from ${CLIENT_PROCS} processes; ${machineLine()}\n`);
-  console.log(markdownTable(
-    ["<server", "ready", "all ready after s", "server CPU s", "clients CPU s", "server RSS before MiB", "RSS per idle client KiB"],
-    results.map((r) => [r.name, `${fmtInt(r.authenticated)}/${fmtInt(CLIENTS)}`, fmtMs(r.seconds), fmtMs(r.serverCpuMs / 1000), fmtMs(r.clientCpuMs / 1000), fmtMs(r.baselineKiB / 1024, 1), fmtMs(r.kibPerClient, 1)]),
-  ));
+  console.log(
+    markdownTable(
+      ["<server", "ready", "all ready after s", "server CPU s", "clients CPU s", "server RSS before MiB", "RSS per idle client KiB"],
+      results.map((r) => [
+        r.name,
+        `${fmtInt(r.authenticated)}/${fmtInt(CLIENTS)}`,
+        fmtMs(r.seconds),
+        fmtMs(r.serverCpuMs / 1000),
+        fmtMs(r.clientCpuMs / 1000),
+        fmtMs(r.baselineKiB / 1024, 1),
+        fmtMs(r.kibPerClient, 1),
+      ]),
+    ),
+  );
   const bare = results[0]!;
   const relays = results.slice(1);
   const worst = Math.max(...relays.map((r) => r.seconds));
   const ratio = Math.max(...relays.map((r) => r.kibPerClient)) / bare.kibPerClient;
-  console.log(`\n- all authenticated within ${fmtMs(worst)} s (goal ≤ 10 s: ${worst <= 10 && relays.every((r) => r.authenticated === CLIENTS) ? "met" : "NOT met"})`);
-  console.log(`- RSS per client relay/bare: ${ratio.toFixed(2)}× (goal ≤ 2×: ${ratio <= 2 ? "met" : "NOT met"}); RSS measured ${SETTLE_MS / 1000} s after the storm, no forced GC`);
+  console.log(
+    `\n- all authenticated within ${fmtMs(worst)} s (goal ≤ 10 s: ${worst <= 10 && relays.every((r) => r.authenticated === CLIENTS) ? "met" : "NOT met"})`,
+  );
+  console.log(
+    `- RSS per client relay/bare: ${ratio.toFixed(2)}× (goal ≤ 2×: ${ratio <= 2 ? "met" : "NOT met"}); RSS measured ${SETTLE_MS / 1000} s after the storm, no forced GC`,
+  );
 }

@@ -24,7 +24,16 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  BARE_SERVER, BUN, CLIENT_DRIVER, ChildProcess, createBenchEnv, fmtInt, hardDeadline, machineLine, markdownTable, startRelayProcess,
+  BARE_SERVER,
+  BUN,
+  ChildProcess,
+  CLIENT_DRIVER,
+  createBenchEnv,
+  fmtInt,
+  hardDeadline,
+  machineLine,
+  markdownTable,
+  startRelayProcess,
 } from "./support/harness.ts";
 
 const HANDSHAKES = Number(process.env.BENCH_HANDSHAKES ?? 2000);
@@ -45,7 +54,12 @@ const children: ChildProcess[] = [];
 const rows: { name: string; instructions: number; handshakes: number }[] = [];
 try {
   const callgrind = (name: string) => ["valgrind", "--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${join(bench.dir, `${name}.callgrind`)}`];
-  const relay = await startRelayProcess(bench, ["--max-clients", "1000", "--max-pending-per-address", "1000", "--auth-timeout", "60s"], {}, { wrapper: callgrind("relay"), readyTimeoutMs: 180_000 });
+  const relay = await startRelayProcess(
+    bench,
+    ["--max-clients", "1000", "--max-pending-per-address", "1000", "--auth-timeout", "60s"],
+    {},
+    { wrapper: callgrind("relay"), readyTimeoutMs: 180_000 },
+  );
   children.push(relay.child);
   rows.push({ name: "relay (`serve`, log level info)", ...(await count("relay", relay.child, relay.url)) });
   await relay.child.stop();
@@ -104,11 +118,15 @@ function control(pid: number, ...args: string[]): void {
 }
 
 function print(): void {
-  console.log(`## handshake instructions: ${HANDSHAKES} handshakes counted after ${WARMUP} warm-up, ${CONCURRENCY} concurrent, node:crypto ed25519 clients; ${machineLine()}\n`);
-  console.log(markdownTable(
-    ["<server", "instructions / handshake"],
-    rows.map((r) => [r.name, fmtInt(r.instructions / r.handshakes)]),
-  ));
+  console.log(
+    `## handshake instructions: ${HANDSHAKES} handshakes counted after ${WARMUP} warm-up, ${CONCURRENCY} concurrent, node:crypto ed25519 clients; ${machineLine()}\n`,
+  );
+  console.log(
+    markdownTable(
+      ["<server", "instructions / handshake"],
+      rows.map((r) => [r.name, fmtInt(r.instructions / r.handshakes)]),
+    ),
+  );
   if (rows.length < 2) return;
   const [relay, bare] = rows.map((r) => r.instructions / r.handshakes) as [number, number];
   console.log(`\n- relay / floor: **${(relay / bare).toFixed(2)}×** the floor's instructions per handshake (${fmtInt(relay - bare)} more)`);

@@ -20,8 +20,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  BARE_SERVER, BUN, CLIENT_DRIVER, ChildProcess, createBenchEnv, fmtInt, hardDeadline, machineLine, markdownTable, median,
-  procStats, startRelayProcess,
+  BARE_SERVER,
+  BUN,
+  ChildProcess,
+  CLIENT_DRIVER,
+  createBenchEnv,
+  fmtInt,
+  hardDeadline,
+  machineLine,
+  markdownTable,
+  median,
+  procStats,
+  startRelayProcess,
 } from "./support/harness.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -54,7 +64,12 @@ const children: ChildProcess[] = [];
 const samples = { relay: [] as Sample[], bare: [] as Sample[] };
 try {
   const relay = await startRelayProcess(bench, [
-    "--max-clients", "1000", "--max-pending-per-address", "1000", ...(TLS ? ["--tls"] : []), ...(process.env.BENCH_RELAY_FLAGS ?? "").split(" ").filter(Boolean),
+    "--max-clients",
+    "1000",
+    "--max-pending-per-address",
+    "1000",
+    ...(TLS ? ["--tls"] : []),
+    ...(process.env.BENCH_RELAY_FLAGS ?? "").split(" ").filter(Boolean),
   ]);
   children.push(relay.child);
   const publicLine = readFileSync(bench.authorizedKeysPath, "utf8").trim();
@@ -65,7 +80,12 @@ try {
   const barePort = (await bare.message<{ port: number }>("listening", 10_000)).port;
   const targets: Target[] = [
     { name: "relay", label: "relay (`serve`, log level info)", serverPid: relay.child.pid, clients: await startClients(relay.url, relay.ca) },
-    { name: "bare", label: "floor: bare Bun.serve + native verify", serverPid: bare.pid, clients: await startClients(`${TLS ? "wss" : "ws"}://127.0.0.1:${barePort}/ws`, relay.ca) },
+    {
+      name: "bare",
+      label: "floor: bare Bun.serve + native verify",
+      serverPid: bare.pid,
+      clients: await startClients(`${TLS ? "wss" : "ws"}://127.0.0.1:${barePort}/ws`, relay.ca),
+    },
   ];
   for (const target of targets) await run(target, WARMUP_SECONDS);
   for (let round = 0; round < RUNS; round++) {
@@ -97,7 +117,9 @@ async function startClients(url: string, ca: string | undefined): Promise<ChildP
 async function run(target: Target, seconds: number): Promise<Sample> {
   const before = procStats(target.serverPid);
   for (const p of target.clients) p.send({ cmd: "handshakes", concurrency: CONCURRENCY / CLIENT_PROCS, durationMs: seconds * 1000 });
-  const reports = await Promise.all(target.clients.map((p) => p.message<{ count: number; failed: number; cpuMs: number }>("handshakes", seconds * 1000 + 15_000)));
+  const reports = await Promise.all(
+    target.clients.map((p) => p.message<{ count: number; failed: number; cpuMs: number }>("handshakes", seconds * 1000 + 15_000)),
+  );
   const after = procStats(target.serverPid);
   const count = reports.reduce((sum, r) => sum + r.count, 0);
   const serverCpuMs = after.cpuMs - before.cpuMs;
@@ -118,27 +140,45 @@ function spread(values: number[], format: (n: number) => string): string {
 
 function print(targets: Target[]): void {
   const signer = SIGNER === "noble" ? "keyFileSigner (@noble/ed25519)" : "node:crypto ed25519";
-  console.log(`## handshakes${TLS ? " over wss:// (--tls, ECDSA P-256)" : ""}: ${CONCURRENCY} concurrent loops in ${CLIENT_PROCS} client processes, client signer ${signer}, ${RUNS} alternating runs of ${SECONDS} s; ${machineLine()}\n`);
-  console.log(markdownTable(
-    ["<server", "handshakes/s", "failed", "server CPU % of a core", "server CPU ms / handshake", "clients CPU % of a core"],
-    targets.map(({ name, label }) => {
-      const s = samples[name];
-      return [
-        label,
-        spread(s.map((x) => x.perSecond), fmtInt),
-        fmtInt(s.reduce((sum, x) => sum + x.failed, 0)),
-        spread(s.map((x) => x.serverCpu), fmtInt),
-        spread(s.map((x) => x.serverCpuMsPerHandshake), (n) => n.toFixed(3)),
-        spread(s.map((x) => x.clientCpu), fmtInt),
-      ];
-    }),
-  ));
+  console.log(
+    `## handshakes${TLS ? " over wss:// (--tls, ECDSA P-256)" : ""}: ${CONCURRENCY} concurrent loops in ${CLIENT_PROCS} client processes, client signer ${signer}, ${RUNS} alternating runs of ${SECONDS} s; ${machineLine()}\n`,
+  );
+  console.log(
+    markdownTable(
+      ["<server", "handshakes/s", "failed", "server CPU % of a core", "server CPU ms / handshake", "clients CPU % of a core"],
+      targets.map(({ name, label }) => {
+        const s = samples[name];
+        return [
+          label,
+          spread(
+            s.map((x) => x.perSecond),
+            fmtInt,
+          ),
+          fmtInt(s.reduce((sum, x) => sum + x.failed, 0)),
+          spread(
+            s.map((x) => x.serverCpu),
+            fmtInt,
+          ),
+          spread(
+            s.map((x) => x.serverCpuMsPerHandshake),
+            (n) => n.toFixed(3),
+          ),
+          spread(
+            s.map((x) => x.clientCpu),
+            fmtInt,
+          ),
+        ];
+      }),
+    ),
+  );
   // Paired by round: the two runs of a round are seconds apart, so a neighbour's load drifting
   // between rounds moves both; the headline is the median of the per-round ratios.
   const ratios = samples.relay.map((r, i) => r.perSecond / samples.bare[i]!.perSecond);
   const ratio = median(ratios);
   const ofMedians = median(samples.relay.map((x) => x.perSecond)) / median(samples.bare.map((x) => x.perSecond));
-  console.log(`\n- relay / floor: **${ratio.toFixed(2)}** (median of the rounds' ratios ${ratios.map((r) => r.toFixed(2)).join(", ")}; ratio of the medians ${ofMedians.toFixed(2)}) → goal ≥ 0.8 ${ratio >= 0.8 ? "met" : "NOT met"}`);
+  console.log(
+    `\n- relay / floor: **${ratio.toFixed(2)}** (median of the rounds' ratios ${ratios.map((r) => r.toFixed(2)).join(", ")}; ratio of the medians ${ofMedians.toFixed(2)}) → goal ≥ 0.8 ${ratio >= 0.8 ? "met" : "NOT met"}`,
+  );
   const cpu = median(samples.relay.map((x) => x.serverCpuMsPerHandshake)) / median(samples.bare.map((x) => x.serverCpuMsPerHandshake));
   console.log(`- server CPU per handshake, relay / floor: ${cpu.toFixed(2)}×`);
 }

@@ -43,7 +43,11 @@ async function timeRuns(run: () => Promise<number>): Promise<{ median: number; p
 async function cliTurn(): Promise<number> {
   const started = performance.now();
   const pin = fingerprint ? ["--fingerprint", fingerprint] : [];
-  const child = Bun.spawn([BUN, join(REPO_ROOT, "src", "cli.ts"), "connect", relay.url, "-i", bench.keyPath, "--prompt", PROMPT, ...pin], { env: bench.env, stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([BUN, join(REPO_ROOT, "src", "cli.ts"), "connect", relay.url, "-i", bench.keyPath, "--prompt", PROMPT, ...pin], {
+    env: bench.env,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [stdout, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
   const elapsed = performance.now() - started;
   if (code !== 0 || stdout.length === 0) throw new Error(`connect --prompt exited ${code}: ${await new Response(child.stderr).text()}`);
@@ -66,7 +70,9 @@ async function libraryTurn(): Promise<number> {
 try {
   const cli = await timeRuns(cliTurn);
   const library = await timeRuns(libraryTurn);
-  console.log(`${machineLine()}; ${RUNS} runs after 2 warm-ups; the synthetic Claude answers one ~40-byte line${TLS ? "; over wss:// (--tls, pinned)" : ""}.\n`);
+  console.log(
+    `${machineLine()}; ${RUNS} runs after 2 warm-ups; the synthetic Claude answers one ~40-byte line${TLS ? "; over wss:// (--tls, pinned)" : ""}.\n`,
+  );
   console.log(
     markdownTable(
       ["<one turn", "median ms", "p90 ms"],

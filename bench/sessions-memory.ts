@@ -12,7 +12,17 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { heldText, startFakeAnthropic } from "../test/support/fake-anthropic.ts";
-import { type ChildProcess, createBenchEnv, fmtInt, hardDeadline, machineLine, markdownTable, procStats, REPO_ROOT, startRelayProcess } from "./support/harness.ts";
+import {
+  type ChildProcess,
+  createBenchEnv,
+  fmtInt,
+  hardDeadline,
+  machineLine,
+  markdownTable,
+  procStats,
+  REPO_ROOT,
+  startRelayProcess,
+} from "./support/harness.ts";
 import { claudeProcesses, createSessions, openControl, type SessionHealth, waitForSessions } from "./support/sessions.ts";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 8);
@@ -46,7 +56,14 @@ try {
   children.push(relay.child);
   const measure = (phase: string, sessions: string) => {
     const claudes = claudeProcesses(relay.child.pid);
-    figures.push({ phase, sessions, claudes: claudes.count, processes: claudes.processes, claudeMiB: claudes.rssKiB / 1024, relayMiB: procStats(relay.child.pid).rssKiB / 1024 });
+    figures.push({
+      phase,
+      sessions,
+      claudes: claudes.count,
+      processes: claudes.processes,
+      claudeMiB: claudes.rssKiB / 1024,
+      relayMiB: procStats(relay.child.pid).rssKiB / 1024,
+    });
   };
   const allIn = (state: string) => (sessions: SessionHealth[]) => sessions.length === SESSIONS && sessions.every((session) => session.state === state);
   // idle comes at once; claudePid 0 once the process has exited
@@ -101,5 +118,7 @@ function printResults(): void {
   const busy = figures.find((f) => f.phase === "busy")!;
   const extra = idle.claudeMiB + idle.relayMiB - (alone.claudeMiB + alone.relayMiB);
   console.log(`\n- ${SESSIONS} busy: ${busy.claudes} Claude processes, ${mib(busy.claudeMiB / Math.max(1, busy.claudes))} MiB each on average`);
-  console.log(`- ${SESSIONS} idle: ${idle.claudes} Claude processes, total ${mib(idle.claudeMiB + idle.relayMiB)} MiB vs relay alone ${mib(alone.claudeMiB + alone.relayMiB)} MiB (${extra >= 0 ? "+" : ""}${mib(extra)} MiB; goal: relay alone + 0 Claude processes: ${idle.claudes === 0 ? "met" : "NOT met"})`);
+  console.log(
+    `- ${SESSIONS} idle: ${idle.claudes} Claude processes, total ${mib(idle.claudeMiB + idle.relayMiB)} MiB vs relay alone ${mib(alone.claudeMiB + alone.relayMiB)} MiB (${extra >= 0 ? "+" : ""}${mib(extra)} MiB; goal: relay alone + 0 Claude processes: ${idle.claudes === 0 ? "met" : "NOT met"})`,
+  );
 }

@@ -67,7 +67,22 @@ function timeExit(cmd: string[]): number {
 
 /** Spawn → "listening on" line; then SIGTERM and wait for the exit. */
 async function timeListen(cmd: string[]): Promise<number> {
-  const args = [...cmd, "serve", "--port", "0", "--claude-bin", SYNTHETIC_CLAUDE, "--authorized-keys", bench.authorizedKeysPath, "--cwd", bench.dir, "--state-dir", join(bench.dir, "state"), "--log-format", "json"];
+  const args = [
+    ...cmd,
+    "serve",
+    "--port",
+    "0",
+    "--claude-bin",
+    SYNTHETIC_CLAUDE,
+    "--authorized-keys",
+    bench.authorizedKeysPath,
+    "--cwd",
+    bench.dir,
+    "--state-dir",
+    join(bench.dir, "state"),
+    "--log-format",
+    "json",
+  ];
   const started = performance.now();
   const child = Bun.spawn(args, { cwd: bench.dir, env, stdout: "ignore", stderr: "pipe" });
   const decoder = new TextDecoder();
@@ -92,7 +107,11 @@ const sizeRows = [
   ["same, without --bytecode", mib(noBytecode)],
   ["hello world, release flags", mib(hello)],
   ["hello world, plain `bun build --compile`", mib(helloPlain)],
-].map(([what, size]) => [what as string, fmtMs(size as number, 1), `${(size as number) - mib(helloPlain) >= 0 ? "+" : ""}${fmtMs((size as number) - mib(helloPlain), 1)}`]);
+].map(([what, size]) => [
+  what as string,
+  fmtMs(size as number, 1),
+  `${(size as number) - mib(helloPlain) >= 0 ? "+" : ""}${fmtMs((size as number) - mib(helloPlain), 1)}`,
+]);
 
 const versionRows: string[][] = [];
 for (const [what, cmd] of [

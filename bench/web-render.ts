@@ -22,13 +22,14 @@
  * bun scripts/build-web.ts && bun bench/web-render.ts
  * ```
  */
+
+import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, openPhone } from "../test/support/browser.ts";
-import { createBenchEnv, fmtMs, hardDeadline, machineLine, markdownTable, median, startRelayProcess } from "./support/harness.ts";
 import { longConversation, prepareLongSession } from "../test/support/long-conversation.ts";
+import { createBenchEnv, fmtMs, hardDeadline, machineLine, markdownTable, median, startRelayProcess } from "./support/harness.ts";
 
 const EVENTS = Number(process.env.EVENTS ?? 2000);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -78,7 +79,10 @@ async function deliveryFloor(browser: Browser, frames: string[]): Promise<number
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    fetch: (request, upgrader) => (new URL(request.url).pathname === "/ws" && upgrader.upgrade(request) ? undefined : new Response("<!doctype html><title>floor</title>", { headers: { "content-type": "text/html" } })),
+    fetch: (request, upgrader) =>
+      new URL(request.url).pathname === "/ws" && upgrader.upgrade(request)
+        ? undefined
+        : new Response("<!doctype html><title>floor</title>", { headers: { "content-type": "text/html" } }),
     websocket: { open: (socket) => void socket.cork(() => frames.forEach((frame) => socket.send(frame))), message() {} },
   });
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -125,7 +129,8 @@ function fling(page: Page, direction: "up" | "down"): Promise<ScrollRun> {
       new Promise<ScrollRun>((resolve, reject) => {
         const log = document.querySelector('[data-testid="log"]') as HTMLElement;
         const bench = (window as unknown as { __bench: { longTasks: { start: number; duration: number }[] } }).__bench;
-        const done = () => (up ? log.scrollTop <= 0 && document.querySelector('[data-testid="show-earlier"]') === null : log.scrollTop + log.clientHeight >= log.scrollHeight - 1);
+        const done = () =>
+          up ? log.scrollTop <= 0 && document.querySelector('[data-testid="show-earlier"]') === null : log.scrollTop + log.clientHeight >= log.scrollHeight - 1;
         const intervals: number[] = [];
         const startedAt = performance.now();
         let scrolled = 0;
@@ -138,7 +143,12 @@ function fling(page: Page, direction: "up" | "down"): Promise<ScrollRun> {
           const where = `scrollTop ${log.scrollTop} of ${log.scrollHeight - log.clientHeight}, ${log.children.length} items`;
           still = where === last ? still + 1 : 0;
           last = where;
-          if (still >= 600) return reject(new Error(`scrolling ${up ? "up" : "down"} is stuck at ${where}${document.querySelector('[data-testid="show-earlier"]') ? ", earlier items not loaded" : ""}`));
+          if (still >= 600)
+            return reject(
+              new Error(
+                `scrolling ${up ? "up" : "down"} is stuck at ${where}${document.querySelector('[data-testid="show-earlier"]') ? ", earlier items not loaded" : ""}`,
+              ),
+            );
           if (done()) {
             const sorted = intervals.slice(1).sort((a, b) => a - b);
             const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
@@ -190,7 +200,8 @@ try {
       page.evaluate(
         ({ last }) =>
           new Promise<Omit<RenderRun, "items"> & { items: number }>((resolve) => {
-            const bench = (window as unknown as { __bench: { authOkAt: number; lastFrameAt: number; longTasks: { start: number; duration: number }[] } }).__bench;
+            const bench = (window as unknown as { __bench: { authOkAt: number; lastFrameAt: number; longTasks: { start: number; duration: number }[] } })
+              .__bench;
             const check = () => {
               if (!document.querySelector(`[data-seq="${last}"]`) || bench.authOkAt === 0) return requestAnimationFrame(check);
               // The frame that had the last item in the DOM is painted by the time the next one starts.
@@ -221,23 +232,52 @@ try {
 
   const render = (run: RenderRun) => run.totalMs - run.framesInMs;
   const renderMedian = median(renders.map(render));
-  const scrollCells = (scroll: ScrollRun) => [String(scroll.frames), fmtMs(scroll.medianFrameMs, 1), fmtMs(scroll.p95FrameMs, 1), fmtMs(scroll.maxFrameMs, 1), String(scroll.longTasks)];
+  const scrollCells = (scroll: ScrollRun) => [
+    String(scroll.frames),
+    fmtMs(scroll.medianFrameMs, 1),
+    fmtMs(scroll.p95FrameMs, 1),
+    fmtMs(scroll.maxFrameMs, 1),
+    String(scroll.longTasks),
+  ];
   console.log(`### Rendering a long session: \`bun bench/web-render.ts\`\n`);
-  console.log(`${machineLine()}; Chromium at 390 × 844 (phone, DPR 2); ${EVENTS} events replayed at login (${renders[0]!.items} items rendered at first, ${scrolls[0]!.up.items} once all are loaded); ${RUNS} reloads.\n`);
+  console.log(
+    `${machineLine()}; Chromium at 390 × 844 (phone, DPR 2); ${EVENTS} events replayed at login (${renders[0]!.items} items rendered at first, ${scrolls[0]!.up.items} once all are loaded); ${RUNS} reloads.\n`,
+  );
   console.log(
     markdownTable(
       ["run", "frames in (ms)", "render (ms)", "total (ms)", "long tasks", "longest task (ms)"],
-      renders.map((run, index) => [String(index + 1), fmtMs(run.framesInMs, 0), fmtMs(render(run), 0), fmtMs(run.totalMs, 0), String(run.longTasks), fmtMs(run.longestTaskMs, 0)]),
+      renders.map((run, index) => [
+        String(index + 1),
+        fmtMs(run.framesInMs, 0),
+        fmtMs(render(run), 0),
+        fmtMs(run.totalMs, 0),
+        String(run.longTasks),
+        fmtMs(run.longestTaskMs, 0),
+      ]),
     ),
   );
   console.log(
     `\nMedian render ${fmtMs(renderMedian, 0)} ms (goal < ${GOAL_MS} ms): ${renderMedian < GOAL_MS ? "met" : "MISSED"}; median total ${fmtMs(median(renders.map((run) => run.totalMs)), 0)} ms; ` +
       `delivery floor (the same ${EVENTS} frames from a bare server to a blank page) median ${fmtMs(median(floor), 0)} ms (${floor.map((ms) => fmtMs(ms, 0)).join(", ")}).\n`,
   );
-  console.log(`Scrolling, 200 px per frame: up from the end to the first event (earlier events loading on the way, ${fmtMs(scrolls[0]!.up.scrolledPx, 0)} px), then down again (all loaded).\n`);
+  console.log(
+    `Scrolling, 200 px per frame: up from the end to the first event (earlier events loading on the way, ${fmtMs(scrolls[0]!.up.scrolledPx, 0)} px), then down again (all loaded).\n`,
+  );
   console.log(
     markdownTable(
-      ["run", "up: frames", "frame median (ms)", "frame p95 (ms)", "frame max (ms)", "long tasks", "down: frames", "frame median (ms)", "frame p95 (ms)", "frame max (ms)", "long tasks"],
+      [
+        "run",
+        "up: frames",
+        "frame median (ms)",
+        "frame p95 (ms)",
+        "frame max (ms)",
+        "long tasks",
+        "down: frames",
+        "frame median (ms)",
+        "frame p95 (ms)",
+        "frame max (ms)",
+        "long tasks",
+      ],
       scrolls.map((scroll, index) => [String(index + 1), ...scrollCells(scroll.up), ...scrollCells(scroll.down)]),
     ),
   );

@@ -13,15 +13,15 @@
  * assets.find((asset) => asset.path === "/")!.body; // the HTML, naming /assets/<hash>.js
  * ```
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import type { WebAsset } from "../src/server/web-routes.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const WEB = join(ROOT, "src", "web");
 export const GENERATED_MODULE = join(ROOT, "src", "generated", "web-assets.ts");
-
 
 /**
  * Bundles src/web/main.tsx (minified, hashed names) and returns every served file.
@@ -54,12 +54,18 @@ export async function buildWebAssets(): Promise<WebAsset[]> {
   }
   const script = bundled.filter((asset) => asset.path.endsWith(".js"));
   const style = bundled.filter((asset) => asset.path.endsWith(".css"));
-  if (script.length !== 1 || style.length !== 1) throw new Error(`web build: expected one script and one stylesheet, got ${bundled.map((asset) => asset.path).join(", ")}`);
+  if (script.length !== 1 || style.length !== 1)
+    throw new Error(`web build: expected one script and one stylesheet, got ${bundled.map((asset) => asset.path).join(", ")}`);
   const html = readFileSync(join(WEB, "index.html"), "utf8").replace("{{script}}", script[0]!.path).replace("{{style}}", style[0]!.path);
   return [
     { path: "/", contentType: "text/html; charset=utf-8", body: html, immutable: false },
     ...bundled,
-    { path: "/manifest.webmanifest", contentType: "application/manifest+json; charset=utf-8", body: readFileSync(join(WEB, "manifest.webmanifest"), "utf8"), immutable: false },
+    {
+      path: "/manifest.webmanifest",
+      contentType: "application/manifest+json; charset=utf-8",
+      body: readFileSync(join(WEB, "manifest.webmanifest"), "utf8"),
+      immutable: false,
+    },
     { path: "/icon.svg", contentType: "image/svg+xml; charset=utf-8", body: readFileSync(join(WEB, "icon.svg"), "utf8"), immutable: false },
   ];
 }

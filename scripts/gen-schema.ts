@@ -4,5 +4,5 @@ import { join } from "node:path";
 import { protocolJsonSchema } from "../src/protocol/json-schema.ts";
 
 const target = join(import.meta.dir, "..", "docs", "protocol.schema.json");
-writeFileSync(target, JSON.stringify(protocolJsonSchema(), null, 2) + "\n");
+writeFileSync(target, `${JSON.stringify(protocolJsonSchema(), null, 2)}\n`);
 console.log(`wrote ${target}`);

@@ -35,11 +35,18 @@ const PLAN = [
   "2. Add a test with nested lists.",
   "",
   "```ts",
-  "if (at(tokens, \",\")) next(tokens);",
+  'if (at(tokens, ",")) next(tokens);',
   "```",
 ].join("\n");
 
-const TEST_FILE = ['import { parseList } from "../src/parser/list.ts";', "", 'test("a trailing comma", () => {', '  expect(parseList("[1, 2,]")).toEqual([1, 2]);', "});", ""].join("\n");
+const TEST_FILE = [
+  'import { parseList } from "../src/parser/list.ts";',
+  "",
+  'test("a trailing comma", () => {',
+  '  expect(parseList("[1, 2,]")).toEqual([1, 2]);',
+  "});",
+  "",
+].join("\n");
 
 const home = makeTempDir("demo-");
 const cwd = join(home, "app");

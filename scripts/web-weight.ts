@@ -40,7 +40,9 @@ if (import.meta.main) {
   if (process.argv.includes("--json")) console.log(JSON.stringify(weight));
   else {
     for (const file of weight.files) console.log(`${file.path.padEnd(28)} ${kib(file.bytes).padStart(10)} ${kib(file.gzipBytes).padStart(10)} gzipped`);
-    console.log(`${"total (first load)".padEnd(28)} ${kib(weight.totalBytes).padStart(10)} ${kib(weight.totalGzipBytes).padStart(10)} gzipped (budget ${kib(WEB_WEIGHT_BUDGET_BYTES)})`);
+    console.log(
+      `${"total (first load)".padEnd(28)} ${kib(weight.totalBytes).padStart(10)} ${kib(weight.totalGzipBytes).padStart(10)} gzipped (budget ${kib(WEB_WEIGHT_BUDGET_BYTES)})`,
+    );
   }
   if (weight.totalGzipBytes > WEB_WEIGHT_BUDGET_BYTES) {
     console.error(`web-weight: ${kib(weight.totalGzipBytes)} gzipped exceeds the budget of ${kib(WEB_WEIGHT_BUDGET_BYTES)}`);

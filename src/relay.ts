@@ -18,6 +18,7 @@ import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
 import type { Logger } from "./log/logger.ts";
+import { type Notification, Notifier } from "./notify/notifier.ts";
 import { startControlSocket } from "./pair/control-socket.ts";
 import { PairingService } from "./pair/pairing-service.ts";
 import type { RelayOptions } from "./relay-options.ts";
@@ -27,17 +28,16 @@ import { createApp, type Health } from "./server/app.ts";
 import { startFdMonitor } from "./server/fd-monitor.ts";
 import { Gateway } from "./server/gateway.ts";
 import { healthReport, keysDegraded, relayGauges } from "./server/health.ts";
-import { Metrics } from "./server/metrics.ts";
 import { startHeartbeat } from "./server/heartbeat.ts";
-import { type Notification, Notifier } from "./notify/notifier.ts";
-import { Session } from "./session/session.ts";
-import { conversationHistory } from "./session/history.ts";
+import { Metrics } from "./server/metrics.ts";
+import { pairingBase, reachableOrigins } from "./server/urls.ts";
 import { openEventStore } from "./session/event-store.ts";
+import { conversationHistory } from "./session/history.ts";
+import { Session } from "./session/session.ts";
 import { loadSessionList, saveSessionList, sessionListFile } from "./session/session-list.ts";
 import { type OpenSession, SessionManager } from "./session/session-manager.ts";
 import { bypassPermissionsAllowed, choosablePermissionModes } from "./session/session-settings.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
-import { pairingBase, reachableOrigins } from "./server/urls.ts";
 import { TlsError } from "./tls/certificate.ts";
 import { ServedCertificate } from "./tls/served-certificate.ts";
 
@@ -143,7 +143,11 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     ...(notifier && { notify: (notification: Notification) => notifier.notify(notification) }),
   });
   let pairingOrigin = "";
-  const pairing = new PairingService({ authorizedKeysPath: options.authorizedKeysPath, pairingUrl: (code) => `${pairingOrigin}/#pair=${code}`, log: log.child({ component: "pairing" }) });
+  const pairing = new PairingService({
+    authorizedKeysPath: options.authorizedKeysPath,
+    pairingUrl: (code) => `${pairingOrigin}/#pair=${code}`,
+    log: log.child({ component: "pairing" }),
+  });
   const session = sessions.defaultSession;
   const claude = sessions.defaultClaude;
   const gateway = new Gateway({
@@ -175,7 +179,15 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       }),
     );
   const publicOrigin = options.publicUrl && new URL(options.publicUrl).origin;
-  const { app, webSocket } = createApp({ runtime, gateway, health, metrics: renderMetrics, log, secure: tls !== undefined, ...(publicOrigin && { publicOrigin }) });
+  const { app, webSocket } = createApp({
+    runtime,
+    gateway,
+    health,
+    metrics: renderMetrics,
+    log,
+    secure: tls !== undefined,
+    ...(publicOrigin && { publicOrigin }),
+  });
   let server;
   try {
     server = await runtime.listen(app, {
@@ -226,7 +238,15 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     log.error("cannot start Claude Code", { error });
     void stop("Claude Code could not be started", 1);
   });
-  log.info(`listening on ${url}`, { sessionId, claudeBin, cwd: options.cwd, sessions: sessions.list().length, maxSessions: options.maxSessions, idleTimeoutMs: options.idleTimeoutMs, ...(options.notifyCommand && { notifyCommand: options.notifyCommand[0] }) });
+  log.info(`listening on ${url}`, {
+    sessionId,
+    claudeBin,
+    cwd: options.cwd,
+    sessions: sessions.list().length,
+    maxSessions: options.maxSessions,
+    idleTimeoutMs: options.idleTimeoutMs,
+    ...(options.notifyCommand && { notifyCommand: options.notifyCommand[0] }),
+  });
   const reloadTls = async () => (tls ? tls.reload(server, runtime) : log.info("nothing to reload: the relay serves no TLS certificate"));
   return {
     url,

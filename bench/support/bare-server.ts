@@ -24,7 +24,7 @@
  * BENCH_BARE_FANOUT=1 SYNTH_TIMESTAMP=1 bun bench/support/bare-server.ts
  * ```
  */
-import { createPublicKey, hash, randomBytes, verify, type KeyObject } from "node:crypto";
+import { createPublicKey, hash, type KeyObject, randomBytes, verify } from "node:crypto";
 import { join } from "node:path";
 import { LineSplitter } from "../../src/claude/line-splitter.ts";
 
@@ -65,9 +65,14 @@ const server = Bun.serve({
 console.log(JSON.stringify({ kind: "listening", port: server.port }));
 
 const sessionId = crypto.randomUUID();
-const claude = process.env.BENCH_BARE_FANOUT === "1"
-  ? Bun.spawn([process.execPath, join(import.meta.dir, "synthetic-claude.ts"), "--session-id", sessionId], { stdin: "pipe", stdout: "pipe", stderr: "inherit" })
-  : undefined;
+const claude =
+  process.env.BENCH_BARE_FANOUT === "1"
+    ? Bun.spawn([process.execPath, join(import.meta.dir, "synthetic-claude.ts"), "--session-id", sessionId], {
+        stdin: "pipe",
+        stdout: "pipe",
+        stderr: "inherit",
+      })
+    : undefined;
 
 if (claude) {
   void (async () => {
@@ -113,7 +118,7 @@ for await (const chunk of process.stdin as AsyncIterable<Uint8Array>) {
     if (event.kind !== "line") continue;
     const command = JSON.parse(event.text) as { cmd: string; text?: string };
     if (command.cmd === "prompt" && claude) {
-      claude.stdin.write(JSON.stringify({ type: "user", message: { role: "user", content: command.text } }) + "\n");
+      claude.stdin.write(`${JSON.stringify({ type: "user", message: { role: "user", content: command.text } })}\n`);
       claude.stdin.flush();
     }
   }

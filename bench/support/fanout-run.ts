@@ -11,7 +11,7 @@
  * const sample = await measureTurn(target, 10_000, 0); // a burst of 10,000 lines
  * ```
  */
-import { type BenchEnv, BUN, CLIENT_DRIVER, ChildProcess, procStats, sleep } from "./harness.ts";
+import { type BenchEnv, BUN, ChildProcess, CLIENT_DRIVER, procStats, sleep } from "./harness.ts";
 
 /** The fan-out benchmarks' knobs: runs (interleaved), a burst's lines, a paced turn's lines and rate. */
 export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -107,7 +107,8 @@ export async function measureTurn(target: FanoutTarget, lines: number, rate: num
 /** p50, p99 and max (ms) of merged 10 µs latency histograms. */
 function mergedPercentiles(histograms: Record<string, number>[]): { p50: number; p99: number; max: number } {
   const counts = new Map<number, number>();
-  for (const histogram of histograms) for (const [bucket, count] of Object.entries(histogram)) counts.set(Number(bucket), (counts.get(Number(bucket)) ?? 0) + count);
+  for (const histogram of histograms)
+    for (const [bucket, count] of Object.entries(histogram)) counts.set(Number(bucket), (counts.get(Number(bucket)) ?? 0) + count);
   const buckets = [...counts.keys()].sort((a, b) => a - b);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const at = (p: number) => {

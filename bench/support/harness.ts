@@ -51,7 +51,11 @@ export class ChildProcess {
   readonly #waiters = new Set<{ match: (line: string) => boolean; resolve: (line: string) => void }>();
   readonly #messages: Record<string, unknown>[] = [];
 
-  constructor(readonly name: string, cmd: string[], env: Record<string, string | undefined>) {
+  constructor(
+    readonly name: string,
+    cmd: string[],
+    env: Record<string, string | undefined>,
+  ) {
     // `ulimit -n` in a shell that then execs the command: the pid stays the command's.
     this.#proc = Bun.spawn(["sh", "-c", 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', "sh", ...cmd], {
       env,
@@ -118,7 +122,7 @@ export class ChildProcess {
   /** Sends one JSON command line on the child's stdin. */
   send(command: Record<string, unknown>): void {
     const stdin = this.#proc.stdin as import("bun").FileSink;
-    stdin.write(JSON.stringify(command) + "\n");
+    stdin.write(`${JSON.stringify(command)}\n`);
     stdin.flush();
   }
 
@@ -151,7 +155,7 @@ export function createBenchEnv(): BenchEnv {
   const dir = makeTempDir("relay-bench-");
   const key = generateKey(dir, "ed25519", "bench");
   const authorizedKeysPath = join(dir, "authorized_keys");
-  writeFileSync(authorizedKeysPath, key.publicLine + "\n");
+  writeFileSync(authorizedKeysPath, `${key.publicLine}\n`);
   const env = { ...process.env, HOME: dir, XDG_STATE_HOME: join(dir, "state"), SSH_AUTH_SOCK: undefined };
   return { dir, keyPath: key.privatePath, authorizedKeysPath, env, cleanup: () => removeTempDir(dir) };
 }
@@ -186,9 +190,23 @@ export async function startRelayProcess(bench: BenchEnv, flags: string[], env: R
   const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
   const cmd = [
     ...(options.wrapper ?? []),
-    BUN, ...(process.env.BENCH_RELAY_BUN_FLAGS ?? "").split(" ").filter(Boolean), join(REPO_ROOT, "src", "cli.ts"), "serve", "--port", String(port),
-    "--claude-bin", options.claudeBin ?? SYNTHETIC_CLAUDE, "--authorized-keys", bench.authorizedKeysPath,
-    "--cwd", bench.dir, "--state-dir", join(bench.dir, "state"), "--log-format", "json", ...flags,
+    BUN,
+    ...(process.env.BENCH_RELAY_BUN_FLAGS ?? "").split(" ").filter(Boolean),
+    join(REPO_ROOT, "src", "cli.ts"),
+    "serve",
+    "--port",
+    String(port),
+    "--claude-bin",
+    options.claudeBin ?? SYNTHETIC_CLAUDE,
+    "--authorized-keys",
+    bench.authorizedKeysPath,
+    "--cwd",
+    bench.dir,
+    "--state-dir",
+    join(bench.dir, "state"),
+    "--log-format",
+    "json",
+    ...flags,
   ];
   const child = new ChildProcess("relay", cmd, { ...bench.env, ...env });
   const tls = flags.includes("--tls");
@@ -202,7 +220,10 @@ export async function startRelayProcess(bench: BenchEnv, flags: string[], env: R
       const ca = tls ? readFileSync(join(bench.dir, "state", "tls", "cert.pem"), "utf8") : undefined;
       return { child, url: `${tls ? "wss" : "ws"}://127.0.0.1:${port}/ws`, port, claudePid: health.claudePid, ...(ca && { ca }) };
     }
-    if (Date.now() > deadline) throw new Error(`relay: not ready within ${readyTimeoutMs / 1000} s (${health ? `state ${health.state}` : "not listening"}); last output:\n${child.tail.join("\n")}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `relay: not ready within ${readyTimeoutMs / 1000} s (${health ? `state ${health.state}` : "not listening"}); last output:\n${child.tail.join("\n")}`,
+      );
     if (!running.has(child)) throw new Error(`relay exited; last output:\n${child.tail.join("\n")}`);
     await sleep(50);
   }
@@ -243,7 +264,10 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -13,11 +13,11 @@
 import { createPrivateKey, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import sshpk from "sshpk";
+import type { ChallengeSigner } from "../../src/client/signer.ts";
 import { AUTH_NAMESPACE } from "../../src/protocol/messages.ts";
 import { fingerprintOf } from "../../src/ssh/public-key.ts";
-import { WireWriter } from "../../src/ssh/wire.ts";
 import { armorSignature, encodeSignatureBlob, signedData } from "../../src/ssh/sshsig.ts";
-import type { ChallengeSigner } from "../../src/client/signer.ts";
+import { WireWriter } from "../../src/ssh/wire.ts";
 
 export function nativeEd25519Signer(path: string): ChallengeSigner {
   const key = sshpk.parsePrivateKey(readFileSync(path), "auto", { filename: path });
@@ -36,7 +36,10 @@ export function nativeEd25519Signer(path: string): ChallengeSigner {
     async sign(message) {
       const bytes = typeof message === "string" ? encoder.encode(message) : message;
       const data = signedData(AUTH_NAMESPACE, "sha512", bytes);
-      const signature = new WireWriter().string("ssh-ed25519").string(sign(null, data, privateKey)).toBytes();
+      const signature = new WireWriter()
+        .string("ssh-ed25519")
+        .string(sign(null, data, privateKey))
+        .toBytes();
       return armorSignature(encodeSignatureBlob({ publicKey, namespace: AUTH_NAMESPACE, reserved: new Uint8Array(0), hashAlgorithm: "sha512", signature }));
     },
   };

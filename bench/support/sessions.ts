@@ -83,11 +83,7 @@ export function claudeProcesses(relayPid: number): { count: number; rssKiB: numb
 function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, "utf8")
-        .trim()
-        .split(" ")
-        .filter(Boolean)
-        .map(Number),
+      readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number),
     );
   } catch {
     return []; // it exited meanwhile

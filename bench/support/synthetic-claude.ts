@@ -51,7 +51,7 @@ function turnShape(text: string): TurnShape {
 }
 
 const print = (value: unknown): void => {
-  process.stdout.write(JSON.stringify(value) + "\n");
+  process.stdout.write(`${JSON.stringify(value)}\n`);
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -110,7 +110,16 @@ async function runTurns(): Promise<void> {
     }
     interrupted = false;
     const started = Date.now();
-    print({ type: "system", subtype: "init", session_id: sessionId, cwd: process.cwd(), tools: ["Write"], model: "synthetic", permissionMode: "default", uuid: randomUUID() });
+    print({
+      type: "system",
+      subtype: "init",
+      session_id: sessionId,
+      cwd: process.cwd(),
+      tools: ["Write"],
+      model: "synthetic",
+      permissionMode: "default",
+      uuid: randomUUID(),
+    });
     const permission = turn.text.startsWith("permission") ? await askPermission() : null;
     const shape = turnShape(turn.text);
     const filler = "x".repeat(Math.max(0, shape.bytes - 200));
@@ -146,7 +155,13 @@ async function runTurns(): Promise<void> {
 }
 
 function onLine(text: string): void {
-  let message: { type?: string; request_id?: string; request?: { subtype?: string }; response?: { request_id?: string; response?: { behavior?: string } }; message?: { content?: unknown } };
+  let message: {
+    type?: string;
+    request_id?: string;
+    request?: { subtype?: string };
+    response?: { request_id?: string; response?: { behavior?: string } };
+    message?: { content?: unknown };
+  };
   try {
     message = JSON.parse(text);
   } catch {

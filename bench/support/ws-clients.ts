@@ -41,7 +41,9 @@ interface Config {
 
 const config = JSON.parse(process.env.BENCH_CLIENTS ?? "{}") as Config;
 const signer: ChallengeSigner | undefined = config.auth
-  ? config.signer === "native" ? nativeEd25519Signer(config.keyPath!) : keyFileSigner(config.keyPath!)
+  ? config.signer === "native"
+    ? nativeEd25519Signer(config.keyPath!)
+    : keyFileSigner(config.keyPath!)
   : undefined;
 const wallNow = () => performance.timeOrigin + performance.now();
 const cpuMs = () => {
@@ -166,7 +168,8 @@ function onCommand(command: { cmd: string; count?: number; prompt?: string; conc
       histogram = new Uint32Array(BUCKETS);
       minSentAt = Infinity;
       fanoutCpuStart = cpuMs();
-      if (command.prompt !== undefined) sockets[0]!.send(JSON.stringify({ type: "prompt", text: command.prompt, ...(config.attach && { sessionId: config.attach }) }));
+      if (command.prompt !== undefined)
+        sockets[0]!.send(JSON.stringify({ type: "prompt", text: command.prompt, ...(config.attach && { sessionId: config.attach }) }));
       return;
     case "report":
       return reportFanout();

@@ -14,14 +14,15 @@
  * if (!result.ok) log.warn("auth failed", { reason: result.reason, fingerprint: result.fingerprint, remote });
  * ```
  */
-import type { AuthorizedKey } from "./authorized-keys.ts";
-import { AUTH_NAMESPACE } from "../protocol/messages.ts";
+
 import { parseChallenge } from "../protocol/challenge.ts";
-import { matchFrom } from "./key-options.ts";
-import { fingerprintOf, publicKeyFromBlob, PublicKeyError } from "../ssh/public-key.ts";
-import { bytesEqual } from "../ssh/wire.ts";
-import { MAX_ARMORED_SIGNATURE_CHARS, parseArmoredSignature, signedData, SshSigError } from "../ssh/sshsig.ts";
+import { AUTH_NAMESPACE } from "../protocol/messages.ts";
+import { fingerprintOf, PublicKeyError, publicKeyFromBlob } from "../ssh/public-key.ts";
+import { MAX_ARMORED_SIGNATURE_CHARS, parseArmoredSignature, SshSigError, signedData } from "../ssh/sshsig.ts";
 import { verifySignature } from "../ssh/verify.ts";
+import { bytesEqual } from "../ssh/wire.ts";
+import type { AuthorizedKey } from "./authorized-keys.ts";
+import { matchFrom } from "./key-options.ts";
 
 export interface AuthenticateInput {
   /** Current authorized keys (refused entries may be included; they never authenticate). */
@@ -46,9 +47,7 @@ export interface AuthenticatedKey {
   comment: string;
 }
 
-export type AuthResult =
-  | { ok: true; key: AuthenticatedKey; line: number }
-  | { ok: false; kind: AuthFailureKind; reason: string; fingerprint?: string };
+export type AuthResult = { ok: true; key: AuthenticatedKey; line: number } | { ok: false; kind: AuthFailureKind; reason: string; fingerprint?: string };
 
 /** A coarse, stable category of a failure, for metrics (the `reason` text is for people). */
 export type AuthFailureKind = "malformed_signature" | "wrong_namespace" | "unknown_key" | "key_refused" | "challenge_expired" | "bad_signature" | "internal";
@@ -83,7 +82,12 @@ function authenticateUnsafe({ keys, challenge, expiresAt, signature, peerAddress
   // Only failures report the signing key's fingerprint (a success reports its authorized_keys line's).
   const fingerprint = (): string => fingerprintOf(sig.publicKey);
   if (sig.namespace !== AUTH_NAMESPACE) {
-    return { ok: false, kind: "wrong_namespace", fingerprint: fingerprint(), reason: `wrong signature namespace ${JSON.stringify(sig.namespace.slice(0, 64))}, expected ${AUTH_NAMESPACE}` };
+    return {
+      ok: false,
+      kind: "wrong_namespace",
+      fingerprint: fingerprint(),
+      reason: `wrong signature namespace ${JSON.stringify(sig.namespace.slice(0, 64))}, expected ${AUTH_NAMESPACE}`,
+    };
   }
   const candidates = keys.filter((k) => bytesEqual(k.blob, sig.publicKey));
   if (candidates.length === 0) return { ok: false, kind: "unknown_key", fingerprint: fingerprint(), reason: "key is not in authorized_keys" };
@@ -108,7 +112,8 @@ function authenticateUnsafe({ keys, challenge, expiresAt, signature, peerAddress
     allowNoTouch: entry.noTouchRequired,
     requireUserVerification: entry.verifyRequired,
   });
-  if (!verified.ok) return { ok: false, kind: "bad_signature", fingerprint: fingerprint(), reason: `${verified.reason} (wrong key, or not over this connection's challenge)` };
+  if (!verified.ok)
+    return { ok: false, kind: "bad_signature", fingerprint: fingerprint(), reason: `${verified.reason} (wrong key, or not over this connection's challenge)` };
   return {
     ok: true,
     key: { type: entry.type, fingerprint: entry.fingerprint, comment: entry.comment },

@@ -14,7 +14,7 @@
  * const usable = entries.filter((e) => !e.refused);
  * ```
  */
-import { fingerprintOf, isSupportedKeyType, keyTypeOfBlob, publicKeyFromBlob, PublicKeyError, type SshKeyType } from "../ssh/public-key.ts";
+import { fingerprintOf, isSupportedKeyType, keyTypeOfBlob, PublicKeyError, publicKeyFromBlob, type SshKeyType } from "../ssh/public-key.ts";
 import { parseExpiryTime, validateFromList } from "./key-options.ts";
 
 export interface KeyOption {
@@ -74,13 +74,22 @@ const REFUSING_OPTIONS: Record<string, string> = {
 
 /** Every option sshd accepts; flags take no value, the others require `="value"`. */
 const FLAG_OPTIONS = new Set([
-  "agent-forwarding", "cert-authority", "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-user-rc",
-  "no-x11-forwarding", "no-touch-required", "port-forwarding", "pty", "restrict", "user-rc", "verify-required",
+  "agent-forwarding",
+  "cert-authority",
+  "no-agent-forwarding",
+  "no-port-forwarding",
+  "no-pty",
+  "no-user-rc",
+  "no-x11-forwarding",
+  "no-touch-required",
+  "port-forwarding",
+  "pty",
+  "restrict",
+  "user-rc",
+  "verify-required",
   "x11-forwarding",
 ]);
-const VALUE_OPTIONS = new Set([
-  "command", "environment", "expiry-time", "from", "permitlisten", "permitopen", "principals", "tunnel",
-]);
+const VALUE_OPTIONS = new Set(["command", "environment", "expiry-time", "from", "permitlisten", "permitopen", "principals", "tunnel"]);
 
 /** Keys larger than this are not real SSH public keys (16384-bit RSA is ~2 KiB). */
 const MAX_KEY_BLOB_BYTES = 8 * 1024;
@@ -164,7 +173,13 @@ function keyEntry(fields: KeyFields, options: KeyOption[], line: number): Author
   const fingerprint = fingerprintOf(blob);
   const innerType = keyTypeOfBlob(blob);
   if (innerType !== type) {
-    return { line, severity: "error", type, comment, message: innerType === undefined ? `key data for ${type} is not a public key blob` : `key type mismatch: line says ${type}, key data is ${innerType}` };
+    return {
+      line,
+      severity: "error",
+      type,
+      comment,
+      message: innerType === undefined ? `key data for ${type} is not a public key blob` : `key type mismatch: line says ${type}, key data is ${innerType}`,
+    };
   }
   if (!isSupportedKeyType(type)) {
     return { line, severity: "warning", type, fingerprint, comment, message: `unsupported key type ${type}; line skipped` };

@@ -9,7 +9,7 @@
  * ```
  */
 import { randomBytes } from "node:crypto";
-import { formatChallenge, type ChallengeFields } from "../protocol/challenge.ts";
+import { type ChallengeFields, formatChallenge } from "../protocol/challenge.ts";
 
 export const NONCE_BYTES = 32;
 

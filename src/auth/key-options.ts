@@ -34,9 +34,7 @@ export function matchFrom(patternList: string, peerAddress: string): FromMatch {
     if (entry === "") return { allowed: false, error: "empty entry in from= list" };
     const cidr = parseCidr(entry);
     if (cidr === "inconsistent") return { allowed: false, error: `inconsistent mask length in from= entry ${JSON.stringify(entry)}` };
-    const matched = cidr
-      ? peerBytes !== undefined && inNetwork(peerBytes, cidr)
-      : matchWildcard(entry.toLowerCase(), peer.toLowerCase());
+    const matched = cidr ? peerBytes !== undefined && inNetwork(peerBytes, cidr) : matchWildcard(entry.toLowerCase(), peer.toLowerCase());
     if (!matched) continue;
     if (negated) return { allowed: false };
     allowed = true;
@@ -86,9 +84,7 @@ export function parseExpiryTime(value: string): Date | undefined {
   if (!m) return undefined;
   const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((p) => (p === undefined ? undefined : Number(p))) as number[];
   const utc = m[7] !== undefined;
-  const date = utc
-    ? new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second))
-    : new Date(year!, month! - 1, day!, hour, minute, second);
+  const date = utc ? new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second)) : new Date(year!, month! - 1, day!, hour, minute, second);
   // Reject rolled-over components such as month 13 or 25:00.
   const parts = utc
     ? [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]

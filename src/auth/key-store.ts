@@ -31,11 +31,11 @@
  * store.close();
  * ```
  */
-import { readFileSync, statSync, watch, type FSWatcher, type Stats } from "node:fs";
+import { type FSWatcher, readFileSync, type Stats, statSync, watch } from "node:fs";
 import { basename, dirname } from "node:path";
 import { clearInterval, setInterval } from "node:timers";
 import { type Logger, silentLogger } from "../log/logger.ts";
-import { parseAuthorizedKeys, type ParsedAuthorizedKeys } from "./authorized-keys.ts";
+import { type ParsedAuthorizedKeys, parseAuthorizedKeys } from "./authorized-keys.ts";
 
 /** The authorized_keys path cannot be used (explicitly given and unreadable). */
 export class KeyStoreError extends Error {

@@ -77,5 +77,5 @@ function addressKey(address: string): string {
   const normalized = normalizePeerAddress(address);
   const bytes = ipToBytes(normalized);
   if (!bytes || bytes.length === 4) return normalized;
-  return Buffer.from(bytes.subarray(0, 8)).toString("hex") + "/64";
+  return `${Buffer.from(bytes.subarray(0, 8)).toString("hex")}/64`;
 }

@@ -152,7 +152,11 @@ export function encodeControlRequest(requestId: string, subtype: string, fields:
 export function encodePermissionAnswer(request: Pick<PermissionRequest, "requestId" | "input">, answer: PermissionAnswer): string {
   const decision =
     answer.behavior === "allow"
-      ? { behavior: "allow", updatedInput: answer.updatedInput ?? request.input, ...(answer.updatedPermissions && { updatedPermissions: answer.updatedPermissions }) }
+      ? {
+          behavior: "allow",
+          updatedInput: answer.updatedInput ?? request.input,
+          ...(answer.updatedPermissions && { updatedPermissions: answer.updatedPermissions }),
+        }
       : { behavior: "deny", message: answer.message ?? "Denied by the user." };
   return line({ type: "control_response", response: { subtype: "success", request_id: request.requestId, response: decision } });
 }
@@ -163,7 +167,7 @@ export function encodeControlError(requestId: string, error: string): string {
 }
 
 function line(value: unknown): string {
-  return JSON.stringify(value) + "\n";
+  return `${JSON.stringify(value)}\n`;
 }
 
 function excerpt(text: string): string {

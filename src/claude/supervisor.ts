@@ -24,13 +24,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import { isPlainObject } from "../protocol/schema.ts";
+import { Emitter } from "../shared/emitter.ts";
 import { defaultAdapter } from "./adapter/index.ts";
 import type { ChildHandle, ExitInfo, SubprocessAdapter } from "./adapter/types.ts";
-import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { Emitter } from "../shared/emitter.ts";
 import { type LineEvent, LineSplitter } from "./line-splitter.ts";
-import { isPlainObject } from "../protocol/schema.ts";
+import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy.ts";
 import {
   type ClaudeLine,
   classifyClaudeLine,
@@ -63,9 +63,7 @@ export type SupervisorEvents = {
   permissionCancelled: [requestId: string];
 };
 
-export type PromptResult =
-  | { ok: true; queued: boolean }
-  | { ok: false; code: "claude_unavailable"; reason: string };
+export type PromptResult = { ok: true; queued: boolean } | { ok: false; code: "claude_unavailable"; reason: string };
 
 /** Claude's answer to a control request the relay sent: its `response`, or why it refused (or could not answer). */
 export type ControlResult = { ok: true; response: unknown } | { ok: false; error: string };
@@ -311,9 +309,14 @@ export class ClaudeSupervisor {
     this.#log.info("Claude started", { pid: child.pid, resume, bin });
     const stdoutDone = this.#pump(child, child.stdout, (event) => this.#onStdoutLine(child, event));
     const stderr = new LineSplitter();
-    this.#pump(child, child.stderr, (event) => {
-      if (event.kind === "line") this.#log.warn("Claude stderr", { pid: child.pid, line: event.text });
-    }, stderr);
+    this.#pump(
+      child,
+      child.stderr,
+      (event) => {
+        if (event.kind === "line") this.#log.warn("Claude stderr", { pid: child.pid, line: event.text });
+      },
+      stderr,
+    );
     this.#childDone = child.exited.then(async (info) => {
       await Promise.race([stdoutDone, new Promise((r) => this.#clock.setTimeout(() => r(undefined), DRAIN_MS))]);
       this.#onExit(child, info);
@@ -402,14 +405,17 @@ export class ClaudeSupervisor {
   }
 
   #scheduleProbe(): void {
-    this.#timers.probeTimer = this.#clock.setTimeout(() => {
-      this.#timers.probeTimer = null;
-      if (!this.#child) return;
-      this.#child.track();
-      const probing = [...this.#ownRequests.values()].some((r) => r.subtype === "mcp_status");
-      if (!probing) this.#sendOwnRequest("mcp_status");
-      this.#scheduleProbe();
-    }, Math.max(1, Math.floor(this.#claudeTimeoutMs / 3)));
+    this.#timers.probeTimer = this.#clock.setTimeout(
+      () => {
+        this.#timers.probeTimer = null;
+        if (!this.#child) return;
+        this.#child.track();
+        const probing = [...this.#ownRequests.values()].some((r) => r.subtype === "mcp_status");
+        if (!probing) this.#sendOwnRequest("mcp_status");
+        this.#scheduleProbe();
+      },
+      Math.max(1, Math.floor(this.#claudeTimeoutMs / 3)),
+    );
   }
 
   #hung(child: ChildHandle, subtype: string, timeoutMs: number): void {

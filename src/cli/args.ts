@@ -15,7 +15,7 @@
  * // { flags: { port: "0", "--": ["--model", "opus"] }, args: [] }
  * ```
  */
-import { flagShape, type CommandInput, type CommandSpec, type FlagShape, type ParsedFlags } from "./command.ts";
+import { type CommandInput, type CommandSpec, type FlagShape, flagShape, type ParsedFlags } from "./command.ts";
 import { closest } from "./suggest.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -44,7 +44,12 @@ export function parseArgs(argv: readonly string[], command: CommandSpec): Comman
     const typed = equals === -1 ? arg : arg.slice(0, equals);
     const inline = equals === -1 ? undefined : arg.slice(equals + 1);
     const entry = typed.startsWith("--") ? byLong.get(typed.slice(2)) : byShort.get(typed.slice(1));
-    if (!entry) throw unknownFlag(typed, command, shapes.map((s) => s.shape));
+    if (!entry)
+      throw unknownFlag(
+        typed,
+        command,
+        shapes.map((s) => s.shape),
+      );
     const { shape, spec } = entry;
     if (!shape.takesValue) {
       if (inline !== undefined) throw new UsageError(`${typed} is a switch and takes no value, got "${inline}"`);
@@ -76,11 +81,15 @@ function checkPositionals(command: CommandSpec, args: string[], rest: string[]):
   const usage = `claude-relay ${command.name} ${command.synopsis}`;
   if (args.length < expected.length) throw new UsageError(`${command.name} needs ${expected.slice(args.length).join(" ")}: ${usage}`);
   if (args.length > expected.length) {
-    const extra = args.slice(expected.length).map((arg) => JSON.stringify(arg)).join(" ");
+    const extra = args
+      .slice(expected.length)
+      .map((arg) => JSON.stringify(arg))
+      .join(" ");
     const takes = expected.length === 0 ? "no arguments" : `only ${expected.join(" ")}`;
     throw new UsageError(`${command.name} takes ${takes}, got ${extra}${command.rest ? `; ${command.rest} go after --` : ""}: ${usage}`);
   }
-  if (rest.length > 0 && !command.rest) throw new UsageError(`${command.name} takes nothing after --, got ${rest.map((arg) => JSON.stringify(arg)).join(" ")}: ${usage}`);
+  if (rest.length > 0 && !command.rest)
+    throw new UsageError(`${command.name} takes nothing after --, got ${rest.map((arg) => JSON.stringify(arg)).join(" ")}: ${usage}`);
 }
 
 function unknownFlag(typed: string, command: CommandSpec, shapes: FlagShape[]): UsageError {

@@ -15,12 +15,13 @@
  * // UsageError: --state-dir /etc/passwd/relay cannot be created: /etc/passwd is not a directory
  * ```
  */
-import { accessSync, constants, statSync, type Stats } from "node:fs";
+import { accessSync, constants, type Stats, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { UsageError } from "./usage-error.ts";
 
 export function checkWorkingDirectory(path: string, explicit: boolean): void {
-  const fail = (problem: string) => failure(explicit ? `--cwd ${path}` : `the working directory ${path} (the current directory; choose one with --cwd DIR)`, problem, explicit);
+  const fail = (problem: string) =>
+    failure(explicit ? `--cwd ${path}` : `the working directory ${path} (the current directory; choose one with --cwd DIR)`, problem, explicit);
   const stat = statOf(path);
   if (stat === undefined) throw fail("does not exist; Claude needs an existing directory to work in");
   if (!stat.isDirectory()) throw fail("is not a directory; Claude needs a directory to work in");
@@ -29,7 +30,8 @@ export function checkWorkingDirectory(path: string, explicit: boolean): void {
 }
 
 export function checkStateDir(path: string, explicit: boolean): void {
-  const fail = (problem: string) => failure(explicit ? `--state-dir ${path}` : `the state directory ${path} (the default; choose another with --state-dir DIR)`, problem, explicit);
+  const fail = (problem: string) =>
+    failure(explicit ? `--state-dir ${path}` : `the state directory ${path} (the default; choose another with --state-dir DIR)`, problem, explicit);
   const stat = statOf(path);
   if (stat !== undefined) {
     if (!stat.isDirectory()) throw fail("is not a directory");

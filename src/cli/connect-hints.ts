@@ -71,12 +71,14 @@ export function connectHints({ host, port, secure, publicUrl, interfaces }: Conn
 
 /** The hints as free text for the terminal (`--log-format pretty`). */
 export function formatConnectHints(hints: ConnectHints): string {
-  const heading = hints.remote ? "To connect from another device (its SSH key must be in authorized_keys; see claude-relay keys):" : "To connect from this machine:";
+  const heading = hints.remote
+    ? "To connect from another device (its SSH key must be in authorized_keys; see claude-relay keys):"
+    : "To connect from this machine:";
   const lines = [heading, ...hints.commands.map((command) => `  ${command}`)];
   if (hints.pages.length > 0) {
     lines.push(hints.remote ? "Or open the web app in that device's browser (claude-relay pair adds its key):" : "Or open the web app in a browser:");
     lines.push(...hints.pages.map((page) => `  ${page}`));
   }
   if (hints.note) lines.push(`Note: ${hints.note}.`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

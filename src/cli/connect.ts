@@ -26,12 +26,27 @@ export const connectCommand: CommandSpec = {
   synopsis: "URL [-i KEY] [--session ID | --new DIR] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--fingerprint SHA256:…] [--no-reconnect]",
   args: ["URL"],
   flags: [
-    { flag: "-i, --identity <key>", help: "Private key to sign with (through ssh-agent when it holds that key)", default: "ssh-agent's first key, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa" },
-    { flag: "--session <id>", help: "Join this session instead of the relay's default one: its id, or the start of it (as /sessions shows them)", default: "the default session (serve --cwd)" },
-    { flag: "--new <dir>", help: "Start a new session (its own Claude) in DIR on the relay's machine and join it; DIR must be inside one of the relay's --allow-dir" },
+    {
+      flag: "-i, --identity <key>",
+      help: "Private key to sign with (through ssh-agent when it holds that key)",
+      default: "ssh-agent's first key, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa",
+    },
+    {
+      flag: "--session <id>",
+      help: "Join this session instead of the relay's default one: its id, or the start of it (as /sessions shows them)",
+      default: "the default session (serve --cwd)",
+    },
+    {
+      flag: "--new <dir>",
+      help: "Start a new session (its own Claude) in DIR on the relay's machine and join it; DIR must be inside one of the relay's --allow-dir",
+    },
     { flag: "--prompt <text>", help: "Run one turn and exit: Claude's answer on stdout, notes on stderr (also: pipe the prompt in on stdin)" },
     { flag: "--yes", help: "One-shot turns: allow every tool Claude asks for" },
-    { flag: "--allow <tools>", help: "One-shot turns: allow these tools (comma-separated, e.g. Write,Edit), deny the rest", default: "deny every permission request" },
+    {
+      flag: "--allow <tools>",
+      help: "One-shot turns: allow these tools (comma-separated, e.g. Write,Edit), deny the rest",
+      default: "deny every permission request",
+    },
     { flag: "--json", help: "Print every frame from the relay as one JSON line (for jq); input lines holding JSON are sent as they are" },
     { flag: "--history <turns>", help: "Interactive view: show this many past turns on joining", default: "the turn in progress" },
     {
@@ -49,7 +64,7 @@ export const connectCommand: CommandSpec = {
     'claude-relay connect 127.0.0.1:7717 --prompt "fix the failing test" --allow Edit,Bash',
     "claude-relay connect wss://192.168.1.20:7717/ws --fingerprint SHA256:qL3p9T0nWm0d4hTjQmC1sZ1m2M6O0c5bD3o2zvQ1x1E",
     '{ echo "Review this diff:"; git diff; } | claude-relay connect 127.0.0.1:7717 > review.md',
-    "claude-relay connect 127.0.0.1:7717 --prompt \"list the TODOs\" --json | jq -c 'select(.type == \"claude.event\") | .event'",
+    'claude-relay connect 127.0.0.1:7717 --prompt "list the TODOs" --json | jq -c \'select(.type == "claude.event") | .event\'',
   ],
   notes: [
     "URL is ws://HOST:PORT/ws or wss://… as `claude-relay serve` prints it (HOST:PORT alone means ws://). In a terminal it shows the session live: " +
@@ -81,7 +96,15 @@ export const connectCommand: CommandSpec = {
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
     const { runConnect } = await import("./connect/run.ts");
-    const code = await runConnect(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, home: homedir(), cwd: process.cwd(), signal: abort.signal });
+    const code = await runConnect(options, {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      home: homedir(),
+      cwd: process.cwd(),
+      signal: abort.signal,
+    });
     // stdin stays referenced after readline is closed; flush stdout, then leave.
     await new Promise<void>((done) => process.stdout.write("", () => done()));
     process.exit(code);

@@ -33,12 +33,12 @@ export function commandHelp(command: CommandSpec): string {
     ...(command.examples?.length ? [`Examples:\n${command.examples.map((example) => `  ${example}`).join("\n")}`] : []),
     ...(command.notes ?? []).map((note) => wrap(note, 0)),
   ];
-  return sections.join("\n\n") + "\n";
+  return `${sections.join("\n\n")}\n`;
 }
 
 /** The overview: what the tool is, each command's synopsis and summary, global flags, notes. */
 export function overviewHelp(commands: readonly CommandSpec[], overview: Overview): string {
-  const list = commands.map((command) => `  claude-relay ${command.name} ${command.synopsis}`.trimEnd() + `\n${wrap(command.summary, 6)}`);
+  const list = commands.map((command) => `${`  claude-relay ${command.name} ${command.synopsis}`.trimEnd()}\n${wrap(command.summary, 6)}`);
   const sections = [
     `claude-relay ${overview.version}: ${overview.description}`,
     "Usage:\n  claude-relay COMMAND [flags]",
@@ -46,7 +46,7 @@ export function overviewHelp(commands: readonly CommandSpec[], overview: Overvie
     `Flags:\n${flagTable([HELP_FLAG, { flag: "-v, --version", help: "Print the version" }])}`,
     ...overview.notes.map((note) => wrap(note, 0)),
   ];
-  return sections.join("\n\n") + "\n";
+  return `${sections.join("\n\n")}\n`;
 }
 
 /** Flags in two columns; long-only flags line up under the long part of `-i, --identity`. */
@@ -79,4 +79,3 @@ function wrap(text: string, indent: number): string {
   lines.push(line);
   return lines.join("\n");
 }
-

@@ -27,7 +27,7 @@ import { resolveServeOptions, SERVE_FLAGS } from "./serve-options.ts";
 import { storedClaudeLogin } from "./service/claude-login.ts";
 import { hasCredentialVariables, serviceEnvironment } from "./service/environment.ts";
 import { launchdPlan } from "./service/launchd.ts";
-import { GENERATED_MARKER, serveArgs, servicePath, shellQuote, type ServiceCommand, type ServicePlan, type ServiceSpec } from "./service/spec.ts";
+import { GENERATED_MARKER, type ServiceCommand, type ServicePlan, type ServiceSpec, serveArgs, servicePath, shellQuote } from "./service/spec.ts";
 import { systemdPlan } from "./service/systemd.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -56,7 +56,7 @@ function processContext(): InstallContext {
     uid: process.getuid?.() ?? 0,
     execPath: process.execPath,
     argv: process.argv,
-    print: (line) => process.stdout.write(line + "\n"),
+    print: (line) => process.stdout.write(`${line}\n`),
     warn: (line) => process.stderr.write(`claude-relay: ${line}\n`),
   };
 }
@@ -145,7 +145,9 @@ function runCommands(commands: readonly ServiceCommand[], context: InstallContex
     context.print(`$ ${showCommand(command)}`);
     const result = spawnSync(program, args, { stdio: ["ignore", "inherit", "inherit"], env: context.env as NodeJS.ProcessEnv, timeout: 60_000 });
     if (result.status === 0) continue;
-    const why = result.error ? `${result.error.message}${(result.error as NodeJS.ErrnoException).code === "ENOENT" ? ` (is ${program} installed and on PATH?)` : ""}` : `exit ${result.status ?? result.signal}`;
+    const why = result.error
+      ? `${result.error.message}${(result.error as NodeJS.ErrnoException).code === "ENOENT" ? ` (is ${program} installed and on PATH?)` : ""}`
+      : `exit ${result.status ?? result.signal}`;
     if (command.mayFail) context.warn(`\`${showCommand(command)}\` failed (${why}); continuing`);
     else throw new Error(`\`${showCommand(command)}\` failed (${why})`);
   }
@@ -162,7 +164,8 @@ export function runInstall(flags: Record<string, unknown>, context: InstallConte
   const { spec, missingClaude } = serviceSpec(flags, context);
   const replacing = existsSync(plan.file);
   const commands = plan.installCommands(replacing);
-  if (missingClaude) context.warn(`Claude Code ("${missingClaude}") was not found; the service will fail to start until it is installed or --claude-bin names it`);
+  if (missingClaude)
+    context.warn(`Claude Code ("${missingClaude}") was not found; the service will fail to start until it is installed or --claude-bin names it`);
   warnWithoutCredentials(spec.environment, context);
   const carried = Object.keys(spec.environment);
 
@@ -203,10 +206,9 @@ function warnWithoutCredentials(carried: Record<string, string>, context: Instal
   if (hasCredentialVariables(carried) || storedClaudeLogin(context) !== undefined) return;
   context.warn(
     "Claude Code has no stored login here and no ANTHROPIC_API_KEY (or other credential variable) is set, so the service's Claude " +
-      "would answer every prompt with \"Not logged in\". Run `claude` once and log in with /login, or set ANTHROPIC_API_KEY and run install again.",
+      'would answer every prompt with "Not logged in". Run `claude` once and log in with /login, or set ANTHROPIC_API_KEY and run install again.',
   );
 }
-
 
 /** `claude-relay uninstall [--dry-run]`. */
 export function runUninstall(flags: Record<string, unknown>, context: InstallContext = processContext()): void {

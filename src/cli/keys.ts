@@ -56,10 +56,9 @@ export function keysReport({ authorizedKeysPath: path, now }: Omit<KeysCommandOp
     ...entries.map((e): KeysReportRow => {
       const expired = e.expiresAt !== undefined && now.getTime() >= e.expiresAt.getTime();
       const refusal = e.refused ?? (expired ? `expired at ${e.expiresAt!.toISOString()}` : undefined);
-      const restrictions = [
-        e.from !== undefined ? `only from ${e.from}` : "",
-        e.expiresAt && !expired ? `expires ${e.expiresAt.toISOString()}` : "",
-      ].filter(Boolean);
+      const restrictions = [e.from !== undefined ? `only from ${e.from}` : "", e.expiresAt && !expired ? `expires ${e.expiresAt.toISOString()}` : ""].filter(
+        Boolean,
+      );
       return {
         line: e.line,
         type: e.type,
@@ -69,14 +68,16 @@ export function keysReport({ authorizedKeysPath: path, now }: Omit<KeysCommandOp
         note: refusal ?? restrictions.join("; "),
       };
     }),
-    ...diagnostics.map((d): KeysReportRow => ({
-      line: d.line,
-      type: d.type ?? "?",
-      fingerprint: d.fingerprint ?? "-",
-      comment: d.comment ?? "",
-      status: "skipped",
-      note: d.message,
-    })),
+    ...diagnostics.map(
+      (d): KeysReportRow => ({
+        line: d.line,
+        type: d.type ?? "?",
+        fingerprint: d.fingerprint ?? "-",
+        comment: d.comment ?? "",
+        status: "skipped",
+        note: d.message,
+      }),
+    ),
   ].sort((a, b) => a.line - b.line);
   return { path, rows, accepted: rows.filter((r) => r.status === "accepted").length };
 }
@@ -92,12 +93,16 @@ export function formatKeysReport(report: KeysReport): string {
   const header = ["LINE", "TYPE", "FINGERPRINT", "COMMENT", "STATUS", "NOTE"];
   const cells = report.rows.map((r) => [String(r.line), r.type, r.fingerprint, r.comment, r.status, r.note]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const render = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const render = (row: string[]) =>
+    row
+      .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   const summary =
     report.accepted === 0
       ? `${report.path}: no accepted keys. Nobody can log in.`
       : `${report.path}: ${report.accepted} accepted key${report.accepted === 1 ? "" : "s"}.`;
-  const table = report.rows.length > 0 ? [render(header), ...cells.map(render)].join("\n") + "\n" : "";
+  const table = report.rows.length > 0 ? `${[render(header), ...cells.map(render)].join("\n")}\n` : "";
   return `${table}${summary}\n`;
 }
 

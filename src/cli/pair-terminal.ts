@@ -16,8 +16,8 @@ import { connect } from "node:net";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { renderUnicodeCompact } from "uqr";
+import { type ControlReply, type ControlRequest, controlSocketPath, readLines } from "../pair/control-socket.ts";
 import { isLoopback } from "../server/loopback.ts";
-import { controlSocketPath, readLines, type ControlReply, type ControlRequest } from "../pair/control-socket.ts";
 
 export interface PairOptions {
   stateDir: string;
@@ -44,7 +44,7 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
   return new Promise((done) => {
     const socket = connect(path);
     let exitCode = 1;
-    const send = (request: ControlRequest) => socket.write(JSON.stringify(request) + "\n");
+    const send = (request: ControlRequest) => socket.write(`${JSON.stringify(request)}\n`);
     socket.once("connect", () => send({ type: "pair.start", ...(options.name !== undefined && { name: options.name }) }));
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ECONNREFUSED") {
@@ -72,7 +72,9 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
             io.out("Adding it (--yes).");
             return send({ type: "pair.answer", accept: true });
           }
-          return void ask(io, "Add this key to ~/.ssh/authorized_keys? [y/N] ").then((answer) => send({ type: "pair.answer", accept: /^y(es)?$/i.test(answer.trim()) }));
+          return void ask(io, "Add this key to ~/.ssh/authorized_keys? [y/N] ").then((answer) =>
+            send({ type: "pair.answer", accept: /^y(es)?$/i.test(answer.trim()) }),
+          );
         }
         case "pair.added":
           exitCode = 0;

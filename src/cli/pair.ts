@@ -40,11 +40,17 @@ export const pairCommand: CommandSpec = {
   ],
   run: async ({ flags }) => {
     const home = homedir();
-    const stateDir = typeof flags.stateDir === "string" ? expandPath(flags.stateDir, { home, cwd: process.cwd() }) : defaultStateDir(process.env, process.platform, home);
+    const stateDir =
+      typeof flags.stateDir === "string" ? expandPath(flags.stateDir, { home, cwd: process.cwd() }) : defaultStateDir(process.env, process.platform, home);
     const { runPair } = await import("./pair-terminal.ts");
     const code = await runPair(
       { stateDir, yes: flags.yes === true, ...(typeof flags.name === "string" && { name: flags.name }) },
-      { input: process.stdin, out: (text) => process.stdout.write(text + "\n"), err: (text) => process.stderr.write(text + "\n"), color: process.stdout.isTTY === true },
+      {
+        input: process.stdin,
+        out: (text) => process.stdout.write(`${text}\n`),
+        err: (text) => process.stderr.write(`${text}\n`),
+        color: process.stdout.isTTY === true,
+      },
     );
     await new Promise<void>((flushed) => process.stdout.write("", () => flushed()));
     process.exit(code);

@@ -12,7 +12,7 @@
  */
 import { parseArgs } from "./args.ts";
 import type { CommandInput, CommandSpec } from "./command.ts";
-import { commandHelp, overviewHelp, type Overview } from "./help.ts";
+import { commandHelp, type Overview, overviewHelp } from "./help.ts";
 import { closest } from "./suggest.ts";
 import { UsageError } from "./usage-error.ts";
 

@@ -11,12 +11,12 @@
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.ts";
+import { NotifyCommandError, parseNotifyCommand } from "../notify/notify-command.ts";
 import type { RelayOptions } from "../relay-options.ts";
 import { isLoopback } from "../server/loopback.ts";
 import type { TlsSource } from "../tls/certificate.ts";
 import type { FlagSpec } from "./command.ts";
 import { expandPath } from "./expand-path.ts";
-import { NotifyCommandError, parseNotifyCommand } from "../notify/notify-command.ts";
 import { parseByteSize, parseDuration } from "./units.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -55,8 +55,15 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--new-session", help: "Start a new Claude session instead of resuming the last one" },
   { flag: "--max-sessions <n>", help: "Sessions (Claude processes) at most, the default one included", default: "8" },
   { flag: "--allow-dir <dir>", help: "A directory clients may start sessions in (and below it)", default: "your home directory", repeatable: true },
-  { flag: "--idle-timeout <duration>", help: "A session without a turn this long has its Claude stopped (it starts again, resuming, at the next prompt); 0: never", default: "30m" },
-  { flag: "--notify-command <cmd>", help: "Run CMD (no shell; words with '…'/\"…\" quoting, or a JSON array) with a JSON line on stdin when Claude asks a permission, a turn ends or a session fails (docs/notifications.md)" },
+  {
+    flag: "--idle-timeout <duration>",
+    help: "A session without a turn this long has its Claude stopped (it starts again, resuming, at the next prompt); 0: never",
+    default: "30m",
+  },
+  {
+    flag: "--notify-command <cmd>",
+    help: "Run CMD (no shell; words with '…'/\"…\" quoting, or a JSON array) with a JSON line on stdin when Claude asks a permission, a turn ends or a session fails (docs/notifications.md)",
+  },
   {
     flag: "--allow-bypass-permissions",
     help: "Let clients switch a session to permission mode bypassPermissions (every tool runs without asking): Claude is started with --allow-dangerously-skip-permissions, which Claude Code refuses as root",
@@ -142,7 +149,8 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
 function tlsSource(raw: RawFlags, stateDir: string, expand: (path: string) => string): TlsSource | undefined {
   const cert = raw.tlsCert === undefined ? undefined : expand(text(raw, "tlsCert", ""));
   const key = raw.tlsKey === undefined ? undefined : expand(text(raw, "tlsKey", ""));
-  if (raw.tls !== undefined && raw.tls !== true && raw.tls !== false) throw new UsageError("--tls takes no value; for your own certificate use --tls-cert PATH --tls-key PATH");
+  if (raw.tls !== undefined && raw.tls !== true && raw.tls !== false)
+    throw new UsageError("--tls takes no value; for your own certificate use --tls-cert PATH --tls-key PATH");
   if (raw.tls === true && (cert || key)) throw new UsageError("use either --tls (a self-signed certificate) or --tls-cert/--tls-key (your own), not both");
   if (cert && key) return { kind: "files", certPath: cert, keyPath: key };
   if (cert || key) throw new UsageError(`--${cert ? "tls-cert" : "tls-key"} needs --${cert ? "tls-key" : "tls-cert"} too`);
@@ -182,7 +190,7 @@ export function defaultStateDir(env: Record<string, string | undefined>, platfor
 }
 
 function flagName(key: string): string {
-  return "--" + key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 function text(raw: RawFlags, key: string, fallback: string): string {
@@ -219,6 +227,7 @@ function duration(raw: RawFlags, key: string, fallback: string, minMs: number): 
 function bytes(raw: RawFlags, key: string, fallback: string, min: number): number {
   const value = text(raw, key, fallback);
   const n = parseByteSize(value);
-  if (n === undefined || n < min) throw new UsageError(`${flagName(key)} must be a size such as 1048576, 512KiB or 1MiB${min ? ` (at least ${min} bytes)` : ""}, got "${value}"`);
+  if (n === undefined || n < min)
+    throw new UsageError(`${flagName(key)} must be a size such as 1048576, 512KiB or 1MiB${min ? ` (at least ${min} bytes)` : ""}, got "${value}"`);
   return n;
 }

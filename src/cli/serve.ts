@@ -11,7 +11,7 @@
  */
 import { networkInterfaces } from "node:os";
 import { createLogger, LOG_LEVELS, type Logger } from "../log/logger.ts";
-import { startRelay, StartupError, type Relay } from "../relay.ts";
+import { type Relay, StartupError, startRelay } from "../relay.ts";
 import { checkStateDir, checkWorkingDirectory } from "./check-paths.ts";
 import type { ParsedFlags } from "./command.ts";
 import { connectHints, formatConnectHints } from "./connect-hints.ts";
@@ -48,7 +48,7 @@ export async function runServe(flags: ParsedFlags): Promise<void> {
   // Log it with its stack, close clients with 1011, end Claude's process tree, exit non-zero so
   // launchd/systemd start a fresh relay (which resumes the same session).
   const onFatal = (kind: string) => (error: unknown) => {
-    log.error(`${kind}: shutting down`, { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    log.error(`${kind}: shutting down`, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     if (!relay) process.exit(1);
     setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
     void relay.abort(`${kind}: ${error instanceof Error ? error.message : String(error)}`);
@@ -85,7 +85,13 @@ function printConnectHints(relay: Relay, options: ServeOptions, log: Logger): vo
     interfaces: networkInterfaces(),
   });
   if (options.logFormat === "json") {
-    log.info("how to connect", { commands: hints.commands, urls: hints.urls, pages: hints.pages, remote: hints.remote, ...(hints.note && { note: hints.note }) });
+    log.info("how to connect", {
+      commands: hints.commands,
+      urls: hints.urls,
+      pages: hints.pages,
+      remote: hints.remote,
+      ...(hints.note && { note: hints.note }),
+    });
   } else if (LOG_LEVELS.indexOf(options.logLevel) >= LOG_LEVELS.indexOf("info")) {
     process.stderr.write(formatConnectHints(hints));
   }

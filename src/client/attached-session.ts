@@ -13,11 +13,20 @@
  * session.state?.state;                        // "busy"
  * ```
  */
-import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionAttachedMessage, SessionEventMessage, SessionStateMessage } from "./messages.ts";
-import { SessionCursor, type CursorVerdict } from "./session-cursor.ts";
+import type {
+  AuthOkMessage,
+  PermissionRequestMessage,
+  ReplayGapMessage,
+  SessionAttachedMessage,
+  SessionEventMessage,
+  SessionStateMessage,
+} from "./messages.ts";
+import { type CursorVerdict, SessionCursor } from "./session-cursor.ts";
 
 /** The session's state as last reported (auth.ok's snapshot, then each session.state). */
-export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "claudeAuthError" | "permissionMode" | "model"> & { restarts?: number };
+export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "claudeAuthError" | "permissionMode" | "model"> & {
+  restarts?: number;
+};
 
 /** Where a session stands when a client joins it: `auth.ok` (the default session) or `session.attached`. */
 export type SessionJoin = Pick<AuthOkMessage, "sessionId" | "lastSeq" | "state">;

@@ -27,55 +27,56 @@
  * signer.close();
  * ```
  */
-import { Emitter } from "../shared/emitter.ts";
-import { silentLogger, type Logger } from "../log/silent-logger.ts";
+
+import { type Logger, silentLogger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
+import { Emitter } from "../shared/emitter.ts";
 import { AttachedSession, type SessionJoin, type SessionSnapshot } from "./attached-session.ts";
-import { attachFrom, SessionAttachments } from "./session-attachments.ts";
-import { backoffSettings, type BackoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
+import { type BackoffSettings, backoffSettings, type ReconnectBackoffOptions } from "./backoff.ts";
+import { type ChallengeCheck, type ConnectionEnd, RelayConnection, type RelayMessage } from "./connection.ts";
 import type { ConnectionState } from "./connection-state.ts";
-import { RelayConnection, type ChallengeCheck, type ConnectionEnd, type RelayMessage } from "./connection.ts";
 import { giveUpError, RelayClientError, RelayRequestError } from "./errors.ts";
-import { PendingRequests } from "./pending-requests.ts";
-import { findSession } from "./session-lookup.ts";
 import {
-  isSessionEvent,
   type AuthOkMessage,
+  type ClaudeEventMessage,
   type ErrorMessage,
+  type HistoryMessage,
+  type ImageMediaType,
+  isSessionEvent,
+  type PermissionMode,
   type PermissionRequestMessage,
+  type PermissionResolvedMessage,
   type PongMessage,
   type ReplayGapMessage,
-  type SessionEventMessage,
-  type SessionStateMessage,
-  type ClaudeEventMessage,
-  type UserPromptMessage,
-  type PermissionResolvedMessage,
   type SessionAttachedMessage,
+  type SessionCapabilities,
+  type SessionCapabilitiesMessage,
+  type SessionConfiguredMessage,
   type SessionCreatedMessage,
   type SessionDetachedMessage,
+  type SessionEventMessage,
   type SessionInfo,
-  type SessionsMessage,
+  type SessionStateMessage,
   type SessionStoppedMessage,
-  type SessionConfiguredMessage,
-  type SessionCapabilitiesMessage,
-  type HistoryMessage,
-  type SessionCapabilities,
-  type PermissionMode,
-  type ImageMediaType,
+  type SessionsMessage,
+  type UserPromptMessage,
 } from "./messages.ts";
+import { PendingRequests } from "./pending-requests.ts";
 import { pushIterator } from "./push-iterator.ts";
 import { decideReconnect } from "./reconnect-policy.ts";
-import type { ChallengeSigner } from "./signer.ts";
-import { NO_GLOBAL_WEBSOCKET, webSocketTransport, type TransportFactory } from "./transport.ts";
 import type { RelayTls } from "./relay-tls.ts";
+import { attachFrom, SessionAttachments } from "./session-attachments.ts";
+import { findSession } from "./session-lookup.ts";
+import type { ChallengeSigner } from "./signer.ts";
+import { NO_GLOBAL_WEBSOCKET, type TransportFactory, webSocketTransport } from "./transport.ts";
 
-// The library's entry point also names what its events carry and how it fails.
-export { RelayClientError, RelayRequestError, type RelayClientErrorCode } from "./errors.ts";
-export { findSession, type SessionLookup } from "./session-lookup.ts";
-export type * from "./messages.ts";
-export type { ChallengeCheck, ChallengePeer } from "./connection.ts";
-export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "./transport.ts";
 export type { SessionJoin, SessionSnapshot } from "./attached-session.ts";
+export type { ChallengeCheck, ChallengePeer } from "./connection.ts";
+// The library's entry point also names what its events carry and how it fails.
+export { RelayClientError, type RelayClientErrorCode, RelayRequestError } from "./errors.ts";
+export type * from "./messages.ts";
+export { findSession, type SessionLookup } from "./session-lookup.ts";
+export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "./transport.ts";
 
 /** An image for Claude to see with a prompt (v2): its type and its bytes in standard base64. */
 export interface PromptImage {
@@ -268,7 +269,8 @@ export class RelayClient {
     this.#session = new AttachedSession(options.session === undefined ? options.resume : undefined, { replayHeld });
     if (options.session !== undefined) this.#target = { query: options.session, replay: replayHeld ? "held" : "live" };
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
-    this.#heartbeat = options.heartbeat === false ? undefined : { intervalMs: options.heartbeat?.intervalMs ?? 15_000, timeoutMs: options.heartbeat?.timeoutMs ?? 45_000 };
+    this.#heartbeat =
+      options.heartbeat === false ? undefined : { intervalMs: options.heartbeat?.intervalMs ?? 15_000, timeoutMs: options.heartbeat?.timeoutMs ?? 45_000 };
     this.#maxQueued = options.maxQueuedMessages ?? 100;
     this.#maxPendingPings = options.maxPendingPings ?? 16;
     this.#checkChallenge = chainChecks(options.tls?.checkChallenge, options.checkChallenge);
@@ -382,7 +384,10 @@ export class RelayClient {
       const off = this.on(name, (...args) => {
         if (match(...args)) finish(() => resolve(args[0]));
       });
-      const offClose = name === "close" ? () => {} : this.on("close", (info) => finish(() => reject(info.error ?? new RelayClientError("closed", `client closed while waiting for ${String(name)}`))));
+      const offClose =
+        name === "close"
+          ? () => {}
+          : this.on("close", (info) => finish(() => reject(info.error ?? new RelayClientError("closed", `client closed while waiting for ${String(name)}`))));
     });
   }
 
@@ -499,7 +504,8 @@ export class RelayClient {
    * console.log(attached.state.state);
    */
   async follow(sessionId: string, options: { replay?: FollowReplay } = {}): Promise<SessionAttachedMessage> {
-    if (this.#state !== "open" && this.#state !== "reconnecting") throw new RelayClientError(this.#state === "closed" ? "closed" : "not_connected", `cannot follow a session while ${this.#state}`);
+    if (this.#state !== "open" && this.#state !== "reconnecting")
+      throw new RelayClientError(this.#state === "closed" ? "closed" : "not_connected", `cannot follow a session while ${this.#state}`);
     const found = findSession(this.#sessionList, sessionId);
     // A session created a moment ago may not be in the list yet: its whole id is still good.
     const id = found.ok ? found.session.sessionId : found.problem === "unknown" && sessionId.length >= 32 ? sessionId : undefined;
@@ -974,7 +980,10 @@ export class RelayClient {
   #send(message: ClientMessage): void {
     if (this.#state === "open") return this.#connection?.send(message);
     if (this.#state === "closed" || this.#state === "idle") {
-      throw new RelayClientError(this.#state === "idle" ? "not_connected" : "closed", `cannot send ${message.type}: the client is ${this.#state === "idle" ? "not connected" : "closed"}`);
+      throw new RelayClientError(
+        this.#state === "idle" ? "not_connected" : "closed",
+        `cannot send ${message.type}: the client is ${this.#state === "idle" ? "not connected" : "closed"}`,
+      );
     }
     if (this.#queue.length >= this.#maxQueued) {
       throw new RelayClientError("queue_full", `${this.#queue.length} messages already wait for the connection; ${message.type} not sent`);

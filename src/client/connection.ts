@@ -25,9 +25,9 @@
  */
 import type { Logger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { transition, type ConnectionEvent, type ConnectionState } from "./connection-state.ts";
+import { type ConnectionEvent, type ConnectionState, transition } from "./connection-state.ts";
 import { RelayClientError } from "./errors.ts";
-import { decodeServerFrame, type AuthChallengeMessage, type AuthOkMessage, type ErrorMessage, type PongMessage, type ServerMessage } from "./messages.ts";
+import { type AuthChallengeMessage, type AuthOkMessage, decodeServerFrame, type ErrorMessage, type PongMessage, type ServerMessage } from "./messages.ts";
 import type { LocalFailure } from "./reconnect-policy.ts";
 import type { ChallengeSigner } from "./signer.ts";
 import type { PeerTrust, Transport, TransportFactory } from "./transport.ts";
@@ -247,7 +247,8 @@ export class RelayConnection {
       try {
         await checkChallenge(challenge, { url: this.#options.url, ...(certificate && { certificate }), ...(trust && { trust }) });
       } catch (error) {
-        if (this.#signing()) this.#fail({ kind: "challenge_refused", message: `refused to sign the relay's challenge: ${(error as Error).message}`, cause: error });
+        if (this.#signing())
+          this.#fail({ kind: "challenge_refused", message: `refused to sign the relay's challenge: ${(error as Error).message}`, cause: error });
         return;
       }
       if (!this.#signing()) return;

@@ -91,7 +91,11 @@ export function giveUpError(reason: GiveUpReason, context: GiveUpContext): Relay
         ? new RelayClientError(reason, `the relay at ${url} refused the connection: ${relayError.code}: ${relayError.message}`, code)
         : new RelayClientError(reason, `cannot connect to ${url} (${describeClose(code, closeReason)})`, code);
     case "gave_up":
-      return new RelayClientError(reason, `gave up reconnecting to ${url} after ${context.attempts} attempts over ${Math.round(context.elapsedMs / 1000)} s`, code);
+      return new RelayClientError(
+        reason,
+        `gave up reconnecting to ${url} after ${context.attempts} attempts over ${Math.round(context.elapsedMs / 1000)} s`,
+        code,
+      );
     default:
       return new RelayClientError(reason, `connection to ${url} lost (${describeClose(code, closeReason)})`, code);
   }

@@ -16,15 +16,16 @@
  * process.exit(turn.ok ? 0 : 1);
  * ```
  */
-export * from "./client.ts";
+
 export { AssistantText } from "./assistant-text.ts";
+export * from "./client.ts";
 export { authorizedKeysLine } from "./key-line.ts";
-export { allowAll, allowTools, denyAll, type PermissionDecision, type PermissionPolicy } from "./permission-policy.ts";
 export { defaultKnownRelaysPath } from "./known-relays-file.ts";
+export { allowAll, allowTools, denyAll, type PermissionDecision, type PermissionPolicy } from "./permission-policy.ts";
 export { parseFingerprint, RelayIdentityError, type RelayIdentityProblem } from "./relay-identity.ts";
-export { relayTls, type PinnedRelay, type RelayTls, type RelayTlsOptions } from "./relay-tls.ts";
-export { tlsWebSocketTransport, type TlsTransportOptions } from "./tls-transport.ts";
-export { agentSigner, keyFileSigner, openSigner, SignerError, type ChallengeSigner, type SignerOptions } from "./signer.ts";
-export { NO_GLOBAL_WEBSOCKET, webSocketTransport, webSocketTransportFor, type WebSocketConstructor } from "./transport.ts";
+export { type PinnedRelay, type RelayTls, type RelayTlsOptions, relayTls } from "./relay-tls.ts";
+export { agentSigner, type ChallengeSigner, keyFileSigner, openSigner, SignerError, type SignerOptions } from "./signer.ts";
+export { type TlsTransportOptions, tlsWebSocketTransport } from "./tls-transport.ts";
+export { NO_GLOBAL_WEBSOCKET, type WebSocketConstructor, webSocketTransport, webSocketTransportFor } from "./transport.ts";
 export { runTurn, type TurnOptions, type TurnOutcome } from "./turn.ts";
-export { TurnTracker, type TurnStatus } from "./turn-tracker.ts";
+export { type TurnStatus, TurnTracker } from "./turn-tracker.ts";

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { writeFileAtomically } from "../shared/atomic-write.ts";
-import { KNOWN_RELAYS_HEADER, knownRelayLine, parseKnownRelays, type KnownRelay } from "./known-relays.ts";
+import { KNOWN_RELAYS_HEADER, type KnownRelay, knownRelayLine, parseKnownRelays } from "./known-relays.ts";
 
 /**
  * `$XDG_CONFIG_HOME/claude-relay/known_relays`, else `~/.config/claude-relay/known_relays`.

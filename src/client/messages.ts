@@ -12,11 +12,11 @@
  * if (decoded.kind === "message" && decoded.message.type === "pong") console.log(decoded.message.id);
  * ```
  */
-import { SESSION_EVENT_TYPES, serverMessages, type ServerMessage, type ServerMessageType, type SessionEvent } from "../protocol/messages.ts";
+import { SESSION_EVENT_TYPES, type ServerMessage, type ServerMessageType, type SessionEvent, serverMessages } from "../protocol/messages.ts";
 import { isPlainObject } from "../protocol/schema.ts";
 
-export type { ServerMessage, ServerMessageType };
 export type { ImageMediaType, PermissionMode, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
+export type { ServerMessage, ServerMessageType };
 /** A server message of type `K`, as validated by the protocol schemas (extension fields kept). */
 export type ServerMessageOf<K extends ServerMessageType> = ServerMessage<K>;
 

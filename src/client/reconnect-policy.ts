@@ -23,7 +23,7 @@
  * ```
  */
 import { CLOSE_CODES } from "../protocol/errors.ts";
-import { backoffDelay, type BackoffSettings } from "./backoff.ts";
+import { type BackoffSettings, backoffDelay } from "./backoff.ts";
 
 /** Failures on the client's side that end a connection. */
 export type LocalFailure = "invalid_url" | "signer_failed" | "challenge_refused";
@@ -51,8 +51,7 @@ export type GiveUpReason = "auth_failed" | "auth_timeout" | "unreachable" | "gav
 
 export type ReconnectDecision =
   /** Try again after `delayMs`; `attempt` and `authTimeouts` are the streak after this loss. */
-  | { action: "retry"; delayMs: number; attempt: number; authTimeouts: number }
-  | { action: "give_up"; reason: GiveUpReason };
+  { action: "retry"; delayMs: number; attempt: number; authTimeouts: number } | { action: "give_up"; reason: GiveUpReason };
 
 /**
  * Decides on one lost connection. `backoff` undefined: reconnecting is off. `random` in [0, 1)

@@ -27,7 +27,7 @@
  * if (verdict.pin) appendPin(verdict.pin);      // first use: remember the certificate
  * ```
  */
-import { FINGERPRINT, lookupPin, relayAddress, type KnownRelay } from "./known-relays.ts";
+import { FINGERPRINT, type KnownRelay, lookupPin, relayAddress } from "./known-relays.ts";
 import type { PeerTrust } from "./transport.ts";
 
 /** Which certificates are the relay's. */
@@ -48,9 +48,7 @@ export interface ChallengeFacts {
   certificate?: { fingerprint: string; trust: PeerTrust };
 }
 
-export type IdentityVerdict =
-  | { ok: true; pin?: { address: string; fingerprint: string } }
-  | { ok: false; error: RelayIdentityError };
+export type IdentityVerdict = { ok: true; pin?: { address: string; fingerprint: string } } | { ok: false; error: RelayIdentityError };
 
 export type RelayIdentityProblem =
   /** wss://: the challenge's `tls:` line names another certificate than this connection's. */
@@ -111,7 +109,9 @@ export function verifyRelayIdentity(facts: ChallengeFacts, policy: CertificatePo
       );
     }
     if (policy.kind === "pinned") {
-      return refuse("not_tls", `${policy.source} pins a TLS certificate, but ${facts.url} is plain ws://, which has none: use wss://`, { expected: policy.fingerprint });
+      return refuse("not_tls", `${policy.source} pins a TLS certificate, but ${facts.url} is plain ws://, which has none: use wss://`, {
+        expected: policy.fingerprint,
+      });
     }
     return { ok: true };
   }
@@ -142,7 +142,10 @@ export function verifyRelayIdentity(facts: ChallengeFacts, policy: CertificatePo
     case "pinned":
       return fingerprint === policy.fingerprint
         ? { ok: true }
-        : refuse("pin_mismatch", changedWarning({ address, fingerprint, pinned: policy.fingerprint, where: `given with ${policy.source}` }), { fingerprint, expected: policy.fingerprint });
+        : refuse("pin_mismatch", changedWarning({ address, fingerprint, pinned: policy.fingerprint, where: `given with ${policy.source}` }), {
+            fingerprint,
+            expected: policy.fingerprint,
+          });
     case "trusted-only":
       return trust.trusted
         ? { ok: true }
@@ -160,7 +163,13 @@ export function verifyRelayIdentity(facts: ChallengeFacts, policy: CertificatePo
       const lines = found.entries.map((entry) => entry.line);
       return refuse(
         "certificate_changed",
-        changedWarning({ address, fingerprint, pinned: found.entries[0]!.fingerprint, where: `in ${policy.file}:${lines.join(",")}`, remove: { file: policy.file, lines } }),
+        changedWarning({
+          address,
+          fingerprint,
+          pinned: found.entries[0]!.fingerprint,
+          where: `in ${policy.file}:${lines.join(",")}`,
+          remove: { file: policy.file, lines },
+        }),
         { fingerprint, expected: found.entries[0]!.fingerprint, file: policy.file, lines },
       );
     }

@@ -32,9 +32,9 @@
 import { certificateFingerprint } from "../tls/fingerprint.ts";
 import type { ChallengeCheck } from "./connection.ts";
 import { appendKnownRelay, readKnownRelays } from "./known-relays-file.ts";
-import { parseFingerprint, verifyRelayIdentity, type CertificatePolicy } from "./relay-identity.ts";
-import { tlsWebSocketTransport, type TlsTransportOptions } from "./tls-transport.ts";
-import { webSocketTransport, type TransportFactory } from "./transport.ts";
+import { type CertificatePolicy, parseFingerprint, verifyRelayIdentity } from "./relay-identity.ts";
+import { type TlsTransportOptions, tlsWebSocketTransport } from "./tls-transport.ts";
+import { type TransportFactory, webSocketTransport } from "./transport.ts";
 
 /** A certificate pinned on first use. */
 export interface PinnedRelay {
@@ -83,13 +83,18 @@ export function relayTls(options: RelayTlsOptions = {}): RelayTls {
     checkChallenge: (challenge, peer) => {
       // Read at each challenge: another process may have pinned the relay meanwhile. ws:// has nothing to look up.
       const current: CertificatePolicy =
-        policy.kind === "known-relays" && isWss(peer.url) ? { ...policy, entries: fileStep("read the known relays in", policy.file, () => readKnownRelays(policy.file)) } : policy;
+        policy.kind === "known-relays" && isWss(peer.url)
+          ? { ...policy, entries: fileStep("read the known relays in", policy.file, () => readKnownRelays(policy.file)) }
+          : policy;
       const verdict = verifyRelayIdentity(
         {
           url: peer.url,
           challenge: challenge.challenge,
           ...(peer.certificate && {
-            certificate: { fingerprint: certificateFingerprint(peer.certificate), trust: peer.trust ?? { trusted: false, reason: "the transport cannot tell" } },
+            certificate: {
+              fingerprint: certificateFingerprint(peer.certificate),
+              trust: peer.trust ?? { trusted: false, reason: "the transport cannot tell" },
+            },
           }),
         },
         current,

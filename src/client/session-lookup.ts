@@ -28,7 +28,17 @@ export function findSession(sessions: readonly SessionInfo[], query: string): Se
   const matches = wanted === "" ? [] : sessions.filter((session) => session.sessionId.toLowerCase().startsWith(wanted));
   if (matches.length === 1) return { ok: true, session: matches[0]! };
   if (matches.length > 1) {
-    return { ok: false, problem: "ambiguous", matches, message: `"${query}" is the start of ${matches.length} sessions' ids (${matches.map((session) => session.sessionId).join(", ")}): give more of it` };
+    return {
+      ok: false,
+      problem: "ambiguous",
+      matches,
+      message: `"${query}" is the start of ${matches.length} sessions' ids (${matches.map((session) => session.sessionId).join(", ")}): give more of it`,
+    };
   }
-  return { ok: false, problem: "unknown", matches: [], message: `the relay has no session "${query}" (it runs ${sessions.length === 1 ? "1 session" : `${sessions.length} sessions`})` };
+  return {
+    ok: false,
+    problem: "unknown",
+    matches: [],
+    message: `the relay has no session "${query}" (it runs ${sessions.length === 1 ? "1 session" : `${sessions.length} sessions`})`,
+  };
 }

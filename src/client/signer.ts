@@ -11,15 +11,16 @@
  * signer.close();
  * ```
  */
-import * as ed from "@noble/ed25519";
+
 import { createHash, createPrivateKey, sign as cryptoSign, type KeyObject } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import * as ed from "@noble/ed25519";
 import sshpk from "sshpk";
 import { AUTH_NAMESPACE } from "../protocol/messages.ts";
 import { ECDSA_CURVES, type EcdsaCurveName, fingerprintOf, keyTypeOfBlob } from "../ssh/public-key.ts";
-import { bytesEqual, leftPad, WireWriter } from "../ssh/wire.ts";
 import { ecdsaSignatureBlob, ed25519SignatureBlob } from "../ssh/signature-blob.ts";
-import { signSshsig, type SshSigHashAlgorithm } from "../ssh/sshsig-encode.ts";
+import { type SshSigHashAlgorithm, signSshsig } from "../ssh/sshsig-encode.ts";
+import { bytesEqual, leftPad, WireWriter } from "../ssh/wire.ts";
 import { SSH_AGENT_RSA_SHA2_512, SshAgentClient, SshAgentError } from "./ssh-agent.ts";
 
 export interface ChallengeSigner {
@@ -71,7 +72,14 @@ function makeSigner(
     close,
     sign(message) {
       const bytes = typeof message === "string" ? encoder.encode(message) : message;
-      return signSshsig({ publicKey, namespace, hashAlgorithm, message: bytes, digest: (data) => new Uint8Array(createHash(hashAlgorithm).update(data).digest()), rawSign });
+      return signSshsig({
+        publicKey,
+        namespace,
+        hashAlgorithm,
+        message: bytes,
+        digest: (data) => new Uint8Array(createHash(hashAlgorithm).update(data).digest()),
+        rawSign,
+      });
     },
   };
 }
@@ -95,7 +103,14 @@ export async function agentSigner(options: SignerOptions & { socketPath?: string
       throw new SignerError(identities.length === 0 ? "ssh-agent holds no keys" : `ssh-agent does not hold key ${options.key}`);
     }
     const flags = keyTypeOfBlob(identity.blob) === "ssh-rsa" ? SSH_AGENT_RSA_SHA2_512 : 0;
-    return makeSigner(identity.blob, "agent", identity.comment, (data) => agent.sign(identity.blob, data, flags), options, () => agent.close());
+    return makeSigner(
+      identity.blob,
+      "agent",
+      identity.comment,
+      (data) => agent.sign(identity.blob, data, flags),
+      options,
+      () => agent.close(),
+    );
   } catch (error) {
     agent.close();
     throw error;
@@ -163,7 +178,7 @@ function rawSignerFor(key: sshpk.PrivateKey, path: string): RawSigner {
   switch (key.type) {
     case "ed25519": {
       const seed = parts.k?.data;
-      if (!seed || seed.length !== 32) throw new SignerError(`${path}: unexpected ed25519 private key encoding`);
+      if (seed?.length !== 32) throw new SignerError(`${path}: unexpected ed25519 private key encoding`);
       return async (data) => ed25519SignatureBlob(await ed.signAsync(data, new Uint8Array(seed)));
     }
     case "ecdsa": {
@@ -174,7 +189,11 @@ function rawSignerFor(key: sshpk.PrivateKey, path: string): RawSigner {
     }
     case "rsa": {
       const privateKey = rsaPrivateKey(parts, path);
-      return async (data) => new WireWriter().string("rsa-sha2-512").string(cryptoSign("sha512", data, privateKey)).toBytes();
+      return async (data) =>
+        new WireWriter()
+          .string("rsa-sha2-512")
+          .string(cryptoSign("sha512", data, privateKey))
+          .toBytes();
     }
     default:
       throw new SignerError(`${path}: unsupported key type ${key.type}`);
@@ -197,12 +216,18 @@ function ecdsaPrivateKey(parts: KeyParts, curve: EcdsaCurveName, path: string): 
 
 /** RSA via JWK; OpenSSH files carry no CRT exponents, so they are computed here. */
 function rsaPrivateKey(parts: KeyParts, path: string): KeyObject {
-  const get = (name: string): bigint => BigInt("0x" + (part(parts, name, path).toString("hex") || "0"));
+  const get = (name: string): bigint => BigInt(`0x${part(parts, name, path).toString("hex") || "0"}`);
   const [n, e, d, p, q] = ["n", "e", "d", "p", "q"].map(get) as [bigint, bigint, bigint, bigint, bigint];
   const jwk = {
     kty: "RSA",
-    n: b64url(n), e: b64url(e), d: b64url(d), p: b64url(p), q: b64url(q),
-    dp: b64url(d % (p - 1n)), dq: b64url(d % (q - 1n)), qi: b64url(modInverse(q, p)),
+    n: b64url(n),
+    e: b64url(e),
+    d: b64url(d),
+    p: b64url(p),
+    q: b64url(q),
+    dp: b64url(d % (p - 1n)),
+    dq: b64url(d % (q - 1n)),
+    qi: b64url(modInverse(q, p)),
   };
   return createPrivateKey({ key: jwk, format: "jwk" });
 }
@@ -232,7 +257,7 @@ function stripZeros(bytes: Uint8Array): Uint8Array {
 
 function b64url(value: bigint): string {
   const hex = value.toString(16);
-  return b64urlBytes(Buffer.from(hex.length % 2 ? "0" + hex : hex, "hex"));
+  return b64urlBytes(Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex"));
 }
 
 function b64urlBytes(bytes: Uint8Array): string {

@@ -23,7 +23,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { checkServerIdentity, connect, rootCertificates, type PeerCertificate, type TLSSocket } from "node:tls";
+import { checkServerIdentity, connect, type PeerCertificate, rootCertificates, type TLSSocket } from "node:tls";
 import { CLOSE_WAIT_MS, type PeerTrust, type Transport, type TransportFactory, type TransportHandlers } from "./transport.ts";
 import { CLOSE, closePayload, encodeClientFrame, FrameDecoder, FrameError, OPCODE, type ServerFrame } from "./ws-frames.ts";
 import { checkUpgradeResponse, MAX_RESPONSE_HEAD_BYTES, upgradeRequest, webSocketKey } from "./ws-handshake.ts";

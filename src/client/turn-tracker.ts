@@ -101,7 +101,10 @@ export class TurnTracker {
   /** Events that will never arrive: if the turn was under way, its end may be among them. */
   gap(gap: Pick<ReplayGapMessage, "fromSeq" | "toSeq">): void {
     if (this.finished || gap.toSeq < gap.fromSeq) return;
-    this.#status = { phase: "lost", reason: `events ${gap.fromSeq}–${gap.toSeq} of the session never arrived (the relay no longer held them), so the turn's end is unknown` };
+    this.#status = {
+      phase: "lost",
+      reason: `events ${gap.fromSeq}–${gap.toSeq} of the session never arrived (the relay no longer held them), so the turn's end is unknown`,
+    };
   }
 
   #isOurs(event: Extract<SessionEventMessage, { type: "user.prompt" }>): boolean {

@@ -22,9 +22,9 @@
 import { AssistantText } from "./assistant-text.ts";
 import type { PromptImage, RelayClient } from "./client.ts";
 import { RelayClientError } from "./errors.ts";
-import { findSession } from "./session-lookup.ts";
 import type { ErrorMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "./messages.ts";
 import { denyAll, type PermissionDecision, type PermissionPolicy } from "./permission-policy.ts";
+import { findSession } from "./session-lookup.ts";
 import { TurnTracker } from "./turn-tracker.ts";
 
 export interface TurnOptions {
@@ -92,7 +92,9 @@ export async function runTurn(client: RelayClient, text: string, options: TurnOp
 function turnInFollowedSession(client: RelayClient, text: string, options: TurnOptions): Promise<TurnOutcome> {
   const state = client.sessionState;
   if (state === undefined || client.state === "idle" || client.state === "closed") {
-    return Promise.reject(new RelayClientError(client.state === "closed" ? "closed" : "not_connected", `runTurn needs a connected client (it is ${client.state})`));
+    return Promise.reject(
+      new RelayClientError(client.state === "closed" ? "closed" : "not_connected", `runTurn needs a connected client (it is ${client.state})`),
+    );
   }
   const id = options.id ?? crypto.randomUUID();
   const policy = options.permissionPolicy ?? denyAll;
@@ -195,6 +197,7 @@ function turnInFollowedSession(client: RelayClient, text: string, options: TurnO
 function resultError(result: Record<string, unknown>): string {
   const text = typeof result.result === "string" && result.result.trim() !== "" ? result.result.trim() : undefined;
   const subtype = typeof result.subtype === "string" ? result.subtype : "error";
-  if (subtype === "error_during_execution") return text ? `the turn was interrupted or failed: ${text}` : "the turn was interrupted or failed (error_during_execution)";
+  if (subtype === "error_during_execution")
+    return text ? `the turn was interrupted or failed: ${text}` : "the turn was interrupted or failed (error_during_execution)";
   return text ?? subtype;
 }

@@ -41,7 +41,9 @@ export function webSocketKey(random: Uint8Array): string {
  * acceptFor("dGhlIHNhbXBsZSBub25jZQ=="); // "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" (RFC 6455's example)
  */
 export function acceptFor(key: string): string {
-  return createHash("sha1").update(key + WEBSOCKET_GUID).digest("base64");
+  return createHash("sha1")
+    .update(key + WEBSOCKET_GUID)
+    .digest("base64");
 }
 
 /**
@@ -89,7 +91,10 @@ export function checkUpgradeResponse(head: string, key: string): UpgradeVerdict 
   const problem =
     headers.get("upgrade")?.toLowerCase() !== "websocket"
       ? "its Upgrade header is not websocket"
-      : !(headers.get("connection") ?? "").toLowerCase().split(/\s*,\s*/).includes("upgrade")
+      : !(headers.get("connection") ?? "")
+            .toLowerCase()
+            .split(/\s*,\s*/)
+            .includes("upgrade")
         ? "its Connection header does not name upgrade"
         : headers.get("sec-websocket-accept") !== acceptFor(key)
           ? "its Sec-WebSocket-Accept does not answer our key"

@@ -46,7 +46,7 @@ export function createLineWriter(output: (chunk: string) => void, schedule: (flu
   return {
     write(line: string): void {
       if (pending === "") schedule(flush);
-      pending += line + "\n";
+      pending += `${line}\n`;
       if (pending.length >= FLUSH_BYTES) flush();
     },
     flush,

@@ -23,13 +23,13 @@
  * // {"time":"…","level":"warn","msg":"unknown message type","clientId":"c1","remote":"127.0.0.1:5000","messageType":"foo"}
  * ```
  */
-import { createConsola, LogLevels, type ConsolaInstance, type LogObject } from "consola/core";
+import { type ConsolaInstance, createConsola, LogLevels, type LogObject } from "consola/core";
 import { stderrLineWriter } from "./line-writer.ts";
 import { jsonReporter, prettyReporter } from "./reporters.ts";
 import type { LogFields, Logger } from "./silent-logger.ts";
 
 // The interface and the silent logger live apart so that browser code can have them without consola.
-export { silentLogger, type LogFields, type Logger } from "./silent-logger.ts";
+export { type LogFields, type Logger, silentLogger } from "./silent-logger.ts";
 
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug" | "trace";
 export type LogFormat = "pretty" | "json";

@@ -93,7 +93,8 @@ export class Notifier {
     if (this.#closed) return;
     const slot = this.#slots.get(notification.event)!;
     if (slot.running) {
-      if (slot.waiting) this.#log.debug("notification replaced by a newer one before its command ran", { event: notification.event, sessionId: slot.waiting.sessionId });
+      if (slot.waiting)
+        this.#log.debug("notification replaced by a newer one before its command ran", { event: notification.event, sessionId: slot.waiting.sessionId });
       slot.waiting = notification;
       return;
     }
@@ -147,12 +148,17 @@ export class Notifier {
       this.#log.warn(`notify command still running after ${this.#timeoutMs} ms: killed`, { ...fields, pid: child.pid });
       child.killGroup("SIGKILL");
     }, this.#timeoutMs);
-    child.write(JSON.stringify(notification) + "\n");
+    child.write(`${JSON.stringify(notification)}\n`);
     child.end();
     const [exit, , stderr] = await Promise.all([child.exited, drain(child.stdout, 0), drain(child.stderr, STDERR_KEPT)]);
     this.#clock.clearTimeout(timer);
     if (exit.code === 0) return this.#log.debug("notify command done", fields);
-    const how = exit.code !== null ? `exit code ${exit.code}` : exit.signal !== null ? `signal ${exit.signal}` : "no exit status (it could not be started: is it installed and executable?)";
+    const how =
+      exit.code !== null
+        ? `exit code ${exit.code}`
+        : exit.signal !== null
+          ? `signal ${exit.signal}`
+          : "no exit status (it could not be started: is it installed and executable?)";
     this.#log.warn(`notify command failed: ${how}`, { ...fields, pid: child.pid, code: exit.code, signal: exit.signal, ...(stderr && { stderr }) });
   }
 }

@@ -36,7 +36,12 @@ const MAX_RESULT = 500;
 const DETAIL_FIELDS = ["command", "file_path", "notebook_path", "url", "pattern", "path", "query", "description"] as const;
 
 /** Subscribes `notify` to the notable events of `claude`; returns the unsubscribe function. */
-export function watchForNotifications(claude: NotificationSource, facts: () => SessionFacts, notify: (notification: Notification) => void, now: () => Date = () => new Date()): () => void {
+export function watchForNotifications(
+  claude: NotificationSource,
+  facts: () => SessionFacts,
+  notify: (notification: Notification) => void,
+  now: () => Date = () => new Date(),
+): () => void {
   const base = () => ({ ...withoutUndefined(facts()), time: now().toISOString() });
   const unsubscribe = [
     claude.on("permissionRequest", (request) => notify({ event: "permission", ...base(), ...permissionFields(request) })),
@@ -54,7 +59,9 @@ export function watchForNotifications(claude: NotificationSource, facts: () => S
 
 /** tool, requestId and what the tool acts on (the first telling input field, on one line, cut). */
 export function permissionFields(request: PermissionRequest): Pick<Notification, "tool" | "detail" | "requestId"> {
-  const value = DETAIL_FIELDS.map((field) => request.input[field]).find((candidate): candidate is string => typeof candidate === "string" && candidate.trim() !== "");
+  const value = DETAIL_FIELDS.map((field) => request.input[field]).find(
+    (candidate): candidate is string => typeof candidate === "string" && candidate.trim() !== "",
+  );
   const detail = value ?? request.description;
   return { tool: request.toolName, requestId: request.requestId, ...(detail !== undefined && { detail: cut(detail.replace(/\s+/g, " ").trim(), MAX_DETAIL) }) };
 }
@@ -67,7 +74,7 @@ export function resultFields(event: Record<string, unknown>): Pick<Notification,
 
 function cut(text: string, max: number): string {
   const chars = Array.from(text);
-  return chars.length > max ? chars.slice(0, max - 1).join("") + "…" : text;
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 
 function withoutUndefined(facts: SessionFacts): SessionFacts {

@@ -30,7 +30,7 @@ export class AuthorizedKeysFile {
   add(blob: Uint8Array, line: string): { added: boolean; path: string } {
     const target = existingTarget(this.path);
     if (!target) {
-      writeFileAtomically(this.path, line + "\n", 0o600); // creates a missing .ssh 0700
+      writeFileAtomically(this.path, `${line}\n`, 0o600); // creates a missing .ssh 0700
       return { added: true, path: this.path };
     }
     const old = readFileSync(target);

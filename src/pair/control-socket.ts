@@ -90,10 +90,10 @@ export async function startControlSocket(options: { stateDir: string; pairing: P
 function serveConnection(socket: Socket, pairing: PairingService, log: Logger): void {
   let code: string | undefined;
   let answer: { resolve(accept: boolean): void; reject(error: Error): void } | undefined;
-  const send = (reply: ControlReply) => socket.write(JSON.stringify(reply) + "\n");
+  const send = (reply: ControlReply) => socket.write(`${JSON.stringify(reply)}\n`);
   const finish = (reply: ControlReply) => {
     code = undefined;
-    socket.end(JSON.stringify(reply) + "\n");
+    socket.end(`${JSON.stringify(reply)}\n`);
   };
   const operator: PairingOperator = {
     confirm(proposal) {

@@ -9,7 +9,7 @@
  * if (key.ok) key.fingerprint; // "SHA256:…"
  * ```
  */
-import { fingerprintOf, keyTypeOfBlob, publicKeyFromBlob, PublicKeyError } from "../ssh/public-key.ts";
+import { fingerprintOf, keyTypeOfBlob, PublicKeyError, publicKeyFromBlob } from "../ssh/public-key.ts";
 
 export const PAIRABLE_KEY_TYPES = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"] as const;
 
@@ -30,7 +30,8 @@ export interface DeviceKey {
 export function parseDeviceKey(text: string): { ok: true; key: DeviceKey } | { ok: false; reason: string } {
   const [type, base64] = text.trim().split(/\s+/);
   if (!type || !base64) return { ok: false, reason: 'publicKey must be "<type> <base64>", as in authorized_keys' };
-  if (!(PAIRABLE_KEY_TYPES as readonly string[]).includes(type)) return { ok: false, reason: `only Ed25519 and ECDSA keys can be paired, not ${type.slice(0, 64)}` };
+  if (!(PAIRABLE_KEY_TYPES as readonly string[]).includes(type))
+    return { ok: false, reason: `only Ed25519 and ECDSA keys can be paired, not ${type.slice(0, 64)}` };
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return { ok: false, reason: "the key field is not base64" };
   const blob = new Uint8Array(Buffer.from(base64, "base64"));
   if (keyTypeOfBlob(blob) !== type) return { ok: false, reason: `the key data is not of type ${type}` };

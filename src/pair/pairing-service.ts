@@ -153,7 +153,11 @@ export class PairingService implements PairingPort {
 
 /** A name that is one word in the key's comment: letters, digits and `._@-`, others as `-`. */
 function deviceName(raw: string): string {
-  const name = raw.trim().replace(/[^A-Za-z0-9._@-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, NAME_MAX);
+  const name = raw
+    .trim()
+    .replace(/[^A-Za-z0-9._@-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, NAME_MAX);
   return name || "device";
 }
 

@@ -10,12 +10,10 @@
  * ```
  */
 import type { ErrorCode } from "./errors.ts";
-import { MAX_ID_LENGTH, clientMessages, type ClientMessage, type ClientMessageType } from "./messages.ts";
+import { type ClientMessage, type ClientMessageType, clientMessages, MAX_ID_LENGTH } from "./messages.ts";
 import { isPlainObject } from "./schema.ts";
 
-export type DecodeResult =
-  | { ok: true; message: ClientMessage }
-  | { ok: false; code: ErrorCode; message: string; id?: string; unknownType?: string };
+export type DecodeResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string; id?: string; unknownType?: string };
 
 const KNOWN_TYPES = Object.keys(clientMessages).join(", ");
 
@@ -31,7 +29,7 @@ export function decodeClientFrame(data: string | ArrayBuffer | Uint8Array): Deco
     return { ok: false, code: "invalid_json", message: `frame is not valid JSON: ${(error as Error).message}` };
   }
   if (!isPlainObject(parsed)) {
-    return { ok: false, code: "invalid_message", message: "a message must be a JSON object with a \"type\" field" };
+    return { ok: false, code: "invalid_message", message: 'a message must be a JSON object with a "type" field' };
   }
   const id = echoableId(parsed.id);
   const type = parsed.type;
@@ -40,7 +38,12 @@ export function decodeClientFrame(data: string | ArrayBuffer | Uint8Array): Deco
   }
   if (!Object.hasOwn(clientMessages, type)) {
     return withId(
-      { ok: false, code: "unknown_type", message: `unknown message type ${JSON.stringify(type.slice(0, 64))}; expected one of ${KNOWN_TYPES}`, unknownType: type.slice(0, 64) },
+      {
+        ok: false,
+        code: "unknown_type",
+        message: `unknown message type ${JSON.stringify(type.slice(0, 64))}; expected one of ${KNOWN_TYPES}`,
+        unknownType: type.slice(0, 64),
+      },
       id,
     );
   }

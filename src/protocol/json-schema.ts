@@ -16,7 +16,10 @@ export function protocolJsonSchema(): JsonSchema {
   const defs: Record<string, JsonSchema> = {};
   for (const [type, schema] of Object.entries(clientMessages)) defs[`client.${type}`] = schema.toJsonSchema();
   for (const [type, schema] of Object.entries(serverMessages)) defs[`server.${type}`] = schema.toJsonSchema();
-  const refs = (prefix: string) => Object.keys(defs).filter((name) => name.startsWith(prefix)).map((name) => ({ $ref: `#/$defs/${name}` }));
+  const refs = (prefix: string) =>
+    Object.keys(defs)
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => ({ $ref: `#/$defs/${name}` }));
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: "urn:claude-relay:protocol:1",

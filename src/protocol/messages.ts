@@ -10,7 +10,7 @@
  * serverMessages.pong.parse(pong).ok; // true
  * ```
  */
-import { anyObject, anyValue, arrayOf, integer, literal, object, oneOf, string, type Infer } from "./schema.ts";
+import { anyObject, anyValue, arrayOf, type Infer, integer, literal, object, oneOf, string } from "./schema.ts";
 
 /** The SSHSIG namespace every login signature uses (`ssh-keygen -Y sign -n claude-relay`). */
 export const AUTH_NAMESPACE = "claude-relay";
@@ -21,7 +21,10 @@ export const MAX_ID_LENGTH = 256;
 const id = string({ maxLength: MAX_ID_LENGTH, description: "Client-chosen id, echoed in replies and errors." });
 const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "Claude Code session UUID." });
 const seq = integer({ minimum: 1, description: "Per-session event number: 1, 2, 3 … with no gaps." });
-const targetSession = string({ maxLength: MAX_ID_LENGTH, description: "The session this message is for; default: the default session (the one `serve --cwd` runs)." });
+const targetSession = string({
+  maxLength: MAX_ID_LENGTH,
+  description: "The session this message is for; default: the default session (the one `serve --cwd` runs).",
+});
 
 /**
  * Claude Code's permission modes a client may choose (session.create, session.configure).
@@ -89,26 +92,44 @@ export const pairRequest = object(
   {
     type: literal("pair.request"),
     code: string({ minLength: 1, maxLength: 256, description: "The one-time code from the pairing link (`#pair=<code>`)." }),
-    publicKey: string({ minLength: 1, maxLength: 8 * 1024, description: "The device's public key as in authorized_keys: `<type> <base64>` (Ed25519 or ECDSA)." }),
+    publicKey: string({
+      minLength: 1,
+      maxLength: 8 * 1024,
+      description: "The device's public key as in authorized_keys: `<type> <base64>` (Ed25519 or ECDSA).",
+    }),
   },
   { id, name: string({ maxLength: 256, description: "What the device calls itself; the key's comment becomes claude-relay:<name>." }) },
   "Sent instead of auth.response: asks to add this key to authorized_keys with a pairing code.",
 );
 
 export const sessionCreate = object(
-  { type: literal("session.create"), cwd: string({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: "Absolute path of an existing directory inside an --allow-dir." }) },
+  {
+    type: literal("session.create"),
+    cwd: string({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: "Absolute path of an existing directory inside an --allow-dir." }),
+  },
   {
     id,
     resume: string({ maxLength: MAX_ID_LENGTH, description: "The sessionId of one of Claude's earlier conversations in cwd (history.list) to continue." }),
     permissionMode: oneOf(PERMISSION_MODES, "Claude's permission mode from the start, applied before the first prompt."),
-    model: string({ minLength: 1, maxLength: MAX_MODEL_LENGTH, description: "Claude's model from the start: a `value` of the capabilities' models, or a full id `claude-…`." }),
+    model: string({
+      minLength: 1,
+      maxLength: MAX_MODEL_LENGTH,
+      description: "Claude's model from the start: a `value` of the capabilities' models, or a full id `claude-…`.",
+    }),
   },
   "Starts a new session (its own Claude process) in a directory; answered session.created.",
 );
 
 export const historyList = object(
   { type: literal("history.list") },
-  { id, cwd: string({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: "Absolute path of a directory inside an --allow-dir; default: the default session's directory." }) },
+  {
+    id,
+    cwd: string({
+      minLength: 1,
+      maxLength: MAX_PATH_LENGTH,
+      description: "Absolute path of a directory inside an --allow-dir; default: the default session's directory.",
+    }),
+  },
   "Lists Claude's earlier conversations in a directory, newest first; answered history.",
 );
 
@@ -131,7 +152,11 @@ export const sessionConfigure = object(
   {
     id,
     permissionMode: oneOf(PERMISSION_MODES, "The permission mode to switch Claude to."),
-    model: string({ minLength: 1, maxLength: MAX_MODEL_LENGTH, description: "The model to switch Claude to: a `value` of the capabilities' models, or a full id `claude-…`." }),
+    model: string({
+      minLength: 1,
+      maxLength: MAX_MODEL_LENGTH,
+      description: "The model to switch Claude to: a `value` of the capabilities' models, or a full id `claude-…`.",
+    }),
   },
   "Changes a session's permission mode and/or model; answered session.configured once Claude has taken them.",
 );
@@ -169,7 +194,7 @@ export const permissionRequestEvent = object(
     description: string(),
     suggestions: arrayOf(anyObject()),
   },
-  "Claude asks to use a tool; any client may answer. `suggestions`: Claude's permission updates for \"allow for this session\".",
+  'Claude asks to use a tool; any client may answer. `suggestions`: Claude\'s permission updates for "allow for this session".',
 );
 
 /** Why Claude cannot answer prompts although it runs: it has no credentials, or the API refused them. */
@@ -195,12 +220,21 @@ const capabilityFields = {
       { description: string(), resolvedModel: string({ description: "The full model id the value stands for (what `model` in session.state may show)." }) },
     ),
   ),
-  commands: arrayOf(object({ name: string({ description: "A slash command, without the slash: send `/<name> …` as a prompt." }) }, { description: string(), argumentHint: string() })),
+  commands: arrayOf(
+    object(
+      { name: string({ description: "A slash command, without the slash: send `/<name> …` as a prompt." }) },
+      { description: string(), argumentHint: string() },
+    ),
+  ),
   permissionModes: arrayOf(string(), { maxItems: PERMISSION_MODES.length }),
 };
 
 /** What a client needs to offer pickers for a session: models, slash commands, permission modes. */
-const capabilities = object(capabilityFields, {}, "Claude's models and slash commands (from its initialize answer) and the permission modes this relay accepts.");
+const capabilities = object(
+  capabilityFields,
+  {},
+  "Claude's models and slash commands (from its initialize answer) and the permission modes this relay accepts.",
+);
 
 const sessionSnapshot = object(
   {
@@ -240,11 +274,7 @@ export const serverMessages = {
     },
     "Authentication succeeded; the client is attached to the default session (sessionId).",
   ),
-  error: object(
-    { type: literal("error"), code: string(), message: string() },
-    { id },
-    "An error for one client; not a session event (no seq).",
-  ),
+  error: object({ type: literal("error"), code: string(), message: string() }, { id }, "An error for one client; not a session event (no seq)."),
   pong: object({ type: literal("pong") }, { id }, "Answer to ping."),
   "pair.ok": object(
     { type: literal("pair.ok"), fingerprint: string({ description: "The added key's fingerprint, SHA256:…" }) },
@@ -267,7 +297,7 @@ export const serverMessages = {
     seq,
     requestId: string(),
     behavior: oneOf(["allow", "deny", "cancelled"]),
-    by: string({ description: "clientId, \"claude\" or \"relay\"." }),
+    by: string({ description: 'clientId, "claude" or "relay".' }),
   }),
   "session.state": object(
     {
@@ -286,8 +316,16 @@ export const serverMessages = {
     { reason: oneOf(["evicted", "session_changed"]) },
     "Events fromSeq..toSeq can no longer be replayed.",
   ),
-  sessions: object({ type: literal("sessions"), sessions: arrayOf(sessionInfo) }, {}, "The relay's sessions, sent to every client when the list or a summary changes."),
-  "session.created": object({ type: literal("session.created"), sessionId }, { id }, "Answer to session.create: the new session's id (with resume: that conversation's, also when it was open already)."),
+  sessions: object(
+    { type: literal("sessions"), sessions: arrayOf(sessionInfo) },
+    {},
+    "The relay's sessions, sent to every client when the list or a summary changes.",
+  ),
+  "session.created": object(
+    { type: literal("session.created"), sessionId },
+    { id },
+    "Answer to session.create: the new session's id (with resume: that conversation's, also when it was open already).",
+  ),
   history: object(
     {
       type: literal("history"),

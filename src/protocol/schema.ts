@@ -39,10 +39,8 @@ export function string(bounds: { minLength?: number; maxLength?: number; descrip
   return {
     parse(input, path = "") {
       if (typeof input !== "string") return fail(`${describe(path)} must be a string`);
-      if (bounds.minLength !== undefined && input.length < bounds.minLength)
-        return fail(`${describe(path)} must not be empty`);
-      if (bounds.maxLength !== undefined && input.length > bounds.maxLength)
-        return fail(`${describe(path)} must be at most ${bounds.maxLength} characters`);
+      if (bounds.minLength !== undefined && input.length < bounds.minLength) return fail(`${describe(path)} must not be empty`);
+      if (bounds.maxLength !== undefined && input.length > bounds.maxLength) return fail(`${describe(path)} must be at most ${bounds.maxLength} characters`);
       return ok(input);
     },
     toJsonSchema: () => ({ type: "string", ...bounds }),
@@ -102,8 +100,7 @@ export function arrayOf<T>(item: Schema<T>, bounds: { maxItems?: number } = {}):
   return {
     parse(input, path = "") {
       if (!Array.isArray(input)) return fail(`${describe(path)} must be an array`);
-      if (bounds.maxItems !== undefined && input.length > bounds.maxItems)
-        return fail(`${describe(path)} must have at most ${bounds.maxItems} items`);
+      if (bounds.maxItems !== undefined && input.length > bounds.maxItems) return fail(`${describe(path)} must have at most ${bounds.maxItems} items`);
       const out: T[] = [];
       for (const [index, value] of input.entries()) {
         const result = item.parse(value, `${path}[${index}]`);
@@ -154,9 +151,7 @@ export function object<R extends Shape, O extends Shape = {}>(
     toJsonSchema: () => ({
       type: "object",
       ...(description && { description }),
-      properties: Object.fromEntries(
-        [...Object.entries(required), ...Object.entries(optional)].map(([key, schema]) => [key, schema.toJsonSchema()]),
-      ),
+      properties: Object.fromEntries([...Object.entries(required), ...Object.entries(optional)].map(([key, schema]) => [key, schema.toJsonSchema()])),
       required: Object.keys(required),
     }),
   };

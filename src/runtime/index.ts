@@ -14,5 +14,5 @@ export async function detectRuntime(): Promise<RuntimeAdapter> {
   throw new Error("claude-relay runs on Bun or Deno; start it with `bun src/cli.ts` or `deno run -A src/cli.ts`");
 }
 
-export type { RuntimeAdapter, PeerSocket, PeerInfo, RequestPeer, SocketEvents, ListeningServer, TlsCertificate } from "./types.ts";
+export type { ListeningServer, PeerInfo, PeerSocket, RequestPeer, RuntimeAdapter, SocketEvents, TlsCertificate } from "./types.ts";
 export { AddressInUseError, formatHostPort } from "./types.ts";

@@ -103,7 +103,10 @@ export interface RuntimeAdapter {
 
 /** Thrown by `listen` when the address is taken, so the CLI can say which. */
 export class AddressInUseError extends Error {
-  constructor(readonly hostname: string, readonly port: number) {
+  constructor(
+    readonly hostname: string,
+    readonly port: number,
+  ) {
     super(`address ${formatHostPort(hostname, port)} is already in use; stop the other process or pick another --port`);
     this.name = "AddressInUseError";
   }

@@ -14,7 +14,7 @@
  * await runtime.listen(app, { hostname: "127.0.0.1", port: 0, webSocket, … });
  * ```
  */
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import type { Logger } from "../log/logger.ts";
 import { formatHostPort, type RuntimeAdapter, type WebSocketRoute } from "../runtime/types.ts";
 import type { Gateway } from "./gateway.ts";
@@ -63,7 +63,8 @@ export function createApp({ runtime, gateway, health, metrics, log, secure, publ
     admits: (origin, host) => origin === null || originAllowed({ origin, host, secure, ...(publicOrigin && { publicOrigin }) }),
     accept: (peer) => gateway.accept(peer),
   };
-  const notFound = (c: Context) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; the WebSocket endpoint is GET /ws` }, 404);
+  const notFound = (c: Context) =>
+    c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}; the WebSocket endpoint is GET /ws` }, 404);
   /** This machine asking directly, not a device on the network nor one behind a local proxy. */
   const local = (c: Context) => isLoopback(runtime.requestPeer(c).address) && !c.req.header("x-forwarded-for") && !c.req.header("forwarded");
 

@@ -9,7 +9,7 @@
  * shared between connections, so an error on one never reaches another.
  */
 import type { Logger } from "../log/logger.ts";
-import { errorFrame, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
+import { type CloseCode, type ErrorCode, errorFrame } from "../protocol/errors.ts";
 import { formatHostPort, type PeerInfo, type PeerSocket } from "../runtime/types.ts";
 import { TokenBucket } from "../shared/token-bucket.ts";
 import type { Metrics } from "./metrics.ts";

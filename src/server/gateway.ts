@@ -13,9 +13,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.ts";
-import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
 import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
+import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
 import { AUTH_NAMESPACE, type ClientMessage } from "../protocol/messages.ts";
 import type { PeerInfo, PeerSocket, SocketEvents } from "../runtime/types.ts";
 import { Connection, type IssuedChallenge, type KeyIdentity } from "./connection.ts";
@@ -47,7 +47,9 @@ export interface AuthPort {
 export type SessionMessage = Exclude<ClientMessage, { type: "auth.response" | "ping" | "pair.request" }>;
 
 /** A failed pairing's `kind` picks what the device is told (see PAIR_FAILED_MESSAGES); `reason` is for the log. */
-export type PairVerdict = { ok: true; fingerprint: string } | { ok: false; kind: "bad_code" | "bad_key" | "declined" | "internal" | "unavailable"; reason: string };
+export type PairVerdict =
+  | { ok: true; fingerprint: string }
+  | { ok: false; kind: "bad_code" | "bad_key" | "declined" | "internal" | "unavailable"; reason: string };
 
 /** What the gateway needs from pairing (src/pair): a device's `pair.request`, before authentication. */
 export interface PairingPort {
@@ -155,12 +157,22 @@ export class Gateway {
     if (!this.#accepting) return this.#refuse(connection, "shutting_down", "the relay is shutting down", CLOSE_CODES.shutdown);
     if (this.connections.size >= this.#options.maxClients) {
       connection.log.warn("refused: server full", { maxClients: this.#options.maxClients });
-      return this.#refuse(connection, "server_full", `the relay already has ${this.#options.maxClients} connections (--max-clients); try again later`, CLOSE_CODES.tryAgainLater);
+      return this.#refuse(
+        connection,
+        "server_full",
+        `the relay already has ${this.#options.maxClients} connections (--max-clients); try again later`,
+        CLOSE_CODES.tryAgainLater,
+      );
     }
     const address = connection.peer.address;
     if (this.#options.auth.isRateLimited(address)) {
       connection.log.warn("refused: too many failed authentications from this address");
-      return this.#refuse(connection, "rate_limited", "too many failed authentication attempts from your address; wait and try again", CLOSE_CODES.tryAgainLater);
+      return this.#refuse(
+        connection,
+        "rate_limited",
+        "too many failed authentication attempts from your address; wait and try again",
+        CLOSE_CODES.tryAgainLater,
+      );
     }
     const pending = this.#pendingByAddress.get(address) ?? 0;
     if (pending >= this.#options.maxPendingPerAddress) {
@@ -194,7 +206,11 @@ export class Gateway {
     if (frameExceeds(data, limit)) {
       connection.log.warn("frame too large", { limit, authenticated: connection.isAuthenticated });
       this.metrics.inc("claude_relay_frames_rejected_total", { code: "message_too_large" });
-      return connection.fail("message_too_large", `frames are limited to ${limit} bytes${connection.isAuthenticated ? "" : " before authentication"}`, CLOSE_CODES.tooLarge);
+      return connection.fail(
+        "message_too_large",
+        `frames are limited to ${limit} bytes${connection.isAuthenticated ? "" : " before authentication"}`,
+        CLOSE_CODES.tooLarge,
+      );
     }
     const decoded = decodeClientFrame(data);
     if (!decoded.ok) {

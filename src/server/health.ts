@@ -21,15 +21,27 @@ export function keysDegraded(keys: ParsedAuthorizedKeys): string[] {
 }
 
 /** One session in `/healthz`'s `sessions`. */
-export type SessionFacts = Pick<SessionHealth, "sessionId" | "state" | "clients" | "claudePid" | "restarts" | "pendingPermissions"> & { cwd: string; lastSeq: number };
+export type SessionFacts = Pick<SessionHealth, "sessionId" | "state" | "clients" | "claudePid" | "restarts" | "pendingPermissions"> & {
+  cwd: string;
+  lastSeq: number;
+};
 
 /**
  * The `/healthz` body: the default session's snapshot (the first of `sessions`), every session's
  * facts, and every owner's degraded reasons joined (another session's prefixed with its id).
  */
-export function healthReport(sessions: Readonly<[SessionHealth & { cwd: string }, ...Array<SessionHealth & { cwd: string }>]>, others: readonly string[][], startedAt: number, now = Date.now()): Health {
+export function healthReport(
+  sessions: Readonly<[SessionHealth & { cwd: string }, ...Array<SessionHealth & { cwd: string }>]>,
+  others: readonly string[][],
+  startedAt: number,
+  now = Date.now(),
+): Health {
   const [main, ...rest] = sessions;
-  const degraded = [...main.degraded, ...rest.flatMap((session) => session.degraded.map((reason) => `session ${session.sessionId}: ${reason}`)), ...others.flat()];
+  const degraded = [
+    ...main.degraded,
+    ...rest.flatMap((session) => session.degraded.map((reason) => `session ${session.sessionId}: ${reason}`)),
+    ...others.flat(),
+  ];
   const { cwd: _, ...fields } = main;
   return { ok: degraded.length === 0, ...fields, degraded, sessions: sessions.map(sessionFacts), uptime: Math.round((now - startedAt) / 1000) };
 }

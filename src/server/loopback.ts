@@ -19,7 +19,10 @@ import { isIP } from "node:net";
  * isLoopback("[::1]") // true
  */
 export function isLoopback(hostOrAddress: string): boolean {
-  const host = hostOrAddress.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  const host = hostOrAddress
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/%.*$/, "");
   if (host === "localhost") return true;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
   const address = mapped ? mapped[1]! : host;

@@ -62,7 +62,7 @@ export class Metrics {
       else if (counted && counted.size > 0) for (const [labels, value] of counted) lines.push(`${name}${labels} ${value}`);
       else lines.push(`${name} 0`);
     }
-    return lines.join("\n") + "\n";
+    return `${lines.join("\n")}\n`;
   }
 }
 

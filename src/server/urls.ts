@@ -9,8 +9,8 @@
  * ```
  */
 import { formatHostPort } from "../runtime/types.ts";
+import { canonicalIp, type Interfaces, isLinkLocalV6 } from "../tls/names.ts";
 import { isLoopback } from "./loopback.ts";
-import { canonicalIp, isLinkLocalV6, type Interfaces } from "../tls/names.ts";
 
 const WILDCARDS = new Set(["0.0.0.0", "::", "::0", ""]);
 

@@ -19,9 +19,10 @@
  * mountWebApp(app);
  * ```
  */
-import type { Hono, MiddlewareHandler } from "hono";
+
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import type { Hono, MiddlewareHandler } from "hono";
 import { WEB_ASSETS } from "../generated/web-assets.ts";
 
 /** One file the relay serves; text only, so it embeds as a string literal everywhere. */

@@ -39,7 +39,13 @@ function modelsFrom(value: unknown): ModelChoice[] {
   return entries(value, MAX_MODELS).flatMap((item) => {
     const modelValue = name(item.value);
     if (modelValue === undefined) return [];
-    return [{ value: modelValue, displayName: name(item.displayName) ?? modelValue, ...present({ description: trimmed(item.description), resolvedModel: name(item.resolvedModel) }) }];
+    return [
+      {
+        value: modelValue,
+        displayName: name(item.displayName) ?? modelValue,
+        ...present({ description: trimmed(item.description), resolvedModel: name(item.resolvedModel) }),
+      },
+    ];
   });
 }
 

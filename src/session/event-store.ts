@@ -54,7 +54,7 @@ export function openEventStore(options: EventStoreOptions): { store: EventStore;
     },
     append(frames, held) {
       if (fd === undefined || frames.length === 0) return;
-      const text = frames.join("\n") + "\n";
+      const text = `${frames.join("\n")}\n`;
       try {
         writeSync(fd, text);
         size += Buffer.byteLength(text);
@@ -64,7 +64,7 @@ export function openEventStore(options: EventStoreOptions): { store: EventStore;
       if (size <= compactAboveBytes) return;
       try {
         const rest = held();
-        const body = rest.length ? rest.join("\n") + "\n" : "";
+        const body = rest.length ? `${rest.join("\n")}\n` : "";
         writeFileAtomically(path, body, 0o600); // a crash leaves the old file or the new one
         closeSync(fd);
         fd = openSync(path, "a", 0o600);
@@ -84,7 +84,9 @@ export function openEventStore(options: EventStoreOptions): { store: EventStore;
 
 function readLines(path: string): string[] {
   try {
-    return readFileSync(path, "utf8").split("\n").filter((line) => line.length > 0);
+    return readFileSync(path, "utf8")
+      .split("\n")
+      .filter((line) => line.length > 0);
   } catch {
     return []; // no log yet
   }

@@ -30,7 +30,10 @@ export function checkPromptImages(images: readonly { mediaType: ImageMediaType; 
     const bytes = Buffer.from(image.data, "base64");
     // Node's decoder skips what it cannot read; only canonical base64 encodes back to itself
     if (bytes.length === 0 || bytes.toString("base64") !== image.data) {
-      return { ok: false, message: `${which}: data is not valid base64 (standard alphabet A-Z a-z 0-9 + /, padded with = to a multiple of 4 characters, no line breaks or spaces)` };
+      return {
+        ok: false,
+        message: `${which}: data is not valid base64 (standard alphabet A-Z a-z 0-9 + /, padded with = to a multiple of 4 characters, no line breaks or spaces)`,
+      };
     }
     const actual = sniffImageType(bytes);
     if (actual !== image.mediaType) {

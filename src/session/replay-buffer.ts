@@ -48,7 +48,11 @@ export class ReplayBuffer {
   #head = 0;
   #bytes = 0;
 
-  constructor(readonly sessionId: string, readonly limits: ReplayLimits, firstSeq = 1) {
+  constructor(
+    readonly sessionId: string,
+    readonly limits: ReplayLimits,
+    firstSeq = 1,
+  ) {
     this.#lastSeq = firstSeq - 1;
   }
 

@@ -52,7 +52,7 @@ export function loadSessionList(file: string): SessionRecord[] {
 
 export function saveSessionList(file: string, records: readonly SessionRecord[]): void {
   const body: ListFile = { version: 1, sessions: [...records] };
-  writeFileAtomically(file, JSON.stringify(body, null, 2) + "\n", 0o600);
+  writeFileAtomically(file, `${JSON.stringify(body, null, 2)}\n`, 0o600);
 }
 
 /** A well-formed record built from `value`'s known fields, or undefined. */

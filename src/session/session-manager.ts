@@ -24,21 +24,21 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../claude/clock.ts";
 import type { Logger } from "../log/logger.ts";
+import type { Notification } from "../notify/notifier.ts";
+import { watchForNotifications } from "../notify/session-notifications.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
 import type { ClientMessage, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
 import type { ResumeRequest } from "../server/gateway.ts";
 import { Throttle } from "../shared/throttle.ts";
-import type { Notification } from "../notify/notifier.ts";
-import { watchForNotifications } from "../notify/session-notifications.ts";
 import type { ModelChoice } from "./capabilities.ts";
 import type { ConversationHistory } from "./history.ts";
 import { IdleTimer } from "./idle-timer.ts";
 import type { ClaudePort, ConversationMessage, Session, SessionClient, SessionHealth, SessionObserver } from "./session.ts";
 import { checkSessionDir } from "./session-dir.ts";
-import { isSessionUuid } from "./session-store.ts";
 import { sessionTitle, toSessionInfo } from "./session-info.ts";
-import { checkModel, checkPermissionMode, choosablePermissionModes, type SettingsChange } from "./session-settings.ts";
 import type { SessionRecord } from "./session-list.ts";
+import { checkModel, checkPermissionMode, choosablePermissionModes, type SettingsChange } from "./session-settings.ts";
+import { isSessionUuid } from "./session-store.ts";
 
 /** A session and the Claude process it drives, as the relay builds them. */
 export interface OpenedSession<C extends ClaudePort = ClaudePort> {
@@ -100,7 +100,10 @@ interface Attachments {
   seen: string | undefined;
 }
 
-type SessionCommand = Extract<ClientMessage, { type: "session.create" | "session.attach" | "session.detach" | "session.stop" | "session.configure" | "history.list" }>;
+type SessionCommand = Extract<
+  ClientMessage,
+  { type: "session.create" | "session.attach" | "session.detach" | "session.stop" | "session.configure" | "history.list" }
+>;
 
 export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #options: SessionManagerOptions<C>;
@@ -271,7 +274,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     const { maxSessions } = this.#options;
     if (this.#entries.size + this.#ending.size >= maxSessions) {
       connection.log.warn("session refused: too many sessions", { maxSessions });
-      return connection.sendError("too_many_sessions", `the relay already runs ${maxSessions} sessions (--max-sessions ${maxSessions}, the default session included); stop one first`, message.id);
+      return connection.sendError(
+        "too_many_sessions",
+        `the relay already runs ${maxSessions} sessions (--max-sessions ${maxSessions}, the default session included); stop one first`,
+        message.id,
+      );
     }
     const now = this.#now();
     let entry: Entry<C>;
@@ -300,7 +307,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     const shown = JSON.stringify(sessionId);
     const open = this.#entries.get(sessionId);
     if (open) {
-      connection.sendError("unknown_session", `conversation ${shown} is open in another directory (${JSON.stringify(open.record.cwd)}), not in ${JSON.stringify(cwd)}`, id);
+      connection.sendError(
+        "unknown_session",
+        `conversation ${shown} is open in another directory (${JSON.stringify(open.record.cwd)}), not in ${JSON.stringify(cwd)}`,
+        id,
+      );
       return undefined;
     }
     if (this.#ending.has(sessionId)) {
@@ -310,7 +321,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     const found = isSessionUuid(sessionId) ? this.#options.history.find(cwd, sessionId) : undefined;
     if (!found) {
       connection.log.warn("session refused: no such conversation to resume", { cwd, resume: sessionId });
-      connection.sendError("unknown_session", `Claude has no conversation ${shown} in ${JSON.stringify(cwd)}; history.list with this cwd lists the ones it has`, id);
+      connection.sendError(
+        "unknown_session",
+        `Claude has no conversation ${shown} in ${JSON.stringify(cwd)}; history.list with this cwd lists the ones it has`,
+        id,
+      );
     }
     return found;
   }
@@ -358,7 +373,9 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       connection.log.warn("configuration refused", { sessionId: entry.record.sessionId, ...change, reason: refused });
       return connection.sendError("invalid_message", `session.configure: ${refused}; nothing changed`, message.id);
     }
-    entry.session.configure(change, connection, message.id).catch((error: unknown) => this.#log.error("configuring a session failed", { sessionId: entry.record.sessionId, error: String(error) }));
+    entry.session
+      .configure(change, connection, message.id)
+      .catch((error: unknown) => this.#log.error("configuring a session failed", { sessionId: entry.record.sessionId, error: String(error) }));
   }
 
   /** Why a mode or model may not be chosen (for `entry`, or a session about to be created), or undefined. */
@@ -435,7 +452,14 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     };
     const { session, claude } = this.#options.open({ sessionId: record.sessionId, cwd: record.cwd, observer });
     opened = session;
-    const unwatch = notify ? watchForNotifications(claude, () => record, notify, () => new Date(this.#clock.now())) : () => {};
+    const unwatch = notify
+      ? watchForNotifications(
+          claude,
+          () => record,
+          notify,
+          () => new Date(this.#clock.now()),
+        )
+      : () => {};
     const entry: Entry<C> = { session, claude, record, idle, unwatch };
     this.#entries.set(record.sessionId, entry);
     this.#restoreSettings(entry);
@@ -512,5 +536,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
 /** The mode and model a session.create or session.configure asks for. */
 function settingsOf(message: { permissionMode?: string; model?: string }): SettingsChange {
-  return { ...(message.permissionMode !== undefined && { permissionMode: message.permissionMode }), ...(message.model !== undefined && { model: message.model }) };
+  return {
+    ...(message.permissionMode !== undefined && { permissionMode: message.permissionMode }),
+    ...(message.model !== undefined && { model: message.model }),
+  };
 }

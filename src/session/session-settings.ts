@@ -60,7 +60,8 @@ export function checkPermissionMode(mode: string, allowed: readonly string[]): s
 /** Why `model` may not be chosen, or undefined when it may; `models` is Claude's list, undefined while no Claude has told it. */
 export function checkModel(model: string, models: readonly ModelChoice[] | undefined): string | undefined {
   if (FULL_MODEL_ID.test(model) || models?.some((choice) => choice.value === model)) return undefined;
-  if (!models) return `Claude has not listed its models yet (it is starting): try ${JSON.stringify(model)} again in a moment, or name a full model id (claude-…)`;
+  if (!models)
+    return `Claude has not listed its models yet (it is starting): try ${JSON.stringify(model)} again in a moment, or name a full model id (claude-…)`;
   return `unknown model ${JSON.stringify(model)}: choose one of ${models.map((choice) => choice.value).join(", ")}, or a full model id (claude-…)`;
 }
 

@@ -41,7 +41,7 @@ export function loadOrCreateSessionId(options: SessionIdOptions): { sessionId: s
   if (!options.fresh && stored && isSessionUuid(stored)) return { sessionId: stored, resumed: true, file };
   const sessionId = (options.newId ?? randomUUID)();
   state.sessions[options.cwd] = { sessionId, updatedAt: new Date().toISOString() };
-  writeFileAtomically(file, JSON.stringify(state, null, 2) + "\n", 0o600);
+  writeFileAtomically(file, `${JSON.stringify(state, null, 2)}\n`, 0o600);
   return { sessionId, resumed: false, file };
 }
 

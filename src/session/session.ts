@@ -28,9 +28,10 @@
  * await claude.stop();
  * ```
  */
-import type { ClaudeState, ControlResult, SupervisorEvents } from "../claude/supervisor.ts";
-import { credentialsAtStart, credentialsSignal, type ClaudeAuthProblem } from "../claude/credentials.ts";
+
+import { type ClaudeAuthProblem, credentialsAtStart, credentialsSignal } from "../claude/credentials.ts";
 import type { PermissionAnswer, PermissionRequest, PromptImage } from "../claude/stream-json.ts";
+import type { ClaudeState, ControlResult, SupervisorEvents } from "../claude/supervisor.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeAuthOk, encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
 import type { ClientMessage, ServerMessage, SessionCapabilities, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
@@ -349,13 +350,25 @@ export class Session {
     if (took > 0) this.#stateChanged(); // the part Claude did take
     const running = this.#claude.state === "ready" || this.#claude.state === "busy";
     this.#log.warn("Claude did not take a configuration", { refusals, running });
-    connection?.sendError(running ? "invalid_message" : "claude_unavailable", `Claude ${running ? "refused" : "stopped before taking"} ${refusals.join("; ")}`, id);
+    connection?.sendError(
+      running ? "invalid_message" : "claude_unavailable",
+      `Claude ${running ? "refused" : "stopped before taking"} ${refusals.join("; ")}`,
+      id,
+    );
   }
 
   #configured(connection: SessionClient | undefined, id: string | undefined): void {
     this.#stateChanged();
     const { permissionMode, model } = this.#settings;
-    connection?.send(encodeServerMessage({ type: "session.configured", sessionId: this.sessionId, permissionMode, ...(model !== undefined && { model }), ...(id !== undefined && { id }) }));
+    connection?.send(
+      encodeServerMessage({
+        type: "session.configured",
+        sessionId: this.sessionId,
+        permissionMode,
+        ...(model !== undefined && { model }),
+        ...(id !== undefined && { id }),
+      }),
+    );
   }
 
   /**
@@ -495,7 +508,13 @@ export class Session {
     if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
     connection.log.debug("prompt", { chars: text.length, id, images: images.length });
     // images by type and size only: their bytes went to Claude, not into every client's replay buffer
-    this.#publish({ type: "user.prompt", text, by: connection.clientId, ...(id !== undefined && { id }), ...(checked.images.length > 0 && { images: checked.images }) });
+    this.#publish({
+      type: "user.prompt",
+      text,
+      by: connection.clientId,
+      ...(id !== undefined && { id }),
+      ...(checked.images.length > 0 && { images: checked.images }),
+    });
     this.#observer?.prompted(text);
   }
 
@@ -505,7 +524,8 @@ export class Session {
    */
   #send(prompt: () => PromptResult): PromptResult {
     if (this.#held && !this.#ending) {
-      if (this.#held.length >= MAX_HELD_PROMPTS) return { ok: false, reason: `Claude is stopping (idle) and ${MAX_HELD_PROMPTS} prompts are already waiting for it to start again` };
+      if (this.#held.length >= MAX_HELD_PROMPTS)
+        return { ok: false, reason: `Claude is stopping (idle) and ${MAX_HELD_PROMPTS} prompts are already waiting for it to start again` };
       this.#held.push(prompt);
       return { ok: true };
     }
@@ -521,7 +541,11 @@ export class Session {
 
   #answer(connection: SessionClient, message: Extract<ConversationMessage, { type: "permission.response" }>): void {
     if (!this.#permissions.peek(message.requestId)) {
-      return connection.sendError("unknown_permission", `no pending permission request ${JSON.stringify(message.requestId)}; it was already answered or withdrawn`, message.id);
+      return connection.sendError(
+        "unknown_permission",
+        `no pending permission request ${JSON.stringify(message.requestId)}; it was already answered or withdrawn`,
+        message.id,
+      );
     }
     // a refused answer leaves the request pending: the client may answer it again
     const refused = message.updatedPermissions && checkPermissionUpdates(message.updatedPermissions, this.#permissionModes);
@@ -532,8 +556,19 @@ export class Session {
     if (message.updatedInput !== undefined) answer.updatedInput = message.updatedInput;
     if (message.updatedPermissions !== undefined) answer.updatedPermissions = message.updatedPermissions;
     const delivered = this.#claude.answerPermission(request, answer);
-    connection.log.info("permission answered", { requestId: message.requestId, toolName: request.toolName, behavior: message.behavior, delivered, updatedPermissions: message.updatedPermissions?.length });
-    this.#publish({ type: "permission.resolved", requestId: message.requestId, behavior: delivered ? message.behavior : "cancelled", by: delivered ? connection.clientId : "relay" });
+    connection.log.info("permission answered", {
+      requestId: message.requestId,
+      toolName: request.toolName,
+      behavior: message.behavior,
+      delivered,
+      updatedPermissions: message.updatedPermissions?.length,
+    });
+    this.#publish({
+      type: "permission.resolved",
+      requestId: message.requestId,
+      behavior: delivered ? message.behavior : "cancelled",
+      by: delivered ? connection.clientId : "relay",
+    });
     this.#stateChanged();
   }
 
@@ -618,7 +653,8 @@ export class Session {
       frames.push(...replay.frames);
       connection.log.debug("replaying", { sessionId: this.sessionId, fromSeq: replayFrom.lastSeq + 1, events: replay.frames.length, gap: replay.gap });
     }
-    if (frames.length === 1) connection.send(frames[0]!); // a login without replay: nothing to coalesce
+    if (frames.length === 1)
+      connection.send(frames[0]!); // a login without replay: nothing to coalesce
     else connection.sendBatch(frames);
     if (joining) this.#presenceChanged();
   }

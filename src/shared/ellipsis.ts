@@ -10,5 +10,10 @@
  */
 export function cutWithEllipsis(text: string, maxChars: number): string {
   const chars = Array.from(text);
-  return chars.length > maxChars ? chars.slice(0, maxChars - 1).join("").trimEnd() + "…" : text;
+  return chars.length > maxChars
+    ? `${chars
+        .slice(0, maxChars - 1)
+        .join("")
+        .trimEnd()}…`
+    : text;
 }

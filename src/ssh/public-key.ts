@@ -64,7 +64,7 @@ const CACHE_LIMIT = 1024;
  * fingerprintOf(blob) // "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"
  */
 export function fingerprintOf(blob: Uint8Array): string {
-  return "SHA256:" + createHash("sha256").update(blob).digest("base64").replace(/=+$/, "");
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
 }
 
 /** The key type name stored at the start of a public key blob, or undefined when unreadable. */

@@ -50,7 +50,11 @@ let header: { namespace: string; hashAlgorithm: string; bytes: Uint8Array } | un
  */
 export function signedDataForDigest(namespace: string, hashAlgorithm: SshSigHashAlgorithm, digest: Uint8Array): Uint8Array {
   if (header?.namespace !== namespace || header.hashAlgorithm !== hashAlgorithm) {
-    header = { namespace, hashAlgorithm, bytes: new WireWriter().raw(SSHSIG_MAGIC).string(namespace).string(new Uint8Array(0)).string(hashAlgorithm).toBytes() };
+    header = {
+      namespace,
+      hashAlgorithm,
+      bytes: new WireWriter().raw(SSHSIG_MAGIC).string(namespace).string(new Uint8Array(0)).string(hashAlgorithm).toBytes(),
+    };
   }
   const prefix = header.bytes;
   const out = new Uint8Array(prefix.length + 4 + digest.length);

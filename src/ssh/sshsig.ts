@@ -18,18 +18,18 @@ import { hash } from "node:crypto";
 import {
   ARMOR_BEGIN,
   ARMOR_END,
-  signedDataForDigest,
   SSHSIG_HASH_ALGORITHMS,
   SSHSIG_MAGIC,
   SSHSIG_VERSION,
   type SshSigHashAlgorithm,
   type SshSignature,
+  signedDataForDigest,
 } from "./sshsig-encode.ts";
 import { bytesEqual, WireError, WireReader } from "./wire.ts";
 
+export type { SshSigHashAlgorithm, SshSignature } from "./sshsig-encode.ts";
 // Encoding lives in sshsig-encode.ts (no node: imports, shared with the browser app).
 export { armorSignature, encodeSignatureBlob, SSHSIG_HASH_ALGORITHMS, SSHSIG_MAGIC, SSHSIG_VERSION } from "./sshsig-encode.ts";
-export type { SshSigHashAlgorithm, SshSignature } from "./sshsig-encode.ts";
 
 /**
  * Upper bound on an armored signature. The largest legitimate one (16384-bit RSA: 2 KiB key + 2 KiB
@@ -37,13 +37,7 @@ export type { SshSigHashAlgorithm, SshSignature } from "./sshsig-encode.ts";
  */
 export const MAX_ARMORED_SIGNATURE_CHARS = 16 * 1024;
 
-export type SshSigErrorCode =
-  | "too_large"
-  | "bad_armor"
-  | "bad_magic"
-  | "unsupported_version"
-  | "unsupported_hash"
-  | "malformed";
+export type SshSigErrorCode = "too_large" | "bad_armor" | "bad_magic" | "unsupported_version" | "unsupported_hash" | "malformed";
 
 /** Why an SSHSIG could not be parsed. */
 export class SshSigError extends Error {

@@ -16,7 +16,7 @@
  */
 import { createHash, verify as cryptoVerify } from "node:crypto";
 import { ECDSA_CURVES, type EcdsaCurveName, type PublicKey } from "./public-key.ts";
-import { WireError, WireReader, WireWriter, leftPad } from "./wire.ts";
+import { leftPad, WireError, WireReader, WireWriter } from "./wire.ts";
 
 export type VerifyResult = { ok: true; flags?: number } | { ok: false; reason: string };
 
@@ -42,12 +42,7 @@ const RSA_SIGNATURE_HASHES: Record<string, "sha256" | "sha512"> = {
  * @example
  * verifySignature(key, sig.signature, signedData("claude-relay", "sha512", message))
  */
-export function verifySignature(
-  key: PublicKey,
-  signatureBlob: Uint8Array,
-  data: Uint8Array,
-  options: VerifyOptions = {},
-): VerifyResult {
+export function verifySignature(key: PublicKey, signatureBlob: Uint8Array, data: Uint8Array, options: VerifyOptions = {}): VerifyResult {
   try {
     const reader = new WireReader(signatureBlob);
     const algorithm = reader.readString();
@@ -58,13 +53,7 @@ export function verifySignature(
   }
 }
 
-function verifyByKeyType(
-  key: PublicKey,
-  algorithm: string,
-  reader: WireReader,
-  data: Uint8Array,
-  options: VerifyOptions,
-): VerifyResult {
+function verifyByKeyType(key: PublicKey, algorithm: string, reader: WireReader, data: Uint8Array, options: VerifyOptions): VerifyResult {
   switch (key.type) {
     case "ssh-ed25519": {
       if (algorithm !== key.type) return algorithmMismatch(algorithm, key.type);
@@ -121,12 +110,7 @@ function verifyByKeyType(
  * skSignedMessage(new TextEncoder().encode("ssh:"), 0x01, 7, data)
  */
 export function skSignedMessage(application: Uint8Array, flags: number, counter: number, data: Uint8Array): Uint8Array {
-  return new WireWriter()
-    .raw(sha256(application))
-    .byte(flags)
-    .uint32(counter)
-    .raw(sha256(data))
-    .toBytes();
+  return new WireWriter().raw(sha256(application)).byte(flags).uint32(counter).raw(sha256(data)).toBytes();
 }
 
 /** Converts the SSH ECDSA signature body (mpint r, mpint s) to fixed-width r‖s (IEEE P1363). */

@@ -26,7 +26,7 @@
  * editor.print("● Hello");
  * ```
  */
-import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from "node:readline";
+import { clearScreenDown, createInterface, cursorTo, type Interface, moveCursor } from "node:readline";
 import { PassThrough } from "node:stream";
 import type { ConsoleHandlers, TerminalConsole } from "./console.ts";
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, InputFilter, NEWLINE_MARK } from "./input-filter.ts";

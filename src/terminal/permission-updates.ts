@@ -39,7 +39,10 @@ function updateInWords(update: Update): string {
       return update.mode === "acceptEdits" ? "accept edits without asking" : `mode ${String(update.mode)}`;
     case "addRules": {
       const rules = Array.isArray(update.rules) ? (update.rules as Array<{ toolName?: unknown; ruleContent?: unknown }>) : [];
-      return rules.map((rule) => (typeof rule.ruleContent === "string" ? `${String(rule.toolName)}(${rule.ruleContent})` : String(rule.toolName))).join(", ") || "these rules";
+      return (
+        rules.map((rule) => (typeof rule.ruleContent === "string" ? `${String(rule.toolName)}(${rule.ruleContent})` : String(rule.toolName))).join(", ") ||
+        "these rules"
+      );
     }
     case "addDirectories": {
       const directories = Array.isArray(update.directories) ? (update.directories as unknown[]).map(String) : [];

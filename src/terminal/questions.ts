@@ -37,7 +37,12 @@ export function questionsOf(input: unknown): Question[] | undefined {
     const options = (item.options as Array<Record<string, unknown>>)
       .filter((option) => typeof option?.label === "string")
       .map((option) => ({ label: option.label as string, ...(typeof option.description === "string" && { description: option.description }) }));
-    questions.push({ question: item.question, ...(typeof item.header === "string" && { header: item.header }), options, multiSelect: item.multiSelect === true });
+    questions.push({
+      question: item.question,
+      ...(typeof item.header === "string" && { header: item.header }),
+      options,
+      multiSelect: item.multiSelect === true,
+    });
   }
   return questions;
 }
@@ -54,7 +59,10 @@ export function questionLines(question: Question, index: number, count: number, 
   const multi = question.multiSelect ? style.paint("dim", " (one or more)") : "";
   return [
     style.paint("yellow", `${style.symbols.ask} Claude asks${which} · ${header}${question.question}`) + multi,
-    ...question.options.map((option, i) => `  ${style.paint("bold", String(i + 1))} ${option.label}${option.description ? style.paint("dim", ` — ${oneLine(option.description, 100)}`) : ""}`),
+    ...question.options.map(
+      (option, i) =>
+        `  ${style.paint("bold", String(i + 1))} ${option.label}${option.description ? style.paint("dim", ` — ${oneLine(option.description, 100)}`) : ""}`,
+    ),
   ];
 }
 

@@ -60,7 +60,10 @@ export function statusLine(input: StatusInput): string | undefined {
   }
   if (input.question) {
     const { index, count, hint } = input.question;
-    return style.paint("yellow", `${style.symbols.ask} Claude asks${count > 1 ? ` (question ${index + 1} of ${count})` : ""}`) + ` — ${style.paint("bold", hint)}${quit}`;
+    return (
+      style.paint("yellow", `${style.symbols.ask} Claude asks${count > 1 ? ` (question ${index + 1} of ${count})` : ""}`) +
+      ` — ${style.paint("bold", hint)}${quit}`
+    );
   }
   if (input.pending) {
     const { request, count } = input.pending;
@@ -69,7 +72,10 @@ export function statusLine(input: StatusInput): string | undefined {
     // With the session key too, shorter words keep every key within a 100-column line.
     const answers = forSession ? "y allow · s allow for session · n deny · r reason" : "y allow · n deny · r deny with a reason";
     const keys = input.lineEmpty ? answers : `clear your input (Ctrl-U) to answer with y${forSession ? " / s" : ""} / n / r, or type /allow or /deny`;
-    return style.paint("yellow", `${style.symbols.ask} Claude wants to use ${toolLabel(request.toolName, request.input, input.cwd, 70)}${which}`) + ` — ${style.paint("bold", keys)}${quit}`;
+    return (
+      style.paint("yellow", `${style.symbols.ask} Claude wants to use ${toolLabel(request.toolName, request.input, input.cwd, 70)}${which}`) +
+      ` — ${style.paint("bold", keys)}${quit}`
+    );
   }
   switch (input.state) {
     case undefined:

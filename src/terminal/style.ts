@@ -39,7 +39,17 @@ export interface Symbols {
   spinner: readonly string[];
 }
 
-const UNICODE: Symbols = { ok: "✓", fail: "✗", claude: "●", tool: "⏺", result: "⎿", prompt: "›", ask: "?", info: "·", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"] };
+const UNICODE: Symbols = {
+  ok: "✓",
+  fail: "✗",
+  claude: "●",
+  tool: "⏺",
+  result: "⎿",
+  prompt: "›",
+  ask: "?",
+  info: "·",
+  spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
+};
 const ASCII: Symbols = { ok: "+", fail: "x", claude: "*", tool: "-", result: "|", prompt: ">", ask: "?", info: "-", spinner: ["|", "/", "-", "\\"] };
 
 export interface Style {

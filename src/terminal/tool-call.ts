@@ -10,7 +10,7 @@
  * // ["⏺ Edit a.ts", "  - x", "  + y"]  (coloured)
  * ```
  */
-import { diffLines, excerpt, type DiffLine } from "./diff.ts";
+import { type DiffLine, diffLines, excerpt } from "./diff.ts";
 import type { Style } from "./style.ts";
 
 export interface ToolView {

@@ -99,7 +99,9 @@ export class Transcript {
     const announce = problem !== undefined && (!options.reconnect || problem.reason !== this.#authProblem);
     this.#authProblem = problem?.reason;
     if (options.reconnect) return announce ? [this.#authLine(problem.message)] : [];
-    const lines = [`Claude is ${stateInWords(join.state.state)} · ${othersInWords(join.state.clients)}.${options.greeting ? " Type a prompt; /help lists commands." : ""}`];
+    const lines = [
+      `Claude is ${stateInWords(join.state.state)} · ${othersInWords(join.state.clients)}.${options.greeting ? " Type a prompt; /help lists commands." : ""}`,
+    ];
     if (announce) lines.push(this.#authLine(problem.message));
     return lines;
   }
@@ -129,19 +131,26 @@ export class Transcript {
   prompt(text: string, device?: string): string[] {
     const style = this.#style;
     const [first = "", ...rest] = text.split("\n");
-    const head = device === undefined ? style.paint("bold", `${style.symbols.prompt} ${first}`) : `${style.paint("magenta", shortId(device))} ${style.symbols.prompt} ${first}`;
+    const head =
+      device === undefined
+        ? style.paint("bold", `${style.symbols.prompt} ${first}`)
+        : `${style.paint("magenta", shortId(device))} ${style.symbols.prompt} ${first}`;
     return [head, ...rest.map((line) => `  ${line}`)];
   }
 
   /** The images a prompt carried (v2: listed by type and size). */
   #images(images: ReadonlyArray<{ mediaType: string; bytes: number }> | undefined): string[] {
-    return (images ?? []).map((image) => this.#style.paint("dim", `  + ${image.mediaType} image, ${image.bytes < 1024 ? `${image.bytes} B` : `${Math.round(image.bytes / 1024)} KiB`}`));
+    return (images ?? []).map((image) =>
+      this.#style.paint("dim", `  + ${image.mediaType} image, ${image.bytes < 1024 ? `${image.bytes} B` : `${Math.round(image.bytes / 1024)} KiB`}`),
+    );
   }
 
   /** Events the terminal will never see. */
   gap(gap: ReplayGapMessage): string[] {
-    const why = gap.reason === "session_changed" ? "the relay runs a new session" : gap.reason === "detected" ? "they never arrived" : "the relay no longer holds them";
-    const text = gap.toSeq < gap.fromSeq ? `${this.#style.symbols.info} ${why}` : `${this.#style.symbols.info} missed events ${gap.fromSeq}–${gap.toSeq}: ${why}`;
+    const why =
+      gap.reason === "session_changed" ? "the relay runs a new session" : gap.reason === "detected" ? "they never arrived" : "the relay no longer holds them";
+    const text =
+      gap.toSeq < gap.fromSeq ? `${this.#style.symbols.info} ${why}` : `${this.#style.symbols.info} missed events ${gap.fromSeq}–${gap.toSeq}: ${why}`;
     return [this.#style.paint("yellow", text)];
   }
 
@@ -174,7 +183,8 @@ export class Transcript {
     if (line.subtype !== "api_retry") return [];
     const status = typeof line.error_status === "number" ? ` (HTTP ${line.error_status}${typeof line.error === "string" ? ` ${line.error}` : ""})` : "";
     const delay = typeof line.retry_delay_ms === "number" ? ` in ${(line.retry_delay_ms / 1000).toFixed(1)} s` : "";
-    const attempt = typeof line.attempt === "number" ? ` (attempt ${line.attempt}${typeof line.max_retries === "number" ? ` of ${line.max_retries}` : ""})` : "";
+    const attempt =
+      typeof line.attempt === "number" ? ` (attempt ${line.attempt}${typeof line.max_retries === "number" ? ` of ${line.max_retries}` : ""})` : "";
     return [this.#style.paint("yellow", `${this.#style.symbols.info} the API call failed${status}; Claude retries${delay}${attempt}`)];
   }
 
@@ -203,7 +213,9 @@ export class Transcript {
       const lines = text === "" ? [] : text.split("\n");
       const more = lines.length > 1 ? style.paint("dim", ` (+${lines.length - 1} lines)`) : "";
       const first = oneLine(lines[0] ?? "(no output)", 120);
-      return block.is_error === true ? `  ${style.paint("red", `${style.symbols.result} ${first}`)}${more}` : `  ${style.paint("dim", `${style.symbols.result} ${first}`)}${more}`;
+      return block.is_error === true
+        ? `  ${style.paint("red", `${style.symbols.result} ${first}`)}${more}`
+        : `  ${style.paint("dim", `${style.symbols.result} ${first}`)}${more}`;
     });
   }
 
@@ -224,7 +236,12 @@ export class Transcript {
       return style.paint("green", `${style.symbols.ok} done${took}${cost}`);
     }
     if (line.subtype === "error_during_execution") return style.paint("yellow", `${style.symbols.fail} turn interrupted${took}`);
-    const text = typeof line.result === "string" && line.result.trim() !== "" ? `: ${oneLine(line.result.trim(), 200)}` : typeof line.subtype === "string" ? `: ${line.subtype}` : "";
+    const text =
+      typeof line.result === "string" && line.result.trim() !== ""
+        ? `: ${oneLine(line.result.trim(), 200)}`
+        : typeof line.subtype === "string"
+          ? `: ${line.subtype}`
+          : "";
     return style.paint("red", `${style.symbols.fail} turn ended with an error${text}`);
   }
 
@@ -235,7 +252,9 @@ export class Transcript {
     const style = this.#style;
     const questions = request.toolName === "AskUserQuestion" ? questionsOf(request.input) : undefined;
     if (questions) return questions.flatMap((question, index) => questionLines(question, index, questions.length, style));
-    return [style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) + style.paint("dim", `  [request ${shortId(request.requestId)}]`),
+    return [
+      style.paint("yellow", `${style.symbols.ask} Claude asks to use ${toolLabel(request.toolName, request.input, this.#cwd)}`) +
+        style.paint("dim", `  [request ${shortId(request.requestId)}]`),
       // What "allow for this session" (the s key) would allow, when Claude offers it.
       ...(request.suggestions?.length ? [style.paint("dim", `  for this session: ${updatesInWords(request.suggestions)}`)] : []),
     ];
@@ -261,7 +280,12 @@ export class Transcript {
     if (message.state !== previous) {
       if (message.state === "restarting") {
         this.#restarting = true;
-        lines.push(style.paint("yellow", `${style.symbols.info} Claude exited or stopped answering; restarting it with the conversation so far (restart ${message.restarts})`));
+        lines.push(
+          style.paint(
+            "yellow",
+            `${style.symbols.info} Claude exited or stopped answering; restarting it with the conversation so far (restart ${message.restarts})`,
+          ),
+        );
       } else if (message.state === "failed" || message.state === "stopping") {
         lines.push(style.paint("red", `${style.symbols.fail} Claude ${message.state === "failed" ? "has" : "is"} ${stateInWords(message.state)}`));
       } else if (message.state === "ready" && this.#restarting) {

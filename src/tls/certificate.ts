@@ -10,14 +10,14 @@
  * loaded.fingerprint; // "SHA256:…"  (also tagged onto every peer served with it)
  * ```
  */
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import type { TlsCertificate } from "../runtime/types.ts";
 import { writeFileAtomically } from "../shared/atomic-write.ts";
 import { certificateFingerprint, leafCertificateDer, PemError } from "./fingerprint.ts";
-import { certificateNames, missingNames, type Interfaces } from "./names.ts";
+import { certificateNames, type Interfaces, missingNames } from "./names.ts";
 
 export type TlsSource = { kind: "files"; certPath: string; keyPath: string } | { kind: "self-signed"; stateDir: string };
 
@@ -80,9 +80,14 @@ async function loadSelfSigned(stateDir: string, machine: MachineContext): Promis
     const missing = missingNames(names, wanted);
     const daysLeft = (notAfter.getTime() - machine.now.getTime()) / 86_400_000;
     if (missing.length === 0 && daysLeft >= RENEW_BEFORE_DAYS) return existing;
-    created = renewal(missing.length > 0 ? `this machine has names the old one did not cover: ${missing.join(", ")}` : `the old one ends ${notAfter.toISOString()}`);
+    created = renewal(
+      missing.length > 0 ? `this machine has names the old one did not cover: ${missing.join(", ")}` : `the old one ends ${notAfter.toISOString()}`,
+    );
   } catch (error) {
-    created = (error as NodeJS.ErrnoException).code === "ENOENT" ? `made a self-signed certificate in ${dir}` : renewal(`the old one is unusable: ${(error as Error).message}`);
+    created =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? `made a self-signed certificate in ${dir}`
+        : renewal(`the old one is unusable: ${(error as Error).message}`);
   }
   const made = await generateSelfSigned({ names: wanted, hostname: machine.hostname, now: machine.now });
   try {

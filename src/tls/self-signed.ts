@@ -13,7 +13,7 @@
  */
 import "reflect-metadata"; // @peculiar/x509 finds its parsers through tsyringe, which needs it
 import type * as X509 from "@peculiar/x509";
-import { canonicalIp, type CertificateNames } from "./names.ts";
+import { type CertificateNames, canonicalIp } from "./names.ts";
 
 // Imported once the polyfill ran: in the compiled binary a static import would be evaluated
 // first (the bundler runs ES module dependencies before CommonJS ones such as reflect-metadata).
@@ -63,7 +63,7 @@ export async function generateSelfSigned(input: { names: CertificateNames; hostn
   });
   const pkcs8 = Buffer.from(await crypto.subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
   return {
-    cert: certificate.toString("pem") + "\n",
+    cert: `${certificate.toString("pem")}\n`,
     key: `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`,
   };
 }

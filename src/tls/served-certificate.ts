@@ -13,7 +13,7 @@
  */
 import type { Logger } from "../log/logger.ts";
 import type { ListeningServer, RuntimeAdapter } from "../runtime/types.ts";
-import { loadCertificate, machineContext, TlsError, type LoadedCertificate, type MachineContext, type TlsSource } from "./certificate.ts";
+import { type LoadedCertificate, loadCertificate, type MachineContext, machineContext, TlsError, type TlsSource } from "./certificate.ts";
 import { hexOfFingerprint } from "./fingerprint.ts";
 
 /** A certificate this close to its end is warned about. */
@@ -72,7 +72,10 @@ export class ServedCertificate {
   #describe(): void {
     const { fingerprint, notAfter, created } = this.#current;
     if (created) this.#log.info(created);
-    this.#log.info(`TLS certificate ${fingerprint} (as a browser shows it, SHA-256: ${hexOfFingerprint(fingerprint)})`, { fingerprint, notAfter: notAfter.toISOString() });
+    this.#log.info(`TLS certificate ${fingerprint} (as a browser shows it, SHA-256: ${hexOfFingerprint(fingerprint)})`, {
+      fingerprint,
+      notAfter: notAfter.toISOString(),
+    });
     const left = notAfter.getTime() - this.#machine().now.getTime();
     if (left <= 0) this.#log.warn(`the TLS certificate expired on ${notAfter.toISOString()}: clients will refuse it; renew it and send SIGHUP`);
     else if (left < WARN_BEFORE_MS) this.#log.warn(`the TLS certificate expires on ${notAfter.toISOString()}; renew it and send SIGHUP`);

@@ -9,12 +9,12 @@ import { options, render } from "preact";
 import "@preact/signals";
 import "./styles.css";
 import { browserSigner } from "./key/browser-signer.ts";
-import { DeviceKeyUnavailableError, forgetDeviceKey, loadOrCreateDeviceKey, type DeviceKey, type StoredDeviceKey } from "./key/device-key.ts";
+import { type DeviceKey, DeviceKeyUnavailableError, forgetDeviceKey, loadOrCreateDeviceKey, type StoredDeviceKey } from "./key/device-key.ts";
 import { openKeyDb } from "./key/key-db.ts";
 import { deviceName } from "./key/ssh-public-key.ts";
 import { RelayConnection, relayUrl } from "./net/connection.ts";
 import { PermissionNotifier } from "./net/notify.ts";
-import { pairCode, pairingFailureWords, PairingError, requestPairing } from "./net/pairing.ts";
+import { PairingError, pairCode, pairingFailureWords, requestPairing } from "./net/pairing.ts";
 import { AppStore, type PageMemory } from "./state/store.ts";
 import type { Actions } from "./ui/actions.ts";
 import { App } from "./ui/app.tsx";
@@ -144,7 +144,11 @@ const actions: Actions = {
       connect();
     } catch (error) {
       dropPairingCode();
-      store.pairing.value = { phase: "failed", name, error: error instanceof PairingError ? pairingFailureWords(error) : `Pairing did not finish: ${(error as Error).message}.` };
+      store.pairing.value = {
+        phase: "failed",
+        name,
+        error: error instanceof PairingError ? pairingFailureWords(error) : `Pairing did not finish: ${(error as Error).message}.`,
+      };
     }
   },
   skipPairing: () => {

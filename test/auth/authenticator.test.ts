@@ -1,15 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { generateKeyPairSync, sign as cryptoSign } from "node:crypto";
-import { parseAuthorizedKeys, type AuthorizedKey } from "../../src/auth/authorized-keys.ts";
-import { authenticate, type AuthenticateInput } from "../../src/auth/authenticator.ts";
+import { sign as cryptoSign, generateKeyPairSync } from "node:crypto";
+import { type AuthenticateInput, authenticate } from "../../src/auth/authenticator.ts";
+import { type AuthorizedKey, parseAuthorizedKeys } from "../../src/auth/authorized-keys.ts";
 import { createChallenge } from "../../src/auth/challenge.ts";
-import { WireWriter } from "../../src/ssh/wire.ts";
-import { armorSignature, dearmor, encodeSignatureBlob, parseArmoredSignature, signedData } from "../../src/ssh/sshsig.ts";
-import { SshAgentClient } from "../../src/client/ssh-agent.ts";
 import { agentSigner, keyFileSigner } from "../../src/client/signer.ts";
+import { SshAgentClient } from "../../src/client/ssh-agent.ts";
+import { armorSignature, dearmor, encodeSignatureBlob, parseArmoredSignature, signedData } from "../../src/ssh/sshsig.ts";
+import { WireWriter } from "../../src/ssh/wire.ts";
 import {
-  ALL_KEY_KINDS, generateKey, makeTempDir, removeTempDir, sshKeygenSign, startAgent,
-  type TestAgent, type TestKey, type TestKeyKind,
+  ALL_KEY_KINDS,
+  generateKey,
+  makeTempDir,
+  removeTempDir,
+  sshKeygenSign,
+  startAgent,
+  type TestAgent,
+  type TestKey,
+  type TestKeyKind,
 } from "../support/ssh.ts";
 
 const NOW = new Date("2030-06-01T12:00:00Z");
@@ -190,7 +197,7 @@ describe("refusals", () => {
   });
 
   test("oversized signature string", () => {
-    expectRefused(check(edSig.replace("-----END", "A".repeat(20_000) + "\n-----END")), "exceeds");
+    expectRefused(check(edSig.replace("-----END", `${"A".repeat(20_000)}\n-----END`)), "exceeds");
   });
 
   test("SSHSIG version 2", () => {
@@ -199,8 +206,15 @@ describe("refusals", () => {
 
   test("unknown hash algorithm", () => {
     const sig = parseArmoredSignature(edSig);
-    const blob = new WireWriter().raw("SSHSIG").uint32(1).string(sig.publicKey).string(sig.namespace)
-      .string(new Uint8Array(0)).string("sha1").string(sig.signature).toBytes();
+    const blob = new WireWriter()
+      .raw("SSHSIG")
+      .uint32(1)
+      .string(sig.publicKey)
+      .string(sig.namespace)
+      .string(new Uint8Array(0))
+      .string("sha1")
+      .string(sig.signature)
+      .toBytes();
     expectRefused(check(armorSignature(blob)), 'unsupported hash algorithm "sha1"');
   });
 
@@ -279,9 +293,8 @@ describe("refusals", () => {
     expect(!result.ok && result.fingerprint).toBe(keys.ed25519.fingerprint);
   });
 
-  test.each([[42], [null], [undefined], [{ signature: "x" }], [["-----BEGIN SSH SIGNATURE-----"]], [true]])(
-    "non-string signature %p",
-    (value) => expectRefused(check(value), "signature must be a string"),
+  test.each([[42], [null], [undefined], [{ signature: "x" }], [["-----BEGIN SSH SIGNATURE-----"]], [true]])("non-string signature %p", (value) =>
+    expectRefused(check(value), "signature must be a string"),
   );
 
   test("bad armor", () => {
@@ -292,7 +305,7 @@ describe("refusals", () => {
   });
 
   test("non-canonical server challenge fails closed", () => {
-    const text = challenge() + "\n";
+    const text = `${challenge()}\n`;
     expectRefused(check(sshKeygenSign(keys.ed25519.privatePath, text), { challenge: text }), "not canonical");
   });
 
@@ -301,8 +314,13 @@ describe("refusals", () => {
     const raw = new Uint8Array(publicKey.export({ format: "der", type: "spki" }).subarray(-32));
     const blob = new WireWriter().string("ssh-ed25519").string(raw).toBytes();
     const data = signedData("claude-relay", "sha512", new TextEncoder().encode(challenge()));
-    const signature = new WireWriter().string("ssh-ed25519").string(cryptoSign(null, data, privateKey)).toBytes();
-    const armored = armorSignature(encodeSignatureBlob({ publicKey: blob, namespace: "claude-relay", reserved: new Uint8Array(0), hashAlgorithm: "sha512", signature }));
+    const signature = new WireWriter()
+      .string("ssh-ed25519")
+      .string(cryptoSign(null, data, privateKey))
+      .toBytes();
+    const armored = armorSignature(
+      encodeSignatureBlob({ publicKey: blob, namespace: "claude-relay", reserved: new Uint8Array(0), hashAlgorithm: "sha512", signature }),
+    );
     expectRefused(check(armored), "key is not in authorized_keys");
     // …and the same signature is accepted once that key is authorized, so the refusal above is about the key.
     const line = `ssh-ed25519 ${Buffer.from(blob).toString("base64")} handmade`;

@@ -27,12 +27,10 @@ function only(text: string) {
 describe("authorized_keys parser", () => {
   test("every key type parses; fingerprints equal ssh-keygen -lf on the same file", () => {
     const path = join(dir, "authorized_keys");
-    writeFileSync(path, keys.map((k) => k.publicLine).join("\n") + "\n");
+    writeFileSync(path, `${keys.map((k) => k.publicLine).join("\n")}\n`);
     const { entries, diagnostics } = parseAuthorizedKeys(keys.map((k) => k.publicLine).join("\n"));
     expect(diagnostics).toEqual([]);
-    expect(entries.map((e) => e.type)).toEqual([
-      "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
-    ]);
+    expect(entries.map((e) => e.type)).toEqual(["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"]);
     entries.forEach((e, i) => {
       expect(e.fingerprint).toBe(keys[i]!.fingerprint);
       expect(e.fingerprint).toBe(sshKeygenFingerprint(keys[i]!.publicPath));

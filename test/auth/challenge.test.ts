@@ -27,7 +27,7 @@ describe("challenge", () => {
   });
 
   test("over TLS the certificate fingerprint follows the server line", () => {
-    const tls = "SHA256:" + Buffer.alloc(32, 7).toString("base64").replace(/=+$/, "");
+    const tls = `SHA256:${Buffer.alloc(32, 7).toString("base64").replace(/=+$/, "")}`;
     const c = createChallenge({ server: "laptop:7717", tls, connectionId: "c-1", now, ttlMs: 1000, random: (n) => new Uint8Array(n) });
     expect(c.text.split("\n").slice(0, 3)).toEqual(["claude-relay-auth v1", "server: laptop:7717", `tls: ${tls}`]);
     expect(parseChallenge(c.text)?.tls).toBe(tls);

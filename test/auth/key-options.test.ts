@@ -75,8 +75,7 @@ describe("expiry-time", () => {
     expect(parseExpiryTime("202501021314")?.getTime()).toBe(new Date(2025, 0, 2, 13, 14).getTime());
   });
 
-  test.each(["2025010", "20251301", "20250230", "202501022460", "2025-01-02", "20250102T1200", "", "20250102ZZ"])(
-    "rejects %p",
-    (value) => expect(parseExpiryTime(value)).toBeUndefined(),
+  test.each(["2025010", "20251301", "20250230", "202501022460", "2025-01-02", "20250102T1200", "", "20250102ZZ"])("rejects %p", (value) =>
+    expect(parseExpiryTime(value)).toBeUndefined(),
   );
 });

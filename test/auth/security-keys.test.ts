@@ -4,13 +4,13 @@
  * software) confirms the construction, so the verifier is tested against OpenSSH, not against itself.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { generateKeyPairSync, sign as cryptoSign, type KeyObject } from "node:crypto";
-import { parseAuthorizedKeys } from "../../src/auth/authorized-keys.ts";
+import { sign as cryptoSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { authenticate } from "../../src/auth/authenticator.ts";
+import { parseAuthorizedKeys } from "../../src/auth/authorized-keys.ts";
 import { createChallenge } from "../../src/auth/challenge.ts";
-import { WireWriter } from "../../src/ssh/wire.ts";
 import { armorSignature, dearmor, encodeSignatureBlob, signedData } from "../../src/ssh/sshsig.ts";
-import { skSignedMessage, SK_USER_PRESENT, SK_USER_VERIFIED } from "../../src/ssh/verify.ts";
+import { SK_USER_PRESENT, SK_USER_VERIFIED, skSignedMessage } from "../../src/ssh/verify.ts";
+import { WireWriter } from "../../src/ssh/wire.ts";
 import { makeTempDir, removeTempDir, sshKeygenCheck } from "../support/ssh.ts";
 
 const NOW = new Date("2030-01-01T00:00:00Z");
@@ -50,7 +50,9 @@ function skSign(key: SkKey, message: string, flags: number, counter = 42): strin
     inner = new WireWriter().mpint(p1363.subarray(0, 32)).mpint(p1363.subarray(32)).toBytes();
   }
   const signature = new WireWriter().string(key.type).string(inner).byte(flags).uint32(counter).toBytes();
-  return armorSignature(encodeSignatureBlob({ publicKey: key.blob, namespace: "claude-relay", reserved: new Uint8Array(0), hashAlgorithm: "sha512", signature }));
+  return armorSignature(
+    encodeSignatureBlob({ publicKey: key.blob, namespace: "claude-relay", reserved: new Uint8Array(0), hashAlgorithm: "sha512", signature }),
+  );
 }
 
 function line(key: SkKey, options = ""): string {
@@ -67,7 +69,10 @@ let dir: string;
 beforeAll(() => (dir = makeTempDir()));
 afterAll(() => removeTempDir(dir));
 
-for (const [name, make] of [["sk-ssh-ed25519", edSkKey], ["sk-ecdsa-sha2-nistp256", ecdsaSkKey]] as const) {
+for (const [name, make] of [
+  ["sk-ssh-ed25519", edSkKey],
+  ["sk-ecdsa-sha2-nistp256", ecdsaSkKey],
+] as const) {
   describe(name, () => {
     const key = make();
 

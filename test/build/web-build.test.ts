@@ -13,7 +13,13 @@ import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 test("assets are named by a hash of their content, and the HTML names exactly them", async () => {
   const assets = await buildWebAssets();
   const paths = assets.map((asset) => asset.path);
-  expect(paths).toEqual(["/", expect.stringMatching(/^\/assets\/[0-9a-f]{16}\.js$/), expect.stringMatching(/^\/assets\/[0-9a-f]{16}\.css$/), "/manifest.webmanifest", "/icon.svg"]);
+  expect(paths).toEqual([
+    "/",
+    expect.stringMatching(/^\/assets\/[0-9a-f]{16}\.js$/),
+    expect.stringMatching(/^\/assets\/[0-9a-f]{16}\.css$/),
+    "/manifest.webmanifest",
+    "/icon.svg",
+  ]);
   for (const asset of assets.slice(1, 3)) expect(asset.path).toContain(createHash("sha256").update(asset.body).digest("hex").slice(0, 16));
   const html = assets[0]!.body;
   for (const path of paths.slice(1, 3)) expect(html).toContain(`"${path}"`);

@@ -8,7 +8,11 @@ const notLoggedIn = {
   session_id: "s",
   error: "authentication_failed",
 };
-const invalidKey = { ...notLoggedIn, message: { ...notLoggedIn.message, content: [{ type: "text", text: "Invalid API key · Fix external API key" }] }, request_id: "req_x" };
+const invalidKey = {
+  ...notLoggedIn,
+  message: { ...notLoggedIn.message, content: [{ type: "text", text: "Invalid API key · Fix external API key" }] },
+  request_id: "req_x",
+};
 
 test("initialize's account: no login and no key is not_logged_in; a key or a token is fine; other providers are not judged", () => {
   expect(credentialsAtStart({ commands: [], account: { tokenSource: "none", apiProvider: "firstParty" } })).toMatchObject({ reason: "not_logged_in" });
@@ -24,7 +28,9 @@ test("turn lines: Claude's authentication errors, its 401 retries, and a success
   expect(problem).toMatchObject({ reason: "not_logged_in" });
   expect(problem !== "ok" && problem?.message).toContain("run `claude` once");
   expect(credentialsSignal(invalidKey)).toMatchObject({ reason: "rejected" });
-  expect(credentialsSignal({ type: "system", subtype: "api_retry", attempt: 1, error_status: 401, error: "authentication_failed" })).toMatchObject({ reason: "rejected" });
+  expect(credentialsSignal({ type: "system", subtype: "api_retry", attempt: 1, error_status: 401, error: "authentication_failed" })).toMatchObject({
+    reason: "rejected",
+  });
   expect(credentialsSignal({ type: "result", subtype: "success", is_error: false })).toBe("ok");
 });
 

@@ -33,7 +33,12 @@ describe("LineSplitter", () => {
     const input = bytes(`${text}\n`);
     // Every cut inside é (2 bytes), € (3 bytes) and 😀 (4 bytes), and one-byte chunks.
     for (let cut = 1; cut < input.length; cut++) expect(feed(input, [cut])).toEqual([text]);
-    expect(feed(input, Array.from({ length: input.length - 1 }, (_, i) => i + 1))).toEqual([text]);
+    expect(
+      feed(
+        input,
+        Array.from({ length: input.length - 1 }, (_, i) => i + 1),
+      ),
+    ).toEqual([text]);
   });
 
   test("strips CR of CRLF and skips blank and whitespace-only lines", () => {
@@ -60,11 +65,7 @@ describe("LineSplitter", () => {
 
   test("reports a line over the limit as overflow and recovers at the next line", () => {
     const splitter = new LineSplitter({ maxLineBytes: 10 });
-    expect(feed(bytes("short\n0123456789ABCDEF\nafter\n"), [8, 14], splitter)).toEqual([
-      "short",
-      "<overflow 16>",
-      "after",
-    ]);
+    expect(feed(bytes("short\n0123456789ABCDEF\nafter\n"), [8, 14], splitter)).toEqual(["short", "<overflow 16>", "after"]);
   });
 
   test("a line exactly at the limit is accepted", () => {

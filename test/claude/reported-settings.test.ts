@@ -3,7 +3,9 @@ import { expect, test } from "bun:test";
 import { reportedSettings } from "../../src/claude/reported-settings.ts";
 
 test("a status line tells the mode; an init line the mode and the model; other lines nothing", () => {
-  expect(reportedSettings({ type: "system", subtype: "status", status: null, permissionMode: "acceptEdits", uuid: "u", session_id: "s" })).toEqual({ permissionMode: "acceptEdits" });
+  expect(reportedSettings({ type: "system", subtype: "status", status: null, permissionMode: "acceptEdits", uuid: "u", session_id: "s" })).toEqual({
+    permissionMode: "acceptEdits",
+  });
   expect(reportedSettings({ type: "system", subtype: "init", cwd: "/w", model: "claude-haiku-4-5-20251001", permissionMode: "plan", tools: [] })).toEqual({
     permissionMode: "plan",
     model: "claude-haiku-4-5-20251001",

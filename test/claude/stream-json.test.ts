@@ -1,11 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import {
-  classifyClaudeLine,
-  encodeControlError,
-  encodeControlRequest,
-  encodePermissionAnswer,
-  encodePrompt,
-} from "../../src/claude/stream-json.ts";
+import { classifyClaudeLine, encodeControlError, encodeControlRequest, encodePermissionAnswer, encodePrompt } from "../../src/claude/stream-json.ts";
 
 // Shapes as printed by Claude Code 2.1.197 (docs/claude-stream-json.md).
 const canUseTool = {
@@ -39,7 +33,9 @@ describe("classifyClaudeLine", () => {
 
   test("permission_suggestions: only objects are kept; none (or none usable) means no suggestions field", () => {
     const suggestions = [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm run *" }], behavior: "allow", destination: "localSettings" }];
-    const withJunk = classifyClaudeLine(JSON.stringify({ ...canUseTool, request: { ...canUseTool.request, permission_suggestions: [...suggestions, "junk", 7, null] } }));
+    const withJunk = classifyClaudeLine(
+      JSON.stringify({ ...canUseTool, request: { ...canUseTool.request, permission_suggestions: [...suggestions, "junk", 7, null] } }),
+    );
     expect(withJunk.kind === "permission_request" && withJunk.request.suggestions).toEqual(suggestions);
     for (const permission_suggestions of [[], "nope", ["junk"]]) {
       const line = classifyClaudeLine(JSON.stringify({ ...canUseTool, request: { ...canUseTool.request, permission_suggestions } }));
@@ -61,9 +57,12 @@ describe("classifyClaudeLine", () => {
   });
 
   test("control_response success and error are matched by request_id", () => {
-    expect(
-      classifyClaudeLine('{"type":"control_response","response":{"subtype":"success","request_id":"relay-2","response":{"mcpServers":[]}}}'),
-    ).toEqual({ kind: "control_response", requestId: "relay-2", ok: true, response: { mcpServers: [] } });
+    expect(classifyClaudeLine('{"type":"control_response","response":{"subtype":"success","request_id":"relay-2","response":{"mcpServers":[]}}}')).toEqual({
+      kind: "control_response",
+      requestId: "relay-2",
+      ok: true,
+      response: { mcpServers: [] },
+    });
     expect(
       classifyClaudeLine('{"type":"control_response","response":{"subtype":"error","request_id":"u1","error":"Unsupported control request subtype: bogus"}}'),
     ).toEqual({ kind: "control_response", requestId: "u1", ok: false, error: "Unsupported control request subtype: bogus" });
@@ -132,7 +131,10 @@ describe("encoders", () => {
       request: { subtype: "interrupt" },
     });
     expect(parse(encodeControlRequest("relay-2", "set_permission_mode", { mode: "plan" })).request).toEqual({ subtype: "set_permission_mode", mode: "plan" });
-    expect(parse(encodeControlRequest("relay-3", "set_model", { model: "haiku", subtype: "interrupt" })).request).toEqual({ subtype: "set_model", model: "haiku" });
+    expect(parse(encodeControlRequest("relay-3", "set_model", { model: "haiku", subtype: "interrupt" })).request).toEqual({
+      subtype: "set_model",
+      model: "haiku",
+    });
   });
 
   test("allow carries updatedPermissions beside updatedInput; deny never does", () => {
@@ -143,7 +145,10 @@ describe("encoders", () => {
       updatedInput: request.input,
       updatedPermissions,
     });
-    expect(parse(encodePermissionAnswer(request, { behavior: "deny", updatedPermissions })).response.response).toEqual({ behavior: "deny", message: "Denied by the user." });
+    expect(parse(encodePermissionAnswer(request, { behavior: "deny", updatedPermissions })).response.response).toEqual({
+      behavior: "deny",
+      message: "Denied by the user.",
+    });
   });
 
   test("allow passes the original input unless updatedInput is given", () => {

@@ -5,8 +5,8 @@
  * before the prompts queued during start, images arriving at the API as image blocks.
  */
 import { describe, expect, test } from "bun:test";
-import { text } from "../support/fake-anthropic.ts";
 import { claudeSuite, waitFor } from "../support/claude-harness.ts";
+import { text } from "../support/fake-anthropic.ts";
 import { IMAGES } from "../support/images.ts";
 
 const h = claudeSuite();
@@ -71,7 +71,10 @@ describe("images", () => {
     ];
     claude.prompt("what are these?", images);
     await waitFor(() => record.results().length === 1, "result");
-    const user = h.api.messageRequests()[0]!.messages.filter((message) => message.role === "user").at(-1)!;
+    const user = h.api
+      .messageRequests()[0]!
+      .messages.filter((message) => message.role === "user")
+      .at(-1)!;
     const blocks = (user.content as Array<Record<string, any>>).filter((block) => block.type !== "text" || block.text === "what are these?");
     expect(blocks.map(({ cache_control: _, ...block }) => block)).toEqual([
       { type: "text", text: "what are these?" },

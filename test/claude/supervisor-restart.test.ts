@@ -4,8 +4,8 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "../../src/claude/resolve-bin.ts";
 import type { SupervisorOptions } from "../../src/claude/supervisor.ts";
-import { text, toolUse } from "../support/fake-anthropic.ts";
 import { alive, CLAUDE_BIN, claudeSuite, commandLine, persistedTranscript, waitFor } from "../support/claude-harness.ts";
+import { text, toolUse } from "../support/fake-anthropic.ts";
 
 const h = claudeSuite({ stopGraceMs: 500 });
 const supervisor = (options: Partial<SupervisorOptions> = {}) => h.supervisor(options);

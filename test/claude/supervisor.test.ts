@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { nodeAdapter } from "../../src/claude/adapter/index.ts";
 import type { SupervisorOptions } from "../../src/claude/supervisor.ts";
-import { text, toolUse, slowText } from "../support/fake-anthropic.ts";
 import { claudeSuite, commandLine, processes, waitFor } from "../support/claude-harness.ts";
+import { slowText, text, toolUse } from "../support/fake-anthropic.ts";
 
 const h = claudeSuite();
 
@@ -124,7 +124,11 @@ describe("ClaudeSupervisor with the real Claude CLI", () => {
     await claude.start();
     await waitFor(() => claude.state === "ready", "ready");
     expect(record.timeline).toEqual(["state:starting", "initialized", "state:ready"]);
-    expect(initialized[0]).toMatchObject({ commands: expect.any(Array), models: expect.any(Array), account: { apiKeySource: "ANTHROPIC_API_KEY", apiProvider: "firstParty" } });
+    expect(initialized[0]).toMatchObject({
+      commands: expect.any(Array),
+      models: expect.any(Array),
+      account: { apiKeySource: "ANTHROPIC_API_KEY", apiProvider: "firstParty" },
+    });
   });
 
   test("interrupt ends a streaming turn", async () => {

@@ -28,7 +28,8 @@ describe("the folders of a directory", () => {
   const env = { CLAUDE_CONFIG_DIR: config };
   const projects = join(config, "projects");
   const otherHash = `${LONG_FOLDER.slice(0, 200)}-zzz`;
-  for (const folder of ["-home-me-app", "-home-me-app-2", LONG_FOLDER, otherHash, `${LONG_FOLDER.slice(0, 199)}x-cn7nm4`]) mkdirSync(join(projects, folder), { recursive: true });
+  for (const folder of ["-home-me-app", "-home-me-app-2", LONG_FOLDER, otherHash, `${LONG_FOLDER.slice(0, 199)}x-cn7nm4`])
+    mkdirSync(join(projects, folder), { recursive: true });
 
   test("a short path: exactly its folder, not one whose name merely starts the same", async () => {
     expect(isProjectFolderOf("-home-me-app-2", "/home/me/app")).toBe(false);

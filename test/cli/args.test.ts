@@ -1,7 +1,7 @@
 /** The argument parser: values as typed, negative numbers, flags named as typed, positionals, `--`. */
 import { describe, expect, test } from "bun:test";
 import { parseArgs } from "../../src/cli/args.ts";
-import { flagKey, flagShape, type CommandSpec } from "../../src/cli/command.ts";
+import { type CommandSpec, flagKey, flagShape } from "../../src/cli/command.ts";
 import { UsageError } from "../../src/cli/usage-error.ts";
 import { thrown } from "../support/thrown.ts";
 
@@ -32,7 +32,12 @@ function refusal(argv: string[], command: CommandSpec = serveLike): string {
 
 describe("values", () => {
   test("kept as the strings typed, in both spellings", () => {
-    expect(parseArgs(["--port", "0x10", "--cwd=010", "--max-clients", "1e3"], serveLike).flags).toEqual({ port: "0x10", cwd: "010", maxClients: "1e3", "--": [] });
+    expect(parseArgs(["--port", "0x10", "--cwd=010", "--max-clients", "1e3"], serveLike).flags).toEqual({
+      port: "0x10",
+      cwd: "010",
+      maxClients: "1e3",
+      "--": [],
+    });
   });
 
   test("a negative number after a flag that takes a value is its value", () => {
@@ -95,7 +100,9 @@ describe("positional arguments", () => {
   });
 
   test("none where none are declared; extra args for Claude go after --", () => {
-    expect(refusal(["--port", "1", "stray"])).toBe(`serve takes no arguments, got "stray"; extra args for claude go after --: claude-relay serve [flags] [-- extra]`);
+    expect(refusal(["--port", "1", "stray"])).toBe(
+      `serve takes no arguments, got "stray"; extra args for claude go after --: claude-relay serve [flags] [-- extra]`,
+    );
   });
 
   test("`--` only where the command takes something after it", () => {

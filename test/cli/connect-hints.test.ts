@@ -53,7 +53,9 @@ describe("connectHints", () => {
       pages: ["https://laptop.tail1234.ts.net/"],
       remote: true,
     });
-    expect(connectHints({ host: "127.0.0.1", port: 7717, secure: false, publicUrl: "https://example.com/relay", interfaces: laptop }).urls).toEqual(["wss://example.com/relay/ws"]);
+    expect(connectHints({ host: "127.0.0.1", port: 7717, secure: false, publicUrl: "https://example.com/relay", interfaces: laptop }).urls).toEqual([
+      "wss://example.com/relay/ws",
+    ]);
   });
 
   test("a wildcard host on a machine with no network says so", () => {

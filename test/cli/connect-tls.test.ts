@@ -13,11 +13,11 @@ import { join } from "node:path";
 import { EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE } from "../../src/cli/connect/exit-codes.ts";
 import { KNOWN_RELAYS_HEADER } from "../../src/client/known-relays.ts";
 import { CLI } from "../support/cli-process.ts";
-import { startFakeAnthropic, text, type FakeAnthropic } from "../support/fake-anthropic.ts";
+import { type FakeAnthropic, startFakeAnthropic, text } from "../support/fake-anthropic.ts";
 import { startMitmRelay } from "../support/mitm-relay.ts";
 import { freePort } from "../support/net.ts";
-import { DENO } from "../support/relay-process.ts";
 import { authenticationLog, startTestRelay, type TestRelay } from "../support/relay.ts";
+import { DENO } from "../support/relay-process.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { makeCertificate, servedCertificate } from "../support/tls.ts";
 
@@ -56,7 +56,13 @@ interface Run {
 
 /** Runs `claude-relay connect URL -i KEY --prompt TEXT EXTRA…` to its end (`command`: how to start the CLI). */
 async function prompt(url: string, words: string, extra: string[] = [], environment = env, command = CLI): Promise<Run> {
-  const child = Bun.spawn([...command, "connect", url, "-i", relay.key.privatePath, "--prompt", words, ...extra], { env: environment, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 90_000 });
+  const child = Bun.spawn([...command, "connect", url, "-i", relay.key.privatePath, "--prompt", words, ...extra], {
+    env: environment,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 90_000,
+  });
   const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
   return { code: await child.exited, stdout, stderr };
 }
@@ -83,7 +89,10 @@ describe("--fingerprint", () => {
   });
 
   test("usage errors (exit 2): not a fingerprint; a ws:// URL", async () => {
-    expect(await prompt(relay.url, "x", ["--fingerprint", "SHA256:nope"])).toMatchObject({ code: EXIT_USAGE, stderr: expect.stringContaining("--fingerprint must be a certificate fingerprint") });
+    expect(await prompt(relay.url, "x", ["--fingerprint", "SHA256:nope"])).toMatchObject({
+      code: EXIT_USAGE,
+      stderr: expect.stringContaining("--fingerprint must be a certificate fingerprint"),
+    });
     expect(await prompt(relay.url.replace("wss:", "ws:"), "x", ["--fingerprint", fingerprint])).toMatchObject({
       code: EXIT_USAGE,
       stderr: expect.stringContaining("--fingerprint pins the certificate of a wss:// relay"),
@@ -171,7 +180,13 @@ describe("plain ws://", () => {
     const plain = await startTestRelay({ api });
     const plainHome = { ...env, HOME: join(dir, "plain-home") };
     api.enqueue(text("plain as before"));
-    const child = Bun.spawn([...CLI, "connect", plain.url, "-i", plain.key.privatePath, "--prompt", "hi"], { env: plainHome, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 90_000 });
+    const child = Bun.spawn([...CLI, "connect", plain.url, "-i", plain.key.privatePath, "--prompt", "hi"], {
+      env: plainHome,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      timeout: 90_000,
+    });
     expect(await new Response(child.stdout).text()).toBe("plain as before\n");
     expect(await child.exited).toBe(EXIT_OK);
     expect(existsSync(join(dir, "plain-home", ".config"))).toBe(false);

@@ -11,10 +11,10 @@ import { join } from "node:path";
 import { RelayClient } from "../../src/client/client.ts";
 import { keyFileSigner } from "../../src/client/signer.ts";
 import { CLI } from "../support/cli-process.ts";
-import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../support/fake-anthropic.ts";
+import { type FakeAnthropic, slowText, startFakeAnthropic, text, toolUse } from "../support/fake-anthropic.ts";
+import { IMAGES } from "../support/images.ts";
 import { freePort } from "../support/net.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
-import { IMAGES } from "../support/images.ts";
 import { startTerminal, type Terminal } from "../support/tmux.ts";
 
 let relay: TestRelay;
@@ -66,7 +66,7 @@ describe("the input line", () => {
     expect(term.lastLine()).toBe("› half-typed words, not sent");
     // the output is above the input line, which is the last thing on the screen
     const lines = screen.split("\n");
-    expect(lines.findIndex((line) => line.includes("streamed line 12"))).toBeLessThan(lines.findIndex((line) => line === "› half-typed words, not sent"));
+    expect(lines.findIndex((line) => line.includes("streamed line 12"))).toBeLessThan(lines.indexOf("› half-typed words, not sent"));
 
     relay.api.enqueue(text("got it"));
     term.keys("Enter");
@@ -126,7 +126,11 @@ describe("permission requests", () => {
     const file = join(relay.options.cwd, "allowed-by-key.txt");
     relay.api.enqueue(toolUse("Write", { file_path: file, content: "from the terminal" }), text("written"));
     other.prompt("write the file");
-    await term.waitFor((s) => s.includes("? Claude wants to use Write allowed-by-key.txt — y allow · s allow for session · n deny · r reason"), 30_000, "the question");
+    await term.waitFor(
+      (s) => s.includes("? Claude wants to use Write allowed-by-key.txt — y allow · s allow for session · n deny · r reason"),
+      30_000,
+      "the question",
+    );
     expect(term.screen()).toContain("⏺ Write allowed-by-key.txt (1 line)\n  + from the terminal");
     term.keys("y");
     await term.waitFor((s) => s.includes("✓ Write allowed by you") && s.includes("● written"), 30_000, "the allowed write");
@@ -155,7 +159,11 @@ describe("permission requests", () => {
     await term.waitFor((s) => s.includes("? Claude wants to use Write pre-empted.txt"), 30_000, "the question");
     term.type("y is typed, not an answer");
     other.deny(request.requestId, "the phone said no");
-    await term.waitFor((s) => s.includes(`✗ Write denied by device ${other.clientId!.slice(0, 8)}`) && s.includes("● ok, not writing"), 30_000, "the other device's answer");
+    await term.waitFor(
+      (s) => s.includes(`✗ Write denied by device ${other.clientId!.slice(0, 8)}`) && s.includes("● ok, not writing"),
+      30_000,
+      "the other device's answer",
+    );
     expect(term.screen()).not.toContain("Claude wants to use Write");
     expect(term.lastLine()).toBe("› y is typed, not an answer");
   });
@@ -278,7 +286,11 @@ describe("sessions", () => {
     const file = join(dir, "asked-elsewhere.txt");
     relay.api.enqueue(toolUse("Write", { file_path: file, content: "from the other session" }), text("written elsewhere"));
     other.prompt("write in the other session");
-    await term.waitFor((s) => s.includes(`? session ${id.slice(0, 8)} (write in the other session) waits for permission: /switch ${id.slice(0, 8)} to answer`), 30_000, "the note");
+    await term.waitFor(
+      (s) => s.includes(`? session ${id.slice(0, 8)} (write in the other session) waits for permission: /switch ${id.slice(0, 8)} to answer`),
+      30_000,
+      "the note",
+    );
     expect(term.screen()).not.toContain("Claude wants to use Write");
     term.type(`/switch ${id.slice(0, 8)}`);
     term.keys("Enter");
@@ -325,7 +337,11 @@ describe("mode, model, allow for this session, questions, images", () => {
     expect(list).toContain("  acceptEdits");
     term.type("/mode sideways");
     term.keys("Enter");
-    await term.waitFor((s) => s.includes('✗ session.configure: permissionMode must be one of "default", "acceptEdits", "plan", "bypassPermissions"'), 10_000, "the refusal");
+    await term.waitFor(
+      (s) => s.includes('✗ session.configure: permissionMode must be one of "default", "acceptEdits", "plan", "bypassPermissions"'),
+      10_000,
+      "the refusal",
+    );
     term.type("/mode default");
     term.keys("Enter");
     await term.waitFor((s) => s.includes("✓ permission mode default"), 30_000, "back to default");
@@ -338,7 +354,13 @@ describe("mode, model, allow for this session, questions, images", () => {
     relay.api.enqueue(toolUse("Write", { file_path: first, content: "one" }), text("first written"));
     term.type("write the first file");
     term.keys("Enter");
-    await term.waitFor((s) => s.includes("? Claude wants to use Write for-session-1.txt — y allow · s allow for session · n deny") && s.includes("  for this session: accept edits without asking"), 30_000, "the question with s");
+    await term.waitFor(
+      (s) =>
+        s.includes("? Claude wants to use Write for-session-1.txt — y allow · s allow for session · n deny") &&
+        s.includes("  for this session: accept edits without asking"),
+      30_000,
+      "the question with s",
+    );
     term.keys("s");
     await term.waitFor((s) => s.includes("● first written") && s.includes("✓ done"), 30_000, "the first write");
     relay.api.enqueue(toolUse("Write", { file_path: second, content: "two" }), text("second written"));
@@ -356,20 +378,45 @@ describe("mode, model, allow for this session, questions, images", () => {
   test("Claude's questions: a number answers a single choice, numbers and Enter a multiple one; the answers reach Claude", async () => {
     const term = await terminal();
     const questions = [
-      { question: "Which color?", header: "Color", options: [{ label: "Red", description: "warm" }, { label: "Blue", description: "cool" }], multiSelect: false },
-      { question: "Which sizes?", header: "Sizes", options: [{ label: "S", description: "small" }, { label: "L", description: "large" }], multiSelect: true },
+      {
+        question: "Which color?",
+        header: "Color",
+        options: [
+          { label: "Red", description: "warm" },
+          { label: "Blue", description: "cool" },
+        ],
+        multiSelect: false,
+      },
+      {
+        question: "Which sizes?",
+        header: "Sizes",
+        options: [
+          { label: "S", description: "small" },
+          { label: "L", description: "large" },
+        ],
+        multiSelect: true,
+      },
     ];
     relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks for answering"));
     const asked = relay.api.messageRequests().length;
     term.type("ask me two things");
     term.keys("Enter");
-    await term.waitFor((s) => s.includes("? Claude asks (1 of 2) · Color: Which color?") && s.includes("  2 Blue — cool") && s.includes("press 1–2"), 30_000, "the first question");
+    await term.waitFor(
+      (s) => s.includes("? Claude asks (1 of 2) · Color: Which color?") && s.includes("  2 Blue — cool") && s.includes("press 1–2"),
+      30_000,
+      "the first question",
+    );
     term.keys("2");
     await term.waitFor((s) => s.includes("· Which color? → Blue") && s.includes("type numbers (e.g. 1,2) and Enter"), 10_000, "the second question");
     term.type("1,2");
     term.keys("Enter");
     await term.waitFor((s) => s.includes("● thanks for answering"), 30_000, "the answer");
-    const toolResult = JSON.stringify(relay.api.messageRequests()[asked + 1]!.messages.filter((message) => message.role === "user").at(-1));
+    const toolResult = JSON.stringify(
+      relay.api
+        .messageRequests()
+        [asked + 1]!.messages.filter((message) => message.role === "user")
+        .at(-1),
+    );
     expect(toolResult).toContain('\\"Which color?\\"=\\"Blue\\", \\"Which sizes?\\"=\\"S, L\\"');
   });
 
@@ -389,7 +436,10 @@ describe("mode, model, allow for this session, questions, images", () => {
     term.type("what is in this picture?");
     term.keys("Enter");
     await term.waitFor((s) => s.includes("● a single pixel"), 30_000, "the answer");
-    const content = relay.api.messageRequests()[asked]!.messages.filter((message) => message.role === "user").at(-1)!.content as Array<Record<string, any>>;
+    const content = relay.api
+      .messageRequests()
+      [asked]!.messages.filter((message) => message.role === "user")
+      .at(-1)!.content as Array<Record<string, any>>;
     const at = content.findIndex((block) => block.type === "text" && block.text === "what is in this picture?");
     expect(content[at + 1]).toMatchObject({ type: "image", source: { type: "base64", media_type: "image/png", data: IMAGES["image/png"] } });
     // sent once: the next prompt goes without it
@@ -411,7 +461,11 @@ describe("reconnecting", () => {
     let first: TestRelay | undefined = await startTestRelay({ api, flags: { port } });
     let second: TestRelay | undefined;
     try {
-      const term = await startTerminal([...CLI, "connect", first.url, "-i", first.key.privatePath], { env: { ...env, HOME: join(first.dir, "home") }, width: 100, height: 40 });
+      const term = await startTerminal([...CLI, "connect", first.url, "-i", first.key.privatePath], {
+        env: { ...env, HOME: join(first.dir, "home") },
+        width: 100,
+        height: 40,
+      });
       open.push(term);
       await term.waitFor((s) => s.includes("Type a prompt"), 30_000, "the greeting");
       api.enqueue(text("before the restart"));

@@ -16,8 +16,8 @@ import { CLI } from "../support/cli-process.ts";
 import { apiError, text, toolUse } from "../support/fake-anthropic.ts";
 import { startMitmRelay } from "../support/mitm-relay.ts";
 import { freePort } from "../support/net.ts";
-import { stopSession } from "../support/relay-clients.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { stopSession } from "../support/relay-clients.ts";
 import { generateKey, startAgent } from "../support/ssh.ts";
 
 let relay: TestRelay;
@@ -63,14 +63,20 @@ describe("one-shot", () => {
     relay.api.enqueue(toolUse("Write", { file_path: file, content: "no" }), text("I could not write it."));
     const run = await connect([relay.url, ...key(), "--prompt", "write a file"], env);
     expect(run).toMatchObject({ code: EXIT_OK, stdout: "I could not write it.\n" });
-    expect(run.stderr).toContain("✗ denied Write denied-by-default.txt (one-shot turns deny tools that need permission); to allow it: --allow Write, or --yes for every tool");
+    expect(run.stderr).toContain(
+      "✗ denied Write denied-by-default.txt (one-shot turns deny tools that need permission); to allow it: --allow Write, or --yes for every tool",
+    );
     expect(existsSync(file)).toBe(false);
   });
 
   test("--allow Write: Write is allowed, Bash is denied", async () => {
     const file = join(relay.options.cwd, "allowed.txt");
     const marker = join(relay.dir, "bash-ran");
-    relay.api.enqueue(toolUse("Write", { file_path: file, content: "written" }), toolUse("Bash", { command: `touch ${marker}` }), text("Wrote it; Bash was denied."));
+    relay.api.enqueue(
+      toolUse("Write", { file_path: file, content: "written" }),
+      toolUse("Bash", { command: `touch ${marker}` }),
+      text("Wrote it; Bash was denied."),
+    );
     const run = await connect([relay.url, ...key(), "--prompt", "write, then run", "--allow", "Write"], env);
     expect(run).toMatchObject({ code: EXIT_OK, stdout: "Wrote it; Bash was denied.\n" });
     expect(run.stderr).toContain("· Write allowed.txt\n");
@@ -113,7 +119,10 @@ describe("one-shot", () => {
     relay.api.enqueue(text("json answer"));
     const run = await connect([relay.url, ...key(), "--prompt", "answer as frames", "--json"], env);
     expect(run.code).toBe(EXIT_OK);
-    const frames = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+    const frames = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(frames[0]).toMatchObject({ type: "auth.challenge" });
     expect(frames[1]).toMatchObject({ type: "auth.ok", key: { fingerprint: relay.key.fingerprint } });
     expect(frames.find((frame) => frame.type === "user.prompt")).toMatchObject({ text: "answer as frames" });
@@ -282,11 +291,16 @@ describe("--json without a prompt: JSON lines", () => {
   test("input lines are prompts or JSON messages; every frame is one JSON line; /quit exits 0", async () => {
     relay.api.enqueue(text("answer for the script"));
     const run = connect([relay.url, ...key(), "--json"], env, ["hello from a script", '{"type":"ping","id":"from-json"}'], (frames) =>
-      frames.some((frame) => frame.type === "pong") && frames.some((frame) => frame.type === "claude.event" && frame.event.type === "result") ? "/quit" : undefined,
+      frames.some((frame) => frame.type === "pong") && frames.some((frame) => frame.type === "claude.event" && frame.event.type === "result")
+        ? "/quit"
+        : undefined,
     );
     const { code, stdout } = await run;
     expect(code).toBe(EXIT_OK);
-    const frames = stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+    const frames = stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const ok = frames.find((frame) => frame.type === "auth.ok");
     expect(frames.find((frame) => frame.type === "user.prompt")).toMatchObject({ text: "hello from a script", by: ok.clientId });
     expect(frames.find((frame) => frame.type === "pong")).toEqual({ type: "pong", id: "from-json" });
@@ -331,7 +345,10 @@ function connect(
   child.stdout!.on("data", (chunk: Buffer) => {
     stdout += chunk.toString();
     if (!next) return;
-    const frames = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    const frames = stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
     const line = next(frames);
     if (line !== undefined) child.stdin!.write(`${line}\n`);
   });

@@ -57,7 +57,14 @@ beforeEach(() => {
   // No transpiler cache: Bun would otherwise write one under the temp HOME. No credential
   // variables from the machine running the tests: each test sets the ones it is about.
   const machine = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(ANTHROPIC_|CLAUDE_|AWS_|GOOGLE_)/.test(name)));
-  env = { ...machine, HOME: home, XDG_CONFIG_HOME: undefined, BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0", PATH: [stubs, claudeDir, process.env.PATH].join(delimiter), ANTHROPIC_API_KEY: SECRET };
+  env = {
+    ...machine,
+    HOME: home,
+    XDG_CONFIG_HOME: undefined,
+    BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
+    PATH: [stubs, claudeDir, process.env.PATH].join(delimiter),
+    ANTHROPIC_API_KEY: SECRET,
+  };
 });
 afterEach(() => removeTempDir(dir));
 
@@ -172,7 +179,9 @@ describe("credentials for the service", () => {
     expect(result.stderr).toBe("");
     expect(mode(unitPath())).toBe(0o644);
     expect(mode(envFilePath())).toBe(0o600);
-    const lines = readFileSync(envFilePath(), "utf8").split("\n").filter((line) => line && !line.startsWith("#"));
+    const lines = readFileSync(envFilePath(), "utf8")
+      .split("\n")
+      .filter((line) => line && !line.startsWith("#"));
     expect(lines).toEqual([`ANTHROPIC_API_KEY='${SECRET}'`, "ANTHROPIC_BASE_URL='https://proxy.example/v1'"]);
     expect(readFileSync(unitPath(), "utf8")).not.toContain(SECRET);
     expect(result.stdout).toContain(`Wrote ${envFilePath()} (mode 0600)`);
@@ -206,7 +215,11 @@ describe("credentials for the service", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("Claude Code has no stored login here and no ANTHROPIC_API_KEY");
     expect(result.stderr).toContain("Run `claude` once and log in with /login, or set ANTHROPIC_API_KEY and run install again");
-    expect(readFileSync(envFilePath(), "utf8").split("\n").filter((line) => line && !line.startsWith("#"))).toEqual([]);
+    expect(
+      readFileSync(envFilePath(), "utf8")
+        .split("\n")
+        .filter((line) => line && !line.startsWith("#")),
+    ).toEqual([]);
   });
 
   test("no variable but a stored login (~/.claude/.credentials.json): no warning", () => {

@@ -20,20 +20,28 @@ describe("claude-relay keys", () => {
   test("one row per line: accepted, refused with why, skipped with why", () => {
     const path = join(dir, "authorized_keys");
     const dss = `ssh-dss ${Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from("ssh-dss")]).toString("base64")} old`;
-    writeFileSync(path, [
-      "# header comment",
-      ed.publicLine,
-      `from="10.0.0.0/8" ${ec.publicLine}`,
-      `command="backup.sh" ${ed.publicLine}`,
-      `expiry-time="20300101Z" ${ec.publicLine}`,
-      dss,
-      'no-pty,command="unterminated',
-      "",
-    ].join("\n"));
+    writeFileSync(
+      path,
+      [
+        "# header comment",
+        ed.publicLine,
+        `from="10.0.0.0/8" ${ec.publicLine}`,
+        `command="backup.sh" ${ed.publicLine}`,
+        `expiry-time="20300101Z" ${ec.publicLine}`,
+        dss,
+        'no-pty,command="unterminated',
+        "",
+      ].join("\n"),
+    );
     const report = keysReport({ authorizedKeysPath: path, now });
     expect(report.accepted).toBe(2);
     expect(report.rows.map((r) => [r.line, r.status])).toEqual([
-      [2, "accepted"], [3, "accepted"], [4, "refused"], [5, "refused"], [6, "skipped"], [7, "skipped"],
+      [2, "accepted"],
+      [3, "accepted"],
+      [4, "refused"],
+      [5, "refused"],
+      [6, "skipped"],
+      [7, "skipped"],
     ]);
     expect(report.rows[0]).toMatchObject({ type: "ssh-ed25519", fingerprint: ed.fingerprint, comment: "test-ed25519", note: "" });
     expect(report.rows[1]!.note).toBe("only from 10.0.0.0/8");

@@ -15,7 +15,11 @@ const serve: CommandSpec = {
   rest: "extra args for claude",
   flags: [
     { flag: "--port <port>", help: "TCP port; 0 picks a free one", default: "7717" },
-    { flag: "--authorized-keys <path>", help: "SSH public keys allowed to connect, a description long enough to need wrapping in the help", default: "~/.ssh/authorized_keys" },
+    {
+      flag: "--authorized-keys <path>",
+      help: "SSH public keys allowed to connect, a description long enough to need wrapping in the help",
+      default: "~/.ssh/authorized_keys",
+    },
   ],
   examples: ["claude-relay serve --port 0"],
   notes: ["Durations: 1500, 1.5s."],
@@ -55,7 +59,13 @@ describe("route", () => {
   });
 
   test("help COMMAND and COMMAND --help print that command's help", () => {
-    for (const argv of [["help", "serve"], ["serve", "--help"], ["serve", "--port", "1", "-h"], ["serve", "--bogus", "--help"]]) expect(printed(argv)).toBe(commandHelp(serve));
+    for (const argv of [
+      ["help", "serve"],
+      ["serve", "--help"],
+      ["serve", "--port", "1", "-h"],
+      ["serve", "--bogus", "--help"],
+    ])
+      expect(printed(argv)).toBe(commandHelp(serve));
     expect(printed(["connect", "--help"])).toBe(commandHelp(connect));
   });
 
@@ -82,7 +92,9 @@ describe("route", () => {
     expect(refusal(["conect"])).toBe(`unknown command "conect"; did you mean connect? (commands: serve, connect, help; claude-relay --help)`);
     expect(refusal(["help", "bogus"])).toContain(`unknown command "bogus"`);
     expect(refusal(["help", "serve", "connect"])).toBe(`help takes one command name, got "serve" "connect"`);
-    expect(refusal(["--port", "1", "serve"])).toBe("--port before a command: the command comes first (claude-relay COMMAND [flags]); commands: serve, connect, help");
+    expect(refusal(["--port", "1", "serve"])).toBe(
+      "--port before a command: the command comes first (claude-relay COMMAND [flags]); commands: serve, connect, help",
+    );
   });
 });
 

@@ -34,7 +34,17 @@ describe("resolveServeOptions", () => {
 
   test("parses durations, sizes, paths and extra Claude args", () => {
     const options = resolveServeOptions(
-      { port: 0, authTimeout: "1.5s", heartbeatInterval: 1500, heartbeatTimeout: "2m", maxMessageBytes: "64KiB", authorizedKeys: "~/keys", cwd: "sub", claudeBin: "./bin/claude", "--": ["--model", "opus"] },
+      {
+        port: 0,
+        authTimeout: "1.5s",
+        heartbeatInterval: 1500,
+        heartbeatTimeout: "2m",
+        maxMessageBytes: "64KiB",
+        authorizedKeys: "~/keys",
+        cwd: "sub",
+        claudeBin: "./bin/claude",
+        "--": ["--model", "opus"],
+      },
       context,
     );
     expect(options.port).toBe(0);
@@ -93,7 +103,11 @@ describe("TLS and exposure", () => {
   });
 
   test("--allow-plaintext lets a network --host go without TLS", () => {
-    expect(resolveServeOptions({ host: "100.101.102.103", allowPlaintext: true }, context)).toMatchObject({ host: "100.101.102.103", allowPlaintext: true, tls: undefined });
+    expect(resolveServeOptions({ host: "100.101.102.103", allowPlaintext: true }, context)).toMatchObject({
+      host: "100.101.102.103",
+      allowPlaintext: true,
+      tls: undefined,
+    });
   });
 
   test("--public-url is kept without a trailing slash", () => {
@@ -164,5 +178,5 @@ test("defaultStateDir honours XDG_STATE_HOME and macOS", () => {
 test("README's serve flag table has a row for every serve flag", () => {
   const readme = readFileSync(join(import.meta.dir, "..", "..", "README.md"), "utf8");
   const table = readme.slice(readme.indexOf("### serve flags"), readme.indexOf("## How a session flows"));
-  for (const spec of SERVE_FLAGS) expect(table).toMatch(new RegExp("`" + spec.flag.split(" ")[0] + "[ `]"));
+  for (const spec of SERVE_FLAGS) expect(table).toMatch(new RegExp(`\`${spec.flag.split(" ")[0]}[ \`]`));
 });

@@ -7,13 +7,13 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.ts";
+import { BUN, CLI, groupAlive, killSpawnedRelays, runCli, SYNTHETIC_CLAUDE, spawnRelay } from "../support/cli-process.ts";
+import { type FakeAnthropic, startFakeAnthropic } from "../support/fake-anthropic.ts";
 import { claudeEnv } from "../support/relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "../support/ssh.ts";
-import { BUN, CLI, groupAlive, killSpawnedRelays, runCli, spawnRelay, SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { unwritableDir } from "../support/unwritable.ts";
-import { TestClient } from "../support/ws-client.ts";
 import { waitFor } from "../support/wait.ts";
+import { TestClient } from "../support/ws-client.ts";
 
 const CLI_PATH = CLI[1]!;
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const home = join(dir, "home");
   mkdirSync(join(home, ".ssh"), { recursive: true });
   key = generateKey(dir, "ed25519", "cli");
-  writeFileSync(join(home, ".ssh", "authorized_keys"), key.publicLine + "\n");
+  writeFileSync(join(home, ".ssh", "authorized_keys"), `${key.publicLine}\n`);
   api = await startFakeAnthropic();
   env = claudeEnv(api, home);
   baseArgs = ["serve", "--state-dir", join(dir, "state"), "--cwd", dir, "--log-format", "json"];
@@ -66,7 +66,12 @@ describe("signals", () => {
     const client = await authenticated(url);
     relay.kill("SIGHUP");
     await waitFor(() => relay.output().includes("nothing to reload"), 10_000, "the SIGHUP log line");
-    const line = JSON.parse(relay.output().split("\n").find((text) => text.includes("nothing to reload"))!);
+    const line = JSON.parse(
+      relay
+        .output()
+        .split("\n")
+        .find((text) => text.includes("nothing to reload"))!,
+    );
     expect(line).toMatchObject({ level: "info", msg: expect.stringContaining("no TLS certificate") });
     client.send({ type: "ping", id: "after-hup" });
     expect(await client.next("pong")).toEqual({ type: "pong", id: "after-hup" });
@@ -158,8 +163,16 @@ describe("unusable directories: a usage error at once, nothing recorded, no Clau
     ["--cwd that does not exist", () => ["--cwd", join(dir, "no", "such", "dir")], () => `--cwd ${join(dir, "no", "such", "dir")} does not exist`],
     ["--cwd that is a file", () => ["--cwd", file], () => `--cwd ${file} is not a directory`],
     ["--state-dir that is a file", () => ["--state-dir", file], () => `--state-dir ${file} is not a directory`],
-    ["--state-dir under a file", () => ["--state-dir", join(file, "state")], () => `--state-dir ${join(file, "state")} cannot be created: ${file} is not a directory`],
-    ["--state-dir that is not writable", () => ["--state-dir", join(unwritableDir(dir), "state")], () => `--state-dir ${join(unwritableDir(dir), "state")} cannot be created: ${unwritableDir(dir)} is not writable`],
+    [
+      "--state-dir under a file",
+      () => ["--state-dir", join(file, "state")],
+      () => `--state-dir ${join(file, "state")} cannot be created: ${file} is not a directory`,
+    ],
+    [
+      "--state-dir that is not writable",
+      () => ["--state-dir", join(unwritableDir(dir), "state")],
+      () => `--state-dir ${join(unwritableDir(dir), "state")} cannot be created: ${unwritableDir(dir)} is not writable`,
+    ],
   ];
 
   test.each(cases)("%s: exit 2, one line naming the flag and the path", (_, flags, message) => {
@@ -194,8 +207,20 @@ describe("how to connect, printed after listening", () => {
     const relay = spawnRelay([...hintArgs(), "--host", "0.0.0.0", "--allow-plaintext", "--log-format", "json"], { env });
     const { port } = new URL(await relay.listening);
     await waitFor(() => relay.output().includes(`"msg":"how to connect"`), 10_000, "the connect hint");
-    const line = JSON.parse(relay.output().split("\n").find((text) => text.includes(`"msg":"how to connect"`))!);
-    const addresses = [...new Set(Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((info) => !info.internal && info.family === "IPv4").map((info) => info.address))];
+    const line = JSON.parse(
+      relay
+        .output()
+        .split("\n")
+        .find((text) => text.includes(`"msg":"how to connect"`))!,
+    );
+    const addresses = [
+      ...new Set(
+        Object.values(networkInterfaces())
+          .flatMap((list) => list ?? [])
+          .filter((info) => !info.internal && info.family === "IPv4")
+          .map((info) => info.address),
+      ),
+    ];
     if (addresses.length > 0) {
       expect(line).toMatchObject({ level: "info", remote: true, commands: addresses.map((address) => `claude-relay connect ws://${address}:${port}/ws`) });
     } else {

@@ -39,7 +39,9 @@ describe("help", () => {
     expect(runCli([command, "--help"])).toEqual(viaHelp);
     expect(runCli([command, "-h"])).toEqual(viaHelp);
     // not the overview's synopsis of every command
-    const synopses = runCli(["help"]).stdout.split("\n").filter((line) => /^  claude-relay [a-z]/.test(line));
+    const synopses = runCli(["help"])
+      .stdout.split("\n")
+      .filter((line) => /^ {2}claude-relay [a-z]/.test(line));
     expect(synopses.length).toBe(COMMANDS.length + 1);
     for (const line of synopses) expect(viaHelp.stdout).not.toContain(line);
   });
@@ -56,7 +58,17 @@ describe("help", () => {
 
   test("connect --help shows connect's flags (with -i); --no-reconnect reads right", () => {
     const { stdout } = runCli(["connect", "--help"]);
-    for (const flag of ["-i, --identity <key>", "--prompt <text>", "--yes", "--allow <tools>", "--json", "--history <turns>", "--fingerprint <sha256>", "--no-reconnect", "-h, --help"]) {
+    for (const flag of [
+      "-i, --identity <key>",
+      "--prompt <text>",
+      "--yes",
+      "--allow <tools>",
+      "--json",
+      "--history <turns>",
+      "--fingerprint <sha256>",
+      "--no-reconnect",
+      "-h, --help",
+    ]) {
       expect(stdout).toContain(flag);
     }
     expect(stdout).toContain("4 the relay is unreachable");
@@ -133,7 +145,10 @@ describe("usage errors: exit 2, one line naming the flag as typed and what would
     [["keys", "--bogus"], "unknown flag --bogus for keys: keys takes --authorized-keys, --help"],
     [["keys", "--authorized-keys"], "--authorized-keys needs a value"],
     [["keys", "--authorized-keys="], "--authorized-keys needs a value"],
-    [["connect"], "connect needs URL: claude-relay connect URL [-i KEY] [--session ID | --new DIR] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--fingerprint SHA256:…] [--no-reconnect]"],
+    [
+      ["connect"],
+      "connect needs URL: claude-relay connect URL [-i KEY] [--session ID | --new DIR] [--prompt TEXT] [--yes | --allow TOOL,…] [--json] [--history N] [--fingerprint SHA256:…] [--no-reconnect]",
+    ],
     [["connect", "ws://127.0.0.1:1/ws", "-i"], "-i needs a value"],
     [["connect", "ws://127.0.0.1:1/ws", "--prompt"], "--prompt needs a value"],
     [["connect", "ws://127.0.0.1:1/ws", "--history", "lots"], '--history must be a whole number of turns from 0 to 1000, got "lots"'],

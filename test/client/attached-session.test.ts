@@ -3,11 +3,27 @@ import { AttachedSession } from "../../src/client/attached-session.ts";
 import type { AuthOkMessage, PermissionRequestMessage, SessionEventMessage } from "../../src/client/messages.ts";
 
 const request = (requestId: string, seq: number, sessionId = "s1"): PermissionRequestMessage => ({
-  type: "permission.request", sessionId, seq, requestId, toolName: "Write", input: {}, toolUseId: `t-${requestId}`,
+  type: "permission.request",
+  sessionId,
+  seq,
+  requestId,
+  toolName: "Write",
+  input: {},
+  toolUseId: `t-${requestId}`,
 });
-const resolved = (requestId: string, seq: number): SessionEventMessage => ({ type: "permission.resolved", sessionId: "s1", seq, requestId, behavior: "allow", by: "c2" });
+const resolved = (requestId: string, seq: number): SessionEventMessage => ({
+  type: "permission.resolved",
+  sessionId: "s1",
+  seq,
+  requestId,
+  behavior: "allow",
+  by: "c2",
+});
 const authOk = (sessionId: string, pending: PermissionRequestMessage[], lastSeq?: number): AuthOkMessage => ({
-  type: "auth.ok", clientId: "c1", sessionId, key: { type: "ssh-ed25519", fingerprint: "SHA256:x", comment: "" },
+  type: "auth.ok",
+  clientId: "c1",
+  sessionId,
+  key: { type: "ssh-ed25519", fingerprint: "SHA256:x", comment: "" },
   state: { state: "waiting_permission", claudePid: 1, clients: 2, pendingPermissions: pending },
   ...(lastSeq !== undefined && { lastSeq }),
 });
@@ -64,7 +80,11 @@ describe("AttachedSession", () => {
     expect(session.resume()).toEqual({ sessionId: "", lastSeq: 0 });
     expect(session.joined(authOk("s1", [], 40), { resumed: true })).toBe(false);
     expect(session.gapAnnounced({ type: "replay.gap", sessionId: "s1", fromSeq: 1, toSeq: 29, reason: "session_changed" })).toEqual({
-      type: "replay.gap", sessionId: "s1", fromSeq: 1, toSeq: 29, reason: "evicted",
+      type: "replay.gap",
+      sessionId: "s1",
+      fromSeq: 1,
+      toSeq: 29,
+      reason: "evicted",
     });
     expect(session.accept(request("a", 30))).toEqual({ deliver: true });
     // later logins resume from where it stands, and their gaps are reported as they come

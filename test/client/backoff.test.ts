@@ -26,7 +26,14 @@ describe("backoffDelay", () => {
 
 describe("backoffSettings", () => {
   test("defaults", () => {
-    expect(backoffSettings()).toEqual({ initialDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.5, maxAttempts: 50, giveUpAfterMs: Number.POSITIVE_INFINITY });
+    expect(backoffSettings()).toEqual({
+      initialDelayMs: 500,
+      maxDelayMs: 30_000,
+      factor: 2,
+      jitter: 0.5,
+      maxAttempts: 50,
+      giveUpAfterMs: Number.POSITIVE_INFINITY,
+    });
   });
 
   test("out-of-range factor, jitter and maxAttempts are clamped", () => {

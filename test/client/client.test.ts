@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RelayClient, RelayClientError, type ClaudeEventMessage, type SessionEventMessage } from "../../src/client/client.ts";
-import { keyFileSigner, openSigner, type ChallengeSigner } from "../../src/client/signer.ts";
+import { type ClaudeEventMessage, RelayClient, RelayClientError, type SessionEventMessage } from "../../src/client/client.ts";
+import { type ChallengeSigner, keyFileSigner, openSigner } from "../../src/client/signer.ts";
 import type { TransportFactory, TransportHandlers } from "../../src/client/transport.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
 import { freePort } from "../support/net.ts";
@@ -130,7 +130,10 @@ describe("authentication", () => {
     const c = client({ signer: keyFileSigner(stranger.privatePath), reconnect: { initialDelayMs: 20 } });
     const states: string[] = [];
     c.on("state", (state) => states.push(state));
-    const error = await c.connect(relay.url).then(() => undefined, (e: unknown) => e);
+    const error = await c.connect(relay.url).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RelayClientError);
     expect((error as RelayClientError).code).toBe("auth_failed");
     expect((error as RelayClientError).closeCode).toBe(4401);
@@ -487,7 +490,15 @@ function startFakeRelay(script: (ws: { send(data: string): void }) => void) {
         const message = JSON.parse(String(data));
         if (message.type !== "auth.response") return;
         const key = { type: "ssh-ed25519", fingerprint: "SHA256:x", comment: "" };
-        ws.send(JSON.stringify({ type: "auth.ok", clientId: "c1", sessionId: "fake-session", key, state: { state: "ready", claudePid: 1, clients: 1, pendingPermissions: [] } }));
+        ws.send(
+          JSON.stringify({
+            type: "auth.ok",
+            clientId: "c1",
+            sessionId: "fake-session",
+            key,
+            state: { state: "ready", claudePid: 1, clients: 1, pendingPermissions: [] },
+          }),
+        );
         script(ws);
       },
     },
@@ -520,7 +531,15 @@ function memoryRelay() {
           if (message.type !== "auth.response") return void state.received.push(message);
           state.responses.push(message);
           const key = { type: "ssh-ed25519", fingerprint: "SHA256:x", comment: "" };
-          handlers.message(JSON.stringify({ type: "auth.ok", clientId: `c${state.opened}`, sessionId: "fake-session", key, state: { state: "ready", claudePid: 1, clients: 1, pendingPermissions: [] } }));
+          handlers.message(
+            JSON.stringify({
+              type: "auth.ok",
+              clientId: `c${state.opened}`,
+              sessionId: "fake-session",
+              key,
+              state: { state: "ready", claudePid: 1, clients: 1, pendingPermissions: [] },
+            }),
+          );
         },
         close: async () => {},
       };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { CONNECTION_STATES, transition, type ConnectionEvent, type ConnectionState } from "../../src/client/connection-state.ts";
+import { CONNECTION_STATES, type ConnectionEvent, type ConnectionState, transition } from "../../src/client/connection-state.ts";
 
 describe("transition", () => {
   const valid: [ConnectionState, ConnectionEvent, ConnectionState][] = [

@@ -5,8 +5,8 @@
  * against a real relay and real keys is exercised in client.test.ts.
  */
 import { describe, expect, test } from "bun:test";
+import { ABANDONED, type ConnectionEnd, type ConnectionHandlers, type ConnectionOptions, RelayConnection } from "../../src/client/connection.ts";
 import type { ConnectionState } from "../../src/client/connection-state.ts";
-import { ABANDONED, RelayConnection, type ConnectionEnd, type ConnectionHandlers, type ConnectionOptions } from "../../src/client/connection.ts";
 import { RelayClientError } from "../../src/client/errors.ts";
 import type { ChallengeSigner } from "../../src/client/signer.ts";
 import type { PeerTrust, TransportFactory, TransportHandlers } from "../../src/client/transport.ts";
@@ -32,7 +32,11 @@ function memoryTransport(options: { certificate?: Uint8Array; trust?: PeerTrust;
       ...(options.trust && { peerTrust: () => options.trust }),
     };
   };
-  const relay = () => handlers ?? (() => { throw new Error("transport not opened"); })();
+  const relay = () =>
+    handlers ??
+    (() => {
+      throw new Error("transport not opened");
+    })();
   return {
     factory,
     sent,
@@ -63,8 +67,22 @@ function stubSigner(behaviour: { fail?: string; gate?: Promise<void> } = {}) {
 
 /** A connection whose every report lands in `log`; `ended` resolves with its end. */
 function connect(transport: ReturnType<typeof memoryTransport>, options: Partial<ConnectionOptions> = {}) {
-  const log: { states: ConnectionState[]; warnings: string[]; messages: unknown[]; unknown: unknown[]; opened: unknown[]; challenges: unknown[]; ends: ConnectionEnd[] } = {
-    states: [], warnings: [], messages: [], unknown: [], opened: [], challenges: [], ends: [],
+  const log: {
+    states: ConnectionState[];
+    warnings: string[];
+    messages: unknown[];
+    unknown: unknown[];
+    opened: unknown[];
+    challenges: unknown[];
+    ends: ConnectionEnd[];
+  } = {
+    states: [],
+    warnings: [],
+    messages: [],
+    unknown: [],
+    opened: [],
+    challenges: [],
+    ends: [],
   };
   let ended!: (end: ConnectionEnd) => void;
   const endPromise = new Promise<ConnectionEnd>((resolve) => (ended = resolve));
@@ -81,7 +99,16 @@ function connect(transport: ReturnType<typeof memoryTransport>, options: Partial
     },
   };
   const connection = new RelayConnection(
-    { url: "ws://relay.test/ws", signer: stubSigner().signer, transport: transport.factory, resume: () => undefined, connectTimeoutMs: 60_000, maxPendingPings: 2, log: silentLogger, ...options },
+    {
+      url: "ws://relay.test/ws",
+      signer: stubSigner().signer,
+      transport: transport.factory,
+      resume: () => undefined,
+      connectTimeoutMs: 60_000,
+      maxPendingPings: 2,
+      log: silentLogger,
+      ...options,
+    },
     handlers,
   );
   connection.start();

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { text } from "../support/fake-anthropic.ts";
 import { freePort } from "../support/net.ts";
-import { DENO } from "../support/relay-process.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { DENO } from "../support/relay-process.ts";
 
 const REPO_ROOT = join(import.meta.dir, "..", "..");
 

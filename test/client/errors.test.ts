@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { giveUpError, RelayClientError, type GiveUpContext } from "../../src/client/errors.ts";
+import { type GiveUpContext, giveUpError, RelayClientError } from "../../src/client/errors.ts";
 import { authorizedKeysLine } from "../../src/client/key-line.ts";
 
 /** An ssh-ed25519 public key blob: the type name, then 32 key bytes. */
@@ -35,7 +35,9 @@ describe("giveUpError", () => {
   });
 
   test("unreachable: a dead address asks whether the relay runs; a refusal quotes the relay", () => {
-    expect(giveUpError("unreachable", context).message).toBe("cannot connect to ws://127.0.0.1:7717/ws (no connection or it dropped: is the relay running and the URL right?)");
+    expect(giveUpError("unreachable", context).message).toBe(
+      "cannot connect to ws://127.0.0.1:7717/ws (no connection or it dropped: is the relay running and the URL right?)",
+    );
     // The TLS transport says why (the global WebSocket gives no reason).
     expect(giveUpError("unreachable", { ...context, closeReason: "the relay answered HTTP 404 Not Found instead of a WebSocket" }).message).toBe(
       "cannot connect to ws://127.0.0.1:7717/ws (no connection or it dropped (the relay answered HTTP 404 Not Found instead of a WebSocket): is the relay running and the URL right?)",
@@ -47,13 +49,24 @@ describe("giveUpError", () => {
   });
 
   test("gave_up counts the attempts and the time; connection_lost names the close", () => {
-    expect(giveUpError("gave_up", { ...context, attempts: 50, elapsedMs: 1_499_600 }).message).toBe("gave up reconnecting to ws://127.0.0.1:7717/ws after 50 attempts over 1500 s");
-    expect(giveUpError("connection_lost", { ...context, closeCode: 1001, closeReason: "shutting down" }).message).toBe("connection to ws://127.0.0.1:7717/ws lost (close 1001: shutting down)");
-    expect(giveUpError("auth_timeout", { ...context, closeCode: 4408 })).toMatchObject({ closeCode: 4408, message: "the relay timed out waiting for our signature twice in a row" });
+    expect(giveUpError("gave_up", { ...context, attempts: 50, elapsedMs: 1_499_600 }).message).toBe(
+      "gave up reconnecting to ws://127.0.0.1:7717/ws after 50 attempts over 1500 s",
+    );
+    expect(giveUpError("connection_lost", { ...context, closeCode: 1001, closeReason: "shutting down" }).message).toBe(
+      "connection to ws://127.0.0.1:7717/ws lost (close 1001: shutting down)",
+    );
+    expect(giveUpError("auth_timeout", { ...context, closeCode: 4408 })).toMatchObject({
+      closeCode: 4408,
+      message: "the relay timed out waiting for our signature twice in a row",
+    });
   });
 
   test("this side's own account is used as it is, without a close code", () => {
-    const error = giveUpError("signer_failed", { ...context, closeCode: 0, localMessage: "cannot sign the challenge with SHA256:abc (agent): agent refused operation" });
+    const error = giveUpError("signer_failed", {
+      ...context,
+      closeCode: 0,
+      localMessage: "cannot sign the challenge with SHA256:abc (agent): agent refused operation",
+    });
     expect(error).toMatchObject({ code: "signer_failed", message: "cannot sign the challenge with SHA256:abc (agent): agent refused operation" });
     expect(error.closeCode).toBeUndefined();
     const refusal = new Error("the certificate changed");

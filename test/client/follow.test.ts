@@ -14,8 +14,8 @@ import { runTurn } from "../../src/client/turn.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
 import { IMAGES } from "../support/images.ts";
 import { startMitmRelay } from "../support/mitm-relay.ts";
-import { relayWithClients, stopSession } from "../support/relay-clients.ts";
 import type { TestRelay } from "../support/relay.ts";
+import { relayWithClients, stopSession } from "../support/relay-clients.ts";
 import { waitFor } from "../support/wait.ts";
 
 const world = relayWithClients();
@@ -98,7 +98,9 @@ describe("the session option", () => {
     const error = await late.connect(mitm.url).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(RelayClientError);
     expect(error).toMatchObject({ code: "unknown_session" });
-    expect((error as Error).message).toBe(`the relay refused to join session ${id} (stopped since it was listed?): unknown_session: no session "${id}"; the sessions message lists the open ones`);
+    expect((error as Error).message).toBe(
+      `the relay refused to join session ${id} (stopped since it was listed?): unknown_session: no session "${id}"; the sessions message lists the open ones`,
+    );
     expect((error as Error).cause).toBeInstanceOf(RelayRequestError);
     expect(late.state).toBe("closed");
     // What is left to show: the relay's sessions without the one it refused.
@@ -208,7 +210,9 @@ describe("follow", () => {
     expect(joins).toEqual([{ sessionId: c.defaultSessionId!, first: true }]);
     expect(c.sessionId).toBe(c.defaultSessionId);
     expect(c.attachedSessions).toEqual([]);
-    expect(warnings).toContain(`session ${id} is no longer open on the relay (unknown_session: no session "${id}"; the sessions message lists the open ones); following the default session`);
+    expect(warnings).toContain(
+      `session ${id} is no longer open on the relay (unknown_session: no session "${id}"; the sessions message lists the open ones); following the default session`,
+    );
     relay.api.enqueue(text("on the default session again"));
     const turn = await runTurn(c, "where am I?");
     expect(turn).toMatchObject({ ok: true, text: "on the default session again\n" });
@@ -243,7 +247,10 @@ describe("pickers, configure, images, allow for this session", () => {
     const asked = relay.api.messageRequests().length;
     const seen = await runTurn(c, "look", { images: [{ mediaType: "image/png", data: IMAGES["image/png"] }] });
     expect(seen.ok).toBe(true);
-    const lastUser = relay.api.messageRequests()[asked]!.messages.filter((message) => message.role === "user").at(-1);
+    const lastUser = relay.api
+      .messageRequests()
+      [asked]!.messages.filter((message) => message.role === "user")
+      .at(-1);
     expect(JSON.stringify(lastUser)).toContain(`"media_type":"image/png","data":"${IMAGES["image/png"]}"`);
 
     relay.api.enqueue(toolUse("Write", { file_path: join(cwd, "a.txt"), content: "a" }), text("a written"));

@@ -5,8 +5,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { appendKnownRelay, defaultKnownRelaysPath, readKnownRelays } from "../../src/client/known-relays-file.ts";
 import { KNOWN_RELAYS_HEADER } from "../../src/client/known-relays.ts";
+import { appendKnownRelay, defaultKnownRelaysPath, readKnownRelays } from "../../src/client/known-relays-file.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 
 const dir = makeTempDir("known-relays-");

@@ -4,7 +4,14 @@ import { serverMessages } from "../../src/protocol/messages.ts";
 
 describe("decodeServerFrame", () => {
   test("a valid message is kept as sent, extension fields included", () => {
-    const frame = { type: "auth.ok", clientId: "c", sessionId: "s", key: { type: "ssh-ed25519", fingerprint: "SHA256:x", comment: "" }, state: { state: "ready", claudePid: 1, clients: 1, pendingPermissions: [] }, sessions: [] };
+    const frame = {
+      type: "auth.ok",
+      clientId: "c",
+      sessionId: "s",
+      key: { type: "ssh-ed25519", fingerprint: "SHA256:x", comment: "" },
+      state: { state: "ready", claudePid: 1, clients: 1, pendingPermissions: [] },
+      sessions: [],
+    };
     expect(decodeServerFrame(JSON.stringify(frame))).toEqual({ kind: "message", message: frame as unknown as ServerMessage });
   });
 

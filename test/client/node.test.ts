@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { text } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
-import { servedCertificate } from "../support/tls.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
+import { servedCertificate } from "../support/tls.ts";
 
 const REPO_ROOT = join(import.meta.dir, "..", "..");
 const NODE = Bun.which("node");

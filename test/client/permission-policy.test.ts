@@ -2,7 +2,15 @@ import { describe, expect, test } from "bun:test";
 import type { PermissionRequestMessage } from "../../src/client/messages.ts";
 import { allowAll, allowTools, denyAll } from "../../src/client/permission-policy.ts";
 
-const request = (toolName: string): PermissionRequestMessage => ({ type: "permission.request", sessionId: "s", seq: 1, requestId: "r", toolName, input: {}, toolUseId: "t" });
+const request = (toolName: string): PermissionRequestMessage => ({
+  type: "permission.request",
+  sessionId: "s",
+  seq: 1,
+  requestId: "r",
+  toolName,
+  input: {},
+  toolUseId: "t",
+});
 
 describe("permission policies", () => {
   test("denyAll denies with a message for Claude saying why", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { pushIterator, type PushSink } from "../../src/client/push-iterator.ts";
+import { type PushSink, pushIterator } from "../../src/client/push-iterator.ts";
 
 /** A producer the test drives by hand; `stopped` counts stop calls. */
 function manual<T>() {
@@ -9,7 +9,13 @@ function manual<T>() {
     sink = s;
     return () => void state.stopped++;
   };
-  return { start, state, get sink() { return sink; } };
+  return {
+    start,
+    state,
+    get sink() {
+      return sink;
+    },
+  };
 }
 
 async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {

@@ -1,10 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { backoffSettings } from "../../src/client/backoff.ts";
-import { decideReconnect, type ConnectionLoss } from "../../src/client/reconnect-policy.ts";
+import { type ConnectionLoss, decideReconnect } from "../../src/client/reconnect-policy.ts";
 
 const backoff = backoffSettings({ initialDelayMs: 10, maxAttempts: 2, jitter: 0 });
 /** A network drop after the client had logged in, first of its streak. */
-const drop = (over: Partial<ConnectionLoss> = {}): ConnectionLoss => ({ closeCode: 1006, everAuthenticated: true, attempts: 0, authTimeouts: 0, elapsedMs: 0, ...over });
+const drop = (over: Partial<ConnectionLoss> = {}): ConnectionLoss => ({
+  closeCode: 1006,
+  everAuthenticated: true,
+  attempts: 0,
+  authTimeouts: 0,
+  elapsedMs: 0,
+  ...over,
+});
 
 describe("decideReconnect: after a login", () => {
   test.each([1006, 1001, 1011, 1013, 1009, 4000])("close %i: retry with backoff", (closeCode) => {
@@ -63,7 +70,10 @@ describe("decideReconnect: auth timeouts", () => {
   });
 
   test("announced by the error frame alone, it counts the same", () => {
-    expect(decideReconnect(drop({ closeCode: 1006, relayError: "auth_timeout", authTimeouts: 1 }), backoff, 0)).toEqual({ action: "give_up", reason: "auth_timeout" });
+    expect(decideReconnect(drop({ closeCode: 1006, relayError: "auth_timeout", authTimeouts: 1 }), backoff, 0)).toEqual({
+      action: "give_up",
+      reason: "auth_timeout",
+    });
   });
 
   test("other drops keep the count", () => {
@@ -84,6 +94,9 @@ describe("decideReconnect: before the first login", () => {
   });
 
   test("server_full is reported, not retried", () => {
-    expect(decideReconnect(drop({ closeCode: 1013, relayError: "server_full", everAuthenticated: false }), backoff, 0)).toEqual({ action: "give_up", reason: "unreachable" });
+    expect(decideReconnect(drop({ closeCode: 1013, relayError: "server_full", everAuthenticated: false }), backoff, 0)).toEqual({
+      action: "give_up",
+      reason: "unreachable",
+    });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { parseKnownRelays } from "../../src/client/known-relays.ts";
-import { parseFingerprint, verifyRelayIdentity, type CertificatePolicy, type ChallengeFacts } from "../../src/client/relay-identity.ts";
+import { type CertificatePolicy, type ChallengeFacts, parseFingerprint, verifyRelayIdentity } from "../../src/client/relay-identity.ts";
 import { formatChallenge } from "../../src/protocol/challenge.ts";
 import { hexOfFingerprint } from "../../src/tls/fingerprint.ts";
 
@@ -18,7 +18,11 @@ const challenge = (tls?: string) =>
 const selfSigned = { fingerprint: MINE, trust: { trusted: false as const, reason: "DEPTH_ZERO_SELF_SIGNED_CERT" } };
 const trusted = { fingerprint: MINE, trust: { trusted: true as const } };
 const facts = (over: Partial<ChallengeFacts> = {}): ChallengeFacts => ({ url: URL_WSS, challenge: challenge(MINE), certificate: selfSigned, ...over });
-const knownRelays = (text = ""): CertificatePolicy => ({ kind: "known-relays", file: "/home/me/.config/claude-relay/known_relays", entries: parseKnownRelays(text) });
+const knownRelays = (text = ""): CertificatePolicy => ({
+  kind: "known-relays",
+  file: "/home/me/.config/claude-relay/known_relays",
+  entries: parseKnownRelays(text),
+});
 const pinned = (fingerprint: string): CertificatePolicy => ({ kind: "pinned", fingerprint, source: "--fingerprint" });
 const problem = (verdict: ReturnType<typeof verifyRelayIdentity>) => (verdict.ok ? "ok" : verdict.error.problem);
 
@@ -74,7 +78,13 @@ describe("the certificate, by policy", () => {
 
   test("known relays: a changed certificate gets ssh's warning, with both fingerprints, the file, the lines and how to remove them", () => {
     const verdict = verifyRelayIdentity(facts(), knownRelays(`# mine\n${ADDRESS} ${OTHER}\nelse:1 ${MINE}\n${ADDRESS} ${OTHER}\n`));
-    expect(verdict.ok ? undefined : verdict.error.details).toEqual({ address: ADDRESS, fingerprint: MINE, expected: OTHER, file: "/home/me/.config/claude-relay/known_relays", lines: [2, 4] });
+    expect(verdict.ok ? undefined : verdict.error.details).toEqual({
+      address: ADDRESS,
+      fingerprint: MINE,
+      expected: OTHER,
+      file: "/home/me/.config/claude-relay/known_relays",
+      lines: [2, 4],
+    });
     expect(verdict.ok ? "" : verdict.error.message).toBe(
       [
         `the certificate of ${ADDRESS} is not the one pinned for it`,

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RelayClient, type RelayClientError } from "../../src/client/client.ts";
-import { RelayIdentityError } from "../../src/client/relay-identity.ts";
-import { relayTls, type PinnedRelay, type RelayTls } from "../../src/client/relay-tls.ts";
-import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts";
+import type { RelayIdentityError } from "../../src/client/relay-identity.ts";
+import { type PinnedRelay, type RelayTls, relayTls } from "../../src/client/relay-tls.ts";
+import { type ChallengeSigner, keyFileSigner } from "../../src/client/signer.ts";
 import { hexOfFingerprint } from "../../src/tls/fingerprint.ts";
-import { startMitmRelay, type MitmRelay } from "../support/mitm-relay.ts";
-import { authenticationLog, startTestRelay, type TestRelay } from "../support/relay.ts";
+import { type MitmRelay, startMitmRelay } from "../support/mitm-relay.ts";
 import { freePort } from "../support/net.ts";
+import { authenticationLog, startTestRelay, type TestRelay } from "../support/relay.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { makeCaSignedCertificate, makeCertificate, servedCertificate } from "../support/tls.ts";
 
@@ -31,7 +31,6 @@ function countingSigner(relay: TestRelay): ChallengeSigner & { signatures: numbe
   const counting = { ...signer, signatures: 0, sign: (message: string | Uint8Array) => (counting.signatures++, signer.sign(message)) };
   return counting;
 }
-
 
 /** Connects with `tls`; the error when refused (the client is then closed). */
 async function refusal(relay: TestRelay, url: string, tls: RelayTls): Promise<{ error: RelayClientError; cause: RelayIdentityError; signatures: number }> {
@@ -139,7 +138,9 @@ describe("a relay with serve --tls (self-signed)", () => {
       const { error, cause, signatures } = await refusal(relay, mitm.url, relayTls({ fingerprint: mitmFingerprint }));
       expect(signatures).toBe(0);
       expect(cause).toMatchObject({ problem: "relayed_challenge", details: { fingerprint: mitmFingerprint, expected: fingerprint } });
-      expect(error.message).toContain(`it names the certificate ${fingerprint}, but the certificate of this connection to ${new URL(mitm.url).host} is ${mitmFingerprint}`);
+      expect(error.message).toContain(
+        `it names the certificate ${fingerprint}, but the certificate of this connection to ${new URL(mitm.url).host} is ${mitmFingerprint}`,
+      );
       expect(mitm.fromRelay.filter((frame) => frame.type === "auth.challenge").length).toBeGreaterThan(0);
       expect(mitm.fromClients.filter((frame) => frame.type === "auth.response")).toEqual([]);
       expect(authenticationLog(relay).length).toBe(before);

@@ -2,8 +2,19 @@ import { describe, expect, test } from "bun:test";
 import { findSession } from "../../src/client/session-lookup.ts";
 import type { SessionInfo } from "../../src/protocol/messages.ts";
 
-const session = (sessionId: string): SessionInfo => ({ sessionId, cwd: "/w", state: "ready", clients: 0, permissionMode: "default", lastActivity: "2026-11-25T20:00:00.000Z" });
-const list = [session("7f0c3d0e-1111-2222-3333-444455556666"), session("a2c4e6f8-1111-2222-3333-444455556666"), session("a2c4ffff-1111-2222-3333-444455556666")];
+const session = (sessionId: string): SessionInfo => ({
+  sessionId,
+  cwd: "/w",
+  state: "ready",
+  clients: 0,
+  permissionMode: "default",
+  lastActivity: "2026-11-25T20:00:00.000Z",
+});
+const list = [
+  session("7f0c3d0e-1111-2222-3333-444455556666"),
+  session("a2c4e6f8-1111-2222-3333-444455556666"),
+  session("a2c4ffff-1111-2222-3333-444455556666"),
+];
 
 describe("findSession", () => {
   test("a whole id, or the start of exactly one (any case)", () => {

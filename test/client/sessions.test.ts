@@ -7,11 +7,11 @@
 import { beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { RelayClient, type SessionEventMessage } from "../../src/client/client.ts";
+import type { RelayClient, SessionEventMessage } from "../../src/client/client.ts";
 import type { ChallengeSigner } from "../../src/client/signer.ts";
 import { text } from "../support/fake-anthropic.ts";
-import { relayWithClients } from "../support/relay-clients.ts";
 import type { TestRelay } from "../support/relay.ts";
+import { relayWithClients } from "../support/relay-clients.ts";
 import { waitFor } from "../support/wait.ts";
 
 const world = relayWithClients();
@@ -66,7 +66,9 @@ test("an attached session's events arrive with their own seqs, next to the defau
   await turn(c, ok.sessionId, "from the default session");
   const mine = seqsOf(events, sessionId);
   expect(contiguousFrom1(mine)).toBe(true);
-  expect(events.filter((event) => event.sessionId === sessionId && event.type === "user.prompt").map((event) => (event as { text: string }).text)).toEqual(["say from the new session"]);
+  expect(events.filter((event) => event.sessionId === sessionId && event.type === "user.prompt").map((event) => (event as { text: string }).text)).toEqual([
+    "say from the new session",
+  ]);
   const defaults = seqsOf(events, ok.sessionId);
   expect(defaults.length).toBeGreaterThan(0);
   expect(new Set(defaults).size).toBe(defaults.length);
@@ -106,7 +108,9 @@ test("a dropped connection: the login re-attaches from where it stood; what was 
   // broadcast up to 100 ms after the re-attach, so it may come before the poll above sees the
   // replay's end) can follow it live.
   expect(seqs).toContain(answer.lastSeq);
-  expect(events.filter((event) => event.sessionId === sessionId && event.seq > answer.lastSeq).map((event) => event.type)).toEqual(seqs.filter((seq) => seq > answer.lastSeq).map(() => "session.state"));
+  expect(events.filter((event) => event.sessionId === sessionId && event.seq > answer.lastSeq).map((event) => event.type)).toEqual(
+    seqs.filter((seq) => seq > answer.lastSeq).map(() => "session.state"),
+  );
   const prompts = events.filter((event) => event.sessionId === sessionId && event.type === "user.prompt").map((event) => (event as { text: string }).text);
   expect(prompts).toEqual(["say before the drop", "say while c was away"]);
   expect(relay.logs.some((line) => line.msg === "replaying" && line.sessionId === sessionId && line.events > 0)).toBe(true);

@@ -1,13 +1,20 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
+import { agentSigner, keyFileSigner, openSigner, SignerError } from "../../src/client/signer.ts";
+import { SshAgentClient, SshAgentError } from "../../src/client/ssh-agent.ts";
 import { fingerprintOf } from "../../src/ssh/public-key.ts";
 import { parseArmoredSignature } from "../../src/ssh/sshsig.ts";
-import { SshAgentClient, SshAgentError } from "../../src/client/ssh-agent.ts";
-import { agentSigner, keyFileSigner, openSigner, SignerError } from "../../src/client/signer.ts";
 import {
-  ALL_KEY_KINDS, generateKey, makeTempDir, removeTempDir, sshKeygenCheck, startAgent,
-  type TestAgent, type TestKey, type TestKeyKind,
+  ALL_KEY_KINDS,
+  generateKey,
+  makeTempDir,
+  removeTempDir,
+  sshKeygenCheck,
+  startAgent,
+  type TestAgent,
+  type TestKey,
+  type TestKeyKind,
 } from "../support/ssh.ts";
 
 const CHALLENGE = "claude-relay-auth v1\nserver: 127.0.0.1:7777\nconnection: c1\nnonce: AAAA\nexpires: 2030-01-01T00:00:00.000Z";
@@ -71,7 +78,7 @@ describe("signer output verifies with ssh-keygen -Y check-novalidate", () => {
       expect(fromFile.fingerprint).toBe(keys[kind].fingerprint);
       const fileSig = await fromFile.sign(CHALLENGE);
       expect(sshKeygenCheck(fileSig, CHALLENGE, dir)).toBe(true);
-      expect(sshKeygenCheck(fileSig, CHALLENGE + "x", dir)).toBe(false);
+      expect(sshKeygenCheck(fileSig, `${CHALLENGE}x`, dir)).toBe(false);
       expect(sshKeygenCheck(fileSig, CHALLENGE, dir, "other-namespace")).toBe(false);
 
       const viaAgent = await agentSigner({ socketPath: agent.socketPath, key: keys[kind].privatePath });
@@ -99,7 +106,11 @@ describe("signer output verifies with ssh-keygen -Y check-novalidate", () => {
 
 describe("choosing a key", () => {
   test("agent: by fingerprint, by path, or the first key", async () => {
-    for (const [key, want] of [[keys["ecdsa-384"].fingerprint, "ecdsa-384"], [keys["rsa-3072"].publicPath, "rsa-3072"], [undefined, "ed25519"]] as const) {
+    for (const [key, want] of [
+      [keys["ecdsa-384"].fingerprint, "ecdsa-384"],
+      [keys["rsa-3072"].publicPath, "rsa-3072"],
+      [undefined, "ed25519"],
+    ] as const) {
       const signer = await agentSigner({ socketPath: agent.socketPath, key });
       signer.close();
       expect(signer.fingerprint).toBe(keys[want].fingerprint);
@@ -107,7 +118,9 @@ describe("choosing a key", () => {
   });
 
   test("agent: unknown key and empty agent are clear errors", async () => {
-    await expect(agentSigner({ socketPath: agent.socketPath, key: notInAgent.fingerprint })).rejects.toThrow(`ssh-agent does not hold key ${notInAgent.fingerprint}`);
+    await expect(agentSigner({ socketPath: agent.socketPath, key: notInAgent.fingerprint })).rejects.toThrow(
+      `ssh-agent does not hold key ${notInAgent.fingerprint}`,
+    );
     await expect(agentSigner({ socketPath: emptyAgent.socketPath })).rejects.toThrow("ssh-agent holds no keys");
   });
 
@@ -129,7 +142,10 @@ describe("choosing a key", () => {
   });
 
   test("PEM (PKCS#1/SEC1) private keys work too", async () => {
-    for (const [type, bits] of [["ecdsa", "256"], ["rsa", "2048"]]) {
+    for (const [type, bits] of [
+      ["ecdsa", "256"],
+      ["rsa", "2048"],
+    ]) {
       const path = join(dir, `id_pem_${type}`);
       spawnSync("ssh-keygen", ["-q", "-t", type!, "-b", bits!, "-m", "PEM", "-N", "", "-f", path]);
       expect(sshKeygenCheck(await keyFileSigner(path).sign(CHALLENGE), CHALLENGE, dir)).toBe(true);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer as createTcpServer, type AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer } from "node:net";
 import { createServer, type TLSSocket } from "node:tls";
 import { tlsWebSocketTransport } from "../../src/client/tls-transport.ts";
 import type { Transport } from "../../src/client/transport.ts";
@@ -20,7 +20,10 @@ import { readClientFrame, serverFrame } from "../support/ws-wire.ts";
 type Event = ["open"] | ["message", string | ArrayBuffer] | ["close", number, string];
 
 /** Opens the transport to `url`, recording what it reports. */
-function open(url: string, options: Parameters<typeof tlsWebSocketTransport>[0] = {}): { transport: Transport; events: Event[]; closed: Promise<[number, string]> } {
+function open(
+  url: string,
+  options: Parameters<typeof tlsWebSocketTransport>[0] = {},
+): { transport: Transport; events: Event[]; closed: Promise<[number, string]> } {
   const events: Event[] = [];
   let onClose!: (close: [number, string]) => void;
   const closed = new Promise<[number, string]>((resolve) => (onClose = resolve));
@@ -72,7 +75,10 @@ describe("against a relay with --tls", () => {
 });
 
 /** A TLS server speaking raw WebSocket: `script` gets the socket once the upgrade request arrived. */
-async function rawServer(certificate: TestCertificate, script: (socket: TLSSocket, key: string, fromClient: () => Uint8Array) => void): Promise<{ url: string; close(): void }> {
+async function rawServer(
+  certificate: TestCertificate,
+  script: (socket: TLSSocket, key: string, fromClient: () => Uint8Array) => void,
+): Promise<{ url: string; close(): void }> {
   const server = createServer({ cert: certificate.cert, key: readFileSync(certificate.keyPath) }, (socket) => {
     let received = Buffer.alloc(0);
     let upgraded = false;
@@ -106,7 +112,11 @@ describe("against a hand-written server", () => {
   test("a fragmented message cut across writes, a ping answered with its payload, the server's close echoed", async () => {
     let clientFrames: ReturnType<typeof readClientFrame>[] = [];
     const server = await rawServer(certificate, (socket, key, fromClient) => {
-      const fragments = new Uint8Array([...serverFrame(0x1, utf8('{"a":'), { fin: false }), ...serverFrame(0x9, utf8("are you there")), ...serverFrame(0x0, utf8("1}"))]);
+      const fragments = new Uint8Array([
+        ...serverFrame(0x1, utf8('{"a":'), { fin: false }),
+        ...serverFrame(0x9, utf8("are you there")),
+        ...serverFrame(0x0, utf8("1}")),
+      ]);
       socket.write(Buffer.concat([Buffer.from(switching(key)), fragments.subarray(0, 3)]));
       socket.write(fragments.subarray(3));
       socket.on("data", () => {

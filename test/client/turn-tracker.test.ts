@@ -11,7 +11,14 @@ const prompt = (text: string, by: string, id?: string): SessionEventMessage => (
 const line = (event: Record<string, unknown>): SessionEventMessage => ({ ...base(), type: "claude.event", event });
 const result = (isError = false) => line({ type: "result", subtype: "success", is_error: isError, result: "r" });
 const state = (name: string): SessionEventMessage => ({ ...base(), type: "session.state", state: name as "ready", claudePid: 1, restarts: 0, clients: 2 });
-const request = (requestId: string): SessionEventMessage => ({ ...base(), type: "permission.request", requestId, toolName: "Write", input: {}, toolUseId: "t" });
+const request = (requestId: string): SessionEventMessage => ({
+  ...base(),
+  type: "permission.request",
+  requestId,
+  toolName: "Write",
+  input: {},
+  toolUseId: "t",
+});
 const resolved = (requestId: string): SessionEventMessage => ({ ...base(), type: "permission.resolved", requestId, behavior: "deny", by: "me" });
 
 describe("TurnTracker", () => {

@@ -32,13 +32,22 @@ describe("runTurn", () => {
     relay.api.enqueue(text("Hello from the turn."));
     const chunks: string[] = [];
     const outcome = await runTurn(client, "say hello", { onText: (chunk) => chunks.push(chunk) });
-    expect(outcome).toMatchObject({ ok: true, text: "Hello from the turn.\n", result: { type: "result", is_error: false, result: "Hello from the turn." }, permissions: [] });
+    expect(outcome).toMatchObject({
+      ok: true,
+      text: "Hello from the turn.\n",
+      result: { type: "result", is_error: false, result: "Hello from the turn." },
+      permissions: [],
+    });
     expect(chunks).toEqual(["Hello from the turn.\n"]);
   });
 
   test("answers the turn's permission requests with the policy and reports them", async () => {
     const file = join(relay.options.cwd, "from-run-turn.txt");
-    relay.api.enqueue(toolUse("Write", { file_path: file, content: "x" }), toolUse("Bash", { command: `touch ${join(relay.dir, "bash-denied")}` }), text("done"));
+    relay.api.enqueue(
+      toolUse("Write", { file_path: file, content: "x" }),
+      toolUse("Bash", { command: `touch ${join(relay.dir, "bash-denied")}` }),
+      text("done"),
+    );
     const seen: string[] = [];
     const outcome = await runTurn(client, "write and run", {
       permissionPolicy: allowTools(["Write"]),

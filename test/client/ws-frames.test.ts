@@ -19,7 +19,13 @@ describe("encodeClientFrame", () => {
       const payload = new Uint8Array(length).map((_, i) => i & 255);
       const frame = encodeClientFrame(OPCODE.binary, payload, mask);
       const read = readClientFrame(frame)!;
-      expect({ fin: read.fin, opcode: read.opcode, masked: read.masked, length: read.payload.length, size: read.size }).toEqual({ fin: true, opcode: OPCODE.binary, masked: true, length, size: frame.length });
+      expect({ fin: read.fin, opcode: read.opcode, masked: read.masked, length: read.payload.length, size: read.size }).toEqual({
+        fin: true,
+        opcode: OPCODE.binary,
+        masked: true,
+        length,
+        size: frame.length,
+      });
       expect(Buffer.from(read.payload).equals(Buffer.from(payload))).toBe(true);
       expect(frame.length).toBe(length + (length < 126 ? 6 : length < 65536 ? 8 : 14));
     }
@@ -59,7 +65,11 @@ describe("FrameDecoder", () => {
 
   test("bytes cut anywhere (one at a time) give the same frames; 16- and 64-bit lengths", () => {
     const big = "x".repeat(70_000);
-    const bytes = new Uint8Array([...serverFrame(OPCODE.text, utf8("a".repeat(300))), ...serverFrame(OPCODE.text, utf8(big)), ...serverFrame(OPCODE.text, utf8("€"))]);
+    const bytes = new Uint8Array([
+      ...serverFrame(OPCODE.text, utf8("a".repeat(300))),
+      ...serverFrame(OPCODE.text, utf8(big)),
+      ...serverFrame(OPCODE.text, utf8("€")),
+    ]);
     const decoder = new FrameDecoder({ maxMessageBytes: 1 << 20 });
     const frames: ServerFrame[] = [];
     for (let i = 0; i < bytes.length; i += 7) frames.push(...decoder.push(bytes.subarray(i, i + 7)));
@@ -95,7 +105,11 @@ describe("FrameDecoder", () => {
       [serverFrame(OPCODE.ping, utf8("x"), { fin: false }), CLOSE.protocolError, "fragmented or oversized control frame"],
       [serverFrame(OPCODE.ping, new Uint8Array(126)), CLOSE.protocolError, "fragmented or oversized control frame"],
       [serverFrame(OPCODE.continuation, utf8("x")), CLOSE.protocolError, "no message to continue"],
-      [new Uint8Array([...serverFrame(OPCODE.text, utf8("a"), { fin: false }), ...serverFrame(OPCODE.text, utf8("b"))]), CLOSE.protocolError, "before finishing"],
+      [
+        new Uint8Array([...serverFrame(OPCODE.text, utf8("a"), { fin: false }), ...serverFrame(OPCODE.text, utf8("b"))]),
+        CLOSE.protocolError,
+        "before finishing",
+      ],
       [serverFrame(OPCODE.text, new Uint8Array([0xff, 0xfe])), CLOSE.invalidData, "text message that is not UTF-8"],
       [serverFrame(OPCODE.close, new Uint8Array([0x03])), CLOSE.protocolError, "one-byte payload"],
       [serverFrame(OPCODE.close, closePayload(1006, "")), CLOSE.protocolError, "invalid close code 1006"],
@@ -111,7 +125,10 @@ describe("FrameDecoder", () => {
   test("a message over the limit is refused (1009) from its header, before its payload arrives; fragments count together", () => {
     const header = serverFrame(OPCODE.binary, new Uint8Array(2000)).subarray(0, 4);
     expect((thrown(() => decode(header, 1000)) as FrameError).closeCode).toBe(CLOSE.tooBig);
-    const fragments = new Uint8Array([...serverFrame(OPCODE.text, utf8("a".repeat(600)), { fin: false }), ...serverFrame(OPCODE.continuation, utf8("b".repeat(600)))]);
+    const fragments = new Uint8Array([
+      ...serverFrame(OPCODE.text, utf8("a".repeat(600)), { fin: false }),
+      ...serverFrame(OPCODE.continuation, utf8("b".repeat(600))),
+    ]);
     expect(thrown(() => decode(fragments, 1000)).message).toBe("the relay sent a message over 1000 bytes");
     expect(decode(fragments, 1200)).toEqual([{ kind: "text", text: "a".repeat(600) + "b".repeat(600) }]);
   });

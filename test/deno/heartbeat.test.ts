@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { RawPeer } from "../support/raw-ws.ts";
-import { CLI_PATH, DENO, startRelayProcess, type RelayUnderTest } from "../support/relay-process.ts";
+import { CLI_PATH, DENO, type RelayUnderTest, startRelayProcess } from "../support/relay-process.ts";
 
 let relay: RelayUnderTest;
 beforeAll(async () => {

@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createPublicKey, verify as cryptoVerify } from "node:crypto";
-import { copyFileSync, chmodSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import sshpk from "sshpk";
-import { parseAuthorizedKeys } from "../../src/auth/authorized-keys.ts";
 import { authenticate } from "../../src/auth/authenticator.ts";
-import { formatChallenge, parseChallenge } from "../../src/protocol/challenge.ts";
+import { parseAuthorizedKeys } from "../../src/auth/authorized-keys.ts";
 import { keyFileSigner } from "../../src/client/signer.ts";
+import { formatChallenge, parseChallenge } from "../../src/protocol/challenge.ts";
 import { fingerprintOf } from "../../src/ssh/public-key.ts";
 import { dearmor, parseArmoredSignature, signedData } from "../../src/ssh/sshsig.ts";
 import { WireWriter } from "../../src/ssh/wire.ts";
@@ -32,7 +32,9 @@ function example(name: string): string {
 
 /** The bytes of an annotated hex block: everything before `#` on each line. */
 function hexBytes(name: string): Uint8Array {
-  const tokens = example(name).split("\n").flatMap((line) => line.split("#")[0]!.trim().split(/\s+/).filter(Boolean));
+  const tokens = example(name)
+    .split("\n")
+    .flatMap((line) => line.split("#")[0]!.trim().split(/\s+/).filter(Boolean));
   for (const token of tokens) if (!/^[0-9a-f]{2}$/.test(token)) throw new Error(`sshsig-example:${name}: ${JSON.stringify(token)} is not a hex byte`);
   return Uint8Array.from(tokens.map((token) => parseInt(token, 16)));
 }
@@ -89,7 +91,7 @@ describe("ssh-ed25519 worked example", () => {
 
   test("the signature blob is the armored text decoded, and its fields are the ones described", () => {
     const blob = hexBytes("ed25519-signature-blob");
-    const armored = example("ed25519-armored") + "\n";
+    const armored = `${example("ed25519-armored")}\n`;
     expect(hex(blob)).toBe(hex(dearmor(armored)));
     const sig = parseArmoredSignature(armored);
     expect(sig).toMatchObject({ namespace: "claude-relay", hashAlgorithm: "sha512" });
@@ -114,26 +116,29 @@ describe("ssh-ed25519 worked example", () => {
     const key = join(dir, "id_doc_example");
     copyFileSync(FIXTURE_KEY, key);
     chmodSync(key, 0o600); // git does not keep 0600; ssh-keygen refuses a readable private key
-    expect(sshKeygenSign(key, challenge)).toBe(example("ed25519-armored") + "\n");
+    expect(sshKeygenSign(key, challenge)).toBe(`${example("ed25519-armored")}\n`);
   });
 
   test("the relay's client signer produces the same bytes", async () => {
-    expect(await keyFileSigner(FIXTURE_KEY).sign(challenge)).toBe(example("ed25519-armored") + "\n");
+    expect(await keyFileSigner(FIXTURE_KEY).sign(challenge)).toBe(`${example("ed25519-armored")}\n`);
   });
 
   test("ssh-keygen -Y check-novalidate -n claude-relay accepts it, and so does the relay", () => {
-    const armored = example("ed25519-armored") + "\n";
+    const armored = `${example("ed25519-armored")}\n`;
     expect(sshKeygenCheck(armored, challenge, dir)).toBe(true);
     expect(relayAccepts(example("ed25519-public"), armored)).toMatchObject({ ok: true, key: { fingerprint: sshKeygenFingerprint(`${FIXTURE_KEY}.pub`) } });
   });
 
   test("one changed byte of the challenge or of the signature is refused by both", () => {
-    const armored = example("ed25519-armored") + "\n";
+    const armored = `${example("ed25519-armored")}\n`;
     const otherChallenge = challenge.replace("7717", "7718");
     expect(sshKeygenCheck(armored, otherChallenge, dir)).toBe(false);
     const blob = dearmor(armored);
     blob[blob.length - 1] = blob.at(-1)! ^ 0x01;
-    const tampered = `-----BEGIN SSH SIGNATURE-----\n${Buffer.from(blob).toString("base64").match(/.{1,70}/g)!.join("\n")}\n-----END SSH SIGNATURE-----\n`;
+    const tampered = `-----BEGIN SSH SIGNATURE-----\n${Buffer.from(blob)
+      .toString("base64")
+      .match(/.{1,70}/g)!
+      .join("\n")}\n-----END SSH SIGNATURE-----\n`;
     expect(sshKeygenCheck(tampered, challenge, dir)).toBe(false);
     expect(relayAccepts(example("ed25519-public"), tampered)).toMatchObject({ ok: false, kind: "bad_signature" });
   });
@@ -153,18 +158,24 @@ describe("ecdsa-sha2-nistp256 worked example", () => {
     const [r, s] = [p1363.subarray(0, 32), p1363.subarray(32)];
     expect(r[0]! >= 0x80 && s[0] === 0 && s[1]! < 0x80).toBe(true); // the example shows both rules
     const viaRelay = new WireWriter().string("ecdsa-sha2-nistp256").string(new WireWriter().mpint(r).mpint(s).toBytes()).toBytes();
-    const viaDoc = new WireWriter().string("ecdsa-sha2-nistp256").string(new Uint8Array([...docSigner.mpint(r), ...docSigner.mpint(s)])).toBytes();
+    const viaDoc = new WireWriter()
+      .string("ecdsa-sha2-nistp256")
+      .string(new Uint8Array([...docSigner.mpint(r), ...docSigner.mpint(s)]))
+      .toBytes();
     expect(hex(hexBytes("p256-signature"))).toBe(hex(viaRelay));
     expect(hex(viaDoc)).toBe(hex(viaRelay));
-    const sig = parseArmoredSignature(example("p256-armored") + "\n");
+    const sig = parseArmoredSignature(`${example("p256-armored")}\n`);
     expect(hex(sig.signature)).toBe(hex(viaRelay));
     expect(hex(sig.publicKey)).toBe(hex(hexBytes("p256-public-blob")));
   });
 
   test("the armored signature verifies over the same challenge: ssh-keygen and the relay (ECDSA is randomized: verified, not compared)", () => {
-    const armored = example("p256-armored") + "\n";
+    const armored = `${example("p256-armored")}\n`;
     expect(sshKeygenCheck(armored, challenge, dir)).toBe(true);
-    expect(relayAccepts(example("p256-public"), armored)).toMatchObject({ ok: true, key: { type: "ecdsa-sha2-nistp256", fingerprint: fingerprintOf(keyBlobOf(example("p256-public"))) } });
+    expect(relayAccepts(example("p256-public"), armored)).toMatchObject({
+      ok: true,
+      key: { type: "ecdsa-sha2-nistp256", fingerprint: fingerprintOf(keyBlobOf(example("p256-public"))) },
+    });
     expect(sshKeygenCheck(armored, challenge.replace("7717", "7718"), dir)).toBe(false);
   });
 });
@@ -176,7 +187,7 @@ describe("the doc's WebCrypto signer, run as printed", () => {
     const jwk = { kty: "OKP", crv: "Ed25519", d: parts.k!.data.subarray(0, 32).toString("base64url"), x: parts.A!.data.toString("base64url") };
     const privateKey = await crypto.subtle.importKey("jwk", jwk, "Ed25519", false, ["sign"]);
     const publicKey = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, "Ed25519", true, ["verify"]);
-    expect(await docSigner.signChallenge(challenge, { publicKey, privateKey })).toBe(example("ed25519-armored") + "\n");
+    expect(await docSigner.signChallenge(challenge, { publicKey, privateKey })).toBe(`${example("ed25519-armored")}\n`);
     expect(await docSigner.authorizedKeysLine(publicKey, "claude-relay-doc-example-TEST-ONLY")).toBe(example("ed25519-public"));
   });
 

@@ -7,8 +7,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { ALL_KEY_KINDS, generateKey, sshKeygenSign, type TestKey } from "../support/ssh.ts";
-import { TestClient } from "../support/ws-client.ts";
 import { waitFor } from "../support/wait.ts";
+import { TestClient } from "../support/ws-client.ts";
 
 let relay: TestRelay;
 let keys: TestKey[];
@@ -22,10 +22,7 @@ beforeAll(async () => {
   keys = ALL_KEY_KINDS.map((kind) => generateKey(relay.dir, kind));
   stranger = generateKey(relay.dir, "ed25519", "stranger");
   restricted = generateKey(relay.dir, "ed25519", "restricted");
-  writeFileSync(
-    authorizedKeys,
-    [relay.key.publicLine, ...keys.map((key) => key.publicLine), `from="10.0.0.0/8" ${restricted.publicLine}`].join("\n") + "\n",
-  );
+  writeFileSync(authorizedKeys, `${[relay.key.publicLine, ...keys.map((key) => key.publicLine), `from="10.0.0.0/8" ${restricted.publicLine}`].join("\n")}\n`);
 });
 afterAll(() => relay.stop());
 
@@ -41,7 +38,11 @@ describe("accepted keys", () => {
     test(`${kind}: ssh-keygen -Y sign → auth.ok with the ssh-keygen fingerprint`, async () => {
       const key = keys.find((candidate) => candidate.kind === kind)!;
       const { client, reply } = await attempt((challenge) => sshKeygenSign(key.privatePath, challenge));
-      expect(reply).toMatchObject({ type: "auth.ok", key: { type: key.type, fingerprint: key.fingerprint, comment: `test-${kind}` }, sessionId: relay.relay.sessionId });
+      expect(reply).toMatchObject({
+        type: "auth.ok",
+        key: { type: key.type, fingerprint: key.fingerprint, comment: `test-${kind}` },
+        sessionId: relay.relay.sessionId,
+      });
       await client.close();
     });
   }
@@ -59,7 +60,9 @@ describe("the upgrade's two ways in", () => {
       const clientId = reply.clientId;
       expect(reply).toMatchObject({ type: "auth.ok", key: { fingerprint: relay.key.fingerprint } });
       expect(typeof clientId).toBe("string");
-      await waitFor(() => relay.logs.some((line) => line.msg === "authenticated" && line.clientId === clientId && line.remote && line.keyType === relay.key.type));
+      await waitFor(() =>
+        relay.logs.some((line) => line.msg === "authenticated" && line.clientId === clientId && line.remote && line.keyType === relay.key.type),
+      );
       await client.close();
     }
   });
@@ -73,8 +76,7 @@ describe("refusals", () => {
     await waitFor(() => relay.logs.some((line) => line.msg === "authentication failed" && logReason.test(line.reason) && line.remote));
   }
 
-  test("a key that is not authorized", () =>
-    expectRefused((challenge) => sshKeygenSign(stranger.privatePath, challenge), /not in authorized_keys/));
+  test("a key that is not authorized", () => expectRefused((challenge) => sshKeygenSign(stranger.privatePath, challenge), /not in authorized_keys/));
 
   test("an authorized key whose from= does not match the peer", () =>
     expectRefused((challenge) => sshKeygenSign(restricted.privatePath, challenge), /not allowed by from=/));
@@ -87,8 +89,7 @@ describe("refusals", () => {
     await other.close();
   });
 
-  test("the wrong namespace", () =>
-    expectRefused((challenge) => sshKeygenSign(relay.key.privatePath, challenge, "git"), /namespace/));
+  test("the wrong namespace", () => expectRefused((challenge) => sshKeygenSign(relay.key.privatePath, challenge, "git"), /namespace/));
 
   test("garbage instead of a signature", () => expectRefused(() => "-----BEGIN SSH SIGNATURE-----\nnope\n-----END SSH SIGNATURE-----", /invalid SSHSIG/));
 
@@ -98,7 +99,10 @@ describe("refusals", () => {
     const signature = sshKeygenSign(relay.key.privatePath, challenge);
     client.send({ type: "auth.response", signature, id: "first" });
     client.send({ type: "auth.response", signature, id: "second" });
-    const replies = [await client.next((f) => f.type === "auth.ok" || f.type === "error"), await client.next((f) => f.type === "auth.ok" || f.type === "error")];
+    const replies = [
+      await client.next((f) => f.type === "auth.ok" || f.type === "error"),
+      await client.next((f) => f.type === "auth.ok" || f.type === "error"),
+    ];
     expect(replies.map((reply) => reply.type).sort()).toEqual(["auth.ok", "error"]);
     expect(replies.find((reply) => reply.type === "error")).toMatchObject({ code: "invalid_message", id: "second" });
     await client.close();
@@ -110,7 +114,7 @@ describe("authorized_keys edits", () => {
     const ecdsa = keys.find((key) => key.kind === "ecdsa-256")!;
     const { client: doomed } = await attempt((challenge) => sshKeygenSign(ecdsa.privatePath, challenge));
     const survivor = await relay.connectAuthenticated();
-    writeFileSync(authorizedKeys, [relay.key.publicLine, ...keys.filter((key) => key !== ecdsa).map((key) => key.publicLine)].join("\n") + "\n");
+    writeFileSync(authorizedKeys, `${[relay.key.publicLine, ...keys.filter((key) => key !== ecdsa).map((key) => key.publicLine)].join("\n")}\n`);
     expect(await doomed.next("error")).toMatchObject({ code: "auth_failed" });
     expect((await doomed.closed).code).toBe(4401);
     const { reply } = await attempt((challenge) => sshKeygenSign(ecdsa.privatePath, challenge));

@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
-import { waitFor } from "../support/wait.ts";
-import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { RawPeer } from "../support/raw-ws.ts";
+import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { sshKeygenSign } from "../support/ssh.ts";
-
+import { waitFor } from "../support/wait.ts";
 
 async function authenticatedRawPeer(relay: TestRelay): Promise<RawPeer> {
   const peer = await RawPeer.connect(relay.url);

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI, SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
-import { killPairProcesses, startPair } from "../support/pair-process.ts";
 import { counterValue } from "../support/metrics.ts";
+import { killPairProcesses, startPair } from "../support/pair-process.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { generateKey, sshKeygenSign, type TestKey } from "../support/ssh.ts";
 import { waitFor } from "../support/wait.ts";
@@ -42,7 +42,7 @@ describe("claude-relay pair", () => {
     const before = readFileSync(relay.options.authorizedKeysPath);
     const pair = startPair(relay, ["--yes", "--name", "phone"]);
     const link = await pair.url;
-    expect(link).toStartWith(relay.httpUrl + "/#pair=");
+    expect(link).toStartWith(`${relay.httpUrl}/#pair=`);
     await waitFor(() => pair.output().includes("the relay listens only on this machine, so another device cannot open this link"), 5000, "the loopback note");
     const code = await pair.code;
     expect(code).toMatch(/^[A-Za-z0-9_-]{22,}$/); // ≥ 128 bits of base64url
@@ -122,7 +122,10 @@ describe("claude-relay pair", () => {
     const before = readFileSync(relay.options.authorizedKeysPath, "utf8");
     const pair = startPair(relay, ["--yes", "--name", "race"]);
     const code = await pair.code;
-    const [a, b] = await Promise.all([requestPairing(code, generateKey(relay.dir, "ed25519", "race-a")), requestPairing(code, generateKey(relay.dir, "ed25519", "race-b"))]);
+    const [a, b] = await Promise.all([
+      requestPairing(code, generateKey(relay.dir, "ed25519", "race-a")),
+      requestPairing(code, generateKey(relay.dir, "ed25519", "race-b")),
+    ]);
     const replies = [a.reply, b.reply];
     expect(replies.filter((reply) => reply.type === "pair.ok")).toHaveLength(1);
     expect(replies.filter((reply) => reply.code === "pair_failed")).toHaveLength(1);
@@ -139,9 +142,9 @@ describe("claude-relay pair", () => {
     expect(reply.type).toBe("pair.ok");
     expect(statSync(sshDir).mode & 0o777).toBe(0o700);
     expect(statSync(relay.options.authorizedKeysPath).mode & 0o777).toBe(0o600);
-    expect(readFileSync(relay.options.authorizedKeysPath, "utf8")).toMatch(new RegExp(`^ecdsa-sha2-nistp256 \\S+ claude-relay:first \\d{4}-\\d{2}-\\d{2}\\n$`));
+    expect(readFileSync(relay.options.authorizedKeysPath, "utf8")).toMatch(/^ecdsa-sha2-nistp256 \S+ claude-relay:first \d{4}-\d{2}-\d{2}\n$/);
     await client.close();
-    writeFileSync(relay.options.authorizedKeysPath, relay.key.publicLine + "\n");
+    writeFileSync(relay.options.authorizedKeysPath, `${relay.key.publicLine}\n`);
   }, 30_000);
 
   test("an RSA key is refused without using up the code", async () => {

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../support/fake-anthropic.ts";
+import { type FakeAnthropic, startFakeAnthropic, text, toolUse } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
-import type { Frame } from "../support/ws-client.ts";
 import { waitFor } from "../support/wait.ts";
+import type { Frame } from "../support/ws-client.ts";
 
 const isResult = (frame: Frame) => frame.type === "claude.event" && frame.event.type === "result";
 const stateIs = (state: string) => (frame: Frame) => frame.type === "session.state" && frame.state === state;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { commandLine } from "../support/claude-harness.ts";
-import { text, toolUse, type MessagesBody } from "../support/fake-anthropic.ts";
+import { type MessagesBody, text, toolUse } from "../support/fake-anthropic.ts";
 import { IMAGES, imageBytes } from "../support/images.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { waitFor } from "../support/wait.ts";
@@ -17,8 +17,10 @@ const TURN_MS = 30_000;
 
 const isResultOf = (sessionId: string) => (frame: Frame) => frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
 const permissionOf = (sessionId: string) => (frame: Frame) => frame.type === "permission.request" && frame.sessionId === sessionId;
-const initOf = (sessionId: string) => (frame: Frame) => frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "system" && frame.event.subtype === "init";
-const modeIs = (sessionId: string, permissionMode: string) => (frame: Frame) => frame.type === "session.state" && frame.sessionId === sessionId && frame.permissionMode === permissionMode;
+const initOf = (sessionId: string) => (frame: Frame) =>
+  frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "system" && frame.event.subtype === "init";
+const modeIs = (sessionId: string, permissionMode: string) => (frame: Frame) =>
+  frame.type === "session.state" && frame.sessionId === sessionId && frame.permissionMode === permissionMode;
 
 /** The blocks of the last user message of a Messages request (its newest prompt or tool result). */
 function lastUserBlocks(body: MessagesBody): Array<Record<string, any>> {
@@ -85,7 +87,10 @@ describe("mode, model, pickers, permission answers and images", () => {
     const { models, commands, permissionModes } = attached.capabilities;
     expect(permissionModes).toEqual(["default", "acceptEdits", "plan"]);
     expect(models.map((model: Frame) => model.value)).toEqual(expect.arrayContaining(["default", "sonnet", "haiku"]));
-    expect(models.find((model: Frame) => model.value === "haiku")).toMatchObject({ displayName: "Haiku", resolvedModel: expect.stringMatching(/^claude-haiku-/) });
+    expect(models.find((model: Frame) => model.value === "haiku")).toMatchObject({
+      displayName: "Haiku",
+      resolvedModel: expect.stringMatching(/^claude-haiku-/),
+    });
     expect(commands.find((command: Frame) => command.name === "compact")).toMatchObject({ argumentHint: expect.any(String) });
     expect(Math.max(...commands.map((command: Frame) => Array.from(command.description ?? "").length))).toBeLessThanOrEqual(160);
     const late = await relay.connectAuthenticated();
@@ -133,10 +138,22 @@ describe("mode, model, pickers, permission answers and images", () => {
     const ready = await turn.wait((frame) => frame.type === "session.state" && frame.sessionId === session && frame.state === "ready");
     expect(ready.model).toBe("haiku");
     const since = watch(phone);
-    expect(await configure(phone, session, { model: "nonsense-model" }, "bad-model")).toMatchObject({ type: "error", code: "invalid_message", id: "bad-model" });
-    expect(await configure(phone, session, { permissionMode: "bypassPermissions" }, "bad-mode")).toMatchObject({ type: "error", code: "invalid_message", id: "bad-mode" });
+    expect(await configure(phone, session, { model: "nonsense-model" }, "bad-model")).toMatchObject({
+      type: "error",
+      code: "invalid_message",
+      id: "bad-model",
+    });
+    expect(await configure(phone, session, { permissionMode: "bypassPermissions" }, "bad-mode")).toMatchObject({
+      type: "error",
+      code: "invalid_message",
+      id: "bad-mode",
+    });
     phone.send({ type: "session.configure", sessionId: session, permissionMode: "yolo", id: "schema" });
-    expect(await since.wait((frame) => frame.id === "schema")).toMatchObject({ code: "invalid_message", id: "schema", message: expect.stringContaining("permissionMode must be one of") });
+    expect(await since.wait((frame) => frame.id === "schema")).toMatchObject({
+      code: "invalid_message",
+      id: "schema",
+      message: expect.stringContaining("permissionMode must be one of"),
+    });
     phone.send({ type: "ping", id: "after-refusals" }); // answered after anything the refusals could have caused
     await since.wait((frame) => frame.type === "pong" && frame.id === "after-refusals");
     // The turn's throttled `sessions` update may land here; it must still show nothing changed.
@@ -157,7 +174,9 @@ describe("mode, model, pickers, permission answers and images", () => {
     const first = watch(phone);
     phone.send({ type: "prompt", text: "read a.txt" });
     const request = await first.wait(permissionOf(session));
-    expect(request.suggestions).toEqual([{ type: "addRules", rules: [{ toolName: "Read", ruleContent: expect.stringContaining("/notes/**") }], behavior: "allow", destination: "session" }]);
+    expect(request.suggestions).toEqual([
+      { type: "addRules", rules: [{ toolName: "Read", ruleContent: expect.stringContaining("/notes/**") }], behavior: "allow", destination: "session" },
+    ]);
     phone.send({ type: "permission.response", requestId: request.requestId, behavior: "allow", updatedPermissions: request.suggestions });
     await first.wait(isResultOf(session));
     relay.api.enqueue(toolUse("Read", { file_path: join(other, "b.txt") }), text("read b"));
@@ -185,8 +204,24 @@ describe("mode, model, pickers, permission answers and images", () => {
 
   test("AskUserQuestion: answered with allow and updatedInput {...input, answers}; the answers reach the tool result Claude sends the API", async () => {
     const questions = [
-      { question: "Which color?", header: "Color", options: [{ label: "Red", description: "warm" }, { label: "Blue", description: "cool" }], multiSelect: false },
-      { question: "Which sizes?", header: "Sizes", options: [{ label: "S", description: "small" }, { label: "L", description: "large" }], multiSelect: true },
+      {
+        question: "Which color?",
+        header: "Color",
+        options: [
+          { label: "Red", description: "warm" },
+          { label: "Blue", description: "cool" },
+        ],
+        multiSelect: false,
+      },
+      {
+        question: "Which sizes?",
+        header: "Sizes",
+        options: [
+          { label: "S", description: "small" },
+          { label: "L", description: "large" },
+        ],
+        multiSelect: true,
+      },
     ];
     relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks"));
     const asked = relay.api.messageRequests().length;
@@ -228,7 +263,10 @@ describe("mode, model, pickers, permission answers and images", () => {
     const cases: Array<[unknown[], string]> = [
       [[{ mediaType: "image/png", data: IMAGES["image/gif"] }], "image 1 is declared image/png, but its bytes are a GIF image (image/gif)"],
       [[png, { mediaType: "image/png", data: "iVBORw0KGgo" }], "image 2: data is not valid base64"],
-      [[{ mediaType: "image/svg+xml", data: Buffer.from("<svg/>").toString("base64") }], 'images[0].mediaType must be one of "image/png", "image/jpeg", "image/gif", "image/webp"'],
+      [
+        [{ mediaType: "image/svg+xml", data: Buffer.from("<svg/>").toString("base64") }],
+        'images[0].mediaType must be one of "image/png", "image/jpeg", "image/gif", "image/webp"',
+      ],
       [Array.from({ length: 9 }, () => png), "images must have at most 8 items"],
     ];
     const asked = relay.api.messageRequests().length;
@@ -244,7 +282,17 @@ describe("mode, model, pickers, permission answers and images", () => {
     // a good prompt after them is the only one Claude gets
     phone.send({ type: "prompt", text: "the good one" });
     await seen.wait(isResultOf(session));
-    expect(relay.api.messageRequests().slice(asked).map((body) => lastUserBlocks(body).filter((block) => block.type === "text").at(-1)?.text)).toEqual(["the good one"]);
+    expect(
+      relay.api
+        .messageRequests()
+        .slice(asked)
+        .map(
+          (body) =>
+            lastUserBlocks(body)
+              .filter((block) => block.type === "text")
+              .at(-1)?.text,
+        ),
+    ).toEqual(["the good one"]);
   });
 
   test("session.create with a mode and model: the first turn already runs with them; Claude killed and restarted is told them again", async () => {
@@ -279,7 +327,10 @@ describe("mode, model, pickers, permission answers and images", () => {
   test("session.create with a mode or model that is not allowed creates nothing", async () => {
     const before = relay.relay.sessions.list().length;
     const seen = watch(phone);
-    for (const [fields, id] of [[{ permissionMode: "bypassPermissions" }, "x1"], [{ model: "gpt-4" }, "x2"]] as const) {
+    for (const [fields, id] of [
+      [{ permissionMode: "bypassPermissions" }, "x1"],
+      [{ model: "gpt-4" }, "x2"],
+    ] as const) {
       phone.send({ type: "session.create", cwd: home, id, ...fields });
       const error = await seen.wait((frame) => frame.type === "error" && frame.id === id);
       expect(error).toMatchObject({ code: "invalid_message", message: expect.stringMatching(/; nothing was created$/) });
@@ -298,7 +349,10 @@ describe("--allow-bypass-permissions", () => {
       const client = await relay.connectAuthenticated();
       const session = relay.relay.sessionId;
       expect(client.authOk.capabilities.permissionModes).toEqual(["default", "acceptEdits", "plan", "bypassPermissions"]);
-      expect(await configure(client, session, { permissionMode: "bypassPermissions" })).toMatchObject({ type: "session.configured", permissionMode: "bypassPermissions" });
+      expect(await configure(client, session, { permissionMode: "bypassPermissions" })).toMatchObject({
+        type: "session.configured",
+        permissionMode: "bypassPermissions",
+      });
       const turn = watch(client);
       client.send({ type: "prompt", text: "hi" });
       const init = await turn.wait(initOf(session));

@@ -17,7 +17,8 @@ import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
 
 const isResultOf = (sessionId: string) => (frame: Frame) => frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
-const stateOf = (sessionId: string, state: string) => (frame: Frame) => frame.type === "session.state" && frame.sessionId === sessionId && frame.state === state;
+const stateOf = (sessionId: string, state: string) => (frame: Frame) =>
+  frame.type === "session.state" && frame.sessionId === sessionId && frame.state === state;
 
 function expectGapFree(frames: Frame[]): void {
   const seqs = frames.map((frame) => frame.seq);
@@ -124,14 +125,18 @@ describe("Claude's earlier conversations", () => {
 
     const resumed = await request(phone, { type: "session.create", cwd: project, resume: older.sessionId });
     expect(resumed).toMatchObject({ type: "session.created", sessionId: older.sessionId });
-    await phone.next((frame) => frame.type === "sessions" && frame.sessions.some((info: any) => info.sessionId === older.sessionId && info.title === "First question about the parser"));
+    await phone.next(
+      (frame) =>
+        frame.type === "sessions" && frame.sessions.some((info: any) => info.sessionId === older.sessionId && info.title === "First question about the parser"),
+    );
     const attached = await request(phone, { type: "session.attach", sessionId: older.sessionId, lastSeq: older.lastSeq });
     expect(attached.lastSeq).toBeGreaterThanOrEqual(older.lastSeq); // the numbering goes on from the event log
     const asked = relay.api.messageRequests().length;
     await turn(phone, older.sessionId, "What did I ask first?", { sessionId: older.sessionId });
     const conversation = JSON.stringify(relay.api.messageRequests().slice(asked).at(-1)!.messages);
     // (Claude folds the failed /compact into the first user message: the first answer quotes all of it)
-    for (const earlier of ["First question about the parser", "A follow-up", "answer to: A follow-up", "What did I ask first?"]) expect(conversation).toContain(earlier);
+    for (const earlier of ["First question about the parser", "A follow-up", "answer to: A follow-up", "What did I ask first?"])
+      expect(conversation).toContain(earlier);
     expect(conversation).not.toContain("Newer conversation");
     expect(relay.logs.some((line) => line.msg === "Claude started" && line.resume === true && line.sessionId === older.sessionId)).toBe(true);
     const events = phone.frames.filter((frame) => frame.sessionId === older.sessionId && typeof frame.seq === "number" && frame.seq > older.lastSeq);
@@ -140,7 +145,10 @@ describe("Claude's earlier conversations", () => {
 
     // asking again for the open conversation answers with its session; nothing else starts
     const started = relay.logs.filter((line) => line.msg === "Claude started").length;
-    expect(await request(phone, { type: "session.create", cwd: project, resume: older.sessionId })).toMatchObject({ type: "session.created", sessionId: older.sessionId });
+    expect(await request(phone, { type: "session.create", cwd: project, resume: older.sessionId })).toMatchObject({
+      type: "session.created",
+      sessionId: older.sessionId,
+    });
     expect(relay.logs.filter((line) => line.msg === "Claude started")).toHaveLength(started);
     expect(phone.all("error")).toEqual([]);
     await request(phone, { type: "session.stop", sessionId: older.sessionId });
@@ -153,12 +161,26 @@ describe("Claude's earlier conversations", () => {
     await turn(v1, relay.relay.sessionId, "A question in the default session");
     await waitFor(() => relay.transcript().includes("A question in the default session"), 10_000, "the transcript");
     const history = await request(v1, { type: "history.list" });
-    expect(history.conversations).toEqual([{ sessionId: relay.relay.sessionId, cwd: relay.options.cwd, title: "A question in the default session", updatedAt: expect.any(String) }]);
-    expect(await request(v1, { type: "history.list", cwd: relay.dir })).toMatchObject({ type: "error", code: "invalid_session_dir", message: expect.stringContaining("outside every allowed directory") });
+    expect(history.conversations).toEqual([
+      { sessionId: relay.relay.sessionId, cwd: relay.options.cwd, title: "A question in the default session", updatedAt: expect.any(String) },
+    ]);
+    expect(await request(v1, { type: "history.list", cwd: relay.dir })).toMatchObject({
+      type: "error",
+      code: "invalid_session_dir",
+      message: expect.stringContaining("outside every allowed directory"),
+    });
     const elsewhere = join(relay.dir, "home", "projects", "elsewhere");
     mkdirSync(elsewhere, { recursive: true });
-    expect(await request(v1, { type: "session.create", cwd: elsewhere, resume: randomUUID() })).toMatchObject({ type: "error", code: "unknown_session", message: expect.stringContaining("history.list") });
-    expect(await request(v1, { type: "session.create", cwd: elsewhere, resume: relay.relay.sessionId })).toMatchObject({ type: "error", code: "unknown_session", message: expect.stringContaining("open in another directory") });
+    expect(await request(v1, { type: "session.create", cwd: elsewhere, resume: randomUUID() })).toMatchObject({
+      type: "error",
+      code: "unknown_session",
+      message: expect.stringContaining("history.list"),
+    });
+    expect(await request(v1, { type: "session.create", cwd: elsewhere, resume: relay.relay.sessionId })).toMatchObject({
+      type: "error",
+      code: "unknown_session",
+      message: expect.stringContaining("open in another directory"),
+    });
     await v1.close();
   }, 120_000);
 });
@@ -184,7 +206,13 @@ describe("--notify-command", () => {
     await relay.stop();
     removeTempDir(dir);
   });
-  const notifications = () => (existsSync(out) ? readFileSync(out, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line)) : []);
+  const notifications = () =>
+    existsSync(out)
+      ? readFileSync(out, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+      : [];
 
   test("a permission request and the end of the turn each run the command with a JSON line on stdin", async () => {
     const client = await relay.connectAuthenticated();
@@ -220,9 +248,23 @@ describe("--notify-command", () => {
     expect(events.filter((frame) => frame.type === "claude.event" && frame.event.type === "result")).toHaveLength(3);
 
     writeFileSync(mode, "fail");
-    await waitFor(() => relay.logs.some((line) => line.msg === "notify command failed: exit code 7"), 30_000, "the hanging command killed after 10 s and the waiting one run (and failing)");
-    expect(relay.logs.find((line) => line.msg.startsWith("notify command still running after 10000 ms"))).toMatchObject({ level: "warn", event: "turn_finished", sessionId });
-    expect(relay.logs.find((line) => line.msg === "notify command failed: exit code 7")).toMatchObject({ level: "warn", event: "turn_finished", sessionId, stderr: "notifier broke", command: join(dir, "notify.sh") });
+    await waitFor(
+      () => relay.logs.some((line) => line.msg === "notify command failed: exit code 7"),
+      30_000,
+      "the hanging command killed after 10 s and the waiting one run (and failing)",
+    );
+    expect(relay.logs.find((line) => line.msg.startsWith("notify command still running after 10000 ms"))).toMatchObject({
+      level: "warn",
+      event: "turn_finished",
+      sessionId,
+    });
+    expect(relay.logs.find((line) => line.msg === "notify command failed: exit code 7")).toMatchObject({
+      level: "warn",
+      event: "turn_finished",
+      sessionId,
+      stderr: "notifier broke",
+      command: join(dir, "notify.sh"),
+    });
     expect(client.all("error")).toEqual([]);
     await client.close();
   }, 120_000);

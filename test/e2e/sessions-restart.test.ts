@@ -75,7 +75,9 @@ describe("the relay restarts with sessions open", () => {
       expect(conversation).toContain("Remember the colour green");
       expect(conversation).toContain("noted: the colour is green");
       expect(conversation).toContain("Which colour?");
-      const states = again.frames.filter((frame) => frame.type === "session.state" && frame.sessionId === sessionId && frame.seq > lastSeq).map((frame) => frame.state);
+      const states = again.frames
+        .filter((frame) => frame.type === "session.state" && frame.sessionId === sessionId && frame.seq > lastSeq)
+        .map((frame) => frame.state);
       expect(states[0]).toBe("starting"); // idle → starting: the prompt started Claude
       expect(states).toContain("busy");
       await again.close();

@@ -9,14 +9,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { heldText, lastUserText, text, type FakeAnthropic } from "../support/fake-anthropic.ts";
+import { type FakeAnthropic, heldText, lastUserText, text } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { messagesNaming } from "../support/session-messages.ts";
 import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
 
 const isResultOf = (sessionId: string) => (frame: Frame) => frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
-const stateOf = (sessionId: string, state: string) => (frame: Frame) => frame.type === "session.state" && frame.sessionId === sessionId && frame.state === state;
+const stateOf = (sessionId: string, state: string) => (frame: Frame) =>
+  frame.type === "session.state" && frame.sessionId === sessionId && frame.state === state;
 const eventsOf = (client: TestClient, sessionId: string) => client.frames.filter((frame) => typeof frame.seq === "number" && frame.sessionId === sessionId);
 
 function expectGapFree(frames: Frame[]): void {
@@ -118,7 +119,10 @@ describe("several sessions in one relay", () => {
     answerByPrompt(relay.api);
     await Promise.all([turnEnded(phone, alpha, "question for alpha"), turnEnded(phone, beta, "question for beta")]);
 
-    for (const [sessionId, prompt] of [[alpha, "question for alpha"], [beta, "question for beta"]] as const) {
+    for (const [sessionId, prompt] of [
+      [alpha, "question for alpha"],
+      [beta, "question for beta"],
+    ] as const) {
       const events = eventsOf(phone, sessionId);
       expect(events[0]!.seq).toBe(1);
       expectGapFree(events);
@@ -132,7 +136,8 @@ describe("several sessions in one relay", () => {
     const cwds = Object.fromEntries((await health(relay)).sessions.map((session: any) => [session.sessionId, session.cwd]));
     expect(cwds[alpha]).toBe(join(home, "projects", "alpha"));
     expect(cwds[beta]).toBe(join(home, "projects", "beta"));
-    const init = (sessionId: string) => eventsOf(phone, sessionId).find((frame) => frame.type === "claude.event" && frame.event.type === "system" && frame.event.subtype === "init");
+    const init = (sessionId: string) =>
+      eventsOf(phone, sessionId).find((frame) => frame.type === "claude.event" && frame.event.type === "system" && frame.event.subtype === "init");
     expect(init(alpha)?.event.cwd).toBe(join(home, "projects", "alpha"));
     expect(init(beta)?.event.cwd).toBe(join(home, "projects", "beta"));
 
@@ -144,7 +149,9 @@ describe("several sessions in one relay", () => {
     expect(v1.all("error")).toEqual([]);
     // the list: titles from the first prompts, everyone ready again (its updates are throttled: awaited)
     const afterTurns = (frame: Frame) =>
-      frame.type === "sessions" && frame.sessions.length === 3 && frame.sessions.slice(1).every((info: any) => info.title !== undefined && info.state === "ready");
+      frame.type === "sessions" &&
+      frame.sessions.length === 3 &&
+      frame.sessions.slice(1).every((info: any) => info.title !== undefined && info.state === "ready");
     const list = (await frameWhere(phone, afterTurns, 5000)).sessions;
     expect(list.slice(1).map((info: any) => [info.title, info.state, info.permissionMode])).toEqual([
       ["question for alpha", "ready", "default"],

@@ -9,8 +9,8 @@ import { text } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { makeCertificate, servedCertificate } from "../support/tls.ts";
-import { TestClient } from "../support/ws-client.ts";
 import { waitFor } from "../support/wait.ts";
+import { TestClient } from "../support/ws-client.ts";
 
 describe("--tls (self-signed)", () => {
   let relay: TestRelay;
@@ -102,7 +102,9 @@ describe("--tls-cert/--tls-key and reloading", () => {
     writeFileSync(keyPath, "not a key\n");
     await relay.relay.reloadTls();
     expect((await servedCertificate(relay.url)).fingerprint).toBe(current);
-    expect(relay.logs.some((line) => line.level === "error" && String(line.msg).includes("certificate not reloaded") && String(line.msg).includes(keyPath))).toBe(true);
+    expect(
+      relay.logs.some((line) => line.level === "error" && String(line.msg).includes("certificate not reloaded") && String(line.msg).includes(keyPath)),
+    ).toBe(true);
     copyFileSync(renewed.keyPath, keyPath);
   });
 });

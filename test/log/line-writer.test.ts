@@ -15,7 +15,10 @@ async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
 function manual() {
   const chunks: string[] = [];
   const scheduled: (() => void)[] = [];
-  const writer = createLineWriter((chunk) => chunks.push(chunk), (flush) => scheduled.push(flush));
+  const writer = createLineWriter(
+    (chunk) => chunks.push(chunk),
+    (flush) => scheduled.push(flush),
+  );
   const endTurn = () => {
     for (const flush of scheduled.splice(0)) flush();
   };
@@ -78,7 +81,10 @@ describe("line writer", () => {
       else { log.info("three"); process.exit(0); }`;
     for (const mode of ["exit", "throw"]) {
       const result = spawnSync(process.execPath, ["-e", code], { encoding: "utf8", timeout: 20_000, env: { ...process.env, MODE: mode } });
-      const messages = result.stderr.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line).msg);
+      const messages = result.stderr
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line).msg);
       expect(messages).toEqual(["one", "two", "three"]);
       expect(result.status).toBe(mode === "throw" ? 1 : 0);
     }

@@ -46,9 +46,11 @@ describe("json format", () => {
 describe("pretty format", () => {
   test("time, padded level, message, key=value pairs (quoted when needed)", () => {
     const { log, lines } = capture({ format: "pretty" });
-    log.child({ clientId: "c1" }).info("listening on ws://127.0.0.1:7717/ws", { path: "/home/me/.ssh/authorized_keys", comment: "my laptop", n: 2, empty: "", gone: undefined });
+    log
+      .child({ clientId: "c1" })
+      .info("listening on ws://127.0.0.1:7717/ws", { path: "/home/me/.ssh/authorized_keys", comment: "my laptop", n: 2, empty: "", gone: undefined });
     expect(lines[0]).toMatch(
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  listening on ws:\/\/127\.0\.0\.1:7717\/ws clientId=c1 path=\/home\/me\/\.ssh\/authorized_keys comment="my laptop" n=2 empty=""$/,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO {2}listening on ws:\/\/127\.0\.0\.1:7717\/ws clientId=c1 path=\/home\/me\/\.ssh\/authorized_keys comment="my laptop" n=2 empty=""$/,
     );
   });
 

@@ -43,7 +43,13 @@ const notification = (event: Notification["event"], extra: Partial<Notification>
   ...extra,
 });
 
-const linesOf = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line)) : []);
+const linesOf = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+    : [];
 
 describe("Notifier", () => {
   test("runs the command without a shell, one JSON line on stdin", async () => {
@@ -52,7 +58,7 @@ describe("Notifier", () => {
     const sent = notification("permission", { tool: "Bash", detail: "npm test", requestId: "r1" });
     notifier.notify(sent);
     await waitFor(() => finished() === 1, 10_000, "the command to finish");
-    expect(readFileSync(out, "utf8")).toBe(JSON.stringify(sent) + "\n");
+    expect(readFileSync(out, "utf8")).toBe(`${JSON.stringify(sent)}\n`);
     const args = join(dir, "args.txt");
     const { notifier: literal, finished: literalDone } = setup([script("args.sh", `printf '%s|' "$@" > "${args}"`), "$HOME", "a b", "*"]);
     literal.notify(notification("failed"));
@@ -64,7 +70,11 @@ describe("Notifier", () => {
     const out = join(dir, "queued.jsonl");
     const gate = join(dir, "gate");
     const { notifier, finished } = setup([RECORD, out, gate]);
-    const [first, second, third] = [notification("permission", { requestId: "1" }), notification("permission", { requestId: "2" }), notification("permission", { requestId: "3" })];
+    const [first, second, third] = [
+      notification("permission", { requestId: "1" }),
+      notification("permission", { requestId: "2" }),
+      notification("permission", { requestId: "3" }),
+    ];
     notifier.notify(first);
     notifier.notify(second);
     notifier.notify(third);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AuthorizedKeysFile } from "../../src/pair/authorized-keys-file.ts";
 import { parseDeviceKey } from "../../src/pair/device-key.ts";
@@ -49,7 +49,7 @@ describe("AuthorizedKeysFile.add", () => {
   test("a key present only with a restriction (from=) is added as a plain line", () => {
     const path = join(dir, "restricted_keys");
     writeFileSync(path, `from="10.0.0.0/8" ${phone.line}\n`);
-    expect((new AuthorizedKeysFile(path).add(phone.blob, phone.line)).added).toBe(true);
+    expect(new AuthorizedKeysFile(path).add(phone.blob, phone.line).added).toBe(true);
   });
 
   test("a missing file is created 0600 in a new 0700 .ssh", () => {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { silentLogger } from "../../src/log/logger.ts";
 import { PAIRING_CODE_TTL_MS } from "../../src/pair/codes.ts";
-import { PairingService, type PairingOperator, type PairingProposal } from "../../src/pair/pairing-service.ts";
+import { type PairingOperator, type PairingProposal, PairingService } from "../../src/pair/pairing-service.ts";
 import { generateKey, makeTempDir, removeTempDir } from "../support/ssh.ts";
 
 const dir = makeTempDir("relay-pairing-");
@@ -66,7 +66,11 @@ describe("PairingService", () => {
   test("an operator that goes away while asked: declined", async () => {
     const { pairing } = service();
     const op = operator(() => Promise.reject(new Error("`claude-relay pair` went away")));
-    expect(await pairing.request({ code: pairing.open(op).code, publicKey, peer })).toMatchObject({ ok: false, kind: "declined", reason: expect.stringContaining("went away") });
+    expect(await pairing.request({ code: pairing.open(op).code, publicKey, peer })).toMatchObject({
+      ok: false,
+      kind: "declined",
+      reason: expect.stringContaining("went away"),
+    });
   });
 
   test("a closed operator's code is unknown; a bad key does not use up a code", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatChallenge, parseChallenge, type ChallengeFields } from "../../src/protocol/challenge.ts";
+import { type ChallengeFields, formatChallenge, parseChallenge } from "../../src/protocol/challenge.ts";
 
 const fields: ChallengeFields = {
   server: "[::1]:7777",
@@ -7,7 +7,7 @@ const fields: ChallengeFields = {
   nonce: Buffer.alloc(32, 0xfb).toString("base64url"),
   expiresAt: new Date("2030-01-02T03:04:05.678Z"),
 };
-const tls = "SHA256:" + Buffer.alloc(32, 0xa5).toString("base64").replace(/=+$/, "");
+const tls = `SHA256:${Buffer.alloc(32, 0xa5).toString("base64").replace(/=+$/, "")}`;
 
 describe("challenge text", () => {
   test("without TLS: the contract's five lines", () => {
@@ -39,7 +39,7 @@ describe("challenge text", () => {
   test("rejects anything non-canonical", () => {
     const text = formatChallenge(fields);
     const withTls = formatChallenge({ ...fields, tls });
-    expect(parseChallenge(text + "\n")).toBeUndefined();
+    expect(parseChallenge(`${text}\n`)).toBeUndefined();
     expect(parseChallenge(text.replace("v1", "v2"))).toBeUndefined();
     expect(parseChallenge(text.replace(/expires: .*/, "expires: tomorrow"))).toBeUndefined();
     expect(parseChallenge(text.replace(/expires: (.*)Z/, "expires: $1+00:00"))).toBeUndefined();

@@ -57,7 +57,9 @@ describe("decodeClientFrame", () => {
   });
 
   test("__proto__ keys never reach a prototype", () => {
-    const result = decodeClientFrame('{"type":"permission.response","requestId":"r","behavior":"allow","__proto__":{"polluted":1},"updatedInput":{"__proto__":{"polluted":2}}}');
+    const result = decodeClientFrame(
+      '{"type":"permission.response","requestId":"r","behavior":"allow","__proto__":{"polluted":1},"updatedInput":{"__proto__":{"polluted":2}}}',
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(Object.getPrototypeOf(result.message)).toBe(Object.prototype);

@@ -8,8 +8,8 @@
  * Size: ROBUSTNESS_CLIENT_ROUNDS (reduced 2, full 10) rounds of every misbehaviour.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { connect } from "node:net";
+import { SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { encodeClientFrame, RawPeer } from "../support/raw-ws.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { sshKeygenSign } from "../support/ssh.ts";
@@ -100,72 +100,76 @@ function logged(prefix: string): number {
 }
 
 describe("misbehaving clients", () => {
-  test(`${ROUNDS} rounds of resets, half-open, silent and slow peers: all shed; a good client unaffected`, async () => {
-    const good: TestClient & { authOk: Frame } = await relay.connectAuthenticated();
-    const baseline = relay.relay.gateway.connections.size;
-    expect(baseline).toBe(1);
-    let pings = 0;
-    let stopPinging = false;
-    const pinger = (async () => {
-      while (!stopPinging) {
-        pings += 1;
-        good.send({ type: "ping", id: `p${pings}` });
-        const id = `p${pings}`;
-        // (not good.next: its cursor belongs to the prompt round trips running meanwhile)
-        await waitFor(() => good.frames.some((frame) => frame.type === "pong" && frame.id === id), 5000, `pong ${id}`);
-        await Bun.sleep(100);
-      }
-    })();
+  test(
+    `${ROUNDS} rounds of resets, half-open, silent and slow peers: all shed; a good client unaffected`,
+    async () => {
+      const good: TestClient & { authOk: Frame } = await relay.connectAuthenticated();
+      const baseline = relay.relay.gateway.connections.size;
+      expect(baseline).toBe(1);
+      let pings = 0;
+      let stopPinging = false;
+      const pinger = (async () => {
+        while (!stopPinging) {
+          pings += 1;
+          good.send({ type: "ping", id: `p${pings}` });
+          const id = `p${pings}`;
+          // (not good.next: its cursor belongs to the prompt round trips running meanwhile)
+          await waitFor(() => good.frames.some((frame) => frame.type === "pong" && frame.id === id), 5000, `pong ${id}`);
+          await Bun.sleep(100);
+        }
+      })();
 
-    let turns = 0;
-    const roundTrip = async (prompt: string) => {
-      good.send({ type: "prompt", text: prompt });
-      turns += 1;
-      const result = await good.next(isResult, 30_000);
-      expect(result.event).toMatchObject({ subtype: "success", result: `echo: ${prompt}` });
-    };
+      let turns = 0;
+      const roundTrip = async (prompt: string) => {
+        good.send({ type: "prompt", text: prompt });
+        turns += 1;
+        const result = await good.next(isResult, 30_000);
+        expect(result.event).toMatchObject({ subtype: "success", result: `echo: ${prompt}` });
+      };
 
-    try {
-      for (let round = 1; round <= ROUNDS; round++) {
-        // 12 MB at 1,000 lines/s (4 MB/s, far above what Claude prints): far past a stalled
-        // peer's kernel buffers and the 256 KiB cap, within the 5 s heartbeat timeout
-        await misbehave(() => roundTrip("synth events=3000 bytes=4096 rate=1000"));
-        await roundTrip(`small turn ${round}`);
+      try {
+        for (let round = 1; round <= ROUNDS; round++) {
+          // 12 MB at 1,000 lines/s (4 MB/s, far above what Claude prints): far past a stalled
+          // peer's kernel buffers and the 256 KiB cap, within the 5 s heartbeat timeout
+          await misbehave(() => roundTrip("synth events=3000 bytes=4096 rate=1000"));
+          await roundTrip(`small turn ${round}`);
+        }
+      } catch (error) {
+        // The round's failure is the one to report: a pinger left running would fail whatever test runs next.
+        stopPinging = true;
+        await pinger.catch(() => {});
+        throw error;
       }
-    } catch (error) {
-      // The round's failure is the one to report: a pinger left running would fail whatever test runs next.
       stopPinging = true;
-      await pinger.catch(() => {});
-      throw error;
-    }
-    stopPinging = true;
-    await pinger;
+      await pinger;
 
-    await Bun.sleep(300);
-    expect(good.isOpen).toBe(true);
-    expect(good.all("error")).toEqual([]);
-    const seqs = good.frames.filter((frame) => typeof frame.seq === "number").map((frame) => frame.seq as number);
-    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
-    const assistants = good.all("claude.event").filter((frame) => frame.event.type === "assistant");
-    expect(assistants.length).toBe(ROUNDS * (3000 + 10));
-    expect(relay.relay.gateway.connections.size).toBe(baseline);
-    expect(relay.relay.session.clients.size).toBe(1);
-    const health = await (await fetch(`${relay.httpUrl}/healthz`)).json();
-    expect(health).toMatchObject({ clients: 1, state: "ready" });
+      await Bun.sleep(300);
+      expect(good.isOpen).toBe(true);
+      expect(good.all("error")).toEqual([]);
+      const seqs = good.frames.filter((frame) => typeof frame.seq === "number").map((frame) => frame.seq as number);
+      for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
+      const assistants = good.all("claude.event").filter((frame) => frame.event.type === "assistant");
+      expect(assistants.length).toBe(ROUNDS * (3000 + 10));
+      expect(relay.relay.gateway.connections.size).toBe(baseline);
+      expect(relay.relay.session.clients.size).toBe(1);
+      const health = await (await fetch(`${relay.httpUrl}/healthz`)).json();
+      expect(health).toMatchObject({ clients: 1, state: "ready" });
 
-    const shed = { stale: logged("terminating stale client"), slowConsumer: logged("slow consumer"), authTimeout: logged("authentication timed out") };
-    expect(shed.stale).toBeGreaterThanOrEqual(ROUNDS * PER_ROUND.halfOpen);
-    expect(shed.slowConsumer).toBeGreaterThanOrEqual(ROUNDS * PER_ROUND.slow);
-    expect(shed.authTimeout).toBe(ROUNDS * PER_ROUND.silent);
-    expect(relay.logs.filter((line) => line.level === "error")).toEqual([]);
-    reportFigures("clients", {
-      rounds: ROUNDS,
-      misbehaving: ROUNDS * (PER_ROUND.resets * 3 + PER_ROUND.halfOpen + PER_ROUND.silent + PER_ROUND.slow),
-      ...shed,
-      goodClientPings: pings,
-      goodClientTurns: turns,
-      goodClientEvents: seqs.length,
-    });
-    await good.close();
-  }, budgetMs(30_000, ROUNDS, 15_000));
+      const shed = { stale: logged("terminating stale client"), slowConsumer: logged("slow consumer"), authTimeout: logged("authentication timed out") };
+      expect(shed.stale).toBeGreaterThanOrEqual(ROUNDS * PER_ROUND.halfOpen);
+      expect(shed.slowConsumer).toBeGreaterThanOrEqual(ROUNDS * PER_ROUND.slow);
+      expect(shed.authTimeout).toBe(ROUNDS * PER_ROUND.silent);
+      expect(relay.logs.filter((line) => line.level === "error")).toEqual([]);
+      reportFigures("clients", {
+        rounds: ROUNDS,
+        misbehaving: ROUNDS * (PER_ROUND.resets * 3 + PER_ROUND.halfOpen + PER_ROUND.silent + PER_ROUND.slow),
+        ...shed,
+        goodClientPings: pings,
+        goodClientTurns: turns,
+        goodClientEvents: seqs.length,
+      });
+      await good.close();
+    },
+    budgetMs(30_000, ROUNDS, 15_000),
+  );
 });

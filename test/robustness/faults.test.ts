@@ -15,8 +15,8 @@ import { alive } from "../support/claude-harness.ts";
 import { groupAlive } from "../support/cli-process.ts";
 import { slowText, text, toolUse } from "../support/fake-anthropic.ts";
 import { Prng, seedFromEnv } from "../support/prng.ts";
-import { connectAndSign } from "../support/relay-process.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { connectAndSign } from "../support/relay-process.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
@@ -76,110 +76,118 @@ describe("Claude SIGKILLed at random points of turns", () => {
 
   /** Waits for Claude to be ready again with a new process, resumed on the same session. */
   async function expectResumed(oldPid: number, restarts: number): Promise<void> {
-    await waitFor(() => relay.relay.claude.state === "ready" && relay.relay.claude.pid !== oldPid && relay.relay.claude.pid !== undefined, 60_000, `ready again after kill ${restarts}`);
+    await waitFor(
+      () => relay.relay.claude.state === "ready" && relay.relay.claude.pid !== oldPid && relay.relay.claude.pid !== undefined,
+      60_000,
+      `ready again after kill ${restarts}`,
+    );
     expect(relay.relay.claude.restarts).toBe(restarts);
     const started = relay.logs.filter((line) => line.msg === "Claude started");
     expect(started.at(-1)).toMatchObject({ pid: relay.relay.claude.pid, resume: true, sessionId: relay.relay.sessionId });
   }
 
-  test(`${KILLS} kills: each time restarted and resumed, seqs never repeat or skip, pending permissions cancelled`, async () => {
-    const sessionId = relay.relay.sessionId;
-    // A first turn persists the conversation, so every restart resumes it.
-    relay.api.enqueue(text("the first answer"));
-    observer.send({ type: "prompt", text: "the first question" });
-    await observer.next(isResult, 60_000);
-    await waitFor(() => relay.transcript().includes("the first answer"), 10_000, "the first answer in Claude's transcript");
+  test(
+    `${KILLS} kills: each time restarted and resumed, seqs never repeat or skip, pending permissions cancelled`,
+    async () => {
+      const sessionId = relay.relay.sessionId;
+      // A first turn persists the conversation, so every restart resumes it.
+      relay.api.enqueue(text("the first answer"));
+      observer.send({ type: "prompt", text: "the first question" });
+      await observer.next(isResult, 60_000);
+      await waitFor(() => relay.transcript().includes("the first answer"), 10_000, "the first answer in Claude's transcript");
 
-    // A second client drops off before some kills and comes back with resume.lastSeq.
-    let roamer: TestClient | undefined = await relay.connectAuthenticated();
-    const roamerFrames: Frame[] = [];
-    let roamerLastSeq = 0;
-    const collectRoamer = () => {
-      if (!roamer) return;
-      // everything this connection got, unfiltered: a replay repeating an event would show up
-      roamerFrames.push(...roamer.frames.filter((frame) => typeof frame.seq === "number"));
-      roamerLastSeq = Math.max(roamerLastSeq, ...seqsOf(roamer.frames));
-    };
+      // A second client drops off before some kills and comes back with resume.lastSeq.
+      let roamer: TestClient | undefined = await relay.connectAuthenticated();
+      const roamerFrames: Frame[] = [];
+      let roamerLastSeq = 0;
+      const collectRoamer = () => {
+        if (!roamer) return;
+        // everything this connection got, unfiltered: a replay repeating an event would show up
+        roamerFrames.push(...roamer.frames.filter((frame) => typeof frame.seq === "number"));
+        roamerLastSeq = Math.max(roamerLastSeq, ...seqsOf(roamer.frames));
+      };
 
-    for (let i = 1; i <= KILLS; i++) {
-      // the first two kills cover the two cases that matter most; the rest are drawn at random
-      const scenario: Scenario = i === 1 ? "streaming" : i === 2 ? "permission" : rng.pick(["streaming", "permission", "idle", "starting"] as const);
-      scenarios.push(scenario);
-      await paceKill();
-      relay.api.reset();
-      if (roamer && rng.chance(0.5)) {
-        collectRoamer();
-        await roamer.close();
-        roamer = undefined;
-      }
-      const pid = relay.relay.claude.pid!;
-      if (scenario === "streaming") {
-        relay.api.enqueue(slowText(`slow answer ${i}`, rng.range(1500, 3000)));
-        const requests = relay.api.messageRequests().length;
-        observer.send({ type: "prompt", text: `question ${i}` });
-        await waitFor(() => relay.api.messageRequests().length > requests, 30_000, "Claude asked the API");
-        await Bun.sleep(rng.int(1200)); // somewhere in the answer's stream
-        await kill(pid);
-      } else if (scenario === "permission") {
-        relay.api.enqueue(toolUse("Write", { file_path: join(relay.options.cwd, `kill-${i}.txt`), content: "x" }));
-        observer.send({ type: "prompt", text: `write file ${i}` });
-        const request = await observer.next((frame) => frame.type === "permission.request" && !cancelled.includes(frame.requestId), 30_000);
-        await Bun.sleep(rng.int(500));
-        await kill(pid);
-        const resolved = await observer.next((frame) => frame.type === "permission.resolved" && frame.requestId === request.requestId, 10_000);
-        expect(resolved).toMatchObject({ behavior: "cancelled", by: "relay", sessionId });
-        cancelled.push(request.requestId);
-      } else if (scenario === "idle") {
-        await Bun.sleep(rng.int(1000));
-        await kill(pid);
-      } else {
-        // kill, then kill the replacement too while it is still starting up (when pacing allows)
-        await kill(pid);
-        await waitFor(() => relay.relay.claude.pid !== undefined, 60_000, "a replacement process");
-        const replacement = relay.relay.claude.pid!;
-        if (i < KILLS && relay.relay.claude.state === "restarting" && mayKillNow()) {
-          i += 1;
-          scenarios[scenarios.length - 1] = "idle"; // the first of the two found Claude ready
-          scenarios.push("starting");
-          await kill(replacement);
+      for (let i = 1; i <= KILLS; i++) {
+        // the first two kills cover the two cases that matter most; the rest are drawn at random
+        const scenario: Scenario = i === 1 ? "streaming" : i === 2 ? "permission" : rng.pick(["streaming", "permission", "idle", "starting"] as const);
+        scenarios.push(scenario);
+        await paceKill();
+        relay.api.reset();
+        if (roamer && rng.chance(0.5)) {
+          collectRoamer();
+          await roamer.close();
+          roamer = undefined;
         }
+        const pid = relay.relay.claude.pid!;
+        if (scenario === "streaming") {
+          relay.api.enqueue(slowText(`slow answer ${i}`, rng.range(1500, 3000)));
+          const requests = relay.api.messageRequests().length;
+          observer.send({ type: "prompt", text: `question ${i}` });
+          await waitFor(() => relay.api.messageRequests().length > requests, 30_000, "Claude asked the API");
+          await Bun.sleep(rng.int(1200)); // somewhere in the answer's stream
+          await kill(pid);
+        } else if (scenario === "permission") {
+          relay.api.enqueue(toolUse("Write", { file_path: join(relay.options.cwd, `kill-${i}.txt`), content: "x" }));
+          observer.send({ type: "prompt", text: `write file ${i}` });
+          const request = await observer.next((frame) => frame.type === "permission.request" && !cancelled.includes(frame.requestId), 30_000);
+          await Bun.sleep(rng.int(500));
+          await kill(pid);
+          const resolved = await observer.next((frame) => frame.type === "permission.resolved" && frame.requestId === request.requestId, 10_000);
+          expect(resolved).toMatchObject({ behavior: "cancelled", by: "relay", sessionId });
+          cancelled.push(request.requestId);
+        } else if (scenario === "idle") {
+          await Bun.sleep(rng.int(1000));
+          await kill(pid);
+        } else {
+          // kill, then kill the replacement too while it is still starting up (when pacing allows)
+          await kill(pid);
+          await waitFor(() => relay.relay.claude.pid !== undefined, 60_000, "a replacement process");
+          const replacement = relay.relay.claude.pid!;
+          if (i < KILLS && relay.relay.claude.state === "restarting" && mayKillNow()) {
+            i += 1;
+            scenarios[scenarios.length - 1] = "idle"; // the first of the two found Claude ready
+            scenarios.push("starting");
+            await kill(replacement);
+          }
+        }
+        await expectResumed(pid, killTimes.length);
+        if (!roamer) roamer = await relay.connectAuthenticated({ sessionId, lastSeq: roamerLastSeq });
       }
-      await expectResumed(pid, killTimes.length);
-      if (!roamer) roamer = await relay.connectAuthenticated({ sessionId, lastSeq: roamerLastSeq });
-    }
 
-    // The conversation continues after all that: the next request carries the first turn.
-    relay.api.reset();
-    relay.api.enqueue(text("still here"));
-    observer.send({ type: "prompt", text: "are you still there?" });
-    await observer.next((frame) => isResult(frame) && frame.event.result === "still here", 60_000);
-    const history = JSON.stringify(relay.api.messageRequests().at(-1)!.messages);
-    expect(history).toContain("the first question");
-    expect(history).toContain("the first answer");
-    expect(history).toContain("are you still there?");
+      // The conversation continues after all that: the next request carries the first turn.
+      relay.api.reset();
+      relay.api.enqueue(text("still here"));
+      observer.send({ type: "prompt", text: "are you still there?" });
+      await observer.next((frame) => isResult(frame) && frame.event.result === "still here", 60_000);
+      const history = JSON.stringify(relay.api.messageRequests().at(-1)!.messages);
+      expect(history).toContain("the first question");
+      expect(history).toContain("the first answer");
+      expect(history).toContain("are you still there?");
 
-    await Bun.sleep(300); // trailing presence updates
-    expect(relay.relay.claude.restarts).toBe(killTimes.length);
-    expectGapFree(seqsOf(observer.frames), "observer");
-    if (roamer) collectRoamer();
-    expectGapFree(seqsOf(roamerFrames), "reconnecting client");
-    expect(observer.all("error")).toEqual([]);
-    // every permission request was resolved exactly once, and none is pending
-    const requests = observer.all("permission.request").map((frame) => frame.requestId);
-    const resolved = observer.all("permission.resolved").map((frame) => frame.requestId);
-    expect(resolved.sort()).toEqual(requests.sort());
-    expect(relay.relay.health()).toMatchObject({ state: "ready", pendingPermissions: 0, sessionId });
-    expect(new Set(observer.frames.filter((frame) => frame.sessionId).map((frame) => frame.sessionId))).toEqual(new Set([sessionId]));
-    await roamer?.close();
+      await Bun.sleep(300); // trailing presence updates
+      expect(relay.relay.claude.restarts).toBe(killTimes.length);
+      expectGapFree(seqsOf(observer.frames), "observer");
+      if (roamer) collectRoamer();
+      expectGapFree(seqsOf(roamerFrames), "reconnecting client");
+      expect(observer.all("error")).toEqual([]);
+      // every permission request was resolved exactly once, and none is pending
+      const requests = observer.all("permission.request").map((frame) => frame.requestId);
+      const resolved = observer.all("permission.resolved").map((frame) => frame.requestId);
+      expect(resolved.sort()).toEqual(requests.sort());
+      expect(relay.relay.health()).toMatchObject({ state: "ready", pendingPermissions: 0, sessionId });
+      expect(new Set(observer.frames.filter((frame) => frame.sessionId).map((frame) => frame.sessionId))).toEqual(new Set([sessionId]));
+      await roamer?.close();
 
-    reportFigures("faults", {
-      seed,
-      kills: killTimes.length,
-      scenarios: Object.fromEntries(["streaming", "permission", "idle", "starting"].map((s) => [s, scenarios.filter((x) => x === s).length])),
-      permissionsCancelled: cancelled.length,
-      eventsSeen: seqsOf(observer.frames).length,
-    });
-  }, budgetMs(60_000, KILLS, 40_000));
+      reportFigures("faults", {
+        seed,
+        kills: killTimes.length,
+        scenarios: Object.fromEntries(["streaming", "permission", "idle", "starting"].map((s) => [s, scenarios.filter((x) => x === s).length])),
+        permissionsCancelled: cancelled.length,
+        eventsSeen: seqsOf(observer.frames).length,
+      });
+    },
+    budgetMs(60_000, KILLS, 40_000),
+  );
 });
 
 describe("Claude frozen (SIGSTOP)", () => {
@@ -207,7 +215,10 @@ describe("Claude frozen (SIGSTOP)", () => {
     await waitFor(() => !alive(frozen), 5000, "the frozen process is gone");
     await client.next((frame) => stateIs("ready")(frame) && frame.claudePid !== frozen, 30_000);
     // the liveness probe, held to --claude-timeout, found it: nothing else ended it
-    expect(relay.logs.find((line) => line.msg.startsWith("Claude did not answer a control request in time") && line.pid === frozen)).toMatchObject({ subtype: "mcp_status", timeoutMs: 1500 });
+    expect(relay.logs.find((line) => line.msg.startsWith("Claude did not answer a control request in time") && line.pid === frozen)).toMatchObject({
+      subtype: "mcp_status",
+      timeoutMs: 1500,
+    });
 
     relay.api.enqueue(text("after the freeze"));
     client.send({ type: "prompt", text: "what did I say?" });

@@ -19,8 +19,9 @@
  * socket.send(frame.data); // then expect frame.expect
  * ```
  */
-import { clientMessages, type ClientMessageType } from "../../src/protocol/messages.ts";
+
 import type { ErrorCode } from "../../src/protocol/errors.ts";
+import { type ClientMessageType, clientMessages } from "../../src/protocol/messages.ts";
 import type { JsonSchema } from "../../src/protocol/schema.ts";
 import type { Prng } from "../support/prng.ts";
 
@@ -115,7 +116,8 @@ export class FrameGenerator {
     }
     frame ??= this.randomText(ctx);
     // Whatever the strategy meant, a frame over the limit must be refused as too large.
-    if (frame.expect.reply !== "close" && byteLength(frame.data) > ctx.limit) frame = { kind: `${frame.kind}>limit`, data: frame.data, expect: { reply: "close", code: 1009 } };
+    if (frame.expect.reply !== "close" && byteLength(frame.data) > ctx.limit)
+      frame = { kind: `${frame.kind}>limit`, data: frame.data, expect: { reply: "close", code: 1009 } };
     this.counts.set(frame.kind, (this.counts.get(frame.kind) ?? 0) + 1);
     return frame;
   }
@@ -156,7 +158,9 @@ export class FrameGenerator {
    */
   validButHarmless(ctx: FrameContext): GeneratedFrame {
     const types: readonly ClientMessageType[] =
-      ctx.phase === "post" ? ["ping", "permission.response", "auth.response", "pair.request"] : MESSAGE_TYPES.filter((t) => t !== "auth.response" && t !== "pair.request");
+      ctx.phase === "post"
+        ? ["ping", "permission.response", "auth.response", "pair.request"]
+        : MESSAGE_TYPES.filter((t) => t !== "auth.response" && t !== "pair.request");
     const type = this.rng.pick(types);
     const message = this.validMessage(type, ctx.id);
     const data = JSON.stringify(message);
@@ -281,8 +285,14 @@ export class FrameGenerator {
       [`{"type":"prompt","__proto__":{"text":"pwned"},"id":${id}}`, { reply: "error", codes: ["invalid_message"], id: ctx.id }],
       [`{"type":"prompt","text":{"__proto__":"pwned"},"id":${id}}`, { reply: "error", codes: ["invalid_message"], id: ctx.id }],
       [`{"type":${JSON.stringify(key)},"id":${id}}`, { reply: "error", codes: ["unknown_type"], id: ctx.id }],
-      [`{"type":"auth.response","signature":"sig","resume":{"__proto__":{"lastSeq":1},"sessionId":"s"},"id":${id}}`, { reply: "error", codes: ["invalid_message"], id: ctx.id }],
-      [`{"type":"ping","${key}":{"polluted":true,"prototype":{"polluted":true}},"id":${id}}`, ctx.phase === "pre" ? { reply: "error", codes: ["not_authenticated"], id: ctx.id } : { reply: "pong", id: ctx.id }],
+      [
+        `{"type":"auth.response","signature":"sig","resume":{"__proto__":{"lastSeq":1},"sessionId":"s"},"id":${id}}`,
+        { reply: "error", codes: ["invalid_message"], id: ctx.id },
+      ],
+      [
+        `{"type":"ping","${key}":{"polluted":true,"prototype":{"polluted":true}},"id":${id}}`,
+        ctx.phase === "pre" ? { reply: "error", codes: ["not_authenticated"], id: ctx.id } : { reply: "pong", id: ctx.id },
+      ],
       [
         `{"type":"permission.response","requestId":"${key}","behavior":"allow","updatedInput":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}},"id":${id}}`,
         { reply: "error", codes: [ctx.phase === "pre" ? "not_authenticated" : "unknown_permission"], id: ctx.id },
@@ -296,13 +306,17 @@ export class FrameGenerator {
   /** Deeply nested arrays/objects inside a field, up to what fits the frame limit. */
   deepNesting(ctx: FrameContext): GeneratedFrame {
     const depth = this.rng.range(100, Math.floor((ctx.limit - 200) / 6));
-    const nested = this.rng.chance(0.5) ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    const nested = this.rng.chance(0.5) ? "[".repeat(depth) + "]".repeat(depth) : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
     // In an ignored field of a ping (valid if the parser copes), or as a prompt's text (never valid).
     if (this.rng.chance(0.5)) {
       const expect: Expectation = ctx.phase === "pre" ? { reply: "error", codes: ["not_authenticated", "invalid_json"] } : { reply: "pong" };
       return { kind: "deep-nesting", data: `{"type":"ping","id":${JSON.stringify(ctx.id)},"x":${nested}}`, expect: deepExpect(expect, ctx.id) };
     }
-    return { kind: "deep-nesting", data: `{"type":"prompt","id":${JSON.stringify(ctx.id)},"text":${nested}}`, expect: deepExpect({ reply: "error", codes: ["invalid_message"] }, ctx.id) };
+    return {
+      kind: "deep-nesting",
+      data: `{"type":"prompt","id":${JSON.stringify(ctx.id)},"text":${nested}}`,
+      expect: deepExpect({ reply: "error", codes: ["invalid_message"] }, ctx.id),
+    };
   }
 
   /** A frame just under the limit: a huge string in a field that makes the message invalid anyway. */
@@ -345,7 +359,7 @@ export class FrameGenerator {
         () => String.fromCharCode(r.range(0, 0x1f)),
         () => String.fromCharCode(r.range(0xd800, 0xdfff)), // lone surrogate
         () => String.fromCodePoint(r.range(0x1f300, 0x1faff)), // emoji
-        () => r.pick(["\u202e", "\u200f", "\u2066", "\u0000", "\ufeff", "\"", "\\", "{", "}", "[", "]", ":", ","]),
+        () => r.pick(["\u202e", "\u200f", "\u2066", "\u0000", "\ufeff", '"', "\\", "{", "}", "[", "]", ":", ","]),
         () => String.fromCharCode(r.range(0x80, 0xffff)),
       ])();
     }
@@ -413,14 +427,17 @@ export function wrongValues(schema: JsonSchema): unknown[] {
   const notString = [null, 0, 1.5, true, [], {}, ["x"], { x: 1 }];
   if ("const" in schema) {
     const value = schema.const;
-    return typeof value === "string" ? [...notString, value.toUpperCase(), `${value} `, `${value}\u0000`, "", "\ud800"] : [String(value), null, (value as number) + 1];
+    return typeof value === "string"
+      ? [...notString, value.toUpperCase(), `${value} `, `${value}\u0000`, "", "\ud800"]
+      : [String(value), null, (value as number) + 1];
   }
   if (Array.isArray(schema.enum)) return [...notString, "", ...schema.enum.map((v) => String(v).toUpperCase()), "cancelled", "__proto__"];
   switch (schema.type) {
     case "string": {
       const out: unknown[] = [...notString];
       if (((schema.minLength as number | undefined) ?? 0) > 0) out.push("");
-      if (schema.maxLength !== undefined) out.push("y".repeat((schema.maxLength as number) + 1), "😀".repeat(Math.ceil(((schema.maxLength as number) + 1) / 2)));
+      if (schema.maxLength !== undefined)
+        out.push("y".repeat((schema.maxLength as number) + 1), "😀".repeat(Math.ceil(((schema.maxLength as number) + 1) / 2)));
       return out;
     }
     case "integer": {

@@ -10,8 +10,8 @@
  * seed: ROBUSTNESS_SEED=<seed>.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { PRE_AUTH_MAX_FRAME_BYTES } from "../../src/server/gateway.ts";
+import { SYNTHETIC_CLAUDE } from "../support/cli-process.ts";
 import { Prng, seedFromEnv } from "../support/prng.ts";
 import { RawPeer } from "../support/raw-ws.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
@@ -88,7 +88,8 @@ function checkAnswer(frame: GeneratedFrame, answer: Frame): string | undefined {
   if (answer.type !== "error") return `expected error ${expected.codes.join("|")}, got ${JSON.stringify(answer).slice(0, 200)}`;
   if (!expected.codes.includes(answer.code)) return `expected ${expected.codes.join("|")}, got ${answer.code}: ${answer.message}`;
   if (typeof answer.message !== "string" || answer.message.length === 0) return "error without a message";
-  if (expected.id !== undefined && answer.code !== "invalid_json" && answer.id !== expected.id) return `error id ${JSON.stringify(answer.id)} ≠ ${JSON.stringify(expected.id)}`;
+  if (expected.id !== undefined && answer.code !== "invalid_json" && answer.id !== expected.id)
+    return `error id ${JSON.stringify(answer.id)} ≠ ${JSON.stringify(expected.id)}`;
   return undefined;
 }
 
@@ -116,7 +117,11 @@ async function fuzz(phase: Phase, count: number): Promise<void> {
       if (problem) fail(index, frame, problem);
     } catch (error) {
       const closed = client.isOpen ? undefined : await client.closed;
-      fail(index, frame, `no answer (${closed ? `closed ${closed.code} ${closed.reason}` : String(error).slice(0, 300)}); ${inFlight.length} later frames lost`);
+      fail(
+        index,
+        frame,
+        `no answer (${closed ? `closed ${closed.code} ${closed.reason}` : String(error).slice(0, 300)}); ${inFlight.length} later frames lost`,
+      );
       inFlight.length = 0;
       client.socket.close();
       client = await openConnection(phase);
@@ -156,17 +161,25 @@ const PRE_FRAMES = Math.round(FRAMES * 0.3);
 const POST_FRAMES = FRAMES - PRE_FRAMES;
 
 describe("fuzz", () => {
-  test(`before authentication: ${PRE_FRAMES} generated frames, each answered as the contract says`, async () => {
-    await fuzz("pre", PRE_FRAMES);
-    expect(stats.pre.failures).toEqual([]);
-    await assertRelayHealthy();
-  }, budgetMs(20_000, PRE_FRAMES, 2));
+  test(
+    `before authentication: ${PRE_FRAMES} generated frames, each answered as the contract says`,
+    async () => {
+      await fuzz("pre", PRE_FRAMES);
+      expect(stats.pre.failures).toEqual([]);
+      await assertRelayHealthy();
+    },
+    budgetMs(20_000, PRE_FRAMES, 2),
+  );
 
-  test(`after authentication: ${POST_FRAMES} generated frames, each answered as the contract says`, async () => {
-    await fuzz("post", POST_FRAMES);
-    expect(stats.post.failures).toEqual([]);
-    await assertRelayHealthy();
-  }, budgetMs(20_000, POST_FRAMES, 2));
+  test(
+    `after authentication: ${POST_FRAMES} generated frames, each answered as the contract says`,
+    async () => {
+      await fuzz("post", POST_FRAMES);
+      expect(stats.post.failures).toEqual([]);
+      await assertRelayHealthy();
+    },
+    budgetMs(20_000, POST_FRAMES, 2),
+  );
 
   test("a text frame that is not UTF-8 is closed by the WebSocket layer (1007); the relay stays up", async () => {
     for (const bytes of [[0xff], [0x7b, 0xc0, 0xaf, 0x7d], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]]) {

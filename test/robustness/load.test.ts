@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { procStats } from "../../bench/support/harness.ts";
 import { budgetMs, reportFigures, size } from "./scale.ts";
-import { connectSeqClients, startStreamingRelay, type SeqClient, type StreamingRelay } from "./streaming.ts";
+import { connectSeqClients, type SeqClient, type StreamingRelay, startStreamingRelay } from "./streaming.ts";
 
 const CLIENTS = size("LOAD_CLIENTS", 50, 500);
 const SECONDS = size("LOAD_SECONDS", 5, 60);
@@ -39,52 +39,56 @@ async function waitForReady(target: StreamingRelay): Promise<void> {
 }
 
 describe("load", () => {
-  test(`${CLIENTS} clients × ${SECONDS} s of continuous output: every seq to every client in order; RSS flat`, async () => {
-    clients = await connectSeqClients(relay, CLIENTS);
-    const pid = relay.process.child.pid!;
-    const connectedRss = procStats(pid).rssKiB;
-    await Bun.sleep(300); // the joins' presence update goes out before the stream starts
-    clients[0]!.send({ type: "prompt", text: `synth events=${EVENTS} bytes=200 rate=${RATE}` });
+  test(
+    `${CLIENTS} clients × ${SECONDS} s of continuous output: every seq to every client in order; RSS flat`,
+    async () => {
+      clients = await connectSeqClients(relay, CLIENTS);
+      const pid = relay.process.child.pid!;
+      const connectedRss = procStats(pid).rssKiB;
+      await Bun.sleep(300); // the joins' presence update goes out before the stream starts
+      clients[0]!.send({ type: "prompt", text: `synth events=${EVENTS} bytes=200 rate=${RATE}` });
 
-    await Bun.sleep(WARMUP_SECONDS * 1000);
-    const warm = procStats(pid);
-    const samples: number[] = [];
-    const sampler = setInterval(() => samples.push(procStats(pid).rssKiB), 1000);
-    const deadline = Date.now() + (SECONDS + 30) * 1000;
-    while (clients.some((client) => client.results === 0)) {
-      if (Date.now() > deadline) break;
-      await Bun.sleep(100);
-    }
-    clearInterval(sampler);
-    const end = procStats(pid);
-    const health = await relay.health();
+      await Bun.sleep(WARMUP_SECONDS * 1000);
+      const warm = procStats(pid);
+      const samples: number[] = [];
+      const sampler = setInterval(() => samples.push(procStats(pid).rssKiB), 1000);
+      const deadline = Date.now() + (SECONDS + 30) * 1000;
+      while (clients.some((client) => client.results === 0)) {
+        if (Date.now() > deadline) break;
+        await Bun.sleep(100);
+      }
+      clearInterval(sampler);
+      const end = procStats(pid);
+      const health = await relay.health();
 
-    const late = clients.filter((client) => client.results !== 1).length;
-    expect(late).toBe(0);
-    const disordered = clients.filter((client) => client.disorder.length > 0);
-    expect(disordered.map((client) => client.disorder)).toEqual([]);
-    expect(clients.flatMap((client) => client.errors)).toEqual([]);
-    for (const client of clients) expect(client.assistants).toBe(EVENTS);
-    const lastSeqs = new Set(clients.map((client) => client.lastSeq));
-    expect(lastSeqs.size).toBe(1);
-    expect(clients.every((client) => client.socket.readyState === WebSocket.OPEN)).toBe(true);
-    expect(health).toMatchObject({ clients: CLIENTS, state: "ready", restarts: 0 });
+      const late = clients.filter((client) => client.results !== 1).length;
+      expect(late).toBe(0);
+      const disordered = clients.filter((client) => client.disorder.length > 0);
+      expect(disordered.map((client) => client.disorder)).toEqual([]);
+      expect(clients.flatMap((client) => client.errors)).toEqual([]);
+      for (const client of clients) expect(client.assistants).toBe(EVENTS);
+      const lastSeqs = new Set(clients.map((client) => client.lastSeq));
+      expect(lastSeqs.size).toBe(1);
+      expect(clients.every((client) => client.socket.readyState === WebSocket.OPEN)).toBe(true);
+      expect(health).toMatchObject({ clients: CLIENTS, state: "ready", restarts: 0 });
 
-    const growth = (end.rssKiB - warm.rssKiB) / warm.rssKiB;
-    reportFigures("load", {
-      clients: CLIENTS,
-      seconds: SECONDS,
-      warmupSeconds: WARMUP_SECONDS,
-      linesPerSecond: RATE,
-      eventsPerClient: EVENTS,
-      framesDelivered: clients.reduce((sum, client) => sum + client.events, 0),
-      rssConnectedKiB: connectedRss,
-      rssWarmKiB: warm.rssKiB,
-      rssEndKiB: end.rssKiB,
-      rssMaxKiB: Math.max(warm.rssKiB, end.rssKiB, ...samples),
-      rssGrowthPercent: Math.round(growth * 1000) / 10,
-      relayCpuSeconds: Math.round(end.cpuMs / 100) / 10,
-    });
-    expect(Math.abs(growth)).toBeLessThanOrEqual(RSS_TOLERANCE);
-  }, budgetMs(60_000, SECONDS, 1_500));
+      const growth = (end.rssKiB - warm.rssKiB) / warm.rssKiB;
+      reportFigures("load", {
+        clients: CLIENTS,
+        seconds: SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+        linesPerSecond: RATE,
+        eventsPerClient: EVENTS,
+        framesDelivered: clients.reduce((sum, client) => sum + client.events, 0),
+        rssConnectedKiB: connectedRss,
+        rssWarmKiB: warm.rssKiB,
+        rssEndKiB: end.rssKiB,
+        rssMaxKiB: Math.max(warm.rssKiB, end.rssKiB, ...samples),
+        rssGrowthPercent: Math.round(growth * 1000) / 10,
+        relayCpuSeconds: Math.round(end.cpuMs / 100) / 10,
+      });
+      expect(Math.abs(growth)).toBeLessThanOrEqual(RSS_TOLERANCE);
+    },
+    budgetMs(60_000, SECONDS, 1_500),
+  );
 });

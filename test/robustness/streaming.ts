@@ -13,11 +13,10 @@
  * ```
  */
 import { join } from "node:path";
-import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts";
-import { SYNTHETIC_CLAUDE, spawnRelay, type RelayProcess } from "../support/cli-process.ts";
+import { type ChallengeSigner, keyFileSigner } from "../../src/client/signer.ts";
+import { type RelayProcess, SYNTHETIC_CLAUDE, spawnRelay } from "../support/cli-process.ts";
 import { pathWithRepoBin, prepareRelayHome } from "../support/relay.ts";
 import { makeTempDir, removeTempDir, type TestKey } from "../support/ssh.ts";
-
 
 export interface StreamingRelay {
   process: RelayProcess;
@@ -38,10 +37,26 @@ export interface StreamingRelay {
 export async function startStreamingRelay(args: string[], options: { claudeBin?: string; env?: Record<string, string> } = {}): Promise<StreamingRelay> {
   const dir = makeTempDir("relay-robustness-");
   const { home, work, key } = prepareRelayHome(dir, "device");
-  const relayProcess = spawnRelay(["serve", "--port", "0", "--cwd", work, "--claude-bin", options.claudeBin ?? SYNTHETIC_CLAUDE, "--state-dir", join(dir, "state"), "--log-format", "json", ...args], {
-    env: { ...process.env, PATH: pathWithRepoBin(), HOME: home, ...options.env },
-    cwd: dir,
-  });
+  const relayProcess = spawnRelay(
+    [
+      "serve",
+      "--port",
+      "0",
+      "--cwd",
+      work,
+      "--claude-bin",
+      options.claudeBin ?? SYNTHETIC_CLAUDE,
+      "--state-dir",
+      join(dir, "state"),
+      "--log-format",
+      "json",
+      ...args,
+    ],
+    {
+      env: { ...process.env, PATH: pathWithRepoBin(), HOME: home, ...options.env },
+      cwd: dir,
+    },
+  );
   const url = await relayProcess.listening;
   const httpUrl = url.replace(/^ws:/, "http:").replace(/\/ws$/, "");
   let stopped: Promise<number | null> | undefined;

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { procFdReader, startFdMonitor } from "../../src/server/fd-monitor.ts";
 import { createLogger } from "../../src/log/logger.ts";
+import { procFdReader, startFdMonitor } from "../../src/server/fd-monitor.ts";
 
 test("warns once when crossing the high mark and notes the recovery below the low mark", () => {
   const lines: string[] = [];

@@ -3,9 +3,9 @@
  * clients over loopback: routes, connection contexts, limits, malformed frames.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { waitFor } from "../support/wait.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
-import { TestClient } from "../support/ws-client.ts";
+import { waitFor } from "../support/wait.ts";
+import type { TestClient } from "../support/ws-client.ts";
 
 let relay: TestRelay;
 beforeAll(async () => {
@@ -140,7 +140,9 @@ describe("malformed frames before authentication", () => {
   });
 
   test("an unknown type is logged as a warning naming it", () => {
-    expect(relay.logs.some((line) => line.level === "warn" && line.msg === "unknown message type" && line.messageType === "shell" && line.clientId && line.remote)).toBe(true);
+    expect(
+      relay.logs.some((line) => line.level === "warn" && line.msg === "unknown message type" && line.messageType === "shell" && line.clientId && line.remote),
+    ).toBe(true);
   });
 
   test("frames over 16 KiB before authentication → message_too_large and 1009", async () => {

@@ -2,8 +2,15 @@ import { describe, expect, test } from "bun:test";
 import { pairingBase, reachableOrigins } from "../../src/server/urls.ts";
 
 const interfaces = {
-  lo: [{ address: "127.0.0.1", family: "IPv4" }, { address: "::1", family: "IPv6" }],
-  en0: [{ address: "192.168.1.20", family: "IPv4" }, { address: "fe80::1", family: "IPv6" }, { address: "2001:db8::7", family: "IPv6" }],
+  lo: [
+    { address: "127.0.0.1", family: "IPv4" },
+    { address: "::1", family: "IPv6" },
+  ],
+  en0: [
+    { address: "192.168.1.20", family: "IPv4" },
+    { address: "fe80::1", family: "IPv6" },
+    { address: "2001:db8::7", family: "IPv6" },
+  ],
 };
 
 describe("reachableOrigins", () => {
@@ -17,7 +24,12 @@ describe("reachableOrigins", () => {
   });
 
   test(":: adds IPv6, without link-local addresses", () => {
-    expect(reachableOrigins({ host: "::", port: 1, secure: true, interfaces })).toEqual(["https://192.168.1.20:1", "https://[2001:db8::7]:1", "https://127.0.0.1:1", "https://[::1]:1"]);
+    expect(reachableOrigins({ host: "::", port: 1, secure: true, interfaces })).toEqual([
+      "https://192.168.1.20:1",
+      "https://[2001:db8::7]:1",
+      "https://127.0.0.1:1",
+      "https://[::1]:1",
+    ]);
   });
 });
 

@@ -74,7 +74,7 @@ describe("the web app", () => {
   });
 
   test("HEAD / answers like GET, without a body", async () => {
-    const response = await fetch(relay.httpUrl + "/", { method: "HEAD" });
+    const response = await fetch(`${relay.httpUrl}/`, { method: "HEAD" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await response.text()).toBe("");
@@ -93,7 +93,9 @@ describe("security headers on every response", () => {
   });
 
   test("the policy: self only, no inline or eval script, no framing, no base, no forms, Trusted Types", () => {
-    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split("; ").map((directive) => [directive.split(" ")[0], directive.split(" ").slice(1).join(" ")]));
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split("; ").map((directive) => [directive.split(" ")[0], directive.split(" ").slice(1).join(" ")]),
+    );
     expect(directives).toMatchObject({
       "default-src": "'self'",
       "script-src": "'self'",

@@ -6,13 +6,24 @@ import { capabilitiesFrom, MAX_DESCRIPTION_LENGTH, sameCapabilities } from "../.
 const initialize = {
   commands: [
     { name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" },
-    { name: "update-config", description: `Use this skill to configure the Claude Code harness via settings.json.\n\n${"Automated behaviors require hooks. ".repeat(30)}`, argumentHint: "" },
+    {
+      name: "update-config",
+      description: `Use this skill to configure the Claude Code harness via settings.json.\n\n${"Automated behaviors require hooks. ".repeat(30)}`,
+      argumentHint: "",
+    },
     { name: "", description: "nameless" },
     { description: "no name at all" },
     "junk",
   ],
   models: [
-    { value: "default", resolvedModel: "claude-opus-4-8[1m]", displayName: "Default (recommended)", description: "Use the default model", supportsEffort: true, supportedEffortLevels: ["low", "high"] },
+    {
+      value: "default",
+      resolvedModel: "claude-opus-4-8[1m]",
+      displayName: "Default (recommended)",
+      description: "Use the default model",
+      supportsEffort: true,
+      supportedEffortLevels: ["low", "high"],
+    },
     { value: "haiku", resolvedModel: "claude-haiku-4-5-20251001", displayName: "Haiku", description: "Haiku 4.5 · Fastest for quick answers" },
     { value: "bare" },
     { displayName: "no value" },
@@ -45,7 +56,10 @@ test("a long description is one line, cut to the limit with an ellipsis; an empt
 test("an answer without models or commands (or with junk there) gives empty lists; counts are bounded", () => {
   expect(capabilitiesFrom({}, ["default"])).toEqual({ models: [], commands: [], permissionModes: ["default"] });
   expect(capabilitiesFrom({ models: "x", commands: { name: "y" } }, [])).toEqual({ models: [], commands: [], permissionModes: [] });
-  const many = capabilitiesFrom({ commands: Array.from({ length: 500 }, (_, i) => ({ name: `c${i}` })), models: Array.from({ length: 500 }, (_, i) => ({ value: `m${i}` })) }, []);
+  const many = capabilitiesFrom(
+    { commands: Array.from({ length: 500 }, (_, i) => ({ name: `c${i}` })), models: Array.from({ length: 500 }, (_, i) => ({ value: `m${i}` })) },
+    [],
+  );
   expect(many.commands).toHaveLength(200);
   expect(many.models).toHaveLength(50);
   expect(capabilitiesFrom({ commands: [{ name: "x".repeat(129) }] }, []).commands).toEqual([]);

@@ -2,8 +2,8 @@ import { afterEach, expect, test } from "bun:test";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { silentLogger } from "../../src/log/logger.ts";
-import { ReplayBuffer } from "../../src/session/replay-buffer.ts";
 import { openEventStore } from "../../src/session/event-store.ts";
+import { ReplayBuffer } from "../../src/session/replay-buffer.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 
 let dir: string;

@@ -30,11 +30,11 @@ function put(folder: string, name: string, body: string, ageS = 0): string {
 describe("listing a directory's conversations", () => {
   const cwd = "/home/me/app";
   const folder = projectFolderName(cwd);
-  for (let n = 1; n <= 5; n++) put(folder, `${uuid(n)}.jsonl`, promptLine(`Question ${n}`) + "\n", 100 - n * 10); // 5 is the newest
-  put(folder, "notes.jsonl", promptLine("not a conversation") + "\n");
+  for (let n = 1; n <= 5; n++) put(folder, `${uuid(n)}.jsonl`, `${promptLine(`Question ${n}`)}\n`, 100 - n * 10); // 5 is the newest
+  put(folder, "notes.jsonl", `${promptLine("not a conversation")}\n`);
   put(folder, `${uuid(6)}.jsonl`, ""); // Claude created it but wrote nothing: nothing to resume
-  put(join(folder, uuid(1), "subagents"), `${uuid(7)}.jsonl`, promptLine("a sub-agent") + "\n");
-  put(projectFolderName("/home/me/other"), `${uuid(8)}.jsonl`, promptLine("another directory") + "\n");
+  put(join(folder, uuid(1), "subagents"), `${uuid(7)}.jsonl`, `${promptLine("a sub-agent")}\n`);
+  put(projectFolderName("/home/me/other"), `${uuid(8)}.jsonl`, `${promptLine("another directory")}\n`);
 
   test("newest first, titled, with the directory and the modification time", async () => {
     const list = await conversationHistory(env).list(cwd);
@@ -48,8 +48,10 @@ describe("listing a directory's conversations", () => {
 
   test("only the head is read: a first prompt beyond it leaves the title empty", async () => {
     const folder2 = projectFolderName("/home/me/big");
-    put(folder2, `${uuid(9)}.jsonl`, JSON.stringify({ type: "attachment", padding: "x".repeat(5000) }) + "\n" + promptLine("Late prompt") + "\n");
-    expect(await conversationHistory(env, { headBytes: 1024 }).list("/home/me/big")).toEqual([{ sessionId: uuid(9), cwd: "/home/me/big", title: "", updatedAt: expect.any(String) }]);
+    put(folder2, `${uuid(9)}.jsonl`, `${JSON.stringify({ type: "attachment", padding: "x".repeat(5000) })}\n${promptLine("Late prompt")}\n`);
+    expect(await conversationHistory(env, { headBytes: 1024 }).list("/home/me/big")).toEqual([
+      { sessionId: uuid(9), cwd: "/home/me/big", title: "", updatedAt: expect.any(String) },
+    ]);
     expect((await conversationHistory(env).list("/home/me/big"))[0]!.title).toBe("Late prompt");
   });
 
@@ -61,13 +63,13 @@ describe("listing a directory's conversations", () => {
   test("without CLAUDE_CONFIG_DIR: $HOME/.claude, as Claude's environment has it", async () => {
     const home = join(config, "a-home");
     mkdirSync(join(home, ".claude", "projects", folder), { recursive: true });
-    writeFileSync(join(home, ".claude", "projects", folder, `${uuid(10)}.jsonl`), promptLine("From HOME") + "\n");
+    writeFileSync(join(home, ".claude", "projects", folder, `${uuid(10)}.jsonl`), `${promptLine("From HOME")}\n`);
     expect(await conversationHistory({ HOME: home }).list(cwd)).toEqual([{ sessionId: uuid(10), cwd, title: "From HOME", updatedAt: expect.any(String) }]);
   });
 
   test("many conversations: the newest 100, in order (the others are only looked at, not read)", async () => {
     const many = "/home/me/many";
-    for (let n = 0; n < 250; n++) put(projectFolderName(many), `${uuid(1000 + n)}.jsonl`, promptLine(`Many ${n}`) + "\n", n);
+    for (let n = 0; n < 250; n++) put(projectFolderName(many), `${uuid(1000 + n)}.jsonl`, `${promptLine(`Many ${n}`)}\n`, n);
     const list = await conversationHistory(env).list(many);
     expect(list).toHaveLength(100);
     expect(list.map((entry) => entry.title)).toEqual(Array.from({ length: 100 }, (_, n) => `Many ${n}`));
@@ -77,8 +79,8 @@ describe("listing a directory's conversations", () => {
     const long = `/home/me/${"deep-directory/".repeat(16)}app`;
     const name = projectFolderName(long);
     expect(name.length).toBeGreaterThan(200);
-    put(name, `${uuid(20)}.jsonl`, promptLine("Long one") + "\n", 10);
-    put(`${name.slice(0, 200)}-otherhash`, `${uuid(21)}.jsonl`, promptLine("Long two") + "\n", 5);
+    put(name, `${uuid(20)}.jsonl`, `${promptLine("Long one")}\n`, 10);
+    put(`${name.slice(0, 200)}-otherhash`, `${uuid(21)}.jsonl`, `${promptLine("Long two")}\n`, 5);
     expect((await conversationHistory(env).list(long)).map((entry) => entry.title)).toEqual(["Long two", "Long one"]);
     expect(conversationHistory(env).find(long, uuid(21))).toEqual({ title: "Long two" });
   });
@@ -86,7 +88,7 @@ describe("listing a directory's conversations", () => {
 
 describe("finding one conversation", () => {
   const cwd = "/home/me/find";
-  put(projectFolderName(cwd), `${uuid(30)}.jsonl`, promptLine("Found me") + "\n");
+  put(projectFolderName(cwd), `${uuid(30)}.jsonl`, `${promptLine("Found me")}\n`);
   put(projectFolderName(cwd), `${uuid(31)}.jsonl`, "");
   const history = conversationHistory(env);
 

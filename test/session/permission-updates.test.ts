@@ -16,12 +16,16 @@ test("Claude's own suggestions pass: rules (session or settings), directories, a
 });
 
 test("refused: no type, a setMode without a mode or to a mode clients may not choose, too many bytes", () => {
-  expect(checkPermissionUpdates([{ type: "setMode", mode: "plan" }, { rules: [] }], MODES)).toBe("updatedPermissions[1] needs a string type (addRules, addDirectories, setMode …)");
+  expect(checkPermissionUpdates([{ type: "setMode", mode: "plan" }, { rules: [] }], MODES)).toBe(
+    "updatedPermissions[1] needs a string type (addRules, addDirectories, setMode …)",
+  );
   expect(checkPermissionUpdates([{ type: "" }], MODES)).toStartWith("updatedPermissions[0] needs a string type");
   expect(checkPermissionUpdates([{ type: "setMode" }], MODES)).toBe("updatedPermissions[0]: setMode needs a string mode");
   expect(checkPermissionUpdates([{ type: "setMode", mode: "bypassPermissions", destination: "session" }], MODES)).toContain("--allow-bypass-permissions");
   expect(checkPermissionUpdates([{ type: "setMode", mode: "bypassPermissions" }], [...MODES, "bypassPermissions"])).toBeUndefined();
-  expect(checkPermissionUpdates([{ type: "setMode", mode: "yolo" }], MODES)).toBe('updatedPermissions[0]: permission mode "yolo" is not one of default, acceptEdits, plan');
+  expect(checkPermissionUpdates([{ type: "setMode", mode: "yolo" }], MODES)).toBe(
+    'updatedPermissions[0]: permission mode "yolo" is not one of default, acceptEdits, plan',
+  );
   const big = [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "x".repeat(MAX_PERMISSION_UPDATES_BYTES) }] }];
   expect(checkPermissionUpdates(big, MODES)).toMatch(/^updatedPermissions is \d+ bytes; at most 65536 are accepted$/);
 });

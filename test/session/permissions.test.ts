@@ -2,7 +2,13 @@ import { expect, test } from "bun:test";
 import { PendingPermissions } from "../../src/session/permissions.ts";
 
 const request = (requestId: string, seq: number) => ({
-  type: "permission.request" as const, sessionId: "S", seq, requestId, toolName: "Write", input: { file_path: "/x" }, toolUseId: "t" + seq,
+  type: "permission.request" as const,
+  sessionId: "S",
+  seq,
+  requestId,
+  toolName: "Write",
+  input: { file_path: "/x" },
+  toolUseId: `t${seq}`,
 });
 
 test("the first answer takes the request; later answers find nothing", () => {

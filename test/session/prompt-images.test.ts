@@ -15,13 +15,16 @@ describe("checkPromptImages", () => {
     ["a character outside the alphabet", IMAGES["image/png"].replace("K", "*")],
     ["base64url instead of base64", Buffer.from(IMAGES["image/jpeg"], "base64").toString("base64url")],
     ["missing padding", IMAGES["image/png"].replace(/=+$/, "")],
-    ["a line break", IMAGES["image/png"].slice(0, 20) + "\n" + IMAGES["image/png"].slice(20)],
-    ["a space", " " + IMAGES["image/png"]],
-    ["padding in the middle", IMAGES["image/png"].slice(0, 8) + "=" + IMAGES["image/png"].slice(9)],
+    ["a line break", `${IMAGES["image/png"].slice(0, 20)}\n${IMAGES["image/png"].slice(20)}`],
+    ["a space", ` ${IMAGES["image/png"]}`],
+    ["padding in the middle", `${IMAGES["image/png"].slice(0, 8)}=${IMAGES["image/png"].slice(9)}`],
     ["non-zero bits after the last byte (not canonical)", "iVBORw0KGgp="],
     ["nothing but padding", "===="],
   ])("not valid base64: %s", (_, data) => {
-    const check = checkPromptImages([{ mediaType: "image/png", data: IMAGES["image/png"] }, { mediaType: "image/png", data }]);
+    const check = checkPromptImages([
+      { mediaType: "image/png", data: IMAGES["image/png"] },
+      { mediaType: "image/png", data },
+    ]);
     expect(check.ok).toBe(false);
     expect(!check.ok && check.message).toStartWith("image 2: data is not valid base64");
   });
@@ -41,7 +44,8 @@ describe("checkPromptImages", () => {
 
 describe("sniffImageType", () => {
   test("magic numbers: PNG, JPEG, GIF87a/GIF89a, RIFF…WEBP; anything else (a RIFF WAV, a truncated header) is none", () => {
-    const bytes = (...values: Array<number | string>) => Buffer.concat(values.map((value) => (typeof value === "string" ? Buffer.from(value, "latin1") : Buffer.from([value]))));
+    const bytes = (...values: Array<number | string>) =>
+      Buffer.concat(values.map((value) => (typeof value === "string" ? Buffer.from(value, "latin1") : Buffer.from([value]))));
     expect(sniffImageType(bytes(0x89, "PNG\r\n\x1a\n", 0))).toBe("image/png");
     expect(sniffImageType(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe("image/jpeg");
     expect(sniffImageType(bytes("GIF87a"))).toBe("image/gif");

@@ -89,7 +89,10 @@ describe("Claude's credentials, with the real CLI", () => {
       session.handle(a, { type: "prompt", text: "hello?" });
       await waitFor(() => results(a).length === 1, "result");
       const assistant = a.events().find((frame) => frame.type === "claude.event" && frame.event.type === "assistant")!.event;
-      expect(assistant).toMatchObject({ error: "authentication_failed", message: { content: [{ type: "text", text: expect.stringContaining("Not logged in") }] } });
+      expect(assistant).toMatchObject({
+        error: "authentication_failed",
+        message: { content: [{ type: "text", text: expect.stringContaining("Not logged in") }] },
+      });
       expect(results(a)[0]!.event).toMatchObject({ is_error: true });
       expect(lastState(a)).toMatchObject({ state: "ready", claudeAuthError: problem });
       expect(logs.filter((line) => line.level === "warn").map((line) => line.msg)).toEqual([problem.message]);

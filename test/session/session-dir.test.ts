@@ -72,7 +72,9 @@ describe("checkSessionDir", () => {
   });
 
   test("a symlink inside an allowed directory that points out of it is refused", () => {
-    expect(refused(join(home, "escape"))).toBe(`${JSON.stringify(join(home, "escape"))} (real path ${JSON.stringify(outside)}) is outside every allowed directory (--allow-dir: ${home})`);
+    expect(refused(join(home, "escape"))).toBe(
+      `${JSON.stringify(join(home, "escape"))} (real path ${JSON.stringify(outside)}) is outside every allowed directory (--allow-dir: ${home})`,
+    );
   });
 
   test("an allowed directory that does not exist allows nothing", () => {

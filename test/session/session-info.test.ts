@@ -14,11 +14,11 @@ describe("sessionTitle", () => {
 
   test("long lines are cut to the maximum with an ellipsis, never inside a character", () => {
     const long = "a".repeat(200);
-    expect(sessionTitle(long)).toBe("a".repeat(MAX_TITLE_LENGTH - 1) + "…");
+    expect(sessionTitle(long)).toBe(`${"a".repeat(MAX_TITLE_LENGTH - 1)}…`);
     const emoji = "😀".repeat(100);
     const title = sessionTitle(emoji)!;
     expect(Array.from(title)).toHaveLength(MAX_TITLE_LENGTH);
-    expect(title).toBe("😀".repeat(MAX_TITLE_LENGTH - 1) + "…");
+    expect(title).toBe(`${"😀".repeat(MAX_TITLE_LENGTH - 1)}…`);
     expect(sessionTitle("b".repeat(MAX_TITLE_LENGTH))).toBe("b".repeat(MAX_TITLE_LENGTH));
   });
 });

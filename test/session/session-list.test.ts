@@ -2,14 +2,26 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadSessionList, saveSessionList, sessionListFile, type SessionRecord } from "../../src/session/session-list.ts";
+import { loadSessionList, type SessionRecord, saveSessionList, sessionListFile } from "../../src/session/session-list.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 
 const dir = makeTempDir("relay-list-");
 afterAll(() => removeTempDir(dir));
 
-const A: SessionRecord = { sessionId: "5e55104e-0000-4000-8000-00000000000a", cwd: "/home/me/a", title: "Fix the login", createdAt: "2026-01-01T10:00:00.000Z", lastActivity: "2026-01-01T11:00:00.000Z", default: true };
-const B: SessionRecord = { sessionId: "5e55104e-0000-4000-8000-00000000000b", cwd: "/home/me/b", createdAt: "2026-01-02T10:00:00.000Z", lastActivity: "2026-01-02T10:00:00.000Z" };
+const A: SessionRecord = {
+  sessionId: "5e55104e-0000-4000-8000-00000000000a",
+  cwd: "/home/me/a",
+  title: "Fix the login",
+  createdAt: "2026-01-01T10:00:00.000Z",
+  lastActivity: "2026-01-01T11:00:00.000Z",
+  default: true,
+};
+const B: SessionRecord = {
+  sessionId: "5e55104e-0000-4000-8000-00000000000b",
+  cwd: "/home/me/b",
+  createdAt: "2026-01-02T10:00:00.000Z",
+  lastActivity: "2026-01-02T10:00:00.000Z",
+};
 const C: SessionRecord = { ...B, sessionId: "5e55104e-0000-4000-8000-00000000000c", settings: { permissionMode: "plan", model: "haiku" } };
 
 describe("session list", () => {

@@ -13,8 +13,8 @@ import { conversationHistory } from "../../src/session/history.ts";
 import { Session } from "../../src/session/session.ts";
 import type { SessionRecord } from "../../src/session/session-list.ts";
 import { type OpenSession, SessionManager } from "../../src/session/session-manager.ts";
-import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
 import { FakeClock } from "../support/fake-clock.ts";
+import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
 import { messagesNaming } from "../support/session-messages.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 
@@ -130,7 +130,9 @@ const INITIALIZE = {
     { value: "default", resolvedModel: "claude-opus-4-8[1m]", displayName: "Default (recommended)" },
     { value: "haiku", resolvedModel: "claude-haiku-4-5-20251001", displayName: "Haiku" },
   ],
-  commands: [{ name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" }],
+  commands: [
+    { name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" },
+  ],
 };
 
 describe("the default session, as in v1", () => {
@@ -140,7 +142,9 @@ describe("the default session, as in v1", () => {
     const phone = connect("phone");
     const ok = phone.frames[0]!;
     expect(ok).toMatchObject({ type: "auth.ok", sessionId: DEFAULT_ID, state: { state: "ready", clients: 1, permissionMode: "default" } });
-    expect(ok.sessions).toEqual([{ sessionId: DEFAULT_ID, cwd: work, state: "ready", clients: 1, permissionMode: "default", lastActivity: expect.any(String) }]);
+    expect(ok.sessions).toEqual([
+      { sessionId: DEFAULT_ID, cwd: work, state: "ready", clients: 1, permissionMode: "default", lastActivity: expect.any(String) },
+    ]);
     manager.handle(phone, { type: "prompt", text: "hello there" });
     await settle();
     expect(opened.get(DEFAULT_ID)!.claude.prompts).toEqual(["hello there"]);
@@ -170,7 +174,12 @@ describe("session.create", () => {
     expect(opened.get(id(1))!.claude.starts).toBe(1);
     await tick();
     for (const client of [phone, laptop]) {
-      expect(client.all("sessions").at(-1)!.sessions.map((info: any) => [info.sessionId, info.cwd, info.state])).toEqual([
+      expect(
+        client
+          .all("sessions")
+          .at(-1)!
+          .sessions.map((info: any) => [info.sessionId, info.cwd, info.state]),
+      ).toEqual([
         [DEFAULT_ID, work, "ready"],
         [id(1), join(home, "a"), "starting"],
       ]);
@@ -254,8 +263,16 @@ describe("attach, detach and routing", () => {
     expect(opened.get(DEFAULT_ID)!.claude.prompts).toEqual(["in default"]);
     expect(v1.events().every((frame) => frame.sessionId === DEFAULT_ID)).toBe(true);
     expect(v1.events().some((frame) => frame.type === "user.prompt" && frame.text === "in default")).toBe(true);
-    expect(eventsOf(phone, other).filter((frame) => frame.type === "user.prompt").map((frame) => frame.text)).toEqual(["in a"]);
-    expect(eventsOf(phone, DEFAULT_ID).filter((frame) => frame.type === "user.prompt").map((frame) => frame.text)).toEqual(["in default"]);
+    expect(
+      eventsOf(phone, other)
+        .filter((frame) => frame.type === "user.prompt")
+        .map((frame) => frame.text),
+    ).toEqual(["in a"]);
+    expect(
+      eventsOf(phone, DEFAULT_ID)
+        .filter((frame) => frame.type === "user.prompt")
+        .map((frame) => frame.text),
+    ).toEqual(["in default"]);
     // each session numbers its own events from 1, without gaps
     for (const sessionId of [DEFAULT_ID, other]) {
       const seqs = eventsOf(phone, sessionId).map((frame) => frame.seq);
@@ -278,7 +295,13 @@ describe("attach, detach and routing", () => {
       type: "session.attached",
       sessionId: other,
       lastSeq: newest,
-      state: { state: "waiting_permission", claudePid: claude.pid, clients: 1, pendingPermissions: [{ type: "permission.request", sessionId: other, seq: newest - 1, ...request }], permissionMode: "default" },
+      state: {
+        state: "waiting_permission",
+        claudePid: claude.pid,
+        clients: 1,
+        pendingPermissions: [{ type: "permission.request", sessionId: other, seq: newest - 1, ...request }],
+        permissionMode: "default",
+      },
       id: "a1",
     });
     expect(phone.frames.slice(at + 1).map((frame) => frame.seq)).toEqual([newest - 1, newest]);
@@ -300,7 +323,13 @@ describe("attach, detach and routing", () => {
     manager.handle(phone, { type: "session.attach", sessionId: other });
     const at = phone.frames.findIndex((frame) => frame.type === "session.attached");
     expect(phone.frames[at + 1]).toEqual({ type: "replay.gap", sessionId: other, fromSeq: 1, toSeq: events.oldestSeq - 1, reason: "evicted" });
-    expect(phone.frames.slice(at + 2).map((frame) => frame.seq)).toEqual([events.oldestSeq, events.oldestSeq + 1, events.oldestSeq + 2, events.oldestSeq + 3, events.lastSeq]);
+    expect(phone.frames.slice(at + 2).map((frame) => frame.seq)).toEqual([
+      events.oldestSeq,
+      events.oldestSeq + 1,
+      events.oldestSeq + 2,
+      events.oldestSeq + 3,
+      events.lastSeq,
+    ]);
   });
 
   test("detach: session.detached, then no more events of that session; the default session can be detached too", async () => {
@@ -310,7 +339,10 @@ describe("attach, detach and routing", () => {
     manager.handle(phone, { type: "session.attach", sessionId: other });
     manager.handle(phone, { type: "session.detach", sessionId: other, id: "d1" });
     manager.handle(phone, { type: "session.detach", sessionId: DEFAULT_ID });
-    expect(phone.all("session.detached")).toEqual([{ type: "session.detached", sessionId: other, id: "d1" }, { type: "session.detached", sessionId: DEFAULT_ID }]);
+    expect(phone.all("session.detached")).toEqual([
+      { type: "session.detached", sessionId: other, id: "d1" },
+      { type: "session.detached", sessionId: DEFAULT_ID },
+    ]);
     const before = phone.events().length;
     opened.get(other)!.claude.emitLine({ type: "assistant" });
     opened.get(DEFAULT_ID)!.claude.emitLine({ type: "assistant" });
@@ -357,8 +389,11 @@ describe("permission mode, model and pickers", () => {
     await tick();
     expect(opened.get(other)!.claude.controls.map((control) => control.subtype)).toEqual(["set_permission_mode", "set_model"]);
     expect(opened.get(DEFAULT_ID)!.claude.controls).toEqual([]);
-    expect(phone.all("session.configured")).toEqual([{ type: "session.configured", sessionId: other, permissionMode: "acceptEdits", model: "haiku", id: "k1" }]);
-    for (const client of [phone, v1]) expect(client.all("sessions").at(-1)!.sessions[1]).toMatchObject({ sessionId: other, permissionMode: "acceptEdits", model: "haiku" });
+    expect(phone.all("session.configured")).toEqual([
+      { type: "session.configured", sessionId: other, permissionMode: "acceptEdits", model: "haiku", id: "k1" },
+    ]);
+    for (const client of [phone, v1])
+      expect(client.all("sessions").at(-1)!.sessions[1]).toMatchObject({ sessionId: other, permissionMode: "acceptEdits", model: "haiku" });
   });
 
   test("refused with invalid_message, echoing id, nothing sent to any Claude and nothing changed: bypassPermissions (off), an unknown model, an alias before any Claude listed models, nothing to change; an unknown session is unknown_session", async () => {
@@ -369,9 +404,16 @@ describe("permission mode, model and pickers", () => {
       manager.handle(phone, { type: "session.configure", sessionId, id: "k", ...fields });
       return phone.frames.at(-1)!;
     };
-    expect(configure({ model: "haiku" }).message).toBe('session.configure: Claude has not listed its models yet (it is starting): try "haiku" again in a moment, or name a full model id (claude-…); nothing changed');
+    expect(configure({ model: "haiku" }).message).toBe(
+      'session.configure: Claude has not listed its models yet (it is starting): try "haiku" again in a moment, or name a full model id (claude-…); nothing changed',
+    );
     opened.get(DEFAULT_ID)!.claude.initialized(INITIALIZE); // any session's Claude lists the models for all
-    expect(configure({ permissionMode: "bypassPermissions" })).toEqual({ type: "error", code: "invalid_message", message: expect.stringContaining("--allow-bypass-permissions"), id: "k" });
+    expect(configure({ permissionMode: "bypassPermissions" })).toEqual({
+      type: "error",
+      code: "invalid_message",
+      message: expect.stringContaining("--allow-bypass-permissions"),
+      id: "k",
+    });
     expect(configure({ model: "nonsense-model" })).toEqual({
       type: "error",
       code: "invalid_message",
@@ -435,7 +477,11 @@ describe("permission mode, model and pickers", () => {
     first.opened.get(a)!.claude.emitLine({ type: "system", subtype: "status", status: null, permissionMode: "acceptEdits" }); // Claude switched itself
     await first.tick();
     const saved = first.persisted.at(-1)!;
-    expect(saved.map((record) => record.settings)).toEqual([undefined, { permissionMode: "acceptEdits", model: "haiku" }, { permissionMode: "bypassPermissions" }]);
+    expect(saved.map((record) => record.settings)).toEqual([
+      undefined,
+      { permissionMode: "acceptEdits", model: "haiku" },
+      { permissionMode: "bypassPermissions" },
+    ]);
 
     const { manager, opened, logs, connect, ready, tick } = setup({ restored: saved }); // restarted without --allow-bypass-permissions
     await tick();
@@ -445,7 +491,9 @@ describe("permission mode, model and pickers", () => {
       ["idle", "default", undefined],
     ]);
     expect(opened.get(a)!.session.events.lastSeq).toBe(0); // nothing numbered at boot
-    expect(logs.find((line) => line.level === "warn" && line.sessionId === b)?.msg).toStartWith("session's saved permission mode not restored: permission mode bypassPermissions");
+    expect(logs.find((line) => line.level === "warn" && line.sessionId === b)?.msg).toStartWith(
+      "session's saved permission mode not restored: permission mode bypassPermissions",
+    );
     const tablet = connect("tablet");
     manager.handle(tablet, { type: "prompt", text: "go on", sessionId: a });
     ready(a);
@@ -499,7 +547,13 @@ describe("session.stop", () => {
     expect(phone.all("session.stopped")).toEqual([{ type: "session.stopped", sessionId: other, id: "s1" }]);
     expect(watcher.all("session.stopped")).toEqual([]);
     expect(opened.get(other)!.store.closed).toBe(true);
-    for (const client of [phone, watcher]) expect(client.all("sessions").at(-1)!.sessions.map((info: any) => info.sessionId)).toEqual([DEFAULT_ID]);
+    for (const client of [phone, watcher])
+      expect(
+        client
+          .all("sessions")
+          .at(-1)!
+          .sessions.map((info: any) => info.sessionId),
+      ).toEqual([DEFAULT_ID]);
     manager.handle(watcher, { type: "prompt", text: "anyone?", sessionId: other, id: "p" });
     expect(watcher.frames.at(-1)).toMatchObject({ type: "error", code: "unknown_session", id: "p" });
     manager.handle(phone, { type: "session.stop", sessionId: other, id: "again" });
@@ -682,7 +736,12 @@ describe("the relay's stop", () => {
     manager.handle(phone, { type: "session.stop", sessionId: b });
     manager.handle(phone, { type: "prompt", text: "last words", sessionId: a });
     manager.close();
-    expect(phone.all("sessions").at(-1)!.sessions.map((info: any) => info.sessionId)).toEqual([DEFAULT_ID, a]);
+    expect(
+      phone
+        .all("sessions")
+        .at(-1)!
+        .sessions.map((info: any) => info.sessionId),
+    ).toEqual([DEFAULT_ID, a]);
     expect(persisted.at(-1)!.map((record) => record.sessionId)).toEqual([DEFAULT_ID, a]);
     await manager.stopClaudes();
     for (const sessionId of [DEFAULT_ID, a, b]) expect(opened.get(sessionId)!.claude.state).toBe("stopped");
@@ -746,7 +805,11 @@ describe("the idle timeout", () => {
     await tick();
     expect(claude.starts).toBe(1);
     expect(claude.prompts).toEqual(["still there?"]);
-    expect(eventsOf(v1, DEFAULT_ID).slice(-2).map((frame) => [frame.type, frame.state])).toEqual([
+    expect(
+      eventsOf(v1, DEFAULT_ID)
+        .slice(-2)
+        .map((frame) => [frame.type, frame.state]),
+    ).toEqual([
       ["user.prompt", undefined],
       ["session.state", "starting"],
     ]);
@@ -769,7 +832,13 @@ describe("the idle timeout", () => {
     manager.handle(phone, { type: "session.configure", sessionId: other, permissionMode: "acceptEdits", id: "k" });
     await tick();
     expect(errors(phone)).toEqual([]);
-    expect(phone.all("session.configured").at(-1)).toEqual({ type: "session.configured", sessionId: other, permissionMode: "acceptEdits", model: "haiku", id: "k" });
+    expect(phone.all("session.configured").at(-1)).toEqual({
+      type: "session.configured",
+      sessionId: other,
+      permissionMode: "acceptEdits",
+      model: "haiku",
+      id: "k",
+    });
     expect(claude.controls).toHaveLength(2); // not sent to the Claude on its way out
     exited();
     await tick();
@@ -813,7 +882,7 @@ function writeTranscript(cwd: string, sessionId: string, prompt: string, ageMs =
     { type: "assistant", isSidechain: false, message: { role: "assistant", content: [{ type: "text", text: "done" }] }, sessionId, cwd },
   ];
   const file = join(folder, `${sessionId}.jsonl`);
-  writeFileSync(file, lines.map((line) => JSON.stringify(line)).join("\n") + "\n");
+  writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`);
   const time = new Date(Date.now() - ageMs);
   utimesSync(file, time, time);
 }
@@ -847,10 +916,16 @@ describe("history.list", () => {
     const { manager, connect } = setup();
     const phone = connect("phone");
     manager.handle(phone, { type: "history.list", cwd: `${home}/b/../h` });
-    expect((await waitForFrame(phone, "history")).conversations).toEqual([{ sessionId: conversation(3), cwd: join(home, "h"), title: "A question in h", updatedAt: expect.any(String) }]);
+    expect((await waitForFrame(phone, "history")).conversations).toEqual([
+      { sessionId: conversation(3), cwd: join(home, "h"), title: "A question in h", updatedAt: expect.any(String) },
+    ]);
     manager.handle(phone, { type: "history.list", cwd: join(home, "b"), id: "empty" });
     expect(await waitForFrame(phone, "history", 1)).toEqual({ type: "history", conversations: [], id: "empty" });
-    for (const [cwd, words] of [[work, "outside every allowed directory"], [join(home, "missing"), "no such directory"], ["a", "absolute path"]] as const) {
+    for (const [cwd, words] of [
+      [work, "outside every allowed directory"],
+      [join(home, "missing"), "no such directory"],
+      ["a", "absolute path"],
+    ] as const) {
       manager.handle(phone, { type: "history.list", cwd, id: "bad" });
       expect(phone.frames.at(-1)).toEqual({ type: "error", code: "invalid_session_dir", message: expect.stringContaining(words), id: "bad" });
     }
@@ -919,7 +994,10 @@ describe("session.create with resume", () => {
     expect(opened.size).toBe(1);
 
     manager.handle(phone, { type: "session.create", cwd: join(home, "a"), resume: conversation(10) });
-    expect(refusal(conversation(10), join(home, "b"))).toMatchObject({ code: "unknown_session", message: expect.stringContaining("open in another directory") });
+    expect(refusal(conversation(10), join(home, "b"))).toMatchObject({
+      code: "unknown_session",
+      message: expect.stringContaining("open in another directory"),
+    });
     const { claude } = opened.get(conversation(10))!;
     let exited!: () => void;
     claude.stopGate = new Promise((resolve) => (exited = resolve));

@@ -18,7 +18,9 @@ describe("what a client may choose", () => {
     expect(checkPermissionMode("plan", choosablePermissionModes(false))).toBeUndefined();
     expect(checkPermissionMode("bypassPermissions", choosablePermissionModes(false))).toContain("claude-relay serve --allow-bypass-permissions");
     expect(checkPermissionMode("bypassPermissions", choosablePermissionModes(true))).toBeUndefined();
-    expect(checkPermissionMode("dontAsk", choosablePermissionModes(true))).toBe('permission mode "dontAsk" is not one of default, acceptEdits, plan, bypassPermissions');
+    expect(checkPermissionMode("dontAsk", choosablePermissionModes(true))).toBe(
+      'permission mode "dontAsk" is not one of default, acceptEdits, plan, bypassPermissions',
+    );
   });
 
   test("bypass: --allow-bypass-permissions adds Claude's flag; Claude args that already bypass count as allowed, with nothing added", () => {
@@ -29,7 +31,8 @@ describe("what a client may choose", () => {
   });
 
   test("models: a value of Claude's list, or a full model id; the refusal lists the choices", () => {
-    for (const model of ["haiku", "opus[1m]", "claude-sonnet-4-5-20250929", "claude-opus-4-8[1m]", "claude-3.5-x"]) expect(checkModel(model, MODELS)).toBeUndefined();
+    for (const model of ["haiku", "opus[1m]", "claude-sonnet-4-5-20250929", "claude-opus-4-8[1m]", "claude-3.5-x"])
+      expect(checkModel(model, MODELS)).toBeUndefined();
     expect(checkModel("nonsense-model", MODELS)).toBe('unknown model "nonsense-model": choose one of default, opus[1m], haiku, or a full model id (claude-…)');
     for (const model of ["Claude-Opus", "claude-", "claude-opus 4", "claude-opus;rm", "gpt-4"]) expect(checkModel(model, MODELS)).toStartWith("unknown model");
   });

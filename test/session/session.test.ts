@@ -31,7 +31,10 @@ function setup(options: { saved?: string[]; observer?: SessionObserver; permissi
   return { claude, session, store, writes, logs, client };
 }
 
-const types = (frames: Array<Record<string, any>>) => frames.map((frame) => (frame.type === "claude.event" ? `claude.event:${frame.event.type}` : frame.type === "session.state" ? `session.state:${frame.state}` : frame.type));
+const types = (frames: Array<Record<string, any>>) =>
+  frames.map((frame) =>
+    frame.type === "claude.event" ? `claude.event:${frame.event.type}` : frame.type === "session.state" ? `session.state:${frame.state}` : frame.type,
+  );
 const seqs = (frames: Array<Record<string, any>>) => frames.map((frame) => frame.seq);
 
 describe("joining", () => {
@@ -49,7 +52,13 @@ describe("joining", () => {
 
     expect(seqs(old.events())).toEqual([1, 2, 3]);
     const authOk = late.frames[0]!;
-    expect(authOk).toMatchObject({ type: "auth.ok", clientId: "late", sessionId: SESSION_ID, lastSeq: 2, state: { state: "ready", clients: 2, pendingPermissions: [] } });
+    expect(authOk).toMatchObject({
+      type: "auth.ok",
+      clientId: "late",
+      sessionId: SESSION_ID,
+      lastSeq: 2,
+      state: { state: "ready", clients: 2, pendingPermissions: [] },
+    });
     expect(seqs(late.events())).toEqual([1, 2, 3]);
     expect(late.events().map((frame) => frame.event.n)).toEqual([1, 2, 3]);
     expect(late.all("replay.gap")).toEqual([]);
@@ -68,7 +77,10 @@ describe("joining", () => {
   });
 
   test("numbering continues after the saved events; frames reach the store before any client", async () => {
-    const saved = [`{"type":"user.prompt","sessionId":"${SESSION_ID}","seq":41,"text":"a","by":"x"}`, `{"type":"user.prompt","sessionId":"${SESSION_ID}","seq":42,"text":"b","by":"x"}`];
+    const saved = [
+      `{"type":"user.prompt","sessionId":"${SESSION_ID}","seq":41,"text":"a","by":"x"}`,
+      `{"type":"user.prompt","sessionId":"${SESSION_ID}","seq":42,"text":"b","by":"x"}`,
+    ];
     const { claude, session, store, writes, client } = setup({ saved });
     const phone = client("phone");
     session.join(phone, { sessionId: SESSION_ID, lastSeq: 41 });
@@ -158,7 +170,12 @@ describe("pending permissions: one table, one withdrawal", () => {
     session.handle(a, { type: "permission.response", requestId: "r1", behavior: "allow", updatedInput: { file_path: "/w", content: "edited" } });
     session.handle(b, { type: "permission.response", requestId: "r1", behavior: "deny", id: "late" });
     await settle();
-    expect(claude.answers).toEqual([{ request: expect.objectContaining({ requestId: "r1", input: { file_path: "/w", content: "x" } }), answer: { behavior: "allow", updatedInput: { file_path: "/w", content: "edited" } } }]);
+    expect(claude.answers).toEqual([
+      {
+        request: expect.objectContaining({ requestId: "r1", input: { file_path: "/w", content: "x" } }),
+        answer: { behavior: "allow", updatedInput: { file_path: "/w", content: "edited" } },
+      },
+    ]);
     expect(resolved(a)).toEqual(["r1:allow:a"]);
     expect(resolved(b)).toEqual(["r1:allow:a"]);
     expect(b.all("error")).toEqual([expect.objectContaining({ code: "unknown_permission", id: "late" })]);
@@ -240,7 +257,11 @@ describe("pending permissions: one table, one withdrawal", () => {
 
 describe("Claude's credentials", () => {
   const NO_CREDENTIALS = { commands: [], account: { tokenSource: "none", apiProvider: "firstParty" } };
-  const NOT_LOGGED_IN = { type: "assistant", error: "authentication_failed", message: { content: [{ type: "text", text: "Not logged in · Please run /login" }] } };
+  const NOT_LOGGED_IN = {
+    type: "assistant",
+    error: "authentication_failed",
+    message: { content: [{ type: "text", text: "Not logged in · Please run /login" }] },
+  };
   const warnings = (logs: Array<Record<string, any>>) => logs.filter((line) => line.level === "warn").map((line) => line.msg);
 
   test("no credentials at start: one warning saying what to do, session.state and /healthz say so until a turn succeeds", async () => {
@@ -336,11 +357,14 @@ describe("permission mode and model", () => {
   // abridged from Claude Code 2.1.197's initialize answer
   const INITIALIZE = {
     models: [{ value: "haiku", resolvedModel: "claude-haiku-4-5-20251001", displayName: "Haiku", description: "Haiku 4.5", supportsEffort: false }],
-    commands: [{ name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" }],
+    commands: [
+      { name: "compact", description: "Free up context by summarizing the conversation so far", argumentHint: "<optional custom summarization instructions>" },
+    ],
     account: { tokenSource: "none", apiKeySource: "ANTHROPIC_API_KEY" },
   };
   const status = (permissionMode: string) => ({ type: "system", subtype: "status", status: null, permissionMode });
-  const states = (frames: Array<Record<string, any>>) => frames.filter((frame) => frame.type === "session.state").map((frame) => [frame.permissionMode, frame.model]);
+  const states = (frames: Array<Record<string, any>>) =>
+    frames.filter((frame) => frame.type === "session.state").map((frame) => [frame.permissionMode, frame.model]);
 
   test("configure on a running Claude: it is told; once it took the change the sender gets session.configured and every client the state", async () => {
     const { claude, session, client } = setup();
@@ -367,13 +391,17 @@ describe("permission mode and model", () => {
     const [phone, laptop] = [client("phone"), client("laptop")];
     session.join(phone, undefined);
     session.join(laptop, undefined);
-    claude.answerControl = () => ({ ok: false, error: "Cannot set permission mode to bypassPermissions because the session was not launched with --dangerously-skip-permissions" });
+    claude.answerControl = () => ({
+      ok: false,
+      error: "Cannot set permission mode to bypassPermissions because the session was not launched with --dangerously-skip-permissions",
+    });
     await session.configure({ permissionMode: "bypassPermissions" }, phone, "c2");
     await settle();
     expect(phone.frames.at(-1)).toEqual({
       type: "error",
       code: "invalid_message",
-      message: 'Claude refused permissionMode "bypassPermissions": Cannot set permission mode to bypassPermissions because the session was not launched with --dangerously-skip-permissions',
+      message:
+        'Claude refused permissionMode "bypassPermissions": Cannot set permission mode to bypassPermissions because the session was not launched with --dangerously-skip-permissions',
       id: "c2",
     });
     expect(laptop.frames.filter((frame) => frame.type !== "auth.ok")).toEqual([]);
@@ -407,7 +435,9 @@ describe("permission mode and model", () => {
     const phone = client("phone");
     session.join(phone, undefined);
     await session.configure({ permissionMode: "acceptEdits", model: "claude-sonnet-4-5" }, phone, "c3");
-    expect(phone.all("session.configured")).toEqual([{ type: "session.configured", sessionId: SESSION_ID, permissionMode: "acceptEdits", model: "claude-sonnet-4-5", id: "c3" }]);
+    expect(phone.all("session.configured")).toEqual([
+      { type: "session.configured", sessionId: SESSION_ID, permissionMode: "acceptEdits", model: "claude-sonnet-4-5", id: "c3" },
+    ]);
     expect(claude.controls).toEqual([]);
     session.handle(phone, { type: "prompt", text: "edit it" });
     expect(claude.starts).toBe(1);
@@ -447,7 +477,12 @@ describe("permission mode and model", () => {
     claude.setState("ready");
     await session.end();
     await session.configure({ permissionMode: "plan" }, phone, "c5");
-    expect(phone.frames.at(-1)).toEqual({ type: "error", code: "claude_unavailable", message: "Claude is stopping; the session cannot be configured", id: "c5" });
+    expect(phone.frames.at(-1)).toEqual({
+      type: "error",
+      code: "claude_unavailable",
+      message: "Claude is stopping; the session cannot be configured",
+      id: "c5",
+    });
     expect(claude.controls).toEqual([]);
   });
 
@@ -545,11 +580,22 @@ describe("allow for this session", () => {
     session.join(phone, undefined);
     claude.askPermission("r2", "Write", { file_path: "/w/a.txt" }, [{ type: "setMode", mode: "acceptEdits", destination: "session" }]);
     await settle();
-    session.handle(phone, { type: "permission.response", requestId: "r2", behavior: "allow", updatedPermissions: [{ type: "setMode", mode: "bypassPermissions", destination: "session" }], id: "a1" });
+    session.handle(phone, {
+      type: "permission.response",
+      requestId: "r2",
+      behavior: "allow",
+      updatedPermissions: [{ type: "setMode", mode: "bypassPermissions", destination: "session" }],
+      id: "a1",
+    });
     expect(phone.frames.at(-1)).toMatchObject({ type: "error", code: "invalid_message", id: "a1" });
     expect(phone.frames.at(-1)!.message).toStartWith("permission.response: updatedPermissions[0]: permission mode bypassPermissions");
     expect(claude.answers).toEqual([]);
-    session.handle(phone, { type: "permission.response", requestId: "r2", behavior: "allow", updatedPermissions: [{ type: "setMode", mode: "acceptEdits", destination: "session" }] });
+    session.handle(phone, {
+      type: "permission.response",
+      requestId: "r2",
+      behavior: "allow",
+      updatedPermissions: [{ type: "setMode", mode: "acceptEdits", destination: "session" }],
+    });
     expect(claude.answers).toHaveLength(1);
   });
 });
@@ -576,7 +622,12 @@ describe("idle and end", () => {
     await settle();
     await session.end();
     expect(claude.stops).toBe(1);
-    expect(types(phone.events()).slice(-4)).toEqual(["session.state:waiting_permission", "permission.resolved", "session.state:stopping", "session.state:stopping"]);
+    expect(types(phone.events()).slice(-4)).toEqual([
+      "session.state:waiting_permission",
+      "permission.resolved",
+      "session.state:stopping",
+      "session.state:stopping",
+    ]);
     expect(phone.events().at(-1)).toMatchObject({ claudePid: 0 }); // the last one: Claude has exited
     expect(store.closed).toBe(true);
     session.handle(phone, { type: "prompt", text: "too late", id: "p" });
@@ -637,7 +688,12 @@ describe("suspend (the idle timeout)", () => {
     session.handle(phone, { type: "prompt", text: "first" });
     session.handle(phone, { type: "prompt", text: "second" });
     await settle();
-    expect(phone.events().filter((frame) => frame.type === "user.prompt").map((frame) => frame.text)).toEqual(["first", "second"]);
+    expect(
+      phone
+        .events()
+        .filter((frame) => frame.type === "user.prompt")
+        .map((frame) => frame.text),
+    ).toEqual(["first", "second"]);
     expect(claude.prompts).toEqual([]);
     expect(claude.starts).toBe(0);
     exited();

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { armorSignature, dearmor, encodeSignatureBlob, parseArmoredSignature, parseSignatureBlob, SshSigError } from "../../src/ssh/sshsig.ts";
 import { WireWriter } from "../../src/ssh/wire.ts";
-import {
-  armorSignature, dearmor, encodeSignatureBlob, parseArmoredSignature, parseSignatureBlob, SshSigError,
-} from "../../src/ssh/sshsig.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign } from "../support/ssh.ts";
 
 let dir: string;
@@ -65,7 +63,12 @@ describe("SSHSIG parsing", () => {
     expect(codeOf(() => parseSignatureBlob(v2))).toBe("unsupported_version");
     const md5 = new WireWriter().raw("SSHSIG").uint32(1).string("k").string("claude-relay").string("").string("md5").string("s").toBytes();
     expect(codeOf(() => parseSignatureBlob(md5))).toBe("unsupported_hash");
-    const badUtf8 = new WireWriter().raw("SSHSIG").uint32(1).string("k").string(new Uint8Array([0xff, 0xfe])).toBytes();
+    const badUtf8 = new WireWriter()
+      .raw("SSHSIG")
+      .uint32(1)
+      .string("k")
+      .string(new Uint8Array([0xff, 0xfe]))
+      .toBytes();
     expect(codeOf(() => parseSignatureBlob(badUtf8))).toBe("malformed");
   });
 });

@@ -16,10 +16,11 @@
  * await browser.close();
  * ```
  */
-import { appendFileSync, existsSync } from "node:fs";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
 import { randomUUID } from "node:crypto";
+import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { SYNTHETIC_CLAUDE } from "./cli-process.ts";
 import { prepareLongSession } from "./long-conversation.ts";
 import { startTestRelay, type TestRelay, type TestRelayOptions } from "./relay.ts";
@@ -143,7 +144,11 @@ export async function sendPrompt(phone: PhonePage, text: string): Promise<void> 
 export function nextReceived(phone: PhonePage, match: (frame: Record<string, any>) => boolean, timeoutMs = 30_000): Promise<Record<string, any>> {
   const from = phone.frames.length;
   let found: Record<string, any> | undefined;
-  const frame = waitFor(() => (found = phone.frames.slice(from).find((entry) => entry.direction === "received" && match(entry.frame))?.frame) !== undefined, timeoutMs, "a frame").then(() => found!);
+  const frame = waitFor(
+    () => (found = phone.frames.slice(from).find((entry) => entry.direction === "received" && match(entry.frame))?.frame) !== undefined,
+    timeoutMs,
+    "a frame",
+  ).then(() => found!);
   // A test that fails before awaiting it must not leave a rejection to blame on a later test.
   frame.catch(() => {});
   return frame;
@@ -195,7 +200,10 @@ export async function stopAuthorizedPhone(started: { relay?: TestRelay; browser?
  * (test/support/long-conversation.ts, `shape` as there), and a phone page authorized and logged in
  * that got them replayed.
  */
-export async function startPhoneOnLongSession(events: number, shape: "mixed" | "short" = "mixed"): Promise<{ relay: TestRelay; browser: Browser; phone: PhonePage }> {
+export async function startPhoneOnLongSession(
+  events: number,
+  shape: "mixed" | "short" = "mixed",
+): Promise<{ relay: TestRelay; browser: Browser; phone: PhonePage }> {
   const dir = makeTempDir("relay-web-long-");
   prepareLongSession({ stateDir: join(dir, "state"), cwd: join(dir, "work"), sessionId: randomUUID(), events, shape });
   const [relay, browser] = await Promise.all([startTestRelay({ dir, flags: { claudeBin: SYNTHETIC_CLAUDE } }), launchBrowser()]);

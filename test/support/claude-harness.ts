@@ -12,11 +12,12 @@
  * await h.close();
  * ```
  */
+
+import { afterAll, afterEach, beforeAll } from "bun:test";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll } from "bun:test";
 import type { PermissionRequest } from "../../src/claude/stream-json.ts";
 import { type ClaudeState, ClaudeSupervisor, type SupervisorOptions } from "../../src/claude/supervisor.ts";
 import { transcriptPath } from "../../src/claude/transcript.ts";

@@ -10,7 +10,7 @@
  * expect(await proc.exitCode).toBe(0);
  * ```
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 export const REPO_ROOT = join(import.meta.dir, "..", "..");

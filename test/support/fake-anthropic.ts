@@ -81,7 +81,13 @@ export function apiError(status: number, message: string): FakeAnswer {
 }
 
 /** The Anthropic error type for an HTTP status (what the real API puts in `error.type`). */
-const ERROR_TYPES: Record<number, string> = { 400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 429: "rate_limit_error", 529: "overloaded_error" };
+const ERROR_TYPES: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  429: "rate_limit_error",
+  529: "overloaded_error",
+};
 
 /** A text answer delayed by `ms` after message_start (keeps Claude busy mid-turn). */
 export function slowText(value: string, ms: number): FakeAnswer {
@@ -147,8 +153,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    messageRequests: () =>
-      requests.filter((r) => r.method === "POST" && r.path === "/v1/messages").map((r) => r.body as MessagesBody),
+    messageRequests: () => requests.filter((r) => r.method === "POST" && r.path === "/v1/messages").map((r) => r.body as MessagesBody),
     enqueue: (...answers) => queue.push(...answers),
     setFallback: (fn) => {
       fallback = fn;
@@ -179,12 +184,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
 }
 
-async function answerMessages(
-  res: ServerResponse,
-  answer: FakeAnswer,
-  body: MessagesBody,
-  id: string,
-): Promise<void> {
+async function answerMessages(res: ServerResponse, answer: FakeAnswer, body: MessagesBody, id: string): Promise<void> {
   if (answer.kind === "error") {
     return json(res, answer.status, { type: "error", error: { type: ERROR_TYPES[answer.status] ?? "api_error", message: answer.message } });
   }
@@ -243,7 +243,5 @@ async function answerMessages(
 }
 
 function contentBlock(answer: Exclude<FakeAnswer, { kind: "error" }>): Record<string, unknown> {
-  return answer.kind === "tool_use"
-    ? { type: "tool_use", id: answer.id, name: answer.name, input: answer.input }
-    : { type: "text", text: answer.text };
+  return answer.kind === "tool_use" ? { type: "tool_use", id: answer.id, name: answer.name, input: answer.input } : { type: "text", text: answer.text };
 }

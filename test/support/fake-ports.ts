@@ -17,10 +17,10 @@
 import type { PermissionAnswer, PermissionRequest, PromptImage } from "../../src/claude/stream-json.ts";
 import type { ClaudeState, ControlResult, SupervisorEvents } from "../../src/claude/supervisor.ts";
 import { createLogger, type Logger } from "../../src/log/logger.ts";
-import { errorFrame, type ErrorCode } from "../../src/protocol/errors.ts";
+import { type ErrorCode, errorFrame } from "../../src/protocol/errors.ts";
+import type { KeyIdentity } from "../../src/server/connection.ts";
 import type { EventStore } from "../../src/session/event-store.ts";
 import type { ClaudePort } from "../../src/session/session.ts";
-import type { KeyIdentity } from "../../src/server/connection.ts";
 import { Emitter } from "../../src/shared/emitter.ts";
 
 /** Lets queued microtasks (the session's flush and state publication) run. */
@@ -121,7 +121,12 @@ export class FakeClaude implements ClaudePort {
     this.setState("ready");
   }
 
-  askPermission(requestId: string, toolName = "Write", input: Record<string, unknown> = { file_path: "/tmp/x" }, suggestions?: Record<string, unknown>[]): PermissionRequest {
+  askPermission(
+    requestId: string,
+    toolName = "Write",
+    input: Record<string, unknown> = { file_path: "/tmp/x" },
+    suggestions?: Record<string, unknown>[],
+  ): PermissionRequest {
     const request = { requestId, toolName, input, toolUseId: `toolu_${requestId}`, ...(suggestions && { suggestions }) };
     this.#events.emit("permissionRequest", request);
     return request;
@@ -144,7 +149,10 @@ export class FakeClient {
   /** Every write, in order, for checks against the store's writes. */
   readonly writes: string[];
 
-  constructor(readonly clientId: string, writes: string[] = []) {
+  constructor(
+    readonly clientId: string,
+    writes: string[] = [],
+  ) {
     this.writes = writes;
   }
 

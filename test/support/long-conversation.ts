@@ -22,7 +22,10 @@ function assistant(sessionId: string, content: Record<string, unknown>[]): Event
 }
 
 function toolResult(sessionId: string, toolUseId: string, content: string): Event {
-  return { type: "claude.event", event: { type: "user", session_id: sessionId, message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, content }] } } };
+  return {
+    type: "claude.event",
+    event: { type: "user", session_id: sessionId, message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, content }] } },
+  };
 }
 
 function markdown(turn: number): string {
@@ -35,7 +38,9 @@ function markdown(turn: number): string {
     "2. Add a test for nested lists.",
     "3. Run the suite.",
     "",
-    turn % 3 === 0 ? "```ts\nexport function parseList(tokens: Token[]): Node[] {\n  const items: Node[] = [];\n  while (!at(tokens, \"]\")) items.push(parseItem(tokens));\n  return items;\n}\n```" : "See [the grammar](https://example.com/grammar) for the rule.",
+    turn % 3 === 0
+      ? '```ts\nexport function parseList(tokens: Token[]): Node[] {\n  const items: Node[] = [];\n  while (!at(tokens, "]")) items.push(parseItem(tokens));\n  return items;\n}\n```'
+      : "See [the grammar](https://example.com/grammar) for the rule.",
   ].join("\n");
 }
 
@@ -51,7 +56,10 @@ function testOutput(turn: number): string {
 }
 
 function fileText(turn: number): string {
-  return Array.from({ length: 30 }, (_, line) => `${String(line + 1).padStart(4)}\tconst value${line} = compute(${turn}, ${line}); // keeps the grammar's order`).join("\n");
+  return Array.from(
+    { length: 30 },
+    (_, line) => `${String(line + 1).padStart(4)}\tconst value${line} = compute(${turn}, ${line}); // keeps the grammar's order`,
+  ).join("\n");
 }
 
 /** The events of one turn (10, or 12 with a permission request and its answer). */
@@ -74,7 +82,10 @@ function turnEvents(sessionId: string, turn: number): Event[] {
     assistant(sessionId, [{ type: "tool_use", id: id("read"), name: "Read", input: { file_path: `/home/me/code/app/src/parser/item-${turn % 11}.ts` } }]),
     toolResult(sessionId, id("read"), fileText(turn)),
     assistant(sessionId, [{ type: "text", text: `All 18 parser tests pass after turn ${turn}. The change is limited to \`list-${turn % 17}.ts\`.` }]),
-    { type: "claude.event", event: { type: "result", subtype: "success", is_error: false, duration_ms: 4200 + turn, total_cost_usd: 0.012, session_id: sessionId } },
+    {
+      type: "claude.event",
+      event: { type: "result", subtype: "success", is_error: false, duration_ms: 4200 + turn, total_cost_usd: 0.012, session_id: sessionId },
+    },
   ];
 }
 
@@ -93,7 +104,8 @@ export function longConversation(sessionId: string, count: number): string[] {
  */
 export function shortItemsConversation(sessionId: string, count: number): string[] {
   const events: Event[] = [{ type: "user.prompt", text: "The first prompt", by: BY }];
-  while (events.length < count - 1) events.push({ type: "claude.event", event: { type: "result", subtype: "success", is_error: false, session_id: sessionId } });
+  while (events.length < count - 1)
+    events.push({ type: "claude.event", event: { type: "result", subtype: "success", is_error: false, session_id: sessionId } });
   events.push(assistant(sessionId, [{ type: "text", text: `That was the last of ${count} events.` }]));
   return events.map((event, index) => encodeSessionEvent(sessionId, index + 1, event));
 }
@@ -103,9 +115,21 @@ export function shortItemsConversation(sessionId: string, count: number): string
  * `events` events already in its log, to replay to the clients that log in: mixed turns, or
  * (`shape: "short"`) {@link shortItemsConversation}.
  */
-export function prepareLongSession({ stateDir, cwd, sessionId, events, shape = "mixed" }: { stateDir: string; cwd: string; sessionId: string; events: number; shape?: "mixed" | "short" }): void {
+export function prepareLongSession({
+  stateDir,
+  cwd,
+  sessionId,
+  events,
+  shape = "mixed",
+}: {
+  stateDir: string;
+  cwd: string;
+  sessionId: string;
+  events: number;
+  shape?: "mixed" | "short";
+}): void {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(stateDir, "sessions.json"), JSON.stringify({ version: 1, sessions: { [cwd]: { sessionId, updatedAt: new Date().toISOString() } } }));
   const lines = shape === "short" ? shortItemsConversation(sessionId, events) : longConversation(sessionId, events);
-  writeFileSync(join(stateDir, `events-${sessionId}.jsonl`), lines.join("\n") + "\n");
+  writeFileSync(join(stateDir, `events-${sessionId}.jsonl`), `${lines.join("\n")}\n`);
 }

@@ -13,9 +13,10 @@
  * await mitm.stop();
  * ```
  */
+
+import { readFileSync } from "node:fs";
 import type { ServerWebSocket } from "bun";
 import type { TestCertificate } from "./tls.ts";
-import { readFileSync } from "node:fs";
 
 export interface MitmRelay {
   /** Where clients connect: wss:// with a certificate, ws:// without. */
@@ -70,7 +71,9 @@ export async function startMitmRelay(
             client.send(String(event.data));
           });
         });
-        upstream.addEventListener("close", (event) => forward(() => client.close(event.code === 1005 || event.code === 1006 ? 1000 : event.code, event.reason)));
+        upstream.addEventListener("close", (event) =>
+          forward(() => client.close(event.code === 1005 || event.code === 1006 ? 1000 : event.code, event.reason)),
+        );
       },
       message(client: ServerWebSocket<Link>, message) {
         const text = String(message);

@@ -10,7 +10,7 @@
  * expect(await pair.exit).toBe(0);
  * ```
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { CLI } from "./cli-process.ts";
 import type { TestRelay } from "./relay.ts";
 
@@ -29,7 +29,10 @@ const running = new Set<ChildProcess>();
 
 /** Starts `claude-relay pair --state-dir <the relay's> …args`. */
 export function startPair(relay: TestRelay, args: string[]): PairProcess {
-  const child = spawn(CLI[0]!, [...CLI.slice(1), "pair", "--state-dir", relay.options.stateDir, ...args], { stdio: ["pipe", "pipe", "pipe"], env: process.env });
+  const child = spawn(CLI[0]!, [...CLI.slice(1), "pair", "--state-dir", relay.options.stateDir, ...args], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: process.env,
+  });
   running.add(child);
   let output = "";
   let onUrl!: (url: string) => void;

@@ -41,7 +41,9 @@ export class RawPeer {
     const peer = new RawPeer(socket);
     await new Promise<void>((resolve, reject) => (socket.once("connect", resolve), socket.once("error", reject)));
     const key = randomBytes(16).toString("base64");
-    socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    socket.write(
+      `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
     await peer.#until(() => peer.#upgraded, "upgrade");
     return peer;
   }
@@ -119,7 +121,12 @@ export function encodeClientFrame(opcode: number, payload: Uint8Array): Buffer {
   const mask = randomBytes(4);
   const length = payload.length;
   const first = 0x80 | opcode;
-  const header = length < 126 ? Buffer.from([first, 0x80 | length]) : length < 65536 ? Buffer.from([first, 0x80 | 126, length >> 8, length & 255]) : Buffer.concat([Buffer.from([first, 0x80 | 127]), bigEndian64(length)]);
+  const header =
+    length < 126
+      ? Buffer.from([first, 0x80 | length])
+      : length < 65536
+        ? Buffer.from([first, 0x80 | 126, length >> 8, length & 255])
+        : Buffer.concat([Buffer.from([first, 0x80 | 127]), bigEndian64(length)]);
   const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
   return Buffer.concat([header, mask, masked]);
 }

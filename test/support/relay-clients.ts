@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll } from "bun:test";
 import { RelayClient, type RelayClientOptions } from "../../src/client/client.ts";
-import { keyFileSigner, type ChallengeSigner } from "../../src/client/signer.ts";
+import { type ChallengeSigner, keyFileSigner } from "../../src/client/signer.ts";
 import { startTestRelay, type TestRelay } from "./relay.ts";
 
 export interface RelayWithClients {

@@ -13,14 +13,14 @@ import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { spawnRelay, REPO_ROOT, type RelayProcess } from "./cli-process.ts";
-import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from "./fake-anthropic.ts";
+import { certificateNames } from "../../src/tls/names.ts";
+import { REPO_ROOT, type RelayProcess, spawnRelay } from "./cli-process.ts";
+import { type FakeAnthropic, startFakeAnthropic, text, toolUse } from "./fake-anthropic.ts";
 import { claudeEnv, prepareRelayHome } from "./relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
-import { TestClient, type Frame } from "./ws-client.ts";
-import { certificateNames } from "../../src/tls/names.ts";
 import { makeCertificate, servedCertificate, sha256Fingerprint } from "./tls.ts";
 import { waitFor } from "./wait.ts";
+import { type Frame, TestClient } from "./ws-client.ts";
 
 export const CLI_PATH = join(REPO_ROOT, "src", "cli.ts");
 export const DENO = join(REPO_ROOT, "node_modules", ".bin", "deno");
@@ -64,11 +64,14 @@ export async function startRelayProcess(command: string[], extraArgs: (dir: stri
     DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno"),
     BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
   };
-  const relay = spawnRelay(["serve", "--port", "0", "--cwd", work, "--log-format", "json", "--heartbeat-interval", "1s", "--heartbeat-timeout", "3s", ...extraArgs(dir)], {
-    env,
-    command,
-    cwd: dir, // started outside the checkout: nothing may depend on the current directory
-  });
+  const relay = spawnRelay(
+    ["serve", "--port", "0", "--cwd", work, "--log-format", "json", "--heartbeat-interval", "1s", "--heartbeat-timeout", "3s", ...extraArgs(dir)],
+    {
+      env,
+      command,
+      cwd: dir, // started outside the checkout: nothing may depend on the current directory
+    },
+  );
   const url = await relay.listening;
   let stopped: Promise<void> | undefined;
   const stop = async () => {
@@ -210,13 +213,21 @@ export function describeTlsProcessFlows(label: string, command: string[], keepsC
 
     test("prints its fingerprint in both forms, and serves that certificate; the challenge carries it", async () => {
       const served = await servedCertificate(relay.url);
-      const printed = relay.process.output().split("\n").filter((line) => line.includes('"TLS certificate'));
+      const printed = relay.process
+        .output()
+        .split("\n")
+        .filter((line) => line.includes('"TLS certificate'));
       expect(printed).toHaveLength(1);
       expect(JSON.parse(printed[0]!)).toMatchObject({ fingerprint: served.fingerprint, msg: expect.stringContaining(served.fingerprint) });
       expect(printed[0]).toContain(createHash("sha256").update(served.der).digest("hex").toUpperCase().match(/../g)!.join(":"));
       // the connect hints name the wss URL and the web app's https address
       await waitFor(() => relay.process.output().includes('"msg":"how to connect"'), 10_000, "the connect hints");
-      const hints = JSON.parse(relay.process.output().split("\n").find((line) => line.includes('"msg":"how to connect"'))!);
+      const hints = JSON.parse(
+        relay.process
+          .output()
+          .split("\n")
+          .find((line) => line.includes('"msg":"how to connect"'))!,
+      );
       const port = new URL(relay.url).port;
       expect(hints).toMatchObject({ urls: [`wss://127.0.0.1:${port}/ws`], pages: [`https://127.0.0.1:${port}/`] });
       expect(sha256Fingerprint(new X509Certificate(ca()).raw)).toBe(served.fingerprint);
@@ -238,10 +249,21 @@ export function describeTlsProcessFlows(label: string, command: string[], keepsC
 
     test("connect from the same build: pinned on first use, then a turn with --fingerprint; a wrong one is exit 5", async () => {
       const fingerprint = (await servedCertificate(relay.url)).fingerprint;
-      const env = { ...process.env, HOME: join(relay.dir, "client-home"), SSH_AUTH_SOCK: undefined, DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno") };
+      const env = {
+        ...process.env,
+        HOME: join(relay.dir, "client-home"),
+        SSH_AUTH_SOCK: undefined,
+        DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno"),
+      };
       // Asynchronously: the fake API that the relay's Claude calls runs in this process.
       const connect = async (extra: string[]) => {
-        const child = Bun.spawn([...command, "connect", relay.url, "-i", relay.key.privatePath, "--prompt", "hi", ...extra], { cwd: relay.dir, env, stdout: "pipe", stderr: "pipe", timeout: 60_000 });
+        const child = Bun.spawn([...command, "connect", relay.url, "-i", relay.key.privatePath, "--prompt", "hi", ...extra], {
+          cwd: relay.dir,
+          env,
+          stdout: "pipe",
+          stderr: "pipe",
+          timeout: 60_000,
+        });
         const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
         return { status: await child.exited, stdout, stderr };
       };

@@ -15,11 +15,11 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { resolveServeOptions, type ServeOptions } from "../../src/cli/serve-options.ts";
 import { createLogger } from "../../src/log/logger.ts";
-import { startRelay, type Relay } from "../../src/relay.ts";
+import { type Relay, startRelay } from "../../src/relay.ts";
 import { persistedTranscript } from "./claude-harness.ts";
-import { startFakeAnthropic, type FakeAnthropic } from "./fake-anthropic.ts";
+import { type FakeAnthropic, startFakeAnthropic } from "./fake-anthropic.ts";
 import { generateKey, loadKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
-import { TestClient, type Frame } from "./ws-client.ts";
+import { type Frame, TestClient } from "./ws-client.ts";
 
 export interface TestRelayOptions {
   /** serve flags as the CLI parses them (camelCase keys), e.g. { maxClients: "2" }. */
@@ -50,7 +50,7 @@ export function prepareRelayHome(dir: string, keyName: string): { home: string; 
   mkdirSync(work, { recursive: true });
   const key = existsSync(join(dir, `id_${keyName}`)) ? loadKey(dir, keyName) : generateKey(dir, "ed25519", keyName);
   const authorizedKeys = join(home, ".ssh", "authorized_keys");
-  writeFileSync(authorizedKeys, key.publicLine + "\n");
+  writeFileSync(authorizedKeys, `${key.publicLine}\n`);
   return { home, work, key, authorizedKeys };
 }
 

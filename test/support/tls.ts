@@ -27,7 +27,25 @@ export function makeCertificate(dir: string, name: string, subjectAltName = "IP:
   const keyPath = join(dir, `${name}.key`);
   const result = spawnSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyPath, "-out", certPath, "-days", String(days), "-subj", `/CN=${name}`, "-addext", `subjectAltName=${subjectAltName}`],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      keyPath,
+      "-out",
+      certPath,
+      "-days",
+      String(days),
+      "-subj",
+      `/CN=${name}`,
+      "-addext",
+      `subjectAltName=${subjectAltName}`,
+    ],
     { encoding: "utf8", timeout: 30_000 },
   );
   if (result.status !== 0) throw new Error(`openssl failed: ${result.stderr}`);
@@ -50,13 +68,29 @@ export function makeCaSignedCertificate(dir: string, name: string, subjectAltNam
     if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
   };
   run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyPath, "-out", csrPath, "-subj", `/CN=${name}`]);
-  run(["x509", "-req", "-in", csrPath, "-CA", authority.certPath, "-CAkey", authority.keyPath, "-CAcreateserial", "-out", certPath, "-days", "2", "-extfile", extPath]);
+  run([
+    "x509",
+    "-req",
+    "-in",
+    csrPath,
+    "-CA",
+    authority.certPath,
+    "-CAkey",
+    authority.keyPath,
+    "-CAcreateserial",
+    "-out",
+    certPath,
+    "-days",
+    "2",
+    "-extfile",
+    extPath,
+  ]);
   return { certPath, keyPath, cert: readFileSync(certPath, "utf8"), ca: authority.cert };
 }
 
 /** `SHA256:` + unpadded base64 of sha256(der), computed here rather than by src/. */
 export function sha256Fingerprint(der: Uint8Array): string {
-  return "SHA256:" + createHash("sha256").update(der).digest("base64").replace(/=+$/, "");
+  return `SHA256:${createHash("sha256").update(der).digest("base64").replace(/=+$/, "")}`;
 }
 
 /** The certificate a TLS server at `url` presents (not verified: tests compare it themselves). */

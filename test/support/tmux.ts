@@ -43,7 +43,10 @@ export interface Terminal {
  * Runs `command` in a fresh tmux server, `width`×`height`. The exit code is kept in a file, and
  * the window stays open after the command ends so its last screen can still be read.
  */
-export async function startTerminal(command: string[], options: { env: Record<string, string | undefined>; width?: number; height?: number; cwd?: string }): Promise<Terminal> {
+export async function startTerminal(
+  command: string[],
+  options: { env: Record<string, string | undefined>; width?: number; height?: number; cwd?: string },
+): Promise<Terminal> {
   const dir = makeTempDir("tmux-");
   const socket = join(dir, "tmux.sock");
   const exitFile = join(dir, "exit-code");
@@ -52,7 +55,9 @@ export async function startTerminal(command: string[], options: { env: Record<st
   // The shell outlives a Ctrl-C that reaches it (once the program has left raw mode) to record the
   // exit code; a trap with a command is reset to the default in the program it starts.
   writeFileSync(script, `#!/bin/sh\ntrap true INT\n${quoted}\necho $? > '${exitFile}'\n`, { mode: 0o755 });
-  const env = Object.fromEntries(Object.entries({ ...options.env, TERM: "xterm-256color" }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const env = Object.fromEntries(
+    Object.entries({ ...options.env, TERM: "xterm-256color" }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const tmux = (...args: string[]) => {
     const result = spawnSync("tmux", ["-S", socket, ...args], { encoding: "utf8", env, cwd: options.cwd });
     if (result.error) throw new Error(`cannot run tmux (${result.error.message}): install it (apt-get install tmux; .ci/run does)`);
@@ -78,7 +83,11 @@ export async function startTerminal(command: string[], options: { env: Record<st
     },
     screen: pane,
     history: () => tmux("capture-pane", "-p", "-J", "-S", "-", "-E", "-").replace(/\s+$/, ""),
-    lastLine: () => pane().split("\n").filter((line) => line.trim() !== "").at(-1) ?? "",
+    lastLine: () =>
+      pane()
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .at(-1) ?? "",
     async waitFor(match, timeoutMs = 30_000, what = "the expected screen") {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -42,7 +42,10 @@ export class TestClient {
   static connect(url: string, timeoutMs = 5000, options: ConnectOptions = {}): Promise<TestClient> {
     return new Promise((resolve, reject) => {
       // Bun's WebSocket takes headers and TLS options (an extension of the standard constructor).
-      const socket = new WebSocket(url, { ...(options.headers && { headers: options.headers }), ...(options.ca && { tls: { ca: options.ca } }) } as unknown as string[]);
+      const socket = new WebSocket(url, {
+        ...(options.headers && { headers: options.headers }),
+        ...(options.ca && { tls: { ca: options.ca } }),
+      } as unknown as string[]);
       const client = new TestClient(socket);
       const timer = setTimeout(() => reject(new Error(`connect to ${url} timed out`)), timeoutMs);
       socket.addEventListener("open", () => (clearTimeout(timer), resolve(client)), { once: true });
@@ -71,9 +74,17 @@ export class TestClient {
           const frame = this.frames[this.#cursor++]!;
           if (test(frame)) return finish(() => resolve(frame));
         }
-        if (this.socket.readyState === WebSocket.CLOSED) finish(() => reject(new Error(`socket closed (${JSON.stringify(this.#close)}) while waiting for ${String(match)}; got ${JSON.stringify(this.frames.slice(-5))}`)));
+        if (this.socket.readyState === WebSocket.CLOSED)
+          finish(() =>
+            reject(
+              new Error(`socket closed (${JSON.stringify(this.#close)}) while waiting for ${String(match)}; got ${JSON.stringify(this.frames.slice(-5))}`),
+            ),
+          );
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${String(match)}; last frames ${JSON.stringify(this.frames.slice(-5))}`))), timeoutMs);
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`timed out waiting for ${String(match)}; last frames ${JSON.stringify(this.frames.slice(-5))}`))),
+        timeoutMs,
+      );
       const finish = (done: () => void) => {
         clearTimeout(timer);
         this.#waiters.delete(check);

@@ -1,11 +1,19 @@
 import { describe, expect, test } from "bun:test";
-import { makeStyle } from "../../src/terminal/style.ts";
 import { answerFor, answerHint, questionLines, questionsOf } from "../../src/terminal/questions.ts";
+import { makeStyle } from "../../src/terminal/style.ts";
 
 const style = makeStyle({ color: false, unicode: true });
 const input = {
   questions: [
-    { question: "Which color?", header: "Color", options: [{ label: "Red", description: "warm" }, { label: "Blue", description: "cool" }], multiSelect: false },
+    {
+      question: "Which color?",
+      header: "Color",
+      options: [
+        { label: "Red", description: "warm" },
+        { label: "Blue", description: "cool" },
+      ],
+      multiSelect: false,
+    },
     { question: "Which sizes?", header: "Sizes", options: [{ label: "S" }, { label: "M" }, { label: "L" }], multiSelect: true },
   ],
 };
@@ -13,7 +21,15 @@ const input = {
 describe("questionsOf", () => {
   test("the questions of an AskUserQuestion input; anything else is none", () => {
     expect(questionsOf(input)).toEqual([
-      { question: "Which color?", header: "Color", options: [{ label: "Red", description: "warm" }, { label: "Blue", description: "cool" }], multiSelect: false },
+      {
+        question: "Which color?",
+        header: "Color",
+        options: [
+          { label: "Red", description: "warm" },
+          { label: "Blue", description: "cool" },
+        ],
+        multiSelect: false,
+      },
       { question: "Which sizes?", header: "Sizes", options: [{ label: "S" }, { label: "M" }, { label: "L" }], multiSelect: true },
     ]);
     expect(questionsOf({ questions: [] })).toBeUndefined();
@@ -31,7 +47,7 @@ describe("showing and answering", () => {
     expect(answerHint(sizes!)).toBe("type numbers (e.g. 1,2) and Enter · or type an answer and Enter · n declines");
   });
 
-  test("numbers are options (several joined with \", \" for a multi-select question); other text is a free answer", () => {
+  test('numbers are options (several joined with ", " for a multi-select question); other text is a free answer', () => {
     expect(answerFor(color!, "2")).toEqual({ answer: "Blue" });
     expect(answerFor(sizes!, "1, 3")).toEqual({ answer: "S, L" });
     expect(answerFor(sizes!, "3 1 3")).toEqual({ answer: "L, S" });

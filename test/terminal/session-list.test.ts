@@ -18,7 +18,15 @@ describe("sessionLines", () => {
   test("one line each: this one marked, state in words, place, title, devices, mode and model when not the default", () => {
     const sessions = [
       info({}),
-      info({ sessionId: "a2c4e6f8-1111", cwd: "/srv/api", title: "Fix the flaky login test", state: "waiting_permission", clients: 2, permissionMode: "plan", model: "haiku" }),
+      info({
+        sessionId: "a2c4e6f8-1111",
+        cwd: "/srv/api",
+        title: "Fix the flaky login test",
+        state: "waiting_permission",
+        clients: 2,
+        permissionMode: "plan",
+        model: "haiku",
+      }),
       info({ sessionId: "b0b0b0b0-2222", cwd: "/home/me", state: "idle", clients: 0 }),
     ];
     expect(sessionLines(sessions, { style, current: sessions[0]!.sessionId, defaultId: sessions[0]!.sessionId, home: "/home/me" })).toEqual([
@@ -26,7 +34,9 @@ describe("sessionLines", () => {
       "  a2c4e6f8  waiting for your permission · /srv/api · “Fix the flaky login test” · 2 devices · mode plan · model haiku",
       "  b0b0b0b0  idle (stopped until the next prompt) · ~ · no device",
     ]);
-    expect(sessionLines([info({ clients: 3 })], { style, current: info({}).sessionId })).toEqual(["* 7f0c3d0e  ready for a prompt · /home/me/app · 3 devices (you and others)"]);
+    expect(sessionLines([info({ clients: 3 })], { style, current: info({}).sessionId })).toEqual([
+      "* 7f0c3d0e  ready for a prompt · /home/me/app · 3 devices (you and others)",
+    ]);
     expect(sessionLines([], { style })).toEqual(["the relay runs no session"]);
   });
 

@@ -1,12 +1,20 @@
 import { describe, expect, test } from "bun:test";
 import type { PermissionRequestMessage } from "../../src/client/messages.ts";
 import { elapsedInWords, othersInWords, stateInWords } from "../../src/terminal/state-words.ts";
-import { statusLine, type StatusInput } from "../../src/terminal/status-line.ts";
+import { type StatusInput, statusLine } from "../../src/terminal/status-line.ts";
 import { makeStyle } from "../../src/terminal/style.ts";
 
 const style = makeStyle({ color: false, unicode: true });
 const base: StatusInput = { style, connection: "open", state: "ready", lineEmpty: true, quitArmed: false, frame: 0 };
-const request: PermissionRequestMessage = { type: "permission.request", sessionId: "s", seq: 3, requestId: "r1", toolName: "Bash", input: { command: "npm test" }, toolUseId: "t" };
+const request: PermissionRequestMessage = {
+  type: "permission.request",
+  sessionId: "s",
+  seq: 3,
+  requestId: "r1",
+  toolName: "Bash",
+  input: { command: "npm test" },
+  toolUseId: "t",
+};
 
 describe("statusLine", () => {
   test("nothing while Claude is ready; a hint once Ctrl-C was pressed", () => {
@@ -15,26 +23,41 @@ describe("statusLine", () => {
   });
 
   test("working: spinner, current tool, elapsed time, how to interrupt", () => {
-    expect(statusLine({ ...base, state: "busy", tool: "Bash: npm test", workingForMs: 65_000, frame: 2 })).toBe("⠹ Claude is working · Bash: npm test · 1m 05s · Ctrl-C interrupts");
+    expect(statusLine({ ...base, state: "busy", tool: "Bash: npm test", workingForMs: 65_000, frame: 2 })).toBe(
+      "⠹ Claude is working · Bash: npm test · 1m 05s · Ctrl-C interrupts",
+    );
     expect(statusLine({ ...base, state: "busy", frame: 10 })).toBe("⠋ Claude is working · Ctrl-C interrupts");
   });
 
   test("a permission question with the keys that answer it; with typed text, how to get to them", () => {
-    expect(statusLine({ ...base, state: "waiting_permission", pending: { request, count: 1 } })).toBe("? Claude wants to use Bash: npm test — y allow · n deny · r deny with a reason");
+    expect(statusLine({ ...base, state: "waiting_permission", pending: { request, count: 1 } })).toBe(
+      "? Claude wants to use Bash: npm test — y allow · n deny · r deny with a reason",
+    );
     expect(statusLine({ ...base, state: "waiting_permission", pending: { request, count: 2 }, lineEmpty: false })).toBe(
       "? Claude wants to use Bash: npm test (1 of 2) — clear your input (Ctrl-U) to answer with y / n / r, or type /allow or /deny",
     );
-    const suggested = { ...request, suggestions: [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "localSettings" }] };
+    const suggested = {
+      ...request,
+      suggestions: [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "localSettings" }],
+    };
     expect(statusLine({ ...base, state: "waiting_permission", pending: { request: suggested, count: 1 } })).toBe(
       "? Claude wants to use Bash: npm test — y allow · s allow for session · n deny · r reason",
     );
-    expect(statusLine({ ...base, state: "waiting_permission", pending: { request: suggested, count: 1 }, lineEmpty: false })).toContain("answer with y / s / n / r");
-    expect(statusLine({ ...base, state: "waiting_permission", pending: { request, count: 1 }, question: { index: 0, count: 2, hint: "press 1–2" } })).toBe("? Claude asks (question 1 of 2) — press 1–2");
-    expect(statusLine({ ...base, pending: { request, count: 1 }, reasonFor: "Bash: npm test" })).toBe("? why deny Bash: npm test? Type the reason for Claude and press Enter · Ctrl-C goes back");
+    expect(statusLine({ ...base, state: "waiting_permission", pending: { request: suggested, count: 1 }, lineEmpty: false })).toContain(
+      "answer with y / s / n / r",
+    );
+    expect(statusLine({ ...base, state: "waiting_permission", pending: { request, count: 1 }, question: { index: 0, count: 2, hint: "press 1–2" } })).toBe(
+      "? Claude asks (question 1 of 2) — press 1–2",
+    );
+    expect(statusLine({ ...base, pending: { request, count: 1 }, reasonFor: "Bash: npm test" })).toBe(
+      "? why deny Bash: npm test? Type the reason for Claude and press Enter · Ctrl-C goes back",
+    );
   });
 
   test("reconnecting comes first; restarting and failed in words", () => {
-    expect(statusLine({ ...base, connection: "reconnecting", attempt: 3, pending: { request, count: 1 } })).toBe("⠋ connection lost; reconnecting (attempt 3) · typed prompts are sent once back");
+    expect(statusLine({ ...base, connection: "reconnecting", attempt: 3, pending: { request, count: 1 } })).toBe(
+      "⠋ connection lost; reconnecting (attempt 3) · typed prompts are sent once back",
+    );
     expect(statusLine({ ...base, state: "restarting" })).toBe("⠋ Claude is restarting (it exited or stopped answering)…");
     expect(statusLine({ ...base, state: "failed" })).toBe("✗ Claude has failed (it crashed repeatedly; see the relay's log)");
   });
@@ -45,7 +68,10 @@ describe("words", () => {
     expect(stateInWords("waiting_permission")).toBe("waiting for your permission");
     expect(stateInWords("some_new_state")).toBe("some new state");
     expect([othersInWords(1), othersInWords(2), othersInWords(4), othersInWords(0)]).toEqual([
-      "no other device connected", "1 other device connected", "3 other devices connected", "no other device connected",
+      "no other device connected",
+      "1 other device connected",
+      "3 other devices connected",
+      "no other device connected",
     ]);
     expect([elapsedInWords(999), elapsedInWords(59_000), elapsedInWords(3_720_000)]).toEqual(["0s", "59s", "1h 02m"]);
   });

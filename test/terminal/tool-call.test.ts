@@ -35,14 +35,23 @@ describe("toolLines", () => {
   });
 
   test("Write shows the new file's lines, cut after the maximum", () => {
-    const content = Array.from({ length: 30 }, (_, i) => `line ${i}`).join("\n") + "\n";
+    const content = `${Array.from({ length: 30 }, (_, i) => `line ${i}`).join("\n")}\n`;
     const lines = toolLines("Write", { file_path: "/w/n.txt", content }, { cwd: "/w", style: plain, maxDiffLines: 3 });
     expect(lines).toEqual(["⏺ Write n.txt (30 lines)", "  + line 0", "  + line 1", "  + line 2", "  … 27 more changed lines"]);
   });
 
   test("MultiEdit shows each edit; other tools one line", () => {
-    const edits = [{ old_string: "a", new_string: "b" }, { old_string: "c", new_string: "d" }];
-    expect(toolLines("MultiEdit", { file_path: "/w/m.ts", edits }, { cwd: "/w", style: plain })).toEqual(["⏺ MultiEdit m.ts", "  - a", "  + b", "  - c", "  + d"]);
+    const edits = [
+      { old_string: "a", new_string: "b" },
+      { old_string: "c", new_string: "d" },
+    ];
+    expect(toolLines("MultiEdit", { file_path: "/w/m.ts", edits }, { cwd: "/w", style: plain })).toEqual([
+      "⏺ MultiEdit m.ts",
+      "  - a",
+      "  + b",
+      "  - c",
+      "  + d",
+    ]);
     expect(toolLines("Bash", { command: "ls" }, { style: plain })).toEqual(["⏺ Bash: ls"]);
   });
 });

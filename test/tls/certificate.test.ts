@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadCertificate, TlsError, type MachineContext } from "../../src/tls/certificate.ts";
+import { loadCertificate, type MachineContext, TlsError } from "../../src/tls/certificate.ts";
 import { VALIDITY_DAYS } from "../../src/tls/self-signed.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { makeCertificate, sha256Fingerprint } from "../support/tls.ts";
@@ -13,7 +13,12 @@ afterAll(() => removeTempDir(dir));
 
 const DAY = 86_400_000;
 const lan = (address: string): MachineContext["interfaces"] => ({ lo: [{ address: "127.0.0.1", family: "IPv4" }], en0: [{ address, family: "IPv4" }] });
-const machine = (overrides: Partial<MachineContext> = {}): MachineContext => ({ now: new Date("2030-01-01T00:00:00Z"), hostname: "laptop", interfaces: lan("192.168.1.20"), ...overrides });
+const machine = (overrides: Partial<MachineContext> = {}): MachineContext => ({
+  now: new Date("2030-01-01T00:00:00Z"),
+  hostname: "laptop",
+  interfaces: lan("192.168.1.20"),
+  ...overrides,
+});
 
 describe("--tls: the self-signed certificate in the state dir", () => {
   const stateDir = join(dir, "state");

@@ -6,8 +6,15 @@ describe("certificateNames", () => {
     const names = certificateNames({
       hostname: "Laptop",
       interfaces: {
-        lo: [{ address: "127.0.0.1", family: "IPv4" }, { address: "::1", family: "IPv6" }],
-        en0: [{ address: "192.168.1.20", family: "IPv4" }, { address: "fe80::1c2b:3aff:fe4d:5e6f", family: "IPv6" }, { address: "2001:DB8:0:0:1::1", family: "IPv6" }],
+        lo: [
+          { address: "127.0.0.1", family: "IPv4" },
+          { address: "::1", family: "IPv6" },
+        ],
+        en0: [
+          { address: "192.168.1.20", family: "IPv4" },
+          { address: "fe80::1c2b:3aff:fe4d:5e6f", family: "IPv6" },
+          { address: "2001:DB8:0:0:1::1", family: "IPv6" },
+        ],
         utun3: [{ address: "100.101.102.103", family: "IPv4" }],
       },
     });

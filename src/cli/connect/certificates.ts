@@ -18,7 +18,7 @@
  * ```
  */
 import { defaultKnownRelaysPath } from "../../client/known-relays-file.ts";
-import { relayTls, type PinnedRelay, type RelayTls } from "../../client/relay-tls.ts";
+import { type PinnedRelay, type RelayTls, relayTls } from "../../client/relay-tls.ts";
 
 /**
  * The client's TLS option for `--fingerprint`, or for the known-relays file; `note` gets the line
@@ -27,7 +27,11 @@ import { relayTls, type PinnedRelay, type RelayTls } from "../../client/relay-tl
  * @example
  * connectTls({ fingerprint: "SHA256:…" }, io, note); // only that certificate
  */
-export function connectTls(options: { fingerprint?: string }, io: { env: Record<string, string | undefined>; home: string }, note: (line: string) => void): RelayTls {
+export function connectTls(
+  options: { fingerprint?: string },
+  io: { env: Record<string, string | undefined>; home: string },
+  note: (line: string) => void,
+): RelayTls {
   if (options.fingerprint !== undefined) return relayTls({ fingerprint: options.fingerprint, fingerprintSource: "--fingerprint" });
   return relayTls({ knownRelays: defaultKnownRelaysPath(io.env, io.home), onPinned: (pin) => note(pinnedNote(pin)) });
 }

@@ -34,9 +34,19 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
   { name: "/sessions", usage: "/sessions", help: "the relay's sessions: what each is doing, where, who is connected (* marks this one)", kind: "sessions" },
   { name: "/switch", usage: "/switch ID", help: "follow another session (its id or the start of it), showing its last turn", kind: "switch" },
   { name: "/new", usage: "/new DIR", help: "start a session (its own Claude) in DIR on the relay's machine and follow it", kind: "new" },
-  { name: "/mode", usage: "/mode [MODE]", help: "Claude's permission mode: the modes (* the current one), or switch to MODE (default, acceptEdits, plan …)", kind: "mode" },
+  {
+    name: "/mode",
+    usage: "/mode [MODE]",
+    help: "Claude's permission mode: the modes (* the current one), or switch to MODE (default, acceptEdits, plan …)",
+    kind: "mode",
+  },
   { name: "/model", usage: "/model [MODEL]", help: "Claude's model: the models Claude offers (* the current one), or switch to MODEL", kind: "model" },
-  { name: "/image", usage: "/image PATH", help: "attach an image file (PNG, JPEG, GIF, WebP) to your next prompt; /image lists them, /image clear drops them", kind: "image" },
+  {
+    name: "/image",
+    usage: "/image PATH",
+    help: "attach an image file (PNG, JPEG, GIF, WebP) to your next prompt; /image lists them, /image clear drops them",
+    kind: "image",
+  },
   { name: "/allow", usage: "/allow [id]", help: "allow a permission request (the oldest pending, or the one whose id starts with id)", kind: "allow" },
   { name: "/deny", usage: "/deny [id] [reason]", help: "deny one, telling Claude why", kind: "deny" },
   { name: "/interrupt", usage: "/interrupt", help: "interrupt Claude's current turn (also Ctrl-C)", kind: "interrupt" },
@@ -67,7 +77,10 @@ export function parseInput(input: string): InputAction {
   if (command?.kind === "image") return { kind: "image", path: trimmed.slice(typed.length).trim() };
   if (command && WITH_ARGS.has(command.kind)) return { kind: command.kind, args } as InputAction;
   if (command) return { kind: command.kind } as InputAction;
-  const suggestion = closest(typed, COMMANDS.map((candidate) => candidate.name));
+  const suggestion = closest(
+    typed,
+    COMMANDS.map((candidate) => candidate.name),
+  );
   return { kind: "unknown", command: typed, ...(suggestion && { suggestion }) };
 }
 
@@ -80,7 +93,7 @@ export function parseInput(input: string): InputAction {
 export function helpText(keys: boolean): string {
   const width = Math.max(...COMMANDS.map((command) => command.usage.length)) + 3;
   const lines = [
-    "  text".padEnd(width + 2) + "send it to Claude as a prompt (//text sends /text, e.g. one of Claude's slash commands)",
+    `${"  text".padEnd(width + 2)}send it to Claude as a prompt (//text sends /text, e.g. one of Claude's slash commands)`,
     ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}${command.help}`),
   ];
   if (keys) {

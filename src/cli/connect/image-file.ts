@@ -48,7 +48,8 @@ export async function readImageFile(path: string, where: { home: string; cwd: st
     const code = (error as NodeJS.ErrnoException).code;
     return { problem: code === "ENOENT" ? `no such file: ${full}` : `cannot read ${full}: ${(error as Error).message}` };
   }
-  if (size > MAX_IMAGE_BYTES) return { problem: `${full} is ${megabytes(size)}; Claude takes images up to ${megabytes(MAX_IMAGE_BYTES)}: make it smaller first` };
+  if (size > MAX_IMAGE_BYTES)
+    return { problem: `${full} is ${megabytes(size)}; Claude takes images up to ${megabytes(MAX_IMAGE_BYTES)}: make it smaller first` };
   if (size === 0) return { problem: `${full} is empty` };
   const bytes = await readFile(full);
   const mediaType = sniffImageType(bytes);
@@ -65,7 +66,8 @@ export async function readImageFile(path: string, where: { home: string; cwd: st
 export function tooManyImages(attached: readonly ImageFile[], next: ImageFile): string | undefined {
   if (attached.length >= MAX_PROMPT_IMAGES) return `a prompt takes at most ${MAX_PROMPT_IMAGES} images`;
   const total = [...attached, next].reduce((sum, file) => sum + file.image.data.length, 0);
-  if (total > MAX_IMAGES_BASE64) return `the images together would be ${megabytes(total)} as base64, more than the ${megabytes(MAX_IMAGES_BASE64)} a prompt can carry to the relay`;
+  if (total > MAX_IMAGES_BASE64)
+    return `the images together would be ${megabytes(total)} as base64, more than the ${megabytes(MAX_IMAGES_BASE64)} a prompt can carry to the relay`;
   return undefined;
 }
 

@@ -15,23 +15,24 @@
  * process.exitCode = await view.run();
  * ```
  */
-import type { RelayClient } from "../../client/client.ts";
+
 import type { SessionJoin } from "../../client/attached-session.ts";
+import type { RelayClient } from "../../client/client.ts";
 import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, SessionInfo } from "../../client/messages.ts";
 import { findSession } from "../../client/session-lookup.ts";
-import { sessionLines, sessionName, sessionPlace, shortSessionId } from "../../terminal/session-list.ts";
+import { PERMISSION_MODES, type PermissionMode } from "../../protocol/messages.ts";
 import type { ConsoleHandlers, TerminalConsole } from "../../terminal/console.ts";
 import { historyStart } from "../../terminal/history.ts";
+import { forThisSession, updatesInWords } from "../../terminal/permission-updates.ts";
+import { answerFor, answerHint, type Question, questionsOf } from "../../terminal/questions.ts";
+import { sessionLines, sessionName, sessionPlace, shortSessionId } from "../../terminal/session-list.ts";
 import { statusLine } from "../../terminal/status-line.ts";
 import type { Style } from "../../terminal/style.ts";
 import { toolLabel } from "../../terminal/tool-call.ts";
 import { Transcript } from "../../terminal/transcript.ts";
 import { completions, helpText, parseInput, pickRequest } from "./commands.ts";
-import { tooManyImages, type ImageFile } from "./image-file.ts";
-import { PERMISSION_MODES, type PermissionMode } from "../../protocol/messages.ts";
-import { forThisSession, updatesInWords } from "../../terminal/permission-updates.ts";
-import { answerFor, answerHint, questionsOf, type Question } from "../../terminal/questions.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
+import { type ImageFile, tooManyImages } from "./image-file.ts";
 
 export interface InteractiveOptions {
   url: string;
@@ -119,7 +120,10 @@ export class InteractiveView {
       this.#finishHistory();
       this.#attempt = lost.attempt;
       const why = lost.error ? `${lost.error.code}: ${lost.error.message}` : `close ${lost.code}${lost.reason ? ` ${lost.reason}` : ""}`;
-      if (lost.willReconnect) this.#print(this.#style.paint("yellow", `${this.#style.symbols.info} connection lost (${why}); reconnecting in ${((lost.delayMs ?? 0) / 1000).toFixed(1)} s`));
+      if (lost.willReconnect)
+        this.#print(
+          this.#style.paint("yellow", `${this.#style.symbols.info} connection lost (${why}); reconnecting in ${((lost.delayMs ?? 0) / 1000).toFixed(1)} s`),
+        );
       this.#refresh();
     });
     client.on("close", (info) => {
@@ -202,10 +206,20 @@ export class InteractiveView {
     const home = this.#io.home;
     for (const session of sessions) {
       if (session.sessionId === current || session.state !== "waiting_permission" || before.get(session.sessionId) === "waiting_permission") continue;
-      this.#print(style.paint("yellow", `${style.symbols.ask} session ${sessionName(session, home)} waits for permission: /switch ${shortSessionId(session.sessionId)} to answer`));
+      this.#print(
+        style.paint(
+          "yellow",
+          `${style.symbols.ask} session ${sessionName(session, home)} waits for permission: /switch ${shortSessionId(session.sessionId)} to answer`,
+        ),
+      );
     }
     if (current !== undefined && before.has(current) && !this.#sessionStates.has(current)) {
-      this.#print(style.paint("yellow", `${style.symbols.info} this session was stopped on the relay: /sessions lists the others, /switch ID follows one, /new DIR starts one`));
+      this.#print(
+        style.paint(
+          "yellow",
+          `${style.symbols.info} this session was stopped on the relay: /sessions lists the others, /switch ID follows one, /new DIR starts one`,
+        ),
+      );
     }
   }
 
@@ -271,7 +285,11 @@ export class InteractiveView {
           return;
         case "prompt": {
           const images = this.#images.splice(0);
-          this.#client.prompt(action.text, undefined, images.map((file) => file.image));
+          this.#client.prompt(
+            action.text,
+            undefined,
+            images.map((file) => file.image),
+          );
           if (images.length > 0) this.#refresh();
           if (this.#client.state !== "open") this.#print(this.#style.paint("dim", `${this.#style.symbols.info} queued: it is sent once reconnected`));
           return;
@@ -305,7 +323,9 @@ export class InteractiveView {
           return this.#client.deny(request.requestId, rest.length > 0 ? rest.join(" ") : undefined);
         }
         case "unknown":
-          return this.#problem(`unknown command ${action.command}${action.suggestion ? ` (did you mean ${action.suggestion}?)` : ""}; /help lists them (start with // to send it to Claude)`);
+          return this.#problem(
+            `unknown command ${action.command}${action.suggestion ? ` (did you mean ${action.suggestion}?)` : ""}; /help lists them (start with // to send it to Claude)`,
+          );
       }
     } catch (error) {
       this.#problem((error as Error).message);
@@ -347,7 +367,9 @@ export class InteractiveView {
   /** Follows another session; the join (header, last turn) is shown when the relay has answered. */
   #follow(sessionId: string): void {
     if (this.#reasonFor) this.#leaveReasonMode();
-    this.#client.follow(sessionId, { replay: "held" }).catch((error: Error) => this.#problem(`cannot follow session ${shortSessionId(sessionId)}: ${error.message}`));
+    this.#client
+      .follow(sessionId, { replay: "held" })
+      .catch((error: Error) => this.#problem(`cannot follow session ${shortSessionId(sessionId)}: ${error.message}`));
   }
 
   #key(key: string): boolean {
@@ -455,7 +477,10 @@ export class InteractiveView {
 
   #configure(change: { permissionMode?: PermissionMode; model?: string }): void {
     this.#client.configure(change).then(
-      (done) => this.#print(this.#style.paint("green", `${this.#style.symbols.ok} permission mode ${done.permissionMode}${done.model ? ` · model ${done.model}` : ""}`)),
+      (done) =>
+        this.#print(
+          this.#style.paint("green", `${this.#style.symbols.ok} permission mode ${done.permissionMode}${done.model ? ` · model ${done.model}` : ""}`),
+        ),
       (error: Error) => this.#problem(error.message),
     );
   }
@@ -464,15 +489,23 @@ export class InteractiveView {
     const style = this.#style;
     if (path === "" || path === "clear") {
       if (path === "clear") this.#images = [];
-      if (this.#images.length === 0) return this.#print(style.paint("dim", `${style.symbols.info} no image attached; /image PATH attaches one to your next prompt`));
-      return this.#print(style.paint("dim", `${style.symbols.info} with your next prompt: ${this.#images.map(imageWords).join(", ")} (/image clear drops them)`));
+      if (this.#images.length === 0)
+        return this.#print(style.paint("dim", `${style.symbols.info} no image attached; /image PATH attaches one to your next prompt`));
+      return this.#print(
+        style.paint("dim", `${style.symbols.info} with your next prompt: ${this.#images.map(imageWords).join(", ")} (/image clear drops them)`),
+      );
     }
     const read = await this.#io.readImage(path);
     if ("problem" in read) return this.#problem(`/image: ${read.problem}`);
     const tooMany = tooManyImages(this.#images, read);
     if (tooMany) return this.#problem(`/image: ${tooMany}`);
     this.#images.push(read);
-    this.#print(style.paint("dim", `${style.symbols.info} attached ${imageWords(read)}: it goes with your next prompt (${this.#images.length} image${this.#images.length === 1 ? "" : "s"})`));
+    this.#print(
+      style.paint(
+        "dim",
+        `${style.symbols.info} attached ${imageWords(read)}: it goes with your next prompt (${this.#images.length} image${this.#images.length === 1 ? "" : "s"})`,
+      ),
+    );
     this.#refresh();
   }
 

@@ -12,11 +12,10 @@
  */
 import { createInterface } from "node:readline";
 import type { RelayClient } from "../../client/client.ts";
-import type { ClientMessage } from "../../protocol/messages.ts";
-import type { PermissionMode } from "../../protocol/messages.ts";
+import type { ClientMessage, PermissionMode } from "../../protocol/messages.ts";
+import { isPlainObject } from "../../protocol/schema.ts";
 import { sessionLines } from "../../terminal/session-list.ts";
 import { makeStyle } from "../../terminal/style.ts";
-import { isPlainObject } from "../../protocol/schema.ts";
 import { helpText, parseInput, pickRequest } from "./commands.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
 
@@ -77,7 +76,12 @@ function handleLine(line: string, client: RelayClient, err: (line: string) => vo
       case "interrupt":
         return client.interrupt();
       case "sessions":
-        return err(sessionLines(client.sessions, { style: makeStyle({ color: false, unicode: true }), ...(client.sessionId !== undefined && { current: client.sessionId }) }).join("\n"));
+        return err(
+          sessionLines(client.sessions, {
+            style: makeStyle({ color: false, unicode: true }),
+            ...(client.sessionId !== undefined && { current: client.sessionId }),
+          }).join("\n"),
+        );
       case "switch":
         if (action.args.length !== 1) return err("! /switch takes one session id (or the start of one; /sessions lists them)");
         // Its events follow as JSON lines; the session.attached frame says it worked.
@@ -85,14 +89,17 @@ function handleLine(line: string, client: RelayClient, err: (line: string) => vo
         return;
       case "mode":
       case "model":
-        if (action.args.length !== 1) return err(`! /${action.kind} takes one ${action.kind === "mode" ? "mode" : "model"} here; the session.attached frame's capabilities list them`);
+        if (action.args.length !== 1)
+          return err(`! /${action.kind} takes one ${action.kind === "mode" ? "mode" : "model"} here; the session.attached frame's capabilities list them`);
         // The session.configured frame (or an error frame) says how it went.
         client.configure(action.kind === "mode" ? { permissionMode: action.args[0] as PermissionMode } : { model: action.args[0]! }).catch(() => {});
         return;
       case "image":
         return err('! /image is for the interactive view: here send {"type":"prompt","text":…,"images":[{"mediaType":"image/png","data":"<base64>"}]}');
       case "new":
-        return err('! /new is for the interactive view: here send {"type":"session.create","cwd":"/abs/dir"} and then /switch to the id in session.created, or start with --new DIR');
+        return err(
+          '! /new is for the interactive view: here send {"type":"session.create","cwd":"/abs/dir"} and then /switch to the id in session.created, or start with --new DIR',
+        );
       case "allow":
       case "deny": {
         const { request, rest, problem } = pickRequest(client.pendingPermissions, action.args);
@@ -104,7 +111,9 @@ function handleLine(line: string, client: RelayClient, err: (line: string) => vo
         return client.deny(request.requestId, rest.length > 0 ? rest.join(" ") : undefined);
       }
       case "unknown":
-        return err(`! unknown command ${action.command}${action.suggestion ? ` (did you mean ${action.suggestion}?)` : ""}; /help lists them (start with // to send it to Claude)`);
+        return err(
+          `! unknown command ${action.command}${action.suggestion ? ` (did you mean ${action.suggestion}?)` : ""}; /help lists them (start with // to send it to Claude)`,
+        );
     }
   } catch (error) {
     err(`! ${(error as Error).message}`);

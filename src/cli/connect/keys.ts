@@ -10,9 +10,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { expandPath } from "../expand-path.ts";
-import { agentSigner, keyFileSigner, openSigner, SignerError, type ChallengeSigner } from "../../client/signer.ts";
+import { agentSigner, type ChallengeSigner, keyFileSigner, openSigner, SignerError } from "../../client/signer.ts";
 import { SshAgentError } from "../../client/ssh-agent.ts";
+import { expandPath } from "../expand-path.ts";
 
 /** Keys tried, in order, when neither --identity nor an ssh-agent key is there (as ssh does). */
 const DEFAULT_KEY_FILES = ["id_ed25519", "id_ecdsa", "id_rsa"] as const;

@@ -56,7 +56,8 @@ export async function runOneShot(client: RelayClient, turn: { text: string; poli
   let cwd: string | undefined;
   const stops = [
     client.on("disconnect", (lost) => {
-      if (lost.willReconnect) dim(`connection lost (close ${lost.code}); reconnecting in ${((lost.delayMs ?? 0) / 1000).toFixed(1)} s (attempt ${lost.attempt})`);
+      if (lost.willReconnect)
+        dim(`connection lost (close ${lost.code}); reconnecting in ${((lost.delayMs ?? 0) / 1000).toFixed(1)} s (attempt ${lost.attempt})`);
     }),
     client.on("auth.ok", (_, { resumed }) => {
       if (resumed) dim("reconnected");
@@ -72,7 +73,9 @@ export async function runOneShot(client: RelayClient, turn: { text: string; poli
       onWait: (state) => {
         if (state === lastWait) return;
         lastWait = state;
-        dim(`waiting to send the prompt: Claude is ${stateInWords(state)}${state === "busy" || state === "waiting_permission" ? " on another device's turn" : ""}`);
+        dim(
+          `waiting to send the prompt: Claude is ${stateInWords(state)}${state === "busy" || state === "waiting_permission" ? " on another device's turn" : ""}`,
+        );
       },
       onQueued: (ahead) => dim(`the prompt waits behind ${ahead === 1 ? "another device's turn" : `${ahead} turns of other devices`}`),
       onEvent: (event) => {

@@ -140,6 +140,7 @@ function parsePin(value: string, url: string): string {
       `--fingerprint must be a certificate fingerprint as the relay prints it at start-up (SHA256: and 43 base64 characters) or the colon-separated hex a browser shows, got "${value}"`,
     );
   }
-  if (!url.startsWith("wss:")) throw new UsageError(`--fingerprint pins the certificate of a wss:// relay, but ${url} is plain ws:// (no certificate): use wss://`);
+  if (!url.startsWith("wss:"))
+    throw new UsageError(`--fingerprint pins the certificate of a wss:// relay, but ${url} is plain ws:// (no certificate): use wss://`);
   return fingerprint;
 }

@@ -10,22 +10,22 @@
  */
 import { existsSync } from "node:fs";
 import { RelayClient, RelayClientError } from "../../client/client.ts";
-import { isLoopback } from "../../server/loopback.ts";
-import { sessionLines } from "../../terminal/session-list.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
+import { isLoopback } from "../../server/loopback.ts";
 import { LineEditor } from "../../terminal/line-editor.ts";
 import { PlainConsole } from "../../terminal/plain-console.ts";
+import { sessionLines } from "../../terminal/session-list.ts";
 import { detectStyle, type Style } from "../../terminal/style.ts";
 import { UsageError } from "../usage-error.ts";
 import { connectTls } from "./certificates.ts";
 import { exitCodeFor } from "./exit-codes.ts";
+import { readImageFile } from "./image-file.ts";
 import { InteractiveView } from "./interactive.ts";
 import { runJsonLines } from "./json-lines.ts";
 import { identityPath, openDefaultSigner } from "./keys.ts";
 import { runOneShot } from "./one-shot.ts";
-import { readImageFile } from "./image-file.ts";
+import { type ConnectOptions, chooseMode } from "./options.ts";
 import { sessionDir } from "./session-dir.ts";
-import { chooseMode, type ConnectOptions } from "./options.ts";
 
 export interface ConnectIo {
   stdin: NodeJS.ReadStream;
@@ -75,22 +75,29 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
     if (options.json) client.on("frame", (frame) => void io.stdout.write(`${JSON.stringify(frame)}\n`));
     const view =
       mode === "interactive"
-        ? new InteractiveView(client, { url: options.url, ...(options.history !== undefined && { history: options.history }) }, {
-            style: detectStyle(io.env, io.stdout.isTTY === true),
-            ...(isLocalRelay(options.url) && { home: io.home }),
-            newSessionDir: (dir) => sessionDir(dir, { url: options.url, home: io.home, cwd: io.cwd }),
-            readImage: (path) => readImageFile(path, { home: io.home, cwd: io.cwd }),
-            makeConsole: (handlers) =>
-              io.stdout.isTTY ? new LineEditor({ input: io.stdin, output: io.stdout }, handlers) : new PlainConsole({ input: io.stdin, output: io.stdout }, handlers),
-            now: Date.now,
-          })
+        ? new InteractiveView(
+            client,
+            { url: options.url, ...(options.history !== undefined && { history: options.history }) },
+            {
+              style: detectStyle(io.env, io.stdout.isTTY === true),
+              ...(isLocalRelay(options.url) && { home: io.home }),
+              newSessionDir: (dir) => sessionDir(dir, { url: options.url, home: io.home, cwd: io.cwd }),
+              readImage: (path) => readImageFile(path, { home: io.home, cwd: io.cwd }),
+              makeConsole: (handlers) =>
+                io.stdout.isTTY
+                  ? new LineEditor({ input: io.stdin, output: io.stdout }, handlers)
+                  : new PlainConsole({ input: io.stdin, output: io.stdout }, handlers),
+              now: Date.now,
+            },
+          )
         : undefined;
     try {
       const ok = await client.connect(options.url);
       if (mode === "json-lines") err(`connected to ${options.url} as ${ok.key.fingerprint}`);
     } catch (error) {
       err(`claude-relay: ${(error as Error).message}`);
-      if (error instanceof RelayClientError && error.code === "unknown_session") err(sessionsHelp(client, options.url, io.home, detectStyle(io.env, io.stderr.isTTY === true)));
+      if (error instanceof RelayClientError && error.code === "unknown_session")
+        err(sessionsHelp(client, options.url, io.home, detectStyle(io.env, io.stderr.isTTY === true)));
       return exitCodeFor(error);
     }
     if (newDir) {
@@ -129,7 +136,11 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
 
 /** What to do about a --session the relay does not run: the sessions it does run. */
 function sessionsHelp(client: RelayClient, url: string, home: string, style: Style): string {
-  const lines = sessionLines(client.sessions, { style, ...(client.defaultSessionId !== undefined && { defaultId: client.defaultSessionId }), ...(isLocalRelay(url) && { home }) });
+  const lines = sessionLines(client.sessions, {
+    style,
+    ...(client.defaultSessionId !== undefined && { defaultId: client.defaultSessionId }),
+    ...(isLocalRelay(url) && { home }),
+  });
   return `The relay's sessions (--session takes an id or its start; --new DIR starts one):\n${lines.join("\n")}`;
 }
 
@@ -144,7 +155,9 @@ async function promptFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   const text = Buffer.concat(chunks).toString("utf8").replace(/\s+$/, "");
   if (text.trim() === "") {
-    throw new UsageError("no prompt: stdin was empty. Pass --prompt TEXT, pipe a prompt in (echo 'run the tests' | claude-relay connect URL), or run it in a terminal for the interactive view");
+    throw new UsageError(
+      "no prompt: stdin was empty. Pass --prompt TEXT, pipe a prompt in (echo 'run the tests' | claude-relay connect URL), or run it in a terminal for the interactive view",
+    );
   }
   return text;
 }

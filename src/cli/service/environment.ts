@@ -19,7 +19,9 @@
  */
 
 const PROVIDERS = "BEDROCK|VERTEX|FOUNDRY|MANTLE|ANTHROPIC_AWS";
-const ALWAYS = new RegExp(`^(ANTHROPIC_[A-Z0-9_]+|CLAUDE_CONFIG_DIR|CLAUDE_CODE_OAUTH_TOKEN|CLAUDE_CODE_USE_(${PROVIDERS})|CLAUDE_CODE_SKIP_(${PROVIDERS})_AUTH|CLAUDE_CODE_API_KEY_HELPER_TTL_MS)$`);
+const ALWAYS = new RegExp(
+  `^(ANTHROPIC_[A-Z0-9_]+|CLAUDE_CONFIG_DIR|CLAUDE_CODE_OAUTH_TOKEN|CLAUDE_CODE_USE_(${PROVIDERS})|CLAUDE_CODE_SKIP_(${PROVIDERS})_AUTH|CLAUDE_CODE_API_KEY_HELPER_TTL_MS)$`,
+);
 /** A cloud's own credentials and region, carried only when Claude is told to use that cloud. */
 const CLOUD: Record<string, RegExp> = {
   CLAUDE_CODE_USE_BEDROCK: /^AWS_[A-Z0-9_]+$/,
@@ -33,7 +35,9 @@ const CREDENTIALS = new RegExp(`^(ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_
 /** The variables to carry into the service, by name in sorted order; empty values are left out. */
 export function serviceEnvironment(env: Record<string, string | undefined>): Record<string, string> {
   const set = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== "");
-  const clouds = Object.entries(CLOUD).filter(([switchName]) => set.includes(switchName)).map(([, pattern]) => pattern);
+  const clouds = Object.entries(CLOUD)
+    .filter(([switchName]) => set.includes(switchName))
+    .map(([, pattern]) => pattern);
   const carried = set.filter((name) => ALWAYS.test(name) || clouds.some((pattern) => pattern.test(name))).sort();
   return Object.fromEntries(carried.map((name) => [name, env[name]!]));
 }

@@ -16,7 +16,8 @@ export const LAUNCHD_LABEL = "dev.claude-relay.agent";
 
 /** Escapes text for an XML element; characters XML 1.0 cannot carry at all are refused. */
 export function xmlEscape(text: string): string {
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(text)) throw new Error(`a control character cannot go in a property list: ${JSON.stringify(text)}`);
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(text))
+    throw new Error(`a control character cannot go in a property list: ${JSON.stringify(text)}`);
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 }
 

@@ -17,9 +17,20 @@
  * server's listener — `stop(false)` releases the port at once and leaves its open connections
  * running until they close — and listens again on the same port with the new certificate.
  */
-import type { Context, Hono } from "hono";
+
 import type { Server, ServerWebSocket } from "bun";
-import { AddressInUseError, type ListenOptions, type PeerInfo, type PeerSocket, type RequestPeer, type RuntimeAdapter, type SocketEvents, type TlsCertificate, type WebSocketRoute } from "../types.ts";
+import type { Context, Hono } from "hono";
+import {
+  AddressInUseError,
+  type ListenOptions,
+  type PeerInfo,
+  type PeerSocket,
+  type RequestPeer,
+  type RuntimeAdapter,
+  type SocketEvents,
+  type TlsCertificate,
+  type WebSocketRoute,
+} from "../types.ts";
 
 type RawSocket = ServerWebSocket<SocketEvents>;
 
@@ -131,7 +142,9 @@ function serve(app: Hono, options: ListenOptions, port: number, tls: TlsCertific
       port,
       ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
       fetch: (request, server) =>
-        options.webSocket && upgradeDirectly(request, server, options.webSocket, tls?.fingerprint) ? undefined : app.fetch(request, (env ??= { server, tlsFingerprint: tls?.fingerprint })),
+        options.webSocket && upgradeDirectly(request, server, options.webSocket, tls?.fingerprint)
+          ? undefined
+          : app.fetch(request, (env ??= { server, tlsFingerprint: tls?.fingerprint })),
       websocket: {
         open: (ws: RawSocket) => ws.data.open(new BunPeerSocket(ws)),
         message: (ws: RawSocket, data: string | Buffer) => ws.data.message(data),

@@ -17,7 +17,10 @@ import type { DeviceKey } from "./device-key.ts";
 const encoder = new TextEncoder();
 
 /** A {@link ChallengeSigner} over the device key (WebCrypto; the private key never leaves it). */
-export function browserSigner(key: Pick<DeviceKey, "algorithm" | "privateKey" | "publicBlob" | "fingerprint">, subtle: SubtleCrypto = crypto.subtle): ChallengeSigner {
+export function browserSigner(
+  key: Pick<DeviceKey, "algorithm" | "privateKey" | "publicBlob" | "fingerprint">,
+  subtle: SubtleCrypto = crypto.subtle,
+): ChallengeSigner {
   const rawSign = async (data: Uint8Array): Promise<Uint8Array> => {
     const bytes = data as Uint8Array<ArrayBuffer>;
     if (key.algorithm === "ed25519") return ed25519SignatureBlob(new Uint8Array(await subtle.sign({ name: "Ed25519" }, key.privateKey, bytes)));

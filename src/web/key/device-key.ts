@@ -10,7 +10,7 @@
  * ```
  */
 import type { KeyDb } from "./key-db.ts";
-import { authorizedKeysLine, deviceKeyComment, fingerprintOf, keygenListing, publicKeyBlob, type DeviceKeyAlgorithm } from "./ssh-public-key.ts";
+import { authorizedKeysLine, type DeviceKeyAlgorithm, deviceKeyComment, fingerprintOf, keygenListing, publicKeyBlob } from "./ssh-public-key.ts";
 
 /** What IndexedDB holds. */
 export interface StoredDeviceKey {
@@ -63,7 +63,10 @@ async function generate(subtle: SubtleCrypto | undefined, comment: string): Prom
   return { algorithm: made.algorithm, privateKey: made.pair.privateKey, publicBlob: publicKeyBlob(made.algorithm, raw), comment };
 }
 
-async function tryGenerate(subtle: SubtleCrypto, params: { name: "Ed25519" } | EcKeyGenParams): Promise<{ algorithm: DeviceKeyAlgorithm; pair: CryptoKeyPair } | undefined> {
+async function tryGenerate(
+  subtle: SubtleCrypto,
+  params: { name: "Ed25519" } | EcKeyGenParams,
+): Promise<{ algorithm: DeviceKeyAlgorithm; pair: CryptoKeyPair } | undefined> {
   try {
     // extractable=false applies to the private key; the public key is always exportable.
     const pair = (await subtle.generateKey(params, false, ["sign", "verify"])) as CryptoKeyPair;

@@ -62,7 +62,15 @@ function shellQuote(text: string): string {
  * authorized_keys apart. Only [A-Za-z0-9-] get in.
  */
 export function deviceName(userAgent: string): string {
-  const browser = /Edg\//.test(userAgent) ? "Edge" : /Firefox\//.test(userAgent) ? "Firefox" : /Chrom(e|ium)\//.test(userAgent) ? "Chrome" : /Safari\//.test(userAgent) ? "Safari" : "Browser";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Firefox\//.test(userAgent)
+      ? "Firefox"
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? "Chrome"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : "Browser";
   const platform = /iPhone/.test(userAgent)
     ? "iPhone"
     : /iPad/.test(userAgent)

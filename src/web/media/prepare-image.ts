@@ -52,9 +52,16 @@ export async function prepareImage(file: File, maxPixels = MAX_PIXELS): Promise<
     const size = fitWithin(bitmap.width, bitmap.height, maxPixels);
     const canvas = draw(bitmap, size.width, size.height);
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
-    if (!blob || blob.type !== "image/jpeg") throw new ImageRefusedError(`“${file.name}” could not be converted to JPEG in this browser.`);
+    if (blob?.type !== "image/jpeg") throw new ImageRefusedError(`“${file.name}” could not be converted to JPEG in this browser.`);
     const small = fitWithin(size.width, size.height, THUMBNAIL_PX * THUMBNAIL_PX);
-    return { name: file.name, mediaType: "image/jpeg", data: await base64(blob), bytes: blob.size, ...size, thumbnail: draw(canvas, small.width, small.height) };
+    return {
+      name: file.name,
+      mediaType: "image/jpeg",
+      data: await base64(blob),
+      bytes: blob.size,
+      ...size,
+      thumbnail: draw(canvas, small.width, small.height),
+    };
   } finally {
     bitmap.close();
   }

@@ -26,7 +26,7 @@
  * connection.show("a2c4…");
  * ```
  */
-import { RelayClient, RelayClientError, type PermissionRequestMessage } from "../../client/client.ts";
+import { type PermissionRequestMessage, RelayClient, RelayClientError } from "../../client/client.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
 import type { ClientMessage } from "../../protocol/messages.ts";
 import { wantedAttachments } from "../state/attachments.ts";
@@ -42,7 +42,16 @@ export interface ConnectionOptions {
 }
 
 /** Errors that end the connection: the status line says what happened, not the error list. */
-const CONNECTION_ERRORS = new Set(["auth_failed", "auth_timeout", "server_full", "rate_limited", "slow_consumer", "shutting_down", "internal", "message_too_large"]);
+const CONNECTION_ERRORS = new Set([
+  "auth_failed",
+  "auth_timeout",
+  "server_full",
+  "rate_limited",
+  "slow_consumer",
+  "shutting_down",
+  "internal",
+  "message_too_large",
+]);
 
 const UNAUTHORIZED_RETRY = { firstMs: 3000, maxMs: 15_000 };
 const UNREACHABLE_RETRY = { firstMs: 2000, maxMs: 30_000 };
@@ -99,12 +108,25 @@ export class RelayConnection {
   /** Allows it and what Claude suggested with it, for as long as the session's Claude runs. */
   allowForSession(request: PermissionRequestMessage): void {
     const updatedPermissions = sessionPermissions(request.suggestions ?? []);
-    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "allow", updatedInput: request.input, updatedPermissions });
+    this.#send({
+      type: "permission.response",
+      sessionId: request.sessionId,
+      requestId: request.requestId,
+      behavior: "allow",
+      updatedInput: request.input,
+      updatedPermissions,
+    });
   }
 
   /** Answers Claude's AskUserQuestion: its input plus the answers, from each question's text to the label(s) or text chosen. */
   answer(request: PermissionRequestMessage, answers: Record<string, string>): void {
-    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "allow", updatedInput: { ...request.input, answers } });
+    this.#send({
+      type: "permission.response",
+      sessionId: request.sessionId,
+      requestId: request.requestId,
+      behavior: "allow",
+      updatedInput: { ...request.input, answers },
+    });
   }
 
   /** Switches a session's permission mode or model; the answer (or refusal) reaches the pickers. */
@@ -112,7 +134,8 @@ export class RelayConnection {
     const id = this.#id("configure");
     const { store } = this.#options;
     store.configureStarted({ id, sessionId, change });
-    if (!this.#send({ type: "session.configure", sessionId, id, ...change })) store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+    if (!this.#send({ type: "session.configure", sessionId, id, ...change }))
+      store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
   }
 
   /** Lists Claude's earlier conversations in `cwd` (undefined: the default session's directory). */
@@ -120,7 +143,8 @@ export class RelayConnection {
     const id = this.#id("history");
     const { store } = this.#options;
     store.historyStarted(id, cwd);
-    if (!this.#send({ type: "history.list", id, ...(cwd !== undefined && { cwd }) })) store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+    if (!this.#send({ type: "history.list", id, ...(cwd !== undefined && { cwd }) }))
+      store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
   }
 
   deny(request: PermissionRequestMessage, message?: string): void {
@@ -266,7 +290,9 @@ export class RelayConnection {
       this.create(cwd, "restart");
     });
     client.on("event", (event) => {
-      const wasPending = event.type === "permission.request" && (store.conversations.value.get(event.sessionId)?.pending ?? []).some((request) => request.requestId === event.requestId);
+      const wasPending =
+        event.type === "permission.request" &&
+        (store.conversations.value.get(event.sessionId)?.pending ?? []).some((request) => request.requestId === event.requestId);
       store.event(event);
       if (event.type === "permission.request" && !wasPending) notifier?.requested(event);
       if (event.type === "permission.resolved") {
@@ -289,7 +315,10 @@ export class RelayConnection {
       this.#client = undefined;
       const refused = info.error?.code === "auth_failed";
       if (refused) store.access.value = "unauthorized";
-      store.connectionLost({ status: "offline", detail: refused ? "this device's key is not authorized yet" : (info.error?.message ?? closeDetail(info.code, info.reason)) });
+      store.connectionLost({
+        status: "offline",
+        detail: refused ? "this device's key is not authorized yet" : (info.error?.message ?? closeDetail(info.code, info.reason)),
+      });
       this.#scheduleRetry(refused ? UNAUTHORIZED_RETRY : UNREACHABLE_RETRY);
     });
     client.connect(url).catch(() => {}); // failures arrive as the close event above

@@ -35,7 +35,10 @@ export class PermissionNotifier {
     let notification: Notification;
     try {
       // Text only: notifications do not render HTML, and the body is cut short by the system anyway.
-      notification = new Notification(`Claude asks to use ${request.toolName}`, { body: request.description ?? summary(request.input), tag: request.requestId });
+      notification = new Notification(`Claude asks to use ${request.toolName}`, {
+        body: request.description ?? summary(request.input),
+        tag: request.requestId,
+      });
     } catch {
       return; // Chrome on Android shows notifications only through a service worker: the vibration has to do
     }

@@ -74,7 +74,14 @@ export function requestPairing(request: PairingRequest): Promise<{ fingerprint: 
       }
     };
     socket.onclose = (event) => {
-      if (!paired) reject(refusal ?? new PairingError("closed", event.code === 1006 ? "no connection to the relay" : `the relay closed the connection (${event.code}${event.reason ? `: ${event.reason}` : ""})`));
+      if (!paired)
+        reject(
+          refusal ??
+            new PairingError(
+              "closed",
+              event.code === 1006 ? "no connection to the relay" : `the relay closed the connection (${event.code}${event.reason ? `: ${event.reason}` : ""})`,
+            ),
+        );
     };
   });
 }

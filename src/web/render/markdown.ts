@@ -15,7 +15,34 @@ import DOMPurify from "dompurify";
 import { Marked } from "marked";
 import type { TrustedHTML } from "trusted-types/lib/index.js";
 
-const ALLOWED_TAGS = ["a", "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "span"];
+const ALLOWED_TAGS = [
+  "a",
+  "p",
+  "br",
+  "hr",
+  "em",
+  "strong",
+  "del",
+  "code",
+  "pre",
+  "blockquote",
+  "ul",
+  "ol",
+  "li",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "span",
+];
 const ALLOWED_ATTR = ["href", "title", "align", "start"];
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

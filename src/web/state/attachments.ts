@@ -24,6 +24,9 @@ export interface AttachmentInput {
 /** The sessions to follow besides the default one, in the list's order. */
 export function wantedAttachments({ defaultSessionId, shownSessionId, sessions, pendingCount }: AttachmentInput): string[] {
   return sessions
-    .filter(({ sessionId, state }) => sessionId !== defaultSessionId && (sessionId === shownSessionId || state === "waiting_permission" || pendingCount(sessionId) > 0))
+    .filter(
+      ({ sessionId, state }) =>
+        sessionId !== defaultSessionId && (sessionId === shownSessionId || state === "waiting_permission" || pendingCount(sessionId) > 0),
+    )
     .map(({ sessionId }) => sessionId);
 }

@@ -34,7 +34,16 @@ export type Item =
   | { kind: "prompt"; key: string; seq: number; text: string; by: string; images?: readonly PromptImageInfo[] }
   | { kind: "text"; key: string; seq: number; text: string }
   | { kind: "thinking"; key: string; seq: number; text: string }
-  | { kind: "tool"; key: string; seq: number; toolUseId: string; name: string; input: Record<string, unknown>; result?: ToolResult; permission?: PermissionOutcome }
+  | {
+      kind: "tool";
+      key: string;
+      seq: number;
+      toolUseId: string;
+      name: string;
+      input: Record<string, unknown>;
+      result?: ToolResult;
+      permission?: PermissionOutcome;
+    }
   | { kind: "turn"; key: string; seq: number; isError: boolean; text?: string; durationMs?: number; costUsd?: number }
   | { kind: "notice"; key: string; seq: number; text: string; tone: "info" | "error" };
 
@@ -72,11 +81,29 @@ export function emptyConversation(sessionId: string): Conversation {
  */
 export function withSnapshot(
   conversation: Conversation,
-  snapshot: { state: SessionStateName; clients: number; claudePid: number; pendingPermissions: PermissionRequestMessage[]; permissionMode?: string; model?: string },
+  snapshot: {
+    state: SessionStateName;
+    clients: number;
+    claudePid: number;
+    pendingPermissions: PermissionRequestMessage[];
+    permissionMode?: string;
+    model?: string;
+  },
 ): Conversation {
   const pending = [...snapshot.pendingPermissions].sort((a, b) => a.seq - b.seq);
   const { state, clients, claudePid, permissionMode, model } = snapshot;
-  return { ...conversation, pending, status: { ...conversation.status, state, clients, claudePid, ...(permissionMode !== undefined && { permissionMode }), ...(model !== undefined && { model }) } };
+  return {
+    ...conversation,
+    pending,
+    status: {
+      ...conversation.status,
+      state,
+      clients,
+      claudePid,
+      ...(permissionMode !== undefined && { permissionMode }),
+      ...(model !== undefined && { model }),
+    },
+  };
 }
 
 /** Events the relay will not send: noted in the conversation, and later seqs follow without a hole. */
@@ -94,7 +121,14 @@ export function applyEvent(conversation: Conversation, event: SessionEventMessag
   const next: Conversation = { ...conversation, lastSeq: event.seq };
   switch (event.type) {
     case "user.prompt":
-      return append(next, { kind: "prompt", key: `${event.seq}`, seq: event.seq, text: event.text, by: event.by, ...(event.images?.length && { images: event.images }) });
+      return append(next, {
+        kind: "prompt",
+        key: `${event.seq}`,
+        seq: event.seq,
+        text: event.text,
+        by: event.by,
+        ...(event.images?.length && { images: event.images }),
+      });
     case "permission.request":
       return { ...next, pending: [...next.pending.filter((request) => request.requestId !== event.requestId), event] };
     case "permission.resolved":
@@ -115,7 +149,17 @@ function resolvePermission(conversation: Conversation, requestId: string, outcom
   const pending = conversation.pending.filter((candidate) => candidate.requestId !== requestId);
   if (!request) return { ...conversation, pending };
   const index = findTool(conversation.items, request.toolUseId);
-  if (index < 0) return append({ ...conversation, pending }, { kind: "notice", key: `${conversation.lastSeq}`, seq: conversation.lastSeq, text: `${request.toolName}: ${describeOutcome(outcome.behavior)}`, tone: "info" });
+  if (index < 0)
+    return append(
+      { ...conversation, pending },
+      {
+        kind: "notice",
+        key: `${conversation.lastSeq}`,
+        seq: conversation.lastSeq,
+        text: `${request.toolName}: ${describeOutcome(outcome.behavior)}`,
+        tone: "info",
+      },
+    );
   const items = [...conversation.items];
   items[index] = { ...(items[index] as Extract<Item, { kind: "tool" }>), permission: outcome };
   return { ...conversation, pending, items };
@@ -128,10 +172,21 @@ function describeOutcome(behavior: PermissionOutcome["behavior"]): string {
 function sessionState(conversation: Conversation, event: Extract<SessionEventMessage, { type: "session.state" }>): Conversation {
   const previous = conversation.status?.state;
   const { state, clients, claudePid, restarts, permissionMode, model } = event;
-  const next = { ...conversation, status: { state, clients, claudePid, restarts, ...(permissionMode !== undefined && { permissionMode }), ...(model !== undefined && { model }) } };
+  const next = {
+    ...conversation,
+    status: { state, clients, claudePid, restarts, ...(permissionMode !== undefined && { permissionMode }), ...(model !== undefined && { model }) },
+  };
   if (event.state === previous) return next;
-  if (event.state === "restarting") return append(next, { kind: "notice", key: `${event.seq}`, seq: event.seq, text: "Claude stopped; restarting it and resuming the conversation", tone: "error" });
-  if (event.state === "failed") return append(next, { kind: "notice", key: `${event.seq}`, seq: event.seq, text: "Claude keeps crashing; the relay gave up", tone: "error" });
+  if (event.state === "restarting")
+    return append(next, {
+      kind: "notice",
+      key: `${event.seq}`,
+      seq: event.seq,
+      text: "Claude stopped; restarting it and resuming the conversation",
+      tone: "error",
+    });
+  if (event.state === "failed")
+    return append(next, { kind: "notice", key: `${event.seq}`, seq: event.seq, text: "Claude keeps crashing; the relay gave up", tone: "error" });
   return next;
 }
 
@@ -161,7 +216,9 @@ function claudeEvent(conversation: Conversation, seq: number, event: unknown): C
         key: `${seq}`,
         seq,
         isError: event.is_error === true,
-        ...(event.is_error === true && { text: typeof event.result === "string" && event.result ? event.result : `the turn ended with ${String(event.subtype)}` }),
+        ...(event.is_error === true && {
+          text: typeof event.result === "string" && event.result ? event.result : `the turn ended with ${String(event.subtype)}`,
+        }),
         ...(typeof event.duration_ms === "number" && { durationMs: event.duration_ms }),
         ...(typeof event.total_cost_usd === "number" && { costUsd: event.total_cost_usd }),
       });
@@ -175,7 +232,8 @@ function assistantItems(seq: number, blocks: Json[]): Item[] {
   blocks.forEach((block, index) => {
     const key = `${seq}:${index}`;
     if (block.type === "text" && typeof block.text === "string") items.push({ kind: "text", key, seq, text: block.text });
-    else if (block.type === "thinking" && typeof block.thinking === "string" && block.thinking) items.push({ kind: "thinking", key, seq, text: block.thinking });
+    else if (block.type === "thinking" && typeof block.thinking === "string" && block.thinking)
+      items.push({ kind: "thinking", key, seq, text: block.thinking });
     else if (block.type === "tool_use" && typeof block.id === "string") {
       items.push({ kind: "tool", key, seq, toolUseId: block.id, name: String(block.name ?? "tool"), input: isObject(block.input) ? block.input : {} });
     }

@@ -34,7 +34,9 @@ export function suggestionWords(suggestion: Suggestion): string {
       return MODE_WORDS[String(suggestion.mode)] ?? `permission mode ${String(suggestion.mode)}`;
     case "addRules":
     case "replaceRules": {
-      const rules = Array.isArray(suggestion.rules) ? suggestion.rules.filter((rule): rule is Record<string, unknown> => typeof rule === "object" && rule !== null) : [];
+      const rules = Array.isArray(suggestion.rules)
+        ? suggestion.rules.filter((rule): rule is Record<string, unknown> => typeof rule === "object" && rule !== null)
+        : [];
       return rules.map((rule) => (typeof rule.ruleContent === "string" ? `${String(rule.toolName)}(${rule.ruleContent})` : String(rule.toolName))).join(", ");
     }
     case "addDirectories":

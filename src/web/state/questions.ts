@@ -61,6 +61,7 @@ export function answersFor(questions: readonly Question[], choices: readonly Que
 
 /** A choice after tapping `label`: a multi-select question toggles it; otherwise it becomes the answer (and "Other" is cleared). */
 export function pick(question: Question, choice: QuestionChoice, label: string): QuestionChoice {
-  if (question.multiSelect) return { ...choice, picked: choice.picked.includes(label) ? choice.picked.filter((picked) => picked !== label) : [...choice.picked, label] };
+  if (question.multiSelect)
+    return { ...choice, picked: choice.picked.includes(label) ? choice.picked.filter((picked) => picked !== label) : [...choice.picked, label] };
   return { picked: [label], other: "" };
 }

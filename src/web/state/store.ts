@@ -16,11 +16,19 @@
  * ```
  */
 import { computed, signal } from "@preact/signals-core";
-import type { AuthOkMessage, ErrorMessage, HistoryMessage, ReplayGapMessage, SessionAttachedMessage, SessionConfiguredMessage, SessionEventMessage } from "../../client/client.ts";
+import type {
+  AuthOkMessage,
+  ErrorMessage,
+  HistoryMessage,
+  ReplayGapMessage,
+  SessionAttachedMessage,
+  SessionConfiguredMessage,
+  SessionEventMessage,
+} from "../../client/client.ts";
 import type { ImageMediaType, PermissionMode, SessionCapabilities } from "../../protocol/messages.ts";
 import type { DeviceKey } from "../key/device-key.ts";
-import { applyEvent, applyGap, emptyConversation, withSnapshot, type Conversation } from "./conversation.ts";
-import { sessionName, type SessionInfo } from "./session-words.ts";
+import { applyEvent, applyGap, type Conversation, emptyConversation, withSnapshot } from "./conversation.ts";
+import { type SessionInfo, sessionName } from "./session-words.ts";
 
 /** `starting`: no key yet · `unsupported`: no WebCrypto/IndexedDB · `pairing`: a pair link is being used · `unauthorized`: the relay refused the key. */
 export type Access = "starting" | "unsupported" | "pairing" | "unauthorized" | "authorized";
@@ -174,7 +182,11 @@ export class AppStore {
   });
   /** Directories to suggest when starting a session: recent ones, those of open sessions, then those Claude's history was listed for. */
   readonly directorySuggestions = computed(() => [
-    ...new Set([...this.recentDirectories.value, ...this.sessions.value.map((info) => info.cwd), ...(this.history.value?.conversations ?? []).map((conversation) => conversation.cwd)]),
+    ...new Set([
+      ...this.recentDirectories.value,
+      ...this.sessions.value.map((info) => info.cwd),
+      ...(this.history.value?.conversations ?? []).map((conversation) => conversation.cwd),
+    ]),
   ]);
   readonly activeCapabilities = computed(() => {
     const id = this.activeSessionId.value;
@@ -237,7 +249,9 @@ export class AppStore {
       const conversations = new Map(this.conversations.value);
       for (const id of gone) conversations.delete(id);
       this.conversations.value = conversations;
-      this.outbox.value = this.outbox.value.map((prompt) => (gone.includes(prompt.sessionId) && prompt.state !== "failed" ? { ...prompt, state: "failed", error: "its session was stopped" } : prompt));
+      this.outbox.value = this.outbox.value.map((prompt) =>
+        gone.includes(prompt.sessionId) && prompt.state !== "failed" ? { ...prompt, state: "failed", error: "its session was stopped" } : prompt,
+      );
     }
     const shown = this.activeSessionId.value;
     if (shown !== undefined && !listed.has(shown)) {
@@ -270,7 +284,9 @@ export class AppStore {
   configured(message: SessionConfiguredMessage): void {
     if (message.id !== undefined && this.configuring.value?.id === message.id) this.configuring.value = undefined;
     const { permissionMode, model } = message;
-    this.#update(message.sessionId, (conversation) => (conversation.status ? { ...conversation, status: { ...conversation.status, permissionMode, ...(model !== undefined && { model }) } } : conversation));
+    this.#update(message.sessionId, (conversation) =>
+      conversation.status ? { ...conversation, status: { ...conversation.status, permissionMode, ...(model !== undefined && { model }) } } : conversation,
+    );
   }
 
   /** A history.list sent (for `cwd`, or the default session's directory). */

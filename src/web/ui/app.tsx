@@ -49,7 +49,10 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
   const pairing = store.pairing.value;
   const mine = store.ownClientIds.value;
   // Stable while our ids are: items only re-render when they change.
-  const who = useMemo<Who>(() => (by) => (mine.has(by) ? "You" : by === "claude" ? "Claude" : by === "relay" ? "the relay" : `Another device (${by.slice(0, 8)})`), [mine]);
+  const who = useMemo<Who>(
+    () => (by) => (mine.has(by) ? "You" : by === "claude" ? "Claude" : by === "relay" ? "the relay" : `Another device (${by.slice(0, 8)})`),
+    [mine],
+  );
   const errors = store.errors.value;
   const state = store.activeStatus.value?.state;
   const sessionId = store.activeSessionId.value;

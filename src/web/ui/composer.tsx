@@ -12,9 +12,9 @@
  * ```
  */
 import { useRef, useState } from "preact/hooks";
+import { ImageRefusedError, type PreparedImage, prepareImage } from "../media/prepare-image.ts";
 import { commandMatches, commandText, type SlashCommand } from "../state/commands.ts";
 import type { OutgoingPrompt } from "../state/store.ts";
-import { ImageRefusedError, prepareImage, type PreparedImage } from "../media/prepare-image.ts";
 import type { Actions } from "./actions.ts";
 import { Thumbnail } from "./thumbnail.tsx";
 
@@ -46,7 +46,10 @@ export function Composer({ busy, outbox, commands, actions }: ComposerProps) {
     // after typing would otherwise see the text as of the last frame (or nothing).
     const value = (box.current?.value ?? text).trim();
     if (!value && images.length === 0) return;
-    actions.prompt(value || IMAGES_ONLY, images.map(({ mediaType, data }) => ({ mediaType, data })));
+    actions.prompt(
+      value || IMAGES_ONLY,
+      images.map(({ mediaType, data }) => ({ mediaType, data })),
+    );
     setText("");
     setImages([]);
     setAttachError(undefined);
@@ -89,7 +92,10 @@ export function Composer({ busy, outbox, commands, actions }: ComposerProps) {
         <ul class="outbox" aria-label="Prompts not yet delivered">
           {outbox.map((prompt) => (
             <li key={prompt.id} class={prompt.state}>
-              <span>{prompt.state === "failed" ? `Not sent: ${prompt.error ?? "refused"}` : prompt.state === "waiting" ? "Waiting for the connection…" : "Sending…"}</span> {prompt.text.slice(0, 200)}
+              <span>
+                {prompt.state === "failed" ? `Not sent: ${prompt.error ?? "refused"}` : prompt.state === "waiting" ? "Waiting for the connection…" : "Sending…"}
+              </span>{" "}
+              {prompt.text.slice(0, 200)}
               {prompt.state === "failed" && (
                 <button type="button" class="secondary" onClick={() => actions.dismissPrompt(prompt.id)}>
                   Dismiss
@@ -130,7 +136,12 @@ export function Composer({ busy, outbox, commands, actions }: ComposerProps) {
           {images.map((image, index) => (
             <li key={index} data-testid="attachment">
               <Thumbnail image={image} />
-              <button type="button" class="secondary remove" aria-label={`Remove ${image.name}`} onClick={() => setImages(images.filter((_, at) => at !== index))}>
+              <button
+                type="button"
+                class="secondary remove"
+                aria-label={`Remove ${image.name}`}
+                onClick={() => setImages(images.filter((_, at) => at !== index))}
+              >
                 ×
               </button>
             </li>

@@ -12,8 +12,8 @@
  */
 import { Component } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
 import { renderMarkdown } from "../render/markdown.ts";
+import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
 import { ToolView } from "./tool-view.tsx";
 
 function Markdown({ text }: { text: string }) {
@@ -127,7 +127,10 @@ export function ConversationView({ conversation, who }: { conversation: Conversa
   useEffect(() => {
     const button = earlier.current;
     if (!button || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && showEarlier(), { root: log.current, rootMargin: "100% 0px 0px 0px" });
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && showEarlier(), {
+      root: log.current,
+      rootMargin: "100% 0px 0px 0px",
+    });
     observer.observe(button);
     return () => observer.disconnect();
   }, [hidden]);
@@ -142,7 +145,11 @@ export function ConversationView({ conversation, who }: { conversation: Conversa
           Show earlier messages ({hidden})
         </button>
       )}
-      {items.length === 0 ? <p class="empty">No messages yet. Ask Claude something below.</p> : items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} />)}
+      {items.length === 0 ? (
+        <p class="empty">No messages yet. Ask Claude something below.</p>
+      ) : (
+        items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} />)
+      )}
     </div>
   );
 }

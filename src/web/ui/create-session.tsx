@@ -11,8 +11,8 @@
  * ```
  */
 import { useEffect, useState } from "preact/hooks";
-import type { AppStore } from "../state/store.ts";
 import { relativeTime } from "../state/session-words.ts";
+import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 
 export function CreateSession({ store, actions }: { store: AppStore; actions: Actions }) {

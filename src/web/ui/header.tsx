@@ -7,8 +7,9 @@
  * <Header store={store} actions={actions} />
  * ```
  */
-import type { AppStore, ConnectionView } from "../state/store.ts";
+
 import { stateWords } from "../state/session-words.ts";
+import type { AppStore, ConnectionView } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 import { KeyDetails } from "./key-setup.tsx";
 

@@ -18,12 +18,18 @@ export function KeyDetails({ deviceKey }: { deviceKey: DeviceKey }) {
   return (
     <div class="key-details">
       <h3>Public key (authorized_keys line)</h3>
-      <pre class="copyable" data-testid="key-line">{deviceKey.line}</pre>
+      <pre class="copyable" data-testid="key-line">
+        {deviceKey.line}
+      </pre>
       <CopyButton text={deviceKey.line} label="Copy key" />
       <h3>Fingerprint</h3>
-      <pre class="copyable" data-testid="key-fingerprint">{deviceKey.listing}</pre>
+      <pre class="copyable" data-testid="key-fingerprint">
+        {deviceKey.listing}
+      </pre>
       <h3>Add it on the computer running claude-relay</h3>
-      <pre class="copyable" data-testid="key-command">{command}</pre>
+      <pre class="copyable" data-testid="key-command">
+        {command}
+      </pre>
       <CopyButton text={command} label="Copy command" />
     </div>
   );
@@ -34,9 +40,9 @@ export function KeySetup({ deviceKey, actions }: { deviceKey: DeviceKey; actions
     <section class="panel key-setup" aria-labelledby="key-setup-title">
       <h2 id="key-setup-title">Authorize this device</h2>
       <p>
-        This browser made its own SSH key; its private half never leaves this device. The relay lets it in once the key is in the
-        relay's <code>authorized_keys</code> (<code>~/.ssh/authorized_keys</code>, or the file given with <code>--authorized-keys</code>).
-        This page logs in by itself as soon as it is there.
+        This browser made its own SSH key; its private half never leaves this device. The relay lets it in once the key is in the relay's{" "}
+        <code>authorized_keys</code> (<code>~/.ssh/authorized_keys</code>, or the file given with <code>--authorized-keys</code>). This page logs in by itself
+        as soon as it is there.
       </p>
       <KeyDetails deviceKey={deviceKey} />
       <div class="actions">

@@ -28,15 +28,17 @@ export function PairPanel({ deviceKey, pairing, actions }: { deviceKey: DeviceKe
           }}
         >
           <p>
-            This link from <code>claude-relay pair</code> adds this browser's key to the computer's <code>authorized_keys</code>. The key was made here;
-            its private half never leaves this device.
+            This link from <code>claude-relay pair</code> adds this browser's key to the computer's <code>authorized_keys</code>. The key was made here; its
+            private half never leaves this device.
           </p>
           <label class="field">
             Name for this device
             <input type="text" value={name} maxLength={64} autocomplete="off" onInput={(event) => setName(event.currentTarget.value)} />
           </label>
           <h3>Its key's fingerprint</h3>
-          <pre class="copyable" data-testid="pair-fingerprint">{fingerprint}</pre>
+          <pre class="copyable" data-testid="pair-fingerprint">
+            {fingerprint}
+          </pre>
           <div class="actions">
             <button type="submit">Pair this device</button>
           </div>
@@ -47,8 +49,12 @@ export function PairPanel({ deviceKey, pairing, actions }: { deviceKey: DeviceKe
           <p>
             <strong>Waiting for confirmation on your computer…</strong>
           </p>
-          <p>Check that <code>claude-relay pair</code> shows this fingerprint before you answer y there:</p>
-          <pre class="copyable" data-testid="pair-fingerprint">{fingerprint}</pre>
+          <p>
+            Check that <code>claude-relay pair</code> shows this fingerprint before you answer y there:
+          </p>
+          <pre class="copyable" data-testid="pair-fingerprint">
+            {fingerprint}
+          </pre>
         </div>
       )}
       {pairing.phase === "failed" && (

@@ -58,7 +58,13 @@ function ToolPermissionCard({ request, actions }: { request: PermissionRequestMe
       </div>
       {suggestions.length > 0 && (
         <div class="session-allow">
-          <button type="button" class="secondary" disabled={answered} onClick={answer(() => actions.allowForSession(request))} aria-describedby={`${titleId}-rules`}>
+          <button
+            type="button"
+            class="secondary"
+            disabled={answered}
+            onClick={answer(() => actions.allowForSession(request))}
+            aria-describedby={`${titleId}-rules`}
+          >
             Allow for this session
           </button>
           <p class="hint" id={`${titleId}-rules`}>

@@ -11,7 +11,7 @@
  */
 import { useState } from "preact/hooks";
 import type { PermissionRequestMessage } from "../../client/client.ts";
-import { answersFor, pick, readQuestions, type QuestionChoice } from "../state/questions.ts";
+import { answersFor, pick, type QuestionChoice, readQuestions } from "../state/questions.ts";
 import type { Actions } from "./actions.ts";
 
 export function QuestionCard({ request, actions }: { request: PermissionRequestMessage; actions: Actions }) {
@@ -37,7 +37,14 @@ export function QuestionCard({ request, actions }: { request: PermissionRequestM
             {question.multiSelect && <p class="hint">Choose any that apply.</p>}
             <div class="options">
               {question.options.map((option) => (
-                <button key={option.label} type="button" class="option" aria-pressed={choice.picked.includes(option.label)} disabled={answered} onClick={() => choose(index, pick(question, choice, option.label))}>
+                <button
+                  key={option.label}
+                  type="button"
+                  class="option"
+                  aria-pressed={choice.picked.includes(option.label)}
+                  disabled={answered}
+                  onClick={() => choose(index, pick(question, choice, option.label))}
+                >
                   <span class="option-label">{option.label}</span>
                   {option.description && <span class="option-description">{option.description}</span>}
                 </button>

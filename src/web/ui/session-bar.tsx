@@ -9,8 +9,9 @@
  * <SessionBar store={store} actions={actions} />
  * ```
  */
-import type { AppStore } from "../state/store.ts";
+
 import { sessionName } from "../state/session-words.ts";
+import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
 import { SessionSettings } from "./session-settings.tsx";
@@ -23,13 +24,22 @@ export function SessionBar({ store, actions }: { store: AppStore; actions: Actio
   const restarting = store.creating.value?.origin === "restart" ? store.creating.value : undefined;
   return (
     <nav class="session-bar" aria-label="Sessions">
-      <button type="button" class="secondary sessions-toggle" aria-expanded={listing} aria-controls="main" onClick={() => actions.toggleSessions()} data-testid="sessions-toggle">
+      <button
+        type="button"
+        class="secondary sessions-toggle"
+        aria-expanded={listing}
+        aria-controls="main"
+        onClick={() => actions.toggleSessions()}
+        data-testid="sessions-toggle"
+      >
         {listing ? "Back to the conversation" : "Sessions"}
         {!listing && waiting > 0 && (
           <span class="count" data-testid="pending-elsewhere">
             {" "}
             <span aria-hidden="true">{waiting}</span>
-            <span class="visually-hidden">({waiting} permission {waiting === 1 ? "request waits" : "requests wait"} in other sessions)</span>
+            <span class="visually-hidden">
+              ({waiting} permission {waiting === 1 ? "request waits" : "requests wait"} in other sessions)
+            </span>
           </span>
         )}
       </button>
@@ -44,14 +54,24 @@ export function SessionBar({ store, actions }: { store: AppStore; actions: Actio
             <div class="menu-body">
               <ConfirmButton
                 label="New conversation here"
-                question={isDefault ? `Start a new conversation in ${info.cwd}? This one stays in the list.` : `Start a new conversation in ${info.cwd}? This session is stopped first.`}
+                question={
+                  isDefault
+                    ? `Start a new conversation in ${info.cwd}? This one stays in the list.`
+                    : `Start a new conversation in ${info.cwd}? This session is stopped first.`
+                }
                 confirm={isDefault ? "Start it" : "Stop and start new"}
                 onConfirm={() => actions.newConversation(info.sessionId)}
               />
               {isDefault ? (
                 <p class="hint">This is the relay's default session: it cannot be stopped.</p>
               ) : (
-                <ConfirmButton label="Stop this session" kind="danger" question={`Stop “${sessionName(info)}”? Its Claude process ends.`} confirm="Stop session" onConfirm={() => actions.stopSession(info.sessionId)} />
+                <ConfirmButton
+                  label="Stop this session"
+                  kind="danger"
+                  question={`Stop “${sessionName(info)}”? Its Claude process ends.`}
+                  confirm="Stop session"
+                  onConfirm={() => actions.stopSession(info.sessionId)}
+                />
               )}
             </div>
           </details>

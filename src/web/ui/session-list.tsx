@@ -10,8 +10,8 @@
  * ```
  */
 import { wantedAttachments } from "../state/attachments.ts";
+import { clientsWords, relativeTime, type SessionInfo, sessionName, stateWords } from "../state/session-words.ts";
 import type { AppStore } from "../state/store.ts";
-import { clientsWords, relativeTime, sessionName, stateWords, type SessionInfo } from "../state/session-words.ts";
 import type { Actions } from "./actions.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
 import { CreateSession } from "./create-session.tsx";
@@ -38,7 +38,12 @@ export function SessionList({ store, actions }: { store: AppStore; actions: Acti
           const pending = pendingWords(pendingCount(info.sessionId), info.state);
           return (
             <li key={info.sessionId} class={info.sessionId === shown ? "current" : undefined} data-testid="session" data-session-id={info.sessionId}>
-              <button type="button" class="session-open" aria-current={info.sessionId === shown ? "true" : undefined} onClick={() => actions.show(info.sessionId)}>
+              <button
+                type="button"
+                class="session-open"
+                aria-current={info.sessionId === shown ? "true" : undefined}
+                onClick={() => actions.show(info.sessionId)}
+              >
                 <span class="session-name">{name}</span>
                 {pending && <span class="badge pending">{pending}</span>}
                 <span class="cwd">{info.cwd}</span>
@@ -49,7 +54,12 @@ export function SessionList({ store, actions }: { store: AppStore; actions: Acti
               {info.sessionId === defaultId ? (
                 <p class="hint">The relay's default session</p>
               ) : (
-                <ConfirmButton label="Stop" question={`Stop “${name}”? Its Claude process ends.`} confirm="Stop session" onConfirm={() => actions.stopSession(info.sessionId)} />
+                <ConfirmButton
+                  label="Stop"
+                  question={`Stop “${name}”? Its Claude process ends.`}
+                  confirm="Stop session"
+                  onConfirm={() => actions.stopSession(info.sessionId)}
+                />
               )}
             </li>
           );

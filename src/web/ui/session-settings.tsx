@@ -10,8 +10,8 @@
  * ```
  */
 import type { PermissionMode } from "../../protocol/messages.ts";
+import { modelChoices, modeWords, shownModel } from "../state/settings-words.ts";
 import type { AppStore } from "../state/store.ts";
-import { modeWords, modelChoices, shownModel } from "../state/settings-words.ts";
 import type { Actions } from "./actions.ts";
 
 export function SessionSettings({ store, actions }: { store: AppStore; actions: Actions }) {
@@ -21,13 +21,21 @@ export function SessionSettings({ store, actions }: { store: AppStore; actions: 
   const busy = store.configuring.value?.sessionId === sessionId && sessionId !== undefined;
   const error = store.configureError.value;
   if (!capabilities) return null;
-  const modes = permissionMode === undefined || capabilities.permissionModes.includes(permissionMode) ? capabilities.permissionModes : [permissionMode, ...capabilities.permissionModes];
+  const modes =
+    permissionMode === undefined || capabilities.permissionModes.includes(permissionMode)
+      ? capabilities.permissionModes
+      : [permissionMode, ...capabilities.permissionModes];
   const models = modelChoices(capabilities.models, model);
   return (
     <div class="session-settings" data-testid="session-settings">
       <label class="picker">
         <span>Permission mode</span>
-        <select value={permissionMode ?? "default"} disabled={busy} data-testid="mode-picker" onChange={(event) => actions.configure({ permissionMode: event.currentTarget.value as PermissionMode })}>
+        <select
+          value={permissionMode ?? "default"}
+          disabled={busy}
+          data-testid="mode-picker"
+          onChange={(event) => actions.configure({ permissionMode: event.currentTarget.value as PermissionMode })}
+        >
           {modes.map((mode) => (
             <option key={mode} value={mode}>
               {modeWords(mode)}
@@ -38,7 +46,12 @@ export function SessionSettings({ store, actions }: { store: AppStore; actions: 
       {models.length > 0 && (
         <label class="picker">
           <span>Model</span>
-          <select value={shownModel(capabilities.models, model)} disabled={busy} data-testid="model-picker" onChange={(event) => actions.configure({ model: event.currentTarget.value })}>
+          <select
+            value={shownModel(capabilities.models, model)}
+            disabled={busy}
+            data-testid="model-picker"
+            onChange={(event) => actions.configure({ model: event.currentTarget.value })}
+          >
             {models.map((choice) => (
               <option key={choice.value} value={choice.value}>
                 {choice.label}

@@ -9,18 +9,21 @@
  * ```
  */
 import { useState } from "preact/hooks";
-import type { Item } from "../state/conversation.ts";
 import { lineDiff } from "../render/line-diff.ts";
+import type { Item } from "../state/conversation.ts";
 
 type ToolItem = Extract<Item, { kind: "tool" }>;
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
 const MAX_SHOWN_CHARS = 20_000;
-const clip = (text: string) => (text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}\n… (${text.length - MAX_SHOWN_CHARS} more characters)` : text);
+const clip = (text: string) =>
+  text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}\n… (${text.length - MAX_SHOWN_CHARS} more characters)` : text;
 
 /** What a tool call acts on: its file, command, pattern, URL or path (its description otherwise). */
 export function toolTarget(input: Record<string, unknown>): string {
-  return str(input.file_path) || str(input.notebook_path) || str(input.command) || str(input.pattern) || str(input.url) || str(input.path) || str(input.description);
+  return (
+    str(input.file_path) || str(input.notebook_path) || str(input.command) || str(input.pattern) || str(input.url) || str(input.path) || str(input.description)
+  );
 }
 
 /** The one-line summary: what the tool acts on. */
@@ -89,7 +92,9 @@ export function ToolInput({ name, input }: { name: string; input: Record<string,
 /** Todo lists are shown opened; a closed call's body is not rendered until it is opened (a long conversation holds hundreds). */
 export function ToolView({ item, who }: { item: ToolItem; who: (by: string) => string }) {
   const { result, permission } = item;
-  const outcome = permission ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by)}` : undefined;
+  const outcome = permission
+    ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by)}`
+    : undefined;
   const [open, setOpen] = useState(item.name === "TodoWrite");
   return (
     <details class={`tool${result?.isError ? " failed" : ""}`} open={open} onToggle={(event) => setOpen(event.currentTarget.open)} data-testid="tool">

@@ -46,7 +46,20 @@ describe("parseInput", () => {
 
   test("help lists every command, and the keys on a terminal", () => {
     const help = helpText(true);
-    for (const command of ["/sessions", "/switch ID", "/new DIR", "/mode [MODE]", "/model [MODEL]", "/image PATH", "/allow [id]", "/deny [id] [reason]", "/interrupt", "/quit", "/help"]) expect(help).toContain(command);
+    for (const command of [
+      "/sessions",
+      "/switch ID",
+      "/new DIR",
+      "/mode [MODE]",
+      "/model [MODEL]",
+      "/image PATH",
+      "/allow [id]",
+      "/deny [id] [reason]",
+      "/interrupt",
+      "/quit",
+      "/help",
+    ])
+      expect(help).toContain(command);
     expect(help).toContain("Alt-Enter");
     expect(helpText(false)).not.toContain("Alt-Enter");
   });

@@ -11,7 +11,15 @@ import { SignerError } from "../../../src/client/signer.ts";
 import { makeStyle } from "../../../src/terminal/style.ts";
 
 const style = makeStyle({ color: false, unicode: true });
-const bash: PermissionRequestMessage = { type: "permission.request", sessionId: "s", seq: 1, requestId: "r", toolName: "Bash", input: { command: "rm -rf build" }, toolUseId: "t" };
+const bash: PermissionRequestMessage = {
+  type: "permission.request",
+  sessionId: "s",
+  seq: 1,
+  requestId: "r",
+  toolName: "Bash",
+  input: { command: "rm -rf build" },
+  toolUseId: "t",
+};
 
 describe("permission notes", () => {
   test("allowed: by which flag", () => {

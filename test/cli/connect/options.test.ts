@@ -30,8 +30,12 @@ describe("connectOptions", () => {
   test("mistakes are usage errors saying what would be accepted", () => {
     expect(thrown(() => options({ yes: true, allow: "Write" }))).toBeInstanceOf(UsageError);
     expect(thrown(() => options({ yes: true, allow: "Write" })).message).toBe("--yes allows every tool and --allow only some: give one of them");
-    expect(thrown(() => options({ allow: "Write,,Edit" })).message).toBe('--allow needs tool names separated by commas, e.g. --allow Write,Edit; got "Write,,Edit"');
-    expect(thrown(() => parseToolList("Write,rm -rf")).message).toBe('--allow: "rm -rf" is not a tool name (tools are named like Write, Edit, Bash, mcp__server__tool)');
+    expect(thrown(() => options({ allow: "Write,,Edit" })).message).toBe(
+      '--allow needs tool names separated by commas, e.g. --allow Write,Edit; got "Write,,Edit"',
+    );
+    expect(thrown(() => parseToolList("Write,rm -rf")).message).toBe(
+      '--allow: "rm -rf" is not a tool name (tools are named like Write, Edit, Bash, mcp__server__tool)',
+    );
     expect(thrown(() => options({ history: "-1" })).message).toBe('--history must be a whole number of turns from 0 to 1000, got "-1"');
     expect(thrown(() => options({ history: "1001" })).message).toContain("from 0 to 1000");
     expect(thrown(() => options({}, "ftp://host/ws")).message).toBe('not a relay URL: "ftp://host/ws" (use ws:// or wss://)');
@@ -48,7 +52,10 @@ describe("connectOptions", () => {
   test("--fingerprint: SHA256:… or a browser's hex, for wss:// only", () => {
     const fingerprint = `SHA256:${"q".repeat(42)}E`;
     expect(options({ fingerprint }, "wss://192.168.1.20:7717/ws").fingerprint).toBe(fingerprint);
-    expect(options({ fingerprint: Buffer.from(fingerprint.slice(7), "base64").toString("hex").toUpperCase().match(/../g)!.join(":") }, "https://relay.example").fingerprint).toBe(fingerprint);
+    expect(
+      options({ fingerprint: Buffer.from(fingerprint.slice(7), "base64").toString("hex").toUpperCase().match(/../g)!.join(":") }, "https://relay.example")
+        .fingerprint,
+    ).toBe(fingerprint);
     expect(thrown(() => options({ fingerprint: "SHA256:abc" }, "wss://h:1/ws"))).toBeInstanceOf(UsageError);
     expect(thrown(() => options({ fingerprint: "SHA256:abc" }, "wss://h:1/ws")).message).toBe(
       '--fingerprint must be a certificate fingerprint as the relay prints it at start-up (SHA256: and 43 base64 characters) or the colon-separated hex a browser shows, got "SHA256:abc"',
@@ -73,7 +80,9 @@ describe("chooseMode", () => {
     expect(thrown(() => chooseMode(options({ yes: true }), { stdinIsTTY: true })).message).toBe(
       "--yes is for one-shot turns (--prompt TEXT, or a prompt piped in on stdin); here, answer each request with y or n",
     );
-    expect(thrown(() => chooseMode(options({ allow: "Write", json: true }), { stdinIsTTY: false })).message).toBe("--allow is for one-shot turns (--prompt TEXT, or a prompt piped in on stdin)");
+    expect(thrown(() => chooseMode(options({ allow: "Write", json: true }), { stdinIsTTY: false })).message).toBe(
+      "--allow is for one-shot turns (--prompt TEXT, or a prompt piped in on stdin)",
+    );
     expect(thrown(() => chooseMode(options({ history: "2", prompt: "x" }), { stdinIsTTY: true })).message).toBe(
       "--history is for the interactive view (a terminal on stdin, no --prompt, no --json)",
     );

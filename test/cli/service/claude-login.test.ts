@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { storedClaudeLogin } from "../../../src/cli/service/claude-login.ts";
 import { CLAUDE_BIN } from "../../support/claude-harness.ts";
-import { startFakeAnthropic, type FakeAnthropic } from "../../support/fake-anthropic.ts";
+import { type FakeAnthropic, startFakeAnthropic } from "../../support/fake-anthropic.ts";
 import { claudeEnv } from "../../support/relay.ts";
 import { makeTempDir, removeTempDir } from "../../support/ssh.ts";
 
@@ -79,7 +79,13 @@ describe("agrees with the real Claude Code CLI (no credential variable, the fake
 
   test("an OAuth login in ~/.claude/.credentials.json: it answers, and the file is found", async () => {
     mkdirSync(join(home, ".claude"));
-    const oauth = { accessToken: "sk-ant-oat01-test", refreshToken: "r", expiresAt: Date.now() + 3_600_000, scopes: ["user:inference"], subscriptionType: "pro" };
+    const oauth = {
+      accessToken: "sk-ant-oat01-test",
+      refreshToken: "r",
+      expiresAt: Date.now() + 3_600_000,
+      scopes: ["user:inference"],
+      subscriptionType: "pro",
+    };
     writeFileSync(join(home, ".claude", ".credentials.json"), JSON.stringify({ claudeAiOauth: oauth }));
     expect(await claudeAnswers()).toMatchObject({ is_error: false });
     expect(linux()).toBeDefined();

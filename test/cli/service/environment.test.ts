@@ -29,7 +29,13 @@ describe("serviceEnvironment", () => {
       CLAUDE_CODE_OAUTH_TOKEN: "oauth-secret",
       CLAUDE_CONFIG_DIR: "/home/me/.claude-work",
     });
-    expect(Object.keys(serviceEnvironment(env))).toEqual(["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CONFIG_DIR"]);
+    expect(Object.keys(serviceEnvironment(env))).toEqual([
+      "ANTHROPIC_API_KEY",
+      "ANTHROPIC_BASE_URL",
+      "ANTHROPIC_MODEL",
+      "CLAUDE_CODE_OAUTH_TOKEN",
+      "CLAUDE_CONFIG_DIR",
+    ]);
   });
 
   test("with Bedrock, the AWS credentials and region come along", () => {
@@ -38,8 +44,21 @@ describe("serviceEnvironment", () => {
   });
 
   test("with Vertex, the Google project, credentials and regions come along", () => {
-    const env = { CLAUDE_CODE_USE_VERTEX: "1", CLOUD_ML_REGION: "us-east5", ANTHROPIC_VERTEX_PROJECT_ID: "p", GOOGLE_APPLICATION_CREDENTIALS: "/k.json", VERTEX_REGION_CLAUDE_3_5_SONNET: "eu", AWS_REGION: "no" };
-    expect(Object.keys(serviceEnvironment(env))).toEqual(["ANTHROPIC_VERTEX_PROJECT_ID", "CLAUDE_CODE_USE_VERTEX", "CLOUD_ML_REGION", "GOOGLE_APPLICATION_CREDENTIALS", "VERTEX_REGION_CLAUDE_3_5_SONNET"]);
+    const env = {
+      CLAUDE_CODE_USE_VERTEX: "1",
+      CLOUD_ML_REGION: "us-east5",
+      ANTHROPIC_VERTEX_PROJECT_ID: "p",
+      GOOGLE_APPLICATION_CREDENTIALS: "/k.json",
+      VERTEX_REGION_CLAUDE_3_5_SONNET: "eu",
+      AWS_REGION: "no",
+    };
+    expect(Object.keys(serviceEnvironment(env))).toEqual([
+      "ANTHROPIC_VERTEX_PROJECT_ID",
+      "CLAUDE_CODE_USE_VERTEX",
+      "CLOUD_ML_REGION",
+      "GOOGLE_APPLICATION_CREDENTIALS",
+      "VERTEX_REGION_CLAUDE_3_5_SONNET",
+    ]);
   });
 });
 

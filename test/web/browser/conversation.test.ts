@@ -11,8 +11,18 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { slowText, startFakeAnthropic, text, toolUse, type FakeAnthropic } from "../../support/fake-anthropic.ts";
-import { authorizePage, horizontalOverflow, openPhone, PHONE, received, sendPrompt, startAuthorizedPhone, waitForConnected, type PhonePage } from "../../support/browser.ts";
+import {
+  authorizePage,
+  horizontalOverflow,
+  openPhone,
+  PHONE,
+  type PhonePage,
+  received,
+  sendPrompt,
+  startAuthorizedPhone,
+  waitForConnected,
+} from "../../support/browser.ts";
+import { type FakeAnthropic, slowText, startFakeAnthropic, text, toolUse } from "../../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
 import { waitFor } from "../../support/wait.ts";
 import type { TestClient } from "../../support/ws-client.ts";
@@ -126,7 +136,9 @@ test("answered by the other device: the card goes away on the page at once", asy
   other.send({ type: "permission.response", requestId: request.requestId, behavior: "allow" });
   await card.waitFor({ state: "detached" });
   await other.next(isResult, 30_000);
-  expect(await page().getByTestId("tool").last().locator(".badge").first().textContent()).toBe(`allowed by Another device (${other.authOk.clientId.slice(0, 8)})`);
+  expect(await page().getByTestId("tool").last().locator(".badge").first().textContent()).toBe(
+    `allowed by Another device (${other.authOk.clientId.slice(0, 8)})`,
+  );
 }, 60_000);
 
 test("the prompt box: 16 px text; Enter is a new line on a phone and sends on a desktop", async () => {
@@ -179,7 +191,9 @@ test("Interrupt is offered while Claude works and ends the turn", async () => {
 }, 60_000);
 
 test("no horizontal scrolling at 390 and 360 px wide", async () => {
-  api.enqueue(text(`A long line: ${"x".repeat(300)} and a long URL https://example.com/${"a".repeat(200)}\n\n| a | table |\n| - | - |\n| ${"w".repeat(120)} | y |`));
+  api.enqueue(
+    text(`A long line: ${"x".repeat(300)} and a long URL https://example.com/${"a".repeat(200)}\n\n| a | table |\n| - | - |\n| ${"w".repeat(120)} | y |`),
+  );
   await sendPrompt(phone, `a long prompt ${"y".repeat(300)}`);
   await page().getByTestId("assistant").last().locator("table").waitFor({ timeout: 30_000 });
   await other.next(isResult, 30_000);
@@ -210,7 +224,9 @@ test("another device starts and stops a session: the page, a client of the defau
 let refusedWhileRestarting: string[] = [];
 
 test("the relay restarts: the page reconnects by itself, resumes, and shows every event once", async () => {
-  const seqsBefore = await page().locator("[data-seq]").evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
+  const seqsBefore = await page()
+    .locator("[data-seq]")
+    .evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
   const problemsBefore = phone.problems().length;
   await other.close();
   const { port, dir } = { port: relay.relay.port, dir: relay.dir };
@@ -239,7 +255,9 @@ test("the relay restarts: the page reconnects by itself, resumes, and shows ever
   await page().getByTestId("assistant").filter({ hasText: "after the restart" }).waitFor({ timeout: 30_000 });
   await other.next(isResult, 30_000);
 
-  const seqs = await page().locator("[data-seq]").evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
+  const seqs = await page()
+    .locator("[data-seq]")
+    .evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
   expect(seqs.slice(0, seqsBefore.length)).toEqual(seqsBefore);
   expect(new Set(seqs).size).toBe(seqs.length); // nothing twice
   const prompts = await page().getByTestId("prompt").locator(".text").allTextContents();

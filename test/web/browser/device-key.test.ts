@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { parseArmoredSignature } from "../../../src/ssh/sshsig.ts";
-import { authorizePage, launchBrowser, openPhone, pageKeyLine, received, waitForConnected, WITHOUT_ED25519, type PhonePage } from "../../support/browser.ts";
+import { authorizePage, launchBrowser, openPhone, type PhonePage, pageKeyLine, received, WITHOUT_ED25519, waitForConnected } from "../../support/browser.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
 import { sshKeygenCheck } from "../../support/ssh.ts";
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { horizontalOverflow, PHONE, received, sendPrompt, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import { horizontalOverflow, PHONE, type PhonePage, received, sendPrompt, startAuthorizedPhone } from "../../support/browser.ts";
 import { text } from "../../support/fake-anthropic.ts";
 import type { TestRelay } from "../../support/relay.ts";
 import type { TestClient } from "../../support/ws-client.ts";
@@ -50,6 +50,8 @@ test("a prompt wakes the idle session and its answer is shown", async () => {
   await phone.page.getByTestId("assistant").filter({ hasText: "awake again, with the earlier turns" }).waitFor({ timeout: 60_000 });
   const states = received(phone, "session.state").map((frame) => frame.state);
   expect(states.slice(states.lastIndexOf("idle"))).toEqual(expect.arrayContaining(["idle", "starting", "busy"]));
-  await status().filter({ hasText: /Ready|Idle/ }).waitFor({ timeout: 30_000 });
+  await status()
+    .filter({ hasText: /Ready|Idle/ })
+    .waitFor({ timeout: 30_000 });
   expect(phone.problems()).toEqual([]);
 }, 90_000);

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { startPhoneOnLongSession, stopAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import { type PhonePage, startPhoneOnLongSession, stopAuthorizedPhone } from "../../support/browser.ts";
 import type { TestRelay } from "../../support/relay.ts";
 
 const EVENTS = 400;
@@ -43,13 +43,23 @@ test("scrolling up adds earlier items above without moving what is on screen; th
     const first = element.querySelector("[data-seq]")!;
     return { seq: first.getAttribute("data-seq")!, top: first.getBoundingClientRect().top };
   });
-  await page.waitForFunction((count) => document.querySelectorAll('[data-testid="log"] > article, [data-testid="log"] > details, [data-testid="log"] > p, [data-testid="log"] > hr').length > count, before);
+  await page.waitForFunction(
+    (count) =>
+      document.querySelectorAll('[data-testid="log"] > article, [data-testid="log"] > details, [data-testid="log"] > p, [data-testid="log"] > hr').length >
+      count,
+    before,
+  );
   const after = await page.locator(`[data-seq="${anchor.seq}"]`).evaluate((element) => element.getBoundingClientRect().top);
   expect(Math.abs(after - anchor.top)).toBeLessThan(2);
 
   const count = await itemCount();
   await page.getByTestId("show-earlier").click();
-  await page.waitForFunction((known) => document.querySelectorAll('[data-testid="log"] > article, [data-testid="log"] > details, [data-testid="log"] > p, [data-testid="log"] > hr').length > known, count);
+  await page.waitForFunction(
+    (known) =>
+      document.querySelectorAll('[data-testid="log"] > article, [data-testid="log"] > details, [data-testid="log"] > p, [data-testid="log"] > hr').length >
+      known,
+    count,
+  );
 }, 60_000);
 
 test("scrolled all the way up: every item once, in order, from the first prompt", async () => {
@@ -70,6 +80,6 @@ test("scrolled all the way up: every item once, in order, from the first prompt"
   expect(await edit.locator(".badge").first().textContent()).toBe("allowed by Another device (c-bench-)");
   await edit.locator("summary").click();
   await edit.locator(".diff .add").first().waitFor();
-  expect(await edit.locator(".diff .add").textContent()).toContain("if (at(tokens, \",\")) next(tokens); // trailing comma (turn 4)");
+  expect(await edit.locator(".diff .add").textContent()).toContain('if (at(tokens, ",")) next(tokens); // trailing comma (turn 4)');
   expect(phone.problems()).toEqual([]);
 }, 60_000);

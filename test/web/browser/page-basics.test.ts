@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { nextReceived, received, sent, startAuthorizedPhone, stopAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import { nextReceived, type PhonePage, received, sent, startAuthorizedPhone, stopAuthorizedPhone } from "../../support/browser.ts";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
 import { pathWithRepoBin, type TestRelay } from "../../support/relay.ts";
 import { makeTempDir } from "../../support/ssh.ts";
@@ -60,7 +60,10 @@ beforeAll(async () => {
   const held = join(dir, "held-claude.sh");
   writeFileSync(held, `#!/bin/sh\nwhile [ ! -e "${gate}" ]; do sleep 0.1; done\nexec claude "$@"\n`);
   chmodSync(held, 0o755);
-  ({ relay, browser, phone, other } = await startAuthorizedPhone({ relay: { dir, flags: { claudeBin: held }, env: { PATH: pathWithRepoBin() } }, phone: { initScript: RECORD } }));
+  ({ relay, browser, phone, other } = await startAuthorizedPhone({
+    relay: { dir, flags: { claudeBin: held }, env: { PATH: pathWithRepoBin() } },
+    phone: { initScript: RECORD },
+  }));
 }, 90_000);
 
 afterAll(() => stopAuthorizedPhone({ relay, browser, other }));
@@ -145,7 +148,10 @@ test("dark and light follow the system", async () => {
 });
 
 test("reduced motion: no transitions", async () => {
-  const duration = () => page().getByRole("button", { name: "Send" }).evaluate((element) => getComputedStyle(element).transitionDuration);
+  const duration = () =>
+    page()
+      .getByRole("button", { name: "Send" })
+      .evaluate((element) => getComputedStyle(element).transitionDuration);
   await page().emulateMedia({ reducedMotion: "no-preference" });
   expect(await duration()).not.toMatch(/^0s(, 0s)*$/);
   await page().emulateMedia({ reducedMotion: "reduce" });
@@ -158,10 +164,11 @@ test("keyboard: Tab reaches the controls with a visible focus ring; a prompt is 
     for (let presses = 0; presses < 60; presses++) {
       await page().keyboard.press("Tab");
       const found = await page().evaluate(`(${matches.toString()})(document.activeElement)`);
-      if (found) return page().evaluate(() => {
-        const style = getComputedStyle(document.activeElement!);
-        return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
-      });
+      if (found)
+        return page().evaluate(() => {
+          const style = getComputedStyle(document.activeElement!);
+          return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+        });
     }
     throw new Error(`Tab never reached ${describe}`);
   };
@@ -193,7 +200,11 @@ test("keyboard: Tab reaches the controls with a visible focus ring; a prompt is 
 test("every field has 16 px text (no zoom on iOS)", async () => {
   await page().getByTestId("sessions-toggle").click();
   await page().getByTestId("session-list").waitFor();
-  const small = await page().evaluate(() => [...document.querySelectorAll("input, select, textarea")].filter((field) => parseFloat(getComputedStyle(field).fontSize) < 16).map((field) => field.outerHTML.slice(0, 80)));
+  const small = await page().evaluate(() =>
+    [...document.querySelectorAll("input, select, textarea")]
+      .filter((field) => parseFloat(getComputedStyle(field).fontSize) < 16)
+      .map((field) => field.outerHTML.slice(0, 80)),
+  );
   expect(small).toEqual([]);
   await page().getByTestId("sessions-toggle").click();
 });

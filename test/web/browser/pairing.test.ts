@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { launchBrowser, openPhone, received, waitForConnected, WITHOUT_ED25519, type PhonePage } from "../../support/browser.ts";
+import { launchBrowser, openPhone, type PhonePage, received, WITHOUT_ED25519, waitForConnected } from "../../support/browser.ts";
 import { killPairProcesses, startPair } from "../../support/pair-process.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
 
@@ -32,7 +32,8 @@ async function phone(url: string, initScript?: string): Promise<PhonePage> {
   return opened;
 }
 
-const sentPairRequests = (page: PhonePage) => page.frames.filter((entry) => entry.direction === "sent" && entry.frame.type === "pair.request").map((entry) => entry.frame);
+const sentPairRequests = (page: PhonePage) =>
+  page.frames.filter((entry) => entry.direction === "sent" && entry.frame.type === "pair.request").map((entry) => entry.frame);
 const WRONG_CODE = "Pairing failed: the pairing code is wrong, used or expired; run `claude-relay pair` on the relay's machine for a new one.";
 
 test("a pair link: the page shows its fingerprint, waits for the confirmation on the computer, then logs in and drops the code from the URL", async () => {
@@ -64,7 +65,10 @@ test("a pair link: the page shows its fingerprint, waits for the confirmation on
   expect(await pair.exit).toBe(0);
   expect(await page.evaluate(() => location.href)).toBe(`${relay.httpUrl}/`);
   expect(received(device, "pair.ok")).toEqual([{ type: "pair.ok", fingerprint: fingerprint.split(" ")[1] }]);
-  expect(received(device, "auth.ok").at(-1)!.key).toMatchObject({ fingerprint: fingerprint.split(" ")[1], comment: expect.stringMatching(/^claude-relay:my-phone \d{4}-\d{2}-\d{2}$/) });
+  expect(received(device, "auth.ok").at(-1)!.key).toMatchObject({
+    fingerprint: fingerprint.split(" ")[1],
+    comment: expect.stringMatching(/^claude-relay:my-phone \d{4}-\d{2}-\d{2}$/),
+  });
   expect(readFileSync(relay.options.authorizedKeysPath, "utf8")).toContain(`${request!.publicKey} claude-relay:my-phone `);
   await page.getByLabel("Message Claude").waitFor();
 

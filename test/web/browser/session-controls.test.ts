@@ -10,8 +10,18 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { nextReceived, PHONE, received, sendPrompt, sent, startAuthorizedPhone, stopAuthorizedPhone, waitForPromptText, type PhonePage } from "../../support/browser.ts";
-import { text, toolUse, type MessagesBody } from "../../support/fake-anthropic.ts";
+import {
+  nextReceived,
+  PHONE,
+  type PhonePage,
+  received,
+  sendPrompt,
+  sent,
+  startAuthorizedPhone,
+  stopAuthorizedPhone,
+  waitForPromptText,
+} from "../../support/browser.ts";
+import { type MessagesBody, text, toolUse } from "../../support/fake-anthropic.ts";
 import { IMAGES } from "../../support/images.ts";
 import type { TestRelay } from "../../support/relay.ts";
 import { waitFor } from "../../support/wait.ts";
@@ -35,7 +45,8 @@ afterEach(async () => {
 
 const page = (): Page => phone.page;
 const defaultSession = () => relay.relay.sessionId;
-const isResultOf = (sessionId: string) => (frame: Record<string, any>) => frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
+const isResultOf = (sessionId: string) => (frame: Record<string, any>) =>
+  frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
 
 /** Sends a prompt from the page and waits until the page has the turn's result. */
 async function turnFromPage(prompt: string): Promise<void> {
@@ -60,10 +71,13 @@ test("pickers: mode and model from the session's capabilities with the current v
   expect(await model.locator("option").allTextContents()).toEqual(expect.arrayContaining(["Default (recommended)", "Sonnet", "Haiku"]));
 
   const settled = (testId: string, value: string) =>
-    page().waitForFunction(([id, wanted]) => {
-      const select = document.querySelector(`[data-testid="${id}"]`) as HTMLSelectElement | null;
-      return select?.value === wanted && !select.disabled;
-    }, [testId, value] as const);
+    page().waitForFunction(
+      ([id, wanted]) => {
+        const select = document.querySelector(`[data-testid="${id}"]`) as HTMLSelectElement | null;
+        return select?.value === wanted && !select.disabled;
+      },
+      [testId, value] as const,
+    );
   await mode.selectOption("acceptEdits");
   await settled("mode-picker", "acceptEdits");
   expect(sent(phone, "session.configure").at(-1)).toMatchObject({ sessionId: defaultSession(), permissionMode: "acceptEdits" });
@@ -156,8 +170,24 @@ test("allow for this session: the card offers Claude's suggestion in words; answ
 
 test("Claude's questions as choices: one answer, several, and one in the user's words, sent as updatedInput.answers", async () => {
   const questions = [
-    { question: "Which color?", header: "Color", options: [{ label: "Red", description: "warm" }, { label: "Blue", description: "cool" }], multiSelect: false },
-    { question: "Which sizes?", header: "Sizes", options: [{ label: "S", description: "small" }, { label: "L", description: "large" }], multiSelect: true },
+    {
+      question: "Which color?",
+      header: "Color",
+      options: [
+        { label: "Red", description: "warm" },
+        { label: "Blue", description: "cool" },
+      ],
+      multiSelect: false,
+    },
+    {
+      question: "Which sizes?",
+      header: "Sizes",
+      options: [
+        { label: "S", description: "small" },
+        { label: "L", description: "large" },
+      ],
+      multiSelect: true,
+    },
   ];
   relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks"));
   const done = nextReceived(phone, isResultOf(defaultSession()));
@@ -181,12 +211,16 @@ test("Claude's questions as choices: one answer, several, and one in the user's 
   await pressed("large");
   expect(await option("small").getAttribute("aria-pressed")).toBe("true");
   await card.getByLabel("Other answer").nth(1).fill("XL");
-  await card.locator('button.allow:not([disabled])').waitFor();
+  await card.locator("button.allow:not([disabled])").waitFor();
   for (const box of await card.locator(".option").all()) expect((await box.boundingBox())!.height).toBeGreaterThanOrEqual(48);
   await send.click();
   await card.waitFor({ state: "detached" });
   const request = received(phone, "permission.request").at(-1)!;
-  expect(sent(phone, "permission.response").at(-1)).toMatchObject({ requestId: request.requestId, behavior: "allow", updatedInput: { questions, answers: { "Which color?": "Blue", "Which sizes?": "S, L, XL" } } });
+  expect(sent(phone, "permission.response").at(-1)).toMatchObject({
+    requestId: request.requestId,
+    behavior: "allow",
+    updatedInput: { questions, answers: { "Which color?": "Blue", "Which sizes?": "S, L, XL" } },
+  });
   await done;
   const toolResult = lastUserBlocks(relay.api.messageRequests().at(-1)!).find((block) => block.type === "tool_result")!;
   expect(JSON.stringify(toolResult.content)).toContain('\\"Which color?\\"=\\"Blue\\", \\"Which sizes?\\"=\\"S, L, XL\\"');
@@ -272,7 +306,11 @@ test("an earlier conversation: listed from Claude's history for a directory (off
   await past.waitFor({ timeout: 10_000 });
   expect(await history.locator("h3").textContent()).toBe(`Earlier conversations in ${cwd}`);
   expect(await past.locator(".session-name").textContent()).toBe("An older conversation");
-  expect(await page().locator("#session-dirs option").evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))).toContain(cwd);
+  expect(
+    await page()
+      .locator("#session-dirs option")
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value)),
+  ).toContain(cwd);
 
   const created = nextReceived(phone, (frame) => frame.type === "session.created");
   await past.getByRole("button", { name: "Continue “An older conversation”" }).click();

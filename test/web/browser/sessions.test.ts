@@ -10,10 +10,19 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { horizontalOverflow, nextReceived, PHONE, received, sendPrompt, sent as sentFrames, startAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import {
+  horizontalOverflow,
+  nextReceived,
+  PHONE,
+  type PhonePage,
+  received,
+  sendPrompt,
+  sent as sentFrames,
+  startAuthorizedPhone,
+} from "../../support/browser.ts";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
-import { makeTempDir } from "../../support/ssh.ts";
 import type { TestRelay } from "../../support/relay.ts";
+import { makeTempDir } from "../../support/ssh.ts";
 import { waitFor } from "../../support/wait.ts";
 import type { TestClient } from "../../support/ws-client.ts";
 
@@ -41,7 +50,8 @@ afterEach(async () => {
 
 const page = (): Page => phone.page;
 const sent = (type: string) => sentFrames(phone, type);
-const isResult = (sessionId: string) => (frame: Record<string, any>) => frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
+const isResult = (sessionId: string) => (frame: Record<string, any>) =>
+  frame.type === "claude.event" && frame.sessionId === sessionId && frame.event.type === "result";
 const sessionItem = (sessionId: string) => page().locator(`[data-testid="session"][data-session-id="${sessionId}"]`);
 
 /** A new directory under the relay's home, the default --allow-dir. */
@@ -78,7 +88,9 @@ async function createFromPage(cwd: string): Promise<string> {
 const waitForFrame = (match: (frame: Record<string, any>) => boolean, timeoutMs = 30_000) => nextReceived(phone, match, timeoutMs);
 
 async function shownSeqs(): Promise<number[]> {
-  return page().locator("[data-seq]").evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
+  return page()
+    .locator("[data-seq]")
+    .evaluateAll((elements) => elements.map((element) => Number(element.getAttribute("data-seq"))));
 }
 
 let work: string; // the session started from the page
@@ -117,7 +129,9 @@ test("starting a session: refused directories are told in words next to the fiel
   await field.fill("/");
   await page().getByRole("button", { name: "Start", exact: true }).click();
   await error.filter({ hasText: "outside every allowed directory" }).waitFor();
-  expect(await error.textContent()).toBe(`That directory cannot be used: "/" is outside every allowed directory (--allow-dir: ${join(relay.dir, "home")}, ${join(relay.dir, "work")}).`);
+  expect(await error.textContent()).toBe(
+    `That directory cannot be used: "/" is outside every allowed directory (--allow-dir: ${join(relay.dir, "home")}, ${join(relay.dir, "work")}).`,
+  );
 
   work = projectDir("api");
   const sessionId = await createFromPage(work);
@@ -130,14 +144,22 @@ test("starting a session: refused directories are told in words next to the fiel
   expect(sent("prompt").at(-1)).toMatchObject({ text: "hello api", sessionId });
   await openList();
   await sessionItem(sessionId).filter({ hasText: "hello api" }).waitFor({ timeout: 10_000 });
-  expect(await page().locator("#session-dirs option").evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))).toContain(work);
+  expect(
+    await page()
+      .locator("#session-dirs option")
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value)),
+  ).toContain(work);
   expect(await page().getByTestId("create-error").count()).toBe(0);
   work = sessionId;
 }, 90_000);
 
 test("switching: the session left is detached; coming back attaches from its own lastSeq; what happened meanwhile is shown once", async () => {
   const sessionId = work;
-  const before = Math.max(...phone.frames.filter((entry) => entry.direction === "received" && entry.frame.sessionId === sessionId && typeof entry.frame.seq === "number").map((entry) => entry.frame.seq));
+  const before = Math.max(
+    ...phone.frames
+      .filter((entry) => entry.direction === "received" && entry.frame.sessionId === sessionId && typeof entry.frame.seq === "number")
+      .map((entry) => entry.frame.seq),
+  );
   await openList();
   const detached = waitForFrame((frame) => frame.type === "session.detached" && frame.sessionId === sessionId);
   await sessionItem(relay.relay.sessionId).locator(".session-open").click();
@@ -157,7 +179,9 @@ test("switching: the session left is detached; coming back attaches from its own
   await page().getByTestId("assistant").filter({ hasText: "said while the page looked elsewhere" }).waitFor({ timeout: 30_000 });
   const attach = sent("session.attach").slice(attachesBefore);
   expect(attach).toEqual([{ type: "session.attach", sessionId, lastSeq: before }]);
-  const replayed = phone.frames.filter((entry) => entry.direction === "received" && entry.frame.sessionId === sessionId && typeof entry.frame.seq === "number" && entry.frame.seq > 0).map((entry) => entry.frame.seq);
+  const replayed = phone.frames
+    .filter((entry) => entry.direction === "received" && entry.frame.sessionId === sessionId && typeof entry.frame.seq === "number" && entry.frame.seq > 0)
+    .map((entry) => entry.frame.seq);
   expect(new Set(replayed).size).toBe(replayed.length); // no event of the session arrived twice
   const seqs = await shownSeqs();
   expect(new Set(seqs).size).toBe(seqs.length);
@@ -184,7 +208,11 @@ test("a permission request in a session not shown: a badge on Sessions and in th
   const badge = page().getByTestId("pending-elsewhere");
   await badge.waitFor({ timeout: 30_000 });
   expect(await badge.textContent()).toBe(" 1(1 permission request waits in other sessions)");
-  expect(await page().getByTestId("sessions-toggle").evaluate((button) => button.textContent)).toContain("Sessions");
+  expect(
+    await page()
+      .getByTestId("sessions-toggle")
+      .evaluate((button) => button.textContent),
+  ).toContain("Sessions");
   await openList();
   expect(await sessionItem(sessionId).locator(".badge.pending").textContent()).toBe("1 waiting for you");
   expect(await sessionItem(sessionId).textContent()).toContain("Waiting for your answer");
@@ -216,8 +244,19 @@ test("new conversation here: the session is stopped and a new one starts in its 
   expect(sent("session.stop").at(-1)).toMatchObject({ sessionId: old });
   expect(sent("session.create").at(-1)).toMatchObject({ cwd });
   await page().getByTestId("current-session").filter({ hasText: "api" }).waitFor();
-  await waitFor(() => received(phone, "sessions").at(-1)!.sessions.some((info: any) => info.sessionId === fresh), 10_000, "the new session listed");
-  expect(received(phone, "sessions").at(-1)!.sessions.some((info: any) => info.sessionId === old)).toBe(false);
+  await waitFor(
+    () =>
+      received(phone, "sessions")
+        .at(-1)!
+        .sessions.some((info: any) => info.sessionId === fresh),
+    10_000,
+    "the new session listed",
+  );
+  expect(
+    received(phone, "sessions")
+      .at(-1)!
+      .sessions.some((info: any) => info.sessionId === old),
+  ).toBe(false);
   expect(await page().getByTestId("prompt").count()).toBe(0); // a new conversation
   work = fresh;
 
@@ -231,8 +270,16 @@ test("new conversation here: the session is stopped and a new one starts in its 
   await page().getByRole("button", { name: "Start it" }).click();
   const beside = await besideCreated;
   await waitFor(() => received(phone, "sessions").at(-1)!.sessions.length === defaults + 1, 10_000, "one more session");
-  expect(received(phone, "sessions").at(-1)!.sessions.find((info: any) => info.sessionId === beside.sessionId).cwd).toBe(relay.options.cwd);
-  expect(received(phone, "sessions").at(-1)!.sessions.some((info: any) => info.sessionId === relay.relay.sessionId)).toBe(true);
+  expect(
+    received(phone, "sessions")
+      .at(-1)!
+      .sessions.find((info: any) => info.sessionId === beside.sessionId).cwd,
+  ).toBe(relay.options.cwd);
+  expect(
+    received(phone, "sessions")
+      .at(-1)!
+      .sessions.some((info: any) => info.sessionId === relay.relay.sessionId),
+  ).toBe(true);
   work = beside.sessionId;
 }, 90_000);
 
@@ -251,7 +298,11 @@ test("stopping a session asks first; confirmed, it leaves the list and the page 
   await sessionItem(doomed).getByRole("button", { name: "Stop session" }).click();
   await stopped;
   await sessionItem(doomed).waitFor({ state: "detached" });
-  expect(await page().locator('.session-open[aria-current="true"]').evaluate((element) => element.closest("li")!.getAttribute("data-session-id"))).toBe(relay.relay.sessionId);
+  expect(
+    await page()
+      .locator('.session-open[aria-current="true"]')
+      .evaluate((element) => element.closest("li")!.getAttribute("data-session-id")),
+  ).toBe(relay.relay.sessionId);
   expect(await page().getByText("was stopped; showing the default session.").count()).toBe(0); // the page's own doing: nothing to explain
 }, 60_000);
 

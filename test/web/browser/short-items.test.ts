@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { startPhoneOnLongSession, stopAuthorizedPhone, type PhonePage } from "../../support/browser.ts";
+import { type PhonePage, startPhoneOnLongSession, stopAuthorizedPhone } from "../../support/browser.ts";
 import type { TestRelay } from "../../support/relay.ts";
 
 const EVENTS = 300;
@@ -32,11 +32,15 @@ test("scrolled to the top once: earlier pages of short items keep loading until 
   await page.getByTestId("log").evaluate((element) => (element.scrollTop = 0));
   // One page of these is shorter than the screen: it leaves the top in the zone where earlier
   // items load, so more pages follow with no further scrolling, until the top is out of it.
-  await page.waitForFunction(() => {
-    const log = document.querySelector('[data-testid="log"]')!;
-    const button = log.querySelector('[data-testid="show-earlier"]');
-    return !button || button.getBoundingClientRect().bottom < log.getBoundingClientRect().top - log.clientHeight;
-  }, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const log = document.querySelector('[data-testid="log"]')!;
+      const button = log.querySelector('[data-testid="show-earlier"]');
+      return !button || button.getBoundingClientRect().bottom < log.getBoundingClientRect().top - log.clientHeight;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
   expect(await hiddenCount(page)).toBeLessThan(atFirst - 12); // more than one page of 12
   for (let round = 0; round < 100 && (await hiddenCount(page)) > 0; round++) {
     await page.getByTestId("log").evaluate((element) => (element.scrollTop = 0));

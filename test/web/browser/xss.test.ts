@@ -14,8 +14,18 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import {
+  openPhone,
+  type PhonePage,
+  pageKeyLine,
+  received,
+  sendPrompt,
+  sent,
+  startAuthorizedPhone,
+  waitForConnected,
+  waitForPromptText,
+} from "../../support/browser.ts";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
-import { openPhone, pageKeyLine, received, sendPrompt, sent, startAuthorizedPhone, waitForPromptText, waitForConnected, type PhonePage } from "../../support/browser.ts";
 import { IMAGES } from "../../support/images.ts";
 import { prepareRelayHome, type TestRelay } from "../../support/relay.ts";
 import { makeTempDir } from "../../support/ssh.ts";
@@ -48,7 +58,7 @@ const MARKDOWN_CORPUS = [
   `<style>body{display:none}</style><base href="http://evil.test/">`,
   `[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`,
   `<div style="background:url(javascript:${hit(18)})" onclick="${hit(19)}">styled</div>`,
-  "```html\n<script>" + hit(20) + "</script>\n```",
+  `\`\`\`html\n<script>${hit(20)}</script>\n\`\`\``,
   `<<script>script>${hit(21)}<</script>/script>`,
   `<noscript><p title="</noscript><img src=x onerror=${hit(22)}>">`,
 ].join("\n\n");
@@ -69,7 +79,10 @@ beforeAll(async () => {
   prepareRelayHome(dir, "client");
   const commands = join(dir, "work", ".claude", "commands");
   mkdirSync(commands, { recursive: true });
-  writeFileSync(join(commands, `${EVIL_COMMAND}.md`), `---\ndescription: <script>${hit(53)}</script> evil\nargument-hint: <b onclick="${hit(54)}">args</b>\n---\nDo it\n`);
+  writeFileSync(
+    join(commands, `${EVIL_COMMAND}.md`),
+    `---\ndescription: <script>${hit(53)}</script> evil\nargument-hint: <b onclick="${hit(54)}">args</b>\n---\nDo it\n`,
+  );
   ({ relay, browser, phone, other } = await startAuthorizedPhone({
     relay: { dir, env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: EVIL_HAIKU, ANTHROPIC_CUSTOM_MODEL_OPTION: EVIL_MODEL } },
     phone: { initScript: WATCH },
@@ -99,7 +112,10 @@ async function expectNothingRan(target: PhonePage): Promise<void> {
     const found: string[] = [];
     // The app's own fields: a permission card's reason, the directory of a new session, the pairing name.
     const ownInputs = ".permission input, #new-session-dir, .pair input, .composer input[type=file]";
-    for (const element of root.querySelectorAll(`script, iframe, object, embed, img, svg, math, style, base, link, meta, video, audio, input:not(${ownInputs})`)) found.push(element.outerHTML.slice(0, 120));
+    for (const element of root.querySelectorAll(
+      `script, iframe, object, embed, img, svg, math, style, base, link, meta, video, audio, input:not(${ownInputs})`,
+    ))
+      found.push(element.outerHTML.slice(0, 120));
     for (const form of root.querySelectorAll("form")) if (!form.matches(".composer, .create-session, .pair form")) found.push(form.outerHTML.slice(0, 120));
     for (const element of root.querySelectorAll("*")) {
       for (const attribute of element.attributes) {
@@ -177,7 +193,10 @@ test("the corpus in the new views: session titles and directories (list, bar, su
   relay.api.enqueue(text("fine"));
   await sendPrompt(phone, `<svg onload="${hit(43)}"> as a title\nsecond line`);
   await page.getByTestId("assistant").filter({ hasText: "fine" }).waitFor({ timeout: 30_000 });
-  await page.getByTestId("current-session").filter({ hasText: `<svg onload="${hit(43)}"> as a title` }).waitFor({ timeout: 10_000 });
+  await page
+    .getByTestId("current-session")
+    .filter({ hasText: `<svg onload="${hit(43)}"> as a title` })
+    .waitFor({ timeout: 10_000 });
   await page.getByTestId("sessions-toggle").click();
   const item = page.locator(`[data-testid="session"][data-session-id="${sessionId}"]`);
   await item.waitFor();
@@ -215,7 +234,6 @@ test("the corpus in the new views: session titles and directories (list, bar, su
   await expectNothingRan(phone);
   expect(phone.problems()).toEqual([]);
 }, 120_000);
-
 
 test("the corpus in the pickers, the slash commands, Claude's questions and image names", async () => {
   const page = phone.page;

@@ -6,12 +6,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { publicKeyFromBlob, fingerprintOf as nodeFingerprint } from "../../../src/ssh/public-key.ts";
+import { fingerprintOf as nodeFingerprint, publicKeyFromBlob } from "../../../src/ssh/public-key.ts";
 import { parseArmoredSignature, signedData } from "../../../src/ssh/sshsig.ts";
 import { verifySignature } from "../../../src/ssh/verify.ts";
 import { browserSigner } from "../../../src/web/key/browser-signer.ts";
-import { authorizedKeysLine, fingerprintOf, keygenListing, publicKeyBlob, type DeviceKeyAlgorithm } from "../../../src/web/key/ssh-public-key.ts";
-import { makeTempDir, removeTempDir, sshKeygenCheck, sshKeygenFingerprint, sshKeygenSign, generateKey } from "../../support/ssh.ts";
+import { authorizedKeysLine, type DeviceKeyAlgorithm, fingerprintOf, keygenListing, publicKeyBlob } from "../../../src/web/key/ssh-public-key.ts";
+import { generateKey, makeTempDir, removeTempDir, sshKeygenCheck, sshKeygenFingerprint, sshKeygenSign } from "../../support/ssh.ts";
 
 const dir = makeTempDir("web-signer-");
 afterAll(() => removeTempDir(dir));
@@ -43,14 +43,14 @@ describe.each(["ed25519", "p256"] as const)("%s", (algorithm) => {
     expect(verifySignature(publicKeyFromBlob(key.publicBlob), sig.signature, data)).toEqual({ ok: true });
     expect(sshKeygenCheck(armored, challenge, dir)).toBe(true);
     // a changed message does not verify
-    expect(sshKeygenCheck(armored, challenge + "x", dir)).toBe(false);
+    expect(sshKeygenCheck(armored, `${challenge}x`, dir)).toBe(false);
   });
 
   test("its line, fingerprint and listing are what OpenSSH says", async () => {
     const key = await webKey(algorithm);
     const line = authorizedKeysLine(key.publicBlob, algorithm, "claude-relay:test 2026-11-28");
     const path = join(dir, `${algorithm}.pub`);
-    writeFileSync(path, line + "\n");
+    writeFileSync(path, `${line}\n`);
     expect(key.fingerprint).toBe(sshKeygenFingerprint(path));
     expect(key.fingerprint).toBe(nodeFingerprint(key.publicBlob));
     const listed = Bun.spawnSync(["ssh-keygen", "-l", "-E", "sha256", "-f", path]).stdout.toString().trim();

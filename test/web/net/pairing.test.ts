@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { pairCode, pairingFailureWords, PairingError, requestPairing } from "../../../src/web/net/pairing.ts";
+import { PairingError, pairCode, pairingFailureWords, requestPairing } from "../../../src/web/net/pairing.ts";
 import { SYNTHETIC_CLAUDE } from "../../support/cli-process.ts";
 import { killPairProcesses, startPair } from "../../support/pair-process.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
@@ -45,10 +45,16 @@ describe("requestPairing", () => {
     const code = await pair.code;
     await requestPairing({ url: relay.url, code, publicKey: keyField(generateKey(relay.dir, "ed25519", "web-first").publicLine) });
     for (const [index, tried] of [code, "A".repeat(24)].entries()) {
-      const error = await requestPairing({ url: relay.url, code: tried, publicKey: keyField(generateKey(relay.dir, "ed25519", `web-refused-${index}`).publicLine) }).catch((e: unknown) => e);
+      const error = await requestPairing({
+        url: relay.url,
+        code: tried,
+        publicKey: keyField(generateKey(relay.dir, "ed25519", `web-refused-${index}`).publicLine),
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PairingError);
       expect((error as PairingError).code).toBe("pair_failed");
-      expect(pairingFailureWords(error as PairingError)).toBe("Pairing failed: the pairing code is wrong, used or expired; run `claude-relay pair` on the relay's machine for a new one.");
+      expect(pairingFailureWords(error as PairingError)).toBe(
+        "Pairing failed: the pairing code is wrong, used or expired; run `claude-relay pair` on the relay's machine for a new one.",
+      );
     }
   }, 30_000);
 

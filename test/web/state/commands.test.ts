@@ -1,7 +1,13 @@
 import { expect, test } from "bun:test";
 import { commandMatches, commandText } from "../../../src/web/state/commands.ts";
 
-const commands = [{ name: "compact", description: "Free up context" }, { name: "config" }, { name: "code-review" }, { name: "clear" }, { name: "security-review" }];
+const commands = [
+  { name: "compact", description: "Free up context" },
+  { name: "config" },
+  { name: "code-review" },
+  { name: "clear" },
+  { name: "security-review" },
+];
 
 test("a / at the start offers every command, in Claude's order, at most max", () => {
   expect(commandMatches("/", commands).map((command) => command.name)).toEqual(["compact", "config", "code-review", "clear", "security-review"]);

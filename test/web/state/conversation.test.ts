@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { SessionEventMessage } from "../../../src/client/client.ts";
-import { applyEvent, applyGap, emptyConversation, withSnapshot, type Conversation, type Item } from "../../../src/web/state/conversation.ts";
+import { applyEvent, applyGap, type Conversation, emptyConversation, type Item, withSnapshot } from "../../../src/web/state/conversation.ts";
 
 const S = "session-1";
 let seq = 0;
@@ -15,9 +15,17 @@ const request = (requestId: string, toolUseId: string): Extract<SessionEventMess
   input: { file_path: "/a.txt", content: "hi" },
   toolUseId,
 });
-const resolved = (requestId: string, behavior: "allow" | "deny" | "cancelled", by = "c2"): SessionEventMessage => ({ type: "permission.resolved", sessionId: S, seq: ++seq, requestId, behavior, by });
+const resolved = (requestId: string, behavior: "allow" | "deny" | "cancelled", by = "c2"): SessionEventMessage => ({
+  type: "permission.resolved",
+  sessionId: S,
+  seq: ++seq,
+  requestId,
+  behavior,
+  by,
+});
 const assistant = (...content: Record<string, unknown>[]) => claude({ type: "assistant", message: { role: "assistant", content } });
-const toolResult = (toolUseId: string, content: unknown, isError = false) => claude({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, content, is_error: isError }] } });
+const toolResult = (toolUseId: string, content: unknown, isError = false) =>
+  claude({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, content, is_error: isError }] } });
 
 function run(...events: SessionEventMessage[]): Conversation {
   return events.reduce(applyEvent, emptyConversation(S));
@@ -91,7 +99,10 @@ describe("applyEvent", () => {
       claude({ type: "assistant" }),
       claude({ type: "assistant", message: { content: [null, 7, { type: "image" }, { type: "tool_use", id: "t3", name: "X", input: "not an object" }] } }),
       toolResult("missing", "orphan result"),
-      claude({ type: "user", message: { content: [{ type: "tool_result", tool_use_id: "t3", content: [{ type: "image" }, { type: "text", text: "done" }] }] } }),
+      claude({
+        type: "user",
+        message: { content: [{ type: "tool_result", tool_use_id: "t3", content: [{ type: "image" }, { type: "text", text: "done" }] }] },
+      }),
     );
     expect(conversation.items[0]).toMatchObject({ kind: "tool", name: "X", input: {}, result: { text: "[image]\ndone" } });
     expect(conversation.items[1]).toMatchObject({ kind: "notice", text: "orphan result" });

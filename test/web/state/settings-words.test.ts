@@ -12,7 +12,10 @@ test("modes in words; an unknown one as Claude named it", () => {
 });
 
 test("models: Claude's list; a current model it does not list comes first so it is shown", () => {
-  expect(modelChoices(models, "haiku")).toEqual([{ value: "default", label: "Default (recommended)" }, { value: "haiku", label: "Haiku" }]);
+  expect(modelChoices(models, "haiku")).toEqual([
+    { value: "default", label: "Default (recommended)" },
+    { value: "haiku", label: "Haiku" },
+  ]);
   expect(modelChoices(models, "claude-haiku-4-5-20251001")).toHaveLength(2);
   expect(modelChoices(models, "claude-opus-4-1")[0]).toEqual({ value: "claude-opus-4-1", label: "claude-opus-4-1" });
 });

@@ -94,11 +94,13 @@ describe("AppStore", () => {
     first.authenticated(authOk("c2", "s1", [info("s1"), info("a")]));
     expect(first.activeSessionId.value).toBe("a");
 
-    expect((() => {
-      const reloaded = new AppStore(kept);
-      reloaded.authenticated(authOk("c3", "s1", [info("s1"), info("a")]));
-      return reloaded.activeSessionId.value;
-    })()).toBe("a");
+    expect(
+      (() => {
+        const reloaded = new AppStore(kept);
+        reloaded.authenticated(authOk("c3", "s1", [info("s1"), info("a")]));
+        return reloaded.activeSessionId.value;
+      })(),
+    ).toBe("a");
     const gone = new AppStore(kept);
     gone.authenticated(authOk("c4", "s1", [info("s1")]));
     expect(gone.activeSessionId.value).toBe("s1");
@@ -129,7 +131,12 @@ describe("AppStore", () => {
   test("session.attached takes the pending requests as they are; pendingElsewhere counts those of the sessions not shown", () => {
     const store = new AppStore();
     store.authenticated(authOk("c1", "s1", [info("s1"), info("a"), info("b")]));
-    store.attached({ type: "session.attached", sessionId: "a", lastSeq: 5, state: { state: "waiting_permission", claudePid: 2, clients: 2, pendingPermissions: [request("a", "r1", 4)] } });
+    store.attached({
+      type: "session.attached",
+      sessionId: "a",
+      lastSeq: 5,
+      state: { state: "waiting_permission", claudePid: 2, clients: 2, pendingPermissions: [request("a", "r1", 4)] },
+    });
     store.event(request("b", "r2", 3));
     store.event(request("s1", "r3", 2));
     expect(store.pendingCount("a")).toBe(1);
