@@ -3,7 +3,8 @@
  * directories, and the connect hints it prints (help and usage errors: usage-process.test.ts).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
@@ -38,6 +39,16 @@ afterAll(async () => {
   await api.close();
   removeTempDir(dir);
 });
+
+/** Every regular file under `root` (relative path → content): a socket or a directory is no state to compare. */
+function regularFiles(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(root, { recursive: true }) as string[]) {
+    const path = join(root, name);
+    if (statSync(path).isFile()) files[name] = readFileSync(path, "utf8");
+  }
+  return files;
+}
 
 async function authenticated(url: string): Promise<TestClient> {
   const client = await TestClient.connect(url);
@@ -121,10 +132,25 @@ describe("startup errors: one clear line, non-zero exit, nothing left running", 
   });
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
-  test("a port in use names host:port", async () => {
-    const relay = spawnRelay([...baseArgs, "--port", String(port)], { env });
-    expect(await relay.exitCode).not.toBe(0);
+  test("a port in use names host:port, before the state dir is read or written", async () => {
+    const fresh = join(dir, "state-port-fresh");
+    const relay = spawnRelay(["serve", "--state-dir", fresh, "--cwd", dir, "--log-format", "json", "--port", String(port)], { env });
+    expect(await relay.exitCode).toBe(1);
     expect(relay.output()).toContain(`127.0.0.1:${port} is already in use`);
+    expect(readdirSync(fresh)).toEqual([]); // no session id, no session list, no lock left behind
+
+    // A state dir in use before: not a byte changed, no session resumed or restored.
+    const used = join(dir, "state-port-used");
+    const first = spawnRelay(["serve", "--state-dir", used, "--cwd", dir, "--port", "0", "--claude-bin", SYNTHETIC_CLAUDE], { env });
+    await first.listening;
+    first.kill("SIGTERM");
+    expect(await first.exitCode).toBe(0);
+    const before = regularFiles(used);
+    expect(Object.keys(before)).toContain("open-sessions.json");
+    const again = spawnRelay(["serve", "--state-dir", used, "--cwd", join(dir, "home"), "--log-format", "json", "--port", String(port)], { env });
+    expect(await again.exitCode).toBe(1);
+    expect(again.output()).not.toMatch(/resuming session|new session|session restored|earlier default session/);
+    expect(regularFiles(used)).toEqual(before);
   });
 
   test("a Claude binary that cannot be found names the path tried", async () => {
@@ -149,6 +175,42 @@ describe("startup errors: one clear line, non-zero exit, nothing left running", 
     expect(relay.output()).toMatch(/"level":"warn".*(nobody|no one)/i);
     relay.kill("SIGTERM");
     expect(await relay.exitCode).toBe(0);
+  });
+});
+
+describe("one relay per state dir", () => {
+  test("a second relay on the same state dir is refused at once: exit 1, naming the dir and the first one's pid, nothing touched", async () => {
+    const state = join(dir, "state-shared");
+    const first = spawnRelay(["serve", "--state-dir", state, "--cwd", dir, "--port", "0", "--log-format", "json"], { env });
+    const url = await first.listening;
+    const before = regularFiles(state);
+    expect(before["relay.lock"]).toBe(`${first.child.pid}\n`);
+
+    // Another --cwd: without the lock it would drop the first relay's default session from the list.
+    const second = spawnRelay(["serve", "--state-dir", state, "--cwd", join(dir, "home"), "--port", "0", "--log-format", "json"], { env });
+    expect(await second.exitCode).toBe(1);
+    expect(second.output()).toContain(`another relay (pid ${first.child.pid}) is using the state dir ${state}`);
+    expect(second.output()).not.toMatch(/listening on|resuming session|new session|session restored|earlier default session/);
+    expect(regularFiles(state)).toEqual(before);
+
+    const client = await authenticated(url); // the first one carries on
+    await client.close();
+    first.kill("SIGTERM");
+    expect(await first.exitCode).toBe(0);
+    expect(existsSync(join(state, "relay.lock"))).toBe(false); // released on an orderly stop
+  });
+
+  test("a lock left by a relay that died is taken over", async () => {
+    const state = join(dir, "state-stale");
+    mkdirSync(state);
+    const dead = spawnSync("true").pid; // a pid no process has any more
+    writeFileSync(join(state, "relay.lock"), `${dead}\n`);
+    const relay = spawnRelay(["serve", "--state-dir", state, "--cwd", dir, "--port", "0", "--claude-bin", SYNTHETIC_CLAUDE], { env });
+    await relay.listening;
+    expect(readFileSync(join(state, "relay.lock"), "utf8")).toBe(`${relay.child.pid}\n`);
+    relay.kill("SIGTERM");
+    expect(await relay.exitCode).toBe(0);
+    expect(existsSync(join(state, "relay.lock"))).toBe(false);
   });
 });
 
