@@ -5,10 +5,10 @@
  * `npm start` runs Claude in the directory npm was invoked from, unless --cwd says otherwise.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { killSpawnedRelays, REPO_ROOT, SYNTHETIC_CLAUDE, spawnRelay } from "../support/cli-process.ts";
+import { killSpawnedRelays, REPO_ROOT, runCliAsync, SYNTHETIC_CLAUDE, spawnRelay } from "../support/cli-process.ts";
 import { pathWithRepoBin } from "../support/relay.ts";
 import { generateKey, makeTempDir, removeTempDir, type TestKey } from "../support/ssh.ts";
 import { waitFor } from "../support/wait.ts";
@@ -39,15 +39,9 @@ async function printedConnectCommand(output: () => string): Promise<string> {
   return /To connect from this machine:\n {2}(.+ connect \S+)\n/.exec(output())![1]!;
 }
 
-/** Runs `command` (a shell line) in a fresh shell; resolves when it exits (asynchronously: the relay answers meanwhile). */
-function runInShell(command: string, options: { cwd: string; env: Record<string, string | undefined> }) {
-  const child = spawn("sh", ["-c", command], { ...options, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
-}
+/** Runs `line` in a fresh shell (asynchronously: a relay of this test may have to answer meanwhile). */
+const runInShell = (line: string, options: { cwd: string; env: Record<string, string | undefined> }) =>
+  runCliAsync(["-c", line], { ...options, command: ["sh"] });
 
 describe("the printed connect command works as printed", () => {
   test("run from source: it names the checkout's bin/claude-relay, which connects from another directory without Bun on PATH", async () => {

@@ -78,6 +78,32 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 }
 
 /**
+ * Runs the CLI (or `command`) to completion without blocking this process: for runs against a
+ * relay in this process, which must keep answering meanwhile. Killed after 90 s.
+ *
+ * @example
+ * const run = await runCliAsync(["connect", url, "--prompt", "hi"], { env });
+ */
+export function runCliAsync(
+  args: string[],
+  options: { env: Record<string, string | undefined>; cwd?: string; command?: string[] },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [cmd, ...prefix] = options.command ?? CLI;
+  const child = spawn(cmd!, [...prefix, ...args], { env: options.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) =>
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+/**
  * True while a process of process group (or session) `pgid` has not ended. Zombies have ended:
  * they only wait for their parent to collect their exit status. Claude's helpers (git, its own
  * subprocesses) killed with its group are orphaned zombies until init collects them, which some
