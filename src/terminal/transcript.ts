@@ -14,6 +14,7 @@
  */
 import type { SessionJoin } from "../client/attached-session.ts";
 import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/messages.ts";
+import { otherDevices } from "../shared/other-devices.ts";
 import { updatesInWords } from "./permission-updates.ts";
 import { questionLines, questionsOf } from "./questions.ts";
 import { elapsedInWords, othersInWords, stateInWords } from "./state-words.ts";
@@ -326,11 +327,9 @@ export class Transcript {
     return device ?? `device ${shortId(by)}`;
   }
 
-  /** The names of the other devices attached: all the relay named but this terminal's own (once). */
+  /** The names of the other devices attached. */
   #others(): readonly string[] {
-    const devices = this.#devices ?? [];
-    const own = this.#ownDevice === undefined ? -1 : devices.indexOf(this.#ownDevice);
-    return own < 0 ? devices : [...devices.slice(0, own), ...devices.slice(own + 1)];
+    return otherDevices(this.#devices, this.#ownDevice);
   }
 }
 
