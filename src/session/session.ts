@@ -586,14 +586,15 @@ export class Session {
     }
     connection.log.info("interrupt");
     // Claude withdraws these itself a moment later (control_cancel_request): by then they are gone.
-    this.#withdrawAll(connection.clientId, connection);
+    this.#withdrawAll(connection);
     this.#stateChanged();
   }
 
-  /** `client`: the client whose interrupt withdraws them (`by` is its id), named by its device. */
-  #withdrawAll(by: string, client?: SessionClient): void {
+  /** Withdraws every pending request, by the relay or by the client whose interrupt it was (named by its device). */
+  #withdrawAll(by: "relay" | SessionClient): void {
+    const who = by === "relay" ? { by } : { by: by.clientId, ...deviceOf(by) };
     for (const request of this.#permissions.takeAll()) {
-      this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", by, ...(client && deviceOf(client)) });
+      this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", ...who });
     }
   }
 
