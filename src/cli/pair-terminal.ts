@@ -18,6 +18,7 @@ import type { Readable } from "node:stream";
 import { renderUnicodeCompact } from "uqr";
 import { type ControlReply, type ControlRequest, controlSocketPath, readLines } from "../pair/control-socket.ts";
 import { isLoopback } from "../server/loopback.ts";
+import { selfCommand } from "../shared/self-command.ts";
 
 export interface PairOptions {
   stateDir: string;
@@ -48,7 +49,7 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
     socket.once("connect", () => send({ type: "pair.start", ...(options.name !== undefined && { name: options.name }) }));
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ECONNREFUSED") {
-        io.err(`claude-relay pair: no relay is running with state dir ${options.stateDir} (start \`claude-relay serve\`, or pass the --state-dir it uses)`);
+        io.err(`claude-relay pair: no relay is running with state dir ${options.stateDir} (start \`${selfCommand()} serve\`, or pass the --state-dir it uses)`);
       } else {
         io.err(`claude-relay pair: cannot reach the relay at ${path}: ${error.message}`);
       }

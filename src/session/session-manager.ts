@@ -57,7 +57,7 @@ export interface SessionManagerOptions<C extends ClaudePort = ClaudePort> {
   restored?: readonly SessionRecord[];
   /** Sessions at most, the default one included. */
   maxSessions: number;
-  /** `--allow-dir`: where session.create may start sessions. */
+  /** `--allow-dir`: where session.create may start sessions (and history.list look); the default session's directory is allowed too. */
   allowDirs: readonly string[];
   log: Logger;
   /** Saves the list of open sessions; called whenever it changed. */
@@ -252,7 +252,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       connection.log.warn("session refused: mode or model not allowed", { ...settings, reason: refused });
       return connection.sendError("invalid_message", `session.create: ${refused}; nothing was created`, message.id);
     }
-    const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
+    const dir = checkSessionDir(message.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
     if (!dir.ok) {
       connection.log.warn("session refused: directory not allowed", { cwd: message.cwd, reason: dir.message });
       return connection.sendError("invalid_session_dir", dir.message, message.id);
@@ -334,7 +334,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #history(connection: SessionClient, message: Extract<SessionCommand, { type: "history.list" }>): void {
     let cwd = this.#default.record.cwd;
     if (message.cwd !== undefined) {
-      const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
+      const dir = checkSessionDir(message.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
       if (!dir.ok) return connection.sendError("invalid_session_dir", dir.message, message.id);
       cwd = dir.path;
     }
@@ -484,7 +484,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     if (this.#entries.size >= this.#options.maxSessions) {
       return this.#log.warn("session not restored: --max-sessions reached", { ...fields, maxSessions: this.#options.maxSessions });
     }
-    const dir = checkSessionDir(record.cwd, this.#options.allowDirs);
+    const dir = checkSessionDir(record.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
     if (!dir.ok) return this.#log.warn(`session not restored: ${dir.message}`, fields);
     try {
       this.#open({ ...record, cwd: dir.path });

@@ -104,8 +104,3 @@ export function servicePath(currentPath: string | undefined, claudeBin: string |
   const entries = [claudeBin ? dirname(claudeBin) : undefined, ...(currentPath ?? "").split(delimiter)];
   return [...new Set(entries.filter((entry): entry is string => !!entry && isAbsolute(entry)))].join(delimiter);
 }
-
-/** Quotes one argument for a POSIX shell, for commands shown to the user. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
