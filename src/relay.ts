@@ -21,6 +21,10 @@ import type { Logger } from "./log/logger.ts";
 import { type Notification, Notifier } from "./notify/notifier.ts";
 import { startControlSocket } from "./pair/control-socket.ts";
 import { PairingService } from "./pair/pairing-service.ts";
+import { withPush } from "./push/push-port.ts";
+import type { PushPost } from "./push/push-sender.ts";
+import { defaultPushSubject, type StartedPush, startPush } from "./push/start-push.ts";
+import { VapidKeyError } from "./push/vapid-keys.ts";
 import type { RelayOptions } from "./relay-options.ts";
 import { detectRuntime } from "./runtime/index.ts";
 import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtime/types.ts";
@@ -75,12 +79,15 @@ export interface RelayDeps {
   log: Logger;
   runtime?: RuntimeAdapter;
   env?: Record<string, string | undefined>;
+  /** How Web Push POSTs (default fetch): tests trust their push service's CA with it. */
+  pushPost?: PushPost;
 }
 
 export async function startRelay(options: RelayOptions, deps: RelayDeps): Promise<Relay> {
   const { log } = deps;
   const startedAt = Date.now();
   const tls = options.tls ? await loadTls(() => ServedCertificate.load(options.tls!, log.child({ component: "tls" }))) : undefined;
+  const push = await startWebPush(options, deps, log);
 
   const keys = openOrExplain(() => openAuthorizedKeys({ path: options.authorizedKeysPath, explicit: options.authorizedKeysExplicit, logger: log }));
   const diagnosis = keys.startupDiagnosis();
@@ -140,7 +147,11 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     persist: (records) => saveSessionList(listFile, records),
     history: conversationHistory(claudeEnv),
     idleTimeoutMs: options.idleTimeoutMs,
-    ...(notifier && { notify: (notification: Notification) => notifier.notify(notification) }),
+    push: { vapidPublicKey: push.service.vapidPublicKey },
+    notify: (notification: Notification) => {
+      if (notifier) notifier.notify(notification);
+      push.service.notify(notification);
+    },
   });
   let pairingOrigin = "";
   const pairing = new PairingService({
@@ -153,7 +164,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   const gateway = new Gateway({
     pairing,
     auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
-    session: sessions,
+    session: withPush(sessions, push.service),
     log,
     maxClients: options.maxClients,
     maxMessageBytes: options.maxMessageBytes,
@@ -223,7 +234,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       sessions.close();
       pairing.closeAll();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
-      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close(), notifier?.close()]);
+      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close(), notifier?.close(), push.close()]);
       keys.close();
       log.info("stopped", { reason });
       resolveClosed(exitCode);
@@ -272,6 +283,20 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
  */
 function webSocketPayloadCap(maxMessageBytes: number): number {
   return maxMessageBytes + Math.max(Math.floor(maxMessageBytes / 4), 64 * 1024);
+}
+
+async function startWebPush(options: RelayOptions, deps: RelayDeps, log: Logger): Promise<StartedPush> {
+  try {
+    return await startPush({
+      stateDir: options.stateDir,
+      subject: options.pushSubject ?? defaultPushSubject(options.publicUrl),
+      log: log.child({ component: "push" }),
+      ...(deps.pushPost && { post: deps.pushPost }),
+    });
+  } catch (error) {
+    if (error instanceof VapidKeyError) throw new StartupError(error.message);
+    throw error;
+  }
 }
 
 async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {

@@ -65,6 +65,11 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
     help: "Run CMD (no shell; words with '…'/\"…\" quoting, or a JSON array) with a JSON line on stdin when Claude asks a permission, a turn ends or a session fails (docs/notifications.md)",
   },
   {
+    flag: "--push-subject <url>",
+    help: "The contact Web Push services see (VAPID sub): a mailto: or https: URL (docs/notifications.md)",
+    default: "the https --public-url, else mailto:claude-relay@localhost",
+  },
+  {
     flag: "--allow-bypass-permissions",
     help: "Let clients switch a session to permission mode bypassPermissions (every tool runs without asking): Claude is started with --allow-dangerously-skip-permissions, which Claude Code refuses as root",
   },
@@ -143,6 +148,7 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
     tls,
     allowPlaintext,
     publicUrl: raw.publicUrl === undefined ? undefined : publicUrl(text(raw, "publicUrl", "")),
+    pushSubject: raw.pushSubject === undefined ? undefined : pushSubject(text(raw, "pushSubject", "")),
   };
 }
 
@@ -168,6 +174,14 @@ function notifyCommand(value: string, expand: (path: string) => string): string[
   }
   const [program, ...args] = argv as [string, ...string[]];
   return [program.includes("/") || program.startsWith("~") ? expand(program) : program, ...args];
+}
+
+/** --push-subject: a mailto: or https: URL, as push services require of the VAPID `sub`. */
+function pushSubject(value: string): string {
+  if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(value)) {
+    throw new UsageError(`--push-subject must be a mailto: address or an https: URL, such as mailto:me@example.com, got "${value}"`);
+  }
+  return value;
 }
 
 function publicUrl(value: string): string {
