@@ -12,7 +12,7 @@
  * await relay.stop("test over");
  * ```
  */
-import { networkInterfaces } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 import { createAuthService } from "./auth/auth-service.ts";
 import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
@@ -198,6 +198,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     log,
     secure: tls !== undefined,
     ...(publicOrigin && { publicOrigin }),
+    ...(tls?.source.kind === "local-ca" && { ca: () => (tls.current.ca ? { pem: tls.current.ca, hostname: hostname() } : undefined) }),
   });
   let server;
   try {

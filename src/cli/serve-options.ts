@@ -76,6 +76,10 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
   { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
   { flag: "--tls", help: "Serve https/wss with a self-signed certificate kept in the state dir (start-up prints its fingerprint)" },
+  {
+    flag: "--tls-ca",
+    help: "With --tls: sign the certificate with a local CA limited to this machine's names, for devices to install once from /ca.crt (/ca.mobileconfig on iOS)",
+  },
   { flag: "--tls-cert <path>", help: "Serve https/wss with this PEM certificate chain (with --tls-key; re-read on SIGHUP)" },
   { flag: "--tls-key <path>", help: "PEM private key of --tls-cert" },
   { flag: "--allow-plaintext", help: "Allow a non-loopback --host without TLS, on a network that already encrypts (WireGuard, Tailscale)" },
@@ -160,6 +164,9 @@ function tlsSource(raw: RawFlags, stateDir: string, expand: (path: string) => st
   if (raw.tls === true && (cert || key)) throw new UsageError("use either --tls (a self-signed certificate) or --tls-cert/--tls-key (your own), not both");
   if (cert && key) return { kind: "files", certPath: cert, keyPath: key };
   if (cert || key) throw new UsageError(`--${cert ? "tls-cert" : "tls-key"} needs --${cert ? "tls-key" : "tls-cert"} too`);
+  if (raw.tlsCa !== undefined && raw.tlsCa !== true && raw.tlsCa !== false) throw new UsageError("--tls-ca takes no value");
+  if (raw.tlsCa === true && raw.tls !== true) throw new UsageError("--tls-ca goes with --tls: serve --tls --tls-ca");
+  if (raw.tls === true && raw.tlsCa === true) return { kind: "local-ca", stateDir };
   return raw.tls === true ? { kind: "self-signed", stateDir } : undefined;
 }
 
