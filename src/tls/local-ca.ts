@@ -19,7 +19,7 @@ import "reflect-metadata"; // @peculiar/x509 finds its parsers through tsyringe,
 import type * as Asn1X509 from "@peculiar/asn1-x509";
 import type * as X509 from "@peculiar/x509";
 import { type CertificateNames, canonicalIp } from "./names.ts";
-import type { CertificateAndKey } from "./self-signed.ts";
+import { type CertificateAndKey, pemPrivateKey, randomSerial, serverExtensions } from "./self-signed.ts";
 
 // Imported once the polyfill ran (see self-signed.ts).
 const x509: typeof X509 = await import("@peculiar/x509");
@@ -44,7 +44,7 @@ const NAME_CONSTRAINTS_OID = "2.5.29.30";
 export async function generateCa(input: { names: CertificateNames; hostname: string; now: Date }): Promise<CertificateAndKey> {
   const keys = (await crypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as CryptoKeyPair;
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
+    serialNumber: randomSerial(),
     name: [{ CN: [`claude-relay CA for ${input.hostname}`] }, { O: ["claude-relay (local, name-constrained)"] }],
     notBefore: new Date(input.now.getTime() - 3_600_000),
     notAfter: new Date(input.now.getTime() + CA_VALIDITY_DAYS * DAY_MS),
@@ -57,7 +57,7 @@ export async function generateCa(input: { names: CertificateNames; hostname: str
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { cert: `${certificate.toString("pem")}\n`, key: await pemKey(keys.privateKey) };
+  return { cert: `${certificate.toString("pem")}\n`, key: await pemPrivateKey(keys.privateKey) };
 }
 
 /**
@@ -71,7 +71,7 @@ export async function signServerCertificate(input: { ca: CertificateAndKey; name
   const caKey = await importKey(input.ca.key);
   const keys = (await crypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as CryptoKeyPair;
   const certificate = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
+    serialNumber: randomSerial(),
     subject: [{ CN: [input.names.dns.find((name) => name !== "localhost") ?? "localhost"] }, { O: ["claude-relay"] }],
     issuer: authority.subject,
     notBefore: new Date(input.now.getTime() - 3_600_000),
@@ -79,19 +79,9 @@ export async function signServerCertificate(input: { ca: CertificateAndKey; name
     signingAlgorithm: ALGORITHM,
     publicKey: keys.publicKey,
     signingKey: caKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        ...input.names.dns.map((value) => ({ type: "dns" as const, value })),
-        ...input.names.ips.map((value) => ({ type: "ip" as const, value })),
-      ]),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(authority, false),
-    ],
+    extensions: [...(await serverExtensions(input.names, keys.publicKey)), await x509.AuthorityKeyIdentifierExtension.create(authority, false)],
   });
-  return { cert: `${certificate.toString("pem")}\n`, key: await pemKey(keys.privateKey) };
+  return { cert: `${certificate.toString("pem")}\n`, key: await pemPrivateKey(keys.privateKey) };
 }
 
 /**
@@ -124,17 +114,6 @@ function nameConstraints(names: CertificateNames): X509.Extension {
   ]);
   const value = AsnConvert.serialize(new asn1.NameConstraints({ permittedSubtrees: permitted }));
   return new x509.Extension(NAME_CONSTRAINTS_OID, true, value);
-}
-
-function serial(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[0]! &= 0x7f; // a positive INTEGER
-  return Buffer.from(bytes).toString("hex");
-}
-
-async function pemKey(key: CryptoKey): Promise<string> {
-  const pkcs8 = Buffer.from(await crypto.subtle.exportKey("pkcs8", key)).toString("base64");
-  return `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
 }
 
 async function importKey(pem: string): Promise<CryptoKey> {
