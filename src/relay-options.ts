@@ -45,6 +45,8 @@ export interface RelayOptions {
   claudeArgs: string[];
   /** Serve https/wss: the user's certificate files or the self-signed one in the state dir. */
   tls: TlsSource | undefined;
+  /** The VAPID `sub` of Web Push (`--push-subject`, mailto: or https:); default: see defaultPushSubject. */
+  pushSubject?: string | undefined;
   /** The URL devices use when a proxy is in front (`--public-url`, no trailing slash): pairing links and the Origin check use it. */
   publicUrl: string | undefined;
 }

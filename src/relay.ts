@@ -14,7 +14,7 @@
  * ```
  */
 import { mkdirSync } from "node:fs";
-import { networkInterfaces } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { createAuthService } from "./auth/auth-service.ts";
 import { type AuthorizedKeysStore, KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
@@ -24,6 +24,10 @@ import type { Logger } from "./log/logger.ts";
 import { type Notification, Notifier } from "./notify/notifier.ts";
 import { startControlSocket } from "./pair/control-socket.ts";
 import { PairingService } from "./pair/pairing-service.ts";
+import { withPush } from "./push/push-port.ts";
+import type { PushPost } from "./push/push-sender.ts";
+import { defaultPushSubject, type StartedPush, startPush } from "./push/start-push.ts";
+import { VapidKeyError } from "./push/vapid-keys.ts";
 import type { RelayOptions } from "./relay-options.ts";
 import { detectRuntime } from "./runtime/index.ts";
 import { AddressInUseError, formatHostPort, type ListeningServer, type RuntimeAdapter } from "./runtime/types.ts";
@@ -79,6 +83,8 @@ export interface RelayDeps {
   log: Logger;
   runtime?: RuntimeAdapter;
   env?: Record<string, string | undefined>;
+  /** How Web Push POSTs (default fetch): tests trust their push service's CA with it. */
+  pushPost?: PushPost;
 }
 
 export async function startRelay(options: RelayOptions, deps: RelayDeps): Promise<Relay> {
@@ -128,10 +134,11 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   // them through this forwarder. They are loaded right after listen resolves, in the same
   // synchronous run, so no socket event can come first (and a client reaches them only after auth).
   let sessions!: SessionManager<ClaudeSupervisor>;
+  let loaded!: SessionPort; // the sessions with Web Push in front (push-port.ts)
   const sessionPort: SessionPort = {
-    join: (connection, resume) => sessions.join(connection, resume),
-    leave: (connection) => sessions.leave(connection),
-    handle: (connection, message) => sessions.handle(connection, message),
+    join: (connection, resume) => loaded.join(connection, resume),
+    leave: (connection) => loaded.leave(connection),
+    handle: (connection, message) => loaded.handle(connection, message),
   };
   const gateway = new Gateway({
     pairing,
@@ -170,6 +177,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     log,
     secure: tls !== undefined,
     ...(publicOrigin && { publicOrigin }),
+    ...(tls?.source.kind === "local-ca" && { ca: () => (tls.current.ca ? { pem: tls.current.ca, hostname: hostname() } : undefined) }),
   });
   let server: ListeningServer;
   try {
@@ -187,7 +195,10 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     return failed(new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`));
   }
 
-  // Nothing can refuse the start any more: now the state dir is read and written.
+  // The port is ours: now the state dir is read and written. Web Push's key may still refuse
+  // (readable by others), before any session is loaded.
+  undo.push(() => server.stop());
+  const push = await startWebPush(options, deps, log).catch(failed);
   const { sessionId, resumed } = loadOrCreateSessionId({ stateDir: options.stateDir, cwd: options.cwd, fresh: options.newSession });
   log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
   // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.
@@ -226,8 +237,13 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     persist: (records) => saveSessionList(listFile, records),
     history: conversationHistory(claudeEnv),
     idleTimeoutMs: options.idleTimeoutMs,
-    ...(notifier && { notify: (notification: Notification) => notifier.notify(notification) }),
+    push: { vapidPublicKey: push.service.vapidPublicKey },
+    notify: (notification: Notification) => {
+      if (notifier) notifier.notify(notification);
+      push.service.notify(notification);
+    },
   });
+  loaded = withPush(sessions, push.service);
   const session = sessions.defaultSession;
   const claude = sessions.defaultClaude;
   const url = `${tls ? "wss" : "ws"}://${formatHostPort(server.hostname, server.port)}/ws`;
@@ -248,7 +264,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       sessions.close();
       pairing.closeAll();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
-      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close(), notifier?.close()]);
+      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close(), notifier?.close(), push.close()]);
       keys.close();
       lock.release();
       log.info("stopped", { reason });
@@ -298,6 +314,20 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
  */
 function webSocketPayloadCap(maxMessageBytes: number): number {
   return maxMessageBytes + Math.max(Math.floor(maxMessageBytes / 4), 64 * 1024);
+}
+
+async function startWebPush(options: RelayOptions, deps: RelayDeps, log: Logger): Promise<StartedPush> {
+  try {
+    return await startPush({
+      stateDir: options.stateDir,
+      subject: options.pushSubject ?? defaultPushSubject(options.publicUrl),
+      log: log.child({ component: "push" }),
+      ...(deps.pushPost && { post: deps.pushPost }),
+    });
+  } catch (error) {
+    if (error instanceof VapidKeyError) throw new StartupError(error.message);
+    throw error;
+  }
 }
 
 async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {

@@ -32,6 +32,8 @@ export function encodeServerMessage(
     | "session.configured"
     | "session.capabilities"
     | "history"
+    | "push.subscribed"
+    | "push.unsubscribed"
   >,
 ): string {
   return JSON.stringify(message);

@@ -161,6 +161,43 @@ export const sessionConfigure = object(
   "Changes a session's permission mode and/or model; answered session.configured once Claude has taken them.",
 );
 
+/** Kinds of Web Push a subscription may receive (`push.subscribe`'s `events`; all when absent). */
+export const PUSH_EVENTS = ["permission", "question", "done", "failed"] as const;
+export type PushEvent = (typeof PUSH_EVENTS)[number];
+
+/** Longest accepted push endpoint URL. */
+export const MAX_ENDPOINT_LENGTH = 2048;
+
+const pushEndpoint = string({ minLength: 1, maxLength: MAX_ENDPOINT_LENGTH, description: "The push service URL of the subscription (https:)." });
+
+export const pushSubscribe = object(
+  {
+    type: literal("push.subscribe"),
+    subscription: object(
+      {
+        endpoint: pushEndpoint,
+        keys: object({
+          p256dh: string({ minLength: 1, maxLength: 256, description: "The browser's P-256 public key, base64url, 65-byte uncompressed point." }),
+          auth: string({ minLength: 1, maxLength: 256, description: "The browser's 16-byte authentication secret, base64url." }),
+        }),
+      },
+      {},
+      "PushSubscription.toJSON() of the browser (expirationTime is ignored).",
+    ),
+  },
+  {
+    id,
+    events: arrayOf(oneOf(PUSH_EVENTS), { maxItems: PUSH_EVENTS.length }),
+  },
+  "Web Push for the authenticated key at this endpoint (extension: `events` limits which kinds; default all); answered push.subscribed.",
+);
+
+export const pushUnsubscribe = object(
+  { type: literal("push.unsubscribe"), endpoint: pushEndpoint },
+  { id },
+  "No more Web Push to this endpoint (of the authenticated key); answered push.unsubscribed.",
+);
+
 /** Client messages by type. */
 export const clientMessages = {
   "auth.response": authResponse,
@@ -175,6 +212,8 @@ export const clientMessages = {
   "session.stop": sessionStop,
   "session.configure": sessionConfigure,
   "history.list": historyList,
+  "push.subscribe": pushSubscribe,
+  "push.unsubscribe": pushUnsubscribe,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessages;
@@ -284,6 +323,15 @@ export const serverMessages = {
       lastSeq: integer({ minimum: 0, description: "The session's newest seq at auth.ok; live events follow it (after any replay)." }),
       sessions: arrayOf(sessionInfo),
       capabilities,
+      push: object(
+        {
+          vapidPublicKey: string({
+            description: "The relay's VAPID public key (P-256, uncompressed point, base64url): PushManager.subscribe's applicationServerKey.",
+          }),
+        },
+        {},
+        "Web Push: present when the relay sends it.",
+      ),
     },
     "Authentication succeeded; the client is attached to the default session (sessionId).",
   ),
@@ -379,6 +427,8 @@ export const serverMessages = {
     { id, model },
     "Answer to session.configure (and to the sender only): the session's permission mode and model now.",
   ),
+  "push.subscribed": object({ type: literal("push.subscribed") }, { id }, "Answer to push.subscribe: the subscription is kept."),
+  "push.unsubscribed": object({ type: literal("push.unsubscribed") }, { id }, "Answer to push.unsubscribe (also when the endpoint was not subscribed)."),
   "session.capabilities": object(
     { type: literal("session.capabilities"), sessionId, ...capabilityFields },
     {},

@@ -72,6 +72,8 @@ export interface SessionManagerOptions<C extends ClaudePort = ClaudePort> {
   idleTimeoutMs?: number;
   /** `--notify-command`: told of permission requests, finished turns and failed sessions. */
   notify?: (notification: Notification) => void;
+  /** Web Push is on: auth.ok tells clients the relay's VAPID public key. */
+  push?: { vapidPublicKey: string };
   /** The permission modes clients may choose; default: all but bypassPermissions (`--allow-bypass-permissions` adds it). */
   permissionModes?: readonly string[];
 }
@@ -177,7 +179,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   join(connection: SessionClient, resume: ResumeRequest | undefined): void {
     const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
     this.#clients.set(connection, attachments);
-    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())));
+    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())), this.#options.push);
     this.#changed();
   }
 

@@ -15,6 +15,7 @@ import { deviceName } from "./key/ssh-public-key.ts";
 import { RelayConnection, relayUrl } from "./net/connection.ts";
 import { PermissionNotifier } from "./net/notify.ts";
 import { PairingError, pairCode, pairingFailureWords, requestPairing } from "./net/pairing.ts";
+import { registerServiceWorker } from "./net/service-worker.ts";
 import { AppStore, type PageMemory } from "./state/store.ts";
 import type { Actions } from "./ui/actions.ts";
 import { App } from "./ui/app.tsx";
@@ -53,6 +54,7 @@ let key: DeviceKey | undefined;
 let pairing: string | undefined;
 
 async function start(): Promise<void> {
+  void registerServiceWorker();
   try {
     if (!globalThis.isSecureContext || !globalThis.crypto?.subtle || typeof indexedDB === "undefined") throw new DeviceKeyUnavailableError(INSECURE);
     key = await loadOrCreateDeviceKey({ db });
