@@ -14,6 +14,7 @@
  */
 import { networkInterfaces } from "node:os";
 import { createAuthService } from "./auth/auth-service.ts";
+import { withReviewRequests } from "./changes/review-requests.ts";
 import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
@@ -153,7 +154,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   const gateway = new Gateway({
     pairing,
     auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
-    session: sessions,
+    session: withReviewRequests(sessions, (id) => sessions.list().find((info) => info.sessionId === id)?.cwd, log.child({ component: "review" })),
     log,
     maxClients: options.maxClients,
     maxMessageBytes: options.maxMessageBytes,

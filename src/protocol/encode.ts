@@ -32,6 +32,9 @@ export function encodeServerMessage(
     | "session.configured"
     | "session.capabilities"
     | "history"
+    | "changes"
+    | "diff"
+    | "file"
   >,
 ): string {
   return JSON.stringify(message);
