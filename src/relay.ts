@@ -14,8 +14,8 @@
  */
 import { networkInterfaces } from "node:os";
 import { createAuthService } from "./auth/auth-service.ts";
-import { withReviewRequests } from "./changes/review-requests.ts";
 import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
+import { withReviewRequests } from "./changes/review-requests.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
 import type { Logger } from "./log/logger.ts";

@@ -32,7 +32,10 @@ export function parseNumstat(output: string): Map<string, LineCounts> {
       i += 2;
     }
     if (path === "") continue;
-    counts.set(path, added === "-" || deleted === "-" ? { additions: 0, deletions: 0, binary: true } : { additions: Number(added), deletions: Number(deleted) });
+    counts.set(
+      path,
+      added === "-" || deleted === "-" ? { additions: 0, deletions: 0, binary: true } : { additions: Number(added), deletions: Number(deleted) },
+    );
   }
   return counts;
 }

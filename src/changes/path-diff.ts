@@ -1,5 +1,5 @@
 /**
- * `changes.diff`: the unified diff of one path against HEAD, at most `maxBytes` of it (past that it
+ * `changes.diff`: the unified diff of one path against HEAD, at most `maxBytes` of it (512 KiB; past that it
  * is cut at a line end and marked truncated, so a 1 MB file is never sent whole).
  *
  * The path passes the path rules first: lexically, and, when something exists there, by opening
@@ -20,8 +20,8 @@ import { checkRelativePath } from "./relative-path.ts";
 import { openInside } from "./safe-open.ts";
 import { newFilePatch, readHead } from "./untracked-file.ts";
 
-/** Bytes of one diff at most (1 MiB). */
-export const MAX_DIFF_BYTES = 1024 * 1024;
+/** Bytes of one diff at most (512 KiB: a diff past that is more than a phone shows usefully). */
+export const MAX_DIFF_BYTES = 512 * 1024;
 
 export type PathDiff = { ok: true; path: string; patch: string; truncated: boolean } | { ok: false; reason: string };
 

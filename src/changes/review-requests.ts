@@ -77,4 +77,3 @@ export async function answerReviewRequest(connection: SessionClient, message: Re
     );
   }
 }
-

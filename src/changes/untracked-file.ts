@@ -59,10 +59,21 @@ export function newFilePatch(path: string, bytes: Uint8Array, options: { executa
   if (endsWithNewline) lines.pop();
   const body = lines.map((line) => `+${line}\n`).join("");
   const noNewline = !endsWithNewline && options.complete ? "\\ No newline at end of file\n" : "";
-  return `${header}--- /dev/null\n+++ ${quotePath(`b/${path}`)}\n@@ -0,0 +1${lines.length === 1 ? "" : `,${lines.length}`} @@\n${body}${noNewline}`;
+  // as git does, a name with a space ends its +++ line with a tab (for patch(1))
+  return `${header}--- /dev/null\n+++ ${quotePath(`b/${path}`)}${path.includes(" ") ? "\t" : ""}\n@@ -0,0 +1${lines.length === 1 ? "" : `,${lines.length}`} @@\n${body}${noNewline}`;
 }
 
-const C_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v" };
+const C_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\t": "\\t",
+  "\r": "\\r",
+  "\x07": "\\a",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\v": "\\v",
+};
 
 /** A path as git writes it in a diff header: C-quoted when it holds a quote, backslash or control character. */
 export function quotePath(path: string): string {

@@ -69,7 +69,7 @@ export const reviewServerMessages = {
   diff: object(
     { type: literal("diff"), path: string(), patch: string({ description: "Unified diff, as git prints it; empty when the path is unchanged." }), truncated },
     { id, sessionId },
-    "Answer to changes.diff: at most 1 MiB of patch, cut at a line end (then truncated).",
+    "Answer to changes.diff: at most 512 KiB of patch, cut at a line end (then truncated).",
   ),
   file: object(
     {

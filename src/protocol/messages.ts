@@ -146,7 +146,10 @@ export const sessionDetach = object({ type: literal("session.detach"), sessionId
 
 export const sessionStop = object(
   { type: literal("session.stop"), sessionId },
-  { id, removeWorktree: boolean("A worktree session: also remove its worktree (refused with worktree_dirty when it has uncommitted changes); the branch stays.") },
+  {
+    id,
+    removeWorktree: boolean("A worktree session: also remove its worktree (refused with worktree_dirty when it has uncommitted changes); the branch stays."),
+  },
   "Ends a session's Claude process and removes the session from the list; answered session.stopped.",
 );
 
