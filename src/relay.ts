@@ -136,6 +136,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     restored: loadSessionList(listFile),
     maxSessions: options.maxSessions,
     allowDirs: options.allowDirs,
+    ...(options.worktreeDir !== undefined && { worktreeDir: options.worktreeDir }),
     permissionModes,
     log: log.child({ component: "sessions" }),
     persist: (records) => saveSessionList(listFile, records),
