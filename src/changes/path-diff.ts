@@ -6,7 +6,8 @@
  * it as file.read would (a symlink or hard link out, a FIFO, a device is refused). A tracked path
  * is then diffed by `git diff <HEAD> -- <path>` (git reads the work tree without following
  * symlinks; a literal pathspec); an untracked one is diffed against /dev/null from the descriptor
- * that was checked, so git never reads it.
+ * that was checked, so git never reads it. A path that is neither in the work tree nor in git is
+ * refused ("no such file").
  *
  * @example
  * ```ts
@@ -40,9 +41,8 @@ export async function diffPath(cwd: string, path: string, options: { maxBytes?: 
       runGit(["ls-files", "-z", "--", lexical.path], { cwd, maxBytes: 4096 }),
     ]);
     if (diff.code !== 0 && !diff.truncated) throw new Error(`git diff failed: ${diff.timedOut ? "timed out" : diff.stderr || "no reason given"}`);
-    if (diff.stdout.length > 0 || tracked.stdout.length > 0 || !opened.ok) {
-      return { ok: true, path: lexical.path, ...cutPatch(diff.stdout, diff.truncated) };
-    }
+    if (diff.stdout.length > 0 || tracked.stdout.length > 0) return { ok: true, path: lexical.path, ...cutPatch(diff.stdout, diff.truncated) };
+    if (!opened.ok) return { ok: false, reason: "no such file, neither in the working tree nor in HEAD" };
     const bytes = await readHead(opened.handle, opened.size, maxBytes);
     const complete = bytes.length === opened.size;
     const executable = ((await opened.handle.stat()).mode & 0o111) !== 0;
