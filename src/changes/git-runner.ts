@@ -108,11 +108,18 @@ async function spawnGit(args: readonly string[], options: GitRunOptions): Promis
   }
   child.end();
   let timedOut = false;
+  // git leads its own process group (what an alias or hook starts stays in it): one signal ends them all, no process walk
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  };
   const timer = setTimeout(() => {
     timedOut = true;
-    child.killGroup("SIGKILL");
+    stop();
   }, timeoutMs);
-  const stop = () => child.killGroup("SIGKILL");
   try {
     const [out, err, exit] = await Promise.all([collect(child.stdout, maxBytes, stop), collect(child.stderr, STDERR_KEPT), child.exited]);
     if (exit.code === null && exit.signal === null && !timedOut && !out.truncated) {
