@@ -23,6 +23,8 @@ import { countLines, MAX_COUNTED_BYTES, readHead } from "./untracked-file.ts";
 
 /** Files listed at most in one `changes` reply. */
 export const MAX_CHANGED_FILES = 2000;
+/** Bytes of `git status` / `git diff --numstat` output read at most: 2000 entries fit many times over, and parsing stays short. */
+const MAX_LISTING_BYTES = 2 * 1024 * 1024;
 
 export interface ChangedFile extends LineCounts {
   path: string;
@@ -62,8 +64,8 @@ export async function listChanges(cwd: string, options: { maxFiles?: number } = 
   if (!place.git) return { git: false, files: [], truncated: false };
   const base = await baseTree(cwd, place.unborn);
   const [status, numstat] = await Promise.all([
-    runGit(["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--renames", "--", "."], { cwd }),
-    runGit(["diff", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", base, "--", "."], { cwd }),
+    runGit(["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--renames", "--", "."], { cwd, maxBytes: MAX_LISTING_BYTES }),
+    runGit(["diff", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", base, "--", "."], { cwd, maxBytes: MAX_LISTING_BYTES }),
   ]);
   if (status.code !== 0 && !status.truncated) throw new Error(`git status failed: ${status.timedOut ? "timed out" : status.stderr || "no reason given"}`);
   const parsed = parseStatus(completeRecords(status.stdout, status.truncated));
