@@ -36,6 +36,8 @@ export interface RelayOptions {
   maxSessions: number;
   /** Absolute directories session.create may start sessions in (`--allow-dir`, repeatable). */
   allowDirs: string[];
+  /** Where session.create's worktrees go (`--worktree-dir`); absent: `<repository>/.claude/worktrees`. */
+  worktreeDir?: string | undefined;
   /** A session `ready` this long has its Claude stopped (`--idle-timeout`); 0: never. */
   idleTimeoutMs: number;
   /** `--notify-command` as argv (program resolved), run on permission requests, finished turns, failed sessions. */

@@ -18,6 +18,7 @@ import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { createAuthService } from "./auth/auth-service.ts";
 import { type AuthorizedKeysStore, KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
+import { withReviewRequests } from "./changes/review-requests.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
 import type { Logger } from "./log/logger.ts";
@@ -232,6 +233,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     restored: loadSessionList(listFile),
     maxSessions: options.maxSessions,
     allowDirs: options.allowDirs,
+    ...(options.worktreeDir !== undefined && { worktreeDir: options.worktreeDir }),
     permissionModes,
     log: log.child({ component: "sessions" }),
     persist: (records) => saveSessionList(listFile, records),
@@ -243,7 +245,8 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       push.service.notify(notification);
     },
   });
-  loaded = withPush(sessions, push.service);
+  const sessionCwd = (id: string) => sessions.list().find((info) => info.sessionId === id)?.cwd;
+  loaded = withPush(withReviewRequests(sessions, sessionCwd, log.child({ component: "review" })), push.service);
   const session = sessions.defaultSession;
   const claude = sessions.defaultClaude;
   const url = `${tls ? "wss" : "ws"}://${formatHostPort(server.hostname, server.port)}/ws`;

@@ -56,6 +56,11 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--max-sessions <n>", help: "Sessions (Claude processes) at most, the default one included", default: "8" },
   { flag: "--allow-dir <dir>", help: "A directory clients may start sessions in (and below it)", default: "your home directory", repeatable: true },
   {
+    flag: "--worktree-dir <dir>",
+    help: "Where sessions created with a worktree get it (<dir>/<branch>, made by git worktree add)",
+    default: "<repository>/.claude/worktrees",
+  },
+  {
     flag: "--idle-timeout <duration>",
     help: "A session without a turn this long has its Claude stopped (it starts again, resuming, at the next prompt); 0: never",
     default: "30m",
@@ -143,6 +148,7 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
     newSession: raw.newSession === true,
     maxSessions: integer(raw, "maxSessions", 8, 1, 1000),
     allowDirs: raw.allowDir === undefined ? [home] : list(raw, "allowDir").map(expand),
+    worktreeDir: raw.worktreeDir === undefined ? undefined : expand(text(raw, "worktreeDir", "")),
     idleTimeoutMs: duration(raw, "idleTimeout", "30m", 0),
     notifyCommand: raw.notifyCommand === undefined ? undefined : notifyCommand(text(raw, "notifyCommand", ""), expand),
     allowBypassPermissions: raw.allowBypassPermissions === true,

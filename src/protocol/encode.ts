@@ -34,6 +34,9 @@ export function encodeServerMessage(
     | "history"
     | "push.subscribed"
     | "push.unsubscribed"
+    | "changes"
+    | "diff"
+    | "file"
   >,
 ): string {
   return JSON.stringify(message);

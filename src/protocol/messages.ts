@@ -10,13 +10,14 @@
  * serverMessages.pong.parse(pong).ok; // true
  * ```
  */
-import { anyObject, anyValue, arrayOf, type Infer, integer, literal, object, oneOf, string } from "./schema.ts";
+import { reviewClientMessages, reviewServerMessages } from "./changes-messages.ts";
+import { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
+import { anyObject, anyValue, arrayOf, boolean, type Infer, integer, literal, object, oneOf, string } from "./schema.ts";
 
 /** The SSHSIG namespace every login signature uses (`ssh-keygen -Y sign -n claude-relay`). */
 export const AUTH_NAMESPACE = "claude-relay";
 
-/** Longest accepted client-chosen identifier (`id`, `requestId`, `sessionId`). */
-export const MAX_ID_LENGTH = 256;
+export { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
 
 const id = string({ maxLength: MAX_ID_LENGTH, description: "Client-chosen id, echoed in replies and errors." });
 const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "Claude Code session UUID." });
@@ -45,9 +46,6 @@ export const MAX_PERMISSION_UPDATES = 32;
 
 /** Longest model name a client may choose (aliases such as `opus[1m]`, or full ids). */
 export const MAX_MODEL_LENGTH = 128;
-
-/** Longest accepted `cwd` in session.create (PATH_MAX on Linux). */
-export const MAX_PATH_LENGTH = 4096;
 
 // ── client → server ────────────────────────────────────────────────────────────────────────────
 
@@ -116,6 +114,11 @@ export const sessionCreate = object(
       maxLength: MAX_MODEL_LENGTH,
       description: "Claude's model from the start: a `value` of the capabilities' models, or a full id `claude-…`.",
     }),
+    worktree: string({
+      minLength: 1,
+      maxLength: MAX_ID_LENGTH,
+      description: "A new branch: `git worktree add -b <branch>` for the repository cwd belongs to, and the session runs in that worktree.",
+    }),
   },
   "Starts a new session (its own Claude process) in a directory; answered session.created.",
 );
@@ -143,7 +146,10 @@ export const sessionDetach = object({ type: literal("session.detach"), sessionId
 
 export const sessionStop = object(
   { type: literal("session.stop"), sessionId },
-  { id },
+  {
+    id,
+    removeWorktree: boolean("A worktree session: also remove its worktree (refused with worktree_dirty when it has uncommitted changes); the branch stays."),
+  },
   "Ends a session's Claude process and removes the session from the list; answered session.stopped.",
 );
 
@@ -214,6 +220,7 @@ export const clientMessages = {
   "history.list": historyList,
   "push.subscribe": pushSubscribe,
   "push.unsubscribe": pushUnsubscribe,
+  ...reviewClientMessages,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessages;
@@ -307,7 +314,13 @@ export const sessionInfo = object(
     permissionMode,
     lastActivity: string({ description: "RFC 3339 time of the last prompt or state change." }),
   },
-  { title: string({ description: "The first line of the session's first prompt." }), model, devices },
+  {
+    title: string({ description: "The first line of the session's first prompt." }),
+    model,
+    devices,
+    branch: string({ description: "The branch of a session created with a worktree." }),
+    worktree: boolean("true: the relay made this session's directory with `git worktree add`."),
+  },
   "One session in the relay's list.",
 );
 
@@ -421,7 +434,11 @@ export const serverMessages = {
     "Answer to session.attach, before the replay.",
   ),
   "session.detached": object({ type: literal("session.detached"), sessionId }, { id }, "Answer to session.detach: no more events of this session."),
-  "session.stopped": object({ type: literal("session.stopped"), sessionId }, { id }, "Answer to session.stop, once the session's Claude process has ended."),
+  "session.stopped": object(
+    { type: literal("session.stopped"), sessionId },
+    { id, worktreeRemoved: boolean("With removeWorktree: whether the worktree was removed (false: it changed after the check and was kept).") },
+    "Answer to session.stop, once the session's Claude process has ended.",
+  ),
   "session.configured": object(
     { type: literal("session.configured"), sessionId, permissionMode },
     { id, model },
@@ -434,6 +451,7 @@ export const serverMessages = {
     {},
     "A session's pickers changed (its Claude started and told its models and commands); to attached clients that use sessions. No seq.",
   ),
+  ...reviewServerMessages,
 } as const;
 
 /** One session in `auth.ok.sessions` and the `sessions` update. */

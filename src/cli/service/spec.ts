@@ -79,6 +79,7 @@ export function serveArgs(flags: Record<string, unknown>, options: ServeOptions)
     stateDir: options.stateDir,
     claudeBin: options.claudeBin,
     allowDir: options.allowDirs,
+    worktreeDir: options.worktreeDir,
     ...(options.notifyCommand && { notifyCommand: JSON.stringify(options.notifyCommand) }),
     ...(options.tls?.kind === "files" && { tlsCert: options.tls.certPath, tlsKey: options.tls.keyPath }),
   };
