@@ -72,7 +72,7 @@ function authenticateUnsafe({ keys, challenge, expiresAt, signature, peerAddress
   if (signature.length > MAX_ARMORED_SIGNATURE_CHARS) {
     return { ok: false, kind: "malformed_signature", reason: `signature of ${signature.length} chars exceeds ${MAX_ARMORED_SIGNATURE_CHARS}` };
   }
-  let sig;
+  let sig: ReturnType<typeof parseArmoredSignature>;
   try {
     sig = parseArmoredSignature(signature);
   } catch (error) {
@@ -100,7 +100,7 @@ function authenticateUnsafe({ keys, challenge, expiresAt, signature, peerAddress
   if (!expiry) return { ok: false, kind: "internal", fingerprint: fingerprint(), reason: "server challenge is not canonical" };
   if (now.getTime() > expiry.getTime()) return { ok: false, kind: "challenge_expired", fingerprint: fingerprint(), reason: "challenge expired" };
 
-  let key;
+  let key: ReturnType<typeof publicKeyFromBlob>;
   try {
     key = publicKeyFromBlob(entry.blob);
   } catch (error) {

@@ -246,17 +246,20 @@ function userEvent(conversation: Conversation, seq: number, message: unknown): C
   if (isObject(message) && typeof message.content === "string") return append(conversation, notice(seq, 0, message.content));
   let items = conversation.items;
   const extra: Item[] = [];
-  blocksOf(message).forEach((block, index) => {
+  for (const [index, block] of blocksOf(message).entries()) {
     if (block.type === "tool_result" && typeof block.tool_use_id === "string") {
       const at = findTool(items, block.tool_use_id);
       const result = { text: resultText(block.content), isError: block.is_error === true };
-      if (at < 0) return extra.push(notice(seq, index, result.text));
+      if (at < 0) {
+        extra.push(notice(seq, index, result.text));
+        continue;
+      }
       if (items === conversation.items) items = [...items];
       (items as Item[])[at] = { ...(items[at] as Extract<Item, { kind: "tool" }>), result };
     } else if (block.type === "text" && typeof block.text === "string") {
       extra.push(notice(seq, index, block.text));
     }
-  });
+  }
   return append({ ...conversation, items }, ...extra);
 }
 

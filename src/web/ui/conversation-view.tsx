@@ -139,6 +139,7 @@ export function ConversationView({ conversation, who }: { conversation: Conversa
     if (element) atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
   };
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so the keyboard can scroll it.
     <div class="log" role="log" aria-label="Conversation" ref={log} onScroll={onScroll} tabIndex={0} data-testid="log">
       {hidden > 0 && (
         <button type="button" class="secondary earlier" ref={earlier} onClick={showEarlier} data-testid="show-earlier">
