@@ -20,9 +20,8 @@ import type { PermissionRequestMessage } from "./messages.ts";
 /** One permission update as Claude suggests it (addRules, addDirectories, setMode …). */
 export type PermissionUpdate = Record<string, unknown>;
 
-export type PermissionAnswer =
-  | { behavior: "allow"; updatedInput?: Record<string, unknown>; updatedPermissions?: readonly PermissionUpdate[] }
-  | { behavior: "deny"; message?: string };
+export type PermissionAllow = { behavior: "allow"; updatedInput?: Record<string, unknown>; updatedPermissions?: readonly PermissionUpdate[] };
+export type PermissionAnswer = PermissionAllow | { behavior: "deny"; message?: string };
 
 /**
  * The suggestions with every destination set to this session; the request's own list is left
@@ -44,7 +43,7 @@ export function forThisSession(suggestions: readonly PermissionUpdate[] | undefi
  * @example
  * allowForSession({ …, suggestions: [] }); // undefined
  */
-export function allowForSession(request: Pick<PermissionRequestMessage, "suggestions">): PermissionAnswer | undefined {
+export function allowForSession(request: Pick<PermissionRequestMessage, "suggestions">): PermissionAllow | undefined {
   const updatedPermissions = forThisSession(request.suggestions);
   return updatedPermissions.length > 0 ? { behavior: "allow", updatedPermissions } : undefined;
 }
@@ -55,7 +54,7 @@ export function allowForSession(request: Pick<PermissionRequestMessage, "suggest
  * @example
  * questionAnswer(request, { "Which color?": "Blue" }); // { behavior: "allow", updatedInput: { questions: […], answers: { "Which color?": "Blue" } } }
  */
-export function questionAnswer(request: Pick<PermissionRequestMessage, "input">, answers: Record<string, string>): PermissionAnswer {
+export function questionAnswer(request: Pick<PermissionRequestMessage, "input">, answers: Record<string, string>): PermissionAllow {
   return { behavior: "allow", updatedInput: { ...request.input, answers } };
 }
 

@@ -121,8 +121,7 @@ export class PermissionKeys {
     if (!answer) return this.#out.problem(`Claude offers no "allow for this session" for ${request.toolName}: y allows it once`);
     this.#out.client.respond(request, answer);
     const { style } = this.#out;
-    const updates = answer.behavior === "allow" ? (answer.updatedPermissions ?? []) : [];
-    this.#out.print(style.paint("dim", `${style.symbols.info} allowed for this session: ${updatesInWords(updates)}`));
+    this.#out.print(style.paint("dim", `${style.symbols.info} allowed for this session: ${updatesInWords(answer.updatedPermissions ?? [])}`));
   }
 
   /** The question of Claude's to answer now: the oldest pending request, when it is AskUserQuestion. */

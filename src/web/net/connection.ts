@@ -27,10 +27,10 @@
  * ```
  */
 import { type PermissionRequestMessage, RelayClient, RelayClientError } from "../../client/client.ts";
+import { allowForSession, type PermissionAnswer, permissionResponse, questionAnswer } from "../../client/permission-answers.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
 import type { ClientMessage } from "../../protocol/messages.ts";
 import { wantedAttachments } from "../state/attachments.ts";
-import { sessionPermissions } from "../state/permission-suggestions.ts";
 import type { AppStore, OutgoingPrompt, PendingConfigure, PendingCreate, PromptImage } from "../state/store.ts";
 import type { PermissionNotifier } from "./notify.ts";
 
@@ -102,31 +102,18 @@ export class RelayConnection {
   }
 
   allow(request: PermissionRequestMessage): void {
-    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "allow", updatedInput: request.input });
+    this.#answer(request, { behavior: "allow", updatedInput: request.input });
   }
 
   /** Allows it and what Claude suggested with it, for as long as the session's Claude runs. */
   allowForSession(request: PermissionRequestMessage): void {
-    const updatedPermissions = sessionPermissions(request.suggestions ?? []);
-    this.#send({
-      type: "permission.response",
-      sessionId: request.sessionId,
-      requestId: request.requestId,
-      behavior: "allow",
-      updatedInput: request.input,
-      updatedPermissions,
-    });
+    const answer = allowForSession(request);
+    if (answer) this.#answer(request, { ...answer, updatedInput: request.input });
   }
 
   /** Answers Claude's AskUserQuestion: its input plus the answers, from each question's text to the label(s) or text chosen. */
   answer(request: PermissionRequestMessage, answers: Record<string, string>): void {
-    this.#send({
-      type: "permission.response",
-      sessionId: request.sessionId,
-      requestId: request.requestId,
-      behavior: "allow",
-      updatedInput: { ...request.input, answers },
-    });
+    this.#answer(request, questionAnswer(request, answers));
   }
 
   /** Switches a session's permission mode or model; the answer (or refusal) reaches the pickers. */
@@ -148,7 +135,7 @@ export class RelayConnection {
   }
 
   deny(request: PermissionRequestMessage, message?: string): void {
-    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "deny", ...(message && { message }) });
+    this.#answer(request, { behavior: "deny", ...(message && { message }) });
   }
 
   /** Interrupts Claude's turn in the shown session. */
@@ -208,6 +195,11 @@ export class RelayConnection {
 
   #id(kind: string): string {
     return `${kind}-${Date.now().toString(36)}-${++this.#counter}`;
+  }
+
+  /** Answers a permission request of the session it belongs to (always named: the page follows several). */
+  #answer(request: PermissionRequestMessage, answer: PermissionAnswer): void {
+    this.#send(permissionResponse(request.requestId, answer, { sessionId: request.sessionId }));
   }
 
   /** Sends now if logged in; returns whether it was sent (answers and commands are not queued). */
