@@ -1,6 +1,6 @@
 /**
  * Pairing this device through a `claude-relay pair` link (`/#pair=<code>`): on a connection of its
- * own, the page answers the relay's challenge with `pair.request` (the code, its public key and a
+ * own (the client library's transport), the page answers the relay's challenge with `pair.request` (the code, its public key and a
  * name) instead of a signature, waits while the person at the computer confirms, and gets
  * `pair.ok`; then it closes, and the ordinary login follows on a new connection (the relay reads
  * authorized_keys again at every login). Refusals come back as {@link PairingError}, in words.
@@ -12,6 +12,7 @@
  * ```
  */
 import { decodeServerFrame } from "../../client/messages.ts";
+import { type TransportFactory, webSocketTransport } from "../../client/transport.ts";
 
 /** Why pairing did not happen; `code` is the relay's error code (`pair_failed`, `rate_limited` …) or `closed`. */
 export class PairingError extends Error {
@@ -48,40 +49,37 @@ export interface PairingRequest {
   /** The key as in authorized_keys: `<type> <base64>`. */
   publicKey: string;
   name?: string;
-  /** Opens the socket (tests inject one); the browser's WebSocket by default. */
-  open?: (url: string) => WebSocket;
+  /** How to reach the relay: the client's transport (the browser's WebSocket) by default. */
+  transport?: TransportFactory;
 }
 
 /** Sends `pair.request` and resolves on `pair.ok`; rejects with a {@link PairingError}. */
 export function requestPairing(request: PairingRequest): Promise<{ fingerprint: string }> {
   return new Promise((resolve, reject) => {
-    const socket = (request.open ?? ((url) => new WebSocket(url)))(request.url);
     let refusal: PairingError | undefined;
     let paired = false;
-    socket.onmessage = (event) => {
-      const decoded = decodeServerFrame(typeof event.data === "string" ? event.data : "");
-      if (decoded.kind !== "message") return;
-      const message = decoded.message;
-      if (message.type === "auth.challenge" && !paired) {
-        const name = request.name?.trim();
-        socket.send(JSON.stringify({ type: "pair.request", code: request.code, publicKey: request.publicKey, ...(name && { name }) }));
-      } else if (message.type === "pair.ok") {
-        paired = true;
-        resolve({ fingerprint: message.fingerprint });
-        socket.close(1000, "paired");
-      } else if (message.type === "error") {
-        refusal = new PairingError(message.code, message.message);
-      }
-    };
-    socket.onclose = (event) => {
-      if (!paired)
-        reject(
-          refusal ??
-            new PairingError(
-              "closed",
-              event.code === 1006 ? "no connection to the relay" : `the relay closed the connection (${event.code}${event.reason ? `: ${event.reason}` : ""})`,
-            ),
-        );
-    };
+    const transport = (request.transport ?? webSocketTransport)(request.url, {
+      open: () => {},
+      message: (data) => {
+        const decoded = decodeServerFrame(data);
+        if (decoded.kind !== "message") return;
+        const message = decoded.message;
+        if (message.type === "auth.challenge" && !paired) {
+          const name = request.name?.trim();
+          transport.send(JSON.stringify({ type: "pair.request", code: request.code, publicKey: request.publicKey, ...(name && { name }) }));
+        } else if (message.type === "pair.ok") {
+          paired = true;
+          resolve({ fingerprint: message.fingerprint });
+          void transport.close(1000, "paired");
+        } else if (message.type === "error") {
+          refusal = new PairingError(message.code, message.message);
+        }
+      },
+      close: (code, reason) => {
+        if (paired) return;
+        const words = code === 1006 ? "no connection to the relay" : `the relay closed the connection (${code}${reason ? `: ${reason}` : ""})`;
+        reject(refusal ?? new PairingError("closed", words));
+      },
+    });
   });
 }
