@@ -31,7 +31,7 @@ const NO_COMMANDS: readonly SlashCommand[] = [];
 type Who = (by: string) => string;
 
 function Conversation({ store, who }: { store: AppStore; who: Who }) {
-  return <ConversationView key={store.activeSessionId.value} conversation={store.active.value} who={who} />;
+  return <ConversationView key={store.activeSessionId.value} conversation={store.active.value} who={who} models={store.activeCapabilities.value?.models} />;
 }
 
 function CatchingUp({ store }: { store: AppStore }) {

@@ -12,6 +12,7 @@
  */
 import { Component } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { type NamedModel, noteWords } from "../../client/claude-notes.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
 import { ToolView } from "./tool-view.tsx";
@@ -25,6 +26,8 @@ function Markdown({ text }: { text: string }) {
 interface ItemProps {
   item: Item;
   who: (by: string) => string;
+  /** The session's models, to name one in a model change. */
+  models: readonly NamedModel[];
 }
 
 /** "2 images (410 KB)": what went with a prompt (the bytes went to Claude, not to every device). */
@@ -33,17 +36,17 @@ function imagesWords(images: readonly PromptImageInfo[]): string {
   return `${images.length === 1 ? "1 image" : `${images.length} images`} (${kb} KB)`;
 }
 
-/** Items are immutable: one re-renders only when it was replaced (or the names of devices changed). */
+/** Items are immutable: one re-renders only when it was replaced (or the names of devices or models changed). */
 class ItemView extends Component<ItemProps> {
   override shouldComponentUpdate(next: ItemProps): boolean {
-    return next.item !== this.props.item || next.who !== this.props.who;
+    return next.item !== this.props.item || next.who !== this.props.who || next.models !== this.props.models;
   }
-  override render({ item, who }: ItemProps) {
-    return renderItem(item, who);
+  override render({ item, who, models }: ItemProps) {
+    return renderItem(item, who, models);
   }
 }
 
-function renderItem(item: Item, who: (by: string) => string) {
+function renderItem(item: Item, who: (by: string) => string, models: readonly NamedModel[]) {
   switch (item.kind) {
     case "prompt":
       return (
@@ -69,12 +72,24 @@ function renderItem(item: Item, who: (by: string) => string) {
     case "tool":
       return <ToolView item={item} who={who} />;
     case "turn":
+      if (item.interrupted)
+        return (
+          <p class="notice" role="note" data-testid="interrupted">
+            Interrupted
+          </p>
+        );
       return item.isError ? (
         <p class="notice error" role="note">
           {item.text}
         </p>
       ) : (
         <hr class="turn" aria-label="end of turn" />
+      );
+    case "note":
+      return (
+        <p class="notice note" role="note" data-testid="note">
+          {noteWords(item.note, models)}
+        </p>
       );
     case "notice":
       return (
@@ -90,7 +105,17 @@ const NEWEST = 60;
 /** Earlier items added at a time when scrolling up: few, so each page costs a short task (bench/web-render.ts: 12 halves the worst hitch of 25). */
 const EARLIER = 12;
 
-export function ConversationView({ conversation, who }: { conversation: Conversation | undefined; who: (by: string) => string }) {
+const NO_MODELS: readonly NamedModel[] = [];
+
+export function ConversationView({
+  conversation,
+  who,
+  models = NO_MODELS,
+}: {
+  conversation: Conversation | undefined;
+  who: (by: string) => string;
+  models?: readonly NamedModel[];
+}) {
   const log = useRef<HTMLDivElement>(null);
   const earlier = useRef<HTMLButtonElement>(null);
   const atBottom = useRef(true);
@@ -148,7 +173,7 @@ export function ConversationView({ conversation, who }: { conversation: Conversa
       {items.length === 0 ? (
         <p class="empty">No messages yet. Ask Claude something below.</p>
       ) : (
-        items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} />)
+        items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} models={models} />)
       )}
     </div>
   );
