@@ -105,7 +105,11 @@ export class InteractiveView {
     this.#client = client;
     this.#options = options;
     this.#io = io;
-    this.#transcript = new Transcript(io.style, (id) => this.#ownIds.has(id));
+    this.#transcript = new Transcript(
+      io.style,
+      (id) => this.#ownIds.has(id),
+      () => client.capabilities?.models ?? [],
+    );
     client.on("auth.ok", (ok) => this.#authenticated(ok));
     client.on("joined", (join, info) => this.#joined(join, info));
     client.on("sessions", (message) => this.#sessionsChanged(message.sessions));
