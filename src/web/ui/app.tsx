@@ -22,7 +22,6 @@ import { Header } from "./header.tsx";
 import { KeySetup } from "./key-setup.tsx";
 import { PairPanel } from "./pair-panel.tsx";
 import { PermissionCard } from "./permission-card.tsx";
-import { SessionBar } from "./session-bar.tsx";
 import { SessionList } from "./session-list.tsx";
 
 const NO_COMMANDS: readonly SlashCommand[] = [];
@@ -59,7 +58,6 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
   return (
     <>
       <Header store={store} actions={actions} />
-      {access === "authorized" && store.sessions.value.length > 0 && <SessionBar store={store} actions={actions} />}
       <main id="main">
         {access === "unsupported" && (
           <section class="panel" role="alert">

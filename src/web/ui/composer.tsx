@@ -164,9 +164,9 @@ export function Composer({ busy, outbox, commands, actions }: ComposerProps) {
       <textarea
         id="prompt"
         ref={box}
-        rows={2}
+        rows={1}
         value={text}
-        placeholder={commands.length > 0 ? "Message Claude (/ for commands)" : "Message Claude"}
+        placeholder={commands.length > 0 ? "Message (/ for commands)" : "Message Claude"}
         enterkeyhint="send"
         aria-controls={matches.length > 0 ? "prompt-commands" : undefined}
         onInput={(event) => setText(event.currentTarget.value)}

@@ -1,7 +1,8 @@
 /**
  * The conversation: prompts (with who sent them), Claude's markdown, thinking, tool calls, turn
  * ends and notices, in seq order, as a live log. It follows new output while the reader is at the
- * bottom and leaves the scroll position alone when they scrolled up to read. Only the newest
+ * bottom (also when the log gets shorter: the keyboard opening, a permission card) and leaves the
+ * scroll position alone when they scrolled up to read. Only the newest
  * items are rendered while it follows the end; earlier ones are added a page at a time as the
  * reader scrolls up (or asks), keeping what they look at in place.
  *
@@ -159,6 +160,16 @@ export function ConversationView({
     observer.observe(button);
     return () => observer.disconnect();
   }, [hidden]);
+  // The log gets shorter when the keyboard opens (or a card or the box grows): one at the end stays there.
+  useEffect(() => {
+    const element = log.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   const onScroll = () => {
     const element = log.current;
     if (element) atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
