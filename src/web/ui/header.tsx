@@ -16,6 +16,7 @@ import type { AppStore, ConnectionView } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 import { KeyDetails } from "./key-setup.tsx";
 import { closeMenus, useMenuDismissal } from "./menus.ts";
+import { PHASE_WORDS } from "./pair-panel.tsx";
 import { SessionActions, SessionBar } from "./session-bar.tsx";
 import { SessionSettings } from "./session-settings.tsx";
 
@@ -53,10 +54,21 @@ function Notifications({ state, actions }: { state: AppStore["notifications"]["v
   }
 }
 
-/** The connection and, once connected, what Claude is doing in the session shown and how many devices see it. */
+/**
+ * The connection and, once connected, what Claude is doing in the session shown and how many
+ * devices see it; while pairing, where pairing stands instead (there is no connection to speak of).
+ */
 export function ConnectionStatus({ store }: { store: AppStore }) {
   const connection = store.connection.value;
   const status = store.activeStatus.value;
+  const pairing = store.access.value === "pairing" ? store.pairing.value : undefined;
+  if (pairing)
+    return (
+      <p class="status" role="status" data-testid="connection" data-status={connection.status} data-pairing={pairing.phase}>
+        <span class={`dot ${pairing.phase === "approved" ? "open" : pairing.phase === "failed" ? "offline" : "connecting"}`} aria-hidden="true" />
+        {PHASE_WORDS[pairing.phase]}
+      </p>
+    );
   return (
     <p class="status" role="status" data-testid="connection" data-status={connection.status}>
       <span class={`dot ${connection.status}`} aria-hidden="true" />

@@ -5,13 +5,23 @@
  * takes a tap (Allow, Deny, the prompt box, Send, Interrupt), the chrome above the conversation is
  * at most 120 px, and the conversation stays at its end when the viewport gets shorter (the
  * on-screen keyboard). Every menu closes after one of its actions, on Escape and on a tap outside.
- * Every control of the main views is at least 48 px high.
+ * Every control of the main views is at least 48 px high. All of Claude's slash commands can be reached.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { horizontalOverflow, nextReceived, type PhonePage, sendPrompt, sent, startAuthorizedPhone, stopAuthorizedPhone } from "../../support/browser.ts";
+import {
+  horizontalOverflow,
+  nextReceived,
+  type PhonePage,
+  received,
+  sendPrompt,
+  sent,
+  startAuthorizedPhone,
+  stopAuthorizedPhone,
+  waitForPromptText,
+} from "../../support/browser.ts";
 import { text, toolUse } from "../../support/fake-anthropic.ts";
 import type { TestRelay } from "../../support/relay.ts";
 import type { TestClient } from "../../support/ws-client.ts";
@@ -134,6 +144,25 @@ test("every control of the main views is at least 48 px high (conversation with 
   expect(await small()).toEqual([]);
   await page().getByTestId("sessions-toggle").click();
   await page().getByTestId("permission-card").waitFor();
+}, 30_000);
+
+test("slash commands: every one of Claude's commands is offered, the list says how many and scrolls to the last", async () => {
+  await page().setViewportSize(SMALL);
+  const told = [...received(phone, "auth.ok"), ...received(phone, "session.attached"), ...received(phone, "session.capabilities")]
+    .map((frame) => frame.capabilities?.commands ?? frame.commands)
+    .filter(Boolean)
+    .at(-1) as Array<{ name: string }>;
+  expect(told.length).toBeGreaterThan(8);
+  await page().getByLabel("Message Claude").fill("/");
+  const list = page().getByTestId("commands");
+  await list.waitFor();
+  expect(await page().getByTestId("commands-count").textContent()).toBe(`${told.length} commands · scroll, or type to narrow`);
+  expect(await list.getByRole("button").count()).toBe(told.length);
+  const last = list.getByRole("button").last();
+  await last.scrollIntoViewIfNeeded();
+  await last.click();
+  await waitForPromptText(phone, `/${told.at(-1)!.name} `);
+  await page().getByLabel("Message Claude").fill("");
 }, 30_000);
 
 test("the conversation stays at its end when the viewport gets shorter (the keyboard opening)", async () => {
