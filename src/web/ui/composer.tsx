@@ -173,7 +173,7 @@ export function Composer({ busy, outbox, commands, actions }: ComposerProps) {
         ref={box}
         rows={1}
         value={text}
-        placeholder={commands.length > 0 ? "Message (/ for commands)" : "Message Claude"}
+        placeholder={commands.length > 0 ? "Message Claude (/ for commands)" : "Message Claude"}
         enterkeyhint="send"
         aria-controls={matches.length > 0 ? "prompt-commands" : undefined}
         onInput={(event) => setText(event.currentTarget.value)}
