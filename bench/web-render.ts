@@ -83,7 +83,13 @@ async function deliveryFloor(browser: Browser, frames: string[]): Promise<number
       new URL(request.url).pathname === "/ws" && upgrader.upgrade(request)
         ? undefined
         : new Response("<!doctype html><title>floor</title>", { headers: { "content-type": "text/html" } }),
-    websocket: { open: (socket) => void socket.cork(() => frames.forEach((frame) => socket.send(frame))), message() {} },
+    websocket: {
+      open: (socket) =>
+        void socket.cork(() => {
+          for (const frame of frames) socket.send(frame);
+        }),
+      message() {},
+    },
   });
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   try {

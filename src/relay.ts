@@ -188,7 +188,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
     secure: tls !== undefined,
     ...(publicOrigin && { publicOrigin }),
   });
-  let server;
+  let server: Awaited<ReturnType<typeof runtime.listen>>;
   try {
     server = await runtime.listen(app, {
       hostname: options.host,

@@ -417,7 +417,9 @@ export class RelayClient {
           this.on("error", (error) => sink.push(error)),
           this.on("close", (info) => sink.end(info.error)),
         ];
-        return () => stops.forEach((stop) => stop());
+        return () => {
+          for (const stop of stops) stop();
+        };
       },
       { ...options, overflowError: (max) => new RelayClientError("queue_full", `events() consumer fell ${max} events behind`) },
     );

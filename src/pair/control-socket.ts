@@ -140,8 +140,7 @@ export function readLines(socket: Socket, onLine: (line: string) => void): void 
   socket.setEncoding("utf8");
   socket.on("data", (chunk: string) => {
     buffered += chunk;
-    let newline: number;
-    while ((newline = buffered.indexOf("\n")) >= 0) {
+    for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
       const line = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
       if (line.trim()) onLine(line);
@@ -154,7 +153,10 @@ export function readLines(socket: Socket, onLine: (line: string) => void): void 
 function answers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = connect(path);
-    probe.once("connect", () => (probe.destroy(), resolve(true)));
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
     probe.once("error", () => resolve(false));
   });
 }

@@ -96,7 +96,7 @@ export function anyValue(description?: string): Schema<unknown> {
 }
 
 /** An array whose every item matches `item`. */
-export function arrayOf<T>(item: Schema<T>, bounds: { maxItems?: number } = {}): Schema<T[]> {
+export function arrayOf<T>(item: Schema<T>, bounds: { maxItems?: number; description?: string } = {}): Schema<T[]> {
   return {
     parse(input, path = "") {
       if (!Array.isArray(input)) return fail(`${describe(path)} must be an array`);
@@ -120,6 +120,7 @@ type ObjectOf<R extends Shape, O extends Shape> = { [K in keyof R]: Infer<R[K]> 
  * An object with `required` and `optional` fields. The result is a new object holding only the
  * declared fields, never the input object itself.
  */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the empty shape: no optional fields, and `keyof {}` is never.
 export function object<R extends Shape, O extends Shape = {}>(
   required: R,
   optional: O = {} as O,

@@ -27,6 +27,8 @@ export interface KeyIdentity {
   type: string;
   fingerprint: string;
   comment: string;
+  /** The name its prompts, answers and presence go by (derived by the auth side from the key's comment). */
+  device: string;
 }
 
 /** The challenge a connection was sent, as the auth service issued it (it may carry more fields). */

@@ -74,7 +74,10 @@ export function startFdMonitor(options: FdMonitorOptions): FdMonitor {
   let current: FdUsage | undefined;
   const check = (): FdUsage | undefined => {
     const sample = read();
-    if (!sample) return (current = undefined);
+    if (!sample) {
+      current = undefined;
+      return current;
+    }
     const wasExhausted = current?.exhausted ?? false;
     const ratio = sample.open / sample.limit;
     const exhausted = wasExhausted ? ratio >= low : ratio >= high;
@@ -83,7 +86,8 @@ export function startFdMonitor(options: FdMonitorOptions): FdMonitor {
     } else if (!exhausted && wasExhausted) {
       log.info("file descriptors available again: accepting connections", sample);
     }
-    return (current = { ...sample, exhausted });
+    current = { ...sample, exhausted };
+    return current;
   };
   check();
   const timer = setInterval(check, options.intervalMs ?? 2000);

@@ -46,7 +46,10 @@ export class Metrics {
   /** Adds `by` to the counter `name` with `labels`. */
   inc(name: MetricName, labels: Labels = {}, by = 1): void {
     let series = this.#series.get(name);
-    if (!series) this.#series.set(name, (series = new Map()));
+    if (!series) {
+      series = new Map();
+      this.#series.set(name, series);
+    }
     const key = labelText(labels);
     series.set(key, (series.get(key) ?? 0) + by);
   }

@@ -17,7 +17,7 @@
  * ```
  */
 import { closeSync, openSync, readdirSync, readSync } from "node:fs";
-import { open, readdir, stat } from "node:fs/promises";
+import { type FileHandle, open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isProjectFolderOf, projectFolders, projectsDir } from "../claude/transcript.ts";
 import { isNonEmptyFile } from "../shared/non-empty-file.ts";
@@ -115,7 +115,7 @@ function findConversation(cwd: string, sessionId: string, env: Record<string, st
 }
 
 async function readHead(path: string, bytes: number): Promise<string> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(path, "r");
     const buffer = Buffer.alloc(bytes);

@@ -39,6 +39,7 @@ import type { Connection } from "../server/connection.ts";
 import type { ResumeRequest } from "../server/gateway.ts";
 import type { Metrics } from "../server/metrics.ts";
 import { capabilitiesFrom, sameCapabilities } from "./capabilities.ts";
+import { DevicePresence } from "./device-presence.ts";
 import type { EventStore } from "./event-store.ts";
 import { checkPermissionUpdates } from "./permission-updates.ts";
 import { PendingPermissions } from "./permissions.ts";
@@ -87,7 +88,7 @@ export interface SessionObserver {
 }
 
 /** What a list of sessions shows that the session itself knows. */
-export type SessionSummary = Pick<SessionInfo, "sessionId" | "state" | "clients" | "permissionMode" | "model">;
+export type SessionSummary = Pick<SessionInfo, "sessionId" | "state" | "clients" | "devices" | "permissionMode" | "model">;
 
 export interface SessionOptions {
   sessionId: string;
@@ -115,6 +116,7 @@ function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
   return (
     a.state === b.state &&
     a.clients === b.clients &&
+    a.devices === b.devices && // the same array until a device comes or goes (DevicePresence)
     a.claudePid === b.claudePid &&
     a.restarts === b.restarts &&
     a.permissionMode === b.permissionMode &&
@@ -138,6 +140,8 @@ export interface SessionHealth {
 export class Session {
   readonly sessionId: string;
   readonly clients = new Set<SessionClient>();
+  /** The names of the devices in {@link clients}, for session.state and the list. */
+  readonly #devices = new DevicePresence();
   /** Numbering and the events kept for clients that reconnect. */
   readonly events: ReplayBuffer;
   readonly #permissions = new PendingPermissions();
@@ -223,7 +227,8 @@ export class Session {
   /** The session's part of its entry in a list of sessions. */
   summary(): SessionSummary {
     const { permissionMode, model } = this.#settings;
-    return { sessionId: this.sessionId, state: this.state, clients: this.clients.size, permissionMode, ...(model !== undefined && { model }) };
+    const devices = this.#devices.names();
+    return { sessionId: this.sessionId, state: this.state, clients: this.clients.size, devices, permissionMode, ...(model !== undefined && { model }) };
   }
 
   /** The permission mode and model a new Claude process of this session must be told (see SessionSettings). */
@@ -295,7 +300,9 @@ export class Session {
   }
 
   leave(connection: SessionClient): void {
-    if (this.clients.delete(connection)) this.#presenceChanged();
+    if (!this.clients.delete(connection)) return;
+    if (connection.key) this.#devices.remove(connection.key.device);
+    this.#presenceChanged();
   }
 
   handle(connection: SessionClient, message: ConversationMessage): void {
@@ -512,6 +519,7 @@ export class Session {
       type: "user.prompt",
       text,
       by: connection.clientId,
+      ...deviceOf(connection),
       ...(id !== undefined && { id }),
       ...(checked.images.length > 0 && { images: checked.images }),
     });
@@ -567,7 +575,7 @@ export class Session {
       type: "permission.resolved",
       requestId: message.requestId,
       behavior: delivered ? message.behavior : "cancelled",
-      by: delivered ? connection.clientId : "relay",
+      ...(delivered ? { by: connection.clientId, ...deviceOf(connection) } : { by: "relay" }),
     });
     this.#stateChanged();
   }
@@ -578,13 +586,15 @@ export class Session {
     }
     connection.log.info("interrupt");
     // Claude withdraws these itself a moment later (control_cancel_request): by then they are gone.
-    this.#withdrawAll(connection.clientId);
+    this.#withdrawAll(connection);
     this.#stateChanged();
   }
 
-  #withdrawAll(by: string): void {
+  /** Withdraws every pending request, by the relay or by the client whose interrupt it was (named by its device). */
+  #withdrawAll(by: "relay" | SessionClient): void {
+    const who = by === "relay" ? { by } : { by: by.clientId, ...deviceOf(by) };
     for (const request of this.#permissions.takeAll()) {
-      this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", by });
+      this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", ...who });
     }
   }
 
@@ -599,6 +609,7 @@ export class Session {
       claudePid: this.#claude.pid ?? 0,
       restarts: this.#claude.restarts,
       clients: this.clients.size,
+      devices: this.#devices.names(),
       ...this.#settingsNow(),
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
     };
@@ -630,6 +641,7 @@ export class Session {
       state: this.state,
       claudePid: this.#claude.pid ?? 0,
       clients: this.clients.size,
+      devices: this.#devices.names(),
       pendingPermissions: this.#permissions.list(),
       ...this.#settingsNow(),
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
@@ -646,6 +658,7 @@ export class Session {
     this.#flush();
     const joining = !this.clients.has(connection);
     this.clients.add(connection);
+    if (joining && connection.key) this.#devices.add(connection.key.device);
     const frames = [opening(this.#snapshot())];
     if (replayFrom) {
       const replay = this.events.since(replayFrom.sessionId, replayFrom.lastSeq);
@@ -697,4 +710,9 @@ export class Session {
       this.#metrics.inc("claude_relay_delivered_bytes_total", {}, chars * this.clients.size);
     }
   }
+}
+
+/** The `device` field of an event a client caused: the name its key goes by. */
+function deviceOf(client: SessionClient): { device: string } | undefined {
+  return client.key && { device: client.key.device };
 }

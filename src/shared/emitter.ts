@@ -20,7 +20,8 @@ export class Emitter<Events extends Record<string, unknown[]>> {
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof Events>(name: K, listener: (...args: Events[K]) => void): () => void {
-    const set = (this.#listeners[name] ??= new Set());
+    const set = this.#listeners[name] ?? new Set();
+    this.#listeners[name] = set;
     set.add(listener);
     return () => set.delete(listener);
   }

@@ -40,11 +40,11 @@ export class InputFilter {
     this.#held = "";
     let out = "";
     while (text.length > 0) {
-      const escape = text.indexOf("\x1b");
-      const plain = escape === -1 ? text : text.slice(0, escape);
+      const escapeAt = text.indexOf("\x1b");
+      const plain = escapeAt === -1 ? text : text.slice(0, escapeAt);
       out += this.#pasting ? plain.replace(/\r\n|\r|\n/g, NEWLINE_MARK) : plain;
-      if (escape === -1) break;
-      text = text.slice(escape);
+      if (escapeAt === -1) break;
+      text = text.slice(escapeAt);
       const marker = [PASTE_START, PASTE_END, ...ALT_ENTER].find((candidate) => text.startsWith(candidate));
       if (marker === PASTE_START || marker === PASTE_END) {
         this.#pasting = marker === PASTE_START;

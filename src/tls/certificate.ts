@@ -10,7 +10,7 @@
  * loaded.fingerprint; // "SHA256:…"  (also tagged onto every peer served with it)
  * ```
  */
-import { createPrivateKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
@@ -116,7 +116,7 @@ function checkPair(cert: string, key: string, certName: string, keyName: string)
     const why = error instanceof PemError ? error.message : "not a valid X.509 certificate";
     throw new TlsError(`${certName} is not a PEM certificate (${why})`);
   }
-  let privateKey;
+  let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(key);
   } catch {

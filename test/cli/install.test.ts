@@ -95,6 +95,7 @@ describe("systemd unit", () => {
     expect(systemdQuote("back\\slash")).toBe('"back\\\\slash"');
     expect(systemdQuote("100%")).toBe("100%%");
     expect(systemdQuote("$HOME")).toBe("$$HOME");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${X} is what systemd would expand.
     expect(systemdQuote("${X} y")).toBe('"$${X} y"');
     expect(systemdQuote("line\nbreak")).toBe('"line\\nbreak"');
     expect(systemdQuote(";")).toBe("\\;");

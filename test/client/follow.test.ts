@@ -178,7 +178,7 @@ describe("follow", () => {
 
     const joins: Array<{ first: boolean; resumed: boolean }> = [];
     c.on("joined", (_, info) => joins.push(info));
-    relay.relay.gateway.connections.forEach((connection) => connection.clientId === c.clientId && connection.terminate());
+    for (const connection of relay.relay.gateway.connections) if (connection.clientId === c.clientId) connection.terminate();
     await waitFor(() => joins.length === 1, 30_000, "the join after reconnecting");
     expect(joins[0]).toEqual({ first: false, resumed: true });
     expect(c.sessionId).toBe(id);
@@ -205,7 +205,7 @@ describe("follow", () => {
     const warnings: string[] = [];
     c.on("warning", (warning) => warnings.push(warning));
     stopAtLogin = true;
-    relay.relay.gateway.connections.forEach((connection) => connection.clientId === c.clientId && connection.terminate());
+    for (const connection of relay.relay.gateway.connections) if (connection.clientId === c.clientId) connection.terminate();
     await waitFor(() => joins.length === 1, 30_000, "the join after reconnecting");
     expect(joins).toEqual([{ sessionId: c.defaultSessionId!, first: true }]);
     expect(c.sessionId).toBe(c.defaultSessionId);

@@ -143,17 +143,20 @@ export class FakeClaude implements ClaudePort {
 
 /** A client connection that records the frames the session sends it, parsed. */
 export class FakeClient {
-  readonly key: KeyIdentity = { type: "ssh-ed25519", fingerprint: "SHA256:fake", comment: "test" };
+  readonly key: KeyIdentity;
   readonly frames: Array<Record<string, any>> = [];
   readonly log: Logger = createLogger({ level: "silent" });
   /** Every write, in order, for checks against the store's writes. */
   readonly writes: string[];
 
+  /** `device`: the name the relay would derive from its key's comment. */
   constructor(
     readonly clientId: string,
     writes: string[] = [],
+    device = "test",
   ) {
     this.writes = writes;
+    this.key = { type: "ssh-ed25519", fingerprint: "SHA256:fake", comment: device, device };
   }
 
   send(frame: string): boolean {

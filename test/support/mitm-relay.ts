@@ -59,7 +59,9 @@ export async function startMitmRelay(
     websocket: {
       open(client: ServerWebSocket<Link>) {
         const { upstream } = client.data;
-        upstream.addEventListener("open", () => client.data.early.splice(0).forEach((text) => upstream.send(text)));
+        upstream.addEventListener("open", () => {
+          for (const text of client.data.early.splice(0)) upstream.send(text);
+        });
         // One chain per link: a held frame holds back the ones after it, and the close.
         let forwarded = Promise.resolve();
         const forward = (step: () => Promise<void> | void) => (forwarded = forwarded.then(step));

@@ -59,6 +59,7 @@ export function runJsonLines(client: RelayClient, io: JsonLinesIo): Promise<numb
 }
 
 /** Acts on one input line; "quit" ends the session. */
+// biome-ignore lint/suspicious/noConfusingVoidType: each case returns the client call it makes (void) so the switch stays one line per input.
 function handleLine(line: string, client: RelayClient, err: (line: string) => void): "quit" | void {
   const trimmed = line.trim();
   try {

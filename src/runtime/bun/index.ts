@@ -136,15 +136,18 @@ function upgradeDirectly(request: Request, server: Server<SocketEvents>, route: 
 
 function serve(app: Hono, options: ListenOptions, port: number, tls: TlsCertificate | undefined): Server<unknown> {
   let env: BunEnv | undefined;
+  // Built once, on the first request: Hono's handlers get the server and the certificate's fingerprint.
+  const envOf = (server: Server<unknown>): BunEnv => {
+    env ??= { server, tlsFingerprint: tls?.fingerprint };
+    return env;
+  };
   try {
     return Bun.serve({
       hostname: options.hostname,
       port,
       ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
       fetch: (request, server) =>
-        options.webSocket && upgradeDirectly(request, server, options.webSocket, tls?.fingerprint)
-          ? undefined
-          : app.fetch(request, (env ??= { server, tlsFingerprint: tls?.fingerprint })),
+        options.webSocket && upgradeDirectly(request, server, options.webSocket, tls?.fingerprint) ? undefined : app.fetch(request, envOf(server)),
       websocket: {
         open: (ws: RawSocket) => ws.data.open(new BunPeerSocket(ws)),
         message: (ws: RawSocket, data: string | Buffer) => ws.data.message(data),

@@ -163,7 +163,14 @@ function serve(app: Hono, options: ListenOptions, port: number, tls: TlsCertific
   const tlsFingerprint = tls?.fingerprint;
   try {
     const server = deno().serve(
-      { hostname: options.hostname, port, ...(tls && { cert: tls.cert, key: tls.key }), onListen: (addr) => void (bound = addr) },
+      {
+        hostname: options.hostname,
+        port,
+        ...(tls && { cert: tls.cert, key: tls.key }),
+        onListen: (addr) => {
+          bound = addr;
+        },
+      },
       (request, info) => app.fetch(request, { remoteAddr: info.remoteAddr, tlsFingerprint } satisfies DenoEnv),
     );
     return { server, hostname: bound?.hostname ?? options.hostname, port: bound?.port ?? port };

@@ -29,10 +29,12 @@ export interface ToolResult {
 export interface PermissionOutcome {
   behavior: "allow" | "deny" | "cancelled";
   by: string;
+  /** The answering device's name, when a device answered (and the relay names devices). */
+  device?: string;
 }
 
 export type Item =
-  | { kind: "prompt"; key: string; seq: number; text: string; by: string; images?: readonly PromptImageInfo[] }
+  | { kind: "prompt"; key: string; seq: number; text: string; by: string; device?: string; images?: readonly PromptImageInfo[] }
   | { kind: "text"; key: string; seq: number; text: string }
   | { kind: "thinking"; key: string; seq: number; text: string }
   | {
@@ -56,6 +58,8 @@ export type PromptImageInfo = NonNullable<UserPromptMessage["images"]>[number];
 export interface SessionStatus {
   state: SessionStateName;
   clients: number;
+  /** The names of the devices connected, each once (a relay that names devices). */
+  devices?: readonly string[];
   claudePid: number;
   restarts?: number;
   /** Claude's permission mode and model as the relay reports them (v2). */
@@ -89,6 +93,7 @@ export function withSnapshot(
   snapshot: {
     state: SessionStateName;
     clients: number;
+    devices?: readonly string[];
     claudePid: number;
     pendingPermissions: PermissionRequestMessage[];
     permissionMode?: string;
@@ -96,7 +101,7 @@ export function withSnapshot(
   },
 ): Conversation {
   const pending = [...snapshot.pendingPermissions].sort((a, b) => a.seq - b.seq);
-  const { state, clients, claudePid, permissionMode, model } = snapshot;
+  const { state, clients, devices, claudePid, permissionMode, model } = snapshot;
   return {
     ...conversation,
     pending,
@@ -104,6 +109,7 @@ export function withSnapshot(
       ...conversation.status,
       state,
       clients,
+      devices,
       claudePid,
       ...(permissionMode !== undefined && { permissionMode }),
       ...(model !== undefined && { model }),
@@ -132,12 +138,17 @@ export function applyEvent(conversation: Conversation, event: SessionEventMessag
         seq: event.seq,
         text: event.text,
         by: event.by,
+        ...(event.device !== undefined && { device: event.device }),
         ...(event.images?.length && { images: event.images }),
       });
     case "permission.request":
       return { ...next, pending: [...next.pending.filter((request) => request.requestId !== event.requestId), event] };
     case "permission.resolved":
-      return resolvePermission(next, event.requestId, { behavior: event.behavior, by: event.by });
+      return resolvePermission(next, event.requestId, {
+        behavior: event.behavior,
+        by: event.by,
+        ...(event.device !== undefined && { device: event.device }),
+      });
     case "session.state":
       return sessionState(next, event);
     case "claude.event":
@@ -176,10 +187,18 @@ function describeOutcome(behavior: PermissionOutcome["behavior"]): string {
 
 function sessionState(conversation: Conversation, event: Extract<SessionEventMessage, { type: "session.state" }>): Conversation {
   const previous = conversation.status?.state;
-  const { state, clients, claudePid, restarts, permissionMode, model } = event;
+  const { state, clients, devices, claudePid, restarts, permissionMode, model } = event;
   const next = {
     ...conversation,
-    status: { state, clients, claudePid, restarts, ...(permissionMode !== undefined && { permissionMode }), ...(model !== undefined && { model }) },
+    status: {
+      state,
+      clients,
+      ...(devices !== undefined && { devices }),
+      claudePid,
+      restarts,
+      ...(permissionMode !== undefined && { permissionMode }),
+      ...(model !== undefined && { model }),
+    },
   };
   if (event.state === previous) return next;
   if (event.state === "restarting")
@@ -255,19 +274,20 @@ function userEvent(conversation: Conversation, seq: number, message: unknown): C
   const texts = isObject(message) && typeof message.content === "string" ? [message.content] : [];
   let items = conversation.items;
   const extra: Item[] = [];
-  blocksOf(message).forEach((block, index) => {
+  for (const [index, block] of blocksOf(message).entries()) {
     if (block.type === "tool_result" && typeof block.tool_use_id === "string") {
       const at = findTool(items, block.tool_use_id);
       const result = { text: resultText(block.content), isError: block.is_error === true };
-      if (at < 0) extra.push(notice(seq, index, result.text));
-      else {
-        if (items === conversation.items) items = [...items];
-        (items as Item[])[at] = { ...(items[at] as Extract<Item, { kind: "tool" }>), result };
+      if (at < 0) {
+        extra.push(notice(seq, index, result.text));
+        continue;
       }
+      if (items === conversation.items) items = [...items];
+      (items as Item[])[at] = { ...(items[at] as Extract<Item, { kind: "tool" }>), result };
     } else if (block.type === "text" && typeof block.text === "string") {
       texts[index] = block.text;
     }
-  });
+  }
   let interrupted = conversation.interrupted;
   texts.forEach((text, index) => {
     const note = claudeNote(text);

@@ -33,6 +33,7 @@ export function ConfirmButton({ label, question, confirm, onConfirm, kind = "sec
     );
   }
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset would bring its own border and legend layout; this is a row of two buttons.
     <div class="confirm" role="group" aria-label={question}>
       <p>{question}</p>
       <div class="confirm-buttons">

@@ -8,7 +8,7 @@
  *
  * @example
  * ```tsx
- * <ConversationView conversation={conversation} who={(by) => (mine.has(by) ? "You" : "Another device")} />
+ * <ConversationView conversation={conversation} who={(by, device) => (mine.has(by) ? "You" : (device ?? "Another device"))} />
  * ```
  */
 import { Component } from "preact";
@@ -16,7 +16,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/ho
 import { type NamedModel, noteWords } from "../../client/claude-notes.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
-import { ToolView } from "./tool-view.tsx";
+import { ToolView, type Who } from "./tool-view.tsx";
 
 function Markdown({ text }: { text: string }) {
   // Computed once per text: the same TrustedHTML object is not written to the DOM again.
@@ -26,7 +26,7 @@ function Markdown({ text }: { text: string }) {
 
 interface ItemProps {
   item: Item;
-  who: (by: string) => string;
+  who: Who;
   /** The session's models, to name one in a model change. */
   models: readonly NamedModel[];
 }
@@ -47,12 +47,12 @@ class ItemView extends Component<ItemProps> {
   }
 }
 
-function renderItem(item: Item, who: (by: string) => string, models: readonly NamedModel[]) {
+function renderItem(item: Item, who: Who, models: readonly NamedModel[]) {
   switch (item.kind) {
     case "prompt":
       return (
         <article class="prompt" data-testid="prompt" data-seq={item.seq}>
-          <p class="who">{who(item.by)}</p>
+          <p class="who">{who(item.by, item.device)}</p>
           <p class="text">{item.text}</p>
           {item.images && <p class="images">{imagesWords(item.images)}</p>}
         </article>
@@ -114,7 +114,7 @@ export function ConversationView({
   models = NO_MODELS,
 }: {
   conversation: Conversation | undefined;
-  who: (by: string) => string;
+  who: Who;
   models?: readonly NamedModel[];
 }) {
   const log = useRef<HTMLDivElement>(null);
@@ -175,6 +175,7 @@ export function ConversationView({
     if (element) atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
   };
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so the keyboard can scroll it.
     <div class="log" role="log" aria-label="Conversation" ref={log} onScroll={onScroll} tabIndex={0} data-testid="log">
       {hidden > 0 && (
         <button type="button" class="secondary earlier" ref={earlier} onClick={showEarlier} data-testid="show-earlier">
