@@ -59,7 +59,7 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
       const reply = JSON.parse(line) as ControlReply;
       switch (reply.type) {
         case "pair.code":
-          io.out(pairingInstructions(reply.url, new Date(reply.expiresAt), io.color));
+          io.out(pairingInstructions(pairingLink(reply.url, options.name), new Date(reply.expiresAt), io.color));
           if (isLoopback(new URL(reply.url).hostname)) {
             io.err(
               "Note: the relay listens only on this machine, so another device cannot open this link. " +
@@ -91,6 +91,18 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
       }
     });
   });
+}
+
+/**
+ * The relay's pairing link, with the name given to `pair --name` after the code (`&name=…`), so
+ * the page offers that name rather than a guess from the browser (the name given here is the one
+ * the key gets anyway).
+ *
+ * @example
+ * pairingLink("https://laptop:7717/#pair=abc", "Anna's phone") // "https://laptop:7717/#pair=abc&name=Anna's%20phone"
+ */
+export function pairingLink(url: string, name: string | undefined): string {
+  return name?.trim() ? `${url}&name=${encodeURIComponent(name.trim())}` : url;
 }
 
 /**

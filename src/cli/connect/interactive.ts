@@ -88,7 +88,11 @@ export class InteractiveView {
     this.#client = client;
     this.#options = options;
     this.#io = io;
-    this.#transcript = new Transcript(io.style, (id) => this.#ownIds.has(id));
+    this.#transcript = new Transcript(
+      io.style,
+      (id) => this.#ownIds.has(id),
+      () => client.capabilities?.models ?? [],
+    );
     const out: ViewOutput = {
       client,
       style: io.style,

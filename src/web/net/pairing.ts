@@ -7,8 +7,8 @@
  *
  * @example
  * ```ts
- * const code = pairCode(location.hash);   // "q3Vt0e6x…" or undefined
- * const { fingerprint } = await requestPairing({ url: relayUrl(location), code, publicKey: "ssh-ed25519 AAAA…", name: "phone" });
+ * const link = pairLink(location.hash);   // { code: "q3Vt0e6x…", name: "phone" } or undefined
+ * const { fingerprint } = await requestPairing({ url: relayUrl(location), code: link.code, publicKey: "ssh-ed25519 AAAA…", name: "phone" });
  * ```
  */
 import { decodeServerFrame } from "../../client/messages.ts";
@@ -25,10 +25,37 @@ export class PairingError extends Error {
   }
 }
 
-/** The code of a pairing link's fragment (`#pair=<code>`), or undefined. */
-export function pairCode(hash: string): string | undefined {
-  const match = /^#pair=([A-Za-z0-9_-]{1,256})$/.exec(hash);
-  return match?.[1];
+/** What a pairing link's fragment carries: the one-time code, and the name `pair --name` gave. */
+export interface PairLink {
+  code: string;
+  name?: string;
+}
+
+/**
+ * A pairing link's fragment: `#pair=<code>`, optionally followed by `&name=<name>` (URL-encoded;
+ * untrusted, only offered in the name field: control characters dropped, at most 64 characters).
+ * Anything else is no link.
+ */
+export function pairLink(hash: string): PairLink | undefined {
+  const match = /^#pair=([A-Za-z0-9_-]{1,256})(?:&name=([^&#]{1,512}))?$/.exec(hash);
+  if (!match) return undefined;
+  const name = match[2] === undefined ? undefined : linkName(match[2]);
+  return { code: match[1]!, ...(name && { name }) };
+}
+
+function linkName(encoded: string): string | undefined {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    return undefined; // not valid percent-encoding: the platform's guess instead
+  }
+  return (
+    name
+      .replace(/[\u0000-\u001f\u007f]/g, "")
+      .trim()
+      .slice(0, 64) || undefined
+  );
 }
 
 /** What to tell the device when pairing failed: the relay's reason, in a sentence. */
@@ -51,6 +78,8 @@ export interface PairingRequest {
   name?: string;
   /** How to reach the relay: the client's transport (the browser's WebSocket) by default. */
   transport?: TransportFactory;
+  /** Called once the request is sent: the relay's computer is asked now. */
+  onWaiting?: () => void;
 }
 
 /** Sends `pair.request` and resolves on `pair.ok`; rejects with a {@link PairingError}. */
@@ -67,6 +96,7 @@ export function requestPairing(request: PairingRequest): Promise<{ fingerprint: 
         if (message.type === "auth.challenge" && !paired) {
           const name = request.name?.trim();
           transport.send(JSON.stringify({ type: "pair.request", code: request.code, publicKey: request.publicKey, ...(name && { name }) }));
+          request.onWaiting?.();
         } else if (message.type === "pair.ok") {
           paired = true;
           resolve({ fingerprint: message.fingerprint });

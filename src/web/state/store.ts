@@ -60,7 +60,8 @@ export interface OutgoingPrompt {
 
 /** Pairing through a `#pair=` link: the form, waiting for the person at the computer, or why it failed. */
 export interface PairingView {
-  phase: "ready" | "waiting" | "failed";
+  /** The form; connecting to the relay; asked, waiting for the person at its computer; approved (logging in); refused or failed. */
+  phase: "ready" | "connecting" | "waiting" | "approved" | "failed";
   /** The name the device asks to be added under (editable in `ready`). */
   name: string;
   error?: string;
@@ -220,6 +221,7 @@ export class AppStore {
 
   authenticated(ok: AuthOkMessage): void {
     this.access.value = "authorized";
+    this.pairing.value = undefined; // a pairing that led here is over
     this.loginKey.value = ok.key;
     const ids = [...this.ownClientIds.value, ok.clientId].slice(-MAX_REMEMBERED_CLIENT_IDS);
     this.ownClientIds.value = new Set(ids);
