@@ -152,7 +152,7 @@ function ChangesList({ view, review }: { view: ChangesListView | undefined; revi
   );
 }
 
-/** The class of a patch line, by what git starts it with. */
+/** The class of a patch line, by what git starts it with (`add`, `del` as the tool calls' diffs colour them). */
 function patchLineClass(line: string): string {
   if (line.startsWith("+++ ") || line.startsWith("--- ") || line.startsWith("diff ")) return "meta";
   if (line.startsWith("@@")) return "hunk";
@@ -178,7 +178,7 @@ function DiffScreen({ view }: { view: DiffView | undefined }) {
         </p>
       )}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the patch scrolls sideways; the keyboard must be able to scroll it. */}
-      <pre class="patch" tabIndex={0} data-testid="patch">
+      <pre class="patch diff" tabIndex={0} data-testid="patch">
         <code>
           {shown.map((line, index) => (
             <span key={index} class={patchLineClass(line)}>{`${line}\n`}</span>

@@ -194,6 +194,7 @@ test('after a turn in which Claude wrote a file: "1 file changed" in the convers
   await page().getByTestId("changed-file").filter({ hasText: "notes/from claude.md" }).waitFor({ timeout: 15_000 });
   expect(await page().getByTestId("changed-file").filter({ hasText: "notes/from claude.md" }).locator(".change-counts").textContent()).toBe("+3 −0");
   await page().getByTestId("changes-back").click();
+  await page().getByTestId("turn-changes").waitFor(); // the conversation again (drawn at the next frame)
   expect(await page().getByTestId("turn-changes").count()).toBe(1); // one turn changed files
 }, 90_000);
 
