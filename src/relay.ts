@@ -17,6 +17,7 @@ import { createAuthService } from "./auth/auth-service.ts";
 import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
+import { healthReport, keysDegraded, relayGauges } from "./health.ts";
 import type { Logger } from "./log/logger.ts";
 import { type Notification, Notifier } from "./notify/notifier.ts";
 import { startControlSocket } from "./pair/control-socket.ts";
@@ -27,9 +28,7 @@ import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtim
 import { createApp, type Health } from "./server/app.ts";
 import { startFdMonitor } from "./server/fd-monitor.ts";
 import { Gateway } from "./server/gateway.ts";
-import { healthReport, keysDegraded, relayGauges } from "./server/health.ts";
 import { startHeartbeat } from "./server/heartbeat.ts";
-import { Metrics } from "./server/metrics.ts";
 import { pairingBase, reachableOrigins } from "./server/urls.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { conversationHistory } from "./session/history.ts";
@@ -38,6 +37,7 @@ import { loadSessionList, saveSessionList, sessionListFile } from "./session/ses
 import { type OpenSession, SessionManager } from "./session/session-manager.ts";
 import { bypassPermissionsAllowed, choosablePermissionModes } from "./session/session-settings.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
+import { Metrics } from "./shared/metrics.ts";
 import { TlsError } from "./tls/certificate.ts";
 import { ServedCertificate } from "./tls/served-certificate.ts";
 

@@ -25,10 +25,10 @@
 import { randomUUID } from "node:crypto";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { isPlainObject } from "../protocol/schema.ts";
+import { type Clock, systemClock } from "../shared/clock.ts";
 import { Emitter } from "../shared/emitter.ts";
 import { defaultAdapter } from "./adapter/index.ts";
 import type { ChildHandle, ExitInfo, SubprocessAdapter } from "./adapter/types.ts";
-import { type Clock, systemClock } from "./clock.ts";
 import { type LineEvent, LineSplitter } from "./line-splitter.ts";
 import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy.ts";
 import {

@@ -180,6 +180,16 @@ export const clientMessages = {
 export type ClientMessageType = keyof typeof clientMessages;
 export type ClientMessage = { [K in ClientMessageType]: Infer<(typeof clientMessages)[K]> }[ClientMessageType];
 
+/**
+ * What a client logging in asks to be replayed: the events of `sessionId` after `lastSeq` (auth.response's `resume`).
+ *
+ * @example
+ * ```ts
+ * const resume: ResumeRequest = { sessionId: "5e55104e-…", lastSeq: 41 }; // replays from seq 42
+ * ```
+ */
+export type ResumeRequest = NonNullable<Extract<ClientMessage, { type: "auth.response" }>["resume"]>;
+
 // ── server → client ────────────────────────────────────────────────────────────────────────────
 
 /** `idle`: the session has no Claude process now; the next prompt starts one with `--resume`. */

@@ -22,13 +22,12 @@
  * ```
  */
 import { randomUUID } from "node:crypto";
-import { type Clock, systemClock } from "../claude/clock.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Notification } from "../notify/notifier.ts";
 import { watchForNotifications } from "../notify/session-notifications.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
-import type { ClientMessage, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
-import type { ResumeRequest } from "../server/gateway.ts";
+import type { ClientMessage, ResumeRequest, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
+import { type Clock, systemClock } from "../shared/clock.ts";
 import { Throttle } from "../shared/throttle.ts";
 import type { ModelChoice } from "./capabilities.ts";
 import type { ConversationHistory } from "./history.ts";

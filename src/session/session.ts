@@ -34,10 +34,9 @@ import type { PermissionAnswer, PermissionRequest, PromptImage } from "../claude
 import type { ClaudeState, ControlResult, SupervisorEvents } from "../claude/supervisor.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeAuthOk, encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
-import type { ClientMessage, ServerMessage, SessionCapabilities, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
-import type { Connection } from "../server/connection.ts";
-import type { ResumeRequest } from "../server/gateway.ts";
-import type { Metrics } from "../server/metrics.ts";
+import type { ErrorCode } from "../protocol/errors.ts";
+import type { ClientMessage, ResumeRequest, ServerMessage, SessionCapabilities, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
+import type { Metrics } from "../shared/metrics.ts";
 import { capabilitiesFrom, sameCapabilities } from "./capabilities.ts";
 import type { EventStore } from "./event-store.ts";
 import { checkPermissionUpdates } from "./permission-updates.ts";
@@ -67,8 +66,19 @@ export interface ClaudePort {
   answerPermission(request: Pick<PermissionRequest, "requestId" | "input">, answer: PermissionAnswer): boolean;
 }
 
-/** What the session needs from a client connection (src/server). */
-export type SessionClient = Pick<Connection, "clientId" | "key" | "log" | "send" | "sendBatch" | "sendError">;
+/** What the session needs from a client connection (src/server's Connection): who it is, and a way to send it frames. */
+export interface SessionClient {
+  readonly clientId: string;
+  /** The key it proved; undefined until it authenticated. */
+  readonly key: ServerMessage<"auth.ok">["key"] | undefined;
+  /** A logger whose lines carry the client's context. */
+  readonly log: Logger;
+  /** Sends one serialized frame; false when it was not sent (closed, or cut off as a slow consumer). */
+  send(frame: string): boolean;
+  /** Sends several frames with their writes coalesced. */
+  sendBatch(frames: readonly string[]): void;
+  sendError(code: ErrorCode, message: string, id?: string): void;
+}
 
 /** The control request that sets each setting, and its field. */
 const SETTING_REQUESTS = { permissionMode: ["set_permission_mode", "mode"], model: ["set_model", "model"] } as const;
