@@ -2,9 +2,9 @@
  * The relay's sessions: the default one (`serve --cwd`, which every client joins at auth, exactly
  * as in v1) and up to `--max-sessions` in all, each a {@link Session} with its own Claude process,
  * numbering, replay buffer, pending permissions and event log, so a crash or a hang in one never
- * touches another. The manager keeps which client is attached to which session, routes each
- * client message to its session (`sessionId`, default: the default session), creates, attaches,
- * detaches and stops sessions, tells every client when the list changes (`sessions`, coalesced),
+ * touches another. The manager routes each client message to its session (`sessionId`, default:
+ * the default session; which clients are attached to a session, the session itself keeps),
+ * creates, attaches, detaches and stops sessions, tells every client when the list changes (`sessions`, coalesced),
  * and keeps the list on disk so a restarted relay lists the same sessions (idle until prompted).
  * It also lists Claude's earlier conversations in a directory (`history.list`) and resumes one
  * (`session.create` with `resume`), stops the Claude of a session that has had no turn for
@@ -86,9 +86,11 @@ interface Entry<C extends ClaudePort = ClaudePort> {
   unwatch: () => void;
 }
 
-/** One authenticated client: the sessions it receives events of, and what it knows of the list. */
-interface Attachments {
-  entries: Set<Entry>;
+/**
+ * What the manager keeps of one authenticated client: what it knows of the list. Which sessions
+ * it receives events of, each session keeps ({@link Session.clients}): the one owner of that fact.
+ */
+interface ClientView {
   /**
    * Set once the client sent a session message or named a session: it then also gets
    * `session.capabilities` of the sessions it is attached to. A client that never did (a v1
@@ -110,7 +112,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry<C>>();
   readonly #default: Entry<C>;
-  readonly #clients = new Map<SessionClient, Attachments>();
+  readonly #clients = new Map<SessionClient, ClientView>();
   /** Sessions being stopped, by id: out of the list, but their Claude still counts until it has exited. */
   readonly #ending = new Map<string, Promise<void>>();
   readonly #updates: Throttle;
@@ -174,47 +176,45 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1). */
   join(connection: SessionClient, resume: ResumeRequest | undefined): void {
-    const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
-    this.#clients.set(connection, attachments);
-    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())));
+    const view: ClientView = { usesSessions: false, seen: undefined };
+    this.#clients.set(connection, view);
+    this.#default.session.join(connection, resume, () => (view.seen = JSON.stringify(this.list())));
     this.#changed();
   }
 
   /** A client disconnected: it leaves every session it was attached to. */
   leave(connection: SessionClient): void {
-    const attachments = this.#clients.get(connection);
-    if (!attachments) return;
-    this.#clients.delete(connection);
-    for (const entry of attachments.entries) entry.session.leave(connection);
+    if (!this.#clients.delete(connection)) return;
+    for (const entry of this.#entries.values()) entry.session.leave(connection);
     this.#changed();
   }
 
   handle(connection: SessionClient, message: ConversationMessage | SessionCommand): void {
-    const attachments = this.#clients.get(connection);
-    if (!attachments) throw new Error("a message from a client that has not joined");
+    const view = this.#clients.get(connection);
+    if (!view) throw new Error("a message from a client that has not joined");
     switch (message.type) {
       case "session.create":
-        attachments.usesSessions = true;
+        view.usesSessions = true;
         return this.#create(connection, message);
       case "history.list":
-        attachments.usesSessions = true;
+        view.usesSessions = true;
         return this.#history(connection, message);
       case "session.attach":
       case "session.detach":
       case "session.stop":
       case "session.configure": {
-        attachments.usesSessions = true;
+        view.usesSessions = true;
         const entry = this.#find(connection, message.sessionId, message.id);
         if (!entry) return;
-        if (message.type === "session.attach") return this.#attach(connection, attachments, entry, message);
-        if (message.type === "session.detach") return this.#detach(connection, attachments, entry, message.id);
+        if (message.type === "session.attach") return this.#attach(connection, entry, message);
+        if (message.type === "session.detach") return this.#detach(connection, entry, message.id);
         if (message.type === "session.configure") return this.#configure(connection, entry, message);
         return this.#stop(connection, entry, message.id);
       }
       default: {
         const entry = this.#find(connection, message.sessionId ?? this.#default.record.sessionId, message.id);
         if (!entry) return;
-        if (message.sessionId !== undefined) attachments.usesSessions = true;
+        if (message.sessionId !== undefined) view.usesSessions = true;
         return entry.session.handle(connection, message);
       }
     }
@@ -349,14 +349,12 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     );
   }
 
-  #attach(connection: SessionClient, attachments: Attachments, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
-    attachments.entries.add(entry);
+  #attach(connection: SessionClient, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
     entry.session.attach(connection, message.lastSeq, message.id);
     this.#changed();
   }
 
-  #detach(connection: SessionClient, attachments: Attachments, entry: Entry, id: string | undefined): void {
-    attachments.entries.delete(entry);
+  #detach(connection: SessionClient, entry: Entry, id: string | undefined): void {
     entry.session.leave(connection);
     connection.send(encodeServerMessage({ type: "session.detached", sessionId: entry.record.sessionId, ...(id !== undefined && { id }) }));
     this.#changed();
@@ -389,8 +387,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     const entry = this.#entries.get(sessionId);
     if (!entry || this.#closed) return;
     let frame: string | undefined;
-    for (const [connection, attachments] of this.#clients) {
-      if (!attachments.usesSessions || !attachments.entries.has(entry)) continue;
+    for (const connection of entry.session.clients) {
+      if (!this.#clients.get(connection)?.usesSessions) continue;
       frame ??= encodeServerMessage({ type: "session.capabilities", sessionId, ...capabilities });
       connection.send(frame);
     }
@@ -414,7 +412,6 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       .catch((error: unknown) => this.#log.error("stopping a session failed", { sessionId, error: String(error) }))
       .then(() => {
         this.#ending.delete(sessionId);
-        for (const attachments of this.#clients.values()) attachments.entries.delete(entry);
         this.#log.info("session stopped", { sessionId });
         connection.send(encodeServerMessage({ type: "session.stopped", sessionId, ...(id !== undefined && { id }) }));
       });
@@ -507,11 +504,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     const list = this.list();
     const now = JSON.stringify(list);
     let frame: string | undefined;
-    for (const [connection, attachments] of this.#clients) {
-      if (attachments.seen === now) continue;
+    for (const [connection, view] of this.#clients) {
+      if (view.seen === now) continue;
       frame ??= encodeServerMessage({ type: "sessions", sessions: list });
       connection.send(frame);
-      attachments.seen = now;
+      view.seen = now;
     }
     this.#persist();
   }

@@ -147,7 +147,8 @@ export interface SessionHealth {
 
 export class Session {
   readonly sessionId: string;
-  readonly clients = new Set<SessionClient>();
+  /** The clients attached to this session: the one record of who receives its events. */
+  readonly #clients = new Set<SessionClient>();
   /** Numbering and the events kept for clients that reconnect. */
   readonly events: ReplayBuffer;
   readonly #permissions = new PendingPermissions();
@@ -203,6 +204,11 @@ export class Session {
     ];
   }
 
+  /** The clients attached to this session (joined at login or by session.attach, until they leave). */
+  get clients(): ReadonlySet<SessionClient> {
+    return this.#clients;
+  }
+
   /** The state clients see: Claude's, with `waiting_permission` while a request is pending. */
   get state(): SessionStateName {
     const claude = this.#claude.state;
@@ -220,7 +226,7 @@ export class Session {
     if (this.#store && !this.#store.healthy) degraded.push("event log not persisted (disk error)");
     return {
       state,
-      clients: this.clients.size,
+      clients: this.#clients.size,
       claudePid: this.#claude.pid ?? 0,
       sessionId: this.sessionId,
       restarts: this.#claude.restarts,
@@ -233,7 +239,7 @@ export class Session {
   /** The session's part of its entry in a list of sessions. */
   summary(): SessionSummary {
     const { permissionMode, model } = this.#settings;
-    return { sessionId: this.sessionId, state: this.state, clients: this.clients.size, permissionMode, ...(model !== undefined && { model }) };
+    return { sessionId: this.sessionId, state: this.state, clients: this.#clients.size, permissionMode, ...(model !== undefined && { model }) };
   }
 
   /** The permission mode and model a new Claude process of this session must be told (see SessionSettings). */
@@ -305,7 +311,7 @@ export class Session {
   }
 
   leave(connection: SessionClient): void {
-    if (this.clients.delete(connection)) this.#presenceChanged();
+    if (this.#clients.delete(connection)) this.#presenceChanged();
   }
 
   handle(connection: SessionClient, message: ConversationMessage): void {
@@ -471,7 +477,7 @@ export class Session {
     const event = { type: "permission.request" as const, ...request };
     this.#publish(event);
     this.#permissions.add({ type: event.type, sessionId: this.sessionId, seq: this.events.lastSeq, ...request });
-    this.#log.info("permission requested", { requestId: request.requestId, toolName: request.toolName, clients: this.clients.size });
+    this.#log.info("permission requested", { requestId: request.requestId, toolName: request.toolName, clients: this.#clients.size });
     this.#stateChanged();
   }
 
@@ -608,7 +614,7 @@ export class Session {
       state: this.state,
       claudePid: this.#claude.pid ?? 0,
       restarts: this.#claude.restarts,
-      clients: this.clients.size,
+      clients: this.#clients.size,
       ...this.#settingsNow(),
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
     };
@@ -639,7 +645,7 @@ export class Session {
     return {
       state: this.state,
       claudePid: this.#claude.pid ?? 0,
-      clients: this.clients.size,
+      clients: this.#clients.size,
       pendingPermissions: this.#permissions.list(),
       ...this.#settingsNow(),
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
@@ -654,8 +660,8 @@ export class Session {
    */
   #admit(connection: SessionClient, opening: (state: ServerMessage<"auth.ok">["state"]) => string, replayFrom: ResumeRequest | undefined): void {
     this.#flush();
-    const joining = !this.clients.has(connection);
-    this.clients.add(connection);
+    const joining = !this.#clients.has(connection);
+    this.#clients.add(connection);
     const frames = [opening(this.#snapshot())];
     if (replayFrom) {
       const replay = this.events.since(replayFrom.sessionId, replayFrom.lastSeq);
@@ -696,15 +702,15 @@ export class Session {
     this.#queue = [];
     // On disk before on the wire: a seq a client has seen is never handed out again after a crash.
     this.#store?.append(frames, () => this.events.frames());
-    for (const client of this.clients) {
+    for (const client of this.#clients) {
       if (frames.length === 1) client.send(frames[0]!);
       else client.sendBatch(frames);
     }
-    if (this.#metrics && this.clients.size > 0) {
+    if (this.#metrics && this.#clients.size > 0) {
       let chars = 0;
       for (const frame of frames) chars += frame.length;
-      this.#metrics.inc("claude_relay_deliveries_total", {}, frames.length * this.clients.size);
-      this.#metrics.inc("claude_relay_delivered_bytes_total", {}, chars * this.clients.size);
+      this.#metrics.inc("claude_relay_deliveries_total", {}, frames.length * this.#clients.size);
+      this.#metrics.inc("claude_relay_delivered_bytes_total", {}, chars * this.#clients.size);
     }
   }
 }
