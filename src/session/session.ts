@@ -54,9 +54,11 @@ export interface ClaudePort {
   start(): Promise<void>;
   /** Ends Claude's whole process tree; the supervisor is `stopped` afterwards. */
   stop(): Promise<void>;
+  /** Stops Claude for idleness: prompts sent meanwhile wait in its queue and start it again once it has stopped. */
+  suspend(): Promise<void>;
   /** Subscribes to the supervisor's events; returns the unsubscribe function. */
   on<K extends keyof SupervisorEvents>(name: K, listener: (...args: SupervisorEvents[K]) => void): () => void;
-  /** Sends (or, while Claude restarts, queues) a prompt; a refusal (failed, stopping, queue full) says why. */
+  /** Sends (or, while Claude starts, restarts or is suspended, queues) a prompt; a refusal (failed, stopping, queue full) says why. */
   prompt(text: string, images?: readonly PromptImage[]): { ok: true } | { ok: false; reason: string };
   /** Sends a control request to the running Claude (`set_permission_mode`, `set_model`) and resolves with its answer. */
   control(subtype: string, fields?: Record<string, unknown>): Promise<ControlResult>;
@@ -114,11 +116,6 @@ export interface SessionOptions {
   permissionModes?: readonly string[];
 }
 
-type PromptResult = ReturnType<ClaudePort["prompt"]>;
-
-/** Prompts held while an idle Claude stops (as many as the supervisor queues while Claude starts). */
-const MAX_HELD_PROMPTS = 100;
-
 type StateSnapshot = Omit<ServerMessage<"session.state">, "type" | "sessionId" | "seq">;
 
 function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
@@ -170,8 +167,8 @@ export class Session {
   #ending = false;
   /** Set by close(): nothing starts Claude any more. */
   #closed = false;
-  /** While suspend() stops Claude: the prompts that arrived meanwhile, delivered once it has stopped. */
-  #held: Array<() => PromptResult> | undefined;
+  /** Set while suspend() stops Claude: the session is idle already. */
+  #suspending = false;
   /** Set while Claude cannot authenticate to the API; cleared by a turn that succeeds. */
   #authProblem: ClaudeAuthProblem | undefined;
   #queue: string[] = [];
@@ -213,7 +210,7 @@ export class Session {
   get state(): SessionStateName {
     const claude = this.#claude.state;
     if (claude === "stopped") return this.#ending ? "stopping" : "idle";
-    if (this.#held && !this.#ending) return "idle"; // suspended: its Claude is on its way out
+    if (this.#suspending && !this.#ending) return "idle"; // suspended: its Claude is on its way out
     if ((claude === "ready" || claude === "busy") && this.#permissions.size > 0) return "waiting_permission";
     return claude;
   }
@@ -336,7 +333,7 @@ export class Session {
   async configure(change: SettingsChange, connection?: SessionClient, id?: string): Promise<void> {
     const claude = this.#claude.state;
     // suspend() stopping Claude for idleness: the session is idle, and its next Claude is told
-    const suspending = this.#held !== undefined;
+    const suspending = this.#suspending;
     if (this.#ending || claude === "failed" || (claude === "stopping" && !suspending)) {
       return connection?.sendError("claude_unavailable", `Claude is ${this.state}; the session cannot be configured`, id);
     }
@@ -417,24 +414,18 @@ export class Session {
    * Stops Claude of a session that has no turn running and no permission pending (the idle
    * timeout): the session is `idle` at once and stays listed, attached clients stay attached, and
    * its next prompt starts Claude again with `--resume`. A prompt that arrives while Claude is
-   * still stopping is held and delivered once it has stopped. Does nothing in any other state.
+   * still stopping waits in the supervisor's queue, which starts Claude again once it has stopped.
+   * Does nothing in any other state.
    */
   async suspend(): Promise<void> {
     if (this.state !== "ready" || this.#closed) return;
-    this.#held = [];
+    this.#suspending = true;
     this.#log.info("stopping Claude: no turn for the idle timeout; the next prompt starts it again", { claudePid: this.#claude.pid });
     this.#stateChanged();
     try {
-      await this.#claude.stop();
+      await this.#claude.suspend();
     } finally {
-      const held = this.#held;
-      this.#held = undefined;
-      if (this.#ending || this.#closed) {
-        if (held.length > 0) this.#log.warn("prompts sent while Claude stopped not delivered: the session is ending", { count: held.length });
-      } else if (held.length > 0) {
-        this.#wake();
-        for (const send of held) send();
-      }
+      this.#suspending = false;
       this.#stateChanged();
     }
   }
@@ -520,7 +511,8 @@ export class Session {
   #prompt(connection: SessionClient, text: string, id: string | undefined, images: readonly PromptImage[] = []): void {
     const checked = checkPromptImages(images);
     if (!checked.ok) return connection.sendError("invalid_message", `prompt: ${checked.message}; nothing was sent to Claude`, id);
-    const sent = this.#send(() => this.#claude.prompt(text, images));
+    if (this.#claude.state === "stopped" && !this.#ending) this.#wake();
+    const sent = this.#claude.prompt(text, images);
     if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
     connection.log.debug("prompt", { chars: text.length, id, images: images.length });
     // images by type and size only: their bytes went to Claude, not into every client's replay buffer
@@ -532,21 +524,6 @@ export class Session {
       ...(checked.images.length > 0 && { images: checked.images }),
     });
     this.#observer?.prompted(text);
-  }
-
-  /**
-   * Hands a prompt to Claude: an idle session's Claude is started first (the prompt waits in its
-   * queue); while suspend() is stopping Claude, the prompt is held until it has stopped.
-   */
-  #send(prompt: () => PromptResult): PromptResult {
-    if (this.#held && !this.#ending) {
-      if (this.#held.length >= MAX_HELD_PROMPTS)
-        return { ok: false, reason: `Claude is stopping (idle) and ${MAX_HELD_PROMPTS} prompts are already waiting for it to start again` };
-      this.#held.push(prompt);
-      return { ok: true };
-    }
-    if (this.#claude.state === "stopped" && !this.#ending) this.#wake();
-    return prompt();
   }
 
   /** An idle session got a prompt: start Claude (it resumes the conversation); the prompt waits in its queue. */

@@ -12,11 +12,11 @@ import { IMAGES, imageBytes } from "../support/images.ts";
 const SESSION_ID = "5e55104e-0000-4000-8000-000000000001";
 
 function setup(options: { saved?: string[]; observer?: SessionObserver; permissionModes?: string[] } = {}) {
-  const claude = new FakeClaude();
   const writes: string[] = [];
   const store = new FakeStore(writes);
   const logs: Array<Record<string, any>> = [];
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
+  const claude = new FakeClaude(log); // logs as the supervisor does (prompts it drops)
   const session = new Session({
     sessionId: SESSION_ID,
     claude,
