@@ -25,6 +25,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import type { PromptImage } from "../protocol/messages.ts";
 import { isPlainObject } from "../protocol/schema.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
 import { Emitter } from "../shared/emitter.ts";
@@ -43,7 +44,6 @@ import {
   encodePrompt,
   type PermissionAnswer,
   type PermissionRequest,
-  type PromptImage,
 } from "./stream-json.ts";
 import { transcriptPath } from "./transcript.ts";
 

@@ -181,6 +181,16 @@ export type ClientMessageType = keyof typeof clientMessages;
 export type ClientMessage = { [K in ClientMessageType]: Infer<(typeof clientMessages)[K]> }[ClientMessageType];
 
 /**
+ * An image for Claude to see with a prompt (v2): its type and its bytes in standard base64.
+ *
+ * @example
+ * ```ts
+ * const image: PromptImage = { mediaType: "image/png", data: "iVBORw0KGgo…" };
+ * ```
+ */
+export type PromptImage = Infer<typeof promptImage>;
+
+/**
  * What a client logging in asks to be replayed: the events of `sessionId` after `lastSeq` (auth.response's `resume`).
  *
  * @example

@@ -38,7 +38,8 @@ export interface IssuedChallenge {
   expiresInMs: number;
 }
 
-export interface ConnectionOptions {
+/** What the relay's end of one client connection is built from. */
+export interface ClientConnectionOptions {
   clientId: string;
   peer: PeerInfo;
   socket: PeerSocket;
@@ -72,7 +73,7 @@ export class Connection {
   readonly #now: () => number;
   readonly #metrics: Metrics | undefined;
 
-  constructor(options: ConnectionOptions) {
+  constructor(options: ClientConnectionOptions) {
     this.clientId = options.clientId;
     this.peer = options.peer;
     this.#socket = options.socket;

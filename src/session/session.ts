@@ -30,12 +30,21 @@
  */
 
 import { type ClaudeAuthProblem, credentialsAtStart, credentialsSignal } from "../claude/credentials.ts";
-import type { PermissionAnswer, PermissionRequest, PromptImage } from "../claude/stream-json.ts";
+import type { PermissionAnswer, PermissionRequest } from "../claude/stream-json.ts";
 import type { ClaudeState, ControlResult, SupervisorEvents } from "../claude/supervisor.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeAuthOk, encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
 import type { ErrorCode } from "../protocol/errors.ts";
-import type { ClientMessage, ResumeRequest, ServerMessage, SessionCapabilities, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
+import type {
+  ClientMessage,
+  PromptImage,
+  ResumeRequest,
+  ServerMessage,
+  SessionCapabilities,
+  SessionInfo,
+  SessionStateName,
+  UnnumberedEvent,
+} from "../protocol/messages.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { capabilitiesFrom, sameCapabilities } from "./capabilities.ts";
 import type { EventStore } from "./event-store.ts";

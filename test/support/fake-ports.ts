@@ -15,10 +15,11 @@
  * ```
  */
 import { PromptQueue } from "../../src/claude/prompt-queue.ts";
-import type { PermissionAnswer, PermissionRequest, PromptImage } from "../../src/claude/stream-json.ts";
+import type { PermissionAnswer, PermissionRequest } from "../../src/claude/stream-json.ts";
 import type { ClaudeState, ControlResult, SupervisorEvents } from "../../src/claude/supervisor.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/log/logger.ts";
 import { type ErrorCode, errorFrame } from "../../src/protocol/errors.ts";
+import type { PromptImage } from "../../src/protocol/messages.ts";
 import type { KeyIdentity } from "../../src/server/connection.ts";
 import type { EventStore } from "../../src/session/event-store.ts";
 import type { ClaudePort } from "../../src/session/session.ts";
