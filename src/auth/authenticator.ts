@@ -22,6 +22,7 @@ import { MAX_ARMORED_SIGNATURE_CHARS, parseArmoredSignature, SshSigError, signed
 import { verifySignature } from "../ssh/verify.ts";
 import { bytesEqual } from "../ssh/wire.ts";
 import type { AuthorizedKey } from "./authorized-keys.ts";
+import { deviceNameOf } from "./device-name.ts";
 import { matchFrom } from "./key-options.ts";
 
 export interface AuthenticateInput {
@@ -45,6 +46,8 @@ export interface AuthenticatedKey {
   type: string;
   fingerprint: string;
   comment: string;
+  /** What the session calls this device (see device-name.ts). */
+  device: string;
 }
 
 export type AuthResult = { ok: true; key: AuthenticatedKey; line: number } | { ok: false; kind: AuthFailureKind; reason: string; fingerprint?: string };
@@ -116,7 +119,7 @@ function authenticateUnsafe({ keys, challenge, expiresAt, signature, peerAddress
     return { ok: false, kind: "bad_signature", fingerprint: fingerprint(), reason: `${verified.reason} (wrong key, or not over this connection's challenge)` };
   return {
     ok: true,
-    key: { type: entry.type, fingerprint: entry.fingerprint, comment: entry.comment },
+    key: { type: entry.type, fingerprint: entry.fingerprint, comment: entry.comment, device: deviceNameOf(entry) },
     line: entry.line,
   };
 }

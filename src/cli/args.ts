@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * parseArgs(["--port", "0", "--", "--model", "opus"], serveCommand);
+ * parseCommandLine(["--port", "0", "--", "--model", "opus"], serveCommand);
  * // { flags: { port: "0", "--": ["--model", "opus"] }, args: [] }
  * ```
  */
@@ -22,7 +22,8 @@ import { UsageError } from "./usage-error.ts";
 /** `-1`, `-0.5`, `-.5`, `-2s`: a value, never a flag. */
 const NEGATIVE_NUMBER = /^-\.?\d/;
 
-export function parseArgs(argv: readonly string[], command: CommandSpec): CommandInput {
+/** One command's arguments to its flags and positional args (named apart from node:util's `parseArgs`, whose rules differ). */
+export function parseCommandLine(argv: readonly string[], command: CommandSpec): CommandInput {
   const shapes = command.flags.map((spec) => ({ spec, shape: flagShape(spec.flag) }));
   const byLong = new Map(shapes.map((entry) => [entry.shape.long, entry]));
   const byShort = new Map(shapes.filter((entry) => entry.shape.short).map((entry) => [entry.shape.short!, entry]));

@@ -10,7 +10,7 @@
  * else await next.command.run(next.input);
  * ```
  */
-import { parseArgs } from "./args.ts";
+import { parseCommandLine } from "./args.ts";
 import type { CommandInput, CommandSpec } from "./command.ts";
 import { commandHelp, type Overview, overviewHelp } from "./help.ts";
 import { closest } from "./suggest.ts";
@@ -35,7 +35,7 @@ export function route(argv: readonly string[], commands: readonly CommandSpec[],
   const command = find(first, commands);
   const flagsPart = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
   if (flagsPart.some((arg) => HELP.has(arg))) return { kind: "print", text: commandHelp(command) };
-  return { kind: "run", command, input: parseArgs(rest, command) };
+  return { kind: "run", command, input: parseCommandLine(rest, command) };
 }
 
 function find(name: string, commands: readonly CommandSpec[]): CommandSpec {

@@ -1,10 +1,10 @@
 /**
  * A wss:// transport that knows the certificate of its own connection. The global WebSocket of
- * Bun, Deno and browsers hides it, and the `ws` package cannot stand in: on Bun, `import "ws"`
- * is Bun's own wrapper around that same WebSocket (no `createConnection`, no TLS socket). So
- * this transport opens the TLS socket itself (node:tls, which Bun, Deno and Node.js all
- * provide), reads the relay's certificate from it, and speaks WebSocket over it: the upgrade
- * (ws-handshake.ts) and the frames (ws-frames.ts), each small and tested on its own.
+ * Bun, Deno and browsers hides it, so this transport is the `ws` package (on Bun, its built-in
+ * copy of it) over a TLS socket it opens itself with node:tls (`createConnection`): the relay's
+ * certificate is read from that socket at `secureConnect`, before the WebSocket upgrade is even
+ * sent, and it is the socket the WebSocket then runs on — so the certificate is the one of this
+ * very connection, which is what the check before signing binds the challenge to.
  *
  * The certificate is not refused here: the TLS handshake accepts any, and reports what it saw —
  * `peerCertificate()` (DER) and `peerTrust()` (valid for the host under the trusted CAs, or
@@ -21,12 +21,10 @@
  * });
  * ```
  */
-import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { checkServerIdentity, connect, type PeerCertificate, rootCertificates, type TLSSocket } from "node:tls";
+import WebSocket from "ws";
 import { CLOSE_WAIT_MS, type PeerTrust, type Transport, type TransportFactory, type TransportHandlers } from "./transport.ts";
-import { CLOSE, closePayload, encodeClientFrame, FrameDecoder, FrameError, OPCODE, type ServerFrame } from "./ws-frames.ts";
-import { checkUpgradeResponse, MAX_RESPONSE_HEAD_BYTES, upgradeRequest, webSocketKey } from "./ws-handshake.ts";
 
 export interface TlsTransportOptions {
   /**
@@ -39,6 +37,9 @@ export interface TlsTransportOptions {
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
+
+/** WebSocket close code for a connection lost without a closing handshake (RFC 6455 §7.1.5). */
+const ABNORMAL = 1006;
 
 /**
  * The transport factory for wss:// URLs (anything else throws, as an unusable URL).
@@ -53,170 +54,108 @@ export function tlsWebSocketTransport(options: TlsTransportOptions = {}): Transp
   return (url, handlers) => {
     const target = new URL(url);
     if (target.protocol !== "wss:") throw new Error(`this transport speaks wss:// only, not ${target.protocol}//`);
-    return new TlsWebSocket(target, handlers, { ...(ca && { ca }), maxMessageBytes });
+    return openTlsWebSocket(target, handlers, { ...(ca && { ca }), maxMessageBytes });
   };
 }
 
-type State = "connecting" | "open" | "closing" | "closed";
+function openTlsWebSocket(url: URL, handlers: TransportHandlers, options: { ca?: string[]; maxMessageBytes: number }): Transport {
+  let certificate: Uint8Array | undefined;
+  let trust: PeerTrust | undefined;
+  /** Why the connection ended, when we know better than the bare close event (an error, a refused upgrade). */
+  let failure: { code: number; reason: string } | undefined;
+  let finished = false;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const socket = new WebSocket(url, {
+    maxPayload: options.maxMessageBytes,
+    // No extension offered (as before: the relay's frames are small JSON, and less to go wrong).
+    perMessageDeflate: false,
+    headers: { "User-Agent": "claude-relay" },
+    createConnection: () => {
+      // SNI carries names only; the identity check uses the name or address as typed.
+      const servername = isIP(host) ? undefined : host;
+      const tls = connect({
+        host,
+        port: Number(url.port || 443),
+        ...(servername && { servername }),
+        ...(options.ca && { ca: options.ca }),
+        rejectUnauthorized: false,
+        ALPNProtocols: ["http/1.1"],
+      });
+      tls.setNoDelay(true);
+      tls.once("secureConnect", () => {
+        const peer = tls.getPeerCertificate();
+        if (!peer?.raw) return tls.destroy(new Error("the relay presented no certificate"));
+        certificate = new Uint8Array(peer.raw);
+        trust = trustOf(tls, host, peer);
+      });
+      return tls;
+    },
+  });
+  socket.binaryType = "arraybuffer";
+  socket.on("open", () => handlers.open());
+  socket.on("message", (data: ArrayBuffer, isBinary) => {
+    // A handler may have closed the transport while handling the previous message of the same read.
+    if (!finished) handlers.message(isBinary ? data : Buffer.from(data).toString("utf8"));
+  });
+  socket.on("unexpected-response", (_request, response) => {
+    const status = [response.statusCode, response.statusMessage].filter(Boolean).join(" ");
+    failure = { code: ABNORMAL, reason: `the relay answered HTTP ${status} instead of a WebSocket` };
+    socket.terminate();
+  });
+  socket.on("error", (error) => {
+    const code = protocolCloseCode(error);
+    failure ??= code ? { code, reason: `the relay broke the WebSocket protocol (${error.message})` } : { code: ABNORMAL, reason: error.message };
+  });
+  const closed = new Promise<void>((resolve) =>
+    socket.on("close", (code, reason) => {
+      finished = true;
+      // The relay's protocol violation (our close frame's code) first, then the relay's close frame, then why it dropped.
+      const ending =
+        failure && failure.code !== ABNORMAL ? failure : code !== ABNORMAL ? { code, reason: reason.toString("utf8") } : (failure ?? { code, reason: "" });
+      handlers.close(ending.code, ending.reason);
+      resolve();
+    }),
+  );
 
-class TlsWebSocket implements Transport {
-  readonly #handlers: TransportHandlers;
-  readonly #socket: TLSSocket;
-  readonly #key = webSocketKey(randomBytes(16));
-  readonly #decoder: FrameDecoder;
-  readonly #closed: Promise<void>;
-  #resolveClosed!: () => void;
-  #state: State = "connecting";
-  #head: Buffer = Buffer.alloc(0);
-  #certificate: Uint8Array | undefined;
-  #trust: PeerTrust | undefined;
-  #sentClose = false;
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(url: URL, handlers: TransportHandlers, options: { ca?: string[]; maxMessageBytes: number }) {
-    this.#handlers = handlers;
-    this.#decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
-    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    // SNI carries names only; the identity check below uses the name or address as typed.
-    const servername = isIP(host) ? undefined : host;
-    this.#socket = connect({
-      host,
-      port: Number(url.port || 443),
-      ...(servername && { servername }),
-      ...(options.ca && { ca: options.ca }),
-      rejectUnauthorized: false,
-      ALPNProtocols: ["http/1.1"],
-    });
-    this.#socket.setNoDelay(true);
-    this.#socket.once("secureConnect", () => this.#secured(url, host));
-    this.#socket.on("data", (chunk: Buffer) => this.#data(chunk));
-    this.#socket.on("error", (error) => this.#finish(CLOSE.abnormal, error.message));
-    this.#socket.on("close", () => this.#finish(CLOSE.abnormal, this.#state === "connecting" ? "the connection closed before the WebSocket opened" : ""));
-  }
-
-  send(text: string): void {
-    if (this.#state === "open") this.#write(OPCODE.text, new TextEncoder().encode(text));
-  }
-
-  close(code: number, reason: string): Promise<void> {
-    if (this.#state === "closed") return Promise.resolve();
-    if (this.#state === "connecting") {
-      this.#socket.destroy();
-      this.#finish(CLOSE.abnormal, "closed before the WebSocket opened");
-      return Promise.resolve();
-    }
-    if (this.#state === "open") {
-      this.#state = "closing";
-      this.#sendClose(code, reason);
-    }
-    // A relay that never answers the close frame (a dead network) is given up on.
-    this.#closeTimer ??= setTimeout(() => {
-      this.#socket.destroy();
-      this.#finish(CLOSE.abnormal, "the relay did not answer the close frame");
-    }, CLOSE_WAIT_MS);
-    return this.#closed;
-  }
-
-  peerCertificate(): Uint8Array | undefined {
-    return this.#certificate;
-  }
-
-  peerTrust(): PeerTrust | undefined {
-    return this.#trust;
-  }
-
-  #secured(url: URL, host: string): void {
-    const peer = this.#socket.getPeerCertificate();
-    if (!peer?.raw) {
-      this.#socket.destroy();
-      return this.#finish(CLOSE.abnormal, "the relay presented no certificate");
-    }
-    this.#certificate = new Uint8Array(peer.raw);
-    this.#trust = trustOf(this.#socket, host, peer);
-    this.#socket.write(upgradeRequest(url, this.#key));
-  }
-
-  #data(chunk: Buffer): void {
-    if (this.#state === "closed") return;
-    if (this.#state === "connecting") {
-      this.#head = Buffer.concat([this.#head, chunk]);
-      const end = this.#head.indexOf("\r\n\r\n");
-      if (end < 0) {
-        if (this.#head.length > MAX_RESPONSE_HEAD_BYTES) this.#abort("the relay's answer to the WebSocket upgrade has no end");
-        return;
+  return {
+    send(text) {
+      if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    },
+    close(code, reason) {
+      if (finished) return Promise.resolve();
+      if (socket.readyState === WebSocket.CONNECTING) {
+        failure ??= { code: ABNORMAL, reason: "closed before the WebSocket opened" };
+        socket.terminate();
+        return closed;
       }
-      const verdict = checkUpgradeResponse(this.#head.subarray(0, end).toString("latin1"), this.#key);
-      if (!verdict.ok) return this.#abort(verdict.problem);
-      const rest = this.#head.subarray(end + 4);
-      this.#head = Buffer.alloc(0);
-      this.#state = "open";
-      this.#handlers.open();
-      if (rest.length === 0) return;
-      chunk = rest;
-    }
-    let frames: ServerFrame[];
-    try {
-      frames = this.#decoder.push(chunk);
-    } catch (error) {
-      if (!(error instanceof FrameError)) throw error;
-      if (!this.#sentClose) this.#sendClose(error.closeCode, "");
-      this.#socket.destroy();
-      return this.#finish(error.closeCode, error.message);
-    }
-    for (const frame of frames) {
-      // A handler may have closed the transport while handling the previous frame.
-      if (this.#isClosed()) return;
-      this.#frame(frame);
-    }
-  }
+      if (socket.readyState === WebSocket.OPEN) socket.close(code, fitCloseReason(reason));
+      // A relay that never answers the close frame (a dead network) is given up on.
+      const timer = setTimeout(() => {
+        failure ??= { code: ABNORMAL, reason: "the relay did not answer the close frame" };
+        socket.terminate();
+      }, CLOSE_WAIT_MS);
+      return closed.finally(() => clearTimeout(timer));
+    },
+    peerCertificate: () => certificate,
+    peerTrust: () => trust,
+  };
+}
 
-  #frame(frame: ServerFrame): void {
-    switch (frame.kind) {
-      case "text":
-        return this.#handlers.message(frame.text);
-      case "binary":
-        return this.#handlers.message(frame.data);
-      case "ping":
-        if (!this.#sentClose) this.#write(OPCODE.pong, frame.payload);
-        return;
-      case "pong":
-        return;
-      case "close":
-        // Echo the relay's close (RFC 6455 §5.5.1), then leave the TCP close to it, briefly.
-        if (!this.#sentClose) this.#sendClose(frame.code, "");
-        this.#socket.end();
-        setTimeout(() => this.#socket.destroy(), CLOSE_WAIT_MS).unref?.();
-        return this.#finish(frame.code, frame.reason);
-    }
-  }
+/** `reason` cut on a character boundary to the 123 bytes a close frame has room for (`ws` throws on a longer one). */
+function fitCloseReason(reason: string): string {
+  const characters = Array.from(reason);
+  while (Buffer.byteLength(characters.join("")) > 123) characters.pop();
+  return characters.join("");
+}
 
-  #sendClose(code: number, reason: string): void {
-    this.#sentClose = true;
-    this.#write(OPCODE.close, closePayload(code, reason));
-  }
-
-  #write(opcode: number, payload: Uint8Array): void {
-    if (this.#socket.writable) this.#socket.write(encodeClientFrame(opcode, payload, randomBytes(4)));
-  }
-
-  /** The upgrade failed: no WebSocket, so no close frame; the TCP connection is dropped. */
-  #abort(problem: string): void {
-    this.#socket.destroy();
-    this.#finish(CLOSE.abnormal, problem);
-  }
-
-  #isClosed(): boolean {
-    return this.#state === "closed";
-  }
-
-  #finish(code: number, reason: string): void {
-    if (this.#state === "closed") return;
-    this.#state = "closed";
-    clearTimeout(this.#closeTimer);
-    this.#handlers.close(code, reason);
-    this.#resolveClosed();
-  }
+/**
+ * The close code `ws` sent for the relay's protocol violation (1002, 1007, 1009…): `ws` keeps it
+ * on the error under a symbol it does not export; network and TLS errors have none.
+ */
+function protocolCloseCode(error: Error): number | undefined {
+  const key = Object.getOwnPropertySymbols(error).find((symbol) => symbol.description === "status-code");
+  const code = key && (error as unknown as Record<symbol, unknown>)[key];
+  return typeof code === "number" ? code : undefined;
 }
 
 /** Valid for `host` under the trusted CAs (the runtime checks the chain; the name is checked here too). */

@@ -181,6 +181,17 @@ export type ClientMessageType = keyof typeof clientMessages;
 export type ClientMessage = { [K in ClientMessageType]: Infer<(typeof clientMessages)[K]> }[ClientMessageType];
 
 /**
+ * The key a client proved, as `auth.ok` reports it, with the name its device goes by (which the
+ * relay always knows; the field is optional only for v1 clients reading it).
+ *
+ * @example
+ * ```ts
+ * const key: KeyIdentity = { type: "ssh-ed25519", fingerprint: "SHA256:…", comment: "me@phone", device: "phone" };
+ * ```
+ */
+export type KeyIdentity = Required<Infer<typeof keyInfo>>;
+
+/**
  * An image for Claude to see with a prompt (v2): its type and its bytes in standard base64.
  *
  * @example
@@ -206,7 +217,20 @@ export type ResumeRequest = NonNullable<Extract<ClientMessage, { type: "auth.res
 export const SESSION_STATES = ["starting", "ready", "busy", "waiting_permission", "restarting", "failed", "stopping", "idle"] as const;
 export type SessionStateName = (typeof SESSION_STATES)[number];
 
-const keyInfo = object({ type: string(), fingerprint: string(), comment: string() });
+/** What a device goes by: derived by the relay from its authorized_keys line (the comment's pair name, the comment, or the fingerprint's start). */
+const device = string({
+  description: "The sending device's name, from its key's authorized_keys comment (claude-relay:<name> gives <name>), else SHA256:<8 chars>.",
+});
+
+/** The devices attached to a session: one name per distinct device, sorted; `clients` counts the connections. */
+const devices = arrayOf(string(), {
+  description: "Names of the devices attached to the session, each once (two tabs with one key are one device), sorted; `clients` counts connections.",
+});
+
+const keyInfo = object(
+  { type: string(), fingerprint: string(), comment: string() },
+  { device: string({ description: "The name the relay gives this device in prompts, answers and presence." }) },
+);
 
 export const permissionRequestEvent = object(
   { type: literal("permission.request"), sessionId, seq, requestId: string(), toolName: string(), input: anyObject(), toolUseId: string() },
@@ -263,7 +287,7 @@ const sessionSnapshot = object(
     clients: integer({ minimum: 0 }),
     pendingPermissions: arrayOf(permissionRequestEvent),
   },
-  { claudeAuthError, permissionMode, model },
+  { claudeAuthError, permissionMode, model, devices },
 );
 
 export const sessionInfo = object(
@@ -275,7 +299,7 @@ export const sessionInfo = object(
     permissionMode,
     lastActivity: string({ description: "RFC 3339 time of the last prompt or state change." }),
   },
-  { title: string({ description: "The first line of the session's first prompt." }), model },
+  { title: string({ description: "The first line of the session's first prompt." }), model, devices },
   "One session in the relay's list.",
 );
 
@@ -305,20 +329,24 @@ export const serverMessages = {
   "user.prompt": object(
     { type: literal("user.prompt"), sessionId, seq, text: string(), by: string() },
     {
+      device,
       id,
       images: arrayOf(object({ mediaType: oneOf(IMAGE_MEDIA_TYPES), bytes: integer({ minimum: 1, description: "The image's size in bytes (decoded)." }) })),
     },
     "A prompt any client sent; its images are listed by type and size only (they went to Claude, not into every client's replay buffer).",
   ),
   "permission.request": permissionRequestEvent,
-  "permission.resolved": object({
-    type: literal("permission.resolved"),
-    sessionId,
-    seq,
-    requestId: string(),
-    behavior: oneOf(["allow", "deny", "cancelled"]),
-    by: string({ description: 'clientId, "claude" or "relay".' }),
-  }),
+  "permission.resolved": object(
+    {
+      type: literal("permission.resolved"),
+      sessionId,
+      seq,
+      requestId: string(),
+      behavior: oneOf(["allow", "deny", "cancelled"]),
+      by: string({ description: 'clientId, "claude" or "relay".' }),
+    },
+    { device },
+  ),
   "session.state": object(
     {
       type: literal("session.state"),
@@ -329,7 +357,7 @@ export const serverMessages = {
       restarts: integer({ minimum: 0 }),
       clients: integer({ minimum: 0 }),
     },
-    { claudeAuthError, permissionMode, model },
+    { claudeAuthError, permissionMode, model, devices },
   ),
   "replay.gap": object(
     { type: literal("replay.gap"), sessionId, fromSeq: integer(), toSeq: integer() },

@@ -96,7 +96,7 @@ export function anyValue(description?: string): Schema<unknown> {
 }
 
 /** An array whose every item matches `item`. */
-export function arrayOf<T>(item: Schema<T>, bounds: { maxItems?: number } = {}): Schema<T[]> {
+export function arrayOf<T>(item: Schema<T>, bounds: { maxItems?: number; description?: string } = {}): Schema<T[]> {
   return {
     parse(input, path = "") {
       if (!Array.isArray(input)) return fail(`${describe(path)} must be an array`);

@@ -12,6 +12,7 @@
  */
 import type { Logger } from "../log/logger.ts";
 import { type CloseCode, type ErrorCode, errorFrame } from "../protocol/errors.ts";
+import type { KeyIdentity } from "../protocol/messages.ts";
 import { formatHostPort, type PeerInfo, type PeerSocket } from "../runtime/types.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { TokenBucket } from "../shared/token-bucket.ts";
@@ -23,13 +24,6 @@ export type ConnectionState = "authenticating" | "authenticated" | "closing" | "
  * reading never receives our close frame, and must not hold its buffers forever.
  */
 export const CLOSE_GRACE_MS = 2000;
-
-/** The key a client proved, as reported in `auth.ok`. */
-export interface KeyIdentity {
-  type: string;
-  fingerprint: string;
-  comment: string;
-}
 
 /** The challenge a connection was sent, as the auth service issued it (it may carry more fields). */
 export interface IssuedChallenge {

@@ -16,10 +16,10 @@ import type { Logger } from "../log/logger.ts";
 import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
 import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
-import { AUTH_NAMESPACE, type ClientMessage, type ResumeRequest } from "../protocol/messages.ts";
+import { AUTH_NAMESPACE, type ClientMessage, type KeyIdentity, type ResumeRequest } from "../protocol/messages.ts";
 import type { PeerInfo, PeerSocket, SocketEvents } from "../runtime/types.ts";
 import { Metrics } from "../shared/metrics.ts";
-import { Connection, type IssuedChallenge, type KeyIdentity } from "./connection.ts";
+import { Connection, type IssuedChallenge } from "./connection.ts";
 
 /** What a device is told when pairing fails, by kind (a bad key's reason is told as it is). */
 const PAIR_FAILED_MESSAGES: Partial<Record<Extract<PairVerdict, { ok: false }>["kind"], string>> = {

@@ -6,7 +6,7 @@
  * ```ts
  * sessionTitle("  \n  Fix the flaky login test\nIt fails on CI"); // "Fix the flaky login test"
  * toSessionInfo(record, session.summary());
- * // { sessionId, cwd, title, state: "ready", clients: 2, permissionMode: "default", lastActivity }
+ * // { sessionId, cwd, title, state: "ready", clients: 2, devices: ["me@laptop", "phone"], permissionMode: "default", lastActivity }
  * ```
  */
 import type { SessionInfo } from "../protocol/messages.ts";
@@ -33,6 +33,7 @@ export function toSessionInfo(record: SessionRecord, summary: SessionSummary): S
     ...(record.title !== undefined && { title: record.title }),
     state: summary.state,
     clients: summary.clients,
+    ...(summary.devices !== undefined && { devices: summary.devices }),
     permissionMode: summary.permissionMode,
     ...(summary.model !== undefined && { model: summary.model }),
     lastActivity: record.lastActivity,

@@ -37,6 +37,7 @@ import { encodeAuthOk, encodeClaudeEvent, encodeServerMessage } from "../protoco
 import type { ErrorCode } from "../protocol/errors.ts";
 import type {
   ClientMessage,
+  KeyIdentity,
   PromptImage,
   ResumeRequest,
   ServerMessage,
@@ -47,6 +48,7 @@ import type {
 } from "../protocol/messages.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { capabilitiesFrom, sameCapabilities } from "./capabilities.ts";
+import { DevicePresence } from "./device-presence.ts";
 import type { EventStore } from "./event-store.ts";
 import { checkPermissionUpdates } from "./permission-updates.ts";
 import { PendingPermissions } from "./permissions.ts";
@@ -81,7 +83,7 @@ export interface ClaudePort {
 export interface SessionClient {
   readonly clientId: string;
   /** The key it proved; undefined until it authenticated. */
-  readonly key: ServerMessage<"auth.ok">["key"] | undefined;
+  readonly key: KeyIdentity | undefined;
   /** A logger whose lines carry the client's context. */
   readonly log: Logger;
   /** Sends one serialized frame; false when it was not sent (closed, or cut off as a slow consumer). */
@@ -108,7 +110,7 @@ export interface SessionObserver {
 }
 
 /** What a list of sessions shows that the session itself knows. */
-export type SessionSummary = Pick<SessionInfo, "sessionId" | "state" | "clients" | "permissionMode" | "model">;
+export type SessionSummary = Pick<SessionInfo, "sessionId" | "state" | "clients" | "devices" | "permissionMode" | "model">;
 
 export interface SessionOptions {
   sessionId: string;
@@ -131,6 +133,7 @@ function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
   return (
     a.state === b.state &&
     a.clients === b.clients &&
+    a.devices === b.devices && // the same array until a device comes or goes (DevicePresence)
     a.claudePid === b.claudePid &&
     a.restarts === b.restarts &&
     a.permissionMode === b.permissionMode &&
@@ -155,6 +158,8 @@ export class Session {
   readonly sessionId: string;
   /** The clients attached to this session: the one record of who receives its events. */
   readonly #clients = new Set<SessionClient>();
+  /** The names of the devices in {@link #clients}, for session.state and the list. */
+  readonly #devices = new DevicePresence();
   /** Numbering and the events kept for clients that reconnect. */
   readonly events: ReplayBuffer;
   readonly #permissions = new PendingPermissions();
@@ -245,7 +250,8 @@ export class Session {
   /** The session's part of its entry in a list of sessions. */
   summary(): SessionSummary {
     const { permissionMode, model } = this.#settings;
-    return { sessionId: this.sessionId, state: this.state, clients: this.#clients.size, permissionMode, ...(model !== undefined && { model }) };
+    const devices = this.#devices.names();
+    return { sessionId: this.sessionId, state: this.state, clients: this.#clients.size, devices, permissionMode, ...(model !== undefined && { model }) };
   }
 
   /** The permission mode and model a new Claude process of this session must be told (see SessionSettings). */
@@ -317,7 +323,9 @@ export class Session {
   }
 
   leave(connection: SessionClient): void {
-    if (this.#clients.delete(connection)) this.#presenceChanged();
+    if (!this.#clients.delete(connection)) return;
+    if (connection.key) this.#devices.remove(connection.key.device);
+    this.#presenceChanged();
   }
 
   handle(connection: SessionClient, message: ConversationMessage): void {
@@ -529,6 +537,7 @@ export class Session {
       type: "user.prompt",
       text,
       by: connection.clientId,
+      ...deviceOf(connection),
       ...(id !== undefined && { id }),
       ...(checked.images.length > 0 && { images: checked.images }),
     });
@@ -569,7 +578,7 @@ export class Session {
       type: "permission.resolved",
       requestId: message.requestId,
       behavior: delivered ? message.behavior : "cancelled",
-      by: delivered ? connection.clientId : "relay",
+      ...(delivered ? { by: connection.clientId, ...deviceOf(connection) } : { by: "relay" }),
     });
     this.#stateChanged();
   }
@@ -580,13 +589,15 @@ export class Session {
     }
     connection.log.info("interrupt");
     // Claude withdraws these itself a moment later (control_cancel_request): by then they are gone.
-    this.#withdrawAll(connection.clientId);
+    this.#withdrawAll(connection);
     this.#stateChanged();
   }
 
-  #withdrawAll(by: string): void {
+  /** Withdraws every pending request, by the relay or by the client whose interrupt it was (named by its device). */
+  #withdrawAll(by: "relay" | SessionClient): void {
+    const who = by === "relay" ? { by } : { by: by.clientId, ...deviceOf(by) };
     for (const request of this.#permissions.takeAll()) {
-      this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", by });
+      this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", ...who });
     }
   }
 
@@ -601,6 +612,7 @@ export class Session {
       claudePid: this.#claude.pid ?? 0,
       restarts: this.#claude.restarts,
       clients: this.#clients.size,
+      devices: this.#devices.names(),
       ...this.#settingsNow(),
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
     };
@@ -632,6 +644,7 @@ export class Session {
       state: this.state,
       claudePid: this.#claude.pid ?? 0,
       clients: this.#clients.size,
+      devices: this.#devices.names(),
       pendingPermissions: this.#permissions.list(),
       ...this.#settingsNow(),
       ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
@@ -648,6 +661,7 @@ export class Session {
     this.#flush();
     const joining = !this.#clients.has(connection);
     this.#clients.add(connection);
+    if (joining && connection.key) this.#devices.add(connection.key.device);
     const frames = [opening(this.#snapshot())];
     if (replayFrom) {
       const replay = this.events.since(replayFrom.sessionId, replayFrom.lastSeq);
@@ -699,4 +713,9 @@ export class Session {
       this.#metrics.inc("claude_relay_delivered_bytes_total", {}, chars * this.#clients.size);
     }
   }
+}
+
+/** The `device` field of an event a client caused: the name its key goes by. */
+function deviceOf(client: SessionClient): { device: string } | undefined {
+  return client.key && { device: client.key.device };
 }

@@ -31,15 +31,18 @@ export function stateInWords(state: string): string {
 }
 
 /**
- * Who else is connected, from the session's client count (which includes this client).
+ * Who else is connected, from the session's client count (which includes this client) and the
+ * names of the other devices, when the relay gave them (two connections with one key are one name).
  *
  * @example
- * othersInWords(1); // "no other device connected"
+ * othersInWords(1);                          // "no other device connected"
+ * othersInWords(3, ["me@laptop", "phone"]);  // "2 other devices connected: me@laptop, phone"
  */
-export function othersInWords(clients: number): string {
+export function othersInWords(clients: number, names: readonly string[] = []): string {
   const others = Math.max(0, clients - 1);
   if (others === 0) return "no other device connected";
-  return others === 1 ? "1 other device connected" : `${others} other devices connected`;
+  const count = others === 1 ? "1 other device connected" : `${others} other devices connected`;
+  return names.length > 0 ? `${count}: ${names.join(", ")}` : count;
 }
 
 /**

@@ -103,14 +103,3 @@ function canShowUnicode(env: Record<string, string | undefined>): boolean {
   // No locale set: assume a modern UTF-8 terminal; "C"/"POSIX" or another charset: ASCII.
   return locale === undefined || /utf-?8/i.test(locale);
 }
-
-/**
- * The text without ANSI escape sequences (for measuring and for tests).
- *
- * @example
- * stripAnsi("\x1b[32mok\x1b[39m"); // "ok"
- */
-export function stripAnsi(text: string): string {
-  // CSI sequences (colours, cursor moves) and OSC sequences (titles, links).
-  return text.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, "");
-}

@@ -14,6 +14,7 @@
  */
 import type { SessionJoin } from "../client/attached-session.ts";
 import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/messages.ts";
+import { otherDevices } from "../shared/other-devices.ts";
 import { updatesInWords } from "./permission-updates.ts";
 import { questionLines, questionsOf } from "./questions.ts";
 import { elapsedInWords, othersInWords, stateInWords } from "./state-words.ts";
@@ -50,6 +51,10 @@ export class Transcript {
   #cwd: string | undefined;
   #state: string | undefined;
   #clients: number | undefined;
+  /** The devices attached, as the relay last named them (v3); undefined from a relay that does not. */
+  #devices: readonly string[] | undefined;
+  /** What the relay calls this terminal's key, to leave it out of "other devices". */
+  #ownDevice: string | undefined;
   #authProblem: string | undefined;
   #restarting = false;
   #currentTool: string | undefined;
@@ -73,6 +78,7 @@ export class Transcript {
   /** The greeting after authenticating; after a reconnect, one line. */
   connected(ok: Pick<AuthOkMessage, "key">, url: string, resumed: boolean): string[] {
     const style = this.#style;
+    this.#ownDevice = ok.key.device;
     if (resumed) return [style.paint("green", `${style.symbols.ok} reconnected to ${url}`)];
     const key = `${ok.key.type}${ok.key.comment ? ` ${ok.key.comment}` : ""}`;
     return [style.paint("dim", `connected to ${url} as ${ok.key.fingerprint} (${key})`)];
@@ -87,6 +93,7 @@ export class Transcript {
   joined(join: SessionJoin, options: { cwd?: string; greeting?: boolean; reconnect?: boolean }): string[] {
     this.#state = join.state.state;
     this.#clients = join.state.clients;
+    this.#devices = join.state.devices;
     if (!options.reconnect) {
       this.#cwd = options.cwd;
       this.#currentTool = undefined;
@@ -100,7 +107,7 @@ export class Transcript {
     this.#authProblem = problem?.reason;
     if (options.reconnect) return announce ? [this.#authLine(problem.message)] : [];
     const lines = [
-      `Claude is ${stateInWords(join.state.state)} · ${othersInWords(join.state.clients)}.${options.greeting ? " Type a prompt; /help lists commands." : ""}`,
+      `Claude is ${stateInWords(join.state.state)} · ${othersInWords(join.state.clients, this.#others())}.${options.greeting ? " Type a prompt; /help lists commands." : ""}`,
     ];
     if (announce) lines.push(this.#authLine(problem.message));
     return lines;
@@ -117,7 +124,7 @@ export class Transcript {
       case "claude.event":
         return this.#claude(message.event as ClaudeLine);
       case "user.prompt":
-        return [...this.prompt(message.text, this.#isOwn(message.by) ? undefined : message.by), ...this.#images(message.images)];
+        return [...this.prompt(message.text, this.#isOwn(message.by) ? undefined : (message.device ?? shortId(message.by))), ...this.#images(message.images)];
       case "permission.request":
         return this.#request(message);
       case "permission.resolved":
@@ -127,14 +134,12 @@ export class Transcript {
     }
   }
 
-  /** A prompt: ours (no device) or another device's. */
+  /** A prompt: ours (no device) or another device's, by its name. */
   prompt(text: string, device?: string): string[] {
     const style = this.#style;
     const [first = "", ...rest] = text.split("\n");
     const head =
-      device === undefined
-        ? style.paint("bold", `${style.symbols.prompt} ${first}`)
-        : `${style.paint("magenta", shortId(device))} ${style.symbols.prompt} ${first}`;
+      device === undefined ? style.paint("bold", `${style.symbols.prompt} ${first}`) : `${style.paint("magenta", device)} ${style.symbols.prompt} ${first}`;
     return [head, ...rest.map((line) => `  ${line}`)];
   }
 
@@ -265,11 +270,11 @@ export class Transcript {
     const tool = this.#toolByRequest.get(message.requestId) ?? "the tool";
     this.#toolByRequest.delete(message.requestId);
     if (message.behavior === "cancelled") {
-      const who = message.by === "claude" ? "Claude withdrew it" : message.by === "relay" ? "Claude stopped" : `interrupted by ${this.#who(message.by)}`;
+      const who = message.by === "claude" ? "Claude withdrew it" : message.by === "relay" ? "Claude stopped" : `interrupted by ${this.#who(message)}`;
       return style.paint("dim", `${style.symbols.info} permission for ${tool} withdrawn (${who})`);
     }
     const allowed = message.behavior === "allow";
-    const text = `${allowed ? style.symbols.ok : style.symbols.fail} ${tool} ${allowed ? "allowed" : "denied"} by ${this.#who(message.by)}`;
+    const text = `${allowed ? style.symbols.ok : style.symbols.fail} ${tool} ${allowed ? "allowed" : "denied"} by ${this.#who(message)}`;
     return style.paint(allowed ? "green" : "red", text);
   }
 
@@ -294,9 +299,12 @@ export class Transcript {
       }
       if (message.state !== "busy" && message.state !== "waiting_permission") this.#currentTool = undefined;
     }
+    const devicesBefore = this.#devices;
+    this.#devices = message.devices;
     if (this.#clients !== undefined && message.clients !== this.#clients) {
       const joined = message.clients > this.#clients;
-      lines.push(style.paint("dim", `${style.symbols.info} ${joined ? "a device joined" : "a device left"} (${othersInWords(message.clients)})`));
+      const who = (joined ? newNames(devicesBefore, message.devices) : newNames(message.devices, devicesBefore)) ?? "a device";
+      lines.push(style.paint("dim", `${style.symbols.info} ${who} ${joined ? "joined" : "left"} (${othersInWords(message.clients, this.#others())})`));
     }
     const problem = message.claudeAuthError;
     if (problem && problem.reason !== this.#authProblem) lines.push(this.#authLine(problem.message));
@@ -311,12 +319,25 @@ export class Transcript {
     return this.#style.paint("red", `${this.#style.symbols.fail} Claude cannot log in to the Anthropic API: ${message}`);
   }
 
-  #who(by: string): string {
+  /** Who resolved a permission: you, Claude, the relay, or another device by its name (by its id from a relay that names none). */
+  #who({ by, device }: { by: string; device?: string }): string {
     if (this.#isOwn(by)) return "you";
     if (by === "claude") return "Claude";
     if (by === "relay") return "the relay";
-    return `device ${shortId(by)}`;
+    return device ?? `device ${shortId(by)}`;
   }
+
+  /** The names of the other devices attached. */
+  #others(): readonly string[] {
+    return otherDevices(this.#devices, this.#ownDevice);
+  }
+}
+
+/** The names in `after` that are not in `before`, in words ("phone", "phone and tablet"); undefined when none are known to be new. */
+function newNames(before: readonly string[] | undefined, after: readonly string[] | undefined): string | undefined {
+  if (!before || !after) return undefined;
+  const names = after.filter((name) => !before.includes(name));
+  return names.length === 0 ? undefined : names.join(" and ");
 }
 
 /** The first 8 characters of an id: enough to tell requests and devices apart, and to type. */

@@ -77,7 +77,7 @@ describe("valid signatures are accepted", () => {
       const result = check(sshKeygenSign(keys[kind].privatePath, challenge()));
       expect(result).toEqual({
         ok: true,
-        key: { type: keys[kind].type, fingerprint: keys[kind].fingerprint, comment: `test-${kind}` },
+        key: { type: keys[kind].type, fingerprint: keys[kind].fingerprint, comment: `test-${kind}`, device: `test-${kind}` },
         line: ALL_KEY_KINDS.indexOf(kind) + 1,
       });
     });

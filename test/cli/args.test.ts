@@ -1,6 +1,6 @@
 /** The argument parser: values as typed, negative numbers, flags named as typed, positionals, `--`. */
 import { describe, expect, test } from "bun:test";
-import { parseArgs } from "../../src/cli/args.ts";
+import { parseCommandLine } from "../../src/cli/args.ts";
 import { type CommandSpec, flagKey, flagShape } from "../../src/cli/command.ts";
 import { UsageError } from "../../src/cli/usage-error.ts";
 import { thrown } from "../support/thrown.ts";
@@ -25,14 +25,14 @@ const connectLike: CommandSpec = { name: "connect", summary: "", synopsis: "URL 
 
 /** The UsageError message parsing `argv` fails with. */
 function refusal(argv: string[], command: CommandSpec = serveLike): string {
-  const error = thrown(() => parseArgs(argv, command));
+  const error = thrown(() => parseCommandLine(argv, command));
   expect(error).toBeInstanceOf(UsageError);
   return error.message;
 }
 
 describe("values", () => {
   test("kept as the strings typed, in both spellings", () => {
-    expect(parseArgs(["--port", "0x10", "--cwd=010", "--max-clients", "1e3"], serveLike).flags).toEqual({
+    expect(parseCommandLine(["--port", "0x10", "--cwd=010", "--max-clients", "1e3"], serveLike).flags).toEqual({
       port: "0x10",
       cwd: "010",
       maxClients: "1e3",
@@ -41,10 +41,10 @@ describe("values", () => {
   });
 
   test("a negative number after a flag that takes a value is its value", () => {
-    expect(parseArgs(["--max-clients", "-1"], serveLike).flags.maxClients).toBe("-1");
-    expect(parseArgs(["--port", "-0.5", "--cwd", "-.5"], serveLike).flags).toMatchObject({ port: "-0.5", cwd: "-.5" });
-    expect(parseArgs(["--max-clients=-1"], serveLike).flags.maxClients).toBe("-1");
-    expect(parseArgs(["--cwd", "-"], serveLike).flags.cwd).toBe("-");
+    expect(parseCommandLine(["--max-clients", "-1"], serveLike).flags.maxClients).toBe("-1");
+    expect(parseCommandLine(["--port", "-0.5", "--cwd", "-.5"], serveLike).flags).toMatchObject({ port: "-0.5", cwd: "-.5" });
+    expect(parseCommandLine(["--max-clients=-1"], serveLike).flags.maxClients).toBe("-1");
+    expect(parseCommandLine(["--cwd", "-"], serveLike).flags.cwd).toBe("-");
   });
 
   test("a flag where a value should be is not swallowed as the value", () => {
@@ -56,18 +56,18 @@ describe("values", () => {
   });
 
   test("switches are true and take no value; negated ones keep their name", () => {
-    expect(parseArgs(["--new-session", "--no-reconnect"], serveLike).flags).toEqual({ newSession: true, noReconnect: true, "--": [] });
+    expect(parseCommandLine(["--new-session", "--no-reconnect"], serveLike).flags).toEqual({ newSession: true, noReconnect: true, "--": [] });
     expect(refusal(["--new-session=yes"])).toBe(`--new-session is a switch and takes no value, got "yes"`);
   });
 
   test("a flag given twice is refused unless repeatable", () => {
     expect(refusal(["--port", "1", "--port=2"])).toBe(`--port was given twice ("1" and "2"); give it once`);
-    expect(parseArgs(["--allow-dir", "a", "--allow-dir", "b"], serveLike).flags.allowDir).toEqual(["a", "b"]);
-    expect(parseArgs(["--allow-dir", "a"], serveLike).flags.allowDir).toEqual(["a"]);
+    expect(parseCommandLine(["--allow-dir", "a", "--allow-dir", "b"], serveLike).flags.allowDir).toEqual(["a", "b"]);
+    expect(parseCommandLine(["--allow-dir", "a"], serveLike).flags.allowDir).toEqual(["a"]);
   });
 
   test("short forms", () => {
-    expect(parseArgs(["-i", "~/.ssh/id_ed25519"], serveLike).flags.identity).toBe("~/.ssh/id_ed25519");
+    expect(parseCommandLine(["-i", "~/.ssh/id_ed25519"], serveLike).flags.identity).toBe("~/.ssh/id_ed25519");
     expect(refusal(["-x"])).toStartWith("unknown flag -x for serve: serve takes --port,");
   });
 });
@@ -88,13 +88,13 @@ describe("unknown flags are named as typed, with what would be accepted", () => 
   });
 
   test("after `--` nothing is a flag", () => {
-    expect(parseArgs(["--port", "1", "--", "--bogus", "-1"], serveLike).flags["--"]).toEqual(["--bogus", "-1"]);
+    expect(parseCommandLine(["--port", "1", "--", "--bogus", "-1"], serveLike).flags["--"]).toEqual(["--bogus", "-1"]);
   });
 });
 
 describe("positional arguments", () => {
   test("exactly the declared ones", () => {
-    expect(parseArgs(["ws://h:1/ws", "--json"], connectLike)).toEqual({ flags: { json: true, "--": [] }, args: ["ws://h:1/ws"] });
+    expect(parseCommandLine(["ws://h:1/ws", "--json"], connectLike)).toEqual({ flags: { json: true, "--": [] }, args: ["ws://h:1/ws"] });
     expect(refusal(["--json"], connectLike)).toBe("connect needs URL: claude-relay connect URL [flags]");
     expect(refusal(["a", "b"], connectLike)).toBe(`connect takes only URL, got "b": claude-relay connect URL [flags]`);
   });

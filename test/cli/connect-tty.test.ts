@@ -160,7 +160,8 @@ describe("permission requests", () => {
     term.type("y is typed, not an answer");
     other.deny(request.requestId, "the phone said no");
     await term.waitFor(
-      (s) => s.includes(`✗ Write denied by device ${other.clientId!.slice(0, 8)}`) && s.includes("● ok, not writing"),
+      // named by its key's comment (test-client, as ssh-keygen made it), not by a connection id
+      (s) => s.includes("test-client › write another file") && s.includes("✗ Write denied by test-client") && s.includes("● ok, not writing"),
       30_000,
       "the other device's answer",
     );

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "../../src/cli/args.ts";
+import { parseCommandLine } from "../../src/cli/args.ts";
 import type { CommandSpec } from "../../src/cli/command.ts";
 import { defaultStateDir, resolveServeOptions, SERVE_FLAGS } from "../../src/cli/serve-options.ts";
 import { UsageError } from "../../src/cli/usage-error.ts";
@@ -123,7 +123,7 @@ describe("sessions flags", () => {
 
   test("--allow-bypass-permissions is a plain switch", () => {
     const serve: CommandSpec = { name: "serve", summary: "", synopsis: "", rest: "extra args for claude", flags: SERVE_FLAGS, run: () => {} };
-    expect(resolveServeOptions(parseArgs(["--allow-bypass-permissions"], serve).flags, context).allowBypassPermissions).toBe(true);
+    expect(resolveServeOptions(parseCommandLine(["--allow-bypass-permissions"], serve).flags, context).allowBypassPermissions).toBe(true);
   });
 
   test("--allow-dir is repeatable, each made absolute (~ and relative paths)", () => {
@@ -136,10 +136,10 @@ describe("sessions flags", () => {
 
   test("a repeated --allow-dir on the command line reaches allowDirs in order; other flags still refuse a repeat", () => {
     const serve: CommandSpec = { name: "serve", summary: "", synopsis: "", rest: "extra args for claude", flags: SERVE_FLAGS, run: () => {} };
-    const { flags } = parseArgs(["--allow-dir", "~/code", "--max-sessions", "2", "--allow-dir=work"], serve);
+    const { flags } = parseCommandLine(["--allow-dir", "~/code", "--max-sessions", "2", "--allow-dir=work"], serve);
     expect(resolveServeOptions(flags, context)).toMatchObject({ allowDirs: ["/home/u/code", "/work/project/work"], maxSessions: 2 });
-    expect(resolveServeOptions(parseArgs(["--allow-dir", "/srv"], serve).flags, context).allowDirs).toEqual(["/srv"]);
-    expect(() => parseArgs(["--max-sessions", "2", "--max-sessions", "3"], serve)).toThrow('--max-sessions was given twice ("2" and "3"); give it once');
+    expect(resolveServeOptions(parseCommandLine(["--allow-dir", "/srv"], serve).flags, context).allowDirs).toEqual(["/srv"]);
+    expect(() => parseCommandLine(["--max-sessions", "2", "--max-sessions", "3"], serve)).toThrow('--max-sessions was given twice ("2" and "3"); give it once');
   });
 
   test("--idle-timeout: 30 minutes by default, any duration, 0 for never", () => {

@@ -1,16 +1,19 @@
 /**
- * The wss:// transport over node:tls: against a real relay with --tls (the certificate of its own
- * connection and whether it is trusted, frames both ways, the closing handshake from either side)
- * and against a hand-written TLS server that sends what a relay might (fragments, pings) or must
- * not (masked frames, a refused upgrade), and a server that does not speak TLS at all.
+ * The wss:// transport (`ws` over our own node:tls socket): against a real relay with --tls (the
+ * certificate of its own connection and whether it is trusted, frames both ways, the closing
+ * handshake from either side) and against a hand-written TLS server — written independently of
+ * `ws`, so these check how the transport configures and reads it — that sends what a relay might
+ * (fragments, pings, a different certificate on each connection) or must not (masked frames,
+ * messages too large, a refused upgrade, no answer to a close), and a server that does not speak
+ * TLS at all.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type AddressInfo, createServer as createTcpServer } from "node:net";
-import { createServer, type TLSSocket } from "node:tls";
+import { createSecureContext, createServer, type TLSSocket, type TlsOptions } from "node:tls";
 import { tlsWebSocketTransport } from "../../src/client/tls-transport.ts";
-import type { Transport } from "../../src/client/transport.ts";
+import { CLOSE_WAIT_MS, type Transport } from "../../src/client/transport.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { makeCertificate, servedCertificate, sha256Fingerprint, type TestCertificate } from "../support/tls.ts";
@@ -30,7 +33,10 @@ function open(
   const transport = tlsWebSocketTransport(options)(url, {
     open: () => events.push(["open"]),
     message: (data) => events.push(["message", data]),
-    close: (code, reason) => (events.push(["close", code, reason]), onClose([code, reason])),
+    close: (code, reason) => {
+      events.push(["close", code, reason]);
+      onClose([code, reason]);
+    },
   });
   return { transport, events, closed };
 }
@@ -78,8 +84,9 @@ describe("against a relay with --tls", () => {
 async function rawServer(
   certificate: TestCertificate,
   script: (socket: TLSSocket, key: string, fromClient: () => Uint8Array) => void,
+  tlsOptions: TlsOptions = {},
 ): Promise<{ url: string; close(): void }> {
-  const server = createServer({ cert: certificate.cert, key: readFileSync(certificate.keyPath) }, (socket) => {
+  const server = createServer({ cert: certificate.cert, key: readFileSync(certificate.keyPath), ...tlsOptions }, (socket) => {
     let received = Buffer.alloc(0);
     let upgraded = false;
     socket.on("error", () => {});
@@ -133,10 +140,90 @@ describe("against a hand-written server", () => {
     expect(await closed).toEqual([4000, "done"]);
     expect(events.slice(0, 2)).toEqual([["open"], ["message", '{"a":1}']]);
     await waitFor(() => clientFrames.length === 2); // the echo of the close is on its way
-    expect(clientFrames.map((frame) => [frame!.opcode, frame!.masked, Buffer.from(frame!.payload).toString("latin1")])).toEqual([
+    // The echoed close carries the relay's code (ws echoes its reason too; RFC 6455 §5.5.1 asks only for the code).
+    expect(
+      clientFrames.map((frame) => [
+        frame!.opcode,
+        frame!.masked,
+        Buffer.from(frame!.payload)
+          .toString("latin1")
+          .slice(0, frame!.opcode === 0x8 ? 2 : undefined),
+      ]),
+    ).toEqual([
       [0xa, true, "are you there"],
       [0x8, true, "\x0f\xa0"],
     ]);
+    server.close();
+  });
+
+  test("the certificate is known when it opens, and is the one of the connection the WebSocket runs on (each connection gets another)", async () => {
+    const other = makeCertificate(dir, "other");
+    const contexts = [certificate, other].map((each) => createSecureContext({ cert: each.cert, key: readFileSync(each.keyPath) }));
+    let connections = 0;
+    const server = await rawServer(
+      certificate,
+      (socket, key) => {
+        // The server names the certificate it presented on this very socket.
+        const presented = sha256Fingerprint(new Uint8Array(socket.getX509Certificate()!.raw));
+        socket.write(Buffer.concat([Buffer.from(switching(key)), serverFrame(0x1, utf8(presented))]));
+      },
+      { SNICallback: (_name, done) => done(null, contexts[connections++ % 2]!) },
+    );
+    for (const _ of [1, 2]) {
+      let atOpen: Uint8Array | undefined;
+      const messages: string[] = [];
+      const transport: Transport = tlsWebSocketTransport()(server.url.replace("127.0.0.1", "localhost"), {
+        open: () => (atOpen = transport.peerCertificate!()),
+        message: (data) => messages.push(String(data)),
+        close: () => {},
+      });
+      await waitFor(() => messages.length > 0);
+      expect(atOpen).toBeDefined();
+      expect(sha256Fingerprint(atOpen!)).toBe(messages[0]!);
+      await transport.close(1000, "bye");
+    }
+    expect(connections).toBe(2); // one TLS connection per transport, and the two certificates differed
+    server.close();
+  });
+
+  test("a message over maxMessageBytes: the transport closes with 1009 and says why", async () => {
+    const server = await rawServer(certificate, (socket, key) =>
+      socket.write(Buffer.concat([Buffer.from(switching(key)), serverFrame(0x1, utf8("x".repeat(2000)))])),
+    );
+    const { events, closed } = open(server.url, { maxMessageBytes: 1000 });
+    expect(await closed).toEqual([1009, "the relay broke the WebSocket protocol (Max payload size exceeded)"]);
+    expect(events.filter((event) => event[0] === "message")).toEqual([]);
+    server.close();
+  });
+
+  test("a relay that never answers the close frame is given up on after CLOSE_WAIT_MS (1006)", async () => {
+    const server = await rawServer(certificate, (socket, key) => socket.write(switching(key)));
+    const { transport, events, closed } = open(server.url);
+    await waitFor(() => events.length > 0);
+    const started = Date.now();
+    await transport.close(1000, "bye");
+    expect(await closed).toEqual([1006, "the relay did not answer the close frame"]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(CLOSE_WAIT_MS - 50);
+    server.close();
+  });
+
+  test("a close reason too long for a close frame is cut on a character boundary, not refused", async () => {
+    let received: Uint8Array | undefined;
+    const server = await rawServer(certificate, (socket, key, fromClient) => {
+      socket.write(switching(key));
+      socket.on("data", () => {
+        const frame = readClientFrame(fromClient());
+        if (frame?.opcode !== 0x8) return;
+        received = frame.payload;
+        socket.write(serverFrame(0x8, frame.payload));
+      });
+    });
+    const { transport, events, closed } = open(server.url);
+    await waitFor(() => events.length > 0);
+    await transport.close(4000, "é".repeat(100));
+    expect(await closed).toEqual([4000, "é".repeat(61)]);
+    expect([...received!.subarray(0, 2)]).toEqual([0x0f, 0xa0]);
+    expect(received!.length).toBe(2 + 122);
     server.close();
   });
 
@@ -150,7 +237,7 @@ describe("against a hand-written server", () => {
       });
     });
     const { closed } = open(server.url);
-    expect(await closed).toEqual([1002, "the relay sent a masked frame (servers must not mask)"]);
+    expect(await closed).toEqual([1002, "the relay broke the WebSocket protocol (Invalid WebSocket frame: MASK must be clear)"]);
     await waitFor(() => closeSent !== undefined);
     expect(closeSent).toBe(1002);
     server.close();

@@ -143,7 +143,7 @@ describe("the default session, as in v1", () => {
     const ok = phone.frames[0]!;
     expect(ok).toMatchObject({ type: "auth.ok", sessionId: DEFAULT_ID, state: { state: "ready", clients: 1, permissionMode: "default" } });
     expect(ok.sessions).toEqual([
-      { sessionId: DEFAULT_ID, cwd: work, state: "ready", clients: 1, permissionMode: "default", lastActivity: expect.any(String) },
+      { sessionId: DEFAULT_ID, cwd: work, state: "ready", clients: 1, devices: ["test"], permissionMode: "default", lastActivity: expect.any(String) },
     ]);
     manager.handle(phone, { type: "prompt", text: "hello there" });
     await settle();
@@ -299,6 +299,7 @@ describe("attach, detach and routing", () => {
         state: "waiting_permission",
         claudePid: claude.pid,
         clients: 1,
+        devices: ["test"],
         pendingPermissions: [{ type: "permission.request", sessionId: other, seq: newest - 1, ...request }],
         permissionMode: "default",
       },

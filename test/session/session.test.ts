@@ -8,10 +8,11 @@ import { createLogger } from "../../src/log/logger.ts";
 import { Session, type SessionObserver } from "../../src/session/session.ts";
 import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
 import { IMAGES, imageBytes } from "../support/images.ts";
+import { waitFor } from "../support/wait.ts";
 
 const SESSION_ID = "5e55104e-0000-4000-8000-000000000001";
 
-function setup(options: { saved?: string[]; observer?: SessionObserver; permissionModes?: string[] } = {}) {
+function setup(options: { saved?: string[]; observer?: SessionObserver; permissionModes?: string[]; presenceIntervalMs?: number } = {}) {
   const writes: string[] = [];
   const store = new FakeStore(writes);
   const logs: Array<Record<string, any>> = [];
@@ -22,12 +23,13 @@ function setup(options: { saved?: string[]; observer?: SessionObserver; permissi
     claude,
     log,
     replay: { maxEvents: 1000, maxBytes: 1 << 20 },
-    presenceIntervalMs: 3_600_000, // presence broadcasts are not what these tests look at
+    presenceIntervalMs: options.presenceIntervalMs ?? 3_600_000, // presence broadcasts are not what most tests look at
     store: { store, saved: options.saved ?? [] },
     ...(options.observer && { observer: options.observer }),
     ...(options.permissionModes && { permissionModes: options.permissionModes }),
   });
-  const client = (id: string) => new FakeClient(id, writes);
+  /** `device`: the name its key goes by (default "test"). */
+  const client = (id: string, device?: string) => new FakeClient(id, writes, device);
   return { claude, session, store, writes, logs, client };
 }
 
@@ -252,6 +254,57 @@ describe("pending permissions: one table, one withdrawal", () => {
     expect(phone.all("error")).toEqual([expect.objectContaining({ code: "claude_unavailable", id: "i1" })]);
     expect(resolved(phone)).toEqual([]);
     expect(session.health().pendingPermissions).toBe(1);
+  });
+});
+
+describe("device names", () => {
+  const named = (client: FakeClient, type: string) => client.all(type).map((frame) => `${frame.by}:${frame.device ?? "-"}`);
+
+  test("prompts and answers name the sender's device beside its id; Claude's and the relay's resolutions name none", async () => {
+    const { claude, session, client } = setup();
+    const [phone, laptop] = [client("c-phone", "phone"), client("c-laptop", "me@laptop")];
+    session.join(phone, undefined);
+    session.join(laptop, undefined);
+    session.handle(phone, { type: "prompt", text: "hi" });
+    claude.askPermission("r1");
+    session.handle(laptop, { type: "permission.response", requestId: "r1", behavior: "allow" });
+    claude.askPermission("r2");
+    session.handle(phone, { type: "interrupt" }); // withdraws r2, by the phone
+    claude.askPermission("r3");
+    claude.cancelPermission("r3"); // Claude's own withdrawal
+    claude.askPermission("r4");
+    claude.running = false;
+    session.handle(laptop, { type: "permission.response", requestId: "r4", behavior: "deny" }); // no Claude to receive it
+    await settle();
+    expect(named(laptop, "user.prompt")).toEqual(["c-phone:phone"]);
+    expect(named(laptop, "permission.resolved")).toEqual(["c-laptop:me@laptop", "c-phone:phone", "claude:-", "relay:-"]);
+    // the names are in the events themselves: a replay (here: the event log) says the same
+    expect(laptop.events()).toEqual(phone.events());
+  });
+
+  test("session.state, auth.ok and the list name each attached device once, sorted; the list changes only when a device comes or goes", async () => {
+    const { session, client } = setup({ presenceIntervalMs: 1 });
+    const [tab1, tab2, laptop] = [client("t1", "phone"), client("t2", "phone"), client("l", "me@laptop")];
+    session.join(tab1, undefined);
+    session.join(tab2, undefined);
+    expect(tab2.frames[0]!.state).toMatchObject({ clients: 2, devices: ["phone"] });
+    session.join(laptop, undefined);
+    const latest = () => tab1.all("session.state").at(-1);
+    await waitFor(() => latest()?.clients === 3, 2000, "the presence broadcast");
+    expect(latest()!.devices).toEqual(["me@laptop", "phone"]);
+    const listed = session.summary().devices;
+    expect(listed).toEqual(["me@laptop", "phone"]);
+
+    session.leave(tab2); // the phone is still there in its other tab
+    await waitFor(() => latest()?.clients === 2, 2000, "the presence broadcast");
+    expect(latest()!.devices).toEqual(["me@laptop", "phone"]);
+    expect(session.summary().devices).toBe(listed); // not rebuilt: the same array
+
+    session.leave(laptop);
+    await waitFor(() => latest()?.clients === 1, 2000, "the presence broadcast");
+    expect(latest()!.devices).toEqual(["phone"]);
+    session.leave(laptop); // leaving twice changes nothing
+    expect(session.summary()).toMatchObject({ clients: 1, devices: ["phone"] });
   });
 });
 
@@ -529,6 +582,7 @@ describe("images", () => {
       seq: 1,
       text: "what is this?",
       by: "phone",
+      device: "test",
       id: "p1",
       images: [
         { mediaType: "image/png", bytes: imageBytes("image/png") },

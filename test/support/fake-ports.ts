@@ -19,8 +19,7 @@ import type { PermissionAnswer, PermissionRequest } from "../../src/claude/strea
 import type { ClaudeState, ControlResult, SupervisorEvents } from "../../src/claude/supervisor.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/log/logger.ts";
 import { type ErrorCode, errorFrame } from "../../src/protocol/errors.ts";
-import type { PromptImage } from "../../src/protocol/messages.ts";
-import type { KeyIdentity } from "../../src/server/connection.ts";
+import type { KeyIdentity, PromptImage } from "../../src/protocol/messages.ts";
 import type { EventStore } from "../../src/session/event-store.ts";
 import type { ClaudePort } from "../../src/session/session.ts";
 import { Emitter } from "../../src/shared/emitter.ts";
@@ -174,17 +173,20 @@ export class FakeClaude implements ClaudePort {
 
 /** A client connection that records the frames the session sends it, parsed. */
 export class FakeClient {
-  readonly key: KeyIdentity = { type: "ssh-ed25519", fingerprint: "SHA256:fake", comment: "test" };
+  readonly key: KeyIdentity;
   readonly frames: Array<Record<string, any>> = [];
   readonly log: Logger = createLogger({ level: "silent" });
   /** Every write, in order, for checks against the store's writes. */
   readonly writes: string[];
 
+  /** `device`: the name the relay would derive from its key's comment. */
   constructor(
     readonly clientId: string,
     writes: string[] = [],
+    device = "test",
   ) {
     this.writes = writes;
+    this.key = { type: "ssh-ed25519", fingerprint: "SHA256:fake", comment: device, device };
   }
 
   send(frame: string): boolean {

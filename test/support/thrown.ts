@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const error = thrown(() => parseArgs(["--bogus"], command));
+ * const error = thrown(() => parseCommandLine(["--bogus"], command));
  * expect(error).toBeInstanceOf(UsageError);
  * expect(error.message).toBe("unknown flag --bogus …");
  * ```

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { makeStyle, stripAnsi } from "../../src/terminal/style.ts";
+import { stripVTControlCharacters } from "node:util";
+import { makeStyle } from "../../src/terminal/style.ts";
 import { oneLine, summarizeInput, toolLabel, toolLines } from "../../src/terminal/tool-call.ts";
 
 const plain = makeStyle({ color: false, unicode: true });
@@ -29,7 +30,7 @@ describe("toolLines", () => {
   test("Edit shows a coloured diff of the change", () => {
     const colour = makeStyle({ color: true, unicode: true });
     const lines = toolLines("Edit", { file_path: "/w/a.ts", old_string: "let x = 1;", new_string: "let x = 2;" }, { cwd: "/w", style: colour });
-    expect(lines.map(stripAnsi)).toEqual(["⏺ Edit a.ts", "  - let x = 1;", "  + let x = 2;"]);
+    expect(lines.map(stripVTControlCharacters)).toEqual(["⏺ Edit a.ts", "  - let x = 1;", "  + let x = 2;"]);
     expect(lines[1]).toContain("\x1b[31m");
     expect(lines[2]).toContain("\x1b[32m");
   });

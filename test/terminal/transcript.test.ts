@@ -176,6 +176,37 @@ describe("Transcript", () => {
     expect(view.event(state("ready", 1))).toEqual([]);
   });
 
+  test("devices by the names the relay gives their keys: prompt authors, who answered, who is there, who came and went", () => {
+    const view = transcript();
+    const ok = authOk({ clients: 2, devices: ["me@laptop", "phone"] });
+    view.connected({ key: { ...ok.key, device: "me@laptop" } }, "ws://h/ws", false);
+    expect(view.joined(ok, { greeting: true })).toEqual([
+      "Claude is ready for a prompt · 1 other device connected: phone. Type a prompt; /help lists commands.",
+    ]);
+    expect(view.event({ ...base(), type: "user.prompt", text: "fix it\nplease", by: "c5a1e0f2-ffff", device: "phone" })).toEqual([
+      "phone › fix it",
+      "  please",
+    ]);
+    expect(view.event({ ...base(), type: "user.prompt", text: "mine", by: "me-1", device: "me@laptop" })).toEqual(["› mine"]);
+    view.remember(request);
+    expect(
+      view.event({ ...base(), type: "permission.resolved", requestId: request.requestId, behavior: "allow", by: "c5a1e0f2-ffff", device: "phone" }),
+    ).toEqual(["✓ Write allowed by phone"]);
+    expect(view.event({ ...base(), type: "permission.resolved", requestId: "r5", behavior: "cancelled", by: "c5a1e0f2-ffff", device: "phone" })).toEqual([
+      "· permission for the tool withdrawn (interrupted by phone)",
+    ]);
+    expect(view.event(state("ready", 3, { devices: ["me@laptop", "phone", "tablet"] }))).toEqual([
+      "· tablet joined (2 other devices connected: phone, tablet)",
+    ]);
+    // a second tab of the phone: one more connection, no new name
+    expect(view.event(state("ready", 4, { devices: ["me@laptop", "phone", "tablet"] }))).toEqual([
+      "· a device joined (3 other devices connected: phone, tablet)",
+    ]);
+    expect(view.event(state("ready", 2, { devices: ["me@laptop", "tablet"] }))).toEqual(["· phone left (1 other device connected: tablet)"]);
+    // a name that is only ours: another terminal with this key
+    expect(view.event(state("ready", 3, { devices: ["me@laptop"] }))).toEqual(["· a device joined (2 other devices connected)"]);
+  });
+
   test("Claude's questions (AskUserQuestion) as numbered options", () => {
     const questions = [{ question: "Which color?", header: "Color", options: [{ label: "Red" }, { label: "Blue", description: "cool" }], multiSelect: false }];
     expect(transcript().event({ ...request, seq: ++seq, toolName: "AskUserQuestion", input: { questions } })).toEqual([

@@ -28,10 +28,12 @@ export interface ToolResult {
 export interface PermissionOutcome {
   behavior: "allow" | "deny" | "cancelled";
   by: string;
+  /** The answering device's name, when a device answered (and the relay names devices). */
+  device?: string;
 }
 
 export type Item =
-  | { kind: "prompt"; key: string; seq: number; text: string; by: string; images?: readonly PromptImageInfo[] }
+  | { kind: "prompt"; key: string; seq: number; text: string; by: string; device?: string; images?: readonly PromptImageInfo[] }
   | { kind: "text"; key: string; seq: number; text: string }
   | { kind: "thinking"; key: string; seq: number; text: string }
   | {
@@ -53,6 +55,8 @@ export type PromptImageInfo = NonNullable<UserPromptMessage["images"]>[number];
 export interface SessionStatus {
   state: SessionStateName;
   clients: number;
+  /** The names of the devices connected, each once (a relay that names devices). */
+  devices?: readonly string[];
   claudePid: number;
   restarts?: number;
   /** Claude's permission mode and model as the relay reports them (v2). */
@@ -84,6 +88,7 @@ export function withSnapshot(
   snapshot: {
     state: SessionStateName;
     clients: number;
+    devices?: readonly string[];
     claudePid: number;
     pendingPermissions: PermissionRequestMessage[];
     permissionMode?: string;
@@ -91,7 +96,7 @@ export function withSnapshot(
   },
 ): Conversation {
   const pending = [...snapshot.pendingPermissions].sort((a, b) => a.seq - b.seq);
-  const { state, clients, claudePid, permissionMode, model } = snapshot;
+  const { state, clients, devices, claudePid, permissionMode, model } = snapshot;
   return {
     ...conversation,
     pending,
@@ -99,6 +104,7 @@ export function withSnapshot(
       ...conversation.status,
       state,
       clients,
+      devices,
       claudePid,
       ...(permissionMode !== undefined && { permissionMode }),
       ...(model !== undefined && { model }),
@@ -127,12 +133,17 @@ export function applyEvent(conversation: Conversation, event: SessionEventMessag
         seq: event.seq,
         text: event.text,
         by: event.by,
+        ...(event.device !== undefined && { device: event.device }),
         ...(event.images?.length && { images: event.images }),
       });
     case "permission.request":
       return { ...next, pending: [...next.pending.filter((request) => request.requestId !== event.requestId), event] };
     case "permission.resolved":
-      return resolvePermission(next, event.requestId, { behavior: event.behavior, by: event.by });
+      return resolvePermission(next, event.requestId, {
+        behavior: event.behavior,
+        by: event.by,
+        ...(event.device !== undefined && { device: event.device }),
+      });
     case "session.state":
       return sessionState(next, event);
     case "claude.event":
@@ -171,10 +182,18 @@ function describeOutcome(behavior: PermissionOutcome["behavior"]): string {
 
 function sessionState(conversation: Conversation, event: Extract<SessionEventMessage, { type: "session.state" }>): Conversation {
   const previous = conversation.status?.state;
-  const { state, clients, claudePid, restarts, permissionMode, model } = event;
+  const { state, clients, devices, claudePid, restarts, permissionMode, model } = event;
   const next = {
     ...conversation,
-    status: { state, clients, claudePid, restarts, ...(permissionMode !== undefined && { permissionMode }), ...(model !== undefined && { model }) },
+    status: {
+      state,
+      clients,
+      ...(devices !== undefined && { devices }),
+      claudePid,
+      restarts,
+      ...(permissionMode !== undefined && { permissionMode }),
+      ...(model !== undefined && { model }),
+    },
   };
   if (event.state === previous) return next;
   if (event.state === "restarting")

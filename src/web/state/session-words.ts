@@ -6,7 +6,7 @@
  * ```ts
  * stateWords("waiting_permission");                       // "Waiting for your answer"
  * sessionName({ cwd: "/home/me/api" });                   // "api"
- * clientsWords(2, true);                                  // "you and 1 other device"
+ * clientsWords(2, true, ["phone"]);                       // "you and 1 other device: phone"
  * relativeTime("2026-11-25T20:00:00Z", Date.parse("2026-11-25T20:05:10Z")); // "5 min ago"
  * ```
  */
@@ -42,12 +42,16 @@ export function sessionName(info: Pick<SessionInfo, "cwd" | "title">): string {
   return info.title?.trim() || baseName(info.cwd);
 }
 
-/** Who is connected to a session: `clients` counts this page too when it is `attached`. */
-export function clientsWords(clients: number, attached: boolean): string {
+/**
+ * Who is connected to a session: `clients` counts this page too when it is `attached`; `names`:
+ * the devices counted (without this page's), when the relay names them.
+ */
+export function clientsWords(clients: number, attached: boolean, names: readonly string[] = []): string {
   const others = Math.max(0, attached ? clients - 1 : clients);
   const devices = others === 1 ? "1 other device" : `${others} other devices`;
-  if (attached) return others === 0 ? "only you" : `you and ${devices}`;
-  return others === 0 ? "no device connected" : others === 1 ? "1 device connected" : `${others} devices connected`;
+  const named = names.length > 0 ? `: ${names.join(", ")}` : "";
+  if (attached) return others === 0 ? "only you" : `you and ${devices}${named}`;
+  return others === 0 ? "no device connected" : `${others === 1 ? "1 device connected" : `${others} devices connected`}${named}`;
 }
 
 /** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", else the date. */

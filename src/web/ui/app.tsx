@@ -14,6 +14,7 @@
  */
 import { useMemo } from "preact/hooks";
 import type { SlashCommand } from "../state/commands.ts";
+import { authorWords } from "../state/device-words.ts";
 import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 import { Composer } from "./composer.tsx";
@@ -24,11 +25,9 @@ import { PairPanel } from "./pair-panel.tsx";
 import { PermissionCard } from "./permission-card.tsx";
 import { SessionBar } from "./session-bar.tsx";
 import { SessionList } from "./session-list.tsx";
+import type { Who } from "./tool-view.tsx";
 
 const NO_COMMANDS: readonly SlashCommand[] = [];
-
-/** Who sent something, for people. */
-type Who = (by: string) => string;
 
 function Conversation({ store, who }: { store: AppStore; who: Who }) {
   return <ConversationView key={store.activeSessionId.value} conversation={store.active.value} who={who} />;
@@ -49,10 +48,7 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
   const pairing = store.pairing.value;
   const mine = store.ownClientIds.value;
   // Stable while our ids are: items only re-render when they change.
-  const who = useMemo<Who>(
-    () => (by) => (mine.has(by) ? "You" : by === "claude" ? "Claude" : by === "relay" ? "the relay" : `Another device (${by.slice(0, 8)})`),
-    [mine],
-  );
+  const who = useMemo<Who>(() => (by, device) => authorWords(by, device, (id) => mine.has(id)), [mine]);
   const errors = store.errors.value;
   const state = store.activeStatus.value?.state;
   const sessionId = store.activeSessionId.value;

@@ -7,14 +7,14 @@
  *
  * @example
  * ```tsx
- * <ConversationView conversation={conversation} who={(by) => (mine.has(by) ? "You" : "Another device")} />
+ * <ConversationView conversation={conversation} who={(by, device) => (mine.has(by) ? "You" : (device ?? "Another device"))} />
  * ```
  */
 import { Component } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { renderMarkdown } from "../render/markdown.ts";
 import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
-import { ToolView } from "./tool-view.tsx";
+import { ToolView, type Who } from "./tool-view.tsx";
 
 function Markdown({ text }: { text: string }) {
   // Computed once per text: the same TrustedHTML object is not written to the DOM again.
@@ -24,7 +24,7 @@ function Markdown({ text }: { text: string }) {
 
 interface ItemProps {
   item: Item;
-  who: (by: string) => string;
+  who: Who;
 }
 
 /** "2 images (410 KB)": what went with a prompt (the bytes went to Claude, not to every device). */
@@ -43,12 +43,12 @@ class ItemView extends Component<ItemProps> {
   }
 }
 
-function renderItem(item: Item, who: (by: string) => string) {
+function renderItem(item: Item, who: Who) {
   switch (item.kind) {
     case "prompt":
       return (
         <article class="prompt" data-testid="prompt" data-seq={item.seq}>
-          <p class="who">{who(item.by)}</p>
+          <p class="who">{who(item.by, item.device)}</p>
           <p class="text">{item.text}</p>
           {item.images && <p class="images">{imagesWords(item.images)}</p>}
         </article>
@@ -90,7 +90,7 @@ const NEWEST = 60;
 /** Earlier items added at a time when scrolling up: few, so each page costs a short task and scrolling does not hitch (bench/web-render.ts; docs/benchmarks.md). */
 const EARLIER = 12;
 
-export function ConversationView({ conversation, who }: { conversation: Conversation | undefined; who: (by: string) => string }) {
+export function ConversationView({ conversation, who }: { conversation: Conversation | undefined; who: Who }) {
   const log = useRef<HTMLDivElement>(null);
   const earlier = useRef<HTMLButtonElement>(null);
   const atBottom = useRef(true);

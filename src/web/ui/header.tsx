@@ -8,6 +8,7 @@
  * ```
  */
 
+import { devicesWords } from "../state/device-words.ts";
 import { stateWords } from "../state/session-words.ts";
 import type { AppStore, ConnectionView } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
@@ -44,13 +45,19 @@ export function Header({ store, actions }: { store: AppStore; actions: Actions }
   const status = store.activeStatus.value;
   const key = store.key.value;
   const login = store.loginKey.value;
+  const devices = status && devicesWords(status);
   return (
     <header class="topbar">
       <h1>claude-relay</h1>
       <p class="status" role="status" data-testid="connection" data-status={connection.status}>
         <span class={`dot ${connection.status}`} aria-hidden="true" />
         {CONNECTION_TEXT[connection.status]}
-        {connection.status === "open" && status ? ` · ${stateWords(status.state)}${status.clients > 1 ? ` · ${status.clients} devices` : ""}` : ""}
+        {connection.status === "open" && status ? ` · ${stateWords(status.state)}` : ""}
+        {connection.status === "open" && devices && (
+          <span class="devices" title={devices.title} data-testid="devices">
+            {` · ${devices.text}`}
+          </span>
+        )}
         {connection.status !== "open" && connection.detail ? <span class="detail"> ({connection.detail})</span> : null}
       </p>
       {key && store.access.value === "authorized" && (

@@ -9,6 +9,8 @@
  * <SessionList store={store} actions={actions} />
  * ```
  */
+
+import { otherDevices } from "../../shared/other-devices.ts";
 import { wantedAttachments } from "../state/attachments.ts";
 import { clientsWords, relativeTime, type SessionInfo, sessionName, stateWords } from "../state/session-words.ts";
 import type { AppStore } from "../state/store.ts";
@@ -21,11 +23,17 @@ function pendingWords(count: number, state: SessionInfo["state"]): string | unde
   return state === "waiting_permission" ? "waiting for you" : undefined;
 }
 
+/** Who is connected to a session, by name where the relay names devices (this page's own left out where it is attached). */
+function connectedWords(info: SessionInfo, attached: boolean, ownDevice: string | undefined): string {
+  return clientsWords(info.clients, attached, attached ? otherDevices(info.devices, ownDevice) : (info.devices ?? []));
+}
+
 export function SessionList({ store, actions }: { store: AppStore; actions: Actions }) {
   const sessions = store.sessions.value;
   const shown = store.activeSessionId.value;
   const defaultId = store.defaultSessionId.value;
   const now = store.now.value;
+  const ownDevice = store.loginKey.value?.device;
   const pendingCount = (sessionId: string) => store.pendingCount(sessionId);
   // The sessions this page is attached to count it among their clients.
   const followed = new Set([defaultId, ...wantedAttachments({ defaultSessionId: defaultId, shownSessionId: shown, sessions, pendingCount })]);
@@ -48,7 +56,7 @@ export function SessionList({ store, actions }: { store: AppStore; actions: Acti
                 {pending && <span class="badge pending">{pending}</span>}
                 <span class="cwd">{info.cwd}</span>
                 <span class="session-meta">
-                  {stateWords(info.state)} · {clientsWords(info.clients, followed.has(info.sessionId))} · {relativeTime(info.lastActivity, now)}
+                  {stateWords(info.state)} · {connectedWords(info, followed.has(info.sessionId), ownDevice)} · {relativeTime(info.lastActivity, now)}
                 </span>
               </button>
               {info.sessionId === defaultId ? (

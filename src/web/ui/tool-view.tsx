@@ -90,10 +90,13 @@ export function ToolInput({ name, input }: { name: string; input: Record<string,
 }
 
 /** Todo lists are shown opened; a closed call's body is not rendered until it is opened (a long conversation holds hundreds). */
-export function ToolView({ item, who }: { item: ToolItem; who: (by: string) => string }) {
+/** Who sent or answered something, for people: from the sender's connection id and its device's name (see device-words.ts). */
+export type Who = (by: string, device?: string) => string;
+
+export function ToolView({ item, who }: { item: ToolItem; who: Who }) {
   const { result, permission } = item;
   const outcome = permission
-    ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by)}`
+    ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by, permission.device)}`
     : undefined;
   const [open, setOpen] = useState(item.name === "TodoWrite");
   return (

@@ -67,6 +67,23 @@ describe("applyEvent", () => {
     expect(conversation.items.at(-1)).toMatchObject({ kind: "tool", permission: { behavior: "deny", by: "c2" } });
   });
 
+  test("devices: a prompt and an answer keep the sender's device name; session.state and auth.ok's snapshot keep who is connected", () => {
+    const conversation = run(
+      { type: "user.prompt", sessionId: S, seq: ++seq, text: "write it", by: "c1", device: "phone" },
+      assistant({ type: "tool_use", id: "t9", name: "Write", input: {} }),
+      request("r9", "t9"),
+      { type: "permission.resolved", sessionId: S, seq: ++seq, requestId: "r9", behavior: "allow", by: "c2", device: "me@laptop" },
+      { type: "session.state", sessionId: S, seq: ++seq, state: "ready", claudePid: 1, restarts: 0, clients: 2, devices: ["me@laptop", "phone"] },
+    );
+    expect(conversation.items[0]).toMatchObject({ kind: "prompt", by: "c1", device: "phone" });
+    expect(conversation.items[1]).toMatchObject({ kind: "tool", permission: { behavior: "allow", by: "c2", device: "me@laptop" } });
+    expect(conversation.status?.devices).toEqual(["me@laptop", "phone"]);
+    const snapshot = withSnapshot(conversation, { state: "ready", clients: 1, devices: ["phone"], claudePid: 1, pendingPermissions: [] });
+    expect(snapshot.status).toMatchObject({ clients: 1, devices: ["phone"] });
+    // from a relay that names no devices: none kept
+    expect(run(prompt("hi")).items[0]).not.toHaveProperty("device");
+  });
+
   test("a request repeated in a replay is pending once; a resolution for an unknown request is ignored", () => {
     const asked = request("r2", "t-none");
     let conversation = withSnapshot(emptyConversation(S), { state: "waiting_permission", clients: 1, claudePid: 5, pendingPermissions: [asked] });

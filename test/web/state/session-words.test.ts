@@ -22,6 +22,10 @@ describe("session words", () => {
     expect(clientsWords(0, true)).toBe("only you"); // a count that has not caught up yet
     expect(clientsWords(0, false)).toBe("no device connected");
     expect(clientsWords(1, false)).toBe("1 device connected");
+    // by name, where the relay names devices
+    expect(clientsWords(2, true, ["me@laptop"])).toBe("you and 1 other device: me@laptop");
+    expect(clientsWords(3, false, ["me@laptop", "phone"])).toBe("3 devices connected: me@laptop, phone");
+    expect(clientsWords(1, true, [])).toBe("only you");
     expect(clientsWords(3, false)).toBe("3 devices connected");
   });
 
