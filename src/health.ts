@@ -12,7 +12,7 @@
  */
 import type { ParsedAuthorizedKeys } from "./auth/authorized-keys.ts";
 import type { Health } from "./server/app.ts";
-import type { SessionHealth } from "./session/session.ts";
+import type { SessionHealth } from "./session/session-ports.ts";
 import type { MetricName } from "./shared/metrics.ts";
 
 /** The key store's part: nobody can log in when every key is refused (or there is none). */

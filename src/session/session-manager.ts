@@ -32,10 +32,11 @@ import { Throttle } from "../shared/throttle.ts";
 import type { ModelChoice } from "./capabilities.ts";
 import type { ConversationHistory } from "./history.ts";
 import { IdleTimer } from "./idle-timer.ts";
-import type { ClaudePort, ConversationMessage, Session, SessionClient, SessionHealth, SessionObserver } from "./session.ts";
+import type { Session } from "./session.ts";
 import { checkSessionDir } from "./session-dir.ts";
 import { sessionTitle, toSessionInfo } from "./session-info.ts";
 import type { SessionRecord } from "./session-list.ts";
+import type { ClaudePort, ConversationMessage, SessionClient, SessionHealth, SessionObserver } from "./session-ports.ts";
 import { checkModel, checkPermissionMode, choosablePermissionModes, type SettingsChange } from "./session-settings.ts";
 import { isSessionUuid } from "./session-store.ts";
 

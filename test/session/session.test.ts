@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/log/logger.ts";
-import { Session, type SessionObserver } from "../../src/session/session.ts";
+import { Session } from "../../src/session/session.ts";
+import type { SessionObserver } from "../../src/session/session-ports.ts";
 import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
 import { IMAGES, imageBytes } from "../support/images.ts";
 import { waitFor } from "../support/wait.ts";

@@ -21,7 +21,7 @@ import { createLogger, type Logger, silentLogger } from "../../src/log/logger.ts
 import { type ErrorCode, errorFrame } from "../../src/protocol/errors.ts";
 import type { KeyIdentity, PromptImage } from "../../src/protocol/messages.ts";
 import type { EventStore } from "../../src/session/event-store.ts";
-import type { ClaudePort } from "../../src/session/session.ts";
+import type { ClaudePort } from "../../src/session/session-ports.ts";
 import { Emitter } from "../../src/shared/emitter.ts";
 
 /** Lets queued microtasks (the session's flush and state publication) run. */
