@@ -3,13 +3,13 @@
  * as in v1) and up to `--max-sessions` in all, each a {@link Session} with its own Claude process,
  * numbering, replay buffer, pending permissions and event log, so a crash or a hang in one never
  * touches another. The manager routes each client message to its session (`sessionId`, default:
- * the default session; which clients are attached to a session, the session itself keeps),
- * creates, attaches, detaches and stops sessions, tells every client when the list changes (`sessions`, coalesced),
- * and keeps the list on disk so a restarted relay lists the same sessions (idle until prompted).
- * It also lists Claude's earlier conversations in a directory (`history.list`) and resumes one
- * (`session.create` with `resume`), stops the Claude of a session that has had no turn for
- * `--idle-timeout` (the session stays, `idle`), and hands what is worth a notification to
- * `--notify-command`.
+ * the default session; which clients are attached to a session, the session itself keeps), and
+ * creates, attaches, detaches and stops sessions. Its list goes to every client when it changes
+ * and is kept on disk (list-publisher.ts), so a restarted relay lists the same sessions (idle
+ * until prompted). It also lists Claude's earlier conversations in a directory (`history.list`,
+ * history-request.ts) and resumes one (`session.create` with `resume`), stops the Claude of a
+ * session that has had no turn for `--idle-timeout` (the session stays, `idle`), and hands what is
+ * worth a notification to `--notify-command`.
  *
  * @example
  * ```ts
@@ -28,10 +28,11 @@ import { watchForNotifications } from "../notify/session-notifications.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
 import type { ClientMessage, ResumeRequest, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
-import { Throttle } from "../shared/throttle.ts";
 import type { ModelChoice } from "./capabilities.ts";
 import type { ConversationHistory } from "./history.ts";
+import { answerHistoryList } from "./history-request.ts";
 import { IdleTimer } from "./idle-timer.ts";
+import { ListPublisher } from "./list-publisher.ts";
 import type { Session } from "./session.ts";
 import { checkSessionDir } from "./session-dir.ts";
 import { sessionTitle, toSessionInfo } from "./session-info.ts";
@@ -87,21 +88,6 @@ interface Entry<C extends ClaudePort = ClaudePort> {
   unwatch: () => void;
 }
 
-/**
- * What the manager keeps of one authenticated client: what it knows of the list. Which sessions
- * it receives events of, each session keeps ({@link Session.clients}): the one owner of that fact.
- */
-interface ClientView {
-  /**
-   * Set once the client sent a session message or named a session: it then also gets
-   * `session.capabilities` of the sessions it is attached to. A client that never did (a v1
-   * client) does not, so no message it cannot know reaches it but `sessions`.
-   */
-  usesSessions: boolean;
-  /** The list as this client was last sent it (in auth.ok or a `sessions` update), serialized. */
-  seen: string | undefined;
-}
-
 type SessionCommand = Extract<
   ClientMessage,
   { type: "session.create" | "session.attach" | "session.detach" | "session.stop" | "session.configure" | "history.list" }
@@ -113,12 +99,10 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry<C>>();
   readonly #default: Entry<C>;
-  readonly #clients = new Map<SessionClient, ClientView>();
+  /** The list as clients know it and as it is saved; who the authenticated clients are. */
+  readonly #lists: ListPublisher;
   /** Sessions being stopped, by id: out of the list, but their Claude still counts until it has exited. */
   readonly #ending = new Map<string, Promise<void>>();
-  readonly #updates: Throttle;
-  /** The records as last persisted. */
-  #persisted: string | undefined;
   /** Set by close(): the relay is stopping; nothing is sent or saved any more. */
   #closed = false;
   readonly #permissionModes: readonly string[];
@@ -132,7 +116,14 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     this.#options = options;
     this.#log = options.log;
     this.#clock = options.clock ?? systemClock;
-    this.#updates = new Throttle(options.updateIntervalMs ?? 100, () => this.#update(), this.#clock);
+    this.#lists = new ListPublisher({
+      list: () => this.list(),
+      records: () => [...this.#entries.values()].map((entry) => entry.record),
+      persist: options.persist,
+      log: this.#log,
+      clock: this.#clock,
+      intervalMs: options.updateIntervalMs ?? 100,
+    });
     this.#permissionModes = options.permissionModes ?? choosablePermissionModes(false);
     const restored = options.restored ?? [];
     const { sessionId, cwd } = options.defaultSession;
@@ -154,7 +145,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   /** Authenticated clients. */
   get clientCount(): number {
-    return this.#clients.size;
+    return this.#lists.size;
   }
 
   /** The open sessions as clients see them, oldest first (the default one first). */
@@ -177,34 +168,36 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1). */
   join(connection: SessionClient, resume: ResumeRequest | undefined): void {
-    const view: ClientView = { usesSessions: false, seen: undefined };
-    this.#clients.set(connection, view);
-    this.#default.session.join(connection, resume, () => (view.seen = JSON.stringify(this.list())));
+    this.#default.session.join(connection, resume, this.#lists.join(connection));
     this.#changed();
   }
 
   /** A client disconnected: it leaves every session it was attached to. */
   leave(connection: SessionClient): void {
-    if (!this.#clients.delete(connection)) return;
+    if (!this.#lists.leave(connection)) return;
     for (const entry of this.#entries.values()) entry.session.leave(connection);
     this.#changed();
   }
 
   handle(connection: SessionClient, message: ConversationMessage | SessionCommand): void {
-    const view = this.#clients.get(connection);
-    if (!view) throw new Error("a message from a client that has not joined");
+    if (!this.#lists.has(connection)) throw new Error("a message from a client that has not joined");
     switch (message.type) {
       case "session.create":
-        view.usesSessions = true;
+        this.#lists.usingSessions(connection);
         return this.#create(connection, message);
       case "history.list":
-        view.usesSessions = true;
-        return this.#history(connection, message);
+        this.#lists.usingSessions(connection);
+        return answerHistoryList(connection, message, {
+          history: this.#options.history,
+          allowDirs: this.#options.allowDirs,
+          defaultCwd: this.#default.record.cwd,
+          log: this.#log,
+        });
       case "session.attach":
       case "session.detach":
       case "session.stop":
       case "session.configure": {
-        view.usesSessions = true;
+        this.#lists.usingSessions(connection);
         const entry = this.#find(connection, message.sessionId, message.id);
         if (!entry) return;
         if (message.type === "session.attach") return this.#attach(connection, entry, message);
@@ -215,7 +208,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       default: {
         const entry = this.#find(connection, message.sessionId ?? this.#default.record.sessionId, message.id);
         if (!entry) return;
-        if (message.sessionId !== undefined) view.usesSessions = true;
+        if (message.sessionId !== undefined) this.#lists.usingSessions(connection);
         return entry.session.handle(connection, message);
       }
     }
@@ -228,8 +221,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
    * saves the list and closes every session. Claude processes are stopped by {@link stopClaudes}.
    */
   close(): void {
-    this.#updates.flush();
-    this.#persist();
+    this.#lists.close();
     this.#closed = true;
     for (const entry of this.#entries.values()) {
       entry.idle?.cancel();
@@ -330,26 +322,6 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     return found;
   }
 
-  /** history.list: Claude's conversations in `cwd` (checked as for session.create; default: the default session's). */
-  #history(connection: SessionClient, message: Extract<SessionCommand, { type: "history.list" }>): void {
-    let cwd = this.#default.record.cwd;
-    if (message.cwd !== undefined) {
-      const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
-      if (!dir.ok) return connection.sendError("invalid_session_dir", dir.message, message.id);
-      cwd = dir.path;
-    }
-    this.#options.history.list(cwd).then(
-      (conversations) => {
-        connection.log.debug("history listed", { cwd, conversations: conversations.length });
-        connection.send(encodeServerMessage({ type: "history", conversations, ...(message.id !== undefined && { id: message.id }) }));
-      },
-      (error: unknown) => {
-        this.#log.error("cannot list Claude's conversations", { cwd, error: String(error) });
-        connection.sendError("internal", `cannot list Claude's conversations in ${JSON.stringify(cwd)}; see the relay's log`, message.id);
-      },
-    );
-  }
-
   #attach(connection: SessionClient, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
     entry.session.attach(connection, message.lastSeq, message.id);
     this.#changed();
@@ -389,7 +361,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     if (!entry || this.#closed) return;
     let frame: string | undefined;
     for (const connection of entry.session.clients) {
-      if (!this.#clients.get(connection)?.usesSessions) continue;
+      if (!this.#lists.usesSessions(connection)) continue;
       frame ??= encodeServerMessage({ type: "session.capabilities", sessionId, ...capabilities });
       connection.send(frame);
     }
@@ -497,33 +469,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   }
 
   #changed(): void {
-    if (!this.#closed) this.#updates.request();
-  }
-
-  /** Sends the list to each client whose last copy differs from it, then saves it. */
-  #update(): void {
-    const list = this.list();
-    const now = JSON.stringify(list);
-    let frame: string | undefined;
-    for (const [connection, view] of this.#clients) {
-      if (view.seen === now) continue;
-      frame ??= encodeServerMessage({ type: "sessions", sessions: list });
-      connection.send(frame);
-      view.seen = now;
-    }
-    this.#persist();
-  }
-
-  #persist(): void {
-    const records = [...this.#entries.values()].map((entry) => entry.record);
-    const text = JSON.stringify(records);
-    if (text === this.#persisted || !this.#options.persist) return;
-    this.#persisted = text;
-    try {
-      this.#options.persist(records.map((record) => ({ ...record })));
-    } catch (error) {
-      this.#log.error("cannot save the list of sessions; a restarted relay will not list the newest ones", { error: String(error) });
-    }
+    this.#lists.changed();
   }
 
   #now(): string {
