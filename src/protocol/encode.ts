@@ -32,6 +32,11 @@ export function encodeServerMessage(
     | "session.configured"
     | "session.capabilities"
     | "history"
+    | "push.subscribed"
+    | "push.unsubscribed"
+    | "changes"
+    | "diff"
+    | "file"
   >,
 ): string {
   return JSON.stringify(message);

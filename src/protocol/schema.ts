@@ -60,6 +60,14 @@ export function integer(bounds: { minimum?: number; maximum?: number; descriptio
   };
 }
 
+/** true or false. */
+export function boolean(description?: string): Schema<boolean> {
+  return {
+    parse: (input, path = "") => (typeof input === "boolean" ? ok(input) : fail(`${describe(path)} must be true or false`)),
+    toJsonSchema: () => ({ type: "boolean", ...(description && { description }) }),
+  };
+}
+
 /** Exactly one of the given string values. */
 export function oneOf<const V extends string>(values: readonly V[], description?: string): Schema<V> {
   return {

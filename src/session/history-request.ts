@@ -1,7 +1,7 @@
 /**
  * Answers `history.list`: Claude's earlier conversations in a directory (checked against
- * `--allow-dir` as for session.create; default: the default session's), or why they cannot be
- * listed.
+ * `--allow-dir` as for session.create, the relay's own `--cwd` allowed too; default: the default
+ * session's), or why they cannot be listed.
  *
  * @example
  * ```ts
@@ -20,7 +20,7 @@ export interface HistoryListContext {
   history: ConversationHistory;
   /** `--allow-dir`: the directories whose conversations may be listed. */
   allowDirs: readonly string[];
-  /** Where the default session runs: listed when the request names no directory. */
+  /** Where the default session runs (the relay's own `--cwd`): listed when the request names no directory, and always allowed. */
   defaultCwd: string;
   log: Logger;
 }
@@ -28,7 +28,7 @@ export interface HistoryListContext {
 export function answerHistoryList(connection: SessionClient, message: Extract<ClientMessage, { type: "history.list" }>, context: HistoryListContext): void {
   let cwd = context.defaultCwd;
   if (message.cwd !== undefined) {
-    const dir = checkSessionDir(message.cwd, context.allowDirs);
+    const dir = checkSessionDir(message.cwd, context.allowDirs, context.defaultCwd);
     if (!dir.ok) return connection.sendError("invalid_session_dir", dir.message, message.id);
     cwd = dir.path;
   }

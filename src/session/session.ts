@@ -202,9 +202,9 @@ export class Session {
 
   /**
    * A client that just authenticated: `auth.ok` (with `sessionsJson()`, the relay's list as JSON,
-   * when given), the replay `resume` asks for, then live events.
+   * when given, and Web Push's `push` field), the replay `resume` asks for, then live events.
    */
-  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string): void {
+  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string, push?: ServerMessage<"auth.ok">["push"]): void {
     const key = connection.key;
     if (!key) throw new Error("a connection joined the session before it authenticated");
     this.#fanOut.admit(
@@ -220,6 +220,7 @@ export class Session {
             // extension: where the session is, so a client that drops before its first event can still
             // resume from here instead of asking for the whole buffer
             lastSeq: this.events.lastSeq,
+            ...(push && { push }),
           },
           sessionsJson?.(),
           this.#capabilitiesJson,
