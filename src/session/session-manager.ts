@@ -31,6 +31,7 @@ import { encodeServerMessage } from "../protocol/encode.ts";
 import type { ClientMessage, ResumeRequest, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
 import type { ModelChoice } from "./capabilities.ts";
+import { type CreateRefusal, checkCreateRequest, checkResume } from "./create-request.ts";
 import type { ConversationHistory } from "./history.ts";
 import { answerHistoryList } from "./history-request.ts";
 import { IdleTimer } from "./idle-timer.ts";
@@ -40,8 +41,7 @@ import { checkSessionDir } from "./session-dir.ts";
 import { sessionTitle, toSessionInfo } from "./session-info.ts";
 import type { SessionRecord } from "./session-list.ts";
 import type { ClaudePort, ConversationMessage, SessionClient, SessionHealth, SessionObserver } from "./session-ports.ts";
-import { checkModel, checkPermissionMode, choosablePermissionModes, type SettingsChange } from "./session-settings.ts";
-import { isSessionUuid } from "./session-store.ts";
+import { checkPermissionMode, choosablePermissionModes, settingsOf, settingsRefusal } from "./session-settings.ts";
 
 /** A session and the Claude process it drives, as the relay builds them. */
 export interface OpenedSession<C extends ClaudePort = ClaudePort> {
@@ -251,28 +251,14 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   // ── session commands ─────────────────────────────────────────────────────────────────────────
 
   #create(connection: SessionClient, message: Extract<SessionCommand, { type: "session.create" }>): void {
-    const settings = settingsOf(message);
-    const refused = this.#settingsRefusal(undefined, settings);
-    if (refused) {
-      connection.log.warn("session refused: mode or model not allowed", { ...settings, reason: refused });
-      return connection.sendError("invalid_message", `session.create: ${refused}; nothing was created`, message.id);
-    }
-    const dir = checkSessionDir(message.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
-    if (!dir.ok) {
-      connection.log.warn("session refused: directory not allowed", { cwd: message.cwd, reason: dir.message });
-      return connection.sendError("invalid_session_dir", dir.message, message.id);
-    }
+    const rules = { allowDirs: this.#options.allowDirs, relayDir: this.#options.defaultSession.cwd, permissionModes: this.#permissionModes };
+    const checked = checkCreateRequest(message, { ...rules, models: this.#models });
+    if (!checked.ok) return this.#refuse(connection, checked, message.id);
+    const { cwd, settings } = checked;
     let resumed: { title: string } | undefined;
-    if (message.resume !== undefined && message.worktree !== undefined) {
-      return connection.sendError(
-        "invalid_message",
-        "session.create: resume continues a conversation in its own directory; it cannot take a new worktree",
-        message.id,
-      );
-    }
     if (message.resume !== undefined) {
       const open = this.#entries.get(message.resume);
-      if (open?.record.cwd === dir.path) {
+      if (open?.record.cwd === cwd) {
         // the conversation is open already: a second Claude on one transcript would fork it
         connection.log.info("session.create: the conversation to resume is open; answering with its session", { sessionId: message.resume, ...settings });
         // a mode or model asked for: the open session takes them, as with session.configure
@@ -280,8 +266,9 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
         connection.send(encodeServerMessage({ type: "session.created", sessionId: message.resume, ...(message.id !== undefined && { id: message.id }) }));
         return;
       }
-      resumed = this.#resumable(connection, dir.path, message.resume, message.id);
-      if (!resumed) return;
+      const resume = checkResume(message.resume, cwd, { openIn: open?.record.cwd, ending: this.#ending.has(message.resume), history: this.#options.history });
+      if (!resume.ok) return this.#refuse(connection, resume, message.id);
+      resumed = resume;
     }
     const { maxSessions } = this.#options;
     if (this.#entries.size + this.#ending.size + this.#creating >= maxSessions) {
@@ -292,8 +279,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
         message.id,
       );
     }
-    if (message.worktree !== undefined) return void this.#createInWorktree(connection, message, message.worktree, dir.path);
-    this.#start(connection, message, { cwd: dir.path, ...(resumed?.title && { title: resumed.title }) }, resumed !== undefined);
+    if (message.worktree !== undefined) return void this.#createInWorktree(connection, message, message.worktree, cwd);
+    this.#start(connection, message, { cwd, ...(resumed?.title && { title: resumed.title }) }, resumed !== undefined);
   }
 
   /** session.create with `worktree`: the branch and its worktree are made first (a slot is held meanwhile). */
@@ -334,35 +321,10 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     this.#changed();
   }
 
-  /**
-   * Whether the conversation `sessionId` can be resumed in `cwd`: Claude has its transcript there,
-   * and it is not open elsewhere or being stopped. Otherwise the client is told why (undefined).
-   */
-  #resumable(connection: SessionClient, cwd: string, sessionId: string, id: string | undefined): { title: string } | undefined {
-    const shown = JSON.stringify(sessionId);
-    const open = this.#entries.get(sessionId);
-    if (open) {
-      connection.sendError(
-        "unknown_session",
-        `conversation ${shown} is open in another directory (${JSON.stringify(open.record.cwd)}), not in ${JSON.stringify(cwd)}`,
-        id,
-      );
-      return undefined;
-    }
-    if (this.#ending.has(sessionId)) {
-      connection.sendError("claude_unavailable", `conversation ${shown} is being stopped; resume it once session.stopped has come`, id);
-      return undefined;
-    }
-    const found = isSessionUuid(sessionId) ? this.#options.history.find(cwd, sessionId) : undefined;
-    if (!found) {
-      connection.log.warn("session refused: no such conversation to resume", { cwd, resume: sessionId });
-      connection.sendError(
-        "unknown_session",
-        `Claude has no conversation ${shown} in ${JSON.stringify(cwd)}; history.list with this cwd lists the ones it has`,
-        id,
-      );
-    }
-    return found;
+  /** Tells the client why its request was refused (and the log, when that is worth a line). */
+  #refuse(connection: SessionClient, refusal: CreateRefusal, id: string | undefined): void {
+    if (refusal.warn) connection.log.warn(refusal.warn.line, refusal.warn.fields);
+    connection.sendError(refusal.code, refusal.message, id);
   }
 
   #attach(connection: SessionClient, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
@@ -381,7 +343,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     if (change.permissionMode === undefined && change.model === undefined) {
       return connection.sendError("invalid_message", "session.configure: give permissionMode, model or both", message.id);
     }
-    const refused = this.#settingsRefusal(entry, change);
+    const refused = settingsRefusal(change, this.#permissionModes, entry.session.capabilities?.models ?? this.#models);
     if (refused) {
       connection.log.warn("configuration refused", { sessionId: entry.record.sessionId, ...change, reason: refused });
       return connection.sendError("invalid_message", `session.configure: ${refused}; nothing changed`, message.id);
@@ -389,12 +351,6 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     entry.session
       .configure(change, connection, message.id)
       .catch((error: unknown) => this.#log.error("configuring a session failed", { sessionId: entry.record.sessionId, error: String(error) }));
-  }
-
-  /** Why a mode or model may not be chosen (for `entry`, or a session about to be created), or undefined. */
-  #settingsRefusal(entry: Entry | undefined, change: SettingsChange): string | undefined {
-    const mode = change.permissionMode === undefined ? undefined : checkPermissionMode(change.permissionMode, this.#permissionModes);
-    return mode ?? (change.model === undefined ? undefined : checkModel(change.model, entry?.session.capabilities?.models ?? this.#models));
   }
 
   /** A session's Claude told new models or commands: clients attached to it that use sessions hear of them. */
@@ -527,12 +483,4 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #now(): string {
     return new Date(this.#clock.now()).toISOString();
   }
-}
-
-/** The mode and model a session.create or session.configure asks for. */
-function settingsOf(message: { permissionMode?: string; model?: string }): SettingsChange {
-  return {
-    ...(message.permissionMode !== undefined && { permissionMode: message.permissionMode }),
-    ...(message.model !== undefined && { model: message.model }),
-  };
 }
