@@ -11,7 +11,7 @@
  * // '{"type":"control_request","request_id":"relay-7","request":{"subtype":"set_permission_mode","mode":"plan"}}\n'
  * ```
  */
-import type { PromptImage } from "../protocol/messages.ts";
+import type { PromptImage } from "../protocol/message-parts.ts";
 import { isPlainObject } from "../protocol/schema.ts";
 
 type JsonObject = Record<string, unknown>;

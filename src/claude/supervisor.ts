@@ -25,7 +25,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Logger, silentLogger } from "../log/logger.ts";
-import type { PromptImage } from "../protocol/messages.ts";
+import type { PromptImage } from "../protocol/message-parts.ts";
 import { isPlainObject } from "../protocol/schema.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
 import { Emitter } from "../shared/emitter.ts";

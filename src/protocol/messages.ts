@@ -226,37 +226,6 @@ export const clientMessages = {
 export type ClientMessageType = keyof typeof clientMessages;
 export type ClientMessage = { [K in ClientMessageType]: Infer<(typeof clientMessages)[K]> }[ClientMessageType];
 
-/**
- * The key a client proved, as `auth.ok` reports it, with the name its device goes by (which the
- * relay always knows; the field is optional only for v1 clients reading it).
- *
- * @example
- * ```ts
- * const key: KeyIdentity = { type: "ssh-ed25519", fingerprint: "SHA256:…", comment: "me@phone", device: "phone" };
- * ```
- */
-export type KeyIdentity = Required<Infer<typeof keyInfo>>;
-
-/**
- * An image for Claude to see with a prompt (v2): its type and its bytes in standard base64.
- *
- * @example
- * ```ts
- * const image: PromptImage = { mediaType: "image/png", data: "iVBORw0KGgo…" };
- * ```
- */
-export type PromptImage = Infer<typeof promptImage>;
-
-/**
- * What a client logging in asks to be replayed: the events of `sessionId` after `lastSeq` (auth.response's `resume`).
- *
- * @example
- * ```ts
- * const resume: ResumeRequest = { sessionId: "5e55104e-…", lastSeq: 41 }; // replays from seq 42
- * ```
- */
-export type ResumeRequest = NonNullable<Extract<ClientMessage, { type: "auth.response" }>["resume"]>;
-
 // ── server → client ────────────────────────────────────────────────────────────────────────────
 
 /** `idle`: the session has no Claude process now; the next prompt starts one with `--resume`. */

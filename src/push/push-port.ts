@@ -10,7 +10,7 @@
  * ```
  */
 
-import type { ResumeRequest } from "../protocol/messages.ts";
+import type { ResumeRequest } from "../protocol/message-parts.ts";
 import type { Connection } from "../server/connection.ts";
 import type { SessionMessage, SessionPort } from "../server/gateway.ts";
 import type { PushClientMessage, PushService } from "./push-service.ts";

@@ -12,7 +12,7 @@
  */
 import type { Logger } from "../log/logger.ts";
 import { type CloseCode, type ErrorCode, errorFrame } from "../protocol/errors.ts";
-import type { KeyIdentity } from "../protocol/messages.ts";
+import type { KeyIdentity } from "../protocol/message-parts.ts";
 import { formatHostPort, type PeerInfo, type PeerSocket } from "../runtime/types.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { TokenBucket } from "../shared/token-bucket.ts";

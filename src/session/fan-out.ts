@@ -16,7 +16,8 @@
  */
 
 import { encodeServerMessage } from "../protocol/encode.ts";
-import type { ResumeRequest, UnnumberedEvent } from "../protocol/messages.ts";
+import type { ResumeRequest } from "../protocol/message-parts.ts";
+import type { UnnumberedEvent } from "../protocol/messages.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { DevicePresence } from "./device-presence.ts";
 import type { EventStore } from "./event-store.ts";

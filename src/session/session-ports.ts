@@ -15,7 +15,8 @@ import type { PermissionAnswer, PermissionRequest } from "../claude/stream-json.
 import type { ClaudeState, ControlResult, SupervisorEvents } from "../claude/supervisor.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ErrorCode } from "../protocol/errors.ts";
-import type { ClientMessage, KeyIdentity, PromptImage, SessionCapabilities, SessionInfo, SessionStateName } from "../protocol/messages.ts";
+import type { KeyIdentity, PromptImage } from "../protocol/message-parts.ts";
+import type { ClientMessage, SessionCapabilities, SessionInfo, SessionStateName } from "../protocol/messages.ts";
 
 /** What the session needs from the Claude supervisor (src/claude). */
 export interface ClaudePort {

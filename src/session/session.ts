@@ -33,7 +33,8 @@ import { type ClaudeAuthProblem, credentialsAtStart, credentialsSignal } from ".
 import type { PermissionRequest } from "../claude/stream-json.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeAuthOk, encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
-import type { PromptImage, ResumeRequest, ServerMessage, SessionCapabilities, SessionStateName } from "../protocol/messages.ts";
+import type { PromptImage, ResumeRequest } from "../protocol/message-parts.ts";
+import type { ServerMessage, SessionCapabilities, SessionStateName } from "../protocol/messages.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { capabilitiesFrom, sameCapabilities } from "./capabilities.ts";
 import { ClaudeAuth } from "./claude-auth.ts";

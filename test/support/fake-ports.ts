@@ -19,7 +19,7 @@ import type { PermissionAnswer, PermissionRequest } from "../../src/claude/strea
 import type { ClaudeState, ControlResult, SupervisorEvents } from "../../src/claude/supervisor.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/log/logger.ts";
 import { type ErrorCode, errorFrame } from "../../src/protocol/errors.ts";
-import type { KeyIdentity, PromptImage } from "../../src/protocol/messages.ts";
+import type { KeyIdentity, PromptImage } from "../../src/protocol/message-parts.ts";
 import type { EventStore } from "../../src/session/event-store.ts";
 import type { ClaudePort } from "../../src/session/session-ports.ts";
 import { Emitter } from "../../src/shared/emitter.ts";
