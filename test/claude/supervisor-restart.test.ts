@@ -21,16 +21,22 @@ function script(name: string, body: string): string {
 
 const messagesText = (index: number) => JSON.stringify(h.api.messageRequests()[index]!.messages);
 
+/** A supervised Claude that has answered "the first question" and persisted the turn (only a persisted turn is resumed). */
+async function afterFirstTurn() {
+  const started = supervisor();
+  const { claude, record } = started;
+  await claude.start();
+  await waitFor(() => claude.state === "ready", "ready");
+  h.api.enqueue(text("the first answer"));
+  claude.prompt("the first question");
+  await waitFor(() => record.results().length === 1, "first result");
+  await waitFor(() => persistedTranscript(claude.sessionId, h.env).includes("the first answer"), "first turn persisted");
+  return started;
+}
+
 describe("Claude supervision", () => {
   test("SIGKILL → restarted with --resume, same session, earlier turns carried; prompts queued meanwhile", async () => {
-    const { claude, record } = supervisor();
-    await claude.start();
-    await waitFor(() => claude.state === "ready", "ready");
-    h.api.enqueue(text("the first answer"));
-    claude.prompt("the first question");
-    await waitFor(() => record.results().length === 1, "first result");
-    // Claude persists the turn shortly after its result line; only a persisted turn survives SIGKILL.
-    await waitFor(() => persistedTranscript(claude.sessionId, h.env).includes("the first answer"), "first turn persisted");
+    const { claude, record } = await afterFirstTurn();
 
     // A permission pending at the time of the crash: the session withdraws it (test/session), the
     // supervisor only refuses to answer it while no Claude runs.
@@ -143,13 +149,7 @@ describe("Claude supervision", () => {
   });
 
   test("suspend: a prompt sent while Claude stops waits in the queue; Claude is started again with --resume and answers it", async () => {
-    const { claude, record } = supervisor();
-    await claude.start();
-    await waitFor(() => claude.state === "ready", "ready");
-    h.api.enqueue(text("the first answer"));
-    claude.prompt("the first question");
-    await waitFor(() => record.results().length === 1, "first result");
-    await waitFor(() => persistedTranscript(claude.sessionId, h.env).includes("the first answer"), "first turn persisted");
+    const { claude, record } = await afterFirstTurn();
     const firstPid = claude.pid!;
 
     const suspended = claude.suspend();
