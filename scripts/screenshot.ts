@@ -5,10 +5,12 @@
  * its key authorized; the page sends a prompt and Claude plans with a todo list and markdown, then
  * another device asks for a new test file and Claude's Write waits as a permission card (with
  * Allow for this session, as Claude suggests accepting edits), under the session's mode and model
- * pickers. That moment is written to docs/screenshot-phone.png.
+ * pickers. That moment is written to docs/screenshot-phone.png. Then the page allows the Write, the
+ * conversation links the turn's "1 file changed", and the Changes view of the session's git
+ * repository (the parser fixed, the test added) is written to docs/screenshot-changes.png.
  *
- *     bun scripts/screenshot.ts                 # writes docs/screenshot-phone.png
- *     bun scripts/screenshot.ts /tmp/phone.png  # somewhere else
+ *     bun scripts/screenshot.ts                 # writes docs/screenshot-phone.png and docs/screenshot-changes.png
+ *     bun scripts/screenshot.ts /tmp/phone.png  # somewhere else (and /tmp/screenshot-changes.png)
  *
  * @example
  * ```sh
@@ -16,8 +18,9 @@
  * ```
  */
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { startFakeAnthropic, text, toolUse } from "../test/support/fake-anthropic.ts";
+import { makeGitRepo } from "../test/support/git-repo.ts";
 import { makeTempDir, removeTempDir } from "../test/support/ssh.ts";
 import { writeWebAssets } from "./build-web.ts";
 
@@ -27,6 +30,24 @@ const { authorizePage, launchBrowser, openPhone, sendPrompt } = await import("..
 const { startTestRelay } = await import("../test/support/relay.ts");
 
 const target = process.argv[2] ?? join(import.meta.dirname, "..", "docs", "screenshot-phone.png");
+const changesTarget = join(dirname(target), "screenshot-changes.png");
+
+const LIST_BEFORE = [
+  "export function parseList(tokens: Token[]): Value[] {",
+  "  const items: Value[] = [];",
+  '  expect(tokens, "[");',
+  '  while (!at(tokens, "]")) {',
+  "    items.push(parseValue(tokens));",
+  '    if (!at(tokens, "]")) expect(tokens, ",");',
+  "  }",
+  "  return items;",
+  "}",
+  "",
+].join("\n");
+const LIST_AFTER = LIST_BEFORE.replace(
+  '    if (!at(tokens, "]")) expect(tokens, ",");\n',
+  '    if (at(tokens, "]")) break;\n    expect(tokens, ",");\n    // a trailing comma: [1, 2,]\n    if (at(tokens, ",")) next(tokens);\n',
+);
 
 const PLAN = [
   "The parser drops **trailing commas** in `parseList`, so `[1, 2,]` fails. Plan:",
@@ -51,6 +72,10 @@ const TEST_FILE = [
 const home = makeTempDir("demo-");
 const cwd = join(home, "app");
 mkdirSync(join(cwd, "test"), { recursive: true });
+const repo = makeGitRepo(cwd);
+repo.write("src/parser/list.ts", LIST_BEFORE);
+repo.write("README.md", "# parser\n");
+repo.commit("the parser");
 const api = await startFakeAnthropic();
 const relay = await startTestRelay({ api, flags: { cwd } });
 const browser = await launchBrowser();
@@ -88,7 +113,15 @@ try {
   if (problems.length > 0) throw new Error(`the page reported problems: ${problems.join("; ")}`);
   console.log(`wrote ${target}`);
 
-  laptop.send({ type: "interrupt" });
+  // Allowed; the fix was made meanwhile: the turn links its change, the Changes view shows both.
+  repo.write("src/parser/list.ts", LIST_AFTER);
+  await page.getByTestId("permission-card").getByRole("button", { name: "Allow", exact: true }).click();
+  await page.getByTestId("turn-changes").click();
+  await page.getByTestId("changed-file").nth(1).waitFor({ timeout: 30_000 });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.screenshot({ path: changesTarget });
+  console.log(`wrote ${changesTarget}`);
+
   await laptop.close();
 } finally {
   await browser.close();

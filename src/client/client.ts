@@ -352,25 +352,28 @@ export class RelayClient {
    * from {@link listHistory}) when given; resolves with its id. The client does not follow it:
    * call `follow(id)`. Rejects with a `RelayRequestError`: `invalid_session_dir` (the message says
    * what is wrong with the directory), `too_many_sessions`, `unknown_session` (no such conversation).
+   * v3 `worktree`: in a new worktree of `cwd`'s repository, on that new branch.
    *
    * @example
-   * const id = await client.createSession("/home/me/code/api");
+   * const id = await client.createSession("/home/me/code/api", { worktree: "fix-login" });
    * await client.follow(id);
    */
-  async createSession(cwd: string, options: { resume?: string } = {}): Promise<string> {
-    const message: ClientMessage = { type: "session.create", cwd, ...(options.resume !== undefined && { resume: options.resume }) };
+  async createSession(cwd: string, options: { resume?: string; worktree?: string } = {}): Promise<string> {
+    const { resume, worktree } = options;
+    const message: ClientMessage = { type: "session.create", cwd, ...(resume !== undefined && { resume }), ...(worktree !== undefined && { worktree }) };
     const created = await this.request<SessionCreatedMessage>(message, "session.created");
     return created.sessionId;
   }
 
   /**
    * Stops a session other than the default one (v2 `session.stop`); resolves once its Claude has ended.
+   * v3 `removeWorktree`: and its worktree (branch kept; `worktree_dirty` while it has changes).
    *
    * @example
-   * await client.stopSession("a2c4…");
+   * await client.stopSession("a2c4…", { removeWorktree: true });
    */
-  stopSession(sessionId: string): Promise<SessionStoppedMessage> {
-    return this.request<SessionStoppedMessage>({ type: "session.stop", sessionId }, "session.stopped");
+  stopSession(sessionId: string, options: { removeWorktree?: boolean } = {}): Promise<SessionStoppedMessage> {
+    return this.request<SessionStoppedMessage>({ type: "session.stop", sessionId, ...(options.removeWorktree && { removeWorktree: true }) }, "session.stopped");
   }
 
   /**

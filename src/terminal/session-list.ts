@@ -1,7 +1,8 @@
 /**
  * The relay's sessions as terminal lines (pure): for `/sessions`, and for a `--session` the relay
  * does not run. Each line: the id's start (enough to type after `/switch`), what Claude is doing
- * in words, the directory, the title (the first prompt), and who is connected.
+ * in words, the directory, the title (the first prompt), the branch of a worktree session, and
+ * who is connected.
  *
  * @example
  * ```ts
@@ -77,6 +78,7 @@ function sessionLine(session: SessionInfo, view: SessionListView): string {
   const parts = [
     NEEDS_YOU.has(session.state) ? style.paint("yellow", state) : state,
     sessionPlace(session, view.home),
+    ...(session.branch !== undefined ? [style.paint("cyan", `${session.worktree ? "worktree " : ""}branch ${session.branch}`)] : []),
     devices(session.clients, current),
     ...(session.permissionMode !== "default" ? [`mode ${session.permissionMode}`] : []),
     ...(session.model !== undefined ? [`model ${session.model}`] : []),

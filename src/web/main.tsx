@@ -16,7 +16,9 @@ import { PageLink, relayUrl } from "./net/connection.ts";
 import { PermissionNotifier } from "./net/notify.ts";
 import { PairingError, type PairLink, pairingFailureWords, pairLink, requestPairing } from "./net/pairing.ts";
 import { registerServiceWorker } from "./net/service-worker.ts";
+import { ReviewState } from "./state/changes.ts";
 import { AppStore, type PageMemory } from "./state/store.ts";
+import { watchTurns } from "./state/turn-watch.ts";
 import type { Actions } from "./ui/actions.ts";
 import { App } from "./ui/app.tsx";
 
@@ -45,6 +47,8 @@ const memory: PageMemory = {
 };
 
 const store = new AppStore(memory);
+const review = new ReviewState((message, reply) => connection?.request(message, reply) ?? Promise.reject(new Error("not connected to the relay")));
+watchTurns(store, review);
 const notifier = new PermissionNotifier();
 store.notifications.value = notifier.permission;
 const db = openKeyDb<StoredDeviceKey>();
@@ -131,8 +135,12 @@ const actions: Actions = {
   dismissErrors: () => store.dismissErrors(),
   show: (sessionId) => connection?.show(sessionId),
   toggleSessions: () => (store.view.value = store.view.value === "sessions" ? "conversation" : "sessions"),
-  createSession: (cwd) => connection?.create(cwd),
-  stopSession: (sessionId) => connection?.stopSession(sessionId),
+  createSession: (cwd, worktree) => connection?.create(cwd, "form", undefined, worktree),
+  stopSession: (sessionId, options) => connection?.stopSession(sessionId, options),
+  openChanges: (sessionId) => {
+    store.view.value = "conversation";
+    review.showList(sessionId);
+  },
   newConversation: (sessionId) => connection?.newConversation(sessionId),
   pair: async (name) => {
     const code = pairing;
@@ -167,5 +175,5 @@ const actions: Actions = {
   },
 };
 
-render(<App store={store} actions={actions} />, document.getElementById("app")!);
+render(<App store={store} actions={actions} review={review} />, document.getElementById("app")!);
 void start();

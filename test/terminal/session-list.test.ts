@@ -38,6 +38,9 @@ describe("sessionLines", () => {
       "* 7f0c3d0e  ready for a prompt · /home/me/app · 3 devices (you and others)",
     ]);
     expect(sessionLines([], { style })).toEqual(["the relay runs no session"]);
+    expect(sessionLines([info({ cwd: "/srv/api/.claude/worktrees/fix-login", branch: "fix-login", worktree: true })], { style })).toEqual([
+      "  7f0c3d0e  ready for a prompt · /srv/api/.claude/worktrees/fix-login · worktree branch fix-login · 1 device",
+    ]);
   });
 
   test("names for notes and headers", () => {

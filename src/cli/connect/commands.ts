@@ -21,7 +21,9 @@ export type InputAction =
   | { kind: "interrupt" }
   | { kind: "sessions" }
   | { kind: "switch"; args: string[] }
-  | { kind: "new"; dir: string }
+  | { kind: "new"; dir: string; worktree?: string }
+  | { kind: "changes" }
+  | { kind: "diff"; path: string }
   | { kind: "mode"; args: string[] }
   | { kind: "model"; args: string[] }
   | { kind: "image"; path: string }
@@ -33,7 +35,19 @@ export type InputAction =
 export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string; kind: Exclude<InputAction["kind"], "empty" | "prompt" | "unknown"> }> = [
   { name: "/sessions", usage: "/sessions", help: "the relay's sessions: what each is doing, where, who is connected (* marks this one)", kind: "sessions" },
   { name: "/switch", usage: "/switch ID", help: "follow another session (its id or the start of it), showing its last turn", kind: "switch" },
-  { name: "/new", usage: "/new DIR", help: "start a session (its own Claude) in DIR on the relay's machine and follow it", kind: "new" },
+  {
+    name: "/new",
+    usage: "/new DIR [--worktree BRANCH]",
+    help: "start a session (its own Claude) in DIR on the relay's machine and follow it; --worktree: in a new git worktree on a new BRANCH",
+    kind: "new",
+  },
+  {
+    name: "/changes",
+    usage: "/changes",
+    help: "what changed in the session's directory against git's HEAD: each file with its status and +/− lines",
+    kind: "changes",
+  },
+  { name: "/diff", usage: "/diff PATH", help: "one changed file's diff against HEAD, coloured (PATH as /changes lists it; Tab completes it)", kind: "diff" },
   {
     name: "/mode",
     usage: "/mode [MODE]",
@@ -73,7 +87,8 @@ export function parseInput(input: string): InputAction {
   const [typed = "", ...args] = trimmed.split(/\s+/);
   const name = ALIASES[typed] ?? typed;
   const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (command?.kind === "new") return { kind: "new", dir: trimmed.slice(typed.length).trim() };
+  if (command?.kind === "new") return newSession(trimmed.slice(typed.length).trim());
+  if (command?.kind === "diff") return { kind: "diff", path: trimmed.slice(typed.length).trim() };
   if (command?.kind === "image") return { kind: "image", path: trimmed.slice(typed.length).trim() };
   if (command && WITH_ARGS.has(command.kind)) return { kind: command.kind, args } as InputAction;
   if (command) return { kind: command.kind } as InputAction;
@@ -82,6 +97,13 @@ export function parseInput(input: string): InputAction {
     COMMANDS.map((candidate) => candidate.name),
   );
   return { kind: "unknown", command: typed, ...(suggestion && { suggestion }) };
+}
+
+/** `/new DIR [--worktree BRANCH]` (also `--worktree=BRANCH`): the flag is the line's last words, so DIR may hold spaces. */
+function newSession(rest: string): InputAction {
+  const flag = /(?:^|\s)--worktree(?:(?:=|\s+)(\S*))?$/.exec(rest);
+  if (!flag) return { kind: "new", dir: rest };
+  return { kind: "new", dir: rest.slice(0, flag.index).trim(), worktree: flag[1] ?? "" };
 }
 
 /**
@@ -101,7 +123,7 @@ export function helpText(keys: boolean): string {
       "Keys: Alt-Enter or a line ending in \\ starts a new line; a paste is one prompt however many lines it has.",
       "While Claude asks for permission and your input is empty: y allows, s allows for this session (when Claude offers it), n denies, r denies with a reason.",
       "Claude's questions: press an option's number, or type numbers (several: 1,3) or your own answer and Enter; n declines.",
-      "Tab completes /commands, and Claude's own after //.",
+      "Tab completes /commands, Claude's own after //, and after /diff the paths the last /changes listed.",
       "Ctrl-C interrupts Claude's turn (or clears your input); twice quits. Ctrl-D on an empty line quits.",
     );
   }
@@ -130,14 +152,20 @@ export function pickRequest(
 }
 
 /**
- * Tab completion for a typed line: our slash commands, and Claude's own (`//name`, from the
- * session's pickers), that start with what was typed.
+ * Tab completion for a typed line: our slash commands, Claude's own (`//name`, from the
+ * session's pickers), and after `/diff ` the changed paths (the last `/changes`), that start with
+ * what was typed.
  *
  * @example
  * completions("/mo", ["compact"]);   // ["/mode", "/model"]
  * completions("//co", ["compact"]);  // ["//compact"]
+ * completions("/diff src/", [], ["src/a.ts", "README.md"]); // ["/diff src/a.ts"]
  */
-export function completions(line: string, claudeCommands: readonly string[]): string[] {
+export function completions(line: string, claudeCommands: readonly string[], changedPaths: readonly string[] = []): string[] {
+  if (line.startsWith("/diff ")) {
+    const typed = line.slice("/diff ".length).trimStart();
+    return changedPaths.filter((path) => path.startsWith(typed)).map((path) => `/diff ${path}`);
+  }
   if (!line.startsWith("/") || /\s/.test(line)) return [];
   if (line.startsWith("//")) return claudeCommands.map((name) => `//${name}`).filter((candidate) => candidate.startsWith(line));
   return COMMANDS.map((command) => command.name).filter((name) => name.startsWith(line));

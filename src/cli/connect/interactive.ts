@@ -29,6 +29,7 @@ import { completions, helpText, parseInput, pickRequest } from "./commands.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
 import type { ImageFile } from "./image-file.ts";
 import { PermissionKeys } from "./permission-keys.ts";
+import { ReviewCommands } from "./review-commands.ts";
 import { SlashCommands } from "./slash-commands.ts";
 import type { ViewOutput } from "./view-output.ts";
 
@@ -76,6 +77,8 @@ export class InteractiveView {
   readonly #keys: PermissionKeys;
   /** /sessions, /switch, /new, /mode, /model, /image. */
   readonly #commands: SlashCommands;
+  /** /changes, /diff. */
+  readonly #review: ReviewCommands;
   #workingSince: number | undefined;
   #attempt: number | undefined;
   #quitTimer: ReturnType<typeof setTimeout> | undefined;
@@ -103,6 +106,7 @@ export class InteractiveView {
     };
     this.#keys = new PermissionKeys(out);
     this.#commands = new SlashCommands(out, io, { beforeFollow: () => this.#keys.typingReason && this.#keys.leaveReason() });
+    this.#review = new ReviewCommands(out);
     client.on("auth.ok", (ok) => this.#authenticated(ok));
     client.on("joined", (join, info) => this.#joined(join, info));
     client.on("sessions", (message) => this.#sessionsChanged(message.sessions));
@@ -145,7 +149,7 @@ export class InteractiveView {
         interrupt: () => this.#interrupt(),
         key: (key) => this.#keys.key(key),
         end: () => this.#end(EXIT_OK),
-        complete: (line) => completions(line, this.#client.capabilities?.commands.map((command) => command.name) ?? []),
+        complete: (line) => completions(line, this.#client.capabilities?.commands.map((command) => command.name) ?? [], this.#review.paths),
       });
       if (this.#early.length > 0) this.#console.print(this.#early.splice(0).join("\n"));
       if (this.#console.fancy) this.#ticker = setInterval(() => this.#tick(), this.#io.tickMs ?? 100);
@@ -301,7 +305,11 @@ export class InteractiveView {
         case "switch":
           return this.#commands.switchTo(action.args);
         case "new":
-          return this.#commands.newSession(action.dir);
+          return this.#commands.newSession(action.dir, action.worktree);
+        case "changes":
+          return this.#review.changes();
+        case "diff":
+          return this.#review.diff(action.path);
         case "mode":
           return this.#commands.mode(action.args);
         case "model":

@@ -1,7 +1,7 @@
 /**
  * `connect URL --json` without a prompt, for programs driving the session: every frame the relay
  * sends is one JSON line on stdout (for `jq`); input lines holding a JSON object are sent as they
- * are, other lines are prompts or slash commands (/allow, /deny, /interrupt, /quit). Connection
+ * are, other lines are prompts or slash commands (/allow, /deny, /interrupt, /quit, /changes, /diff). Connection
  * messages go to stderr. Ends at /quit, end of input or `signal` (exit 0), or when the connection
  * is lost for good.
  *
@@ -97,6 +97,14 @@ function handleLine(line: string, client: RelayClient, err: (line: string) => vo
         return;
       case "image":
         return err('! /image is for the interactive view: here send {"type":"prompt","text":…,"images":[{"mediaType":"image/png","data":"<base64>"}]}');
+      case "changes":
+        // The changes frame (or an error frame) is printed as a JSON line like every frame.
+        client.changes().catch(() => {});
+        return;
+      case "diff":
+        if (action.path === "") return err("! /diff takes the path of a changed file (the changes frame lists them)");
+        client.diff(action.path).catch(() => {});
+        return;
       case "new":
         return err(
           '! /new is for the interactive view: here send {"type":"session.create","cwd":"/abs/dir"} and then /switch to the id in session.created, or start with --new DIR',

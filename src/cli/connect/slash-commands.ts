@@ -1,6 +1,6 @@
 /**
  * The interactive view's slash commands that talk to the relay or this machine: /sessions,
- * /switch, /new, /mode, /model and /image (parsing a typed line is commands.ts's business). Each
+ * /switch, /new (also in a worktree), /mode, /model and /image (parsing a typed line is commands.ts's business). Each
  * prints its outcome, or a problem in words; requests to the relay (create, follow, configure) go
  * through the client's promises, so a refusal is shown with the relay's words.
  *
@@ -70,17 +70,20 @@ export class SlashCommands {
     this.#follow(found.session.sessionId);
   }
 
-  newSession(typed: string): void {
+  /** `/new DIR [--worktree BRANCH]`: the session in a new worktree of DIR's repository, on the new BRANCH. */
+  newSession(typed: string, worktree?: string): void {
+    if (worktree === "") return this.#out.problem("/new: --worktree needs the name of a new branch, e.g. /new ~/code/api --worktree fix-login");
     const dir = this.#io.newSessionDir(typed);
     if ("problem" in dir) return this.#out.problem(`/new: ${dir.problem}`);
     const { style } = this.#out;
-    this.#out.print(style.paint("dim", `${style.symbols.info} starting a session in ${dir.dir}…`));
-    this.#out.client.createSession(dir.dir).then(
+    const where = worktree !== undefined ? `a new worktree of ${dir.dir} on branch ${worktree}` : dir.dir;
+    this.#out.print(style.paint("dim", `${style.symbols.info} starting a session in ${where}…`));
+    this.#out.client.createSession(dir.dir, worktree !== undefined ? { worktree } : {}).then(
       (sessionId) => {
         this.createdIn.set(sessionId, dir.dir);
         this.#follow(sessionId);
       },
-      (error: Error) => this.#out.problem(`/new ${dir.dir}: ${error.message}`),
+      (error: Error) => this.#out.problem(`/new ${dir.dir}${worktree !== undefined ? ` --worktree ${worktree}` : ""}: ${error.message}`),
     );
   }
 

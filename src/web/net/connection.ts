@@ -125,6 +125,11 @@ export class PageLink {
     );
   }
 
+  /** Any request answered by id (the Changes view's changes.get, changes.diff, file.read); refused `not_connected` while not logged in. */
+  request<T extends Record<string, unknown>>(message: ClientMessage, reply: string): Promise<T> {
+    return this.#request((client) => client.request<T>(message, reply));
+  }
+
   /** Lists Claude's earlier conversations in `cwd` (undefined: the default session's directory). */
   listHistory(cwd?: string): void {
     const { store } = this.#options;
@@ -151,26 +156,27 @@ export class PageLink {
     this.#follow();
   }
 
-  /** Starts a session in `cwd` (continuing the conversation `resume`); the relay's answer shows it, or its refusal reaches the form (or a note). */
-  create(cwd: string, origin: PendingCreate["origin"] = "form", resume?: string): void {
-    const create = { cwd, origin, ...(resume !== undefined && { resume }) };
+  /** Starts a session in `cwd` (continuing the conversation `resume`, or in a new `worktree` branch); the relay's answer shows it, or its refusal reaches the form (or a note). */
+  create(cwd: string, origin: PendingCreate["origin"] = "form", resume?: string, worktree?: string): void {
+    const create = { cwd, origin, ...(resume !== undefined && { resume }), ...(worktree !== undefined && { worktree }) };
     this.#options.store.createStarted(create);
     this.#create(create);
   }
 
   #create(create: PendingCreate): void {
     const { store } = this.#options;
-    this.#request((client) => client.createSession(create.cwd, create.resume !== undefined ? { resume: create.resume } : {})).then(
+    const options = { ...(create.resume !== undefined && { resume: create.resume }), ...(create.worktree !== undefined && { worktree: create.worktree }) };
+    this.#request((client) => client.createSession(create.cwd, options)).then(
       (sessionId) => store.created(create, sessionId) && this.#follow(),
       (error: RequestRefusal) => store.createRefused(create, error),
     );
   }
 
-  /** Stops a session (not the default one, which the relay keeps for v1 clients); a refusal is a note. */
-  stopSession(sessionId: string): void {
+  /** Stops a session (not the default one, which the relay keeps for v1 clients), and its worktree with `removeWorktree`; a refusal is a note in the relay's words. */
+  stopSession(sessionId: string, options: { removeWorktree?: boolean } = {}): void {
     const { store } = this.#options;
     if (this.#client?.state === "open") store.stopRequested(sessionId);
-    this.#request((client) => client.stopSession(sessionId)).catch((error: RequestRefusal) => store.note(`${error.code}: ${error.message}`));
+    this.#request((client) => client.stopSession(sessionId, options)).catch((error: RequestRefusal) => store.note(`${error.code}: ${error.message}`));
   }
 
   /**

@@ -69,6 +69,8 @@ export interface PendingCreate {
   origin: "form" | "restart";
   /** The earlier conversation continued (history.list's sessionId). */
   resume?: string;
+  /** A new branch: the session runs in a new worktree of the directory's repository. */
+  worktree?: string;
 }
 
 /** A session.configure sent and not answered yet. */

@@ -35,9 +35,12 @@ export interface Actions {
   show(sessionId: string): void;
   /** Between the conversation and the list of sessions. */
   toggleSessions(): void;
-  /** Starts a session in a directory of the relay's computer. */
-  createSession(cwd: string): void;
-  stopSession(sessionId: string): void;
+  /** Starts a session in a directory of the relay's computer (in a new worktree on branch `worktree`). */
+  createSession(cwd: string, worktree?: string): void;
+  /** Stops a session; `removeWorktree`: and removes its worktree (refused while it has uncommitted changes). */
+  stopSession(sessionId: string, options?: { removeWorktree?: boolean }): void;
+  /** Opens a session's Changes view (the files changed against git's HEAD). */
+  openChanges(sessionId: string): void;
   /** Stops the session and starts a new one in its directory (the default session: only the latter). */
   newConversation(sessionId: string): void;
   /** Asks the relay to add this device's key, under `name` (opened through a pairing link). */

@@ -1,7 +1,8 @@
 /**
  * The whole page: the top bar, then either what is needed to authorize this device (pairing, or
  * the key to add by hand), or the session bar with the conversation shown (its pending permission
- * requests and the prompt box) or the list of sessions.
+ * requests and the prompt box), the session's Changes view (its permission requests stay below it)
+ * or the list of sessions.
  *
  * Only the components that show the conversation itself read it: the rest read values that change
  * when they do (the pending requests, the state), so an event redraws just the conversation, and
@@ -9,14 +10,16 @@
  *
  * @example
  * ```tsx
- * render(<App store={store} actions={actions} />, document.getElementById("app")!);
+ * render(<App store={store} actions={actions} review={review} />, document.getElementById("app")!);
  * ```
  */
 import { useMemo } from "preact/hooks";
+import type { ReviewState } from "../state/changes.ts";
 import type { SlashCommand } from "../state/commands.ts";
 import { authorWords } from "../state/device-words.ts";
 import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
+import { ChangesView } from "./changes-view.tsx";
 import { Composer } from "./composer.tsx";
 import { ConversationView } from "./conversation-view.tsx";
 import { Header } from "./header.tsx";
@@ -28,8 +31,16 @@ import type { Who } from "./tool-view.tsx";
 
 const NO_COMMANDS: readonly SlashCommand[] = [];
 
-function Conversation({ store, who }: { store: AppStore; who: Who }) {
-  return <ConversationView key={store.activeSessionId.value} conversation={store.active.value} who={who} models={store.activeCapabilities.value?.models} />;
+function Conversation({ store, who, review }: { store: AppStore; who: Who; review: ReviewState }) {
+  return (
+    <ConversationView
+      key={store.activeSessionId.value}
+      conversation={store.active.value}
+      who={who}
+      models={store.activeCapabilities.value?.models}
+      review={review}
+    />
+  );
 }
 
 function CatchingUp({ store }: { store: AppStore }) {
@@ -41,7 +52,7 @@ function CatchingUp({ store }: { store: AppStore }) {
   );
 }
 
-export function App({ store, actions }: { store: AppStore; actions: Actions }) {
+export function App({ store, actions, review }: { store: AppStore; actions: Actions; review: ReviewState }) {
   const access = store.access.value;
   const key = store.key.value;
   const pairing = store.pairing.value;
@@ -51,6 +62,7 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
   const errors = store.errors.value;
   const state = store.activeStatus.value?.state;
   const sessionId = store.activeSessionId.value;
+  const reviewing = review.open.value?.sessionId === sessionId && sessionId !== undefined;
   return (
     <>
       <Header store={store} actions={actions} />
@@ -78,17 +90,25 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
         {access === "authorized" && store.view.value === "conversation" && (
           <>
             {/* A long replay is drawn once it is all there, not once per animation frame on the way. */}
-            {store.replaying.value ? <CatchingUp store={store} /> : <Conversation store={store} who={who} />}
+            {reviewing ? (
+              <ChangesView review={review} />
+            ) : store.replaying.value ? (
+              <CatchingUp store={store} />
+            ) : (
+              <Conversation store={store} who={who} review={review} />
+            )}
             {store.activePending.value.map((request) => (
               <PermissionCard key={request.requestId} request={request} actions={actions} />
             ))}
-            <Composer
-              key={sessionId}
-              busy={state === "busy" || state === "waiting_permission"}
-              outbox={store.outbox.value.filter((prompt) => prompt.sessionId === sessionId)}
-              commands={store.activeCapabilities.value?.commands ?? NO_COMMANDS}
-              actions={actions}
-            />
+            {!reviewing && (
+              <Composer
+                key={sessionId}
+                busy={state === "busy" || state === "waiting_permission"}
+                outbox={store.outbox.value.filter((prompt) => prompt.sessionId === sessionId)}
+                commands={store.activeCapabilities.value?.commands ?? NO_COMMANDS}
+                actions={actions}
+              />
+            )}
           </>
         )}
       </main>

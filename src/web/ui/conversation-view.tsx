@@ -15,7 +15,9 @@ import { Component } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type NamedModel, noteWords } from "../../client/claude-notes.ts";
 import { renderMarkdown } from "../render/markdown.ts";
+import type { ReviewState } from "../state/changes.ts";
 import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
+import { TurnChangesLink } from "./changes-view.tsx";
 import { ToolView, type Who } from "./tool-view.tsx";
 
 function Markdown({ text }: { text: string }) {
@@ -29,6 +31,9 @@ interface ItemProps {
   who: Who;
   /** The session's models, to name one in a model change. */
   models: readonly NamedModel[];
+  /** The session's id and Changes state: a turn that changed files links to them. */
+  sessionId: string;
+  review: ReviewState | undefined;
 }
 
 /** "2 images (410 KB)": what went with a prompt (the bytes went to Claude, not to every device). */
@@ -42,8 +47,15 @@ class ItemView extends Component<ItemProps> {
   override shouldComponentUpdate(next: ItemProps): boolean {
     return next.item !== this.props.item || next.who !== this.props.who || next.models !== this.props.models;
   }
-  override render({ item, who, models }: ItemProps) {
-    return renderItem(item, who, models);
+  override render({ item, who, models, sessionId, review }: ItemProps) {
+    if (item.kind !== "turn" || !review) return renderItem(item, who, models);
+    // The link reads its own signal: it appears without redrawing the item.
+    return (
+      <>
+        {renderItem(item, who, models)}
+        <TurnChangesLink review={review} sessionId={sessionId} turnKey={item.key} />
+      </>
+    );
   }
 }
 
@@ -112,10 +124,13 @@ export function ConversationView({
   conversation,
   who,
   models = NO_MODELS,
+  review,
 }: {
   conversation: Conversation | undefined;
   who: Who;
   models?: readonly NamedModel[];
+  /** Where "3 files changed" after a turn leads (none: no links). */
+  review?: ReviewState;
 }) {
   const log = useRef<HTMLDivElement>(null);
   const earlier = useRef<HTMLButtonElement>(null);
@@ -185,7 +200,7 @@ export function ConversationView({
       {items.length === 0 ? (
         <p class="empty">No messages yet. Ask Claude something below.</p>
       ) : (
-        items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} models={models} />)
+        items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} models={models} sessionId={conversation!.sessionId} review={review} />)
       )}
     </div>
   );

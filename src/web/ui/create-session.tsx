@@ -1,7 +1,7 @@
 /**
  * Starting a session: a directory on the relay's computer (suggested from the directories used
- * before, those of open sessions and those Claude's history was listed for), and the relay's
- * refusal shown next to the field, in words. Below, Claude's earlier conversations in that
+ * before, those of open sessions and those Claude's history was listed for), optionally a new
+ * branch to run it in its own git worktree, and the relay's refusal shown next to the field, in words. Below, Claude's earlier conversations in that
  * directory (history.list; at first those of the default session's directory), newest first,
  * each of which can be continued as a session of its own.
  *
@@ -31,7 +31,8 @@ export function CreateSession({ store, actions }: { store: AppStore; actions: Ac
         onSubmit={(event) => {
           event.preventDefault();
           const dir = (event.currentTarget.elements.namedItem("cwd") as HTMLInputElement).value.trim();
-          if (dir) actions.createSession(dir);
+          const branch = (event.currentTarget.elements.namedItem("worktree") as HTMLInputElement).value.trim();
+          if (dir) actions.createSession(dir, branch || undefined);
         }}
       >
         <label for="new-session-dir">Start a session in a directory</label>
@@ -67,6 +68,22 @@ export function CreateSession({ store, actions }: { store: AppStore; actions: Ac
             A directory on the computer running the relay, as a full path (e.g. /home/me/code/app).
           </p>
         )}
+        <label for="new-session-worktree" class="optional-label">
+          In a new git worktree on branch (optional)
+        </label>
+        <input
+          id="new-session-worktree"
+          name="worktree"
+          type="text"
+          autocomplete="off"
+          autocapitalize="off"
+          spellcheck={false}
+          placeholder="e.g. fix-login"
+          aria-describedby="new-session-worktree-hint"
+        />
+        <p id="new-session-worktree-hint" class="hint">
+          A new branch of the directory's repository: the session gets its own checkout, so it does not edit the same files as another.
+        </p>
         <button type="button" class="secondary" disabled={!cwd.trim()} onClick={() => actions.listHistory(cwd.trim())}>
           Earlier conversations there
         </button>

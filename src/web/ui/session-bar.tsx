@@ -1,8 +1,9 @@
 /**
  * The session bar, in the top row: the way to the list of sessions (with how many permission
  * requests wait in the others), which session is shown (its name and directory) over the
- * connection status; and, in the row below, the session's Actions menu: a new conversation in
- * the same directory, or stopping it.
+ * connection status (and the branch of a worktree session); and, in the row below, the session's
+ * Actions menu: its Changes view, a new conversation in the same directory, or stopping it (a
+ * worktree session also with its worktree removed).
  *
  * @example
  * ```tsx
@@ -11,7 +12,7 @@
  * ```
  */
 import type { ComponentChildren } from "preact";
-import { sessionName } from "../state/session-words.ts";
+import { type SessionInfo, sessionName } from "../state/session-words.ts";
 import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
@@ -47,12 +48,39 @@ export function SessionBar({ store, status, actions }: { store: AppStore; status
         {info && !listing && (
           <p class="session-title" data-testid="current-session">
             <strong>{sessionName(info)}</strong>
+            {info.branch !== undefined && <BranchBadge branch={info.branch} />}
             <span class="cwd">{info.cwd}</span>
           </p>
         )}
         {status}
       </div>
     </nav>
+  );
+}
+
+/** A worktree session's branch. */
+export function BranchBadge({ branch }: { branch: string }) {
+  return (
+    <span class="branch" data-testid="branch">
+      <span class="visually-hidden">branch </span>
+      {branch}
+    </span>
+  );
+}
+
+/** Stopping a worktree session and removing its worktree (the relay refuses while it has uncommitted changes, in its words). */
+export function RemoveWorktreeButton({ info, actions, onDone }: { info: SessionInfo; actions: Actions; onDone?: (button: HTMLElement) => void }) {
+  return (
+    <ConfirmButton
+      label="Stop and remove the worktree"
+      kind="danger"
+      question={`Stop “${sessionName(info)}” and remove its worktree ${info.cwd}? The branch ${info.branch ?? ""} and its commits stay. The relay refuses while the worktree has uncommitted changes.`}
+      confirm="Stop and remove"
+      onConfirm={(button) => {
+        onDone?.(button);
+        actions.stopSession(info.sessionId, { removeWorktree: true });
+      }}
+    />
   );
 }
 
@@ -65,6 +93,17 @@ export function SessionActions({ store, actions }: { store: AppStore; actions: A
     <details class="menu session-actions">
       <summary>Actions</summary>
       <div class="menu-body">
+        <button
+          type="button"
+          class="secondary"
+          onClick={(event) => {
+            closeMenus(event.currentTarget);
+            actions.openChanges(info.sessionId);
+          }}
+          data-testid="open-changes"
+        >
+          Review changes
+        </button>
         <ConfirmButton
           label="New conversation here"
           question={
@@ -92,6 +131,7 @@ export function SessionActions({ store, actions }: { store: AppStore; actions: A
             }}
           />
         )}
+        {!isDefault && info.worktree && <RemoveWorktreeButton info={info} actions={actions} onDone={closeMenus} />}
       </div>
     </details>
   );

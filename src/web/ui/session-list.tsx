@@ -1,8 +1,8 @@
 /**
  * The relay's sessions: for each its name, directory, state in words, who is connected, how
- * many permission requests wait for an answer and when something last happened; tapping one
- * shows it; each but the default one can be stopped (after a confirmation). Below: starting a
- * new session.
+ * many permission requests wait for an answer and when something last happened, and the branch
+ * of a worktree session; tapping one shows it; each but the default one can be stopped (after a
+ * confirmation), a worktree session also with its worktree removed. Below: starting a new session.
  *
  * @example
  * ```tsx
@@ -17,6 +17,7 @@ import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 import { ConfirmButton } from "./confirm-button.tsx";
 import { CreateSession } from "./create-session.tsx";
+import { BranchBadge, RemoveWorktreeButton } from "./session-bar.tsx";
 
 function pendingWords(count: number, state: SessionInfo["state"]): string | undefined {
   if (count > 0) return `${count} waiting for you`;
@@ -53,6 +54,7 @@ export function SessionList({ store, actions }: { store: AppStore; actions: Acti
                 onClick={() => actions.show(info.sessionId)}
               >
                 <span class="session-name">{name}</span>
+                {info.branch !== undefined && <BranchBadge branch={info.branch} />}
                 {pending && <span class="badge pending">{pending}</span>}
                 <span class="cwd">{info.cwd}</span>
                 <span class="session-meta">
@@ -62,12 +64,15 @@ export function SessionList({ store, actions }: { store: AppStore; actions: Acti
               {info.sessionId === defaultId ? (
                 <p class="hint">The relay's default session</p>
               ) : (
-                <ConfirmButton
-                  label="Stop"
-                  question={`Stop “${name}”? Its Claude process ends.`}
-                  confirm="Stop session"
-                  onConfirm={() => actions.stopSession(info.sessionId)}
-                />
+                <div class="session-stops">
+                  <ConfirmButton
+                    label="Stop"
+                    question={`Stop “${name}”? Its Claude process ends.`}
+                    confirm="Stop session"
+                    onConfirm={() => actions.stopSession(info.sessionId)}
+                  />
+                  {info.worktree && <RemoveWorktreeButton info={info} actions={actions} />}
+                </div>
               )}
             </li>
           );

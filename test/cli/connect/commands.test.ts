@@ -28,6 +28,18 @@ describe("parseInput", () => {
     expect(parseInput("/sesions")).toEqual({ kind: "unknown", command: "/sesions", suggestion: "/sessions" });
   });
 
+  test("/new DIR --worktree BRANCH (or --worktree=BRANCH) at the end of the line; /changes; /diff PATH (the rest of the line)", () => {
+    expect(parseInput("/new ~/My Code/api --worktree fix-login")).toEqual({ kind: "new", dir: "~/My Code/api", worktree: "fix-login" });
+    expect(parseInput("/new /srv/api --worktree=feat/x")).toEqual({ kind: "new", dir: "/srv/api", worktree: "feat/x" });
+    expect(parseInput("/new /srv/api --worktree")).toEqual({ kind: "new", dir: "/srv/api", worktree: "" });
+    expect(parseInput("/new --worktree b")).toEqual({ kind: "new", dir: "", worktree: "b" });
+    expect(parseInput("/new /srv/--worktree-notes")).toEqual({ kind: "new", dir: "/srv/--worktree-notes" });
+    expect(parseInput("/changes")).toEqual({ kind: "changes" });
+    expect(parseInput("/diff docs/new name.md ")).toEqual({ kind: "diff", path: "docs/new name.md" });
+    expect(parseInput("/diff")).toEqual({ kind: "diff", path: "" });
+    expect(parseInput("/chnages")).toEqual({ kind: "unknown", command: "/chnages", suggestion: "/changes" });
+  });
+
   test("/mode and /model take their argument; /image the rest of the line", () => {
     expect(parseInput("/mode")).toEqual({ kind: "mode", args: [] });
     expect(parseInput("/mode plan")).toEqual({ kind: "mode", args: ["plan"] });
@@ -42,6 +54,16 @@ describe("parseInput", () => {
     expect(completions("//c", ["compact", "cost", "review"])).toEqual(["//compact", "//cost"]);
     expect(completions("hello", ["compact"])).toEqual([]);
     expect(completions("/mode pl", [])).toEqual([]);
+    expect(completions("/d", [])).toEqual(["/diff", "/deny"]);
+  });
+
+  test("Tab after /diff completes the paths the last /changes listed", () => {
+    const paths = ["src/login.ts", "src/logout.ts", "docs/new name.md"];
+    expect(completions("/diff src/log", [], paths)).toEqual(["/diff src/login.ts", "/diff src/logout.ts"]);
+    expect(completions("/diff docs", [], paths)).toEqual(["/diff docs/new name.md"]);
+    expect(completions("/diff ", [], paths)).toEqual(paths.map((path) => `/diff ${path}`));
+    expect(completions("/diff nothing", [], paths)).toEqual([]);
+    expect(completions("/diff src", [])).toEqual([]);
   });
 
   test("help lists every command, and the keys on a terminal", () => {
@@ -49,7 +71,9 @@ describe("parseInput", () => {
     for (const command of [
       "/sessions",
       "/switch ID",
-      "/new DIR",
+      "/new DIR [--worktree BRANCH]",
+      "/changes",
+      "/diff PATH",
       "/mode [MODE]",
       "/model [MODEL]",
       "/image PATH",
