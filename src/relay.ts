@@ -15,6 +15,7 @@
 import { networkInterfaces } from "node:os";
 import { createAuthService } from "./auth/auth-service.ts";
 import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
+import { partialMessagesArgs, supportsPartialMessages } from "./claude/partial-messages.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
 import type { Logger } from "./log/logger.ts";
@@ -103,7 +104,11 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   const claudeEnv = deps.env ?? process.env;
   const bypass = bypassPermissionsAllowed(options.allowBypassPermissions, options.claudeArgs);
   const permissionModes = choosablePermissionModes(bypass.allowed);
-  const claudeArgs = [...bypass.claudeArgs, ...options.claudeArgs];
+  // the live view's partial messages, where this Claude Code has them (2.0.77 does not)
+  const partialMessages = await supportsPartialMessages(claudeBin, claudeEnv);
+  if (!partialMessages)
+    log.info("this Claude Code cannot stream partial messages (no --include-partial-messages): clients see complete messages only", { claudeBin });
+  const claudeArgs = [...partialMessagesArgs(partialMessages, options.claudeArgs), ...bypass.claudeArgs, ...options.claudeArgs];
   // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.
   const open: OpenSession<ClaudeSupervisor> = ({ sessionId, cwd, observer }) => {
     const claude = new ClaudeSupervisor({

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   "invalid_session_dir",
   "too_many_sessions",
   "unknown_session",
+  "unknown_task",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -60,6 +60,27 @@ export function integer(bounds: { minimum?: number; maximum?: number; descriptio
   };
 }
 
+/** true or false. */
+export function boolean(description?: string): Schema<boolean> {
+  return {
+    parse: (input, path = "") => (typeof input === "boolean" ? ok(input) : fail(`${describe(path)} must be true or false`)),
+    toJsonSchema: () => ({ type: "boolean", ...(description && { description }) }),
+  };
+}
+
+/** A finite number (not only an integer) within optional bounds, e.g. a cost in dollars. */
+export function number(bounds: { minimum?: number; maximum?: number; description?: string } = {}): Schema<number> {
+  return {
+    parse(input, path = "") {
+      if (typeof input !== "number" || !Number.isFinite(input)) return fail(`${describe(path)} must be a number`);
+      if (bounds.minimum !== undefined && input < bounds.minimum) return fail(`${describe(path)} must be ≥ ${bounds.minimum}`);
+      if (bounds.maximum !== undefined && input > bounds.maximum) return fail(`${describe(path)} must be ≤ ${bounds.maximum}`);
+      return ok(input);
+    },
+    toJsonSchema: () => ({ type: "number", ...bounds }),
+  };
+}
+
 /** Exactly one of the given string values. */
 export function oneOf<const V extends string>(values: readonly V[], description?: string): Schema<V> {
   return {

@@ -173,11 +173,11 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   // ── clients (the gateway's SessionPort) ──────────────────────────────────────────────────────
 
-  /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1). */
-  join(connection: SessionClient, resume: ResumeRequest | undefined): void {
+  /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1; `partial`: the live view, v3). */
+  join(connection: SessionClient, resume: ResumeRequest | undefined, partial = false): void {
     const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
     this.#clients.set(connection, attachments);
-    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())));
+    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())), partial);
     this.#changed();
   }
 
@@ -352,7 +352,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   #attach(connection: SessionClient, attachments: Attachments, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
     attachments.entries.add(entry);
-    entry.session.attach(connection, message.lastSeq, message.id);
+    entry.session.attach(connection, message.lastSeq, message.id, message.partial === true);
     this.#changed();
   }
 

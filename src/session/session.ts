@@ -41,6 +41,7 @@ import type { Metrics } from "../server/metrics.ts";
 import { capabilitiesFrom, sameCapabilities } from "./capabilities.ts";
 import { DevicePresence } from "./device-presence.ts";
 import type { EventStore } from "./event-store.ts";
+import { LiveView } from "./live-view.ts";
 import { checkPermissionUpdates } from "./permission-updates.ts";
 import { PendingPermissions } from "./permissions.ts";
 import { checkPromptImages } from "./prompt-images.ts";
@@ -75,7 +76,7 @@ export type SessionClient = Pick<Connection, "clientId" | "key" | "log" | "send"
 const SETTING_REQUESTS = { permissionMode: ["set_permission_mode", "mode"], model: ["set_model", "model"] } as const;
 
 /** The client messages a session handles itself: the conversation. */
-export type ConversationMessage = Extract<ClientMessage, { type: "prompt" | "permission.response" | "interrupt" }>;
+export type ConversationMessage = Extract<ClientMessage, { type: "prompt" | "permission.response" | "interrupt" | "session.status.get" | "task.stop" }>;
 
 /** Told what a list of sessions shows about this one (its title, its last activity). */
 export interface SessionObserver {
@@ -97,6 +98,8 @@ export interface SessionOptions {
   replay: ReplayLimits;
   /** Presence (client count) changes are broadcast at most this often. */
   presenceIntervalMs?: number;
+  /** session.status goes out at most this often (default 500 ms). */
+  statusIntervalMs?: number;
   metrics?: Metrics;
   /** Where events are persisted, and the frames it held at start (to continue numbering and replay); closed by close(). */
   store?: { store: EventStore; saved: string[] };
@@ -145,6 +148,8 @@ export class Session {
   /** Numbering and the events kept for clients that reconnect. */
   readonly events: ReplayBuffer;
   readonly #permissions = new PendingPermissions();
+  /** claude.partial and session.status for the clients that asked (v3). */
+  readonly #live: LiveView;
   readonly #claude: ClaudePort;
   readonly #log: Logger;
   readonly #presenceIntervalMs: number;
@@ -183,6 +188,7 @@ export class Session {
     this.#store = options.store?.store;
     this.#observer = options.observer;
     this.#permissionModes = options.permissionModes ?? choosablePermissionModes(false);
+    this.#live = new LiveView({ sessionId: options.sessionId, ...(options.statusIntervalMs !== undefined && { statusIntervalMs: options.statusIntervalMs }) });
     this.events = options.store
       ? ReplayBuffer.restore(options.sessionId, options.replay, options.store.saved)
       : new ReplayBuffer(options.sessionId, options.replay);
@@ -253,9 +259,9 @@ export class Session {
 
   /**
    * A client that just authenticated: `auth.ok` (with `sessionsJson()`, the relay's list as JSON,
-   * when given), the replay `resume` asks for, then live events.
+   * when given), the replay `resume` asks for, then live events (with `partial`, the live view's too).
    */
-  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string): void {
+  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string, partial = false): void {
     const key = connection.key;
     if (!key) throw new Error("a connection joined the session before it authenticated");
     this.#admit(
@@ -276,14 +282,16 @@ export class Session {
           this.#capabilitiesJson,
         ),
       resume,
+      partial,
     );
   }
 
   /**
    * `session.attach`: `session.attached` (the state now and the newest seq), the events after
-   * `lastSeq` (absent: every event held), then live events. Attaching again replays again.
+   * `lastSeq` (absent: every event held), then live events (with `partial`, the live view's too).
+   * Attaching again replays again.
    */
-  attach(connection: SessionClient, lastSeq: number | undefined, id: string | undefined): void {
+  attach(connection: SessionClient, lastSeq: number | undefined, id: string | undefined, partial = false): void {
     this.#admit(
       connection,
       (state) =>
@@ -296,11 +304,13 @@ export class Session {
           ...(this.#capabilities && { capabilities: this.#capabilities }),
         }),
       { sessionId: this.sessionId, lastSeq: lastSeq ?? 0 },
+      partial,
     );
   }
 
   leave(connection: SessionClient): void {
     if (!this.clients.delete(connection)) return;
+    this.#live.leave(connection);
     if (connection.key) this.#devices.remove(connection.key.device);
     this.#presenceChanged();
   }
@@ -313,6 +323,10 @@ export class Session {
         return this.#answer(connection, message);
       case "interrupt":
         return this.#interrupt(connection, message.id);
+      case "session.status.get":
+        return this.#live.sendStatus(connection, message.id);
+      case "task.stop":
+        return this.#live.stopTask(connection, message.taskId, message.id, (subtype, fields) => this.#claude.control(subtype, fields));
     }
   }
 
@@ -386,6 +400,7 @@ export class Session {
   close(): void {
     this.#closed = true;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#live.close();
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     this.#presenceTimer = undefined;
     this.#publishStates();
@@ -434,6 +449,8 @@ export class Session {
 
   /** One verbatim stream-json line (already known to be a JSON object) and its parse. */
   #claudeEvent(line: string, event: Record<string, unknown>): void {
+    // a stream_event (partial message) goes only to the clients that asked, in the next flush
+    if (this.#live.observe(line, event, this.#queue.length)) return this.#scheduleFlush();
     const seq = this.events.lastSeq + 1;
     this.#enqueue(this.events.appendFrame(seq, encodeClaudeEvent(this.sessionId, seq, line)));
     this.#credentials(credentialsSignal(event), "turn");
@@ -482,7 +499,10 @@ export class Session {
   /** Claude's process state changed; a Claude that died, failed or is stopping withdraws every pending request. */
   #claudeStateChanged(): void {
     const claude = this.#claude.state;
-    if (claude !== "ready" && claude !== "busy" && claude !== "starting") this.#withdrawAll("relay");
+    if (claude !== "ready" && claude !== "busy" && claude !== "starting") {
+      this.#withdrawAll("relay");
+      this.#live.claudeGone();
+    }
     this.#stateChanged();
   }
 
@@ -654,7 +674,12 @@ export class Session {
    * existing clients first, so the newcomer's replay and its live stream meet exactly at lastSeq:
    * nothing twice, nothing missed.
    */
-  #admit(connection: SessionClient, opening: (state: ServerMessage<"auth.ok">["state"]) => string, replayFrom: ResumeRequest | undefined): void {
+  #admit(
+    connection: SessionClient,
+    opening: (state: ServerMessage<"auth.ok">["state"]) => string,
+    replayFrom: ResumeRequest | undefined,
+    partial: boolean,
+  ): void {
     this.#flush();
     const joining = !this.clients.has(connection);
     this.clients.add(connection);
@@ -669,6 +694,7 @@ export class Session {
     if (frames.length === 1)
       connection.send(frames[0]!); // a login without replay: nothing to coalesce
     else connection.sendBatch(frames);
+    this.#live.subscribe(connection, partial);
     if (joining) this.#presenceChanged();
   }
 
@@ -687,6 +713,10 @@ export class Session {
 
   #enqueue(frame: string): void {
     this.#queue.push(frame);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => this.#flush());
@@ -694,14 +724,16 @@ export class Session {
 
   #flush(): void {
     this.#flushScheduled = false;
-    if (this.#queue.length === 0) return;
+    if (this.#queue.length === 0 && !this.#live.hasPartials) return;
     const frames = this.#queue;
     this.#queue = [];
+    const partials = this.#live.takePartials(frames);
     // On disk before on the wire: a seq a client has seen is never handed out again after a crash.
-    this.#store?.append(frames, () => this.events.frames());
+    if (frames.length > 0) this.#store?.append(frames, () => this.events.frames());
     for (const client of this.clients) {
-      if (frames.length === 1) client.send(frames[0]!);
-      else client.sendBatch(frames);
+      const batch = this.#live.batchFor(client, frames, partials);
+      if (batch.length === 1) client.send(batch[0]!);
+      else if (batch.length > 1) client.sendBatch(batch);
     }
     if (this.#metrics && this.clients.size > 0) {
       let chars = 0;
