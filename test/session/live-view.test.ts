@@ -55,7 +55,7 @@ describe("claude.partial", () => {
     expect(live.events()).toEqual(plain.events());
     const partial = live.all("claude.partial")[0]!;
     expect(Object.keys(partial)).toEqual(["type", "sessionId", "event"]);
-    expect(JSON.stringify(partial.event)).toBe(lines.find((line) => line.includes('"stream_event"')));
+    expect(JSON.stringify(partial.event)).toBe(lines.find((line) => line.includes('"stream_event"'))!);
   });
 
   test("the event log per turn is the same bytes with and without partial clients; a replay has the complete messages only", async () => {

@@ -24,5 +24,7 @@ export const CLAUDE_FIXTURES = join(
 
 /** The lines Claude printed in a scenario (partial-text, api-retry, tool-progress, compact, subagent-stop). */
 export function fixtureLines(scenario: string): string[] {
-  return readFileSync(join(CLAUDE_FIXTURES, `${scenario}.jsonl`), "utf8").split("\n").filter(Boolean);
+  return readFileSync(join(CLAUDE_FIXTURES, `${scenario}.jsonl`), "utf8")
+    .split("\n")
+    .filter(Boolean);
 }
