@@ -53,7 +53,8 @@ describe("word by word", () => {
     expect(live.all("claude.partial").every((frame) => frame.seq === undefined && frame.event.type === "stream_event")).toBe(true);
     // the complete message comes after its partials, numbered like any event
     const assistant = live.frames.findIndex((frame) => frame.type === "claude.event" && frame.event.message?.content?.[0]?.text === WORDS);
-    expect(assistant).toBeGreaterThan(live.frames.findLastIndex(textDelta));
+    const lastDelta = live.frames.length - 1 - [...live.frames].reverse().findIndex(textDelta);
+    expect(assistant).toBeGreaterThan(lastDelta);
     expect(plain.all("claude.partial")).toEqual([]);
     expect(plain.all("session.status")).toEqual([]);
     expect(plain.frames.some((frame) => frame.type === "claude.event" && frame.event.message?.content?.[0]?.text === WORDS)).toBe(true);
@@ -61,7 +62,12 @@ describe("word by word", () => {
     const again = await relay.connectAuthenticated({ sessionId: relay.relay.sessionId, lastSeq: before }, undefined, { partial: true });
     await again.next((frame) => frame.type === "claude.event" && frame.event.type === "result");
     expect(again.all("claude.partial")).toEqual([]);
-    expect(again.all("claude.event").filter((frame) => frame.event.type === "assistant").map((frame) => frame.event.message.content[0].text)).toContain(WORDS);
+    expect(
+      again
+        .all("claude.event")
+        .filter((frame) => frame.event.type === "assistant")
+        .map((frame) => frame.event.message.content[0].text),
+    ).toContain(WORDS);
     await Promise.all([live.close(), plain.close(), again.close()]);
   }, 120_000);
 
@@ -126,4 +132,3 @@ test("a Claude without --include-partial-messages (the synthetic one) is started
     await synthetic.stop();
   }
 }, 60_000);
-

@@ -84,7 +84,11 @@ export interface TestRelay {
    * Connects, signs the challenge with `key` via ssh-keygen, and returns the client after auth.ok;
    * `fields` go into auth.response too (e.g. `{ partial: true }` for the live view).
    */
-  connectAuthenticated(resume?: { sessionId: string; lastSeq: number }, key?: TestKey, fields?: Record<string, unknown>): Promise<TestClient & { authOk: Frame }>;
+  connectAuthenticated(
+    resume?: { sessionId: string; lastSeq: number },
+    key?: TestKey,
+    fields?: Record<string, unknown>,
+  ): Promise<TestClient & { authOk: Frame }>;
   /** Claude's transcript of the default session as persisted so far (see persistedTranscript). */
   transcript(): string;
   stop(options?: { keepDir?: boolean }): Promise<void>;
