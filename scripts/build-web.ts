@@ -1,6 +1,7 @@
 /**
  * Builds the web app (src/web) with Bun's bundler and embeds it: every file the relay serves at
- * `/`, `/assets/<hash>.js|css`, `/manifest.webmanifest` and `/icon.svg` is written, as text, into
+ * `/`, `/assets/<hash>.js|css`, `/manifest.webmanifest`, `/icon.svg` and the service worker
+ * `/sw.js` (src/web/sw, given the list of the app shell's files to cache) is written, as text, into
  * the generated module src/generated/web-assets.ts, which the HTTP app imports. So the same app is
  * served from source (`npm start`), from the compiled binary and on Deno. The generated module is
  * not committed: `npm start`, `npm test` and `npm run build` run this script first.
@@ -57,6 +58,7 @@ export async function buildWebAssets(): Promise<WebAsset[]> {
   if (script.length !== 1 || style.length !== 1)
     throw new Error(`web build: expected one script and one stylesheet, got ${bundled.map((asset) => asset.path).join(", ")}`);
   const html = readFileSync(join(WEB, "index.html"), "utf8").replace("{{script}}", script[0]!.path).replace("{{style}}", style[0]!.path);
+  const shell = ["/", script[0]!.path, style[0]!.path, "/manifest.webmanifest", "/icon.svg"];
   return [
     { path: "/", contentType: "text/html; charset=utf-8", body: html, immutable: false },
     ...bundled,
@@ -67,7 +69,22 @@ export async function buildWebAssets(): Promise<WebAsset[]> {
       immutable: false,
     },
     { path: "/icon.svg", contentType: "image/svg+xml; charset=utf-8", body: readFileSync(join(WEB, "icon.svg"), "utf8"), immutable: false },
+    { path: "/sw.js", contentType: "text/javascript; charset=utf-8", body: await buildServiceWorker(shell), immutable: false },
   ];
+}
+
+/** The service worker (src/web/sw/sw.ts), told which files make the app shell it caches. */
+async function buildServiceWorker(shell: readonly string[]): Promise<string> {
+  const result = await Bun.build({
+    entrypoints: [join(WEB, "sw", "sw.ts")],
+    target: "browser",
+    format: "iife",
+    minify: true,
+    sourcemap: "none",
+    define: { __APP_SHELL__: JSON.stringify(shell) },
+  });
+  if (!result.success || result.outputs.length !== 1) throw new Error(`service worker build failed:\n${result.logs.map(String).join("\n")}`);
+  return result.outputs[0]!.text();
 }
 
 /** The generated module's source. */

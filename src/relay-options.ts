@@ -36,6 +36,8 @@ export interface RelayOptions {
   maxSessions: number;
   /** Absolute directories session.create may start sessions in (`--allow-dir`, repeatable). */
   allowDirs: string[];
+  /** Where session.create's worktrees go (`--worktree-dir`); absent: `<repository>/.claude/worktrees`. */
+  worktreeDir?: string | undefined;
   /** A session `ready` this long has its Claude stopped (`--idle-timeout`); 0: never. */
   idleTimeoutMs: number;
   /** `--notify-command` as argv (program resolved), run on permission requests, finished turns, failed sessions. */
@@ -45,6 +47,8 @@ export interface RelayOptions {
   claudeArgs: string[];
   /** Serve https/wss: the user's certificate files or the self-signed one in the state dir. */
   tls: TlsSource | undefined;
+  /** The VAPID `sub` of Web Push (`--push-subject`, mailto: or https:); default: see defaultPushSubject. */
+  pushSubject?: string | undefined;
   /** The URL devices use when a proxy is in front (`--public-url`, no trailing slash): pairing links and the Origin check use it. */
   publicUrl: string | undefined;
 }

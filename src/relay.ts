@@ -1,8 +1,9 @@
 /**
- * The composition root: loads the TLS certificate, reads authorized_keys, finds Claude, loads the
- * default session's id and the list of open sessions, then wires runtime → HTTP app → gateway
- * (and pairing) → session manager → sessions → Claude supervisors, opens the control socket
- * `claude-relay pair` talks to, and owns the orderly stop. It only composes: each part subscribes
+ * The composition root: first everything that can refuse the start (the state dir's lock, the TLS
+ * certificate, authorized_keys, Claude, the port), then the state: the default session's id and
+ * the list of open sessions. It wires runtime → HTTP app → gateway (and pairing) → session manager
+ * → sessions → Claude supervisors, opens the control socket `claude-relay pair` talks to, and owns
+ * the orderly stop (which releases the lock). It only composes: each part subscribes
  * to what it needs and reports its own health.
  *
  * @example
@@ -12,9 +13,12 @@
  * await relay.stop("test over");
  * ```
  */
-import { networkInterfaces } from "node:os";
+import { mkdirSync } from "node:fs";
+import { hostname, networkInterfaces } from "node:os";
+import { join } from "node:path";
 import { createAuthService } from "./auth/auth-service.ts";
-import { KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
+import { type AuthorizedKeysStore, KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
+import { withReviewRequests } from "./changes/review-requests.ts";
 import { partialMessagesArgs, supportsPartialMessages } from "./claude/partial-messages.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
@@ -22,12 +26,16 @@ import type { Logger } from "./log/logger.ts";
 import { type Notification, Notifier } from "./notify/notifier.ts";
 import { startControlSocket } from "./pair/control-socket.ts";
 import { PairingService } from "./pair/pairing-service.ts";
+import { withPush } from "./push/push-port.ts";
+import type { PushPost } from "./push/push-sender.ts";
+import { defaultPushSubject, type StartedPush, startPush } from "./push/start-push.ts";
+import { VapidKeyError } from "./push/vapid-keys.ts";
 import type { RelayOptions } from "./relay-options.ts";
 import { detectRuntime } from "./runtime/index.ts";
-import { AddressInUseError, formatHostPort, type RuntimeAdapter } from "./runtime/types.ts";
+import { AddressInUseError, formatHostPort, type ListeningServer, type RuntimeAdapter } from "./runtime/types.ts";
 import { createApp, type Health } from "./server/app.ts";
 import { startFdMonitor } from "./server/fd-monitor.ts";
-import { Gateway } from "./server/gateway.ts";
+import { Gateway, type SessionPort } from "./server/gateway.ts";
 import { healthReport, keysDegraded, relayGauges } from "./server/health.ts";
 import { startHeartbeat } from "./server/heartbeat.ts";
 import { Metrics } from "./server/metrics.ts";
@@ -39,6 +47,7 @@ import { loadSessionList, saveSessionList, sessionListFile } from "./session/ses
 import { type OpenSession, SessionManager } from "./session/session-manager.ts";
 import { bypassPermissionsAllowed, choosablePermissionModes } from "./session/session-settings.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
+import { acquirePidLock, LockHeldError, type PidLock } from "./shared/pid-lock.ts";
 import { TlsError } from "./tls/certificate.ts";
 import { ServedCertificate } from "./tls/served-certificate.ts";
 
@@ -76,14 +85,30 @@ export interface RelayDeps {
   log: Logger;
   runtime?: RuntimeAdapter;
   env?: Record<string, string | undefined>;
+  /** How Web Push POSTs (default fetch): tests trust their push service's CA with it. */
+  pushPost?: PushPost;
 }
 
 export async function startRelay(options: RelayOptions, deps: RelayDeps): Promise<Relay> {
   const { log } = deps;
   const startedAt = Date.now();
-  const tls = options.tls ? await loadTls(() => ServedCertificate.load(options.tls!, log.child({ component: "tls" }))) : undefined;
+  // Everything that can refuse the start comes before the state dir's content is read or written:
+  // the lock (one relay per state dir), the TLS files, authorized_keys, Claude, the port.
+  const lock = lockStateDir(options.stateDir);
+  const undo: Array<() => unknown> = [() => lock.release()];
+  const failed = async (error: unknown): Promise<never> => {
+    for (const step of undo.reverse()) await step();
+    throw error;
+  };
+  const tls = options.tls ? await loadTls(() => ServedCertificate.load(options.tls!, log.child({ component: "tls" }))).catch(failed) : undefined;
 
-  const keys = openOrExplain(() => openAuthorizedKeys({ path: options.authorizedKeysPath, explicit: options.authorizedKeysExplicit, logger: log }));
+  let keys: AuthorizedKeysStore;
+  try {
+    keys = openOrExplain(() => openAuthorizedKeys({ path: options.authorizedKeysPath, explicit: options.authorizedKeysExplicit, logger: log }));
+  } catch (error) {
+    return failed(error);
+  }
+  undo.push(() => keys.close());
   const diagnosis = keys.startupDiagnosis();
   if (diagnosis.level === "warn") log.warn(diagnosis.message, { path: keys.path });
   else log.info(diagnosis.message, { path: keys.path });
@@ -92,23 +117,98 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   try {
     claudeBin = resolveClaudeBin({ bin: options.claudeBin, cwd: options.cwd });
   } catch (error) {
-    keys.close();
-    if (error instanceof ClaudeBinaryNotFoundError) throw new StartupError(`${error.message}; install Claude Code or pass --claude-bin PATH`);
-    throw error;
+    if (error instanceof ClaudeBinaryNotFoundError) return failed(new StartupError(`${error.message}; install Claude Code or pass --claude-bin PATH`));
+    return failed(error);
   }
-
-  const { sessionId, resumed } = loadOrCreateSessionId({ stateDir: options.stateDir, cwd: options.cwd, fresh: options.newSession });
-  log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
 
   const metrics = new Metrics();
   const claudeEnv = deps.env ?? process.env;
   const bypass = bypassPermissionsAllowed(options.allowBypassPermissions, options.claudeArgs);
   const permissionModes = choosablePermissionModes(bypass.allowed);
-  // the live view's partial messages, where this Claude Code has them (2.0.77 does not)
-  const partialMessages = await supportsPartialMessages(claudeBin, claudeEnv);
-  if (!partialMessages)
+  // the live view's partial messages, where this Claude Code has them (2.0.77 does not): asked
+  // now, while the port is bound, and awaited before the first session starts
+  const partialMessages = supportsPartialMessages(claudeBin, claudeEnv);
+  let pairingOrigin = "";
+  const pairing = new PairingService({
+    authorizedKeysPath: options.authorizedKeysPath,
+    pairingUrl: (code) => `${pairingOrigin}/#pair=${code}`,
+    log: log.child({ component: "pairing" }),
+  });
+  // The port is bound before the sessions are loaded from the state dir, so the gateway reaches
+  // them through this forwarder. They are loaded right after listen resolves, in the same
+  // synchronous run, so no socket event can come first (and a client reaches them only after auth).
+  let sessions!: SessionManager<ClaudeSupervisor>;
+  let loaded!: SessionPort; // the sessions with Web Push in front (push-port.ts)
+  const sessionPort: SessionPort = {
+    join: (connection, resume, partial) => loaded.join(connection, resume, partial),
+    leave: (connection) => loaded.leave(connection),
+    handle: (connection, message) => loaded.handle(connection, message),
+  };
+  const gateway = new Gateway({
+    pairing,
+    auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
+    session: sessionPort,
+    log,
+    maxClients: options.maxClients,
+    maxMessageBytes: options.maxMessageBytes,
+    maxBufferedBytes: options.maxBufferedBytes,
+    authTimeoutMs: options.authTimeoutMs,
+    maxPendingPerAddress: options.maxPendingPerAddress,
+    maxInvalidFrames: options.maxInvalidFrames,
+    metrics,
+  });
+  keys.onKeysRemoved((fingerprints) => gateway.disconnectKeys(fingerprints));
+
+  const runtime = deps.runtime ?? (await detectRuntime());
+  const health = () => healthReport(sessions.health(), [gateway.degraded(), keysDegraded(keys.current()), fds.degraded()], startedAt);
+  const renderMetrics = () =>
+    metrics.render(
+      relayGauges(sessions.defaultSession.health(), {
+        connectionsOpen: gateway.connections.size,
+        clients: sessions.clientCount,
+        sessions: sessions.list().length,
+        claudeProcesses: sessions.runningClaudes(),
+        heartbeatTerminations: heartbeat.terminated,
+        startedAt,
+      }),
+    );
+  const publicOrigin = options.publicUrl && new URL(options.publicUrl).origin;
+  const { app, webSocket } = createApp({
+    runtime,
+    gateway,
+    health,
+    metrics: renderMetrics,
+    log,
+    secure: tls !== undefined,
+    ...(publicOrigin && { publicOrigin }),
+    ...(tls?.source.kind === "local-ca" && { ca: () => (tls.current.ca ? { pem: tls.current.ca, hostname: hostname() } : undefined) }),
+  });
+  let server: ListeningServer;
+  try {
+    server = await runtime.listen(app, {
+      hostname: options.host,
+      port: options.port,
+      maxPayloadLength: webSocketPayloadCap(options.maxMessageBytes),
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      ...(tls && { tls: tls.current }),
+      webSocket,
+    });
+  } catch (error) {
+    if (error instanceof AddressInUseError) return failed(new StartupError(error.message));
+    return failed(new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`));
+  }
+
+  // The port is ours: now the state dir is read and written. Web Push's key may still refuse
+  // (readable by others), before any session is loaded.
+  undo.push(() => server.stop());
+  const push = await startWebPush(options, deps, log).catch(failed);
+  const streamsPartials = await partialMessages;
+  if (!streamsPartials)
     log.info("this Claude Code cannot stream partial messages (no --include-partial-messages): clients see complete messages only", { claudeBin });
-  const claudeArgs = [...partialMessagesArgs(partialMessages, options.claudeArgs), ...bypass.claudeArgs, ...options.claudeArgs];
+  const claudeArgs = [...partialMessagesArgs(streamsPartials, options.claudeArgs), ...bypass.claudeArgs, ...options.claudeArgs];
+  const { sessionId, resumed } = loadOrCreateSessionId({ stateDir: options.stateDir, cwd: options.cwd, fresh: options.newSession });
+  log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
   // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.
   const open: OpenSession<ClaudeSupervisor> = ({ sessionId, cwd, observer }) => {
     const claude = new ClaudeSupervisor({
@@ -134,82 +234,28 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   };
   const listFile = sessionListFile(options.stateDir);
   const notifier = options.notifyCommand && new Notifier({ argv: options.notifyCommand, log: log.child({ component: "notify" }) });
-  const sessions = new SessionManager({
+  sessions = new SessionManager({
     open,
     defaultSession: { sessionId, cwd: options.cwd },
     restored: loadSessionList(listFile),
     maxSessions: options.maxSessions,
     allowDirs: options.allowDirs,
+    ...(options.worktreeDir !== undefined && { worktreeDir: options.worktreeDir }),
     permissionModes,
     log: log.child({ component: "sessions" }),
     persist: (records) => saveSessionList(listFile, records),
     history: conversationHistory(claudeEnv),
     idleTimeoutMs: options.idleTimeoutMs,
-    ...(notifier && { notify: (notification: Notification) => notifier.notify(notification) }),
+    push: { vapidPublicKey: push.service.vapidPublicKey },
+    notify: (notification: Notification) => {
+      if (notifier) notifier.notify(notification);
+      push.service.notify(notification);
+    },
   });
-  let pairingOrigin = "";
-  const pairing = new PairingService({
-    authorizedKeysPath: options.authorizedKeysPath,
-    pairingUrl: (code) => `${pairingOrigin}/#pair=${code}`,
-    log: log.child({ component: "pairing" }),
-  });
+  const sessionCwd = (id: string) => sessions.list().find((info) => info.sessionId === id)?.cwd;
+  loaded = withPush(withReviewRequests(sessions, sessionCwd, log.child({ component: "review" })), push.service);
   const session = sessions.defaultSession;
   const claude = sessions.defaultClaude;
-  const gateway = new Gateway({
-    pairing,
-    auth: createAuthService({ store: keys, challengeTtlMs: options.authTimeoutMs }),
-    session: sessions,
-    log,
-    maxClients: options.maxClients,
-    maxMessageBytes: options.maxMessageBytes,
-    maxBufferedBytes: options.maxBufferedBytes,
-    authTimeoutMs: options.authTimeoutMs,
-    maxPendingPerAddress: options.maxPendingPerAddress,
-    maxInvalidFrames: options.maxInvalidFrames,
-    metrics,
-  });
-  keys.onKeysRemoved((fingerprints) => gateway.disconnectKeys(fingerprints));
-
-  const runtime = deps.runtime ?? (await detectRuntime());
-  const health = () => healthReport(sessions.health(), [gateway.degraded(), keysDegraded(keys.current()), fds.degraded()], startedAt);
-  const renderMetrics = () =>
-    metrics.render(
-      relayGauges(session.health(), {
-        connectionsOpen: gateway.connections.size,
-        clients: sessions.clientCount,
-        sessions: sessions.list().length,
-        claudeProcesses: sessions.runningClaudes(),
-        heartbeatTerminations: heartbeat.terminated,
-        startedAt,
-      }),
-    );
-  const publicOrigin = options.publicUrl && new URL(options.publicUrl).origin;
-  const { app, webSocket } = createApp({
-    runtime,
-    gateway,
-    health,
-    metrics: renderMetrics,
-    log,
-    secure: tls !== undefined,
-    ...(publicOrigin && { publicOrigin }),
-  });
-  let server: Awaited<ReturnType<typeof runtime.listen>>;
-  try {
-    server = await runtime.listen(app, {
-      hostname: options.host,
-      port: options.port,
-      maxPayloadLength: webSocketPayloadCap(options.maxMessageBytes),
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
-      heartbeatTimeoutMs: options.heartbeatTimeoutMs,
-      ...(tls && { tls: tls.current }),
-      webSocket,
-    });
-  } catch (error) {
-    keys.close();
-    sessions.close();
-    if (error instanceof AddressInUseError) throw new StartupError(error.message);
-    throw new StartupError(`cannot listen on ${formatHostPort(options.host, options.port)}: ${(error as Error).message}`);
-  }
   const url = `${tls ? "wss" : "ws"}://${formatHostPort(server.hostname, server.port)}/ws`;
   const origins = reachableOrigins({ host: server.hostname, port: server.port, secure: tls !== undefined, interfaces: networkInterfaces() });
   pairingOrigin = pairingBase({ ...(options.publicUrl && { publicUrl: options.publicUrl }), origins });
@@ -228,8 +274,9 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
       sessions.close();
       pairing.closeAll();
       gateway.closeAll(exitCode === 0 ? "shutting_down" : "internal");
-      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close(), notifier?.close()]);
+      await Promise.all([server.stop(), sessions.stopClaudes(), control?.close(), notifier?.close(), push.close()]);
       keys.close();
+      lock.release();
       log.info("stopped", { reason });
       resolveClosed(exitCode);
     })();
@@ -279,12 +326,44 @@ function webSocketPayloadCap(maxMessageBytes: number): number {
   return maxMessageBytes + Math.max(Math.floor(maxMessageBytes / 4), 64 * 1024);
 }
 
+async function startWebPush(options: RelayOptions, deps: RelayDeps, log: Logger): Promise<StartedPush> {
+  try {
+    return await startPush({
+      stateDir: options.stateDir,
+      subject: options.pushSubject ?? defaultPushSubject(options.publicUrl),
+      log: log.child({ component: "push" }),
+      ...(deps.pushPost && { post: deps.pushPost }),
+    });
+  } catch (error) {
+    if (error instanceof VapidKeyError) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
 async function loadTls(load: () => Promise<ServedCertificate>): Promise<ServedCertificate> {
   try {
     return await load();
   } catch (error) {
     if (error instanceof TlsError) throw new StartupError(error.message);
     throw error;
+  }
+}
+
+/**
+ * Takes `<state dir>/relay.lock` (creating the state dir if need be): a second relay on the same
+ * state dir would rewrite the session list and the event logs under the first one, and steal
+ * `claude-relay pair`'s control socket.
+ */
+function lockStateDir(stateDir: string): PidLock {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  try {
+    return acquirePidLock(join(stateDir, "relay.lock"));
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    throw new StartupError(
+      `another relay (pid ${error.pid}) is using the state dir ${stateDir}; stop it first, or give this one its own --state-dir ` +
+        `(if pid ${error.pid} is not a claude-relay, remove ${error.path})`,
+    );
   }
 }
 

@@ -35,6 +35,7 @@ import { type FSWatcher, readFileSync, type Stats, statSync, watch } from "node:
 import { basename, dirname } from "node:path";
 import { clearInterval, setInterval } from "node:timers";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import { selfCommand } from "../shared/self-command.ts";
 import { type ParsedAuthorizedKeys, parseAuthorizedKeys } from "./authorized-keys.ts";
 
 /** The authorized_keys path cannot be used (explicitly given and unreadable). */
@@ -123,7 +124,7 @@ export class AuthorizedKeysStore {
       return { level: "warn", message: `authorized keys file ${this.path} is not readable (${this.#readError}): NOBODY CAN LOG IN until it exists` };
     }
     if (accepted === 0) {
-      const why = this.#parsed.entries.length + this.#parsed.diagnostics.length === 0 ? "has no keys" : "has no usable keys (run `claude-relay keys`)";
+      const why = this.#parsed.entries.length + this.#parsed.diagnostics.length === 0 ? "has no keys" : `has no usable keys (run \`${selfCommand()} keys\`)`;
       return { level: "warn", message: `authorized keys file ${this.path} ${why}: NOBODY CAN LOG IN until a key is added` };
     }
     return { level: "info", message: `${accepted} authorized key${accepted === 1 ? "" : "s"} loaded from ${this.path}` };

@@ -1,6 +1,6 @@
 /**
  * How to reach the relay from another device, printed by `serve` after "listening on": the exact
- * `claude-relay connect` command lines, and the web app's address where a browser can use it. A
+ * `claude-relay connect` command lines (named as this relay was started: src/shared/self-command.ts), and the web app's address where a browser can use it. A
  * wildcard `--host` (`0.0.0.0`, `::`) is replaced by this machine's real addresses (the same list
  * pairing links are made from: src/server/urls.ts); a loopback `--host` gets a note that only this
  * machine can connect, and how to change that; with `--public-url` the proxy's address is the one
@@ -8,10 +8,10 @@
  *
  * @example
  * ```ts
- * const hints = connectHints({ host: "0.0.0.0", port: 7717, secure: true, interfaces: networkInterfaces() });
+ * const hints = connectHints({ program: "claude-relay", host: "0.0.0.0", port: 7717, secure: true, interfaces: networkInterfaces() });
  * hints.commands; // ["claude-relay connect wss://192.168.1.20:7717/ws"]
  * hints.pages;    // ["https://192.168.1.20:7717/"]
- * process.stderr.write(formatConnectHints(hints));
+ * process.stderr.write(formatConnectHints(hints, "claude-relay"));
  * ```
  */
 import { isLoopback } from "../server/loopback.ts";
@@ -21,6 +21,8 @@ import type { Interfaces } from "../tls/names.ts";
 export interface ConnectHintsInput {
   /** `--host` as given. */
   host: string;
+  /** How to run claude-relay from a shell (src/shared/self-command.ts): `claude-relay`, or a path. */
+  program: string;
   /** The port listened on (resolved when `--port 0`). */
   port: number;
   /** The relay serves https/wss itself (`--tls`, `--tls-cert`). */
@@ -33,7 +35,7 @@ export interface ConnectHintsInput {
 export interface ConnectHints {
   /** Relay WebSocket URLs, most likely to work first. */
   urls: string[];
-  /** `claude-relay connect URL` for each URL. */
+  /** `<program> connect URL` for each URL. */
   commands: string[];
   /**
    * The web app's address, where a browser can make its key there: over https, or on this
@@ -46,11 +48,11 @@ export interface ConnectHints {
   note?: string;
 }
 
-export function connectHints({ host, port, secure, publicUrl, interfaces }: ConnectHintsInput): ConnectHints {
+export function connectHints({ program, host, port, secure, publicUrl, interfaces }: ConnectHintsInput): ConnectHints {
   const result = (origins: string[], remote: boolean, note?: string): ConnectHints => {
     const urls = origins.map((origin) => `${origin.replace(/^http/, "ws")}/ws`);
     const pages = origins.filter((origin) => origin.startsWith("https:") || isLoopback(new URL(origin).hostname)).map((origin) => `${origin}/`);
-    return { urls, commands: urls.map((url) => `claude-relay connect ${url}`), pages, remote, ...(note !== undefined && { note }) };
+    return { urls, commands: urls.map((url) => `${program} connect ${url}`), pages, remote, ...(note !== undefined && { note }) };
   };
   if (publicUrl !== undefined) return result([publicUrl], true);
   const origins = reachableOrigins({ host, port, secure, interfaces });
@@ -69,14 +71,14 @@ export function connectHints({ host, port, secure, publicUrl, interfaces }: Conn
   return result(remote, true);
 }
 
-/** The hints as free text for the terminal (`--log-format pretty`). */
-export function formatConnectHints(hints: ConnectHints): string {
+/** The hints as free text for the terminal (`--log-format pretty`); `program` as in {@link ConnectHintsInput}. */
+export function formatConnectHints(hints: ConnectHints, program: string): string {
   const heading = hints.remote
-    ? "To connect from another device (its SSH key must be in authorized_keys; see claude-relay keys):"
+    ? `To connect from another device (its SSH key must be in authorized_keys; see ${program} keys):`
     : "To connect from this machine:";
   const lines = [heading, ...hints.commands.map((command) => `  ${command}`)];
   if (hints.pages.length > 0) {
-    lines.push(hints.remote ? "Or open the web app in that device's browser (claude-relay pair adds its key):" : "Or open the web app in a browser:");
+    lines.push(hints.remote ? `Or open the web app in that device's browser (${program} pair adds its key):` : "Or open the web app in a browser:");
     lines.push(...hints.pages.map((page) => `  ${page}`));
   }
   if (hints.note) lines.push(`Note: ${hints.note}.`);

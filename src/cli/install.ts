@@ -17,17 +17,19 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { resolveClaudeBin } from "../claude/resolve-bin.ts";
 import { formatHostPort } from "../runtime/types.ts";
 import { writeFileAtomically } from "../shared/atomic-write.ts";
+import { isRunningFromSource } from "../shared/self-command.ts";
+import { shellQuote } from "../shared/shell-quote.ts";
 import { checkStateDir, checkWorkingDirectory } from "./check-paths.ts";
 import type { CommandSpec } from "./command.ts";
 import { resolveServeOptions, SERVE_FLAGS } from "./serve-options.ts";
 import { storedClaudeLogin } from "./service/claude-login.ts";
 import { hasCredentialVariables, serviceEnvironment } from "./service/environment.ts";
 import { launchdPlan } from "./service/launchd.ts";
-import { GENERATED_MARKER, type ServiceCommand, type ServicePlan, type ServiceSpec, serveArgs, servicePath, shellQuote } from "./service/spec.ts";
+import { GENERATED_MARKER, type ServiceCommand, type ServicePlan, type ServiceSpec, serveArgs, servicePath } from "./service/spec.ts";
 import { systemdPlan } from "./service/systemd.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -59,21 +61,6 @@ function processContext(): InstallContext {
     print: (line) => process.stdout.write(`${line}\n`),
     warn: (line) => process.stderr.write(`claude-relay: ${line}\n`),
   };
-}
-
-/**
- * True when this is `bun|deno|node src/cli.ts`, not a compiled binary: then `execPath` is the
- * runtime, not claude-relay. (In a Bun binary `argv[1]` is a `/$bunfs/…` path and `execPath` the binary.)
- *
- * @example
- * ```ts
- * isRunningFromSource("/usr/bin/bun", "/src/claude-relay/src/cli.ts"); // true
- * isRunningFromSource("/usr/local/bin/claude-relay", "/$bunfs/root/claude-relay"); // false
- * ```
- */
-export function isRunningFromSource(execPath: string, argv1: string | undefined): boolean {
-  if (argv1?.startsWith("/$bunfs/")) return false;
-  return /^(bun|deno|node)(\.exe)?$/i.test(basename(execPath)) || /\.[cm]?[jt]sx?$/.test(argv1 ?? "");
 }
 
 /** The executable the service runs: `--binary`, else this compiled binary; refuses a source checkout. */

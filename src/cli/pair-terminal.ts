@@ -18,6 +18,7 @@ import type { Readable } from "node:stream";
 import { renderUnicodeCompact } from "uqr";
 import { type ControlReply, type ControlRequest, controlSocketPath, readLines } from "../pair/control-socket.ts";
 import { isLoopback } from "../server/loopback.ts";
+import { selfCommand } from "../shared/self-command.ts";
 
 export interface PairOptions {
   stateDir: string;
@@ -48,7 +49,7 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
     socket.once("connect", () => send({ type: "pair.start", ...(options.name !== undefined && { name: options.name }) }));
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ECONNREFUSED") {
-        io.err(`claude-relay pair: no relay is running with state dir ${options.stateDir} (start \`claude-relay serve\`, or pass the --state-dir it uses)`);
+        io.err(`claude-relay pair: no relay is running with state dir ${options.stateDir} (start \`${selfCommand()} serve\`, or pass the --state-dir it uses)`);
       } else {
         io.err(`claude-relay pair: cannot reach the relay at ${path}: ${error.message}`);
       }
@@ -58,7 +59,7 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
       const reply = JSON.parse(line) as ControlReply;
       switch (reply.type) {
         case "pair.code":
-          io.out(pairingInstructions(reply.url, new Date(reply.expiresAt), io.color));
+          io.out(pairingInstructions(pairingLink(reply.url, options.name), new Date(reply.expiresAt), io.color));
           if (isLoopback(new URL(reply.url).hostname)) {
             io.err(
               "Note: the relay listens only on this machine, so another device cannot open this link. " +
@@ -90,6 +91,18 @@ export function runPair(options: PairOptions, io: PairIo): Promise<number> {
       }
     });
   });
+}
+
+/**
+ * The relay's pairing link, with the name given to `pair --name` after the code (`&name=…`), so
+ * the page offers that name rather than a guess from the browser (the name given here is the one
+ * the key gets anyway).
+ *
+ * @example
+ * pairingLink("https://laptop:7717/#pair=abc", "Anna's phone") // "https://laptop:7717/#pair=abc&name=Anna's%20phone"
+ */
+export function pairingLink(url: string, name: string | undefined): string {
+  return name?.trim() ? `${url}&name=${encodeURIComponent(name.trim())}` : url;
 }
 
 /**

@@ -33,7 +33,7 @@ export const pairCommand: CommandSpec = {
   examples: ["claude-relay pair --name phone", "claude-relay pair --state-dir ~/relay-state --yes"],
   notes: [
     "Talks to the relay running on this machine (through a socket in its state dir only you can open) and prints a link " +
-      "<relay url>/#pair=<code> and its QR code, good once for 10 minutes. Open it on the device: it shows the device key's " +
+      "<relay url>/#pair=<code> (with &name=<name> after it when --name is given, so the page offers that name) and its QR code, good once for 10 minutes. Open it on the device: it shows the device key's " +
       "fingerprint here and asks before adding it. The link must reach the relay from the device: serve with --host and --tls, " +
       "or with --public-url behind a proxy (docs/remote-access.md). Exit codes: 0 the key was added (or already there), " +
       "1 not added (declined, expired, no relay running), 2 bad usage.",

@@ -56,6 +56,11 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { flag: "--max-sessions <n>", help: "Sessions (Claude processes) at most, the default one included", default: "8" },
   { flag: "--allow-dir <dir>", help: "A directory clients may start sessions in (and below it)", default: "your home directory", repeatable: true },
   {
+    flag: "--worktree-dir <dir>",
+    help: "Where sessions created with a worktree get it (<dir>/<branch>, made by git worktree add)",
+    default: "<repository>/.claude/worktrees",
+  },
+  {
     flag: "--idle-timeout <duration>",
     help: "A session without a turn this long has its Claude stopped (it starts again, resuming, at the next prompt); 0: never",
     default: "30m",
@@ -65,12 +70,21 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
     help: "Run CMD (no shell; words with '…'/\"…\" quoting, or a JSON array) with a JSON line on stdin when Claude asks a permission, a turn ends or a session fails (docs/notifications.md)",
   },
   {
+    flag: "--push-subject <url>",
+    help: "The contact Web Push services see (VAPID sub): a mailto: or https: URL (docs/notifications.md)",
+    default: "the https --public-url, else mailto:claude-relay@localhost",
+  },
+  {
     flag: "--allow-bypass-permissions",
     help: "Let clients switch a session to permission mode bypassPermissions (every tool runs without asking): Claude is started with --allow-dangerously-skip-permissions, which Claude Code refuses as root",
   },
   { flag: "--log-level <level>", help: `One of ${LOG_LEVELS.join(", ")}`, default: "info" },
   { flag: "--log-format <format>", help: "pretty or json (one JSON object per line)", default: "pretty" },
   { flag: "--tls", help: "Serve https/wss with a self-signed certificate kept in the state dir (start-up prints its fingerprint)" },
+  {
+    flag: "--tls-ca",
+    help: "With --tls: sign the certificate with a local CA limited to this machine's names, for devices to install once from /ca.crt (/ca.mobileconfig on iOS)",
+  },
   { flag: "--tls-cert <path>", help: "Serve https/wss with this PEM certificate chain (with --tls-key; re-read on SIGHUP)" },
   { flag: "--tls-key <path>", help: "PEM private key of --tls-cert" },
   { flag: "--allow-plaintext", help: "Allow a non-loopback --host without TLS, on a network that already encrypts (WireGuard, Tailscale)" },
@@ -134,6 +148,7 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
     newSession: raw.newSession === true,
     maxSessions: integer(raw, "maxSessions", 8, 1, 1000),
     allowDirs: raw.allowDir === undefined ? [home] : list(raw, "allowDir").map(expand),
+    worktreeDir: raw.worktreeDir === undefined ? undefined : expand(text(raw, "worktreeDir", "")),
     idleTimeoutMs: duration(raw, "idleTimeout", "30m", 0),
     notifyCommand: raw.notifyCommand === undefined ? undefined : notifyCommand(text(raw, "notifyCommand", ""), expand),
     allowBypassPermissions: raw.allowBypassPermissions === true,
@@ -143,6 +158,7 @@ export function resolveServeOptions(raw: RawFlags, context: ResolveContext): Ser
     tls,
     allowPlaintext,
     publicUrl: raw.publicUrl === undefined ? undefined : publicUrl(text(raw, "publicUrl", "")),
+    pushSubject: raw.pushSubject === undefined ? undefined : pushSubject(text(raw, "pushSubject", "")),
   };
 }
 
@@ -154,6 +170,9 @@ function tlsSource(raw: RawFlags, stateDir: string, expand: (path: string) => st
   if (raw.tls === true && (cert || key)) throw new UsageError("use either --tls (a self-signed certificate) or --tls-cert/--tls-key (your own), not both");
   if (cert && key) return { kind: "files", certPath: cert, keyPath: key };
   if (cert || key) throw new UsageError(`--${cert ? "tls-cert" : "tls-key"} needs --${cert ? "tls-key" : "tls-cert"} too`);
+  if (raw.tlsCa !== undefined && raw.tlsCa !== true && raw.tlsCa !== false) throw new UsageError("--tls-ca takes no value");
+  if (raw.tlsCa === true && raw.tls !== true) throw new UsageError("--tls-ca goes with --tls: serve --tls --tls-ca");
+  if (raw.tls === true && raw.tlsCa === true) return { kind: "local-ca", stateDir };
   return raw.tls === true ? { kind: "self-signed", stateDir } : undefined;
 }
 
@@ -168,6 +187,14 @@ function notifyCommand(value: string, expand: (path: string) => string): string[
   }
   const [program, ...args] = argv as [string, ...string[]];
   return [program.includes("/") || program.startsWith("~") ? expand(program) : program, ...args];
+}
+
+/** --push-subject: a mailto: or https: URL, as push services require of the VAPID `sub`. */
+function pushSubject(value: string): string {
+  if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(value)) {
+    throw new UsageError(`--push-subject must be a mailto: address or an https: URL, such as mailto:me@example.com, got "${value}"`);
+  }
+  return value;
 }
 
 function publicUrl(value: string): string {

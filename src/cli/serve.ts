@@ -12,6 +12,7 @@
 import { networkInterfaces } from "node:os";
 import { createLogger, LOG_LEVELS, type Logger } from "../log/logger.ts";
 import { type Relay, StartupError, startRelay } from "../relay.ts";
+import { selfCommand } from "../shared/self-command.ts";
 import { checkStateDir, checkWorkingDirectory } from "./check-paths.ts";
 import type { ParsedFlags } from "./command.ts";
 import { connectHints, formatConnectHints } from "./connect-hints.ts";
@@ -21,7 +22,7 @@ import { resolveServeOptions, type ServeOptions } from "./serve-options.ts";
 const STOP_DEADLINE_MS = 5000;
 
 export async function runServe(flags: ParsedFlags): Promise<void> {
-  const options = resolveServeOptions(flags, { env: process.env, platform: process.platform, cwd: process.cwd() });
+  const options = resolveServeOptions(flags, { env: process.env, platform: process.platform, cwd: invocationDir(process.env, process.cwd()) });
   // Before anything is recorded in the state dir or Claude is spawned: a bad directory is a usage error.
   checkWorkingDirectory(options.cwd, flags.cwd !== undefined);
   checkStateDir(options.stateDir, flags.stateDir !== undefined);
@@ -75,9 +76,20 @@ export async function runServe(flags: ParsedFlags): Promise<void> {
   process.exit(await relay.closed);
 }
 
-/** The `claude-relay connect` lines and web app addresses for this relay: free text, or one log line with --log-format json. */
+/**
+ * The directory the user started the relay from: under `npm start` (which runs in the checkout)
+ * the one npm was invoked from (`INIT_CWD`), so Claude works there and not in claude-relay's own
+ * source; else the current directory. Relative paths in the flags are taken from it too, as typed.
+ */
+function invocationDir(env: NodeJS.ProcessEnv, cwd: string): string {
+  return env.npm_lifecycle_event === "start" && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
+/** The `connect` command lines (as this relay was started) and web app addresses for this relay: free text, or one log line with --log-format json. */
 function printConnectHints(relay: Relay, options: ServeOptions, log: Logger): void {
+  const program = selfCommand();
   const hints = connectHints({
+    program,
     host: options.host,
     port: relay.port,
     secure: relay.tls !== undefined,
@@ -93,6 +105,6 @@ function printConnectHints(relay: Relay, options: ServeOptions, log: Logger): vo
       ...(hints.note && { note: hints.note }),
     });
   } else if (LOG_LEVELS.indexOf(options.logLevel) >= LOG_LEVELS.indexOf("info")) {
-    process.stderr.write(formatConnectHints(hints));
+    process.stderr.write(formatConnectHints(hints, program));
   }
 }

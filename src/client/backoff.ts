@@ -25,10 +25,16 @@ export interface ReconnectBackoffOptions {
   maxAttempts?: number;
   /** Give up once the connection has been gone this long, whatever the attempt count. Default: no limit. */
   giveUpAfterMs?: number;
+  /**
+   * Never give up on its own (a page left open on a phone): a relay not reachable yet and a key not
+   * authorized yet are retried too — a refused key every 3 s growing to 15 s, within the relay's
+   * allowance of failed logins — and `maxAttempts` / `giveUpAfterMs` do not apply. Default false.
+   */
+  keepTrying?: boolean;
 }
 
 /** Validated options with their defaults filled in. */
-export type BackoffSettings = Readonly<Required<ReconnectBackoffOptions>>;
+export type BackoffSettings = Readonly<Required<Omit<ReconnectBackoffOptions, "keepTrying">> & { keepTrying?: true }>;
 
 /**
  * Checks `options` and fills in the defaults; nonsense (negative, NaN) is a RangeError naming
@@ -46,6 +52,7 @@ export function backoffSettings(options: ReconnectBackoffOptions = {}): BackoffS
     jitter: Math.min(1, Math.max(0, options.jitter ?? 0.5)),
     maxAttempts: Math.max(1, options.maxAttempts ?? 50),
     giveUpAfterMs: options.giveUpAfterMs === undefined ? Number.POSITIVE_INFINITY : nonNegative(options.giveUpAfterMs, "giveUpAfterMs"),
+    ...(options.keepTrying === true && { keepTrying: true as const }),
   };
 }
 

@@ -37,6 +37,10 @@ export type SessionStoppedMessage = ServerMessageOf<"session.stopped">;
 export type SessionConfiguredMessage = ServerMessageOf<"session.configured">;
 export type SessionCapabilitiesMessage = ServerMessageOf<"session.capabilities">;
 export type HistoryMessage = ServerMessageOf<"history">;
+/** v3 review answers: `changes.get`, `changes.diff`, `file.read`. */
+export type ChangesMessage = ServerMessageOf<"changes">;
+export type DiffMessage = ServerMessageOf<"diff">;
+export type FileMessage = ServerMessageOf<"file">;
 /** `reason: "detected"` marks a gap the client noticed itself (seqs jumped without an announced gap). */
 export type ReplayGapMessage = Omit<ServerMessageOf<"replay.gap">, "reason"> & { reason?: ServerMessageOf<"replay.gap">["reason"] | "detected" };
 /** The messages that carry a session's `seq`. */

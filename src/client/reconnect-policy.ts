@@ -11,7 +11,10 @@
  *   going to get better;
  * - anything else before the first `auth.ok` means the relay is not there: report it at once
  *   rather than retry a typo for 25 minutes;
- * - after that: back off (backoff.ts) until `maxAttempts` or `giveUpAfterMs` are used up.
+ * - after that: back off (backoff.ts) until `maxAttempts` or `giveUpAfterMs` are used up;
+ * - with `keepTrying` (backoff.ts) only a failure on this side ends it: a refused key is retried
+ *   slowly ({@link REFUSED_RETRY}, for a page waiting for its key to be added), anything else with
+ *   the backoff, without limit.
  *
  * @example
  * ```ts
@@ -24,6 +27,9 @@
  */
 import { CLOSE_CODES } from "../protocol/errors.ts";
 import { type BackoffSettings, backoffDelay } from "./backoff.ts";
+
+/** How often `keepTrying` retries a refused key: every 3 s, doubling up to 15 s (the relay allows some failed logins a minute). */
+export const REFUSED_RETRY = { firstMs: 3000, maxMs: 15_000 } as const;
 
 /** Failures on the client's side that end a connection. */
 export type LocalFailure = "invalid_url" | "signer_failed" | "challenge_refused";
@@ -63,7 +69,12 @@ export type ReconnectDecision =
  */
 export function decideReconnect(loss: ConnectionLoss, backoff: BackoffSettings | undefined, random: number): ReconnectDecision {
   if (loss.localFailure) return giveUp(loss.localFailure === "invalid_url" ? "unreachable" : loss.localFailure);
-  if (loss.closeCode === CLOSE_CODES.authFailed || loss.relayError === "auth_failed") return giveUp("auth_failed");
+  const refused = loss.closeCode === CLOSE_CODES.authFailed || loss.relayError === "auth_failed";
+  if (backoff?.keepTrying) {
+    const delayMs = refused ? Math.min(REFUSED_RETRY.maxMs, REFUSED_RETRY.firstMs * 2 ** loss.attempts) : backoffDelay(backoff, loss.attempts, random);
+    return { action: "retry", delayMs, attempt: loss.attempts + 1, authTimeouts: 0 };
+  }
+  if (refused) return giveUp("auth_failed");
   const authTimedOut = loss.closeCode === CLOSE_CODES.authTimeout || loss.relayError === "auth_timeout";
   const authTimeouts = authTimedOut ? loss.authTimeouts + 1 : loss.authTimeouts;
   if (authTimeouts > 1) return giveUp("auth_timeout");

@@ -33,6 +33,11 @@ export function encodeServerMessage(
     | "session.capabilities"
     | "session.status"
     | "history"
+    | "push.subscribed"
+    | "push.unsubscribed"
+    | "changes"
+    | "diff"
+    | "file"
   >,
 ): string {
   return JSON.stringify(message);

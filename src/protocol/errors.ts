@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   "invalid_session_dir",
   "too_many_sessions",
   "unknown_session",
+  "invalid_path",
+  "worktree_dirty",
   "unknown_task",
 ] as const;
 

@@ -10,13 +10,14 @@
  * serverMessages.pong.parse(pong).ok; // true
  * ```
  */
+import { reviewClientMessages, reviewServerMessages } from "./changes-messages.ts";
+import { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
 import { anyObject, anyValue, arrayOf, boolean, type Infer, integer, literal, number, object, oneOf, string } from "./schema.ts";
 
 /** The SSHSIG namespace every login signature uses (`ssh-keygen -Y sign -n claude-relay`). */
 export const AUTH_NAMESPACE = "claude-relay";
 
-/** Longest accepted client-chosen identifier (`id`, `requestId`, `sessionId`). */
-export const MAX_ID_LENGTH = 256;
+export { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
 
 const id = string({ maxLength: MAX_ID_LENGTH, description: "Client-chosen id, echoed in replies and errors." });
 const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "Claude Code session UUID." });
@@ -47,9 +48,6 @@ export const MAX_PERMISSION_UPDATES = 32;
 
 /** Longest model name a client may choose (aliases such as `opus[1m]`, or full ids). */
 export const MAX_MODEL_LENGTH = 128;
-
-/** Longest accepted `cwd` in session.create (PATH_MAX on Linux). */
-export const MAX_PATH_LENGTH = 4096;
 
 // ── client → server ────────────────────────────────────────────────────────────────────────────
 
@@ -118,6 +116,11 @@ export const sessionCreate = object(
       maxLength: MAX_MODEL_LENGTH,
       description: "Claude's model from the start: a `value` of the capabilities' models, or a full id `claude-…`.",
     }),
+    worktree: string({
+      minLength: 1,
+      maxLength: MAX_ID_LENGTH,
+      description: "A new branch: `git worktree add -b <branch>` for the repository cwd belongs to, and the session runs in that worktree.",
+    }),
   },
   "Starts a new session (its own Claude process) in a directory; answered session.created.",
 );
@@ -149,7 +152,10 @@ export const sessionDetach = object({ type: literal("session.detach"), sessionId
 
 export const sessionStop = object(
   { type: literal("session.stop"), sessionId },
-  { id },
+  {
+    id,
+    removeWorktree: boolean("A worktree session: also remove its worktree (refused with worktree_dirty when it has uncommitted changes); the branch stays."),
+  },
   "Ends a session's Claude process and removes the session from the list; answered session.stopped.",
 );
 
@@ -165,6 +171,43 @@ export const sessionConfigure = object(
     }),
   },
   "Changes a session's permission mode and/or model; answered session.configured once Claude has taken them.",
+);
+
+/** Kinds of Web Push a subscription may receive (`push.subscribe`'s `events`; all when absent). */
+export const PUSH_EVENTS = ["permission", "question", "done", "failed"] as const;
+export type PushEvent = (typeof PUSH_EVENTS)[number];
+
+/** Longest accepted push endpoint URL. */
+export const MAX_ENDPOINT_LENGTH = 2048;
+
+const pushEndpoint = string({ minLength: 1, maxLength: MAX_ENDPOINT_LENGTH, description: "The push service URL of the subscription (https:)." });
+
+export const pushSubscribe = object(
+  {
+    type: literal("push.subscribe"),
+    subscription: object(
+      {
+        endpoint: pushEndpoint,
+        keys: object({
+          p256dh: string({ minLength: 1, maxLength: 256, description: "The browser's P-256 public key, base64url, 65-byte uncompressed point." }),
+          auth: string({ minLength: 1, maxLength: 256, description: "The browser's 16-byte authentication secret, base64url." }),
+        }),
+      },
+      {},
+      "PushSubscription.toJSON() of the browser (expirationTime is ignored).",
+    ),
+  },
+  {
+    id,
+    events: arrayOf(oneOf(PUSH_EVENTS), { maxItems: PUSH_EVENTS.length }),
+  },
+  "Web Push for the authenticated key at this endpoint (extension: `events` limits which kinds; default all); answered push.subscribed.",
+);
+
+export const pushUnsubscribe = object(
+  { type: literal("push.unsubscribe"), endpoint: pushEndpoint },
+  { id },
+  "No more Web Push to this endpoint (of the authenticated key); answered push.unsubscribed.",
 );
 
 export const sessionStatusGet = object(
@@ -193,6 +236,9 @@ export const clientMessages = {
   "session.stop": sessionStop,
   "session.configure": sessionConfigure,
   "history.list": historyList,
+  "push.subscribe": pushSubscribe,
+  "push.unsubscribe": pushUnsubscribe,
+  ...reviewClientMessages,
   "session.status.get": sessionStatusGet,
   "task.stop": taskStop,
 } as const;
@@ -288,7 +334,13 @@ export const sessionInfo = object(
     permissionMode,
     lastActivity: string({ description: "RFC 3339 time of the last prompt or state change." }),
   },
-  { title: string({ description: "The first line of the session's first prompt." }), model, devices },
+  {
+    title: string({ description: "The first line of the session's first prompt." }),
+    model,
+    devices,
+    branch: string({ description: "The branch of a session created with a worktree." }),
+    worktree: boolean("true: the relay made this session's directory with `git worktree add`."),
+  },
   "One session in the relay's list.",
 );
 
@@ -358,6 +410,15 @@ export const serverMessages = {
       lastSeq: integer({ minimum: 0, description: "The session's newest seq at auth.ok; live events follow it (after any replay)." }),
       sessions: arrayOf(sessionInfo),
       capabilities,
+      push: object(
+        {
+          vapidPublicKey: string({
+            description: "The relay's VAPID public key (P-256, uncompressed point, base64url): PushManager.subscribe's applicationServerKey.",
+          }),
+        },
+        {},
+        "Web Push: present when the relay sends it.",
+      ),
     },
     "Authentication succeeded; the client is attached to the default session (sessionId).",
   ),
@@ -447,17 +508,24 @@ export const serverMessages = {
     "Answer to session.attach, before the replay.",
   ),
   "session.detached": object({ type: literal("session.detached"), sessionId }, { id }, "Answer to session.detach: no more events of this session."),
-  "session.stopped": object({ type: literal("session.stopped"), sessionId }, { id }, "Answer to session.stop, once the session's Claude process has ended."),
+  "session.stopped": object(
+    { type: literal("session.stopped"), sessionId },
+    { id, worktreeRemoved: boolean("With removeWorktree: whether the worktree was removed (false: it changed after the check and was kept).") },
+    "Answer to session.stop, once the session's Claude process has ended.",
+  ),
   "session.configured": object(
     { type: literal("session.configured"), sessionId, permissionMode },
     { id, model },
     "Answer to session.configure (and to the sender only): the session's permission mode and model now.",
   ),
+  "push.subscribed": object({ type: literal("push.subscribed") }, { id }, "Answer to push.subscribe: the subscription is kept."),
+  "push.unsubscribed": object({ type: literal("push.unsubscribed") }, { id }, "Answer to push.unsubscribe (also when the endpoint was not subscribed)."),
   "session.capabilities": object(
     { type: literal("session.capabilities"), sessionId, ...capabilityFields },
     {},
     "A session's pickers changed (its Claude started and told its models and commands); to attached clients that use sessions. No seq.",
   ),
+  ...reviewServerMessages,
   "claude.partial": object(
     { type: literal("claude.partial"), sessionId, event: anyValue("One stream_event line from Claude, verbatim (a delta of the message being written).") },
     {},

@@ -1,6 +1,7 @@
 /**
  * The HTTP surface: `GET /ws` (the WebSocket endpoint), `GET /healthz`, `GET /metrics`
- * (Prometheus text), the web app at `/` (web-routes.ts), JSON 404 for the rest; every response
+ * (Prometheus text), the web app at `/` (web-routes.ts), the local CA with `--tls-ca`
+ * (ca-routes.ts), JSON 404 for the rest; every response
  * with the security headers.
  *
  * What other devices may see is narrower than what this machine sees: a request from a
@@ -17,6 +18,7 @@
 import { type Context, Hono } from "hono";
 import type { Logger } from "../log/logger.ts";
 import { formatHostPort, type RuntimeAdapter, type WebSocketRoute } from "../runtime/types.ts";
+import { mountCaRoutes } from "./ca-routes.ts";
 import type { Gateway } from "./gateway.ts";
 import { isLoopback } from "./loopback.ts";
 import { originAllowed } from "./origin.ts";
@@ -48,6 +50,8 @@ export interface AppOptions {
   secure: boolean;
   /** The origin of `--public-url` (a proxy in front): its pages may open `/ws` too. */
   publicOrigin?: string;
+  /** With `--tls-ca`: the local CA devices install, offered at `/ca.crt` and `/ca.mobileconfig`. */
+  ca?: () => { pem: string; hostname: string } | undefined;
 }
 
 /** The Hono app, and its WebSocket endpoint for runtimes that upgrade before routing (runtime/types.ts). */
@@ -56,7 +60,7 @@ export interface RelayApp {
   webSocket: WebSocketRoute;
 }
 
-export function createApp({ runtime, gateway, health, metrics, log, secure, publicOrigin }: AppOptions): RelayApp {
+export function createApp({ runtime, gateway, health, metrics, log, secure, publicOrigin, ca }: AppOptions): RelayApp {
   const app = new Hono();
   const webSocket: WebSocketRoute = {
     path: "/ws",
@@ -70,6 +74,7 @@ export function createApp({ runtime, gateway, health, metrics, log, secure, publ
 
   app.use(securityHeaders);
   mountWebApp(app);
+  if (ca) mountCaRoutes(app, ca);
   app.get("/healthz", (c) => {
     const body = health();
     const status = body.ok ? "ok" : "degraded";

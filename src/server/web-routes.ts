@@ -9,8 +9,9 @@
  * Every response carries a strict Content-Security-Policy: scripts and styles only from this
  * origin (no inline script, no eval), connections only to this origin (CSP3 'self' also matches
  * ws:/wss: on the same host and port, which Chromium, Firefox and Safari ≥ 15.4 implement), no
- * framing, no <base>, no form submission, and Trusted Types: the only HTML the page may inject
- * is what DOMPurify's policy returns.
+ * framing, no <base>, no form submission, workers (the service worker `/sw.js`) only from this
+ * origin, and Trusted Types: the only HTML the page may inject is what DOMPurify's policy returns,
+ * the only script URL the page may register is `/sw.js` (policy `sw-url`).
  *
  * @example
  * ```ts
@@ -40,13 +41,14 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self'",
   "connect-src 'self'",
+  "worker-src 'self'",
   "manifest-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
   "require-trusted-types-for 'script'",
-  "trusted-types dompurify",
+  "trusted-types dompurify sw-url",
 ].join("; ");
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {

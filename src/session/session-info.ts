@@ -37,5 +37,6 @@ export function toSessionInfo(record: SessionRecord, summary: SessionSummary): S
     permissionMode: summary.permissionMode,
     ...(summary.model !== undefined && { model: summary.model }),
     lastActivity: record.lastActivity,
+    ...(record.worktree && { branch: record.worktree.branch, worktree: true }),
   };
 }

@@ -27,6 +27,8 @@ export interface SessionRecord {
   default?: true;
   /** The permission mode and model the session's next Claude must be told (chosen, or as Claude last reported them). */
   settings?: { permissionMode?: string; model?: string };
+  /** The relay made `cwd` with `git worktree add -b <branch>` (session.create with `worktree`). */
+  worktree?: { branch: string };
 }
 
 interface ListFile {
@@ -62,6 +64,7 @@ function record(value: unknown): SessionRecord | undefined {
   if (typeof sessionId !== "string" || !isSessionUuid(sessionId)) return undefined;
   if (typeof cwd !== "string" || typeof createdAt !== "string" || typeof lastActivity !== "string") return undefined;
   const settings = settingsRecord((value as Record<string, unknown>).settings);
+  const branch = branchOf(value);
   return {
     sessionId,
     cwd,
@@ -70,7 +73,13 @@ function record(value: unknown): SessionRecord | undefined {
     lastActivity,
     ...((value as Record<string, unknown>).default === true && { default: true as const }),
     ...(settings && { settings }),
+    ...(branch !== undefined && { worktree: { branch } }),
   };
+}
+
+function branchOf(value: object): string | undefined {
+  const worktree = (value as { worktree?: { branch?: unknown } }).worktree;
+  return typeof worktree?.branch === "string" ? worktree.branch : undefined;
 }
 
 function settingsRecord(value: unknown): SessionRecord["settings"] {

@@ -22,6 +22,8 @@
  * ```
  */
 import { randomUUID } from "node:crypto";
+import { addWorktree } from "../changes/worktree.ts";
+import { removeSessionWorktree, worktreeRemovalRefusal } from "../changes/worktree-sessions.ts";
 import { type Clock, systemClock } from "../claude/clock.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Notification } from "../notify/notifier.ts";
@@ -57,7 +59,7 @@ export interface SessionManagerOptions<C extends ClaudePort = ClaudePort> {
   restored?: readonly SessionRecord[];
   /** Sessions at most, the default one included. */
   maxSessions: number;
-  /** `--allow-dir`: where session.create may start sessions. */
+  /** `--allow-dir`: where session.create may start sessions (and history.list look); the default session's directory is allowed too. */
   allowDirs: readonly string[];
   log: Logger;
   /** Saves the list of open sessions; called whenever it changed. */
@@ -72,6 +74,10 @@ export interface SessionManagerOptions<C extends ClaudePort = ClaudePort> {
   idleTimeoutMs?: number;
   /** `--notify-command`: told of permission requests, finished turns and failed sessions. */
   notify?: (notification: Notification) => void;
+  /** Web Push is on: auth.ok tells clients the relay's VAPID public key. */
+  push?: { vapidPublicKey: string };
+  /** `--worktree-dir`: where session.create's worktrees go; default `<repository>/.claude/worktrees`. */
+  worktreeDir?: string;
   /** The permission modes clients may choose; default: all but bypassPermissions (`--allow-bypass-permissions` adds it). */
   permissionModes?: readonly string[];
 }
@@ -112,6 +118,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #entries = new Map<string, Entry<C>>();
   readonly #default: Entry<C>;
   readonly #clients = new Map<SessionClient, Attachments>();
+  /** Sessions whose worktree is being made: they count against --max-sessions already. */
+  #creating = 0;
   /** Sessions being stopped, by id: out of the list, but their Claude still counts until it has exited. */
   readonly #ending = new Map<string, Promise<void>>();
   readonly #updates: Throttle;
@@ -177,7 +185,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   join(connection: SessionClient, resume: ResumeRequest | undefined, partial = false): void {
     const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
     this.#clients.set(connection, attachments);
-    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())), partial);
+    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())), this.#options.push, partial);
     this.#changed();
   }
 
@@ -210,7 +218,12 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
         if (message.type === "session.attach") return this.#attach(connection, attachments, entry, message);
         if (message.type === "session.detach") return this.#detach(connection, attachments, entry, message.id);
         if (message.type === "session.configure") return this.#configure(connection, entry, message);
-        return this.#stop(connection, entry, message.id);
+        if (!message.removeWorktree) return this.#stop(connection, entry, message.id);
+        return void worktreeRemovalRefusal(entry.record).then((refusal) =>
+          refusal
+            ? connection.sendError(refusal.code, refusal.message, message.id)
+            : this.#entries.get(entry.record.sessionId) === entry && this.#stop(connection, entry, message.id, true),
+        );
       }
       default: {
         const entry = this.#find(connection, message.sessionId ?? this.#default.record.sessionId, message.id);
@@ -252,12 +265,19 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       connection.log.warn("session refused: mode or model not allowed", { ...settings, reason: refused });
       return connection.sendError("invalid_message", `session.create: ${refused}; nothing was created`, message.id);
     }
-    const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
+    const dir = checkSessionDir(message.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
     if (!dir.ok) {
       connection.log.warn("session refused: directory not allowed", { cwd: message.cwd, reason: dir.message });
       return connection.sendError("invalid_session_dir", dir.message, message.id);
     }
     let resumed: { title: string } | undefined;
+    if (message.resume !== undefined && message.worktree !== undefined) {
+      return connection.sendError(
+        "invalid_message",
+        "session.create: resume continues a conversation in its own directory; it cannot take a new worktree",
+        message.id,
+      );
+    }
     if (message.resume !== undefined) {
       const open = this.#entries.get(message.resume);
       if (open?.record.cwd === dir.path) {
@@ -272,7 +292,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       if (!resumed) return;
     }
     const { maxSessions } = this.#options;
-    if (this.#entries.size + this.#ending.size >= maxSessions) {
+    if (this.#entries.size + this.#ending.size + this.#creating >= maxSessions) {
       connection.log.warn("session refused: too many sessions", { maxSessions });
       return connection.sendError(
         "too_many_sessions",
@@ -280,18 +300,41 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
         message.id,
       );
     }
+    if (message.worktree !== undefined) return void this.#createInWorktree(connection, message, message.worktree, dir.path);
+    this.#start(connection, message, { cwd: dir.path, ...(resumed?.title && { title: resumed.title }) }, resumed !== undefined);
+  }
+
+  /** session.create with `worktree`: the branch and its worktree are made first (a slot is held meanwhile). */
+  async #createInWorktree(connection: SessionClient, message: Extract<SessionCommand, { type: "session.create" }>, branch: string, cwd: string): Promise<void> {
+    this.#creating++;
+    const made = await addWorktree(cwd, branch, { worktreeDir: this.#options.worktreeDir }).finally(() => this.#creating--);
+    if (!made.ok) {
+      connection.log.warn("session refused: no worktree", { cwd, branch, reason: made.message });
+      return connection.sendError(made.code, made.message, message.id);
+    }
+    if (!this.#closed) this.#start(connection, message, { cwd: made.path, worktree: { branch } }, false);
+  }
+
+  /** Opens and starts a new session in `fields.cwd` and answers session.created. */
+  #start(
+    connection: SessionClient,
+    message: Extract<SessionCommand, { type: "session.create" }>,
+    fields: Pick<SessionRecord, "cwd" | "title" | "worktree">,
+    resumed: boolean,
+  ): void {
+    const settings = settingsOf(message);
     const now = this.#now();
     let entry: Entry<C>;
     try {
       const sessionId = message.resume ?? (this.#options.newId ?? randomUUID)();
-      entry = this.#open({ sessionId, cwd: dir.path, ...(resumed?.title && { title: resumed.title }), createdAt: now, lastActivity: now });
+      entry = this.#open({ sessionId, ...fields, createdAt: now, lastActivity: now });
     } catch (error) {
       // e.g. its event log cannot be created (a full or read-only state dir): this session fails, not the relay
-      this.#log.error("cannot open a new session", { cwd: dir.path, error: String(error) });
+      this.#log.error("cannot open a new session", { cwd: fields.cwd, error: String(error) });
       return connection.sendError("claude_unavailable", `cannot start a session: ${(error as Error).message}; see the relay's log`, message.id);
     }
     const { sessionId } = entry.record;
-    connection.log.info(resumed ? "session created, resuming an earlier conversation" : "session created", { sessionId, cwd: dir.path, ...settings });
+    connection.log.info(resumed ? "session created, resuming an earlier conversation" : "session created", { sessionId, ...fields, ...settings });
     // told to Claude right after it answers initialize, before any prompt
     if (settings.permissionMode !== undefined || settings.model !== undefined) void entry.session.configure(settings);
     entry.claude.start().catch((error: unknown) => this.#log.error("cannot start Claude Code", { sessionId, error: String(error) }));
@@ -334,7 +377,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   #history(connection: SessionClient, message: Extract<SessionCommand, { type: "history.list" }>): void {
     let cwd = this.#default.record.cwd;
     if (message.cwd !== undefined) {
-      const dir = checkSessionDir(message.cwd, this.#options.allowDirs);
+      const dir = checkSessionDir(message.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
       if (!dir.ok) return connection.sendError("invalid_session_dir", dir.message, message.id);
       cwd = dir.path;
     }
@@ -397,7 +440,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     }
   }
 
-  #stop(connection: SessionClient, entry: Entry, id: string | undefined): void {
+  /** Ends a session; `removeWorktree`: then removes its worktree (checked clean before) and says whether it did. */
+  #stop(connection: SessionClient, entry: Entry, id: string | undefined, removeWorktree = false): void {
     const { sessionId } = entry.record;
     if (entry === this.#default) {
       return connection.sendError(
@@ -413,11 +457,19 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     const ending = entry.session
       .end()
       .catch((error: unknown) => this.#log.error("stopping a session failed", { sessionId, error: String(error) }))
-      .then(() => {
+      .then(async () => {
+        const removed = removeWorktree ? await removeSessionWorktree(entry.record, this.#log) : undefined;
         this.#ending.delete(sessionId);
         for (const attachments of this.#clients.values()) attachments.entries.delete(entry);
         this.#log.info("session stopped", { sessionId });
-        connection.send(encodeServerMessage({ type: "session.stopped", sessionId, ...(id !== undefined && { id }) }));
+        connection.send(
+          encodeServerMessage({
+            type: "session.stopped",
+            sessionId,
+            ...(id !== undefined && { id }),
+            ...(removed !== undefined && { worktreeRemoved: removed }),
+          }),
+        );
       });
     this.#ending.set(sessionId, ending);
     this.#changed();
@@ -484,7 +536,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     if (this.#entries.size >= this.#options.maxSessions) {
       return this.#log.warn("session not restored: --max-sessions reached", { ...fields, maxSessions: this.#options.maxSessions });
     }
-    const dir = checkSessionDir(record.cwd, this.#options.allowDirs);
+    const dir = checkSessionDir(record.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
     if (!dir.ok) return this.#log.warn(`session not restored: ${dir.message}`, fields);
     try {
       this.#open({ ...record, cwd: dir.path });

@@ -259,9 +259,16 @@ export class Session {
 
   /**
    * A client that just authenticated: `auth.ok` (with `sessionsJson()`, the relay's list as JSON,
-   * when given), the replay `resume` asks for, then live events (with `partial`, the live view's too).
+   * when given, and Web Push's `push` field), the replay `resume` asks for, then live events (with
+   * `partial`, the live view's too).
    */
-  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string, partial = false): void {
+  join(
+    connection: SessionClient,
+    resume: ResumeRequest | undefined,
+    sessionsJson?: () => string,
+    push?: ServerMessage<"auth.ok">["push"],
+    partial = false,
+  ): void {
     const key = connection.key;
     if (!key) throw new Error("a connection joined the session before it authenticated");
     this.#admit(
@@ -277,6 +284,7 @@ export class Session {
             // extension: where the session is, so a client that drops before its first event can still
             // resume from here instead of asking for the whole buffer
             lastSeq: this.events.lastSeq,
+            ...(push && { push }),
           },
           sessionsJson?.(),
           this.#capabilitiesJson,

@@ -1,27 +1,15 @@
 /**
- * "Allow for this session" (pure): Claude's `suggestions` on a permission request, kept to this
- * session (`destination: "session"` — nothing written to the project's settings), and said in
- * words for the question (docs/protocol.md, "Allow for this session").
+ * "Allow for this session" in the terminal's words (pure): what Claude's suggested permission
+ * updates allow, for the question and the note after answering. Turning them into the answer
+ * (every destination `session`) is the rule both clients share: src/client/permission-answers.ts.
  *
  * @example
  * ```ts
- * forThisSession([{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "localSettings" }]);
- * // [{ …, destination: "session" }]
  * updatesInWords([{ type: "setMode", mode: "acceptEdits", destination: "session" }]); // "accept edits without asking"
  * ```
  */
 
 type Update = Record<string, unknown>;
-
-/**
- * The suggestions with every destination set to this session (a Claude restart asks again).
- *
- * @example
- * forThisSession(undefined); // []
- */
-export function forThisSession(suggestions: readonly Update[] | undefined): Update[] {
-  return (suggestions ?? []).map((update) => ("destination" in update ? { ...update, destination: "session" } : update));
-}
 
 /**
  * What the updates allow, in a few words.

@@ -2,7 +2,8 @@
  * Claude's AskUserQuestion in a terminal (pure): the questions of the request's input, each shown
  * with numbered options, and what a person types turned into the answer Claude expects — the
  * chosen option's label, several labels of a multi-select question joined with ", ", or the text
- * typed as a free answer (docs/protocol.md, "Claude's questions").
+ * typed as a free answer (docs/protocol.md, "Claude's questions"). Reading the questions and
+ * encoding the answer are the rules both clients share (src/client/questions.ts).
  *
  * @example
  * ```ts
@@ -12,39 +13,20 @@
  * answerFor(questions![0]!, "green, please");             // { answer: "green, please" } (free text)
  * ```
  */
+import { answerText, type Question, readQuestions } from "../client/questions.ts";
 import type { Style } from "./style.ts";
 import { oneLine } from "./tool-call.ts";
 
-export interface Question {
-  question: string;
-  header?: string;
-  options: Array<{ label: string; description?: string }>;
-  multiSelect: boolean;
-}
-
 /**
- * The questions of an AskUserQuestion input, or undefined when it holds none that can be shown.
+ * The questions of an AskUserQuestion input (read by the rule both clients share), or undefined
+ * when it holds none that can be shown.
  *
  * @example
  * questionsOf({ questions: [{ question: "Which?", options: [{ label: "A" }], multiSelect: false }] })?.length; // 1
  */
 export function questionsOf(input: unknown): Question[] | undefined {
-  const list = (input as { questions?: unknown } | null)?.questions;
-  if (!Array.isArray(list) || list.length === 0) return undefined;
-  const questions: Question[] = [];
-  for (const item of list as Array<Record<string, unknown>>) {
-    if (typeof item?.question !== "string" || !Array.isArray(item.options)) return undefined;
-    const options = (item.options as Array<Record<string, unknown>>)
-      .filter((option) => typeof option?.label === "string")
-      .map((option) => ({ label: option.label as string, ...(typeof option.description === "string" && { description: option.description }) }));
-    questions.push({
-      question: item.question,
-      ...(typeof item.header === "string" && { header: item.header }),
-      options,
-      multiSelect: item.multiSelect === true,
-    });
-  }
-  return questions;
+  const questions = readQuestions(input);
+  return questions.length > 0 ? questions : undefined;
 }
 
 /**
@@ -88,11 +70,11 @@ export function answerHint(question: Question): string {
 export function answerFor(question: Question, typed: string): { answer: string } | { problem: string } {
   const text = typed.trim();
   if (text === "") return { problem: "type an answer, or the number of an option" };
-  if (!/^\d+(\s*[, ]\s*\d+)*$/.test(text)) return { answer: text };
+  if (!/^\d+(\s*[, ]\s*\d+)*$/.test(text)) return { answer: answerText(question, { picked: [], other: text })! };
   const numbers = [...new Set(text.split(/[\s,]+/).map(Number))];
   const count = question.options.length;
   const outside = numbers.find((n) => n < 1 || n > count);
   if (outside !== undefined) return { problem: `there is no option ${outside}: choose ${count > 1 ? `1–${count}` : "1"} (or type an answer)` };
   if (numbers.length > 1 && !question.multiSelect) return { problem: "this question takes one option: give one number" };
-  return { answer: numbers.map((n) => question.options[n - 1]!.label).join(", ") };
+  return { answer: answerText(question, { picked: numbers.map((n) => question.options[n - 1]!.label), other: "" })! };
 }

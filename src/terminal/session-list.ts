@@ -10,6 +10,7 @@
  * //  "  a2c4e6f8  waiting for permission · /srv/api · “Fix the flaky login test” · 2 devices"]
  * ```
  */
+import { plainText } from "../client/plain-text.ts";
 import type { SessionInfo } from "../protocol/messages.ts";
 import { stateInWords } from "./state-words.ts";
 import type { Style } from "./style.ts";
@@ -56,7 +57,7 @@ export function shortSessionId(sessionId: string): string {
  * sessionName({ sessionId: "a2c4e6f8-…", cwd: "/srv/api", title: "Fix it", … }); // "a2c4e6f8 (Fix it)"
  */
 export function sessionName(session: Pick<SessionInfo, "sessionId" | "cwd" | "title">, home?: string): string {
-  return `${shortSessionId(session.sessionId)} (${session.title ? oneLine(session.title, 40) : homeRelative(session.cwd, home)})`;
+  return `${shortSessionId(session.sessionId)} (${session.title ? oneLine(plainText(session.title), 40) : homeRelative(session.cwd, home)})`;
 }
 
 /**
@@ -66,7 +67,7 @@ export function sessionName(session: Pick<SessionInfo, "sessionId" | "cwd" | "ti
  * sessionPlace({ cwd: "/home/me/api", title: "Fix it" }, "/home/me"); // "~/api · “Fix it”"
  */
 export function sessionPlace(session: Pick<SessionInfo, "cwd" | "title">, home?: string): string {
-  return [homeRelative(session.cwd, home), ...(session.title ? [`“${oneLine(session.title, 60)}”`] : [])].join(" · ");
+  return [homeRelative(session.cwd, home), ...(session.title ? [`“${oneLine(plainText(session.title), 60)}”`] : [])].join(" · ");
 }
 
 function sessionLine(session: SessionInfo, view: SessionListView): string {

@@ -10,7 +10,7 @@
  * // ["⏺ Edit a.ts", "  - x", "  + y"]  (coloured)
  * ```
  */
-import { type DiffLine, diffLines, excerpt } from "./diff.ts";
+import { type DiffLine, excerpt, lineDiff } from "../shared/line-diff.ts";
 import type { Style } from "./style.ts";
 
 export interface ToolView {
@@ -114,19 +114,19 @@ function subject(name: string, input: Input, cwd: string | undefined): string {
 
 /** What an Edit, MultiEdit or Write does to the file, as diff lines. */
 function changeOf(name: string, input: Input): DiffLine[] | undefined {
-  if (name === "Write" && typeof input.content === "string") return diffLines("", input.content);
-  if (name === "Edit" && typeof input.old_string === "string" && typeof input.new_string === "string") return diffLines(input.old_string, input.new_string);
+  if (name === "Write" && typeof input.content === "string") return lineDiff("", input.content);
+  if (name === "Edit" && typeof input.old_string === "string" && typeof input.new_string === "string") return lineDiff(input.old_string, input.new_string);
   if (name === "MultiEdit" && Array.isArray(input.edits)) {
     return input.edits.flatMap((edit: unknown) =>
-      isInput(edit) && typeof edit.old_string === "string" && typeof edit.new_string === "string" ? diffLines(edit.old_string, edit.new_string) : [],
+      isInput(edit) && typeof edit.old_string === "string" && typeof edit.new_string === "string" ? lineDiff(edit.old_string, edit.new_string) : [],
     );
   }
   return undefined;
 }
 
 function paintDiff(line: DiffLine, style: Style): string {
-  const text = `${line.kind} ${line.text}`;
-  return line.kind === "+" ? style.paint("green", text) : line.kind === "-" ? style.paint("red", text) : style.paint("dim", text);
+  const text = `${line.op} ${line.text}`;
+  return line.op === "+" ? style.paint("green", text) : line.op === "-" ? style.paint("red", text) : style.paint("dim", text);
 }
 
 function relativeTo(cwd: string | undefined, path: string): string {

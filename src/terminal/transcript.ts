@@ -1,8 +1,9 @@
 /**
  * The shared session as terminal lines (pure: frames in, lines out): Claude's text, tool calls in
  * brief (with a diff for Edit and Write), tool results, prompts (whose device), permission
- * requests and who answered them, turn ends, Claude's restarts and credential problems, and
- * devices coming and going — each in words. Claude's bookkeeping lines are left out.
+ * requests and who answered them, turn ends (a client's interruption is not an error), Claude's
+ * notes (a model change as "Model: Haiku", local-command output), Claude's restarts and credential
+ * problems, and devices coming and going — each in words. Claude's bookkeeping lines are left out.
  *
  * It also keeps what the status line needs: the tool Claude is running now.
  *
@@ -13,6 +14,7 @@
  * ```
  */
 import type { SessionJoin } from "../client/attached-session.ts";
+import { claudeNote, type NamedModel, noteWords, turnEnd } from "../client/claude-notes.ts";
 import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "../client/messages.ts";
 import { otherDevices } from "../shared/other-devices.ts";
 import { updatesInWords } from "./permission-updates.ts";
@@ -46,6 +48,7 @@ type Block = { type?: unknown; text?: unknown; name?: unknown; input?: unknown; 
 export class Transcript {
   readonly #style: Style;
   readonly #isOwn: (clientId: string) => boolean;
+  readonly #models: () => readonly NamedModel[];
   readonly #toolByRequest = new Map<string, string>();
   readonly #toolByUse = new Map<string, string>();
   #cwd: string | undefined;
@@ -58,11 +61,17 @@ export class Transcript {
   #authProblem: string | undefined;
   #restarting = false;
   #currentTool: string | undefined;
+  /** A client interrupted the turn under way (Claude said so). */
+  #interrupted = false;
 
-  /** `isOwn` tells this terminal's prompts and answers (its client ids, one per connection) from other devices'. */
-  constructor(style: Style, isOwn: (clientId: string) => boolean) {
+  /**
+   * `isOwn` tells this terminal's prompts and answers (its client ids, one per connection) from
+   * other devices'; `models`, the session's models (its capabilities), names a model change.
+   */
+  constructor(style: Style, isOwn: (clientId: string) => boolean, models: () => readonly NamedModel[] = () => []) {
     this.#style = style;
     this.#isOwn = isOwn;
+    this.#models = models;
   }
 
   /** The tool Claude is running now (its label), if any. */
@@ -97,6 +106,7 @@ export class Transcript {
     if (!options.reconnect) {
       this.#cwd = options.cwd;
       this.#currentTool = undefined;
+      this.#interrupted = false;
       this.#restarting = false;
       this.#toolByRequest.clear();
       this.#toolByUse.clear();
@@ -174,7 +184,7 @@ export class Transcript {
       case "assistant":
         return this.#assistant(blocksOf(line));
       case "user":
-        return this.#toolResults(blocksOf(line));
+        return [...this.#toolResults(blocksOf(line)), ...this.#notes(line)];
       case "result":
         this.#currentTool = undefined;
         return [this.#result(line)];
@@ -224,6 +234,29 @@ export class Transcript {
     });
   }
 
+  /**
+   * Claude's notes in a user line (its text, not tool results): a model change and local-command
+   * output are shown; an interruption is said by the turn's end; other text (a compaction's
+   * summary) is Claude's bookkeeping.
+   */
+  #notes(line: ClaudeLine): string[] {
+    const content = line.message?.content;
+    const texts =
+      typeof content === "string"
+        ? [content]
+        : blocksOf(line).flatMap((block) => (block.type === "text" && typeof block.text === "string" ? [block.text] : []));
+    return texts.flatMap((text) => {
+      const note = claudeNote(text);
+      if (note.kind === "interrupted") {
+        this.#interrupted = true;
+        return [];
+      }
+      if (note.kind === "text") return [];
+      const [first = "", ...rest] = noteWords(note, this.#models()).split("\n");
+      return [this.#style.paint("dim", `${this.#style.symbols.info} ${first}`), ...rest.map((more) => this.#style.paint("dim", `  ${more}`))];
+    });
+  }
+
   /** A sub-agent's tool calls, briefly (its text is not the answer). */
   #subAgent(line: ClaudeLine): string[] {
     if (line.type !== "assistant") return [];
@@ -236,18 +269,18 @@ export class Transcript {
     const style = this.#style;
     const ms = line.duration_ms;
     const took = typeof ms === "number" ? ` in ${ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : elapsedInWords(ms)}` : "";
-    if (line.is_error !== true) {
-      const cost = typeof line.total_cost_usd === "number" && line.total_cost_usd > 0 ? ` · $${line.total_cost_usd.toFixed(4)}` : "";
-      return style.paint("green", `${style.symbols.ok} done${took}${cost}`);
+    const end = turnEnd(line, this.#interrupted);
+    this.#interrupted = false;
+    switch (end.kind) {
+      case "done": {
+        const cost = typeof line.total_cost_usd === "number" && line.total_cost_usd > 0 ? ` · $${line.total_cost_usd.toFixed(4)}` : "";
+        return style.paint("green", `${style.symbols.ok} done${took}${cost}`);
+      }
+      case "interrupted":
+        return style.paint("dim", `${style.symbols.info} Interrupted${took}`);
+      case "error":
+        return style.paint("red", `${style.symbols.fail} turn ended with an error: ${oneLine(end.text, 200)}`);
     }
-    if (line.subtype === "error_during_execution") return style.paint("yellow", `${style.symbols.fail} turn interrupted${took}`);
-    const text =
-      typeof line.result === "string" && line.result.trim() !== ""
-        ? `: ${oneLine(line.result.trim(), 200)}`
-        : typeof line.subtype === "string"
-          ? `: ${line.subtype}`
-          : "";
-    return style.paint("red", `${style.symbols.fail} turn ended with an error${text}`);
   }
 
   // ── the relay's events ───────────────────────────────────────────────────────────────────────

@@ -19,7 +19,11 @@ import { writeFileAtomically } from "../shared/atomic-write.ts";
 import { certificateFingerprint, leafCertificateDer, PemError } from "./fingerprint.ts";
 import { certificateNames, type Interfaces, missingNames } from "./names.ts";
 
-export type TlsSource = { kind: "files"; certPath: string; keyPath: string } | { kind: "self-signed"; stateDir: string };
+export type TlsSource =
+  | { kind: "files"; certPath: string; keyPath: string }
+  | { kind: "self-signed"; stateDir: string }
+  /** `--tls --tls-ca`: a certificate signed by the relay's own name-constrained CA (local-ca.ts). */
+  | { kind: "local-ca"; stateDir: string };
 
 /** A certificate or key that cannot be used; the message names the file and what to do. */
 export class TlsError extends Error {
@@ -30,6 +34,8 @@ export interface LoadedCertificate extends TlsCertificate {
   notAfter: Date;
   /** Set when the self-signed certificate was made just now: what to tell the user. */
   created?: string;
+  /** With `--tls-ca`: the CA's certificate (PEM) devices install (`GET /ca.crt`). */
+  ca?: string;
 }
 
 /** What the self-signed certificate depends on; injected in tests. */
@@ -64,6 +70,7 @@ export async function loadCertificate(source: TlsSource, machine: MachineContext
     const key = readPem(source.keyPath, "--tls-key");
     return checkPair(cert, key, `--tls-cert ${source.certPath}`, `--tls-key ${source.keyPath}`);
   }
+  if (source.kind === "local-ca") return (await import("./ca-signed.ts")).loadCaSigned(source.stateDir, machine);
   return loadSelfSigned(source.stateDir, machine);
 }
 
@@ -106,7 +113,8 @@ function renewal(why: string): string {
   return `made a new self-signed certificate (${why}); devices that trusted the old one will warn once more`;
 }
 
-function checkPair(cert: string, key: string, certName: string, keyName: string): LoadedCertificate {
+/** The certificate and its key, checked to belong together; throws {@link TlsError} naming the files. */
+export function checkPair(cert: string, key: string, certName: string, keyName: string): LoadedCertificate {
   let parsed: X509Certificate;
   let fingerprint: string;
   try {

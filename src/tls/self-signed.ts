@@ -41,31 +41,43 @@ export interface CertificateAndKey {
  */
 export async function generateSelfSigned(input: { names: CertificateNames; hostname: string; now: Date }): Promise<CertificateAndKey> {
   const keys = (await crypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as CryptoKeyPair;
-  const serial = crypto.getRandomValues(new Uint8Array(16));
-  serial[0]! &= 0x7f; // a positive INTEGER
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(serial).toString("hex"),
+    serialNumber: randomSerial(),
     name: [{ CN: [`claude-relay on ${input.hostname}`] }, { O: ["claude-relay (self-signed)"] }],
     notBefore: new Date(input.now.getTime() - 3_600_000),
     notAfter: new Date(input.now.getTime() + VALIDITY_DAYS * DAY_MS),
     signingAlgorithm: ALGORITHM,
     keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        ...input.names.dns.map((value) => ({ type: "dns" as const, value })),
-        ...input.names.ips.map((value) => ({ type: "ip" as const, value })),
-      ]),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
+    extensions: [...(await serverExtensions(input.names, keys.publicKey))],
   });
-  const pkcs8 = Buffer.from(await crypto.subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
-  return {
-    cert: `${certificate.toString("pem")}\n`,
-    key: `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`,
-  };
+  return { cert: `${certificate.toString("pem")}\n`, key: await pemPrivateKey(keys.privateKey) };
+}
+
+/** A random 128-bit serial number (hex), positive as X.509 requires. Also used by local-ca.ts. */
+export function randomSerial(): string {
+  const serial = crypto.getRandomValues(new Uint8Array(16));
+  serial[0]! &= 0x7f; // a positive INTEGER
+  return Buffer.from(serial).toString("hex");
+}
+
+/** What a TLS server certificate for `names` carries: not a CA, signing only, serverAuth, the names, its key's id. */
+export async function serverExtensions(names: CertificateNames, publicKey: CryptoKey): Promise<X509.Extension[]> {
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    new x509.SubjectAlternativeNameExtension([
+      ...names.dns.map((value) => ({ type: "dns" as const, value })),
+      ...names.ips.map((value) => ({ type: "ip" as const, value })),
+    ]),
+    await x509.SubjectKeyIdentifierExtension.create(publicKey),
+  ];
+}
+
+/** A private key as unencrypted PKCS#8 PEM. */
+export async function pemPrivateKey(key: CryptoKey): Promise<string> {
+  const pkcs8 = Buffer.from(await crypto.subtle.exportKey("pkcs8", key)).toString("base64");
+  return `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
 }
 
 /**

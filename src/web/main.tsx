@@ -14,7 +14,8 @@ import { openKeyDb } from "./key/key-db.ts";
 import { deviceName } from "./key/ssh-public-key.ts";
 import { RelayConnection, relayUrl } from "./net/connection.ts";
 import { PermissionNotifier } from "./net/notify.ts";
-import { PairingError, pairCode, pairingFailureWords, requestPairing } from "./net/pairing.ts";
+import { PairingError, type PairLink, pairingFailureWords, pairLink, requestPairing } from "./net/pairing.ts";
+import { registerServiceWorker } from "./net/service-worker.ts";
 import { AppStore, type PageMemory } from "./state/store.ts";
 import type { Actions } from "./ui/actions.ts";
 import { App } from "./ui/app.tsx";
@@ -53,12 +54,13 @@ let key: DeviceKey | undefined;
 let pairing: string | undefined;
 
 async function start(): Promise<void> {
+  void registerServiceWorker();
   try {
     if (!globalThis.isSecureContext || !globalThis.crypto?.subtle || typeof indexedDB === "undefined") throw new DeviceKeyUnavailableError(INSECURE);
     key = await loadOrCreateDeviceKey({ db });
     store.key.value = key;
-    const code = pairCode(location.hash);
-    if (code) enterPairing(code);
+    const link = pairLink(location.hash);
+    if (link) enterPairing(link);
     else connect();
   } catch (error) {
     store.access.value = "unsupported";
@@ -78,10 +80,10 @@ async function disconnect(): Promise<void> {
   await current?.close();
 }
 
-/** Shows the pairing form; nothing is sent before the user confirms the name. */
-function enterPairing(code: string): void {
-  pairing = code;
-  store.pairing.value = { phase: "ready", name: deviceName(navigator.userAgent) };
+/** Shows the pairing form (the name from the link, else a guess from the browser); nothing is sent before the user confirms the name. */
+function enterPairing(link: PairLink): void {
+  pairing = link.code;
+  store.pairing.value = { phase: "ready", name: link.name ?? deviceName(navigator.userAgent) };
   store.access.value = "pairing";
   void disconnect();
 }
@@ -93,8 +95,8 @@ function dropPairingCode(): void {
 }
 
 addEventListener("hashchange", () => {
-  const code = pairCode(location.hash);
-  if (code && key) enterPairing(code);
+  const link = pairLink(location.hash);
+  if (link && key) enterPairing(link);
 });
 
 // Relative times ("5 min ago") move on.
@@ -135,12 +137,18 @@ const actions: Actions = {
   pair: async (name) => {
     const code = pairing;
     if (!key || !code) return;
-    store.pairing.value = { phase: "waiting", name };
+    store.pairing.value = { phase: "connecting", name };
     try {
-      await requestPairing({ url: relayUrl(location), code, publicKey: key.line.split(" ").slice(0, 2).join(" "), name });
+      await requestPairing({
+        url: relayUrl(location),
+        code,
+        publicKey: key.line.split(" ").slice(0, 2).join(" "),
+        name,
+        onWaiting: () => (store.pairing.value = { phase: "waiting", name }),
+      });
       dropPairingCode();
-      store.pairing.value = undefined;
-      store.access.value = "starting";
+      // Approved: said until the login that follows replaces the panel.
+      store.pairing.value = { phase: "approved", name };
       connect();
     } catch (error) {
       dropPairingCode();

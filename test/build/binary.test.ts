@@ -1,7 +1,7 @@
 /**
  * The compiled binary: `bun scripts/build.ts --host-only` builds dist/claude-relay, which prints
  * the package version, ignores `.env`/`bunfig.toml` where it starts, and runs the same
- * end-to-end flows (plain and --tls) as the source from outside the checkout.
+ * end-to-end flows (plain, --tls, and Web Push with NODE_EXTRA_CA_CERTS) as the source from outside the checkout.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { BUN, REPO_ROOT, runCli } from "../support/cli-process.ts";
+import { describeWebPushFlow } from "../support/push-process.ts";
 import { describeRelayProcessFlows, describeTlsProcessFlows } from "../support/relay-process.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 
@@ -70,3 +71,4 @@ describe("compiled binary", () => {
 
 describeRelayProcessFlows("compiled binary", [BINARY]);
 describeTlsProcessFlows("compiled binary", [BINARY], true);
+describeWebPushFlow("compiled binary", [BINARY]);

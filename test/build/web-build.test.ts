@@ -19,11 +19,16 @@ test("assets are named by a hash of their content, and the HTML names exactly th
     expect.stringMatching(/^\/assets\/[0-9a-f]{16}\.css$/),
     "/manifest.webmanifest",
     "/icon.svg",
+    "/sw.js",
   ]);
   for (const asset of assets.slice(1, 3)) expect(asset.path).toContain(createHash("sha256").update(asset.body).digest("hex").slice(0, 16));
   const html = assets[0]!.body;
   for (const path of paths.slice(1, 3)) expect(html).toContain(`"${path}"`);
   expect(html).not.toContain("{{");
+  // the service worker caches exactly the app shell: the page, its script and stylesheet, manifest and icon
+  const worker = assets.find((asset) => asset.path === "/sw.js")!.body;
+  for (const path of paths.slice(0, 5)) expect(worker).toContain(`"${path}"`);
+  expect(worker).not.toContain("__APP_SHELL__");
   expect(assets.filter((asset) => asset.immutable).map((asset) => asset.path)).toEqual(paths.slice(1, 3));
   // the same source builds to the same names
   expect((await buildWebAssets()).map((asset) => asset.path)).toEqual(paths);

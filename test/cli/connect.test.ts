@@ -256,9 +256,10 @@ describe("exit codes", () => {
     expect(run.stderr).toContain(`\n  ${stranger.publicLine}\n`);
   });
 
-  test("3: no key anywhere, saying how to give one", async () => {
+  test("3: no key anywhere (no ~/.ssh keys, no agent), saying how to make one or give one", async () => {
     const run = await connect([relay.url, "--prompt", "x"], env);
     expect(run.code).toBe(EXIT_AUTH_FAILED);
+    expect(run.stderr).toContain("make one with `ssh-keygen -t ed25519`");
     expect(run.stderr).toContain("pass --identity KEY (or ssh-add one)");
   });
 

@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isRunningFromSource, servicePlan, serviceProgram } from "../../src/cli/install.ts";
+import { servicePlan, serviceProgram } from "../../src/cli/install.ts";
 import { resolveServeOptions } from "../../src/cli/serve-options.ts";
 import { LAUNCHD_LABEL, launchdPlan, renderLaunchdPlist, xmlEscape } from "../../src/cli/service/launchd.ts";
-import { type ServiceSpec, serveArgs, servicePath, shellQuote } from "../../src/cli/service/spec.ts";
+import { type ServiceSpec, serveArgs, servicePath } from "../../src/cli/service/spec.ts";
 import { renderSystemdEnvironment, renderSystemdUnit, systemdPlan, systemdQuote, systemdUnitPath } from "../../src/cli/service/systemd.ts";
 import { UsageError } from "../../src/cli/usage-error.ts";
+import { isRunningFromSource } from "../../src/shared/self-command.ts";
+import { shellQuote } from "../../src/shared/shell-quote.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 
 /** Arguments that need every kind of quoting: spaces, quotes, backslashes, specifiers, variables, XML. */

@@ -3,11 +3,12 @@
  * directories, and the connect hints it prints (help and usage errors: usage-process.test.ts).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { BUN, CLI, groupAlive, killSpawnedRelays, runCli, SYNTHETIC_CLAUDE, spawnRelay } from "../support/cli-process.ts";
+import { BUN, CLI, groupAlive, killSpawnedRelays, REPO_ROOT, runCli, SYNTHETIC_CLAUDE, spawnRelay } from "../support/cli-process.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "../support/fake-anthropic.ts";
 import { claudeEnv } from "../support/relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "../support/ssh.ts";
@@ -16,6 +17,7 @@ import { waitFor } from "../support/wait.ts";
 import { TestClient } from "../support/ws-client.ts";
 
 const CLI_PATH = CLI[1]!;
+const LAUNCHER = join(REPO_ROOT, "bin", "claude-relay");
 
 let dir: string;
 let api: FakeAnthropic;
@@ -38,6 +40,16 @@ afterAll(async () => {
   await api.close();
   removeTempDir(dir);
 });
+
+/** Every regular file under `root` (relative path → content): a socket or a directory is no state to compare. */
+function regularFiles(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(root, { recursive: true }) as string[]) {
+    const path = join(root, name);
+    if (statSync(path).isFile()) files[name] = readFileSync(path, "utf8");
+  }
+  return files;
+}
 
 async function authenticated(url: string): Promise<TestClient> {
   const client = await TestClient.connect(url);
@@ -121,10 +133,25 @@ describe("startup errors: one clear line, non-zero exit, nothing left running", 
   });
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
-  test("a port in use names host:port", async () => {
-    const relay = spawnRelay([...baseArgs, "--port", String(port)], { env });
-    expect(await relay.exitCode).not.toBe(0);
+  test("a port in use names host:port, before the state dir is read or written", async () => {
+    const fresh = join(dir, "state-port-fresh");
+    const relay = spawnRelay(["serve", "--state-dir", fresh, "--cwd", dir, "--log-format", "json", "--port", String(port)], { env });
+    expect(await relay.exitCode).toBe(1);
     expect(relay.output()).toContain(`127.0.0.1:${port} is already in use`);
+    expect(readdirSync(fresh)).toEqual([]); // no session id, no session list, no lock left behind
+
+    // A state dir in use before: not a byte changed, no session resumed or restored.
+    const used = join(dir, "state-port-used");
+    const first = spawnRelay(["serve", "--state-dir", used, "--cwd", dir, "--port", "0", "--claude-bin", SYNTHETIC_CLAUDE], { env });
+    await first.listening;
+    first.kill("SIGTERM");
+    expect(await first.exitCode).toBe(0);
+    const before = regularFiles(used);
+    expect(Object.keys(before)).toContain("open-sessions.json");
+    const again = spawnRelay(["serve", "--state-dir", used, "--cwd", join(dir, "home"), "--log-format", "json", "--port", String(port)], { env });
+    expect(await again.exitCode).toBe(1);
+    expect(again.output()).not.toMatch(/resuming session|new session|session restored|earlier default session/);
+    expect(regularFiles(used)).toEqual(before);
   });
 
   test("a Claude binary that cannot be found names the path tried", async () => {
@@ -149,6 +176,58 @@ describe("startup errors: one clear line, non-zero exit, nothing left running", 
     expect(relay.output()).toMatch(/"level":"warn".*(nobody|no one)/i);
     relay.kill("SIGTERM");
     expect(await relay.exitCode).toBe(0);
+  });
+});
+
+describe("one relay per state dir", () => {
+  test("a second relay on the same state dir is refused at once: exit 1, naming the dir and the first one's pid; the first carries on", async () => {
+    const state = join(dir, "state-shared");
+    const first = spawnRelay(["serve", "--state-dir", state, "--cwd", dir, "--port", "0", "--log-format", "json", "--claude-bin", SYNTHETIC_CLAUDE], { env });
+    const url = await first.listening;
+    expect(readFileSync(join(state, "relay.lock"), "utf8")).toBe(`${first.child.pid}\n`);
+
+    // Another --cwd: without the lock it would drop the first relay's default session from the list.
+    const second = spawnRelay(["serve", "--state-dir", state, "--cwd", join(dir, "home"), "--port", "0", "--log-format", "json"], { env });
+    expect(await second.exitCode).toBe(1);
+    expect(second.output()).toContain(`another relay (pid ${first.child.pid}) is using the state dir ${state}`);
+    expect(second.output()).not.toMatch(/listening on|resuming session|new session|session restored|earlier default session/);
+
+    const client = await authenticated(url);
+    await client.close();
+    first.kill("SIGTERM");
+    expect(await first.exitCode).toBe(0);
+    expect(existsSync(join(state, "relay.lock"))).toBe(false); // released on an orderly stop
+  });
+
+  test("refused before anything in the state dir is read or written: every file byte for byte as it was", async () => {
+    const state = join(dir, "state-held");
+    const earlier = spawnRelay(["serve", "--state-dir", state, "--cwd", dir, "--port", "0", "--claude-bin", SYNTHETIC_CLAUDE], { env });
+    await earlier.listening;
+    earlier.kill("SIGTERM");
+    expect(await earlier.exitCode).toBe(0);
+    // A live process holds the lock (as a running relay would) while nothing else writes: the files cannot change but by the newcomer.
+    const holder = spawn("sleep", ["60"]);
+    writeFileSync(join(state, "relay.lock"), `${holder.pid}\n`);
+    const before = regularFiles(state);
+    expect(Object.keys(before)).toContain("open-sessions.json");
+    const second = spawnRelay(["serve", "--state-dir", state, "--cwd", join(dir, "home"), "--port", "0", "--log-format", "json"], { env });
+    expect(await second.exitCode).toBe(1);
+    expect(second.output()).toContain(`another relay (pid ${holder.pid}) is using the state dir ${state}`);
+    expect(regularFiles(state)).toEqual(before);
+    holder.kill();
+  });
+
+  test("a lock left by a relay that died is taken over", async () => {
+    const state = join(dir, "state-stale");
+    mkdirSync(state);
+    const dead = spawnSync("true").pid; // a pid no process has any more
+    writeFileSync(join(state, "relay.lock"), `${dead}\n`);
+    const relay = spawnRelay(["serve", "--state-dir", state, "--cwd", dir, "--port", "0", "--claude-bin", SYNTHETIC_CLAUDE], { env });
+    await relay.listening;
+    expect(readFileSync(join(state, "relay.lock"), "utf8")).toBe(`${relay.child.pid}\n`);
+    relay.kill("SIGTERM");
+    expect(await relay.exitCode).toBe(0);
+    expect(existsSync(join(state, "relay.lock"))).toBe(false);
   });
 });
 
@@ -197,7 +276,8 @@ describe("how to connect, printed after listening", () => {
     const relay = spawnRelay(hintArgs(), { env });
     const url = await relay.listening;
     await waitFor(() => relay.output().includes("Note: only this machine can connect"), 10_000, "the connect hint");
-    expect(relay.output()).toContain(`To connect from this machine:\n  claude-relay connect ${url}\n`);
+    // Run from source: the checkout's launcher, which works from any directory (test/cli/first-run-process.test.ts runs it).
+    expect(relay.output()).toContain(`To connect from this machine:\n  ${LAUNCHER} connect ${url}\n`);
     expect(relay.output()).toContain("serve with --host 0.0.0.0 --tls");
     relay.kill("SIGTERM");
     expect(await relay.exitCode).toBe(0);
@@ -222,9 +302,9 @@ describe("how to connect, printed after listening", () => {
       ),
     ];
     if (addresses.length > 0) {
-      expect(line).toMatchObject({ level: "info", remote: true, commands: addresses.map((address) => `claude-relay connect ws://${address}:${port}/ws`) });
+      expect(line).toMatchObject({ level: "info", remote: true, commands: addresses.map((address) => `${LAUNCHER} connect ws://${address}:${port}/ws`) });
     } else {
-      expect(line).toMatchObject({ remote: false, commands: [`claude-relay connect ws://127.0.0.1:${port}/ws`] });
+      expect(line).toMatchObject({ remote: false, commands: [`${LAUNCHER} connect ws://127.0.0.1:${port}/ws`] });
     }
     expect(JSON.stringify(line.commands)).not.toContain("0.0.0.0");
     relay.kill("SIGTERM");

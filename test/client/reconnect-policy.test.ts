@@ -100,3 +100,22 @@ describe("decideReconnect: before the first login", () => {
     });
   });
 });
+
+describe("decideReconnect: keepTrying (a page left open)", () => {
+  const patient = backoffSettings({ initialDelayMs: 10, maxAttempts: 2, jitter: 0, keepTrying: true });
+  test("a relay not there yet is retried with the backoff, past maxAttempts", () => {
+    expect(decideReconnect(drop({ everAuthenticated: false }), patient, 0)).toEqual({ action: "retry", delayMs: 10, attempt: 1, authTimeouts: 0 });
+    expect(decideReconnect(drop({ attempts: 5 }), patient, 0)).toMatchObject({ action: "retry", attempt: 6 });
+    expect(decideReconnect(drop({ closeCode: 4408, authTimeouts: 3 }), patient, 0)).toMatchObject({ action: "retry" });
+  });
+
+  test("a refused key is retried slowly: 3 s, doubling, at most 15 s", () => {
+    const delays = [0, 1, 2, 3].map((attempts) => decideReconnect(drop({ closeCode: 4401, everAuthenticated: false, attempts }), patient, 0));
+    expect(delays.map((decision) => decision.action === "retry" && decision.delayMs)).toEqual([3000, 6000, 12_000, 15_000]);
+    expect(decideReconnect(drop({ relayError: "auth_failed", closeCode: 1000 }), patient, 0)).toMatchObject({ action: "retry", delayMs: 3000 });
+  });
+
+  test("a failure on this side still ends it", () => {
+    expect(decideReconnect(drop({ localFailure: "challenge_refused" }), patient, 0)).toEqual({ action: "give_up", reason: "challenge_refused" });
+  });
+});

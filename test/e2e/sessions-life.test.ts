@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { alive } from "../support/claude-harness.ts";
 import { lastUserText, text, toolUse } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
+import { request } from "../support/session-messages.ts";
 import { makeTempDir, removeTempDir } from "../support/ssh.ts";
 import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
@@ -23,13 +24,6 @@ const stateOf = (sessionId: string, state: string) => (frame: Frame) =>
 function expectGapFree(frames: Frame[]): void {
   const seqs = frames.map((frame) => frame.seq);
   expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0] + i));
-}
-
-/** Sends a message with an id and returns the reply (or error) carrying that id. */
-async function request(client: TestClient, message: Record<string, unknown>): Promise<Frame> {
-  const id = `${message.type}-${Math.random().toString(36).slice(2)}`;
-  client.send({ ...message, id });
-  return client.next((frame) => frame.id === id, 30_000);
 }
 
 /** One turn in `sessionId` (the client attached to it): the prompt, then its result. */

@@ -41,7 +41,7 @@ describe("claude.partial", () => {
   test("an opted-in client gets every stream_event in Claude's order among the numbered events; a v1 client gets none", async () => {
     const { claude, session } = setup();
     const [live, plain] = [new FakeClient("live"), new FakeClient("plain")];
-    session.join(live, undefined, undefined, true);
+    session.join(live, undefined, undefined, undefined, true);
     session.join(plain, undefined);
     const lines = playTurn(claude);
     await settle();
@@ -60,7 +60,7 @@ describe("claude.partial", () => {
 
   test("the event log per turn is the same bytes with and without partial clients; a replay has the complete messages only", async () => {
     const withPartial = setup();
-    withPartial.session.join(new FakeClient("live"), undefined, undefined, true);
+    withPartial.session.join(new FakeClient("live"), undefined, undefined, undefined, true);
     playTurn(withPartial.claude);
     await settle();
     const without = setup();
@@ -73,7 +73,7 @@ describe("claude.partial", () => {
     expect(withPartial.store.lines.some((line) => line.includes('"stream_event"'))).toBe(false);
 
     const late = new FakeClient("late");
-    withPartial.session.join(late, { sessionId: SESSION_ID, lastSeq: 0 }, undefined, true);
+    withPartial.session.join(late, { sessionId: SESSION_ID, lastSeq: 0 }, undefined, undefined, true);
     expect(late.all("claude.partial")).toEqual([]);
     expect(late.all("claude.event").map((frame) => frame.event.type)).toContain("assistant");
   });
@@ -81,7 +81,7 @@ describe("claude.partial", () => {
   test("attaching again without partial stops them; a client that left gets none; nobody opted in: nothing is serialized", async () => {
     const { claude, session } = setup();
     const live = new FakeClient("live");
-    session.join(live, undefined, undefined, true);
+    session.join(live, undefined, undefined, undefined, true);
     session.attach(live, undefined, "a1", false);
     playTurn(claude);
     await settle();
@@ -99,7 +99,7 @@ describe("session.status", () => {
   test("sent on opt-in and to session.status.get (with its id); a client that did neither gets none", async () => {
     const { claude, session } = setup();
     const [live, asking, plain] = [new FakeClient("live"), new FakeClient("asking"), new FakeClient("plain")];
-    session.join(live, undefined, undefined, true);
+    session.join(live, undefined, undefined, undefined, true);
     session.join(asking, undefined);
     session.join(plain, undefined);
     expect(live.all("session.status")).toEqual([{ type: "session.status", sessionId: SESSION_ID }]);
@@ -164,7 +164,7 @@ describe("task.stop", () => {
   test("Claude refuses: claude_unavailable; Claude's process ends: its tasks are stopped and unknown to task.stop", async () => {
     const { claude, session } = setup();
     const client = new FakeClient("c");
-    session.join(client, undefined, undefined, true);
+    session.join(client, undefined, undefined, undefined, true);
     const started = taskStarted();
     claude.emitLine(started);
     claude.answerControl = () => ({ ok: false, error: "no" });

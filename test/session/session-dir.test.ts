@@ -77,6 +77,16 @@ describe("checkSessionDir", () => {
     );
   });
 
+  test("the relay's own directory (--cwd) is allowed too, and below it; a refusal names it when --allow-dir does not cover it", () => {
+    expect(checkSessionDir(outside, [home], outside)).toEqual({ ok: true, path: outside });
+    mkdirSync(join(outside, "sub"), { recursive: true });
+    expect(checkSessionDir(join(outside, "sub"), [home], outside)).toEqual({ ok: true, path: join(outside, "sub") });
+    const other = checkSessionDir(root, [home], outside);
+    expect(other).toEqual({ ok: false, message: `${JSON.stringify(root)} is outside every allowed directory (--allow-dir: ${home}; --cwd: ${outside})` });
+    const covered = checkSessionDir(outside, [home], join(home, "code"));
+    expect(covered).toEqual({ ok: false, message: `${JSON.stringify(outside)} is outside every allowed directory (--allow-dir: ${home})` });
+  });
+
   test("an allowed directory that does not exist allows nothing", () => {
     expect(refused(home, [join(root, "gone")])).toContain("(--allow-dir: none exists)");
   });

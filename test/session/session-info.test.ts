@@ -43,4 +43,13 @@ describe("toSessionInfo", () => {
       model: "opus",
     });
   });
+
+  test("a worktree session shows its branch and worktree: true", () => {
+    expect(
+      toSessionInfo({ ...record, worktree: { branch: "fix-login" } }, { sessionId: "S", state: "ready", clients: 0, permissionMode: "default" }),
+    ).toMatchObject({
+      branch: "fix-login",
+      worktree: true,
+    });
+  });
 });

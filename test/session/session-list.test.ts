@@ -60,4 +60,23 @@ describe("session list", () => {
     writeFileSync(file, JSON.stringify({ version: 1, sessions }));
     expect(loadSessionList(file)).toEqual([A, B, { ...C, settings: { model: "haiku" } }, { ...B, sessionId: B.sessionId.replace("b", "d") }]);
   });
+
+  test("a worktree session's branch is kept; a malformed worktree field is dropped", () => {
+    const file = join(dir, "worktrees.json");
+    const D: SessionRecord = { ...B, sessionId: B.sessionId.replace("b", "e"), worktree: { branch: "feat/x" } };
+    saveSessionList(file, [D]);
+    expect(loadSessionList(file)).toEqual([D]);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        sessions: [
+          { ...D, worktree: { branch: 3 } },
+          { ...B, worktree: "feat/x" },
+        ],
+      }),
+    );
+    const { worktree: _, ...withoutWorktree } = D;
+    expect(loadSessionList(file)).toEqual([withoutWorktree, B]);
+  });
 });

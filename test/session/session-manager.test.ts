@@ -23,7 +23,8 @@ const home = join(root, "home");
 const work = join(root, "work"); // the default session's --cwd: outside --allow-dir, as an operator may choose
 /** Claude's config directory, where the tests put the transcripts history.list reads. */
 const claudeEnv = { CLAUDE_CONFIG_DIR: join(root, "claude") };
-for (const dir of [join(home, "a"), join(home, "b"), work]) mkdirSync(dir, { recursive: true });
+const other = join(root, "other"); // outside --allow-dir and not the default session's: refused
+for (const dir of [join(home, "a"), join(home, "b"), work, other]) mkdirSync(dir, { recursive: true });
 writeFileSync(join(home, "file.txt"), "x");
 afterAll(() => removeTempDir(root));
 
@@ -207,7 +208,7 @@ describe("session.create", () => {
       [join(home, "missing"), "no such directory"],
       [join(home, "file.txt"), "is a file"],
       [root, "outside every allowed directory"],
-      [`${home}/../work`, "outside every allowed directory"],
+      [`${home}/../other`, "outside every allowed directory"],
     ];
     for (const [cwd, words] of cases) {
       manager.handle(phone, { type: "session.create", cwd, id: cwd });
@@ -922,8 +923,11 @@ describe("history.list", () => {
     ]);
     manager.handle(phone, { type: "history.list", cwd: join(home, "b"), id: "empty" });
     expect(await waitForFrame(phone, "history", 1)).toEqual({ type: "history", conversations: [], id: "empty" });
+    // The default session's directory is allowed although outside --allow-dir.
+    manager.handle(phone, { type: "history.list", cwd: work, id: "own" });
+    expect((await waitForFrame(phone, "history", 2)).conversations).toHaveLength(2);
     for (const [cwd, words] of [
-      [work, "outside every allowed directory"],
+      [other, "outside every allowed directory"],
       [join(home, "missing"), "no such directory"],
       ["a", "absolute path"],
     ] as const) {

@@ -28,18 +28,30 @@ export interface RelayProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Every relay spawned and not yet exited, so a failed test cannot leave one running. */
-const running = new Set<ChildProcess>();
+/** Every relay spawned and not yet exited (with how to signal it), so a failed test cannot leave one running. */
+const running = new Map<ChildProcess, (signal: NodeJS.Signals) => void>();
 
 /** SIGKILLs every relay still running (call from afterAll/afterEach). */
 export function killSpawnedRelays(): void {
-  for (const child of running) child.kill("SIGKILL");
+  for (const kill of running.values()) kill("SIGKILL");
 }
 
-export function spawnRelay(args: string[], options: { env: Record<string, string | undefined>; command?: string[]; cwd?: string }): RelayProcess {
+export interface SpawnRelayOptions {
+  env: Record<string, string | undefined>;
+  command?: string[];
+  cwd?: string;
+  /**
+   * Start it in a process group of its own, and signal the whole group, as a terminal's Ctrl-C
+   * does: for a relay under a wrapper that does not pass signals on (`npm start`).
+   */
+  group?: boolean;
+}
+
+export function spawnRelay(args: string[], options: SpawnRelayOptions): RelayProcess {
   const [cmd, ...prefix] = options.command ?? CLI;
-  const child = spawn(cmd!, [...prefix, ...args], { env: options.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
-  running.add(child);
+  const child = spawn(cmd!, [...prefix, ...args], { env: options.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"], detached: options.group === true });
+  const kill = (signal: NodeJS.Signals) => (options.group ? process.kill(-child.pid!, signal) : child.kill(signal));
+  running.set(child, kill);
   child.on("exit", () => running.delete(child));
   let output = "";
   let onListening: (url: string) => void;
@@ -55,7 +67,7 @@ export function spawnRelay(args: string[], options: { env: Record<string, string
   const exitCode = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   void exitCode.then((code) => onFailed(new Error(`relay exited (${code}) before listening:\n${output}`)));
   listening.catch(() => {}); // a test that expects a startup failure never awaits it
-  return { child, listening, exitCode, output: () => output, kill: (signal) => child.kill(signal) };
+  return { child, listening, exitCode, output: () => output, kill };
 }
 
 /** Runs the CLI to completion (for --help, --version, bad flags). */
@@ -63,6 +75,32 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   const [cmd, ...prefix] = command;
   const result = spawnSync(cmd!, [...prefix, ...args], { env, encoding: "utf8", timeout: 30_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs the CLI (or `command`) to completion without blocking this process: for runs against a
+ * relay in this process, which must keep answering meanwhile. Killed after 90 s.
+ *
+ * @example
+ * const run = await runCliAsync(["connect", url, "--prompt", "hi"], { env });
+ */
+export function runCliAsync(
+  args: string[],
+  options: { env: Record<string, string | undefined>; cwd?: string; command?: string[] },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [cmd, ...prefix] = options.command ?? CLI;
+  const child = spawn(cmd!, [...prefix, ...args], { env: options.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) =>
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 /**

@@ -48,7 +48,7 @@ export function startPair(relay: TestRelay, args: string[]): PairProcess {
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => (running.delete(child), resolve(code))));
-  return { child, url, code: url.then((link) => new URL(link).hash.replace(/^#pair=/, "")), asked, exit, output: () => output };
+  return { child, url, code: url.then((link) => /#pair=([^&]+)/.exec(link)![1]!), asked, exit, output: () => output };
 }
 
 /** Kills every `pair` process still running. */

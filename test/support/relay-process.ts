@@ -50,9 +50,14 @@ export interface RelayUnderTest {
 
 /**
  * Starts the relay with `command` in a temp HOME whose authorized_keys holds one fresh ed25519
- * key; `extraArgs(dir)` adds serve flags (e.g. `--tls --state-dir <dir>/state`).
+ * key; `extraArgs(dir)` adds serve flags (e.g. `--tls --state-dir <dir>/state`), `extraEnv` its
+ * environment (e.g. NODE_EXTRA_CA_CERTS).
  */
-export async function startRelayProcess(command: string[], extraArgs: (dir: string) => string[] = () => []): Promise<RelayUnderTest> {
+export async function startRelayProcess(
+  command: string[],
+  extraArgs: (dir: string) => string[] = () => [],
+  extraEnv: Record<string, string> = {},
+): Promise<RelayUnderTest> {
   const dir = makeTempDir("relay-process-");
   const { home, work, key } = prepareRelayHome(dir, "device");
   const strangerKey = generateKey(dir, "ed25519", "stranger");
@@ -63,6 +68,7 @@ export async function startRelayProcess(command: string[], extraArgs: (dir: stri
     // Deno keeps its usual cache (not one under the temp HOME); Bun writes no transpiler cache there.
     DENO_DIR: process.env.DENO_DIR ?? join(homedir(), ".cache", "deno"),
     BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
+    ...extraEnv,
   };
   const relay = spawnRelay(
     ["serve", "--port", "0", "--cwd", work, "--log-format", "json", "--heartbeat-interval", "1s", "--heartbeat-timeout", "3s", ...extraArgs(dir)],

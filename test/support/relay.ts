@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { resolveServeOptions, type ServeOptions } from "../../src/cli/serve-options.ts";
 import { createLogger } from "../../src/log/logger.ts";
-import { type Relay, startRelay } from "../../src/relay.ts";
+import { type Relay, type RelayDeps, startRelay } from "../../src/relay.ts";
 import { persistedTranscript } from "./claude-harness.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "./fake-anthropic.ts";
 import { generateKey, loadKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
@@ -29,6 +29,8 @@ export interface TestRelayOptions {
   dir?: string;
   /** The fake Anthropic API Claude talks to; one is started (and stopped with the relay) if absent. */
   api?: FakeAnthropic;
+  /** How the relay POSTs Web Push (e.g. a local push service's fetch that trusts its CA). */
+  pushPost?: RelayDeps["pushPost"];
 }
 
 /**
@@ -113,7 +115,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
   const api = options.api ?? (await startFakeAnthropic());
   const env = { ...claudeEnv(api, home), ...options.env };
-  const relay = await startRelay(serveOptions, { log, env });
+  const relay = await startRelay(serveOptions, { log, env, ...(options.pushPost && { pushPost: options.pushPost }) });
 
   const ca = relay.tls?.current.cert;
   const connect = () => TestClient.connect(relay.url, 5000, { ...(ca && { ca }) });

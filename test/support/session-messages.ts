@@ -4,8 +4,17 @@
  * @example
  * ```ts
  * for (const message of messagesNaming(unknownId)) client.send(message); // each → unknown_session
+ * const reply = await request(client, { type: "history.list", cwd: "/srv/app" }); // history, or the error for it
  * ```
  */
+import type { Frame, TestClient } from "./ws-client.ts";
+
+/** Sends a message with an id and returns the reply (or error) carrying that id. */
+export async function request(client: TestClient, message: Record<string, unknown>): Promise<Frame> {
+  const id = `${message.type}-${Math.random().toString(36).slice(2)}`;
+  client.send({ ...message, id });
+  return client.next((frame) => frame.id === id, 30_000);
+}
 
 /** One message of every type that names a session, each with its own `id`. */
 export function messagesNaming(sessionId: string) {

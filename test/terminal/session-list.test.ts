@@ -44,6 +44,7 @@ describe("sessionLines", () => {
     expect(shortSessionId("7f0c3d0e-1111")).toBe("7f0c3d0e");
     expect(sessionName(info({ title: "Fix it" }))).toBe("7f0c3d0e (Fix it)");
     expect(sessionName(info({}), "/home/me")).toBe("7f0c3d0e (~/app)");
+    expect(sessionName(info({ title: "say **Hello** from `main.ts`" }))).toBe("7f0c3d0e (say Hello from main.ts)");
     expect(sessionPlace(info({ title: "a\nb" }), "/home/me")).toBe("~/app · “a ⏎ b”");
   });
 });

@@ -2,6 +2,15 @@ import { describe, expect, test } from "bun:test";
 import type { AuthOkMessage, PermissionRequestMessage, SessionEventMessage } from "../../src/client/messages.ts";
 import { makeStyle } from "../../src/terminal/style.ts";
 import { Transcript } from "../../src/terminal/transcript.ts";
+import {
+  API_ERROR_RESULT,
+  INTERRUPTED_FOR_TOOL_MARKER,
+  INTERRUPTED_FOR_TOOL_RESULT,
+  INTERRUPTED_MARKER,
+  INTERRUPTED_RESULT,
+  MODEL_SET_HAIKU,
+  MODEL_SET_SONNET,
+} from "../support/recorded-claude-lines.ts";
 
 const style = makeStyle({ color: false, unicode: true });
 let seq = 0;
@@ -32,6 +41,28 @@ function transcript(): Transcript {
 }
 
 describe("Transcript", () => {
+  test("Claude's notes as recorded from the real CLI: a model change named from the session's models, a client's interruption ends the turn as Interrupted, a real error stays one", () => {
+    const models = [{ value: "haiku", displayName: "Haiku", description: "", resolvedModel: "claude-haiku-4-5-20251001" }];
+    const view = new Transcript(
+      style,
+      () => false,
+      () => models,
+    );
+    expect(view.event(claude(MODEL_SET_HAIKU))).toEqual(["· Model: Haiku"]);
+    expect(view.event(claude(MODEL_SET_SONNET))).toEqual(["· Model: Sonnet"]);
+    expect(view.event(claude({ type: "user", message: { role: "user", content: "<local-command-stdout>Compacted\nmore</local-command-stdout>" } }))).toEqual([
+      "· Compacted",
+      "  more",
+    ]);
+    expect(view.event(claude(INTERRUPTED_MARKER))).toEqual([]);
+    expect(view.event(claude(INTERRUPTED_RESULT))).toEqual(["· Interrupted in 1.5 s"]);
+    expect(view.event(claude(INTERRUPTED_FOR_TOOL_MARKER))).toEqual([]);
+    expect(view.event(claude(INTERRUPTED_FOR_TOOL_RESULT))).toEqual(["· Interrupted in 0.1 s"]);
+    expect(view.event(claude(API_ERROR_RESULT))).toEqual(["✗ turn ended with an error: API Error: 400 messages: text content blocks must be non-empty"]);
+    // The interruption was that turn's: the next error_during_execution is an error again.
+    expect(view.event(claude(INTERRUPTED_RESULT))).toEqual(["✗ turn ended with an error: the turn ended with error_during_execution"]);
+  });
+
   test("the greeting: key, state and who else is there in words; Claude's credential problem", () => {
     const view = transcript();
     expect(view.connected(authOk(), "ws://h/ws", false)).toEqual(["connected to ws://h/ws as SHA256:abc (ssh-ed25519 me@laptop)"]);
@@ -95,8 +126,9 @@ describe("Transcript", () => {
     expect(view.event(claude({ type: "result", subtype: "success", is_error: false, duration_ms: 1500, total_cost_usd: 0.0123 }))).toEqual([
       "✓ done in 1.5 s · $0.0123",
     ]);
+    // Not after a client's interruption: an error like any other.
     expect(view.event(claude({ type: "result", subtype: "error_during_execution", is_error: true, duration_ms: 90_000 }))).toEqual([
-      "✗ turn interrupted in 1m 30s",
+      "✗ turn ended with an error: the turn ended with error_during_execution",
     ]);
     expect(view.event(claude({ type: "result", subtype: "success", is_error: true, result: "Invalid API key · Fix external API key" }))).toEqual([
       "✗ turn ended with an error: Invalid API key · Fix external API key",

@@ -5,7 +5,7 @@
  * | --- | --- |
  * | 0 | done: the turn succeeded, or /quit, end of input |
  * | 1 | the turn ended in an error, or the connection was lost for good; the relay runs as many sessions as it may |
- * | 2 | usage error (a bad flag, URL or combination; a --session the relay does not run, a --new DIR it refuses) |
+ * | 2 | usage error (a bad flag, URL or combination; a URL that reaches the relay the wrong way: ws:// for a relay that speaks TLS, a path other than /ws; a --session the relay does not run, a --new DIR it refuses) |
  * | 3 | authentication failed: the relay refused the key, or there is no usable key |
  * | 4 | the relay is unreachable (nothing listens, or it refused the connection) |
  * | 5 | the relay did not prove who it is: its certificate is not the pinned one, or its challenge was made for another connection; nothing was signed |

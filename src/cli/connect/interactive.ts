@@ -18,21 +18,19 @@
 
 import type { SessionJoin } from "../../client/attached-session.ts";
 import type { RelayClient } from "../../client/client.ts";
-import type { AuthOkMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, SessionInfo } from "../../client/messages.ts";
-import { findSession } from "../../client/session-lookup.ts";
-import { PERMISSION_MODES, type PermissionMode } from "../../protocol/messages.ts";
+import type { AuthOkMessage, ReplayGapMessage, SessionEventMessage, SessionInfo } from "../../client/messages.ts";
 import type { ConsoleHandlers, TerminalConsole } from "../../terminal/console.ts";
 import { historyStart } from "../../terminal/history.ts";
-import { forThisSession, updatesInWords } from "../../terminal/permission-updates.ts";
-import { answerFor, answerHint, type Question, questionsOf } from "../../terminal/questions.ts";
-import { sessionLines, sessionName, sessionPlace, shortSessionId } from "../../terminal/session-list.ts";
+import { sessionName, sessionPlace, shortSessionId } from "../../terminal/session-list.ts";
 import { statusLine } from "../../terminal/status-line.ts";
 import type { Style } from "../../terminal/style.ts";
-import { toolLabel } from "../../terminal/tool-call.ts";
 import { Transcript } from "../../terminal/transcript.ts";
 import { completions, helpText, parseInput, pickRequest } from "./commands.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
-import { type ImageFile, tooManyImages } from "./image-file.ts";
+import type { ImageFile } from "./image-file.ts";
+import { PermissionKeys } from "./permission-keys.ts";
+import { SlashCommands } from "./slash-commands.ts";
+import type { ViewOutput } from "./view-output.ts";
 
 export interface InteractiveOptions {
   url: string;
@@ -59,18 +57,6 @@ export interface InteractiveIo {
 
 const WORKING = new Set(["busy", "waiting_permission"]);
 
-/** What each permission mode does, for /mode. */
-const MODE_WORDS: Record<string, string> = {
-  default: "asks before tools that change things",
-  acceptEdits: "file edits without asking; asks for the rest",
-  plan: "Claude plans and asks before acting",
-  bypassPermissions: "every tool without asking",
-};
-
-function imageWords(file: ImageFile): string {
-  return `${file.name} (${file.image.mediaType.slice("image/".length)}, ${file.bytes < 1024 ? `${file.bytes} B` : `${(file.bytes / 1024).toFixed(0)} KiB`})`;
-}
-
 export class InteractiveView {
   readonly #client: RelayClient;
   readonly #options: InteractiveOptions;
@@ -86,15 +72,12 @@ export class InteractiveView {
   #joins = 0;
   /** Each session's state in the last list, to notice another one starting to wait for permission. */
   #sessionStates = new Map<string, string>();
-  /** Sessions this terminal created (`/new`) and their directories, until the relay's list has them. */
-  readonly #createdIn = new Map<string, string>();
-  /** Images attached (`/image`) for the next prompt. */
-  #images: ImageFile[] = [];
-  /** Answers given so far to Claude's questions (AskUserQuestion) of one request. */
-  #answers: { requestId: string; answers: Record<string, string> } | undefined;
+  /** The permission keys and Claude's questions. */
+  readonly #keys: PermissionKeys;
+  /** /sessions, /switch, /new, /mode, /model, /image. */
+  readonly #commands: SlashCommands;
   #workingSince: number | undefined;
   #attempt: number | undefined;
-  #reasonFor: PermissionRequestMessage | undefined;
   #quitTimer: ReturnType<typeof setTimeout> | undefined;
   #frame = 0;
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -105,7 +88,21 @@ export class InteractiveView {
     this.#client = client;
     this.#options = options;
     this.#io = io;
-    this.#transcript = new Transcript(io.style, (id) => this.#ownIds.has(id));
+    this.#transcript = new Transcript(
+      io.style,
+      (id) => this.#ownIds.has(id),
+      () => client.capabilities?.models ?? [],
+    );
+    const out: ViewOutput = {
+      client,
+      style: io.style,
+      print: (...lines) => this.#print(...lines),
+      problem: (text) => this.#problem(text),
+      refresh: () => this.#refresh(),
+      setLabel: (label) => this.#console?.setLabel(label),
+    };
+    this.#keys = new PermissionKeys(out);
+    this.#commands = new SlashCommands(out, io, { beforeFollow: () => this.#keys.typingReason && this.#keys.leaveReason() });
     client.on("auth.ok", (ok) => this.#authenticated(ok));
     client.on("joined", (join, info) => this.#joined(join, info));
     client.on("sessions", (message) => this.#sessionsChanged(message.sessions));
@@ -146,7 +143,7 @@ export class InteractiveView {
       this.#console = this.#io.makeConsole({
         submit: (text) => this.#submit(text),
         interrupt: () => this.#interrupt(),
-        key: (key) => this.#key(key),
+        key: (key) => this.#keys.key(key),
         end: () => this.#end(EXIT_OK),
         complete: (line) => completions(line, this.#client.capabilities?.commands.map((command) => command.name) ?? []),
       });
@@ -184,7 +181,7 @@ export class InteractiveView {
     const switched = this.#joins > 0;
     this.#joins += 1;
     const listed = this.#client.sessions.find((session) => session.sessionId === join.sessionId);
-    const created = this.#createdIn.get(join.sessionId);
+    const created = this.#commands.createdIn.get(join.sessionId);
     const info = listed ?? (created !== undefined ? { cwd: created } : undefined);
     if (switched || join.sessionId !== this.#client.defaultSessionId) {
       const where = info ? ` · ${sessionPlace(info, this.#io.home)}` : "";
@@ -239,7 +236,7 @@ export class InteractiveView {
       else this.#workingSince = undefined;
     }
     this.#print(...this.#transcript.event(event));
-    if (event.type === "permission.resolved" && this.#reasonFor?.requestId === event.requestId) this.#leaveReasonMode();
+    if (event.type === "permission.resolved") this.#keys.resolved(event.requestId);
     this.#refresh();
   }
 
@@ -276,15 +273,14 @@ export class InteractiveView {
 
   #submit(text: string): void {
     this.#disarmQuit();
-    if (this.#reasonFor) return this.#denyWithReason(text);
-    if (this.#question() && !text.trim().startsWith("/")) return this.#answerQuestion(text);
+    if (this.#keys.submit(text)) return;
     const action = parseInput(text);
     try {
       switch (action.kind) {
         case "empty":
           return;
         case "prompt": {
-          const images = this.#images.splice(0);
+          const images = this.#commands.takeImages();
           this.#client.prompt(
             action.text,
             undefined,
@@ -301,17 +297,17 @@ export class InteractiveView {
         case "interrupt":
           return this.#client.interrupt();
         case "sessions":
-          return this.#showSessions();
+          return this.#commands.showSessions();
         case "switch":
-          return this.#switch(action.args);
+          return this.#commands.switchTo(action.args);
         case "new":
-          return this.#newSession(action.dir);
+          return this.#commands.newSession(action.dir);
         case "mode":
-          return this.#mode(action.args);
+          return this.#commands.mode(action.args);
         case "model":
-          return this.#model(action.args);
+          return this.#commands.model(action.args);
         case "image":
-          return void this.#attachImage(action.path);
+          return void this.#commands.attachImage(action.path);
         case "allow":
         case "deny": {
           const { request, rest, problem } = pickRequest(this.#client.pendingPermissions, action.args);
@@ -332,204 +328,8 @@ export class InteractiveView {
     }
   }
 
-  #showSessions(): void {
-    const client = this.#client;
-    const lines = sessionLines(client.sessions, {
-      style: this.#style,
-      ...(client.sessionId !== undefined && { current: client.sessionId }),
-      ...(client.defaultSessionId !== undefined && { defaultId: client.defaultSessionId }),
-      ...(this.#io.home !== undefined && { home: this.#io.home }),
-    });
-    this.#print(this.#style.paint("dim", "sessions (* this one; /switch ID follows another, /new DIR starts one):"), ...lines);
-  }
-
-  #switch(args: string[]): void {
-    if (args.length !== 1) return this.#problem("/switch takes one session id, or the start of one (/sessions lists them)");
-    const found = findSession(this.#client.sessions, args[0]!);
-    if (!found.ok) return this.#problem(`${found.message}; /sessions lists them`);
-    if (found.session.sessionId === this.#client.sessionId) return this.#problem(`already following session ${shortSessionId(found.session.sessionId)}`);
-    this.#follow(found.session.sessionId);
-  }
-
-  #newSession(typed: string): void {
-    const dir = this.#io.newSessionDir(typed);
-    if ("problem" in dir) return this.#problem(`/new: ${dir.problem}`);
-    this.#print(this.#style.paint("dim", `${this.#style.symbols.info} starting a session in ${dir.dir}…`));
-    this.#client.createSession(dir.dir).then(
-      (sessionId) => {
-        this.#createdIn.set(sessionId, dir.dir);
-        this.#follow(sessionId);
-      },
-      (error: Error) => this.#problem(`/new ${dir.dir}: ${error.message}`),
-    );
-  }
-
-  /** Follows another session; the join (header, last turn) is shown when the relay has answered. */
-  #follow(sessionId: string): void {
-    if (this.#reasonFor) this.#leaveReasonMode();
-    this.#client
-      .follow(sessionId, { replay: "held" })
-      .catch((error: Error) => this.#problem(`cannot follow session ${shortSessionId(sessionId)}: ${error.message}`));
-  }
-
-  #key(key: string): boolean {
-    const request = this.#client.pendingPermissions[0];
-    if (!request || this.#reasonFor) return false;
-    const asked = this.#question();
-    // A single option's number answers a question that takes one; anything else is typed.
-    if (asked && /^[1-9]$/.test(key) && !asked.question.multiSelect) {
-      this.#answerQuestion(key);
-      return true;
-    }
-    if (asked && key.toLowerCase() !== "n" && key.toLowerCase() !== "r") return false;
-    try {
-      switch (key.toLowerCase()) {
-        case "y":
-          this.#client.allow(request.requestId);
-          return true;
-        case "s": {
-          const updates = forThisSession(request.suggestions);
-          if (updates.length === 0) {
-            this.#problem(`Claude offers no "allow for this session" for ${request.toolName}: y allows it once`);
-            return true;
-          }
-          this.#client.allow(request.requestId, undefined, updates);
-          this.#print(this.#style.paint("dim", `${this.#style.symbols.info} allowed for this session: ${updatesInWords(updates)}`));
-          return true;
-        }
-        case "n":
-          this.#client.deny(request.requestId);
-          return true;
-        case "r":
-          this.#reasonFor = request;
-          this.#console?.setLabel("reason › ");
-          this.#refresh();
-          return true;
-        default:
-          return false;
-      }
-    } catch (error) {
-      this.#problem((error as Error).message);
-      return true;
-    }
-  }
-
-  /** The question of Claude's to answer now: the oldest pending request, when it is AskUserQuestion. */
-  #question(): { request: PermissionRequestMessage; questions: Question[]; question: Question; index: number } | undefined {
-    const request = this.#client.pendingPermissions[0];
-    if (request?.toolName !== "AskUserQuestion") return undefined;
-    const questions = questionsOf(request.input);
-    if (!questions) return undefined;
-    if (this.#answers?.requestId !== request.requestId) this.#answers = { requestId: request.requestId, answers: {} };
-    const index = Object.keys(this.#answers.answers).length;
-    return index < questions.length ? { request, questions, question: questions[index]!, index } : undefined;
-  }
-
-  #answerQuestion(typed: string): void {
-    const asked = this.#question();
-    if (!asked) return;
-    const chosen = answerFor(asked.question, typed);
-    if ("problem" in chosen) return this.#problem(chosen.problem);
-    const progress = this.#answers!;
-    progress.answers[asked.question.question] = chosen.answer;
-    this.#print(this.#style.paint("dim", `${this.#style.symbols.info} ${asked.question.question} → ${chosen.answer}`));
-    if (Object.keys(progress.answers).length < asked.questions.length) return this.#refresh();
-    try {
-      this.#client.allow(asked.request.requestId, { ...asked.request.input, answers: progress.answers });
-    } catch (error) {
-      this.#problem((error as Error).message);
-    }
-    this.#refresh();
-  }
-
-  #mode(args: string[]): void {
-    const client = this.#client;
-    const current = client.sessionState?.permissionMode ?? "default";
-    if (args.length === 0) {
-      const modes = client.capabilities?.permissionModes ?? PERMISSION_MODES.filter((mode) => mode !== "bypassPermissions");
-      return this.#print(
-        this.#style.paint("dim", "permission modes (* the current one; /mode MODE switches):"),
-        ...modes.map((mode) => `${mode === current ? "*" : " "} ${mode.padEnd(18)}${MODE_WORDS[mode] ?? ""}`),
-      );
-    }
-    if (args.length > 1) return this.#problem("/mode takes one mode, e.g. /mode plan (/mode lists them)");
-    this.#configure({ permissionMode: args[0] as PermissionMode });
-  }
-
-  #model(args: string[]): void {
-    const client = this.#client;
-    if (args.length === 0) {
-      const models = client.capabilities?.models;
-      if (!models) return this.#problem("Claude has not listed its models yet (it is starting): try again in a moment, or name one with /model MODEL");
-      const current = client.sessionState?.model ?? "default";
-      const width = Math.max(...models.map((model) => model.value.length)) + 2;
-      return this.#print(
-        this.#style.paint("dim", "models (* the current one; /model MODEL switches):"),
-        ...models.map((model) => {
-          const mark = model.value === current || model.resolvedModel === current ? "*" : " ";
-          return `${mark} ${model.value.padEnd(width)}${model.displayName}${model.description ? this.#style.paint("dim", ` — ${model.description}`) : ""}`;
-        }),
-      );
-    }
-    if (args.length > 1) return this.#problem("/model takes one model, e.g. /model haiku (/model lists them)");
-    this.#configure({ model: args[0]! });
-  }
-
-  #configure(change: { permissionMode?: PermissionMode; model?: string }): void {
-    this.#client.configure(change).then(
-      (done) =>
-        this.#print(
-          this.#style.paint("green", `${this.#style.symbols.ok} permission mode ${done.permissionMode}${done.model ? ` · model ${done.model}` : ""}`),
-        ),
-      (error: Error) => this.#problem(error.message),
-    );
-  }
-
-  async #attachImage(path: string): Promise<void> {
-    const style = this.#style;
-    if (path === "" || path === "clear") {
-      if (path === "clear") this.#images = [];
-      if (this.#images.length === 0)
-        return this.#print(style.paint("dim", `${style.symbols.info} no image attached; /image PATH attaches one to your next prompt`));
-      return this.#print(
-        style.paint("dim", `${style.symbols.info} with your next prompt: ${this.#images.map(imageWords).join(", ")} (/image clear drops them)`),
-      );
-    }
-    const read = await this.#io.readImage(path);
-    if ("problem" in read) return this.#problem(`/image: ${read.problem}`);
-    const tooMany = tooManyImages(this.#images, read);
-    if (tooMany) return this.#problem(`/image: ${tooMany}`);
-    this.#images.push(read);
-    this.#print(
-      style.paint(
-        "dim",
-        `${style.symbols.info} attached ${imageWords(read)}: it goes with your next prompt (${this.#images.length} image${this.#images.length === 1 ? "" : "s"})`,
-      ),
-    );
-    this.#refresh();
-  }
-
-  #denyWithReason(text: string): void {
-    const request = this.#reasonFor!;
-    this.#leaveReasonMode();
-    if (!this.#client.pendingPermissions.some((pending) => pending.requestId === request.requestId)) {
-      return this.#problem(`the request for ${request.toolName} was already answered`);
-    }
-    try {
-      this.#client.deny(request.requestId, text.trim() === "" ? undefined : text.trim());
-    } catch (error) {
-      this.#problem((error as Error).message);
-    }
-  }
-
-  #leaveReasonMode(): void {
-    this.#reasonFor = undefined;
-    this.#console?.setLabel("› ");
-    this.#refresh();
-  }
-
   #interrupt(): void {
-    if (this.#reasonFor) return this.#leaveReasonMode();
+    if (this.#keys.typingReason) return this.#keys.leaveReason();
     if (this.#console && this.#console.line !== "") return this.#console.clearLine();
     if (this.#quitTimer) return this.#end(EXIT_OK);
     const state = this.#client.sessionState?.state;
@@ -573,7 +373,6 @@ export class InteractiveView {
     const state = this.#client.sessionState?.state;
     const cwd = this.#transcript.cwd;
     const tool = this.#transcript.currentTool;
-    const asked = this.#question();
     console.setStatus(
       statusLine({
         style: this.#style,
@@ -583,8 +382,7 @@ export class InteractiveView {
         ...(this.#workingSince !== undefined && { workingForMs: this.#io.now() - this.#workingSince }),
         ...(tool !== undefined && { tool }),
         ...(pending.length > 0 && { pending: { request: pending[0]!, count: pending.length } }),
-        ...(this.#reasonFor && { reasonFor: toolLabel(this.#reasonFor.toolName, this.#reasonFor.input, cwd, 60) }),
-        ...(asked && { question: { index: asked.index, count: asked.questions.length, hint: answerHint(asked.question) } }),
+        ...this.#keys.statusHint(cwd),
         ...(cwd !== undefined && { cwd }),
         lineEmpty: console.line === "",
         quitArmed: this.#quitTimer !== undefined,

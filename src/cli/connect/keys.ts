@@ -47,6 +47,7 @@ export async function openDefaultSigner(identity: string | undefined, env: Recor
   const file = DEFAULT_KEY_FILES.map((name) => join(home, ".ssh", name)).find((path) => existsSync(path));
   if (file) return keyFileSigner(file);
   throw new SignerError(
-    `no SSH key to sign with: ${socketPath ? "ssh-agent holds none" : "SSH_AUTH_SOCK is not set"} and there is no ~/.ssh/${DEFAULT_KEY_FILES.join(", ~/.ssh/")}; pass --identity KEY (or ssh-add one)`,
+    `no SSH key to sign with: ${socketPath ? "ssh-agent holds none" : "SSH_AUTH_SOCK is not set"} and there is no ~/.ssh/${DEFAULT_KEY_FILES.join(", ~/.ssh/")}; ` +
+      "make one with `ssh-keygen -t ed25519` (then add the line of ~/.ssh/id_ed25519.pub to the relay's authorized_keys), or pass --identity KEY (or ssh-add one)",
   );
 }

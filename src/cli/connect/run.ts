@@ -18,7 +18,7 @@ import { sessionLines } from "../../terminal/session-list.ts";
 import { detectStyle, type Style } from "../../terminal/style.ts";
 import { UsageError } from "../usage-error.ts";
 import { connectTls } from "./certificates.ts";
-import { exitCodeFor } from "./exit-codes.ts";
+import { EXIT_USAGE, exitCodeFor } from "./exit-codes.ts";
 import { readImageFile } from "./image-file.ts";
 import { InteractiveView } from "./interactive.ts";
 import { runJsonLines } from "./json-lines.ts";
@@ -26,6 +26,7 @@ import { identityPath, openDefaultSigner } from "./keys.ts";
 import { runOneShot } from "./one-shot.ts";
 import { type ConnectOptions, chooseMode } from "./options.ts";
 import { sessionDir } from "./session-dir.ts";
+import { diagnoseRelayUrl } from "./url-diagnosis.ts";
 
 export interface ConnectIo {
   stdin: NodeJS.ReadStream;
@@ -95,6 +96,11 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
       const ok = await client.connect(options.url);
       if (mode === "json-lines") err(`connected to ${options.url} as ${ok.key.fingerprint}`);
     } catch (error) {
+      const wrongUrl = isNoWebSocket(error) ? await diagnoseRelayUrl(options.url) : undefined;
+      if (wrongUrl !== undefined) {
+        err(`claude-relay: cannot connect to ${options.url}: ${wrongUrl}`);
+        return EXIT_USAGE;
+      }
       err(`claude-relay: ${(error as Error).message}`);
       if (error instanceof RelayClientError && error.code === "unknown_session")
         err(sessionsHelp(client, options.url, io.home, detectStyle(io.env, io.stderr.isTTY === true)));
@@ -142,6 +148,11 @@ function sessionsHelp(client: RelayClient, url: string, home: string, style: Sty
     ...(isLocalRelay(url) && { home }),
   });
   return `The relay's sessions (--session takes an id or its start; --new DIR starts one):\n${lines.join("\n")}`;
+}
+
+/** Whether connecting failed without any WebSocket (close 1006): then the URL may be the problem. */
+function isNoWebSocket(error: unknown): boolean {
+  return error instanceof RelayClientError && error.code === "unreachable" && error.closeCode === 1006;
 }
 
 /** Whether the relay runs on this machine, so its paths are this machine's. */

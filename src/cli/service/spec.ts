@@ -79,6 +79,7 @@ export function serveArgs(flags: Record<string, unknown>, options: ServeOptions)
     stateDir: options.stateDir,
     claudeBin: options.claudeBin,
     allowDir: options.allowDirs,
+    worktreeDir: options.worktreeDir,
     ...(options.notifyCommand && { notifyCommand: JSON.stringify(options.notifyCommand) }),
     ...(options.tls?.kind === "files" && { tlsCert: options.tls.certPath, tlsKey: options.tls.keyPath }),
   };
@@ -103,9 +104,4 @@ export function serveArgs(flags: Record<string, unknown>, options: ServeOptions)
 export function servicePath(currentPath: string | undefined, claudeBin: string | undefined): string {
   const entries = [claudeBin ? dirname(claudeBin) : undefined, ...(currentPath ?? "").split(delimiter)];
   return [...new Set(entries.filter((entry): entry is string => !!entry && isAbsolute(entry)))].join(delimiter);
-}
-
-/** Quotes one argument for a POSIX shell, for commands shown to the user. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

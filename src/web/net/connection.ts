@@ -1,10 +1,8 @@
 /**
- * The page's link to the relay: a {@link RelayClient} signing with the device key, feeding the
- * store. It adds what a browser tab needs on top of the client library:
- * - a key the relay refuses is not an end: the page shows the key and tries again by itself
- *   (3 s, growing to 15 s; within the relay's failed-login allowance), and at once on wake-up, so
- *   it logs in as soon as the key is added;
- * - a relay that cannot be reached is retried the same way (2 s … 30 s);
+ * The page's link to the relay: a {@link RelayClient} signing with the device key, wired to the
+ * store. The client does the work — reconnecting without giving up (`keepTrying`: a key the relay
+ * refuses is tried again every 3 s growing to 15 s, so the page logs in as soon as the key is
+ * added), positions, requests answered by id — and this file connects it to the page:
  * - on `visibilitychange` (visible) and `online` it wakes the client: reconnect now, or check
  *   that the open socket still answers;
  * - the default session is resumed at login from the store's lastSeq, so nothing is shown twice;
@@ -12,8 +10,8 @@
  *   state/attachments.ts) are attached each from its own lastSeq, and detached when no longer
  *   needed;
  * - sessions are created (new, or continuing an earlier conversation from history.list), stopped,
- *   restarted ("new conversation here") and configured (permission mode, model) with ids, so the
- *   relay's answer or refusal reaches the form that asked;
+ *   restarted ("new conversation here") and configured (permission mode, model) through the
+ *   client's requests, so the relay's answer or refusal reaches the form that asked;
  * - the pickers (models, slash commands, modes) of the default session come in auth.ok once its
  *   Claude has started; when they did not yet, the page attaches to it explicitly, which makes
  *   the relay tell it (in session.attached, or as session.capabilities when Claude starts).
@@ -27,11 +25,12 @@
  * ```
  */
 import { type PermissionRequestMessage, RelayClient, RelayClientError } from "../../client/client.ts";
+import { allowForSession, type PermissionAnswer, permissionResponse, questionAnswer } from "../../client/permission-answers.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
+import { CLOSE_CODES } from "../../protocol/errors.ts";
 import type { ClientMessage } from "../../protocol/messages.ts";
 import { wantedAttachments } from "../state/attachments.ts";
-import { sessionPermissions } from "../state/permission-suggestions.ts";
-import type { AppStore, OutgoingPrompt, PendingConfigure, PendingCreate, PromptImage } from "../state/store.ts";
+import type { AppStore, OutgoingPrompt, PendingConfigure, PendingCreate, PromptImage, RequestRefusal } from "../state/store.ts";
 import type { PermissionNotifier } from "./notify.ts";
 
 export interface ConnectionOptions {
@@ -53,8 +52,8 @@ const CONNECTION_ERRORS = new Set([
   "message_too_large",
 ]);
 
-const UNAUTHORIZED_RETRY = { firstMs: 3000, maxMs: 15_000 };
-const UNREACHABLE_RETRY = { firstMs: 2000, maxMs: 30_000 };
+/** A request made while no connection can take it. */
+const NOT_CONNECTED: RequestRefusal = { code: "not_connected", message: "not connected to the relay; try again once connected" };
 
 /** The relay's WebSocket URL for a page served by the relay. */
 export function relayUrl(location: { protocol: string; host: string }): string {
@@ -64,12 +63,10 @@ export function relayUrl(location: { protocol: string; host: string }): string {
 export class RelayConnection {
   readonly #options: ConnectionOptions;
   #client: RelayClient | undefined;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #retryDelayMs = 0;
   #stopped = false;
+  /** Logged in at least once: a later loss is "reconnecting", not "offline". */
+  #loggedIn = false;
   #counter = 0;
-  /** session.stop ids of "new conversation here": the directory to start the new session in once stopped. */
-  readonly #restarts = new Map<string, string>();
   readonly #wake = () => {
     if (document.visibilityState === "visible") this.wake();
   };
@@ -87,8 +84,8 @@ export class RelayConnection {
   /** Reconnect now (or check the open connection): on wake-up, on coming online, or when asked. */
   wake(): void {
     if (this.#stopped) return;
+    // A client ended by a failure on this side (its key could not sign) starts over on waking.
     if (this.#client && this.#client.state !== "closed") return this.#client.wake();
-    clearTimeout(this.#retryTimer);
     this.#connect();
   }
 
@@ -102,53 +99,43 @@ export class RelayConnection {
   }
 
   allow(request: PermissionRequestMessage): void {
-    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "allow", updatedInput: request.input });
+    this.#answer(request, { behavior: "allow", updatedInput: request.input });
   }
 
   /** Allows it and what Claude suggested with it, for as long as the session's Claude runs. */
   allowForSession(request: PermissionRequestMessage): void {
-    const updatedPermissions = sessionPermissions(request.suggestions ?? []);
-    this.#send({
-      type: "permission.response",
-      sessionId: request.sessionId,
-      requestId: request.requestId,
-      behavior: "allow",
-      updatedInput: request.input,
-      updatedPermissions,
-    });
+    const answer = allowForSession(request);
+    if (answer) this.#answer(request, { ...answer, updatedInput: request.input });
   }
 
   /** Answers Claude's AskUserQuestion: its input plus the answers, from each question's text to the label(s) or text chosen. */
   answer(request: PermissionRequestMessage, answers: Record<string, string>): void {
-    this.#send({
-      type: "permission.response",
-      sessionId: request.sessionId,
-      requestId: request.requestId,
-      behavior: "allow",
-      updatedInput: { ...request.input, answers },
-    });
+    this.#answer(request, questionAnswer(request, answers));
   }
 
   /** Switches a session's permission mode or model; the answer (or refusal) reaches the pickers. */
   configure(sessionId: string, change: PendingConfigure["change"]): void {
-    const id = this.#id("configure");
     const { store } = this.#options;
-    store.configureStarted({ id, sessionId, change });
-    if (!this.#send({ type: "session.configure", sessionId, id, ...change }))
-      store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+    const configure = { sessionId, change };
+    store.configureStarted(configure);
+    this.#request((client) => client.configure(change, sessionId)).then(
+      () => store.configureDone(configure),
+      (error: RequestRefusal) => store.configureDone(configure, error),
+    );
   }
 
   /** Lists Claude's earlier conversations in `cwd` (undefined: the default session's directory). */
   listHistory(cwd?: string): void {
-    const id = this.#id("history");
     const { store } = this.#options;
-    store.historyStarted(id, cwd);
-    if (!this.#send({ type: "history.list", id, ...(cwd !== undefined && { cwd }) }))
-      store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
+    const view = store.historyStarted(cwd);
+    this.#request((client) => client.listHistory(cwd)).then(
+      (history) => store.historyListed(view, history),
+      (error: RequestRefusal) => store.historyListed(view, error),
+    );
   }
 
   deny(request: PermissionRequestMessage, message?: string): void {
-    this.#send({ type: "permission.response", sessionId: request.sessionId, requestId: request.requestId, behavior: "deny", ...(message && { message }) });
+    this.#answer(request, { behavior: "deny", ...(message && { message }) });
   }
 
   /** Interrupts Claude's turn in the shown session. */
@@ -165,16 +152,24 @@ export class RelayConnection {
 
   /** Starts a session in `cwd` (continuing the conversation `resume`); the relay's answer shows it, or its refusal reaches the form (or a note). */
   create(cwd: string, origin: PendingCreate["origin"] = "form", resume?: string): void {
-    const id = this.#id("create");
-    this.#options.store.createStarted({ id, cwd, origin, ...(resume !== undefined && { resume }) });
-    if (!this.#send({ type: "session.create", cwd, id, ...(resume !== undefined && { resume }) })) {
-      this.#options.store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
-    }
+    const create = { cwd, origin, ...(resume !== undefined && { resume }) };
+    this.#options.store.createStarted(create);
+    this.#create(create);
   }
 
-  /** Stops a session (not the default one, which the relay keeps for v1 clients). */
+  #create(create: PendingCreate): void {
+    const { store } = this.#options;
+    this.#request((client) => client.createSession(create.cwd, create.resume !== undefined ? { resume: create.resume } : {})).then(
+      (sessionId) => store.created(create, sessionId) && this.#follow(),
+      (error: RequestRefusal) => store.createRefused(create, error),
+    );
+  }
+
+  /** Stops a session (not the default one, which the relay keeps for v1 clients); a refusal is a note. */
   stopSession(sessionId: string): void {
-    if (this.#send({ type: "session.stop", sessionId, id: this.#id("stop") })) this.#options.store.stopRequested(sessionId);
+    const { store } = this.#options;
+    if (this.#client?.state === "open") store.stopRequested(sessionId);
+    this.#request((client) => client.stopSession(sessionId)).catch((error: RequestRefusal) => store.note(`${error.code}: ${error.message}`));
   }
 
   /**
@@ -187,20 +182,21 @@ export class RelayConnection {
     const info = store.sessions.value.find((candidate) => candidate.sessionId === sessionId);
     if (!info) return;
     if (sessionId === store.defaultSessionId.value) return this.create(info.cwd, "restart");
-    const id = this.#id("restart");
-    this.#restarts.set(id, info.cwd);
-    store.createStarted({ id, cwd: info.cwd, origin: "restart" });
-    if (this.#send({ type: "session.stop", sessionId, id })) store.stopRequested(sessionId);
-    else {
-      this.#restarts.delete(id);
-      store.relayError({ type: "error", code: "not_connected", message: "not connected to the relay; try again once connected", id });
-    }
+    const create: PendingCreate = { cwd: info.cwd, origin: "restart" };
+    store.createStarted(create);
+    if (this.#client?.state === "open") store.stopRequested(sessionId);
+    this.#request((client) => client.stopSession(sessionId)).then(
+      () => this.#create(create),
+      (error: RequestRefusal) => {
+        if (store.creating.value === create) store.creating.value = undefined;
+        store.note(error.code === "not_connected" ? `No new conversation in ${create.cwd}: ${error.message}` : `The session was not stopped: ${error.message}`);
+      },
+    );
   }
 
   /** Ends the connection for good (e.g. the key was forgotten). */
   async close(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#retryTimer);
     document.removeEventListener("visibilitychange", this.#wake);
     window.removeEventListener("online", this.#wake);
     await this.#client?.close();
@@ -208,6 +204,21 @@ export class RelayConnection {
 
   #id(kind: string): string {
     return `${kind}-${Date.now().toString(36)}-${++this.#counter}`;
+  }
+
+  /** Answers a permission request of the session it belongs to (always named: the page follows several). */
+  #answer(request: PermissionRequestMessage, answer: PermissionAnswer): void {
+    this.#send(permissionResponse(request.requestId, answer, { sessionId: request.sessionId }));
+  }
+
+  /**
+   * A request to the relay, answered by id by the client; only while logged in (one still logging
+   * in or reconnecting would hold it in memory a failing login drops): else refused `not_connected`.
+   */
+  #request<T>(ask: (client: RelayClient) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    if (client?.state !== "open") return Promise.reject(NOT_CONNECTED);
+    return ask(client);
   }
 
   /** Sends now if logged in; returns whether it was sent (answers and commands are not queued). */
@@ -250,18 +261,24 @@ export class RelayConnection {
 
   #connect(): void {
     const { store, signer, notifier, url } = this.#options;
-    const client = new RelayClient({ signer, resume: store.resume(), reconnect: { initialDelayMs: 500, maxDelayMs: 10_000 } });
+    // Never gives up on its own: a key not authorized yet is tried again (slowly) until it is added.
+    const client = new RelayClient({ signer, resume: store.resume(), reconnect: { initialDelayMs: 500, maxDelayMs: 10_000, keepTrying: true } });
     this.#client = client;
     this.#follow(); // attached at login, each from the lastSeq the store has
     store.connection.value = { status: "connecting" };
     client.on("state", (state) => {
+      // Waiting to retry a refused key or a relay not reached yet: the page stays "offline", as the disconnect said.
+      if (state === "reconnecting" && store.connection.value.status === "offline") return;
       if (state === "connecting" || state === "authenticating" || state === "reconnecting") store.connection.value = { status: state };
     });
     client.on("disconnect", (info) => {
-      store.connectionLost({ status: "reconnecting", detail: info.error ? info.error.message : closeDetail(info.code, info.reason) });
+      const refused = info.code === CLOSE_CODES.authFailed || info.error?.code === "auth_failed";
+      if (refused) store.access.value = "unauthorized";
+      const detail = refused ? "this device's key is not authorized yet" : info.error ? info.error.message : closeDetail(info.code, info.reason);
+      store.connectionLost({ status: refused || !this.#loggedIn ? "offline" : "reconnecting", detail });
     });
     client.on("auth.ok", (ok) => {
-      this.#retryDelayMs = 0;
+      this.#loggedIn = true;
       store.authenticated(ok);
       store.connection.value = { status: "open" };
       this.#follow();
@@ -271,7 +288,6 @@ export class RelayConnection {
     });
     client.on("session.configured", (message) => store.configured(message));
     client.on("session.capabilities", ({ type: _, sessionId, ...capabilities }) => store.capabilitiesChanged(sessionId, capabilities));
-    client.on("history", (message) => store.historyListed(message));
     client.on("sessions", (message) => {
       store.sessionsChanged(message.sessions);
       this.#follow();
@@ -279,15 +295,6 @@ export class RelayConnection {
     client.on("session.attached", (message) => {
       store.attached(message);
       this.#follow();
-    });
-    client.on("session.created", (message) => {
-      if (message.id !== undefined && store.created(message.id, message.sessionId)) this.#follow();
-    });
-    client.on("session.stopped", (message) => {
-      const cwd = message.id === undefined ? undefined : this.#restarts.get(message.id);
-      if (cwd === undefined) return;
-      this.#restarts.delete(message.id!);
-      this.create(cwd, "restart");
     });
     client.on("event", (event) => {
       const wasPending =
@@ -302,32 +309,15 @@ export class RelayConnection {
     });
     client.on("replay.gap", (gap) => store.gap(gap));
     client.on("error", (error) => {
-      if (error.id !== undefined && this.#restarts.has(error.id)) {
-        this.#restarts.delete(error.id);
-        store.creating.value = undefined;
-        store.note(`The session was not stopped: ${error.message}`);
-        return;
-      }
-      if (!CONNECTION_ERRORS.has(error.code)) store.relayError(error);
+      // A refused request (its id not a prompt's) reaches the promise that asked.
+      const answersRequest = error.id !== undefined && !store.outbox.value.some((prompt) => prompt.id === error.id);
+      if (!answersRequest && !CONNECTION_ERRORS.has(error.code)) store.relayError(error);
     });
     client.on("close", (info) => {
       if (this.#client !== client || this.#stopped) return;
-      this.#client = undefined;
-      const refused = info.error?.code === "auth_failed";
-      if (refused) store.access.value = "unauthorized";
-      store.connectionLost({
-        status: "offline",
-        detail: refused ? "this device's key is not authorized yet" : (info.error?.message ?? closeDetail(info.code, info.reason)),
-      });
-      this.#scheduleRetry(refused ? UNAUTHORIZED_RETRY : UNREACHABLE_RETRY);
+      store.connectionLost({ status: "offline", detail: info.error?.message ?? closeDetail(info.code, info.reason) });
     });
     client.connect(url).catch(() => {}); // failures arrive as the close event above
-  }
-
-  #scheduleRetry(policy: { firstMs: number; maxMs: number }): void {
-    this.#retryDelayMs = this.#retryDelayMs === 0 ? policy.firstMs : Math.min(policy.maxMs, this.#retryDelayMs * 2);
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => this.#connect(), this.#retryDelayMs);
   }
 }
 

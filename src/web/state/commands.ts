@@ -14,14 +14,14 @@ import type { SessionCapabilities } from "../../protocol/messages.ts";
 
 export type SlashCommand = SessionCapabilities["commands"][number];
 
-/** The commands to offer for `text`, at most `max` (none unless `text` is `/` and a name's start). */
-export function commandMatches(text: string, commands: readonly SlashCommand[], max = 8): SlashCommand[] {
+/** The commands to offer for `text`, all of them (none unless `text` is `/` and a name's start). */
+export function commandMatches(text: string, commands: readonly SlashCommand[]): SlashCommand[] {
   const typed = /^\/(\S*)$/.exec(text)?.[1];
   if (typed === undefined) return [];
   const wanted = typed.toLowerCase();
   const starts = commands.filter((command) => command.name.toLowerCase().startsWith(wanted));
   const contains = commands.filter((command) => !command.name.toLowerCase().startsWith(wanted) && command.name.toLowerCase().includes(wanted));
-  return [...starts, ...contains].slice(0, max);
+  return [...starts, ...contains];
 }
 
 /** The prompt text once a command is picked: `/name ` ready for its arguments. */

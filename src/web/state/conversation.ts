@@ -16,6 +16,7 @@
  * applyEvent(conversation, sameEventAgain) === conversation; // true: seen already
  * ```
  */
+import { type ClaudeNote, claudeNote, turnEnd } from "../../client/claude-notes.ts";
 import type { PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, UserPromptMessage } from "../../client/client.ts";
 
 export type SessionStateName = Extract<SessionEventMessage, { type: "session.state" }>["state"];
@@ -46,8 +47,10 @@ export type Item =
       result?: ToolResult;
       permission?: PermissionOutcome;
     }
-  | { kind: "turn"; key: string; seq: number; isError: boolean; text?: string; durationMs?: number; costUsd?: number }
-  | { kind: "notice"; key: string; seq: number; text: string; tone: "info" | "error" };
+  | { kind: "turn"; key: string; seq: number; isError: boolean; interrupted?: true; text?: string; durationMs?: number; costUsd?: number }
+  | { kind: "notice"; key: string; seq: number; text: string; tone: "info" | "error" }
+  /** One of Claude's notes (a model change, local-command output), worded by the view (claude-notes.ts). */
+  | { kind: "note"; key: string; seq: number; note: ClaudeNote };
 
 /** An image sent with a prompt, as the relay lists it (its bytes went to Claude only). */
 export type PromptImageInfo = NonNullable<UserPromptMessage["images"]>[number];
@@ -72,6 +75,8 @@ export interface Conversation {
   /** Permission requests waiting for an answer, oldest first. */
   pending: readonly PermissionRequestMessage[];
   status?: SessionStatus;
+  /** A client interrupted the turn under way (Claude said so): its end is "Interrupted", not an error. */
+  interrupted?: boolean;
 }
 
 /** A session seen for the first time. */
@@ -229,18 +234,22 @@ function claudeEvent(conversation: Conversation, seq: number, event: unknown): C
       return append(conversation, ...assistantItems(seq, blocksOf(event.message)));
     case "user":
       return userEvent(conversation, seq, event.message);
-    case "result":
-      return append(conversation, {
-        kind: "turn",
-        key: `${seq}`,
-        seq,
-        isError: event.is_error === true,
-        ...(event.is_error === true && {
-          text: typeof event.result === "string" && event.result ? event.result : `the turn ended with ${String(event.subtype)}`,
-        }),
-        ...(typeof event.duration_ms === "number" && { durationMs: event.duration_ms }),
-        ...(typeof event.total_cost_usd === "number" && { costUsd: event.total_cost_usd }),
-      });
+    case "result": {
+      const end = turnEnd(event, conversation.interrupted === true);
+      return append(
+        { ...conversation, interrupted: false },
+        {
+          kind: "turn",
+          key: `${seq}`,
+          seq,
+          isError: end.kind === "error",
+          ...(end.kind === "interrupted" && { interrupted: true as const }),
+          ...(end.kind === "error" && { text: end.text }),
+          ...(typeof event.duration_ms === "number" && { durationMs: event.duration_ms }),
+          ...(typeof event.total_cost_usd === "number" && { costUsd: event.total_cost_usd }),
+        },
+      );
+    }
     default:
       return conversation; // system lines (init, task notifications) are not part of the conversation
   }
@@ -260,9 +269,9 @@ function assistantItems(seq: number, blocks: Json[]): Item[] {
   return items;
 }
 
-/** Claude's "user" lines: tool results (attached to their calls) and notes such as an interruption. */
+/** Claude's "user" lines: tool results (attached to their calls) and its notes (a model change, an interruption). */
 function userEvent(conversation: Conversation, seq: number, message: unknown): Conversation {
-  if (isObject(message) && typeof message.content === "string") return append(conversation, notice(seq, 0, message.content));
+  const texts = isObject(message) && typeof message.content === "string" ? [message.content] : [];
   let items = conversation.items;
   const extra: Item[] = [];
   for (const [index, block] of blocksOf(message).entries()) {
@@ -276,10 +285,17 @@ function userEvent(conversation: Conversation, seq: number, message: unknown): C
       if (items === conversation.items) items = [...items];
       (items as Item[])[at] = { ...(items[at] as Extract<Item, { kind: "tool" }>), result };
     } else if (block.type === "text" && typeof block.text === "string") {
-      extra.push(notice(seq, index, block.text));
+      texts[index] = block.text;
     }
   }
-  return append({ ...conversation, items }, ...extra);
+  let interrupted = conversation.interrupted;
+  texts.forEach((text, index) => {
+    const note = claudeNote(text);
+    // An interruption is said by the turn's end, which follows.
+    if (note.kind === "interrupted") interrupted = true;
+    else extra.push({ kind: "note", key: `${seq}:${index}`, seq, note });
+  });
+  return append({ ...conversation, items, ...(interrupted && { interrupted }) }, ...extra);
 }
 
 function notice(seq: number, index: number, text: string): Item {

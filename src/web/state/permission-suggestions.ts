@@ -1,23 +1,15 @@
 /**
- * "Allow for this session" (pure): Claude's suggestions on a permission request, echoed as the
- * answer's `updatedPermissions` with every `destination` set to `session` — so nothing is written
- * to the project's settings and the rule lasts as long as the session's Claude — and said in words
- * on the card.
+ * "Allow for this session" in the card's words (pure): what accepting Claude's suggestions allows
+ * from now on. Turning them into the answer (every destination `session`) is the rule both clients
+ * share: src/client/permission-answers.ts.
  *
  * @example
  * ```ts
- * sessionPermissions([{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "localSettings" }]);
- * // [{ type: "addRules", rules: [...], behavior: "allow", destination: "session" }]
  * suggestionWords({ type: "setMode", mode: "acceptEdits", destination: "session" }); // "file edits without asking"
  * ```
  */
 
 export type Suggestion = Record<string, unknown>;
-
-/** The suggestions as `updatedPermissions` for this session only. */
-export function sessionPermissions(suggestions: readonly Suggestion[]): Suggestion[] {
-  return suggestions.map((suggestion) => ("destination" in suggestion ? { ...suggestion, destination: "session" } : suggestion));
-}
 
 const MODE_WORDS: Record<string, string> = {
   default: "ask again before edits and commands",

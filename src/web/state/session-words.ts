@@ -6,11 +6,13 @@
  * ```ts
  * stateWords("waiting_permission");                       // "Waiting for your answer"
  * sessionName({ cwd: "/home/me/api" });                   // "api"
+ * sessionName({ cwd: "/home/me/api", title: "say **Hello** f…" }); // "say Hello f…"
  * clientsWords(2, true, ["phone"]);                       // "you and 1 other device: phone"
  * relativeTime("2026-11-25T20:00:00Z", Date.parse("2026-11-25T20:05:10Z")); // "5 min ago"
  * ```
  */
 import type { SessionsMessage } from "../../client/client.ts";
+import { plainText } from "../../client/plain-text.ts";
 
 export type SessionInfo = SessionsMessage["sessions"][number];
 export type SessionStateName = SessionInfo["state"];
@@ -37,9 +39,9 @@ export function baseName(path: string): string {
   return parts.at(-1) ?? path;
 }
 
-/** What to call a session: its title (first prompt), else its directory's name. */
+/** What to call a session: its title (first prompt, markdown as plain words), else its directory's name. */
 export function sessionName(info: Pick<SessionInfo, "cwd" | "title">): string {
-  return info.title?.trim() || baseName(info.cwd);
+  return plainText(info.title ?? "") || baseName(info.cwd);
 }
 
 /**

@@ -60,7 +60,8 @@ export interface OutgoingPrompt {
 
 /** Pairing through a `#pair=` link: the form, waiting for the person at the computer, or why it failed. */
 export interface PairingView {
-  phase: "ready" | "waiting" | "failed";
+  /** The form; connecting to the relay; asked, waiting for the person at its computer; approved (logging in); refused or failed. */
+  phase: "ready" | "connecting" | "waiting" | "approved" | "failed";
   /** The name the device asks to be added under (editable in `ready`). */
   name: string;
   error?: string;
@@ -68,7 +69,6 @@ export interface PairingView {
 
 /** A `session.create` this page sent (or will send once a stop is done) and the relay has not answered yet. */
 export interface PendingCreate {
-  id: string;
   cwd: string;
   /** `form`: typed in the list's form, which shows a refusal · `restart`: "new conversation here", whose refusal is a note. */
   origin: "form" | "restart";
@@ -78,14 +78,12 @@ export interface PendingCreate {
 
 /** A session.configure sent and not answered yet. */
 export interface PendingConfigure {
-  id: string;
   sessionId: string;
   change: { permissionMode?: PermissionMode; model?: string };
 }
 
 /** Claude's earlier conversations in a directory (history.list), asked for from the list's form. */
 export interface HistoryView {
-  id: string;
   /** The directory asked about; undefined: the default session's. */
   cwd: string | undefined;
   phase: "loading" | "done" | "failed";
@@ -223,6 +221,7 @@ export class AppStore {
 
   authenticated(ok: AuthOkMessage): void {
     this.access.value = "authorized";
+    this.pairing.value = undefined; // a pairing that led here is over
     this.loginKey.value = ok.key;
     const ids = [...this.ownClientIds.value, ok.clientId].slice(-MAX_REMEMBERED_CLIENT_IDS);
     this.ownClientIds.value = new Set(ids);
@@ -280,25 +279,35 @@ export class AppStore {
     this.configureError.value = undefined;
   }
 
-  /** `session.configured`: the session's mode and model now (its state and the list follow). */
+  /** The relay answered `configure` (taken, or refused with `error`, said in words). */
+  configureDone(configure: PendingConfigure, error?: RequestRefusal): void {
+    if (this.configuring.value !== configure) return;
+    this.configuring.value = undefined;
+    if (error) this.configureError.value = { sessionId: configure.sessionId, text: configureErrorWords(error, configure.change) };
+  }
+
+  /** `session.configured` (from any device): the session's mode and model now (its state and the list follow). */
   configured(message: SessionConfiguredMessage): void {
-    if (message.id !== undefined && this.configuring.value?.id === message.id) this.configuring.value = undefined;
     const { permissionMode, model } = message;
     this.#update(message.sessionId, (conversation) =>
       conversation.status ? { ...conversation, status: { ...conversation.status, permissionMode, ...(model !== undefined && { model }) } } : conversation,
     );
   }
 
-  /** A history.list sent (for `cwd`, or the default session's directory). */
-  historyStarted(id: string, cwd: string | undefined): void {
-    this.history.value = { id, cwd, phase: "loading", conversations: [] };
+  /** A history.list sent (for `cwd`, or the default session's directory); returns the view its answer fills in. */
+  historyStarted(cwd: string | undefined): HistoryView {
+    const view: HistoryView = { cwd, phase: "loading", conversations: [] };
+    this.history.value = view;
+    return view;
   }
 
-  /** The relay's `history` answer. */
-  historyListed(message: HistoryMessage): void {
-    const view = this.history.value;
-    if (!view || view.id !== message.id) return;
-    this.history.value = { ...view, phase: "done", conversations: message.conversations };
+  /** The relay's `history` answer (or refusal) to the list `view` asked for, unless another was asked for since. */
+  historyListed(view: HistoryView, answer: HistoryMessage | RequestRefusal): void {
+    if (this.history.value !== view) return;
+    this.history.value =
+      "type" in answer && answer.type === "history"
+        ? { ...view, phase: "done", conversations: answer.conversations }
+        : { ...view, phase: "failed", error: createErrorWords(answer as RequestRefusal) };
   }
 
   /** The connection is lost: what it was replaying will not come (the next login replays anew). */
@@ -345,9 +354,8 @@ export class AppStore {
   }
 
   /** The relay created the session this page asked for: it is remembered and shown. */
-  created(id: string, sessionId: string): boolean {
-    const create = this.creating.value;
-    if (create?.id !== id) return false;
+  created(create: PendingCreate, sessionId: string): boolean {
+    if (this.creating.value !== create) return false;
     this.creating.value = undefined;
     const directories = [create.cwd, ...this.recentDirectories.value.filter((dir) => dir !== create.cwd)].slice(0, MAX_REMEMBERED_DIRECTORIES);
     this.recentDirectories.value = directories;
@@ -356,28 +364,18 @@ export class AppStore {
     return true;
   }
 
-  /** An `error` frame: attached to the prompt or the session.create it answers (by id), else listed. */
+  /** The relay refused to create the session `create` asked for: the form says why (a restart: a note). */
+  createRefused(create: PendingCreate, error: RequestRefusal): void {
+    if (this.creating.value !== create) return;
+    this.creating.value = undefined;
+    if (create.origin === "form") this.createError.value = createErrorWords(error);
+    else this.note(`No new conversation in ${create.cwd}: ${createErrorWords(error)}`);
+  }
+
+  /** An `error` frame that answers no request: attached to the prompt it refused (by the prompt's id), else listed. */
   relayError(error: ErrorMessage): void {
     if (error.id !== undefined && this.outbox.value.some((prompt) => prompt.id === error.id)) {
       this.outbox.value = this.outbox.value.map((prompt) => (prompt.id === error.id ? { ...prompt, state: "failed", error: error.message } : prompt));
-      return;
-    }
-    const configure = this.configuring.value;
-    if (error.id !== undefined && configure?.id === error.id) {
-      this.configuring.value = undefined;
-      this.configureError.value = { sessionId: configure.sessionId, text: configureErrorWords(error, configure.change) };
-      return;
-    }
-    const history = this.history.value;
-    if (error.id !== undefined && history?.id === error.id) {
-      this.history.value = { ...history, phase: "failed", error: createErrorWords(error) };
-      return;
-    }
-    const create = this.creating.value;
-    if (error.id !== undefined && create?.id === error.id) {
-      this.creating.value = undefined;
-      if (create.origin === "form") this.createError.value = createErrorWords(error);
-      else this.note(`No new conversation in ${create.cwd}: ${createErrorWords(error)}`);
       return;
     }
     this.note(`${error.code}: ${error.message}`);
@@ -422,15 +420,18 @@ export class AppStore {
   }
 }
 
+/** Why a request was refused: the relay's code and words (an `error` frame, a `RelayRequestError`, or not connected). */
+export type RequestRefusal = Pick<ErrorMessage, "code" | "message">;
+
 /** Why a change of permission mode or model was refused, in words (the relay's message says what to do). */
-function configureErrorWords(error: ErrorMessage, change: PendingConfigure["change"]): string {
+function configureErrorWords(error: RequestRefusal, change: PendingConfigure["change"]): string {
   const what = change.model !== undefined ? `the model ${change.model}` : `the permission mode ${change.permissionMode}`;
   const reason = error.message.replace(/^session\.configure: /, "");
   return error.code === "claude_unavailable" ? `Claude cannot switch to ${what} now: ${reason}.` : `Not switched to ${what}: ${reason}.`;
 }
 
 /** Why a session.create was refused, for the person who typed the directory. */
-function createErrorWords(error: ErrorMessage): string {
+function createErrorWords(error: RequestRefusal): string {
   switch (error.code) {
     case "invalid_session_dir":
       return `That directory cannot be used: ${error.message}.`;

@@ -23,14 +23,13 @@ import { Header } from "./header.tsx";
 import { KeySetup } from "./key-setup.tsx";
 import { PairPanel } from "./pair-panel.tsx";
 import { PermissionCard } from "./permission-card.tsx";
-import { SessionBar } from "./session-bar.tsx";
 import { SessionList } from "./session-list.tsx";
 import type { Who } from "./tool-view.tsx";
 
 const NO_COMMANDS: readonly SlashCommand[] = [];
 
 function Conversation({ store, who }: { store: AppStore; who: Who }) {
-  return <ConversationView key={store.activeSessionId.value} conversation={store.active.value} who={who} />;
+  return <ConversationView key={store.activeSessionId.value} conversation={store.active.value} who={who} models={store.activeCapabilities.value?.models} />;
 }
 
 function CatchingUp({ store }: { store: AppStore }) {
@@ -55,7 +54,6 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
   return (
     <>
       <Header store={store} actions={actions} />
-      {access === "authorized" && store.sessions.value.length > 0 && <SessionBar store={store} actions={actions} />}
       <main id="main">
         {access === "unsupported" && (
           <section class="panel" role="alert">

@@ -106,30 +106,37 @@ export function Composer({ busy, outbox, commands, actions }: ComposerProps) {
         </ul>
       )}
       {matches.length > 0 && (
-        <ul id="prompt-commands" class="commands" aria-label="Slash commands" ref={commandList} data-testid="commands">
-          {matches.map((command) => (
-            <li key={command.name}>
-              <button
-                type="button"
-                class="command"
-                onClick={() => pickCommand(command)}
-                onKeyDown={(event) => {
-                  const buttons = [...(commandList.current?.querySelectorAll("button") ?? [])];
-                  const at = buttons.indexOf(event.currentTarget);
-                  if (event.key === "ArrowDown") buttons[at + 1]?.focus();
-                  else if (event.key === "ArrowUp") (at === 0 ? box.current : buttons[at - 1])?.focus();
-                  else if (event.key === "Escape") box.current?.focus();
-                  else return;
-                  event.preventDefault();
-                }}
-              >
-                <span class="command-name">/{command.name}</span>
-                {command.argumentHint && <span class="command-hint"> {command.argumentHint}</span>}
-                {command.description && <span class="command-description">{command.description}</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <div class="commands" data-testid="commands">
+          {/* The list scrolls: say how many there are, and that typing narrows them. */}
+          <p class="commands-count" id="prompt-commands-count" data-testid="commands-count">
+            {matches.length === 1 ? "1 command" : `${matches.length} commands`}
+            {matches.length > 3 ? " · scroll, or type to narrow" : ""}
+          </p>
+          <ul id="prompt-commands" aria-label="Slash commands" aria-describedby="prompt-commands-count" ref={commandList}>
+            {matches.map((command) => (
+              <li key={command.name}>
+                <button
+                  type="button"
+                  class="command"
+                  onClick={() => pickCommand(command)}
+                  onKeyDown={(event) => {
+                    const buttons = [...(commandList.current?.querySelectorAll("button") ?? [])];
+                    const at = buttons.indexOf(event.currentTarget);
+                    if (event.key === "ArrowDown") buttons[at + 1]?.focus();
+                    else if (event.key === "ArrowUp") (at === 0 ? box.current : buttons[at - 1])?.focus();
+                    else if (event.key === "Escape") box.current?.focus();
+                    else return;
+                    event.preventDefault();
+                  }}
+                >
+                  <span class="command-name">/{command.name}</span>
+                  {command.argumentHint && <span class="command-hint"> {command.argumentHint}</span>}
+                  {command.description && <span class="command-description">{command.description}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {(images.length > 0 || preparing > 0) && (
         <ul class="attachments" aria-label="Images to send">
@@ -164,7 +171,7 @@ export function Composer({ busy, outbox, commands, actions }: ComposerProps) {
       <textarea
         id="prompt"
         ref={box}
-        rows={2}
+        rows={1}
         value={text}
         placeholder={commands.length > 0 ? "Message Claude (/ for commands)" : "Message Claude"}
         enterkeyhint="send"

@@ -13,7 +13,8 @@ export interface ConfirmButtonProps {
   label: string;
   question: string;
   confirm: string;
-  onConfirm: () => void;
+  /** Runs on the confirming tap, given that button (e.g. to close the menu it is in). */
+  onConfirm: (button: HTMLElement) => void;
   /** Class of the first button (default `secondary`). */
   kind?: string;
 }
@@ -40,9 +41,10 @@ export function ConfirmButton({ label, question, confirm, onConfirm, kind = "sec
           type="button"
           class="danger"
           ref={confirmButton}
-          onClick={() => {
+          onClick={(event) => {
+            const button = event.currentTarget;
             setAsking(false);
-            onConfirm();
+            onConfirm(button);
           }}
         >
           {confirm}

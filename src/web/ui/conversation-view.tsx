@@ -1,7 +1,8 @@
 /**
  * The conversation: prompts (with who sent them), Claude's markdown, thinking, tool calls, turn
  * ends and notices, in seq order, as a live log. It follows new output while the reader is at the
- * bottom and leaves the scroll position alone when they scrolled up to read. Only the newest
+ * bottom (also when the log gets shorter: the keyboard opening, a permission card) and leaves the
+ * scroll position alone when they scrolled up to read. Only the newest
  * items are rendered while it follows the end; earlier ones are added a page at a time as the
  * reader scrolls up (or asks), keeping what they look at in place.
  *
@@ -12,6 +13,7 @@
  */
 import { Component } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { type NamedModel, noteWords } from "../../client/claude-notes.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
 import { ToolView, type Who } from "./tool-view.tsx";
@@ -25,6 +27,8 @@ function Markdown({ text }: { text: string }) {
 interface ItemProps {
   item: Item;
   who: Who;
+  /** The session's models, to name one in a model change. */
+  models: readonly NamedModel[];
 }
 
 /** "2 images (410 KB)": what went with a prompt (the bytes went to Claude, not to every device). */
@@ -33,17 +37,17 @@ function imagesWords(images: readonly PromptImageInfo[]): string {
   return `${images.length === 1 ? "1 image" : `${images.length} images`} (${kb} KB)`;
 }
 
-/** Items are immutable: one re-renders only when it was replaced (or the names of devices changed). */
+/** Items are immutable: one re-renders only when it was replaced (or the names of devices or models changed). */
 class ItemView extends Component<ItemProps> {
   override shouldComponentUpdate(next: ItemProps): boolean {
-    return next.item !== this.props.item || next.who !== this.props.who;
+    return next.item !== this.props.item || next.who !== this.props.who || next.models !== this.props.models;
   }
-  override render({ item, who }: ItemProps) {
-    return renderItem(item, who);
+  override render({ item, who, models }: ItemProps) {
+    return renderItem(item, who, models);
   }
 }
 
-function renderItem(item: Item, who: Who) {
+function renderItem(item: Item, who: Who, models: readonly NamedModel[]) {
   switch (item.kind) {
     case "prompt":
       return (
@@ -69,12 +73,24 @@ function renderItem(item: Item, who: Who) {
     case "tool":
       return <ToolView item={item} who={who} />;
     case "turn":
+      if (item.interrupted)
+        return (
+          <p class="notice" role="note" data-testid="interrupted">
+            Interrupted
+          </p>
+        );
       return item.isError ? (
         <p class="notice error" role="note">
           {item.text}
         </p>
       ) : (
         <hr class="turn" aria-label="end of turn" />
+      );
+    case "note":
+      return (
+        <p class="notice note" role="note" data-testid="note">
+          {noteWords(item.note, models)}
+        </p>
       );
     case "notice":
       return (
@@ -90,7 +106,17 @@ const NEWEST = 60;
 /** Earlier items added at a time when scrolling up: few, so each page costs a short task (bench/web-render.ts: 12 halves the worst hitch of 25). */
 const EARLIER = 12;
 
-export function ConversationView({ conversation, who }: { conversation: Conversation | undefined; who: Who }) {
+const NO_MODELS: readonly NamedModel[] = [];
+
+export function ConversationView({
+  conversation,
+  who,
+  models = NO_MODELS,
+}: {
+  conversation: Conversation | undefined;
+  who: Who;
+  models?: readonly NamedModel[];
+}) {
   const log = useRef<HTMLDivElement>(null);
   const earlier = useRef<HTMLButtonElement>(null);
   const atBottom = useRef(true);
@@ -134,6 +160,16 @@ export function ConversationView({ conversation, who }: { conversation: Conversa
     observer.observe(button);
     return () => observer.disconnect();
   }, [hidden]);
+  // The log gets shorter when the keyboard opens (or a card or the box grows): one at the end stays there.
+  useEffect(() => {
+    const element = log.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   const onScroll = () => {
     const element = log.current;
     if (element) atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
@@ -149,7 +185,7 @@ export function ConversationView({ conversation, who }: { conversation: Conversa
       {items.length === 0 ? (
         <p class="empty">No messages yet. Ask Claude something below.</p>
       ) : (
-        items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} />)
+        items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} models={models} />)
       )}
     </div>
   );

@@ -11,6 +11,7 @@
  * ```
  */
 import { useEffect, useState } from "preact/hooks";
+import { plainText } from "../../client/plain-text.ts";
 import { relativeTime } from "../state/session-words.ts";
 import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
@@ -106,13 +107,13 @@ function History({ store, actions }: { store: AppStore; actions: Actions }) {
         <ul>
           {history.conversations.map((conversation) => (
             <li key={conversation.sessionId} data-testid="past-conversation" data-session-id={conversation.sessionId}>
-              <span class="session-name">{conversation.title || "(no prompt typed)"}</span>
+              <span class="session-name">{plainText(conversation.title ?? "") || "(no prompt typed)"}</span>
               <span class="session-meta">{relativeTime(conversation.updatedAt, now)}</span>
               <button
                 type="button"
                 class="secondary"
                 disabled={busy}
-                aria-label={`Continue “${conversation.title || conversation.sessionId}”`}
+                aria-label={`Continue “${plainText(conversation.title ?? "") || conversation.sessionId}”`}
                 onClick={() => actions.resumeConversation(conversation.cwd, conversation.sessionId)}
               >
                 Continue

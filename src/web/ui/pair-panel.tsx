@@ -1,7 +1,9 @@
 /**
  * Pairing through a `claude-relay pair` link: the name this device asks to be added under
- * (editable), its key's fingerprint to compare with what `pair` shows on the computer, then
- * "waiting for confirmation on your computer", or why it failed and what to do.
+ * (editable; the one `pair --name` put in the link, else a guess from the browser), its key's
+ * fingerprint to compare with what `pair` shows on the computer, then where it stands —
+ * connecting, waiting for confirmation on the computer, approved and logging in — or why it
+ * failed and what to do.
  *
  * @example
  * ```tsx
@@ -13,6 +15,15 @@ import type { DeviceKey } from "../key/device-key.ts";
 import { SSH_KEY_TYPES } from "../key/ssh-public-key.ts";
 import type { PairingView } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
+
+/** Where pairing stands, in words (the top bar says the same). */
+export const PHASE_WORDS: Record<PairingView["phase"], string> = {
+  ready: "Pairing this device",
+  connecting: "Connecting to the relay…",
+  waiting: "Waiting for confirmation on your computer…",
+  approved: "Approved: logging in…",
+  failed: "Not paired",
+};
 
 export function PairPanel({ deviceKey, pairing, actions }: { deviceKey: DeviceKey; pairing: PairingView; actions: Actions }) {
   const [name, setName] = useState(pairing.name);
@@ -44,14 +55,16 @@ export function PairPanel({ deviceKey, pairing, actions }: { deviceKey: DeviceKe
           </div>
         </form>
       )}
-      {pairing.phase === "waiting" && (
-        <div role="status" data-testid="pair-waiting">
+      {(pairing.phase === "connecting" || pairing.phase === "waiting" || pairing.phase === "approved") && (
+        <div role="status" data-testid="pair-waiting" data-phase={pairing.phase}>
           <p>
-            <strong>Waiting for confirmation on your computer…</strong>
+            <strong>{PHASE_WORDS[pairing.phase]}</strong>
           </p>
-          <p>
-            Check that <code>claude-relay pair</code> shows this fingerprint before you answer y there:
-          </p>
+          {pairing.phase !== "approved" && (
+            <p>
+              Check that <code>claude-relay pair</code> shows this fingerprint before you answer y there:
+            </p>
+          )}
           <pre class="copyable" data-testid="pair-fingerprint">
             {fingerprint}
           </pre>

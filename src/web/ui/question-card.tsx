@@ -11,7 +11,8 @@
  */
 import { useState } from "preact/hooks";
 import type { PermissionRequestMessage } from "../../client/client.ts";
-import { answersFor, pick, type QuestionChoice, readQuestions } from "../state/questions.ts";
+import { answersFor, type QuestionChoice, readQuestions } from "../../client/questions.ts";
+import { pick } from "../state/questions.ts";
 import type { Actions } from "./actions.ts";
 
 export function QuestionCard({ request, actions }: { request: PermissionRequestMessage; actions: Actions }) {

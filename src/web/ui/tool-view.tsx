@@ -9,7 +9,7 @@
  * ```
  */
 import { useState } from "preact/hooks";
-import { lineDiff } from "../render/line-diff.ts";
+import { lineDiff } from "../../shared/line-diff.ts";
 import type { Item } from "../state/conversation.ts";
 
 type ToolItem = Extract<Item, { kind: "tool" }>;

@@ -28,7 +28,7 @@ describe("default key", () => {
       fromAgent.close();
 
       await expect(openDefaultSigner(undefined, {}, home)).rejects.toThrow(
-        "SSH_AUTH_SOCK is not set and there is no ~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa; pass --identity KEY (or ssh-add one)",
+        "SSH_AUTH_SOCK is not set and there is no ~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa; make one with `ssh-keygen -t ed25519`",
       );
       copyFileSync(ecdsa.privatePath, join(home, ".ssh", "id_ecdsa"));
       const fromFile = await openDefaultSigner(undefined, {}, home);

@@ -177,16 +177,22 @@ test("the prompt box: 16 px text; Enter is a new line on a phone and sends on a 
   }
 }, 60_000);
 
-test("Interrupt is offered while Claude works and ends the turn", async () => {
+test("Interrupt is offered while Claude works and ends the turn, shown as Interrupted (not an error)", async () => {
   api.enqueue(slowText("too slow to finish", 20_000));
   await sendPrompt(phone, "take your time");
   const interrupt = page().getByRole("button", { name: "Interrupt" });
   await interrupt.waitFor({ timeout: 30_000 });
   await interrupt.click();
   const result = await other.next(isResult, 30_000);
-  expect(result.event.is_error).toBe(true);
+  expect(result.event).toMatchObject({ is_error: true, subtype: "error_during_execution" });
   await interrupt.waitFor({ state: "detached" });
   expect(await page().getByTestId("assistant").filter({ hasText: "too slow to finish" }).count()).toBe(0);
+  const ended = page().getByTestId("interrupted").last();
+  await ended.waitFor();
+  expect(await ended.textContent()).toBe("Interrupted");
+  expect(await ended.getAttribute("class")).toBe("notice");
+  expect(await page().locator(".notice.error").filter({ hasText: "error_during_execution" }).count()).toBe(0);
+  expect(await page().getByText("[Request interrupted by user]").count()).toBe(0);
 }, 60_000);
 
 test("no horizontal scrolling at 390 and 360 px wide", async () => {

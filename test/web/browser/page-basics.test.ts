@@ -96,6 +96,9 @@ test("notifications: asked for only from a tap; while the page is hidden a permi
   expect((await recorded()).asked).toBe(0); // not at load: browsers ask only on a user gesture
   await phone.context.grantPermissions(["notifications"]);
   await enable.click();
+  // The menu closed once its action ran; opened again, it says what it does now.
+  await page().locator("details.device-menu:not([open])").waitFor();
+  await page().getByText("Device", { exact: true }).click();
   await page().getByText("Permission requests are notified while this page is in the background", { exact: false }).waitFor();
   expect((await recorded()).asked).toBe(1);
   await page().getByText("Device", { exact: true }).click(); // closes the menu

@@ -48,9 +48,20 @@ test("a pair link: the page shows its fingerprint, waits for the confirmation on
   expect(fingerprint).toMatch(/^ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}$/);
   expect(sentPairRequests(device)).toEqual([]); // nothing is sent before the user says so
 
+  // Every text the top bar's status shows from now on, in order.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { statusTexts: string[] }).statusTexts = seen;
+    const note = () => {
+      const text = document.querySelector('[data-testid="connection"]')?.textContent ?? "";
+      if (seen.at(-1) !== text) seen.push(text);
+    };
+    note();
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await name.fill("my phone");
   await page.getByRole("button", { name: "Pair this device" }).click();
-  await page.getByTestId("pair-waiting").waitFor();
+  await page.locator('[data-testid="pair-waiting"][data-phase="waiting"]').waitFor();
   expect(await page.getByTestId("pair-waiting").textContent()).toContain("Waiting for confirmation on your computer");
   expect(await page.getByTestId("pair-fingerprint").textContent()).toBe(fingerprint);
   await pair.asked;
@@ -58,10 +69,17 @@ test("a pair link: the page shows its fingerprint, waits for the confirmation on
   expect(pair.output()).toContain('"my-phone"');
   const [request] = sentPairRequests(device);
   expect(request).toMatchObject({ type: "pair.request", code: new URL(usedLink).hash.slice("#pair=".length), name: "my phone" });
+  expect(new URL(usedLink).hash).not.toContain("&name="); // no pair --name: the browser's guess above
   expect(request!.publicKey).toMatch(/^ssh-ed25519 AAAA[A-Za-z0-9+/]+=*$/);
 
   pair.child.stdin!.end("y\n");
   await waitForConnected(device);
+  // The real stages, not "Connecting…" throughout: asked, waiting for the computer, approved, logged in.
+  const stages = await page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts);
+  expect(stages[0]).toBe("Pairing this device");
+  expect(stages).toContain("Waiting for confirmation on your computer…");
+  expect(stages.indexOf("Waiting for confirmation on your computer…")).toBeLessThan(stages.findIndex((text) => text.startsWith("Connected")));
+  expect(stages.filter((text) => text === "Connecting…")).toEqual([]);
   expect(await pair.exit).toBe(0);
   expect(await page.evaluate(() => location.href)).toBe(`${relay.httpUrl}/`);
   expect(received(device, "pair.ok")).toEqual([{ type: "pair.ok", fingerprint: fingerprint.split(" ")[1] }]);
@@ -89,6 +107,7 @@ test("a used code: told in words, with what to do; the code leaves the URL; the 
   expect(await failed.locator("p").first().textContent()).toBe(WRONG_CODE);
   expect(await failed.textContent()).toContain("A pairing link works once, for 10 minutes. Run claude-relay pair on the computer again");
   expect(await failed.getAttribute("role")).toBe("alert");
+  expect(await page.getByTestId("connection").textContent()).toBe("Not paired");
   expect(await page.evaluate(() => location.hash)).toBe("");
   await page.getByRole("button", { name: "Show this device's key" }).click();
   await page.getByRole("heading", { name: "Authorize this device" }).waitFor({ timeout: 20_000 });
@@ -106,11 +125,13 @@ test("a wrong code opened in a page already showing its key: the pairing form re
   expect(device.problems()).toEqual([]);
 }, 60_000);
 
-test("the P-256 fallback pairs too (pair --yes)", async () => {
+test("the P-256 fallback pairs too (pair --yes); the name given to pair --name is offered", async () => {
   const pair = startPair(relay, ["--yes", "--name", "old-browser"]);
   const device = await phone(await pair.url, WITHOUT_ED25519);
   const page = device.page;
   await page.getByRole("heading", { name: "Pair this device" }).waitFor({ timeout: 20_000 });
+  expect(new URL(await pair.url).hash).toMatch(/^#pair=[A-Za-z0-9_-]+&name=old-browser$/);
+  expect(await page.getByLabel("Name for this device").inputValue()).toBe("old-browser"); // the name pair --name gave, not a guess
   expect(await page.getByTestId("pair-fingerprint").textContent()).toMatch(/^ecdsa-sha2-nistp256 SHA256:/);
   await page.getByRole("button", { name: "Pair this device" }).click();
   await waitForConnected(device);

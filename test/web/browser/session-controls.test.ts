@@ -84,6 +84,12 @@ test("pickers: mode and model from the session's capabilities with the current v
   await waitFor(() => relay.relay.sessions.list()[0]!.permissionMode === "acceptEdits", 10_000, "the relay's list says acceptEdits");
   await model.selectOption("haiku");
   await settled("model-picker", "haiku");
+  // Claude's echo of the change is shown as what it is, not as its local-command markup.
+  await page()
+    .getByTestId("note")
+    .filter({ hasText: /^Model: Haiku$/ })
+    .waitFor({ timeout: 10_000 });
+  expect(await page().getByText("local-command-stdout", { exact: false }).count()).toBe(0);
   await waitFor(() => relay.relay.sessions.list()[0]!.model === "haiku", 10_000, "the relay's list says haiku");
   // The choice lasts: a turn in acceptEdits writes without a card, with Claude's haiku.
   const file = join(relay.options.cwd, "accepted.txt");

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { PairingError, pairCode, pairingFailureWords, requestPairing } from "../../../src/web/net/pairing.ts";
+import { PairingError, pairingFailureWords, pairLink, requestPairing } from "../../../src/web/net/pairing.ts";
 import { SYNTHETIC_CLAUDE } from "../../support/cli-process.ts";
 import { killPairProcesses, startPair } from "../../support/pair-process.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
@@ -19,14 +19,24 @@ afterAll(() => relay?.stop());
 
 const keyField = (line: string) => line.split(" ").slice(0, 2).join(" ");
 
-describe("pairCode", () => {
-  test("the code of a pairing link's fragment; anything else is no code", () => {
-    expect(pairCode("#pair=q3Vt0e6xJm2k7yH1bN5sDw4p")).toBe("q3Vt0e6xJm2k7yH1bN5sDw4p");
-    expect(pairCode("")).toBeUndefined();
-    expect(pairCode("#pair=")).toBeUndefined();
-    expect(pairCode("#pair=abc&x=1")).toBeUndefined();
-    expect(pairCode("#other=abc")).toBeUndefined();
-    expect(pairCode(`#pair=${"a".repeat(257)}`)).toBeUndefined();
+describe("pairLink", () => {
+  test("the code of a pairing link's fragment; anything else is no link", () => {
+    expect(pairLink("#pair=q3Vt0e6xJm2k7yH1bN5sDw4p")).toEqual({ code: "q3Vt0e6xJm2k7yH1bN5sDw4p" });
+    expect(pairLink("")).toBeUndefined();
+    expect(pairLink("#pair=")).toBeUndefined();
+    expect(pairLink("#pair=abc&x=1")).toBeUndefined();
+    expect(pairLink("#other=abc")).toBeUndefined();
+    expect(pairLink(`#pair=${"a".repeat(257)}`)).toBeUndefined();
+  });
+
+  test("the name `pair --name` put in the link, decoded; an unusable one is left out", () => {
+    expect(pairLink("#pair=abc&name=phone")).toEqual({ code: "abc", name: "phone" });
+    expect(pairLink("#pair=abc&name=Anna%E2%80%99s%20phone")).toEqual({ code: "abc", name: "Anna’s phone" });
+    expect(pairLink("#pair=abc&name=%E0%A4%A")).toEqual({ code: "abc" }); // broken percent-encoding
+    expect(pairLink("#pair=abc&name=%0A%1B%20")).toEqual({ code: "abc" }); // only control characters
+    expect(pairLink(`#pair=abc&name=${"x".repeat(100)}`)).toEqual({ code: "abc", name: "x".repeat(64) });
+    expect(pairLink("#pair=abc&name=")).toBeUndefined();
+    expect(pairLink("#pair=abc&name=a&name=b")).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { SessionEventMessage } from "../../../src/client/client.ts";
 import { applyEvent, applyGap, type Conversation, emptyConversation, type Item, withSnapshot } from "../../../src/web/state/conversation.ts";
+import { API_ERROR_ASSISTANT, API_ERROR_RESULT, INTERRUPTED_MARKER, INTERRUPTED_RESULT, MODEL_SET_HAIKU } from "../../support/recorded-claude-lines.ts";
 
 const S = "session-1";
 let seq = 0;
@@ -96,19 +97,37 @@ describe("applyEvent", () => {
     expect(conversation.items.at(-1)).toMatchObject({ kind: "notice", text: "Write: request withdrawn" });
   });
 
-  test("an error result, an interruption and a restart become notices", () => {
+  test("a client's interruption ends the turn as Interrupted, not an error; a real error stays one; a restart is noted", () => {
     const conversation = run(
-      claude({ type: "user", message: { role: "user", content: [{ type: "text", text: "[Request interrupted by user]" }] } }),
+      claude(INTERRUPTED_MARKER),
+      claude(INTERRUPTED_RESULT),
+      claude(API_ERROR_ASSISTANT),
+      claude(API_ERROR_RESULT),
       claude({ type: "result", subtype: "error_during_execution", is_error: true }),
       { type: "session.state", sessionId: S, seq: ++seq, state: "restarting", claudePid: 0, restarts: 1, clients: 1 },
       { type: "session.state", sessionId: S, seq: ++seq, state: "restarting", claudePid: 0, restarts: 1, clients: 2 },
     );
-    expect(conversation.items.map((item: Item) => ("text" in item ? item.text : ""))).toEqual([
-      "[Request interrupted by user]",
-      "the turn ended with error_during_execution",
-      "Claude stopped; restarting it and resuming the conversation",
+    expect(conversation.items.map((item: Item) => [item.kind, "text" in item ? item.text : "", item.kind === "turn" && item.isError])).toEqual([
+      ["turn", "", false],
+      ["text", "API Error: 400 messages: text content blocks must be non-empty", false],
+      ["turn", "API Error: 400 messages: text content blocks must be non-empty", true],
+      // Without an interruption before it, the same end is an error.
+      ["turn", "the turn ended with error_during_execution", true],
+      ["notice", "Claude stopped; restarting it and resuming the conversation", false],
     ]);
+    expect(conversation.items[0]).toMatchObject({ kind: "turn", interrupted: true, isError: false });
     expect(conversation.status).toEqual({ state: "restarting", claudePid: 0, restarts: 1, clients: 2 });
+  });
+
+  test("Claude's echo of a model change and other local-command output become notes", () => {
+    const conversation = run(
+      claude(MODEL_SET_HAIKU),
+      claude({ type: "user", message: { role: "user", content: "<local-command-stdout>Compacted</local-command-stdout>" } }),
+    );
+    expect(conversation.items).toMatchObject([
+      { kind: "note", note: { kind: "model", model: "haiku" } },
+      { kind: "note", note: { kind: "local", text: "Compacted" } },
+    ]);
   });
 
   test("untrusted shapes are tolerated: missing content, non-object input, unknown block types", () => {

@@ -6,6 +6,9 @@ describe("session words", () => {
     expect(sessionName({ cwd: "/home/me/code/api", title: "Fix the flaky login test" })).toBe("Fix the flaky login test");
     expect(sessionName({ cwd: "/home/me/code/api/" })).toBe("api");
     expect(sessionName({ cwd: "/home/me/code/api", title: "  " })).toBe("api");
+    // A title is the first prompt, markdown and all: shown as its words.
+    expect(sessionName({ cwd: "/home/me/code/api", title: "say **Hello** f…" })).toBe("say Hello f…");
+    expect(sessionName({ cwd: "/home/me/code/api", title: "``" })).toBe("api");
     expect(baseName("/")).toBe("/");
     expect(baseName("C:\\work\\app")).toBe("app");
   });

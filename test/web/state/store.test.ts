@@ -162,31 +162,35 @@ describe("AppStore", () => {
     expect(store.connection.value.status).toBe("reconnecting");
   });
 
-  test("creating a session: the answer with its id shows the new session and remembers the directory; a refusal is told in words", () => {
+  test("creating a session: the answer to the create asked for shows the new session and remembers the directory; a refusal is told in words", () => {
     const kept = memory();
     const store = new AppStore(kept);
     store.authenticated(authOk("c1", "s1", [info("s1")]));
-    store.createStarted({ id: "k1", cwd: "/nope", origin: "form" });
-    store.relayError({ type: "error", code: "invalid_session_dir", message: 'no such directory: "/nope"', id: "k1" });
+    const k1 = { cwd: "/nope", origin: "form" as const };
+    store.createStarted(k1);
+    store.createRefused(k1, { code: "invalid_session_dir", message: 'no such directory: "/nope"' });
     expect(store.createError.value).toBe('That directory cannot be used: no such directory: "/nope".');
     expect(store.creating.value).toBeUndefined();
-    store.createStarted({ id: "k2", cwd: "/home/me/x", origin: "form" });
+    const k2 = { cwd: "/home/me/x", origin: "form" as const };
+    store.createStarted(k2);
     expect(store.createError.value).toBeUndefined();
-    store.relayError({ type: "error", code: "too_many_sessions", message: "the relay already runs 8 sessions; stop one first", id: "k2" });
+    store.createRefused(k2, { code: "too_many_sessions", message: "the relay already runs 8 sessions; stop one first" });
     expect(store.createError.value).toBe("No room for another session: the relay already runs 8 sessions; stop one first.");
 
-    store.createStarted({ id: "k3", cwd: "/home/me/x", origin: "form" });
+    const k3 = { cwd: "/home/me/x", origin: "form" as const };
+    store.createStarted(k3);
     store.view.value = "sessions";
-    expect(store.created("other-id", "n")).toBe(false);
-    expect(store.created("k3", "new-session")).toBe(true);
+    expect(store.created(k2, "n")).toBe(false);
+    expect(store.created(k3, "new-session")).toBe(true);
     expect(store.activeSessionId.value).toBe("new-session");
     expect(store.view.value as string).toBe("conversation");
     expect(store.recentDirectories.value).toEqual(["/home/me/x"]);
     expect(new AppStore(kept).directorySuggestions.value).toEqual(["/home/me/x"]);
 
     // "New conversation here" refused: a note (the form is not on screen), the form's error untouched.
-    store.createStarted({ id: "k4", cwd: "/home/me/gone", origin: "restart" });
-    store.relayError({ type: "error", code: "invalid_session_dir", message: 'no such directory: "/home/me/gone"', id: "k4" });
+    const k4 = { cwd: "/home/me/gone", origin: "restart" as const };
+    store.createStarted(k4);
+    store.createRefused(k4, { code: "invalid_session_dir", message: 'no such directory: "/home/me/gone"' });
     expect(store.createError.value).toBeUndefined();
     expect(store.errors.value.at(-1)).toBe('No new conversation in /home/me/gone: That directory cannot be used: no such directory: "/home/me/gone".');
   });

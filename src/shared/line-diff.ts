@@ -1,12 +1,15 @@
 /**
- * A line diff for showing an edit (pure): the common head and tail are kept as context, the
- * middle is aligned by longest common subsequence; past `maxCells` (n × m) it falls back to
- * "all old lines removed, all new lines added" so a huge file cannot stall the page.
+ * Line diffs for showing what Claude's Edit and Write tools change (pure), one implementation for
+ * the web app and the terminal: the common head and tail are kept as context, the middle is aligned
+ * by longest common subsequence with removals before additions in each changed run; past `maxCells`
+ * (n × m of the middle) it falls back to "all old lines removed, all new lines added" so a huge
+ * file cannot stall a phone. `excerpt` cuts a diff to the changes and a little context.
  *
  * @example
  * ```ts
  * lineDiff("a\nb\nc", "a\nB\nc");
  * // [{ op: " ", text: "a" }, { op: "-", text: "b" }, { op: "+", text: "B" }, { op: " ", text: "c" }]
+ * excerpt(lineDiff(old, updated), { context: 1, maxLines: 20 });
  * ```
  */
 
@@ -15,9 +18,16 @@ export interface DiffLine {
   text: string;
 }
 
+/**
+ * The lines of `before` and `after` as kept, removed or added. Lines end at `\n` or `\r\n`; a
+ * final line break ends the last line rather than starting an empty one.
+ *
+ * @example
+ * lineDiff("", "x").map((line) => line.op + line.text); // ["+x"]
+ */
 export function lineDiff(before: string, after: string, maxCells = 250_000): DiffLine[] {
-  const a = before === "" ? [] : before.split("\n");
-  const b = after === "" ? [] : after.split("\n");
+  const a = splitLines(before);
+  const b = splitLines(after);
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
@@ -26,6 +36,36 @@ export function lineDiff(before: string, after: string, maxCells = 250_000): Dif
   const oldMiddle = a.slice(head, a.length - tail);
   const newMiddle = b.slice(head, b.length - tail);
   return [...same(a.slice(0, head)), ...middle(oldMiddle, newMiddle, maxCells), ...same(a.slice(a.length - tail))];
+}
+
+/**
+ * The changed lines with `context` unchanged lines around each change, at most `maxLines` lines;
+ * `omitted` counts the changed lines left out.
+ *
+ * @example
+ * excerpt(lineDiff("", "1\n2\n3"), { context: 1, maxLines: 2 }); // { lines: [+1, +2], omitted: 1 }
+ */
+export function excerpt(lines: readonly DiffLine[], options: { context: number; maxLines: number }): { lines: DiffLine[]; omitted: number } {
+  const keep = new Array<boolean>(lines.length).fill(false);
+  lines.forEach((line, index) => {
+    if (line.op === " ") return;
+    for (let k = Math.max(0, index - options.context); k <= Math.min(lines.length - 1, index + options.context); k++) keep[k] = true;
+  });
+  const shown: DiffLine[] = [];
+  let omitted = 0;
+  lines.forEach((line, index) => {
+    if (!keep[index]) return;
+    if (shown.length < options.maxLines) shown.push(line);
+    else if (line.op !== " ") omitted++;
+  });
+  return { lines: shown, omitted };
+}
+
+function splitLines(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
 }
 
 function middle(a: string[], b: string[], maxCells: number): DiffLine[] {

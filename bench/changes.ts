@@ -1,0 +1,174 @@
+#!/usr/bin/env bun
+/**
+ * Reviewing changes: a generated repository of 10,000 committed files (one of them 1 MB), 100 of
+ * them changed (90 modified, the 1 MB one among them, and 10 new untracked files), reviewed in a
+ * session of a real relay process (synthetic Claude) by a library client over WebSocket:
+ *
+ * - `changes.get`: latency (request → reply at the client) p50/p99 over BENCH_CHANGES_REQUESTS
+ *   requests one after another (default 50); goal p50 ≤ 200 ms.
+ * - `changes.diff` of the 1 MB file: cut (truncated) at 512 KiB, and its latency.
+ * - Fan-out while reviewing: 25 clients of the default session receive a paced turn (1,000
+ *   lines/s, 2,000 lines) alone, and again while another client keeps two `changes.get` in flight
+ *   the whole turn; print → receipt latency as bench/fanout.ts measures it. Interleaved, BENCH_RUNS
+ *   times (default 3); medians.
+ *
+ *     bun bench/changes.ts
+ *     BENCH_RUNS=5 BENCH_CHANGES_REQUESTS=100 bun bench/changes.ts
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RelayClient } from "../src/client/client.ts";
+import { type FanoutTarget, measureTurn, PACED_LINES, PACED_RATE, RUNS, type Sample, startClientGroup } from "./support/fanout-run.ts";
+import {
+  type ChildProcess,
+  createBenchEnv,
+  fmtInt,
+  fmtMs,
+  hardDeadline,
+  machineLine,
+  markdownTable,
+  median,
+  percentile,
+  startRelayProcess,
+} from "./support/harness.ts";
+import { createSessions, openControl } from "./support/sessions.ts";
+
+const FILES = 10_000;
+const MODIFIED = 90;
+const UNTRACKED = 10;
+const REQUESTS = Number(process.env.BENCH_CHANGES_REQUESTS ?? 50);
+const FANOUT_CLIENTS = 25;
+
+hardDeadline(300_000, "changes");
+const bench = createBenchEnv();
+const children: ChildProcess[] = [];
+try {
+  const repo = join(bench.dir, "repo");
+  const generated = generateRepository(repo);
+  const relay = await startRelayProcess(bench, ["--allow-dir", bench.dir, "--idle-timeout", "0", "--max-clients", "100", "--max-pending-per-address", "100"], {
+    SYNTH_TIMESTAMP: "1",
+  });
+  children.push(relay.child);
+  const control = await openControl(relay.url, bench.keyPath);
+  const [sessionId] = await createSessions(control, [repo]);
+
+  const first = await control.changes(sessionId);
+  if (first.files.length !== MODIFIED + UNTRACKED) throw new Error(`expected ${MODIFIED + UNTRACKED} changed files, got ${first.files.length}`);
+  const latencies: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const started = performance.now();
+    await control.changes(sessionId);
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+
+  const diffStarted = performance.now();
+  const diff = await control.diff("big.txt", { sessionId: sessionId! });
+  const diffMs = performance.now() - diffStarted;
+
+  const group = await startClientGroup(bench, children, { url: relay.url, clients: FANOUT_CLIENTS, auth: true });
+  const target: FanoutTarget = { serverPid: relay.child.pid, claudePids: [relay.claudePid], groups: [{ proc: group, clients: FANOUT_CLIENTS, prompts: true }] };
+  await measureTurn(target, 1000, 0); // warm-up, not counted
+  const samples: Record<"alone" | "reviewing", Sample[]> = { alone: [], reviewing: [] };
+  let reviews = 0;
+  for (let run = 0; run < RUNS; run++) {
+    samples.alone.push(await measureTurn(target, PACED_LINES, PACED_RATE));
+    const load = keepReviewing(control, sessionId!, 2);
+    samples.reviewing.push(await measureTurn(target, PACED_LINES, PACED_RATE));
+    reviews += await load.stop();
+  }
+  group.send({ cmd: "exit" });
+  await control.close();
+  printResults({ generated, latencies, diff: { ms: diffMs, bytes: Buffer.byteLength(diff.patch), truncated: diff.truncated }, samples, reviews });
+} finally {
+  await Promise.all(children.map((child) => child.stop()));
+  bench.cleanup();
+}
+
+/** The repository: FILES small files in 100 directories plus big.txt (1 MB), committed; then MODIFIED changed and UNTRACKED added. */
+function generateRepository(dir: string): { bigBytes: number; generateMs: number } {
+  const started = performance.now();
+  const git = (...args: string[]) => {
+    const result = spawnSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
+    if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+  };
+  mkdirSync(dir);
+  git("init", "-q", "-b", "main");
+  const path = (i: number) => join(dir, `pkg-${String(i % 100).padStart(2, "0")}`, `file-${i}.ts`);
+  for (let d = 0; d < 100; d++) mkdirSync(join(dir, `pkg-${String(d).padStart(2, "0")}`));
+  for (let i = 0; i < FILES - 1; i++) writeFileSync(path(i), `export const value${i} = ${i};\n// line two\n// line three\n`);
+  const big = `${"0123456789".repeat(99)}\n`.repeat(1010);
+  writeFileSync(join(dir, "big.txt"), big);
+  git("add", "-A");
+  git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "generated");
+  writeFileSync(join(dir, "big.txt"), big.replaceAll("0123", "abcd"));
+  for (let i = 0; i < MODIFIED - 1; i++) writeFileSync(path(i * 101), `export const value${i * 101} = ${i + 1};\n// line two\n// line three\n// new\n`);
+  for (let i = 0; i < UNTRACKED; i++) writeFileSync(join(dir, `new-${i}.ts`), `export const fresh${i} = true;\n`);
+  return { bigBytes: Buffer.byteLength(big), generateMs: performance.now() - started };
+}
+
+/** Keeps `inFlight` changes.get requests going until stopped; resolves with how many were answered. */
+function keepReviewing(client: RelayClient, sessionId: string, inFlight: number): { stop(): Promise<number> } {
+  let running = true;
+  let answered = 0;
+  const loops = Array.from({ length: inFlight }, async () => {
+    while (running) {
+      await client.changes(sessionId);
+      answered++;
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return answered;
+    },
+  };
+}
+
+function printResults(result: {
+  generated: { bigBytes: number; generateMs: number };
+  latencies: number[];
+  diff: { ms: number; bytes: number; truncated: boolean };
+  samples: Record<"alone" | "reviewing", Sample[]>;
+  reviews: number;
+}): void {
+  const { latencies, diff, samples } = result;
+  const p50 = percentile(latencies, 50);
+  console.log(
+    `## changes: ${fmtInt(FILES)} files, ${MODIFIED + UNTRACKED} changed (${MODIFIED} modified incl. a ${fmtInt(result.generated.bigBytes)}-byte file, ${UNTRACKED} untracked); ${machineLine()}\n`,
+  );
+  console.log(
+    markdownTable(
+      ["<request", "p50 ms", "p99 ms", "max ms", "<note"],
+      [
+        [
+          `changes.get × ${REQUESTS}`,
+          fmtMs(p50, 1),
+          fmtMs(percentile(latencies, 99), 1),
+          fmtMs(latencies.at(-1)!, 1),
+          `${MODIFIED + UNTRACKED} files listed; goal p50 ≤ 200 ms: ${p50 <= 200 ? "met" : "NOT met"}`,
+        ],
+        ["changes.diff big.txt", fmtMs(diff.ms, 1), "", "", `${fmtInt(diff.bytes)} bytes of patch, truncated: ${diff.truncated}`],
+      ],
+    ),
+  );
+  const med = (key: "alone" | "reviewing", field: keyof Sample) => median(samples[key].map((sample) => sample[field]));
+  console.log(
+    `\nFan-out to ${FANOUT_CLIENTS} clients of the default session, paced turn (${fmtInt(PACED_LINES)} lines at ${fmtInt(PACED_RATE)} lines/s), alone and while 2 changes.get stay in flight (${fmtInt(result.reviews)} answered during the turns). Median of ${RUNS} runs.\n`,
+  );
+  console.log(
+    markdownTable(
+      ["<while", "delivered msgs/s", "p50 ms", "p99 ms", "max ms", "relay CPU %"],
+      (["alone", "reviewing"] as const).map((key) => [
+        key === "alone" ? "nothing else" : "changes.get × 2 in flight",
+        fmtInt(med(key, "msgsPerSecond")),
+        fmtMs(med(key, "p50")),
+        fmtMs(med(key, "p99")),
+        fmtMs(med(key, "max"), 1),
+        fmtInt(med(key, "serverCpu")),
+      ]),
+    ),
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * Registers the app's service worker (`/sw.js`): the app shell then opens without the relay, and
+ * Web Push can be shown while the app is closed. The page runs under Trusted Types, so the script
+ * URL goes through a policy of its own (`sw-url`, allowed by the CSP) that accepts only `/sw.js`.
+ * Where service workers are unavailable (an origin the browser does not trust, an old browser)
+ * nothing happens: the app works as before.
+ *
+ * @example
+ * ```ts
+ * void registerServiceWorker(); // at start-up
+ * ```
+ */
+
+const SCRIPT = "/sw.js";
+
+interface ScriptUrlPolicy {
+  createScriptURL(url: string): unknown;
+}
+
+/** Registers `/sw.js` for the whole app; resolves false where it cannot be. */
+export async function registerServiceWorker(): Promise<boolean> {
+  if (!("serviceWorker" in navigator) || !globalThis.isSecureContext) return false;
+  try {
+    await navigator.serviceWorker.register(scriptUrl() as string, { scope: "/", type: "classic" });
+    return true;
+  } catch {
+    return false; // e.g. a certificate the browser does not fully trust
+  }
+}
+
+function scriptUrl(): unknown {
+  const trustedTypes = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): ScriptUrlPolicy } })
+    .trustedTypes;
+  if (!trustedTypes) return SCRIPT;
+  const policy = trustedTypes.createPolicy("sw-url", {
+    createScriptURL: (url) => {
+      if (url !== SCRIPT) throw new TypeError(`only ${SCRIPT} may be registered as a service worker`);
+      return url;
+    },
+  });
+  return policy.createScriptURL(SCRIPT);
+}
