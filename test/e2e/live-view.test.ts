@@ -86,6 +86,27 @@ describe("word by word", () => {
   }, 120_000);
 });
 
+test("session.attach with partial opts in for that session; attaching again without it opts out", async () => {
+  const client = await relay.connectAuthenticated();
+  const sessionId = relay.relay.sessionId;
+  client.send({ type: "session.attach", sessionId, partial: true, id: "a1" });
+  await client.next((frame) => frame.type === "session.attached" && frame.id === "a1");
+  relay.api.enqueue(streamedWords("red green blue"));
+  client.send({ type: "prompt", text: "colours" });
+  await client.next(textDelta, 60_000);
+  await client.next((frame) => frame.type === "claude.event" && frame.event.type === "result", 60_000);
+
+  client.send({ type: "session.attach", sessionId, id: "a2" });
+  await client.next((frame) => frame.type === "session.attached" && frame.id === "a2");
+  client.skipReceived();
+  relay.api.enqueue(streamedWords("one more time"));
+  client.send({ type: "prompt", text: "again" });
+  await client.next((frame) => frame.type === "claude.event" && frame.event.type === "result", 60_000);
+  const after = client.frames.slice(client.frames.findIndex((frame) => frame.type === "session.attached" && frame.id === "a2"));
+  expect(after.filter((frame) => frame.type === "claude.partial")).toEqual([]);
+  await client.close();
+}, 120_000);
+
 describe("task.stop", () => {
   test("stops a real sub-agent that is running; its state shows stopped; an unknown id is unknown_task", async () => {
     const client = await relay.connectAuthenticated(undefined, undefined, { partial: true });
