@@ -6,23 +6,24 @@
  * Partial frames are never numbered, stored or replayed. Each is serialized once and goes out in
  * the session's next flush, in its place among the numbered events of that flush, to the clients
  * that opted in only: {@link batchFor} gives them one merged batch (built once per flush), every
- * other client gets the numbered frames alone. The status is folded from every Claude line
+ * other client gets the numbered frames alone (fan-out.ts). The status is folded from every Claude line
  * (status.ts) and sent at most once per `statusIntervalMs` (default 500 ms: 2 a second).
  *
  * @example
  * ```ts
  * const live = new LiveView({ sessionId });
- * live.subscribe(client, true);                         // attached with "partial":true
- * if (live.observe(line, event, queue.length)) flushSoon(); // a stream_event: not a numbered event
- * const partials = live.takePartials(numberedFrames);   // at flush
- * for (const c of clients) c.sendBatch(live.batchFor(c, numberedFrames, partials));
+ * live.subscribe(client, true);                                    // attached with "partial":true
+ * if (live.observe(line, event, fanOut.queued)) fanOut.flushSoon(); // a stream_event: not a numbered event
+ * const partials = live.takePartials(numberedFrames);              // at the flush
+ * for (const c of clients) c.sendBatch(partials && live.wantsPartials(c) ? partials : numberedFrames);
  * ```
  */
-import { type Clock, systemClock } from "../claude/clock.ts";
+
 import type { ControlResult } from "../claude/supervisor.ts";
 import { encodePartial, encodeServerMessage } from "../protocol/encode.ts";
+import { type Clock, systemClock } from "../shared/clock.ts";
 import { Throttle } from "../shared/throttle.ts";
-import type { SessionClient } from "./session.ts";
+import type { SessionClient } from "./session-ports.ts";
 import { SessionStatus } from "./status.ts";
 
 export interface LiveViewOptions {
@@ -106,9 +107,9 @@ export class LiveView {
     return merged;
   }
 
-  /** What `client` gets of a flush: the merged batch when it opted in to partials, else the numbered frames. */
-  batchFor(client: SessionClient, numbered: string[], partials: string[] | undefined): string[] {
-    return partials && this.#partial.has(client) ? partials : numbered;
+  /** Whether `client` asked for partial frames (it gets the merged batch of a flush). */
+  wantsPartials(client: SessionClient): boolean {
+    return this.#partial.has(client);
   }
 
   /** `session.status.get`: the status now, to this client; it gets the later updates too. */
