@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * const live = new LiveView({ sessionId });
+ * const live = new LiveView({ sessionId, claude });
  * live.subscribe(client, true);                                    // attached with "partial":true
  * if (live.observe(line, event, fanOut.queued)) fanOut.flushSoon(); // a stream_event: not a numbered event
  * const partials = live.takePartials(numberedFrames);              // at the flush
@@ -19,15 +19,16 @@
  * ```
  */
 
-import type { ControlResult } from "../claude/supervisor.ts";
 import { encodePartial, encodeServerMessage } from "../protocol/encode.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
 import { Throttle } from "../shared/throttle.ts";
-import type { SessionClient } from "./session-ports.ts";
+import type { ClaudePort, SessionClient } from "./session-ports.ts";
 import { SessionStatus } from "./status.ts";
 
 export interface LiveViewOptions {
   sessionId: string;
+  /** The session's Claude: its process ending ends its tasks; `task.stop` is its `stop_task`. */
+  claude: Pick<ClaudePort, "state" | "on" | "control">;
   /** session.status goes out at most this often (default 500 ms). */
   statusIntervalMs?: number;
   clock?: Clock;
@@ -42,6 +43,8 @@ export class LiveView {
   readonly #status = new Set<SessionClient>();
   readonly #tracker = new SessionStatus();
   readonly #updates: Throttle;
+  readonly #claude: LiveViewOptions["claude"];
+  readonly #unsubscribe: () => void;
   /** Partial frames of the coming flush, each after the first `at` numbered frames of it. */
   #pending: Array<{ at: number; frame: string }> = [];
 
@@ -49,6 +52,10 @@ export class LiveView {
     this.#sessionId = options.sessionId;
     this.#clock = options.clock ?? systemClock;
     this.#updates = new Throttle(options.statusIntervalMs ?? 500, () => this.#publishStatus(), this.#clock);
+    this.#claude = options.claude;
+    this.#unsubscribe = options.claude.on("state", (state) => {
+      if (state !== "ready" && state !== "busy" && state !== "starting") this.#claudeGone();
+    });
   }
 
   /**
@@ -118,8 +125,8 @@ export class LiveView {
     client.send(this.#statusFrame(id));
   }
 
-  /** Claude's process ended: its tasks and activity with it. */
-  claudeGone(): void {
+  /** Claude's process ended (crashed, restarting, stopped): its tasks and activity with it. */
+  #claudeGone(): void {
     if (this.#tracker.claudeGone() && this.#status.size > 0) this.#updates.request();
   }
 
@@ -127,23 +134,19 @@ export class LiveView {
    * `task.stop`: Claude's `stop_task` for a task that runs now. Claude answers success even for ids
    * it does not know, so unknown (or finished) ids are refused here with `unknown_task`.
    */
-  stopTask(
-    client: SessionClient,
-    taskId: string,
-    id: string | undefined,
-    control: (subtype: string, fields: Record<string, unknown>) => Promise<ControlResult>,
-  ): void {
+  stopTask(client: SessionClient, taskId: string, id: string | undefined): void {
     if (!this.#tracker.isRunningTask(taskId)) {
       return client.sendError("unknown_task", `no running task ${JSON.stringify(taskId)} in this session; session.status lists its tasks`, id);
     }
     client.log.info("stopping a task", { taskId });
-    void control("stop_task", { task_id: taskId }).then((result) => {
+    void this.#claude.control("stop_task", { task_id: taskId }).then((result) => {
       if (!result.ok) client.sendError("claude_unavailable", `Claude did not stop task ${JSON.stringify(taskId)}: ${result.error}`, id);
     });
   }
 
-  /** Stops the status timer (the session closes). */
+  /** Stops the status timer and listening to Claude (the session closes). */
   close(): void {
+    this.#unsubscribe();
     this.#updates.cancel();
   }
 

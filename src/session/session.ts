@@ -57,6 +57,9 @@ import {
 import { choosablePermissionModes, SessionSettings, type SettingsChange } from "./session-settings.ts";
 import { StatePublisher, type StateSnapshot } from "./state-publisher.ts";
 
+/** Web Push's field of auth.ok. */
+type AuthOkPush = ServerMessage<"auth.ok">["push"];
+
 export interface SessionOptions {
   sessionId: string;
   claude: ClaudePort;
@@ -64,8 +67,6 @@ export interface SessionOptions {
   replay: ReplayLimits;
   /** Presence (client count) changes are broadcast at most this often. */
   presenceIntervalMs?: number;
-  /** session.status goes out at most this often (default 500 ms). */
-  statusIntervalMs?: number;
   metrics?: Metrics;
   /** Where events are persisted, and the frames it held at start (to continue numbering and replay); closed by close(). */
   store?: { store: EventStore; saved: string[] };
@@ -116,7 +117,7 @@ export class Session {
     this.events = options.store
       ? ReplayBuffer.restore(options.sessionId, options.replay, options.store.saved)
       : new ReplayBuffer(options.sessionId, options.replay);
-    this.#live = new LiveView({ sessionId: options.sessionId, ...(options.statusIntervalMs !== undefined && { statusIntervalMs: options.statusIntervalMs }) });
+    this.#live = new LiveView({ sessionId: options.sessionId, claude: options.claude });
     this.#fanOut = new SessionFanOut({
       live: this.#live,
       sessionId: options.sessionId,
@@ -213,13 +214,7 @@ export class Session {
    * when given, and Web Push's `push` field), the replay `resume` asks for, then live events (with
    * `partial`, the live view's too).
    */
-  join(
-    connection: SessionClient,
-    resume: ResumeRequest | undefined,
-    sessionsJson?: () => string,
-    push?: ServerMessage<"auth.ok">["push"],
-    partial = false,
-  ): void {
+  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string, push?: AuthOkPush, partial = false): void {
     const key = connection.key;
     if (!key) throw new Error("a connection joined the session before it authenticated");
     this.#fanOut.admit(
@@ -247,8 +242,7 @@ export class Session {
 
   /**
    * `session.attach`: `session.attached` (the state now and the newest seq), the events after
-   * `lastSeq` (absent: every event held), then live events (with `partial`, the live view's too).
-   * Attaching again replays again.
+   * `lastSeq` (absent: every event held), then live events (`partial`: the live view's too); attaching again replays again.
    */
   attach(connection: SessionClient, lastSeq: number | undefined, id: string | undefined, partial = false): void {
     this.#fanOut.admit(
@@ -284,7 +278,7 @@ export class Session {
       case "session.status.get":
         return this.#live.sendStatus(connection, message.id);
       case "task.stop":
-        return this.#live.stopTask(connection, message.taskId, message.id, (subtype, fields) => this.#claude.control(subtype, fields));
+        return this.#live.stopTask(connection, message.taskId, message.id);
     }
   }
 
@@ -423,10 +417,7 @@ export class Session {
   /** Claude's process state changed; a Claude that died, failed or is stopping withdraws every pending request. */
   #claudeStateChanged(): void {
     const claude = this.#claude.state;
-    if (claude !== "ready" && claude !== "busy" && claude !== "starting") {
-      this.#permissions.withdrawAll("relay");
-      this.#live.claudeGone();
-    }
+    if (claude !== "ready" && claude !== "busy" && claude !== "starting") this.#permissions.withdrawAll("relay");
     this.#stateChanged();
   }
 

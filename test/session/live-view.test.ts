@@ -115,7 +115,7 @@ describe("session.status", () => {
 
   test("at most one update per interval, however many lines change it; the last state is sent", () => {
     const clock = new FakeClock();
-    const live = new LiveView({ sessionId: SESSION_ID, clock, statusIntervalMs: 500 });
+    const live = new LiveView({ sessionId: SESSION_ID, claude: new FakeClaude(), clock, statusIntervalMs: 500 });
     const client = new FakeClient("live");
     live.subscribe(client, true);
     const sent = () => client.all("session.status");
