@@ -1,5 +1,15 @@
 #!/usr/bin/env bun
-import { BURST_LINES, type FanoutTarget, measureTurn, PACED_LINES, PACED_RATE, RUNS, type Sample, startClientGroup } from "./support/fanout-run.ts";
+import {
+  BURST_LINES,
+  type FanoutTarget,
+  findChildPid,
+  measureTurn,
+  PACED_LINES,
+  PACED_RATE,
+  RUNS,
+  type Sample,
+  startClientGroups,
+} from "./support/fanout-run.ts";
 /**
  * Fan-out: synthetic Claude → relay → 100 authenticated WebSocket clients in another process,
  * against the same payloads through a bare `Bun.serve` + `server.publish` to 100 clients.
@@ -26,7 +36,6 @@ import {
   machineLine,
   markdownTable,
   median,
-  sleep,
   startRelayProcess,
 } from "./support/harness.ts";
 
@@ -51,8 +60,19 @@ try {
   const bareClaudePid = await findChildPid(bare.pid);
 
   const targets: Target[] = [
-    { name: "relay", serverPid: relay.child.pid, claudePids: [relay.claudePid], groups: await startClients(relay.url, true) },
-    { name: "bare", serverPid: bare.pid, claudePids: [bareClaudePid], groups: await startClients(`ws://127.0.0.1:${barePort}/ws`, false), bare },
+    {
+      name: "relay",
+      serverPid: relay.child.pid,
+      claudePids: [relay.claudePid],
+      groups: await startClientGroups(bench, children, { url: relay.url, clients: CLIENTS, procs: CLIENT_PROCS, auth: true }),
+    },
+    {
+      name: "bare",
+      serverPid: bare.pid,
+      claudePids: [bareClaudePid],
+      groups: await startClientGroups(bench, children, { url: `ws://127.0.0.1:${barePort}/ws`, clients: CLIENTS, procs: CLIENT_PROCS, auth: false }),
+      bare,
+    },
   ];
 
   for (const target of targets) await measureTurn(target, 1000, 0); // warm-up, not counted
@@ -73,29 +93,6 @@ try {
 } finally {
   await Promise.all(children.map((child) => child.stop()));
   bench.cleanup();
-}
-
-/** CLIENTS sockets over CLIENT_PROCS processes, all connected (and authenticated to the relay); the first process prompts. */
-async function startClients(url: string, auth: boolean): Promise<FanoutTarget["groups"]> {
-  const groups = [];
-  for (let i = 0; i < CLIENT_PROCS; i++) {
-    const clients = Math.floor(CLIENTS / CLIENT_PROCS) + (i < CLIENTS % CLIENT_PROCS ? 1 : 0);
-    groups.push({ proc: await startClientGroup(bench, children, { url, clients, auth }), clients, prompts: i === 0 });
-  }
-  return groups;
-}
-
-/** The bare server's synthetic Claude: its only child process. */
-async function findChildPid(parent: number): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const text = await Bun.file(`/proc/${parent}/task/${parent}/children`)
-      .text()
-      .catch(() => "");
-    const pid = Number(text.trim().split(" ")[0]);
-    if (pid > 0) return pid;
-    await sleep(50);
-  }
-  throw new Error("bare server: synthetic Claude did not start");
 }
 
 function printResults(samples: Map<string, Sample[]>): void {

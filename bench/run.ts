@@ -3,12 +3,12 @@
  * `npm run bench`: runs every benchmark (each in its own process, one after another, so they do
  * not compete for the 2 cores) and prints their markdown tables; or only the named ones.
  *
- *     bun bench/run.ts                  # auth-verify, fanout, fanout-sessions, connections, handshakes, one-shot, sessions-memory, changes
+ *     bun bench/run.ts                  # auth-verify, fanout, partial, fanout-sessions, connections, handshakes, one-shot, sessions-memory, changes
  *     bun bench/run.ts fanout handshakes
  */
 import { join } from "node:path";
 
-const BENCHMARKS = ["auth-verify", "fanout", "fanout-sessions", "connections", "handshakes", "one-shot", "sessions-memory", "changes"] as const;
+const BENCHMARKS = ["auth-verify", "fanout", "partial", "fanout-sessions", "connections", "handshakes", "one-shot", "sessions-memory", "changes"] as const;
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));

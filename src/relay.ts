@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { createAuthService } from "./auth/auth-service.ts";
 import { type AuthorizedKeysStore, KeyStoreError, openAuthorizedKeys } from "./auth/key-store.ts";
 import { withReviewRequests } from "./changes/review-requests.ts";
+import { partialMessagesArgs, supportsPartialMessages } from "./claude/partial-messages.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
 import { healthReport, keysDegraded, relayGauges } from "./health.ts";
@@ -124,7 +125,9 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   const claudeEnv = deps.env ?? process.env;
   const bypass = bypassPermissionsAllowed(options.allowBypassPermissions, options.claudeArgs);
   const permissionModes = choosablePermissionModes(bypass.allowed);
-  const claudeArgs = [...bypass.claudeArgs, ...options.claudeArgs];
+  // the live view's partial messages, where this Claude Code has them (2.0.77 does not): asked
+  // now, while the port is bound, and awaited before the first session starts
+  const partialMessages = supportsPartialMessages(claudeBin, claudeEnv);
   let pairingOrigin = "";
   const pairing = new PairingService({
     authorizedKeysPath: options.authorizedKeysPath,
@@ -137,7 +140,7 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   let sessions!: SessionManager<ClaudeSupervisor>;
   let loaded!: SessionPort; // the sessions with Web Push in front (push-port.ts)
   const sessionPort: SessionPort = {
-    join: (connection, resume) => loaded.join(connection, resume),
+    join: (connection, resume, partial) => loaded.join(connection, resume, partial),
     leave: (connection) => loaded.leave(connection),
     handle: (connection, message) => loaded.handle(connection, message),
   };
@@ -200,6 +203,10 @@ export async function startRelay(options: RelayOptions, deps: RelayDeps): Promis
   // (readable by others), before any session is loaded.
   undo.push(() => server.stop());
   const push = await startWebPush(options, deps, log).catch(failed);
+  const streamsPartials = await partialMessages;
+  if (!streamsPartials)
+    log.info("this Claude Code cannot stream partial messages (no --include-partial-messages): clients see complete messages only", { claudeBin });
+  const claudeArgs = [...partialMessagesArgs(streamsPartials, options.claudeArgs), ...bypass.claudeArgs, ...options.claudeArgs];
   const { sessionId, resumed } = loadOrCreateSessionId({ stateDir: options.stateDir, cwd: options.cwd, fresh: options.newSession });
   log.info(resumed ? "resuming session" : "new session", { sessionId, cwd: options.cwd, stateDir: options.stateDir });
   // Every session alike: its own Claude, event log and replay buffer; only the manager knows which is the default.

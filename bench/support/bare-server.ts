@@ -16,6 +16,9 @@
  * With BENCH_BARE_TLS_DIR=<a directory with cert.pem and key.pem> it serves wss:// with that
  * certificate (the relay's own, for a floor over TLS).
  *
+ * With BENCH_BARE_PARTIAL=1 the synthetic Claude runs with `--include-partial-messages` and its
+ * `stream_event` lines are published in the relay's `claude.partial` envelope (no seq).
+ *
  * Prints `{"kind":"listening","port":N}`; reads `{"cmd":"prompt","text":"…"}` lines on stdin (sent to
  * the synthetic Claude as a user message).
  *
@@ -67,11 +70,20 @@ console.log(JSON.stringify({ kind: "listening", port: server.port }));
 const sessionId = crypto.randomUUID();
 const claude =
   process.env.BENCH_BARE_FANOUT === "1"
-    ? Bun.spawn([process.execPath, join(import.meta.dir, "synthetic-claude.ts"), "--session-id", sessionId], {
-        stdin: "pipe",
-        stdout: "pipe",
-        stderr: "inherit",
-      })
+    ? Bun.spawn(
+        [
+          process.execPath,
+          join(import.meta.dir, "synthetic-claude.ts"),
+          "--session-id",
+          sessionId,
+          ...(process.env.BENCH_BARE_PARTIAL === "1" ? ["--include-partial-messages"] : []),
+        ],
+        {
+          stdin: "pipe",
+          stdout: "pipe",
+          stderr: "inherit",
+        },
+      )
     : undefined;
 
 if (claude) {
@@ -81,6 +93,10 @@ if (claude) {
     for await (const chunk of claude.stdout) {
       for (const event of splitter.push(chunk)) {
         if (event.kind !== "line") continue;
+        if (event.text.startsWith('{"type":"stream_event"')) {
+          server.publish(TOPIC, `{"type":"claude.partial","sessionId":"${sessionId}","event":${event.text}}`, false);
+          continue;
+        }
         seq++;
         server.publish(TOPIC, `{"type":"claude.event","sessionId":"${sessionId}","seq":${seq},"event":${event.text}}`, false);
       }

@@ -64,7 +64,7 @@ export interface FanoutTarget {
 export async function startClientGroup(
   bench: BenchEnv,
   children: ChildProcess[],
-  config: { url: string; clients: number; auth: boolean; attach?: string },
+  config: { url: string; clients: number; auth: boolean; attach?: string; partial?: boolean },
 ): Promise<ChildProcess> {
   const proc = new ChildProcess(`clients of ${config.url}${config.attach ? ` (${config.attach})` : ""}`, [BUN, CLIENT_DRIVER], {
     ...bench.env,
@@ -78,9 +78,43 @@ export async function startClientGroup(
   return proc;
 }
 
-/** One turn of `lines` lines (rate 0: as fast as the synthetic Claude prints), measured at the clients. */
-export async function measureTurn(target: FanoutTarget, lines: number, rate: number): Promise<Sample> {
-  const text = `synth events=${lines} rate=${rate}`;
+/**
+ * `clients` sockets over `procs` client processes (see {@link startClientGroup}), all connected; the
+ * first process prompts.
+ */
+export async function startClientGroups(
+  bench: BenchEnv,
+  children: ChildProcess[],
+  config: { url: string; clients: number; procs: number; auth: boolean; partial?: boolean },
+): Promise<ClientGroup[]> {
+  const groups = [];
+  for (let i = 0; i < config.procs; i++) {
+    const clients = Math.floor(config.clients / config.procs) + (i < config.clients % config.procs ? 1 : 0);
+    const proc = await startClientGroup(bench, children, { url: config.url, clients, auth: config.auth, ...(config.partial && { partial: true }) });
+    groups.push({ proc, clients, prompts: i === 0 });
+  }
+  return groups;
+}
+
+/** The pid of a process's only child (the bare server's synthetic Claude). */
+export async function findChildPid(parent: number): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const text = await Bun.file(`/proc/${parent}/task/${parent}/children`)
+      .text()
+      .catch(() => "");
+    const pid = Number(text.trim().split(" ")[0]);
+    if (pid > 0) return pid;
+    await sleep(50);
+  }
+  throw new Error(`process ${parent} started no child`);
+}
+
+/**
+ * One turn of `lines` lines (rate 0: as fast as the synthetic Claude prints), measured at the
+ * clients; `stream`: the lines are stream_event deltas (claude.partial frames) rather than assistant lines.
+ */
+export async function measureTurn(target: FanoutTarget, lines: number, rate: number, stream = false): Promise<Sample> {
+  const text = `synth events=${lines} rate=${rate}${stream ? " stream=1" : ""}`;
   const claudeCpuMs = () => target.claudePids.reduce((sum, pid) => sum + procStats(pid).cpuMs, 0);
   const before = { server: procStats(target.serverPid), claudeMs: claudeCpuMs(), at: performance.now() };
   for (const group of target.groups) group.proc.send({ cmd: "expect", count: lines * group.clients, ...(group.prompts && !target.bare && { prompt: text }) });

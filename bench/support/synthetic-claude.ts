@@ -16,6 +16,11 @@
  * `synth events=N bytes=B rate=R` overrides those settings for its turn. Control requests `initialize`, `mcp_status` and
  * `interrupt` are answered at once (interrupt ends the running turn); others get an error.
  *
+ * Partial messages (the live view): `--help` lists `--include-partial-messages` only with
+ * SYNTH_PARTIAL=1 (by default it is like Claude 2.0.77, which has no such flag); started with that
+ * flag, a turn prompted `synth … stream=1` prints its lines as `stream_event` text deltas of the
+ * same size (with `sent_at` too) instead of `assistant` lines.
+ *
  * @example
  * ```sh
  * SYNTH_EVENTS=1000 SYNTH_EVENT_BYTES=1024 bun bench/support/synthetic-claude.ts -p --session-id "$(uuidgen)"
@@ -29,6 +34,12 @@ const flag = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+if (args.includes("--help")) {
+  process.stdout.write("Usage: claude [options] [command] [prompt]\n  --verbose  Override verbose mode setting from config\n");
+  if (process.env.SYNTH_PARTIAL === "1") process.stdout.write("  --include-partial-messages  Include partial message chunks as they arrive\n");
+  process.exit(0);
+}
+const partialMessages = args.includes("--include-partial-messages");
 const sessionId = flag("--session-id") ?? flag("--resume") ?? randomUUID();
 const eventsPerTurn = Number(process.env.SYNTH_EVENTS ?? 10);
 const eventBytes = Number(process.env.SYNTH_EVENT_BYTES ?? 200);
@@ -40,13 +51,15 @@ interface TurnShape {
   events: number;
   bytes: number;
   rate: number;
+  /** 1: stream_event deltas instead of assistant lines (when started with --include-partial-messages). */
+  stream: number;
 }
 
 /** `synth events=N bytes=B rate=R` (any subset) overrides the environment's shape for one turn. */
 function turnShape(text: string): TurnShape {
-  const shape = { events: eventsPerTurn, bytes: eventBytes, rate: linesPerSecond };
+  const shape = { events: eventsPerTurn, bytes: eventBytes, rate: linesPerSecond, stream: 0 };
   if (!text.startsWith("synth ")) return shape;
-  for (const [, key, value] of text.matchAll(/(events|bytes|rate)=(\d+)/g)) shape[key as keyof TurnShape] = Number(value);
+  for (const [, key, value] of text.matchAll(/(events|bytes|rate|stream)=(\d+)/g)) shape[key as keyof TurnShape] = Number(value);
   return shape;
 }
 
@@ -129,6 +142,17 @@ async function runTurns(): Promise<void> {
         const due = paceStart + (i * 1000) / shape.rate;
         const now = performance.now();
         if (due > now + 0.5) await sleep(due - now);
+      }
+      if (shape.stream === 1 && partialMessages) {
+        print({
+          type: "stream_event",
+          ...(stamp && { sent_at: performance.timeOrigin + performance.now() }),
+          event: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: `${i} ${filler}` } },
+          session_id: sessionId,
+          parent_tool_use_id: null,
+          uuid: randomUUID(),
+        });
+        continue;
       }
       print({
         type: "assistant",

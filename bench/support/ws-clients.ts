@@ -37,6 +37,8 @@ interface Config {
   signer?: "noble" | "native";
   ca?: string;
   attach?: string;
+  /** Ask for the live view (`"partial":true` in auth.response): claude.partial frames too. */
+  partial?: boolean;
 }
 
 const config = JSON.parse(process.env.BENCH_CLIENTS ?? "{}") as Config;
@@ -106,7 +108,9 @@ function connect(onEvent: (data: string, at: number) => void): Promise<{ ws: Web
       if (settled) return;
       const message = JSON.parse(data) as { type: string; challenge?: string; code?: string; sessionId?: string };
       if (message.type === "auth.challenge") {
-        void signer!.sign(message.challenge!).then((signature) => ws.send(JSON.stringify({ type: "auth.response", signature })));
+        void signer!
+          .sign(message.challenge!)
+          .then((signature) => ws.send(JSON.stringify({ type: "auth.response", signature, ...(config.partial && { partial: true }) })));
       } else if (message.type === "auth.ok" && config.attach) {
         ws.send(JSON.stringify({ type: "session.detach", sessionId: message.sessionId }));
         ws.send(JSON.stringify({ type: "session.attach", sessionId: config.attach }));

@@ -29,7 +29,7 @@ export type DirectoryOf = (sessionId: string) => string | undefined;
 /** `sessions` with the review requests answered in front of it. */
 export function withReviewRequests(sessions: SessionPort, directoryOf: DirectoryOf, log: Logger): SessionPort {
   return {
-    join: (connection, resume) => sessions.join(connection, resume),
+    join: (connection, resume, partial) => sessions.join(connection, resume, partial),
     leave: (connection) => sessions.leave(connection),
     handle(connection, message: SessionMessage) {
       if (message.type === "changes.get" || message.type === "changes.diff" || message.type === "file.read") {

@@ -17,6 +17,7 @@ import type { RelayClientError } from "./errors.ts";
 import type {
   AuthOkMessage,
   ClaudeEventMessage,
+  ClaudePartialMessage,
   ErrorMessage,
   HistoryMessage,
   PermissionRequestMessage,
@@ -30,6 +31,7 @@ import type {
   SessionDetachedMessage,
   SessionEventMessage,
   SessionStateMessage,
+  SessionStatusMessage,
   SessionStoppedMessage,
   SessionsMessage,
   UserPromptMessage,
@@ -95,6 +97,13 @@ export type RelayClientEvents = {
   history: [HistoryMessage];
   /** v2: a session's pickers changed (a new Claude process told others). */
   "session.capabilities": [SessionCapabilitiesMessage];
+  /**
+   * v3, with the `partial` option: Claude's message as it is written (a `stream_event` line, no
+   * seq, never replayed); the `claude.event` with the complete `assistant` message supersedes it.
+   */
+  "claude.partial": [ClaudePartialMessage];
+  /** v3, with the `partial` option or after `requestStatus`: a session's context, cost, rate limits, activity and tasks. */
+  "session.status": [SessionStatusMessage];
   "claude.event": [ClaudeEventMessage];
   "user.prompt": [UserPromptMessage];
   "permission.request": [PermissionRequestMessage];
@@ -137,6 +146,11 @@ export interface RelayClientOptions {
    * What the relay no longer holds is reported as a `replay.gap` (reason `evicted`).
    */
   replayHeld?: boolean;
+  /**
+   * v3: the live view of every session followed: `claude.partial` (Claude's text as it is
+   * written) and `session.status` events. Sent with the login and every `session.attach`.
+   */
+  partial?: boolean;
   /** WebSocket open + authentication must finish within this. Default 15 s. */
   connectTimeoutMs?: number;
   /** Application pings to notice a dead network; `false` disables. Default every 15 s, dead after 45 s of silence. */

@@ -50,6 +50,7 @@ import type {
   SessionConfiguredMessage,
   SessionCreatedMessage,
   SessionInfo,
+  SessionStatusMessage,
   SessionStoppedMessage,
 } from "./messages.ts";
 import { type PermissionAnswer, permissionResponse } from "./permission-answers.ts";
@@ -86,6 +87,8 @@ export class RelayClient {
   readonly #directory: SessionDirectory;
   /** The connection and the reconnect loop. */
   readonly #link: RelayLink;
+  /** v3: the live view of every session followed (the `partial` option). */
+  readonly #partial: boolean;
 
   /** Throws `no_websocket` when no `transport` is given and the runtime has no global WebSocket (Node.js 20). */
   constructor(options: RelayClientOptions) {
@@ -99,9 +102,14 @@ export class RelayClient {
         ...(options.session !== undefined && { session: options.session }),
         replayHeld: options.replayHeld === true,
       },
-      { emit, sendNow: (message) => this.#link.sendNow(message), stop: (error) => void this.#link.finish({ code: 1000, reason: "no such session", error }) },
+      {
+        emit,
+        sendNow: (message) => this.#link.sendNow(this.#withPartial(message)),
+        stop: (error) => void this.#link.finish({ code: 1000, reason: "no such session", error }),
+      },
     );
     this.#directory = directory;
+    this.#partial = options.partial === true;
     this.#link = new RelayLink(linkSettings(options, this.#log), {
       emit,
       resume: () => directory.resume(),
@@ -436,6 +444,20 @@ export class RelayClient {
     return this.request<FileMessage>({ type: "file.read", sessionId, path, ...slice }, "file");
   }
 
+  /** v3: a session's status now (default: in focus), then its changes as `session.status` events. @example await client.requestStatus() */
+  requestStatus(sessionId = this.#reviewed()): Promise<SessionStatusMessage> {
+    return this.request<SessionStatusMessage>({ type: "session.status.get", sessionId }, "session.status");
+  }
+
+  /**
+   * v3: stops a running task of `session.status` (default session: in focus). Its end shows in
+   * `session.status`; one not running comes back as an `error` event (`unknown_task`, with `id`).
+   * @example client.stopTask(status.tasks[0].taskId)
+   */
+  stopTask(taskId: string, options: { sessionId?: string; id?: string } = {}): void {
+    this.#send({ type: "task.stop", taskId, sessionId: options.sessionId ?? this.#reviewed(), ...(options.id !== undefined && { id: options.id }) });
+  }
+
   /** The session a review request is about by default: the one in focus. */
   #reviewed(): string {
     const sessionId = this.sessionId;
@@ -517,7 +539,12 @@ export class RelayClient {
   }
 
   #send(message: ClientMessage): void {
-    this.#link.send(message);
+    this.#link.send(this.#withPartial(message));
+  }
+
+  /** With the `partial` option, every `session.attach` asks for the live view too. */
+  #withPartial(message: ClientMessage): ClientMessage {
+    return this.#partial && message.type === "session.attach" ? { ...message, partial: true } : message;
   }
 
   #emit<K extends keyof RelayClientEvents>(name: K, ...args: RelayClientEvents[K]): void {

@@ -57,6 +57,8 @@ export interface RelayConnectionOptions {
   transport: TransportFactory;
   /** The resume to send with the signature; asked when the signature is ready, so it is current. */
   resume: () => { sessionId: string; lastSeq: number } | undefined;
+  /** v3: ask for the live view (`claude.partial`, `session.status`) of the default session. */
+  partial?: boolean;
   checkChallenge?: ChallengeCheck;
   /** Transport open + login must finish within this. */
   connectTimeoutMs: number;
@@ -266,7 +268,7 @@ export class RelayConnection {
     const resume = this.#options.resume();
     this.#resumed = resume !== undefined;
     this.#to("signed");
-    this.send({ type: "auth.response", signature, ...(resume && { resume }) });
+    this.send({ type: "auth.response", signature, ...(resume && { resume }), ...(this.#options.partial && { partial: true }) });
   }
 
   /** Still waiting for our signature (the connection may have ended while the signer worked). */

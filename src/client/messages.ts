@@ -37,6 +37,9 @@ export type SessionStoppedMessage = ServerMessageOf<"session.stopped">;
 export type SessionConfiguredMessage = ServerMessageOf<"session.configured">;
 export type SessionCapabilitiesMessage = ServerMessageOf<"session.capabilities">;
 export type HistoryMessage = ServerMessageOf<"history">;
+/** v3 live view: Claude's message as it is written, and a session's status. */
+export type ClaudePartialMessage = ServerMessageOf<"claude.partial">;
+export type SessionStatusMessage = ServerMessageOf<"session.status">;
 /** v3 review answers: `changes.get`, `changes.diff`, `file.read`. */
 export type ChangesMessage = ServerMessageOf<"changes">;
 export type DiffMessage = ServerMessageOf<"diff">;

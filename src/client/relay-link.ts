@@ -36,6 +36,8 @@ export interface LinkSettings {
   maxPendingPings: number;
   checkChallenge: ChallengeCheck | undefined;
   transport: TransportFactory;
+  /** v3: the live view at login. */
+  partial: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export function linkSettings(options: RelayClientOptions, log: Logger): LinkSett
     maxPendingPings: options.maxPendingPings ?? 16,
     checkChallenge: chainChecks(options.tls?.checkChallenge, options.checkChallenge),
     transport: options.transport ?? options.tls?.transport ?? webSocketTransport,
+    partial: options.partial === true,
   };
 }
 
@@ -210,6 +213,7 @@ export class RelayLink {
         signer: settings.signer,
         transport: settings.transport,
         resume: () => this.#hooks.resume(),
+        ...(settings.partial && { partial: true }),
         ...(settings.checkChallenge && { checkChallenge: settings.checkChallenge }),
         connectTimeoutMs: settings.connectTimeoutMs,
         ...(settings.heartbeat && { heartbeat: settings.heartbeat }),

@@ -71,6 +71,8 @@ const NAMED_MESSAGES = new Set<string>([
   "session.stopped",
   "history",
   "error",
+  "claude.partial",
+  "session.status",
 ]);
 
 export class SessionDirectory {

@@ -31,6 +31,7 @@ export function encodeServerMessage(
     | "session.stopped"
     | "session.configured"
     | "session.capabilities"
+    | "session.status"
     | "history"
     | "push.subscribed"
     | "push.unsubscribed"
@@ -73,4 +74,16 @@ export function encodeSessionEvent(sessionId: string, seq: number, event: { type
  */
 export function encodeClaudeEvent(sessionId: string, seq: number, line: string): string {
   return `{"type":"claude.event","sessionId":${JSON.stringify(sessionId)},"seq":${seq},"event":${line}}`;
+}
+
+/**
+ * A `claude.partial` frame: one stream_event line from Claude spliced in verbatim, like
+ * {@link encodeClaudeEvent} but without a seq (partials are never numbered or replayed).
+ *
+ * @example
+ * encodePartial("6f1c…", '{"type":"stream_event","event":{…}}');
+ * // '{"type":"claude.partial","sessionId":"6f1c…","event":{"type":"stream_event",…}}'
+ */
+export function encodePartial(sessionId: string, line: string): string {
+  return `{"type":"claude.partial","sessionId":${JSON.stringify(sessionId)},"event":${line}}`;
 }

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "unknown_session",
   "invalid_path",
   "worktree_dirty",
+  "unknown_task",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -12,7 +12,7 @@
  */
 import { reviewClientMessages, reviewServerMessages } from "./changes-messages.ts";
 import { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
-import { anyObject, anyValue, arrayOf, boolean, type Infer, integer, literal, object, oneOf, string } from "./schema.ts";
+import { anyObject, anyValue, arrayOf, boolean, type Infer, integer, literal, number, object, oneOf, string } from "./schema.ts";
 
 /** The SSHSIG namespace every login signature uses (`ssh-keygen -Y sign -n claude-relay`). */
 export const AUTH_NAMESPACE = "claude-relay";
@@ -22,6 +22,8 @@ export { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
 const id = string({ maxLength: MAX_ID_LENGTH, description: "Client-chosen id, echoed in replies and errors." });
 const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "Claude Code session UUID." });
 const seq = integer({ minimum: 1, description: "Per-session event number: 1, 2, 3 … with no gaps." });
+/** The live view's opt-in (v3): `claude.partial` frames and `session.status` for the session attached to. */
+const partial = boolean("Also receive claude.partial (Claude's text as it is produced; no seq, never replayed) and session.status for this session.");
 const targetSession = string({
   maxLength: MAX_ID_LENGTH,
   description: "The session this message is for; default: the default session (the one `serve --cwd` runs).",
@@ -51,8 +53,8 @@ export const MAX_MODEL_LENGTH = 128;
 
 export const authResponse = object(
   { type: literal("auth.response"), signature: string({ minLength: 1, maxLength: 16 * 1024, description: "Armored SSHSIG over the challenge." }) },
-  { id, resume: object({ sessionId, lastSeq: integer({ minimum: 0 }) }) },
-  "Answers auth.challenge; optionally asks for a replay of missed events.",
+  { id, resume: object({ sessionId, lastSeq: integer({ minimum: 0 }) }), partial },
+  "Answers auth.challenge; optionally asks for a replay of missed events, and (partial) for the live view of the default session.",
 );
 
 const promptImage = object(
@@ -138,8 +140,12 @@ export const historyList = object(
 
 export const sessionAttach = object(
   { type: literal("session.attach"), sessionId },
-  { id, lastSeq: integer({ minimum: 0, description: "The highest seq of this session the client has; absent: replay the whole buffer." }) },
-  "Receive a session's events: session.attached, the replay after lastSeq, then live events.",
+  {
+    id,
+    lastSeq: integer({ minimum: 0, description: "The highest seq of this session the client has; absent: replay the whole buffer." }),
+    partial,
+  },
+  "Receive a session's events: session.attached, the replay after lastSeq, then live events (attaching again replaces `partial`).",
 );
 
 export const sessionDetach = object({ type: literal("session.detach"), sessionId }, { id }, "Stop receiving a session's events; answered session.detached.");
@@ -204,6 +210,18 @@ export const pushUnsubscribe = object(
   "No more Web Push to this endpoint (of the authenticated key); answered push.unsubscribed.",
 );
 
+export const sessionStatusGet = object(
+  { type: literal("session.status.get") },
+  { id, sessionId: targetSession },
+  "Asks for a session's session.status now; the client then also gets its later updates.",
+);
+
+export const taskStop = object(
+  { type: literal("task.stop"), taskId: string({ minLength: 1, maxLength: MAX_ID_LENGTH, description: "A running task's taskId (session.status tasks)." }) },
+  { id, sessionId: targetSession },
+  "Stops a sub-agent or background task of the session (Claude's stop_task); its end shows in session.status and Claude's task_notification.",
+);
+
 /** Client messages by type. */
 export const clientMessages = {
   "auth.response": authResponse,
@@ -221,6 +239,8 @@ export const clientMessages = {
   "push.subscribe": pushSubscribe,
   "push.unsubscribe": pushUnsubscribe,
   ...reviewClientMessages,
+  "session.status.get": sessionStatusGet,
+  "task.stop": taskStop,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessages;
@@ -322,6 +342,60 @@ export const sessionInfo = object(
     worktree: boolean("true: the relay made this session's directory with `git worktree add`."),
   },
   "One session in the relay's list.",
+);
+
+const sinceMs = integer({ minimum: 0, description: "How long it has lasted when the frame was sent, in ms (a client adds the time since it received it)." });
+
+/** What Claude does right now, for "is it working or stuck?". */
+const activity = object(
+  { kind: oneOf(["tool", "thinking", "retrying", "compacting"]), sinceMs },
+  {
+    tool: string({ description: "kind tool: the tool's name (Bash, Task …)." }),
+    attempt: integer({ minimum: 1, description: "kind retrying: the attempt that failed (Claude's api_retry)." }),
+    maxRetries: integer({ minimum: 0, description: "kind retrying: how many attempts Claude makes at most." }),
+  },
+  "Absent while Claude is idle or writing.",
+);
+
+/** A sub-agent or background task (Claude's task_started … task_notification). */
+const task = object(
+  {
+    taskId: string({ description: "What task.stop takes." }),
+    description: string(),
+    state: oneOf(["running", "completed", "failed", "stopped"]),
+    startedAt: string({ description: "RFC 3339: when the relay saw the task start." }),
+  },
+  {
+    taskType: string({ description: "Claude's task_type, e.g. local_agent (a sub-agent) or local_bash (a background command)." }),
+    toolUseId: string({ description: "The tool_use that started it: a sub-agent's own events carry it as parent_tool_use_id." }),
+  },
+);
+
+/** One rate-limit window (Claude's rate_limit_event; only with a claude.ai login). */
+const rateLimit = object(
+  {
+    window: string({ description: "Claude's rateLimitType: five_hour, seven_day, seven_day_opus, overage …" }),
+  },
+  {
+    utilization: number({ minimum: 0, description: "Share of the window used, 0–1, when Claude said." }),
+    resetsAt: string({ description: "RFC 3339: when the window resets." }),
+    status: oneOf(["allowed", "allowed_warning", "rejected"]),
+  },
+);
+
+/** The live view's status of a session (v3). */
+export const sessionStatus = object(
+  { type: literal("session.status"), sessionId },
+  {
+    id,
+    contextTokens: integer({ minimum: 0, description: "Tokens in Claude's context after its last message (input, cache and output)." }),
+    contextWindow: integer({ minimum: 0, description: "The model's context window, in tokens." }),
+    costUsd: number({ minimum: 0, description: "What Claude's process has spent so far, in US dollars (its result's total_cost_usd)." }),
+    rateLimits: arrayOf(rateLimit),
+    activity,
+    tasks: arrayOf(task),
+  },
+  "A session's status for the live view: to clients that attached with partial or asked session.status.get, at most 2 a second; no seq.",
 );
 
 export const serverMessages = {
@@ -452,6 +526,12 @@ export const serverMessages = {
     "A session's pickers changed (its Claude started and told its models and commands); to attached clients that use sessions. No seq.",
   ),
   ...reviewServerMessages,
+  "claude.partial": object(
+    { type: literal("claude.partial"), sessionId, event: anyValue("One stream_event line from Claude, verbatim (a delta of the message being written).") },
+    {},
+    "Claude's message as it is produced, to clients that attached with partial: no seq, never replayed; the claude.event with the complete assistant message supersedes it.",
+  ),
+  "session.status": sessionStatus,
 } as const;
 
 /** One session in `auth.ok.sessions` and the `sessions` update. */

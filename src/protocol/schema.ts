@@ -68,6 +68,19 @@ export function boolean(description?: string): Schema<boolean> {
   };
 }
 
+/** A finite number (not only an integer) within optional bounds, e.g. a cost in dollars. */
+export function number(bounds: { minimum?: number; maximum?: number; description?: string } = {}): Schema<number> {
+  return {
+    parse(input, path = "") {
+      if (typeof input !== "number" || !Number.isFinite(input)) return fail(`${describe(path)} must be a number`);
+      if (bounds.minimum !== undefined && input < bounds.minimum) return fail(`${describe(path)} must be ≥ ${bounds.minimum}`);
+      if (bounds.maximum !== undefined && input > bounds.maximum) return fail(`${describe(path)} must be ≤ ${bounds.maximum}`);
+      return ok(input);
+    },
+    toJsonSchema: () => ({ type: "number", ...bounds }),
+  };
+}
+
 /** Exactly one of the given string values. */
 export function oneOf<const V extends string>(values: readonly V[], description?: string): Schema<V> {
   return {

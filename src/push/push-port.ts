@@ -18,9 +18,9 @@ import type { PushClientMessage, PushService } from "./push-service.ts";
 /** `sessions` with push messages and presence handled by `push`. */
 export function withPush(sessions: SessionPort, push: PushService): SessionPort {
   return {
-    join(connection: Connection, resume: ResumeRequest | undefined): void {
+    join(connection: Connection, resume: ResumeRequest | undefined, partial?: boolean): void {
       push.joined(connection.key!.fingerprint);
-      sessions.join(connection, resume);
+      sessions.join(connection, resume, partial);
     },
     leave(connection: Connection): void {
       push.left(connection.key!.fingerprint);

@@ -59,8 +59,8 @@ export interface PairingPort {
 
 /** What the gateway needs from the sessions (src/session/session-manager.ts). */
 export interface SessionPort {
-  /** Sends auth.ok (with the default session's snapshot) and any replay, then live events. */
-  join(connection: Connection, resume: ResumeRequest | undefined): void;
+  /** Sends auth.ok (with the default session's snapshot) and any replay, then live events (`partial`: the live view's too). */
+  join(connection: Connection, resume: ResumeRequest | undefined, partial?: boolean): void;
   leave(connection: Connection): void;
   handle(connection: Connection, message: SessionMessage): void;
 }
@@ -253,7 +253,7 @@ export class Gateway {
         this.#releasePending(connection);
         connection.markAuthenticated(verdict.key);
         log.info("authenticated", { keyType: verdict.key.type, comment: verdict.key.comment });
-        this.#options.session.join(connection, message.resume);
+        this.#options.session.join(connection, message.resume, message.partial === true);
       },
       (error: unknown) => {
         connection.log.error("authentication crashed", { error });

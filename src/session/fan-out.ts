@@ -6,6 +6,8 @@
  * queue is flushed once per tick with each client's writes coalesced, so a burst of Claude output
  * costs one write per client rather than one per line and client. What is flushed reaches the
  * event store before any client: a seq a client has seen is never handed out again after a crash.
+ * The live view's partial frames (live-view.ts) go out in the same flush, in their places among
+ * the numbered frames, to the clients that asked for them only.
  *
  * @example
  * ```ts
@@ -21,6 +23,7 @@ import type { UnnumberedEvent } from "../protocol/messages.ts";
 import type { Metrics } from "../shared/metrics.ts";
 import { DevicePresence } from "./device-presence.ts";
 import type { EventStore } from "./event-store.ts";
+import type { LiveView } from "./live-view.ts";
 import type { ReplayBuffer } from "./replay-buffer.ts";
 import type { SessionClient } from "./session-ports.ts";
 
@@ -34,6 +37,8 @@ export interface FanOutOptions {
   presenceIntervalMs: number;
   /** Clients came or went (at most once per presenceIntervalMs). */
   onPresence: () => void;
+  /** The partial frames of the live view, for the clients that asked. */
+  live?: LiveView;
 }
 
 export class SessionFanOut {
@@ -95,9 +100,19 @@ export class SessionFanOut {
     this.enqueue(this.#options.events.append(event));
   }
 
+  /** Numbered frames waiting for this tick's flush (where a partial frame queued now goes among them). */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
   /** Queues a frame already numbered (appended to the replay buffer) for every client. */
   enqueue(frame: string): void {
     this.#queue.push(frame);
+    this.flushSoon();
+  }
+
+  /** Flushes at the end of the tick (for frames queued here or partial frames queued in the live view). */
+  flushSoon(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => this.flush());
@@ -106,15 +121,17 @@ export class SessionFanOut {
   /** Sends what is queued now: to the event store first, then to every client. */
   flush(): void {
     this.#flushScheduled = false;
-    if (this.#queue.length === 0) return;
+    const { events, store, metrics, live } = this.#options;
+    if (this.#queue.length === 0 && !live?.hasPartials) return;
     const frames = this.#queue;
     this.#queue = [];
-    const { events, store, metrics } = this.#options;
+    const partials = live?.takePartials(frames);
     // On disk before on the wire: a seq a client has seen is never handed out again after a crash.
-    store?.append(frames, () => events.frames());
+    if (frames.length > 0) store?.append(frames, () => events.frames());
     for (const client of this.#clients) {
-      if (frames.length === 1) client.send(frames[0]!);
-      else client.sendBatch(frames);
+      const batch = partials && live!.wantsPartials(client) ? partials : frames;
+      if (batch.length === 1) client.send(batch[0]!);
+      else if (batch.length > 1) client.sendBatch(batch);
     }
     if (metrics && this.#clients.size > 0) {
       let chars = 0;

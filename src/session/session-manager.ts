@@ -175,9 +175,9 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   // ── clients (the gateway's SessionPort) ──────────────────────────────────────────────────────
 
-  /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1). */
-  join(connection: SessionClient, resume: ResumeRequest | undefined): void {
-    this.#default.session.join(connection, resume, this.#lists.join(connection), this.#options.push);
+  /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1; `partial`: the live view, v3). */
+  join(connection: SessionClient, resume: ResumeRequest | undefined, partial = false): void {
+    this.#default.session.join(connection, resume, this.#lists.join(connection), this.#options.push, partial);
     this.#changed();
   }
 
@@ -329,7 +329,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   }
 
   #attach(connection: SessionClient, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
-    entry.session.attach(connection, message.lastSeq, message.id);
+    entry.session.attach(connection, message.lastSeq, message.id, message.partial === true);
     this.#changed();
   }
 

@@ -56,7 +56,7 @@ export interface SessionClient {
 }
 
 /** The client messages a session handles itself: the conversation. */
-export type ConversationMessage = Extract<ClientMessage, { type: "prompt" | "permission.response" | "interrupt" }>;
+export type ConversationMessage = Extract<ClientMessage, { type: "prompt" | "permission.response" | "interrupt" | "session.status.get" | "task.stop" }>;
 
 /** Told what a list of sessions shows about this one (its title, its last activity). */
 export interface SessionObserver {

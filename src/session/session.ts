@@ -41,6 +41,7 @@ import { ClaudeAuth } from "./claude-auth.ts";
 import { applySettings, tellNewClaude } from "./claude-settings.ts";
 import type { EventStore } from "./event-store.ts";
 import { SessionFanOut } from "./fan-out.ts";
+import { LiveView } from "./live-view.ts";
 import { SessionPermissions } from "./permission-flow.ts";
 import { checkPromptImages } from "./prompt-images.ts";
 import { ReplayBuffer, type ReplayLimits } from "./replay-buffer.ts";
@@ -55,6 +56,9 @@ import {
 } from "./session-ports.ts";
 import { choosablePermissionModes, SessionSettings, type SettingsChange } from "./session-settings.ts";
 import { StatePublisher, type StateSnapshot } from "./state-publisher.ts";
+
+/** Web Push's field of auth.ok. */
+type AuthOkPush = ServerMessage<"auth.ok">["push"];
 
 export interface SessionOptions {
   sessionId: string;
@@ -77,6 +81,8 @@ export class Session {
   readonly events: ReplayBuffer;
   /** The attached clients (the one record of who receives this session's events) and the delivery of events to them. */
   readonly #fanOut: SessionFanOut;
+  /** claude.partial and session.status for the clients that asked (v3). */
+  readonly #live: LiveView;
   readonly #states: StatePublisher;
   readonly #permissions: SessionPermissions;
   readonly #claude: ClaudePort;
@@ -111,7 +117,9 @@ export class Session {
     this.events = options.store
       ? ReplayBuffer.restore(options.sessionId, options.replay, options.store.saved)
       : new ReplayBuffer(options.sessionId, options.replay);
+    this.#live = new LiveView({ sessionId: options.sessionId, claude: options.claude });
     this.#fanOut = new SessionFanOut({
+      live: this.#live,
       sessionId: options.sessionId,
       events: this.events,
       store: this.#store,
@@ -203,9 +211,10 @@ export class Session {
 
   /**
    * A client that just authenticated: `auth.ok` (with `sessionsJson()`, the relay's list as JSON,
-   * when given, and Web Push's `push` field), the replay `resume` asks for, then live events.
+   * when given, and Web Push's `push` field), the replay `resume` asks for, then live events (with
+   * `partial`, the live view's too).
    */
-  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string, push?: ServerMessage<"auth.ok">["push"]): void {
+  join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string, push?: AuthOkPush, partial = false): void {
     const key = connection.key;
     if (!key) throw new Error("a connection joined the session before it authenticated");
     this.#fanOut.admit(
@@ -228,13 +237,14 @@ export class Session {
         ),
       resume,
     );
+    this.#live.subscribe(connection, partial);
   }
 
   /**
    * `session.attach`: `session.attached` (the state now and the newest seq), the events after
-   * `lastSeq` (absent: every event held), then live events. Attaching again replays again.
+   * `lastSeq` (absent: every event held), then live events (`partial`: the live view's too); attaching again replays again.
    */
-  attach(connection: SessionClient, lastSeq: number | undefined, id: string | undefined): void {
+  attach(connection: SessionClient, lastSeq: number | undefined, id: string | undefined, partial = false): void {
     this.#fanOut.admit(
       connection,
       () =>
@@ -248,10 +258,12 @@ export class Session {
         }),
       { sessionId: this.sessionId, lastSeq: lastSeq ?? 0 },
     );
+    this.#live.subscribe(connection, partial);
   }
 
   leave(connection: SessionClient): void {
     this.#fanOut.leave(connection);
+    this.#live.leave(connection);
   }
 
   handle(connection: SessionClient, message: ConversationMessage): void {
@@ -263,6 +275,10 @@ export class Session {
         return;
       case "interrupt":
         return this.#interrupt(connection, message.id);
+      case "session.status.get":
+        return this.#live.sendStatus(connection, message.id);
+      case "task.stop":
+        return this.#live.stopTask(connection, message.taskId, message.id);
     }
   }
 
@@ -324,6 +340,7 @@ export class Session {
     this.#closed = true;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#fanOut.close();
+    this.#live.close();
     this.#states.publishPending();
     this.#fanOut.flush();
     this.#store?.close();
@@ -364,6 +381,8 @@ export class Session {
 
   /** One verbatim stream-json line (already known to be a JSON object) and its parse. */
   #claudeEvent(line: string, event: Record<string, unknown>): void {
+    // a stream_event (partial message) goes only to the clients that asked, in the next flush
+    if (this.#live.observe(line, event, this.#fanOut.queued)) return this.#fanOut.flushSoon();
     const seq = this.events.lastSeq + 1;
     this.#fanOut.enqueue(this.events.appendFrame(seq, encodeClaudeEvent(this.sessionId, seq, line)));
     this.#credentials(credentialsSignal(event), "turn");

@@ -28,6 +28,12 @@ export type FakeAnswer =
   | { kind: "slow_text"; text: string; ms: number }
   /** Streams message_start, then waits until `release` settles before the text (a turn held open by the test). */
   | { kind: "held_text"; text: string; release: Promise<unknown> }
+  /**
+   * Text streamed one delta per word (each word keeps its following space), optionally after a
+   * thinking block; before word i (from the second on) the fake awaits `pace(i)`, so a test can
+   * hold the rest of the stream until a client has seen the first words.
+   */
+  | { kind: "words"; words: string[]; pace?: (index: number) => Promise<unknown>; thinking?: string }
   /** An HTTP error status with an Anthropic-style error body. */
   | { kind: "error"; status: number; message: string };
 
@@ -57,6 +63,8 @@ export interface FakeAnthropic {
   enqueue(...answers: FakeAnswer[]): void;
   /** Answers used when the queue is empty; receives the request body. */
   setFallback(fn: (body: MessagesBody) => FakeAnswer): void;
+  /** Extra response headers for Messages answers (e.g. `anthropic-ratelimit-unified-*`), until reset. */
+  setResponseHeaders(headers: Record<string, string>): void;
   /** Clears the queue, the recorded requests and restores the default fallback. */
   reset(): void;
   close(): Promise<void>;
@@ -99,6 +107,15 @@ export function heldText(value: string, release: Promise<unknown>): FakeAnswer {
   return { kind: "held_text", text: value, release };
 }
 
+/**
+ * A text answer streamed one word per delta (see the `words` answer), e.g.
+ * `streamedWords("one two three", (i) => seen[i - 1])` sends "two " only once `seen[0]` settled.
+ */
+export function streamedWords(value: string, pace?: (index: number) => Promise<unknown>, thinking?: string): FakeAnswer {
+  const words = value.split(/(?<= )/);
+  return { kind: "words", words, ...(pace && { pace }), ...(thinking !== undefined && { thinking }) };
+}
+
 /** The text of the last user message of a Messages request (what the prompt said), or "". */
 export function lastUserText(body: MessagesBody): string {
   const content = body.messages.filter((message) => message.role === "user").at(-1)?.content;
@@ -118,6 +135,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const queue: FakeAnswer[] = [];
   let fallback: (body: MessagesBody) => FakeAnswer = defaultFallback;
   let messageCounter = 0;
+  let responseHeaders: Record<string, string> = {};
 
   const server = createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -137,7 +155,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       const messagesBody = body as MessagesBody;
       const answer = queue.shift() ?? fallback(messagesBody);
       messageCounter += 1;
-      return answerMessages(res, answer, messagesBody, `msg_fake${messageCounter}`);
+      return answerMessages(res, answer, messagesBody, `msg_fake${messageCounter}`, responseHeaders);
     }
     if (req.method === "HEAD") {
       res.writeHead(200).end();
@@ -158,10 +176,14 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     setFallback: (fn) => {
       fallback = fn;
     },
+    setResponseHeaders: (headers) => {
+      responseHeaders = headers;
+    },
     reset: () => {
       queue.length = 0;
       requests.length = 0;
       fallback = defaultFallback;
+      responseHeaders = {};
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -184,7 +206,8 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
 }
 
-async function answerMessages(res: ServerResponse, answer: FakeAnswer, body: MessagesBody, id: string): Promise<void> {
+async function answerMessages(res: ServerResponse, answer: FakeAnswer, body: MessagesBody, id: string, headers: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   if (answer.kind === "error") {
     return json(res, answer.status, { type: "error", error: { type: ERROR_TYPES[answer.status] ?? "api_error", message: answer.message } });
   }
@@ -228,11 +251,27 @@ async function answerMessages(res: ServerResponse, answer: FakeAnswer, body: Mes
       index: 0,
       delta: { type: "input_json_delta", partial_json: JSON.stringify(answer.input) },
     });
+  } else if (answer.kind === "words") {
+    let index = 0;
+    if (answer.thinking !== undefined) {
+      send("content_block_start", { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } });
+      send("content_block_delta", { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: answer.thinking } });
+      send("content_block_delta", { type: "content_block_delta", index, delta: { type: "signature_delta", signature: "fake-signature" } });
+      send("content_block_stop", { type: "content_block_stop", index });
+      index += 1;
+    }
+    send("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
+    for (const [i, word] of answer.words.entries()) {
+      if (i > 0 && answer.pace) await answer.pace(i);
+      if (res.destroyed) return;
+      send("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: word } });
+    }
+    send("content_block_stop", { type: "content_block_stop", index });
   } else {
     send("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
     send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: answer.text } });
   }
-  send("content_block_stop", { type: "content_block_stop", index: 0 });
+  if (answer.kind !== "words") send("content_block_stop", { type: "content_block_stop", index: 0 });
   send("message_delta", {
     type: "message_delta",
     delta: { stop_reason: answer.kind === "tool_use" ? "tool_use" : "end_turn", stop_sequence: null },
@@ -243,5 +282,6 @@ async function answerMessages(res: ServerResponse, answer: FakeAnswer, body: Mes
 }
 
 function contentBlock(answer: Exclude<FakeAnswer, { kind: "error" }>): Record<string, unknown> {
-  return answer.kind === "tool_use" ? { type: "tool_use", id: answer.id, name: answer.name, input: answer.input } : { type: "text", text: answer.text };
+  if (answer.kind === "tool_use") return { type: "tool_use", id: answer.id, name: answer.name, input: answer.input };
+  return { type: "text", text: answer.kind === "words" ? answer.words.join("") : answer.text };
 }

@@ -145,6 +145,11 @@ export class FakeClaude implements ClaudePort {
     this.#events.emit("event", JSON.stringify(event), event);
   }
 
+  /** Claude prints this exact line (e.g. one recorded from the real CLI, test/fixtures). */
+  emitRawLine(line: string): void {
+    this.#events.emit("event", line, JSON.parse(line));
+  }
+
   /** Claude finishes a turn: its result line, then (as the supervisor does) ready. */
   finishTurn(result: Record<string, unknown> = { subtype: "success", is_error: false, result: "ok" }): void {
     this.emitLine({ type: "result", ...result });

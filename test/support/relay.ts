@@ -82,8 +82,15 @@ export interface TestRelay {
   /** Captured log lines, parsed. */
   logs: Array<Record<string, any>>;
   connect(): Promise<TestClient>;
-  /** Connects, signs the challenge with `key` via ssh-keygen, and returns the client after auth.ok. */
-  connectAuthenticated(resume?: { sessionId: string; lastSeq: number }, key?: TestKey): Promise<TestClient & { authOk: Frame }>;
+  /**
+   * Connects, signs the challenge with `key` via ssh-keygen, and returns the client after auth.ok;
+   * `fields` go into auth.response too (e.g. `{ partial: true }` for the live view).
+   */
+  connectAuthenticated(
+    resume?: { sessionId: string; lastSeq: number },
+    key?: TestKey,
+    fields?: Record<string, unknown>,
+  ): Promise<TestClient & { authOk: Frame }>;
   /** Claude's transcript of the default session as persisted so far (see persistedTranscript). */
   transcript(): string;
   stop(options?: { keepDir?: boolean }): Promise<void>;
@@ -112,10 +119,10 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
 
   const ca = relay.tls?.current.cert;
   const connect = () => TestClient.connect(relay.url, 5000, { ...(ca && { ca }) });
-  const connectAuthenticated = async (resume?: { sessionId: string; lastSeq: number }, signer: TestKey = key) => {
+  const connectAuthenticated = async (resume?: { sessionId: string; lastSeq: number }, signer: TestKey = key, fields: Record<string, unknown> = {}) => {
     const client = await connect();
     const challenge = await client.next("auth.challenge");
-    client.send({ type: "auth.response", signature: sshKeygenSign(signer.privatePath, challenge.challenge), ...(resume && { resume }) });
+    client.send({ type: "auth.response", signature: sshKeygenSign(signer.privatePath, challenge.challenge), ...(resume && { resume }), ...fields });
     const authOk = await client.next((frame) => frame.type === "auth.ok" || frame.type === "error");
     if (authOk.type !== "auth.ok") throw new Error(`authentication failed: ${JSON.stringify(authOk)}`);
     return Object.assign(client, { authOk });
