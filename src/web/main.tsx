@@ -13,16 +13,21 @@ import { type DeviceKey, DeviceKeyUnavailableError, forgetDeviceKey, loadOrCreat
 import { openKeyDb } from "./key/key-db.ts";
 import { deviceName } from "./key/ssh-public-key.ts";
 import { PageLink, relayUrl } from "./net/connection.ts";
+import { linkLiveView } from "./net/live-link.ts";
 import { PermissionNotifier } from "./net/notify.ts";
 import { PairingError, type PairLink, pairingFailureWords, pairLink, requestPairing } from "./net/pairing.ts";
 import { registerServiceWorker } from "./net/service-worker.ts";
 import { ReviewState } from "./state/changes.ts";
+import { LiveText } from "./state/live.ts";
+import { SessionStatuses } from "./state/status.ts";
 import { AppStore, type PageMemory } from "./state/store.ts";
 import { watchTurns } from "./state/turn-watch.ts";
 import type { Actions } from "./ui/actions.ts";
 import { App } from "./ui/app.tsx";
 
-options.debounceRendering = (callback) => (document.hidden ? setTimeout(callback, 0) : requestAnimationFrame(callback));
+/** Before the next frame is drawn; a hidden page draws no frames, so a timer there. */
+const nextFrame = (callback: () => void) => (document.hidden ? setTimeout(callback, 0) : requestAnimationFrame(callback));
+options.debounceRendering = nextFrame;
 
 const INSECURE =
   "This page needs a secure connection to make and keep its key, and browsers allow that only over https or on the relay's own computer (http://localhost). " +
@@ -49,6 +54,7 @@ const memory: PageMemory = {
 const store = new AppStore(memory);
 const review = new ReviewState((message, reply) => connection?.request(message, reply) ?? Promise.reject(new Error("not connected to the relay")));
 watchTurns(store, review);
+const live = { text: new LiveText(nextFrame), statuses: new SessionStatuses(Date.now) };
 const notifier = new PermissionNotifier();
 store.notifications.value = notifier.permission;
 const db = openKeyDb<StoredDeviceKey>();
@@ -74,7 +80,13 @@ async function start(): Promise<void> {
 
 function connect(): void {
   if (!key || connection) return;
-  connection = new PageLink({ url: relayUrl(location), store, signer: browserSigner(key), notifier });
+  connection = new PageLink({
+    url: relayUrl(location),
+    store,
+    signer: browserSigner(key),
+    notifier,
+    onClient: (client) => linkLiveView(client, live.text, live.statuses),
+  });
   connection.start();
 }
 
@@ -136,6 +148,7 @@ const actions: Actions = {
   show: (sessionId) => connection?.show(sessionId),
   toggleSessions: () => (store.view.value = store.view.value === "sessions" ? "conversation" : "sessions"),
   createSession: (cwd, worktree) => connection?.create(cwd, "form", undefined, worktree),
+  stopTask: (sessionId, taskId) => connection?.stopTask(sessionId, taskId),
   stopSession: (sessionId, options) => connection?.stopSession(sessionId, options),
   openChanges: (sessionId) => {
     store.view.value = "conversation";
@@ -175,5 +188,5 @@ const actions: Actions = {
   },
 };
 
-render(<App store={store} actions={actions} review={review} />, document.getElementById("app")!);
+render(<App store={store} actions={actions} review={review} live={live} />, document.getElementById("app")!);
 void start();

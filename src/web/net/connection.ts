@@ -39,6 +39,8 @@ export interface PageLinkOptions {
   store: AppStore;
   signer: ChallengeSigner;
   notifier?: PermissionNotifier;
+  /** Called with each client made (before it connects): the live view subscribes to it (live-link.ts). */
+  onClient?: (client: RelayClient) => void;
 }
 
 /** Errors that end the connection: the status line says what happened, not the error list. */
@@ -148,6 +150,11 @@ export class PageLink {
   interrupt(): void {
     const sessionId = this.#options.store.activeSessionId.value;
     if (sessionId !== undefined) this.#send({ type: "interrupt", sessionId });
+  }
+
+  /** Stops a running task (a sub-agent, a background command) of a session; a refusal (`unknown_task`) is a note. */
+  stopTask(sessionId: string, taskId: string): void {
+    if (this.#client?.state === "open") this.#client.stopTask(taskId, { sessionId });
   }
 
   /** Shows another session: attached from its own lastSeq (the replay fills in what is new). */
@@ -269,8 +276,15 @@ export class PageLink {
   #connect(): void {
     const { store, signer, notifier, url } = this.#options;
     // Never gives up on its own: a key not authorized yet is tried again (slowly) until it is added.
-    const client = new RelayClient({ signer, resume: store.resume(), reconnect: { initialDelayMs: 500, maxDelayMs: 10_000, keepTrying: true } });
+    // `partial`: Claude's text as it is written and the sessions' status (the live view).
+    const client = new RelayClient({
+      signer,
+      resume: store.resume(),
+      reconnect: { initialDelayMs: 500, maxDelayMs: 10_000, keepTrying: true },
+      partial: true,
+    });
     this.#client = client;
+    this.#options.onClient?.(client);
     this.#follow(); // attached at login, each from the lastSeq the store has
     store.connection.value = { status: "connecting" };
     client.on("state", (state) => {
