@@ -33,7 +33,7 @@ export function LiveStatusLine({ statuses, sessionId, actions }: { statuses: Ses
   const tasks = received.status.tasks ?? [];
   return (
     <>
-      <div class="live-status" role="group" aria-label="Claude's status" data-testid="status-line">
+      <section class="live-status" aria-label="Claude's status" data-testid="status-line">
         {words.context && (
           <span class="context" data-testid="status-context">
             <span class="ring" aria-hidden="true" style={{ "--share": words.contextShare }} />
@@ -56,7 +56,7 @@ export function LiveStatusLine({ statuses, sessionId, actions }: { statuses: Ses
             {words.running > 0 ? `Tasks · ${words.running} running` : `Tasks (${tasks.length})`}
           </button>
         )}
-      </div>
+      </section>
       {open && tasks.length > 0 && (
         <ul class="tasks" aria-label="Tasks" data-testid="tasks">
           {tasks.map((task) => (
