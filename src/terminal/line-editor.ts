@@ -47,6 +47,8 @@ export class LineEditor implements TerminalConsole {
   readonly #rl: Interface;
   readonly #onData = (chunk: Buffer | string) => this.#receive(chunk.toString());
   #status: string | undefined;
+  /** Claude's unfinished line of text (streamed-text.ts), drawn above the status line. */
+  #live: string | undefined;
   #label = "› ";
   /** Lines of an input continued with a trailing backslash. */
   #continued: string[] = [];
@@ -95,6 +97,15 @@ export class LineEditor implements TerminalConsole {
   setStatus(text: string | undefined): void {
     if (text === this.#status) return;
     this.#repaint(() => (this.#status = text));
+  }
+
+  setLive(text: string | undefined): void {
+    if (text === this.#live) return;
+    this.#repaint(() => (this.#live = text));
+  }
+
+  get columns(): number {
+    return this.#columns();
   }
 
   setLabel(label: string): void {
@@ -155,8 +166,9 @@ export class LineEditor implements TerminalConsole {
 
   #prompt(): string {
     const label = this.#continued.length > 0 ? "… " : this.#label;
-    // One row for the status line however narrow the terminal: a wrapped one would push the input around.
-    return this.#status === undefined ? label : `${truncateToWidth(this.#status, this.#columns() - 1)}\n${label}`;
+    // One row each for the live line and the status line however narrow the terminal: a wrapped one would push the input around.
+    const rows = [this.#live, this.#status].filter((row) => row !== undefined).map((row) => truncateToWidth(row, this.#columns() - 1));
+    return [...rows, label].join("\n");
   }
 
   /** Erases the block, changes what it shows, draws it again. */
