@@ -1,8 +1,9 @@
 /**
  * The input line of the interactive client on a terminal, built on node:readline (line editing,
  * history, cursor keys, Ctrl-U/Ctrl-W …): output is printed above the input, which is never
- * overwritten — the status line, the prompt and the half-typed text are drawn again below each
- * output, with the cursor where it was.
+ * overwritten — Claude's unfinished line of text (the live view), the status line, the prompt and
+ * the half-typed text are drawn again below each output, with the cursor where it was, each redraw
+ * written in one piece.
  *
  * The block below the output (status line, prompt, input) is erased and drawn here, from
  * readline's public state (`line`, `cursor`, `getCursorPos()`), not with `prompt(true)`: readline
@@ -39,7 +40,8 @@ export interface LineEditorStreams {
 
 export class LineEditor implements TerminalConsole {
   readonly fancy = true;
-  readonly #output: NodeJS.WriteStream;
+  /** The terminal; while a redraw is collected (see #atOnce), a buffer in front of it. */
+  #output: NodeJS.WriteStream;
   readonly #input: NodeJS.ReadStream;
   readonly #handlers: ConsoleHandlers;
   readonly #filter = new InputFilter();
@@ -89,9 +91,11 @@ export class LineEditor implements TerminalConsole {
 
   print(text: string): void {
     if (this.#closed) return void this.#output.write(`${text}\n`);
-    this.#erase();
-    this.#output.write(text.endsWith("\n") ? text : `${text}\n`);
-    this.#draw();
+    this.#atOnce(() => {
+      this.#erase();
+      this.#output.write(text.endsWith("\n") ? text : `${text}\n`);
+      this.#draw();
+    });
   }
 
   setStatus(text: string | undefined): void {
@@ -174,9 +178,35 @@ export class LineEditor implements TerminalConsole {
   /** Erases the block, changes what it shows, draws it again. */
   #repaint(change: () => void): void {
     if (this.#closed) return void change();
-    this.#erase();
-    change();
-    this.#draw();
+    this.#atOnce(() => {
+      this.#erase();
+      change();
+      this.#draw();
+    });
+  }
+
+  /**
+   * Collects what `redraw` writes and writes it to the terminal in one piece, so the terminal never
+   * shows the block erased and not yet drawn again (output and status updates come many a second
+   * while Claude's text streams).
+   */
+  #atOnce(redraw: () => void): void {
+    const terminal = this.#output;
+    let collected = "";
+    const buffer = {
+      columns: terminal.columns,
+      write: (chunk: string | Uint8Array) => {
+        collected += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+        return true;
+      },
+    };
+    this.#output = buffer as unknown as NodeJS.WriteStream;
+    try {
+      redraw();
+    } finally {
+      this.#output = terminal;
+    }
+    terminal.write(collected);
   }
 
   /** Moves to where the block (status line, prompt, input) starts and clears from there down. */
