@@ -30,7 +30,7 @@ export interface LiveTask {
 }
 
 export interface LiveStatusWords {
-  /** "42% context" (undefined until both figures are known). */
+  /** "42% context", "<1% context" (undefined until both figures are known). */
   context?: string;
   /** The same as a share 0–1, for a ring. */
   contextShare?: number;
@@ -59,7 +59,7 @@ export function liveStatusWords(status: LiveStatus, elapsedMs: number): LiveStat
   const limit = rateLimitWords(status.rateLimits ?? []);
   const activity = status.activity && activityWords(status.activity, elapsedMs);
   return {
-    ...(share !== undefined && { context: `${Math.round(share * 100)}% context`, contextShare: share }),
+    ...(share !== undefined && { context: `${share > 0 && share < 0.005 ? "<1" : Math.round(share * 100)}% context`, contextShare: share }),
     ...(costUsd !== undefined && { cost: costWords(costUsd) }),
     ...(activity && { activity }),
     ...(limit && { rateLimit: limit }),

@@ -64,7 +64,7 @@ test("the first word is on the screen before the last is produced; the answer is
   // Wrapped at spaces into whole words, every word in order.
   const answer = history.slice(history.indexOf("● Alpha"), history.indexOf("✓ done"));
   expect(answer.split(/\s+/).filter((word) => word !== "●" && word !== "")).toEqual(WORDS.split(" "));
-  await term.waitFor((screen) => /\d+% context · (\$\d+\.\d\d|<\$0\.01)/.test(screen), 10_000, "context and cost in the status line");
+  await term.waitFor((screen) => /(<1|\d+)% context · (\$\d+\.\d\d|<\$0\.01)/.test(screen), 10_000, "context and cost in the status line");
   expect(term.lastLine()).toBe("›");
 }, 120_000);
 

@@ -18,6 +18,8 @@ test("nothing known: no words; context needs both figures", () => {
   expect(liveStatusWords({ contextTokens: 10 }, 0).context).toBeUndefined();
   expect(liveStatusWords({ contextTokens: 10, contextWindow: 0 }, 0).context).toBeUndefined();
   expect(liveStatusWords({ contextTokens: 300, contextWindow: 200 }, 0).context).toBe("100% context");
+  expect(liveStatusWords({ contextTokens: 900, contextWindow: 200_000 }, 0).context).toBe("<1% context");
+  expect(liveStatusWords({ contextTokens: 0, contextWindow: 200_000 }, 0).context).toBe("0% context");
 });
 
 test("activities in words", () => {

@@ -31,6 +31,7 @@ export function LiveStatusLine({ statuses, sessionId, actions }: { statuses: Ses
   if (!received) return null;
   const words = liveStatusWords(received.status, Math.max(0, now - received.at));
   const tasks = received.status.tasks ?? [];
+  if (!words.context && !words.cost && !words.activity && !words.rateLimit && tasks.length === 0) return null;
   return (
     <>
       <section class="live-status" aria-label="Claude's status" data-testid="status-line">

@@ -138,7 +138,7 @@ test("the status line: the tool Claude waits on with its clock, then the context
     .waitFor({ timeout: 10_000 });
   await page()
     .getByTestId("status-context")
-    .filter({ hasText: /^\d+% context$/ })
+    .filter({ hasText: /^(<1|\d+)% context$/ })
     .waitFor({ timeout: 10_000 });
   await page().getByTestId("status-activity").waitFor({ state: "detached", timeout: 10_000 });
   const line = await page().getByTestId("status-line").boundingBox();
