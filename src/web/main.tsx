@@ -109,10 +109,10 @@ const actions: Actions = {
   answer: (request, answers) => connection?.answer(request, answers),
   configure: (change) => {
     const sessionId = store.activeSessionId.value;
-    if (sessionId !== undefined) connection?.configure(sessionId, change);
+    if (sessionId !== undefined) connection?.requests.configure(sessionId, change);
   },
-  listHistory: (cwd) => connection?.listHistory(cwd),
-  resumeConversation: (cwd, sessionId) => connection?.create(cwd, "form", sessionId),
+  listHistory: (cwd) => connection?.requests.listHistory(cwd),
+  resumeConversation: (cwd, sessionId) => connection?.requests.create(cwd, "form", sessionId),
   deny: (request, reason) => connection?.deny(request, reason),
   interrupt: () => connection?.interrupt(),
   retry: () => connection?.wake(),
@@ -131,9 +131,9 @@ const actions: Actions = {
   dismissErrors: () => store.dismissErrors(),
   show: (sessionId) => connection?.show(sessionId),
   toggleSessions: () => (store.view.value = store.view.value === "sessions" ? "conversation" : "sessions"),
-  createSession: (cwd) => connection?.create(cwd),
-  stopSession: (sessionId) => connection?.stopSession(sessionId),
-  newConversation: (sessionId) => connection?.newConversation(sessionId),
+  createSession: (cwd) => connection?.requests.create(cwd),
+  stopSession: (sessionId) => connection?.requests.stopSession(sessionId),
+  newConversation: (sessionId) => connection?.requests.newConversation(sessionId),
   pair: async (name) => {
     const code = pairing;
     if (!key || !code) return;
