@@ -10,8 +10,10 @@
  * It is a facade over two parts: one login and link per connection (connection.ts) with the
  * reconnect loop here (when: reconnect-policy.ts), and the model of the relay (session-directory.ts:
  * the session list, where the client stands in each session followed, the requests waiting for
- * their answer by id); the v3 review requests are in review-requests.ts. Protocol rules both clients need live beside it: Claude's questions
- * (questions.ts), permission answers and "allow for this session" (permission-answers.ts).
+ * their answer by id; each session followed also as one value, `sessionViews`, for a page that
+ * mirrors it); the v3 review requests are in review-requests.ts. Protocol rules both clients need
+ * live beside it: Claude's questions (questions.ts), permission answers and "allow for this
+ * session" (permission-answers.ts).
  *
  * @example
  * ```ts

@@ -19,14 +19,14 @@
  * ```
  */
 import { computed, signal } from "@preact/signals-core";
-import type { AuthOkMessage, ErrorMessage, PromptImage, ReplayGapMessage, SessionEventMessage, SessionView } from "../../client/client.ts";
+import type { AuthOkMessage, ErrorMessage, ReplayGapMessage, SessionEventMessage, SessionView } from "../../client/client.ts";
+import type { PromptImage } from "../../protocol/message-parts.ts";
 import type { DeviceKey } from "../key/device-key.ts";
 import { applyEvent, applyGap, type Conversation, emptyConversation } from "./conversation.ts";
 import { RequestForms } from "./forms.ts";
 import { type PageMemory, remembered } from "./page-memory.ts";
 import { type SessionInfo, sessionName } from "./session-words.ts";
 
-export type { PromptImage } from "../../client/client.ts";
 export type { PageMemory } from "./page-memory.ts";
 
 /** `starting`: no key yet · `unsupported`: no WebCrypto/IndexedDB · `pairing`: a pair link is being used · `unauthorized`: the relay refused the key. */
