@@ -47,7 +47,7 @@ const memory: PageMemory = {
 };
 
 const store = new AppStore(memory);
-const review = new ReviewState((message, reply) => connection?.request(message, reply) ?? Promise.reject(new Error("not connected to the relay")));
+const review = new ReviewState((message, reply) => connection?.client?.request(message, reply) ?? Promise.reject(new Error("not connected to the relay")));
 watchTurns(store, review);
 const notifier = new PermissionNotifier();
 store.notifications.value = notifier.permission;
@@ -113,10 +113,10 @@ const actions: Actions = {
   answer: (request, answers) => connection?.answer(request, answers),
   configure: (change) => {
     const sessionId = store.activeSessionId.value;
-    if (sessionId !== undefined) connection?.configure(sessionId, change);
+    if (sessionId !== undefined) connection?.requests.configure(sessionId, change);
   },
-  listHistory: (cwd) => connection?.listHistory(cwd),
-  resumeConversation: (cwd, sessionId) => connection?.create(cwd, "form", sessionId),
+  listHistory: (cwd) => connection?.requests.listHistory(cwd),
+  resumeConversation: (cwd, sessionId) => connection?.requests.create(cwd, "form", sessionId),
   deny: (request, reason) => connection?.deny(request, reason),
   interrupt: () => connection?.interrupt(),
   retry: () => connection?.wake(),
@@ -135,13 +135,13 @@ const actions: Actions = {
   dismissErrors: () => store.dismissErrors(),
   show: (sessionId) => connection?.show(sessionId),
   toggleSessions: () => (store.view.value = store.view.value === "sessions" ? "conversation" : "sessions"),
-  createSession: (cwd, worktree) => connection?.create(cwd, "form", undefined, worktree),
-  stopSession: (sessionId, options) => connection?.stopSession(sessionId, options),
+  createSession: (cwd, worktree) => connection?.requests.create(cwd, "form", undefined, worktree),
+  stopSession: (sessionId, options) => connection?.requests.stopSession(sessionId, options),
   openChanges: (sessionId) => {
     store.view.value = "conversation";
     review.showList(sessionId);
   },
-  newConversation: (sessionId) => connection?.newConversation(sessionId),
+  newConversation: (sessionId) => connection?.requests.newConversation(sessionId),
   pair: async (name) => {
     const code = pairing;
     if (!key || !code) return;

@@ -4,7 +4,7 @@
  */
 import type { PermissionRequestMessage } from "../../client/client.ts";
 import type { PromptImage } from "../../protocol/message-parts.ts";
-import type { PendingConfigure } from "../state/store.ts";
+import type { PendingConfigure } from "../state/forms.ts";
 
 export interface Actions {
   /** Sends a prompt (with images, downscaled already) to the session shown. */

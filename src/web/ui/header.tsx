@@ -122,7 +122,7 @@ export function Header({ store, actions }: { store: AppStore; actions: Actions }
   const withSessions = authorized && store.sessions.value.length > 0;
   const info = store.activeInfo.value;
   const conversation = withSessions && info !== undefined && store.view.value === "conversation";
-  const restarting = store.creating.value?.origin === "restart" ? store.creating.value : undefined;
+  const restarting = store.forms.creating.value?.origin === "restart" ? store.forms.creating.value : undefined;
   return (
     <header class="topbar">
       <div class="topbar-row">
