@@ -25,6 +25,7 @@
  * ```
  */
 import { type PermissionRequestMessage, RelayClient, RelayClientError } from "../../client/client.ts";
+import type { AuthOkMessage } from "../../client/messages.ts";
 import { allowForSession, type PermissionAnswer, permissionResponse, questionAnswer } from "../../client/permission-answers.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
 import { CLOSE_CODES } from "../../protocol/errors.ts";
@@ -38,6 +39,8 @@ export interface ConnectionOptions {
   store: AppStore;
   signer: ChallengeSigner;
   notifier?: PermissionNotifier;
+  /** Called after each login, once the store has taken auth.ok (e.g. to send the Web Push subscription again). */
+  onLogin?: (ok: AuthOkMessage) => void;
 }
 
 /** Errors that end the connection: the status line says what happened, not the error list. */
@@ -194,6 +197,11 @@ export class RelayConnection {
     );
   }
 
+  /** Any request answered by `reply` (e.g. push.subscribe); refused `not_connected` while not logged in. */
+  request<T extends Record<string, unknown>>(message: ClientMessage, reply: string): Promise<T> {
+    return this.#request((client) => client.request<T>(message, reply));
+  }
+
   /** Ends the connection for good (e.g. the key was forgotten). */
   async close(): Promise<void> {
     this.#stopped = true;
@@ -285,6 +293,7 @@ export class RelayConnection {
       // A v2 relay tells a client the default session's pickers once it attached explicitly.
       if (ok.sessions && !ok.capabilities) client.attach(ok.sessionId, { lastSeq: ok.lastSeq ?? client.lastSeq });
       for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt);
+      this.#options.onLogin?.(ok);
     });
     client.on("session.configured", (message) => store.configured(message));
     client.on("session.capabilities", ({ type: _, sessionId, ...capabilities }) => store.capabilitiesChanged(sessionId, capabilities));

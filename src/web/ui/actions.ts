@@ -3,6 +3,7 @@
  * components stay plain views of the store.
  */
 import type { PermissionRequestMessage } from "../../client/client.ts";
+import type { PushChoices } from "../state/push-words.ts";
 import type { PendingConfigure, PromptImage } from "../state/store.ts";
 
 export interface Actions {
@@ -28,6 +29,12 @@ export interface Actions {
   forgetKey(): Promise<void>;
   /** Asks the browser to allow notifications (from a click: browsers ask only on a user gesture). */
   enableNotifications(): Promise<void>;
+  /** Web Push on this device, from a tap (the browser asks the permission then). */
+  enablePush(): Promise<void>;
+  /** No more Web Push on this device. */
+  disablePush(): Promise<void>;
+  /** Which optional kinds of push this device wants. */
+  choosePush(choices: PushChoices): Promise<void>;
   dismissPrompt(id: string): void;
   dismissErrors(): void;
   /** Shows a session's conversation. */

@@ -9,10 +9,12 @@
  *
  * @example
  * ```tsx
- * render(<App store={store} actions={actions} />, document.getElementById("app")!);
+ * render(<App store={store} push={push.view} actions={actions} />, document.getElementById("app")!);
  * ```
  */
+import type { ReadonlySignal } from "@preact/signals";
 import { useMemo } from "preact/hooks";
+import type { PushView } from "../net/push.ts";
 import type { SlashCommand } from "../state/commands.ts";
 import { authorWords } from "../state/device-words.ts";
 import type { AppStore } from "../state/store.ts";
@@ -41,7 +43,7 @@ function CatchingUp({ store }: { store: AppStore }) {
   );
 }
 
-export function App({ store, actions }: { store: AppStore; actions: Actions }) {
+export function App({ store, push, actions }: { store: AppStore; push: ReadonlySignal<PushView>; actions: Actions }) {
   const access = store.access.value;
   const key = store.key.value;
   const pairing = store.pairing.value;
@@ -53,7 +55,7 @@ export function App({ store, actions }: { store: AppStore; actions: Actions }) {
   const sessionId = store.activeSessionId.value;
   return (
     <>
-      <Header store={store} actions={actions} />
+      <Header store={store} push={push} actions={actions} />
       <main id="main">
         {access === "unsupported" && (
           <section class="panel" role="alert">
