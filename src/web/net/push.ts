@@ -98,9 +98,10 @@ export class PushNotifications {
       this.#update({ subscribed: true });
       await this.#tell(subscription);
     } catch (error) {
-      this.#update({ error: failureWords(error) });
-    } finally {
       this.#facts = { ...this.#facts, permission: permission() };
+      // Refused for good: the blocker's words say how to allow it again.
+      this.#update({ error: this.#facts.permission === "denied" ? undefined : failureWords(error) });
+    } finally {
       this.#update({ busy: false });
     }
   }
