@@ -188,7 +188,11 @@ function rememberedChoices(memory: PageMemory): PushChoices {
 
 /** A refusal or failure, said plainly: the browser's (permission, push service) or the relay's. */
 function failureWords(error: unknown): string {
-  if (error instanceof DOMException && error.name === "NotAllowedError") return "Notifications were not allowed for this site: tap again to be asked again.";
+  // Chromium answers a private window "Registration failed - permission denied" (AbortError) with notifications allowed.
+  const refused = error instanceof DOMException && (error.name === "NotAllowedError" || /permission denied/i.test(error.message));
+  if (refused && permission() === "granted")
+    return "This browser allows notifications here but refuses to subscribe to push (a private window, or a browser without a push service): you are notified only while this page is open.";
+  if (refused) return "Notifications were not allowed for this site: tap again to be asked again.";
   if (error instanceof DOMException && error.name === "AbortError")
     return `The browser could not register with its push service (${error.message}); check this device's connection and try again.`;
   const refusal = error as { code?: string; message?: string };

@@ -61,11 +61,11 @@ export const PUSH_BLOCKER_WORDS: Record<PushBlocker, string> = {
     "Start the relay with `claude-relay serve --tls --tls-ca` and install its certificate authority on this device once (from /ca.crt, or /ca.mobileconfig on iPhone and iPad: docs/remote-access.md), " +
     "or reach it through Tailscale or a proxy with a real certificate.",
   "ios-home-screen":
-    "On iPhone and iPad, notifications reach only a web app on the Home Screen (iOS 16.4 or later): tap Share → Add to Home Screen, then open claude-relay from the Home Screen and turn notifications on there.",
+    "On iPhone and iPad, notifications reach only a web app on the Home Screen (iOS 16.4 or later): tap Share → Add to Home Screen, then open it from the Home Screen and turn notifications on there.",
   unsupported:
     "This browser cannot be notified while the app is closed (it has no service workers or Push API here; a private window often has none). Chrome, Edge, Firefox or Safari 16.4 or later can.",
   denied:
-    "Notifications are blocked for this site. Allow them in the browser's site settings (Chrome: the icon left of the address → Permissions → Notifications; iPhone: Settings → Notifications → claude-relay), then reload this page.",
+    "Notifications are blocked for this site. Allow them in the browser's site settings (Chrome: the icon left of the address → Permissions → Notifications; iPhone: Settings → Notifications → the app's name), then reload this page.",
   "relay-without-push": "This relay does not send Web Push: update claude-relay on the computer it runs on.",
 };
 

@@ -92,7 +92,9 @@ export function ConnectionStatus({ store }: { store: AppStore }) {
 function DeviceMenu({ store, push, actions }: { store: AppStore; push: ReadonlySignal<PushView>; actions: Actions }) {
   const key = store.key.value;
   const login = store.loginKey.value;
-  const support = push.value.support;
+  const { support, subscribed, error } = push.value;
+  // Web Push impossible here (or refused by the browser), notifications while the page is open may still be had; not once they are blocked.
+  const pageNotifications = support === "ready" ? error !== undefined && !subscribed : support !== "checking" && support !== "denied";
   if (!key) return null;
   return (
     <details class="menu device-menu">
@@ -105,8 +107,7 @@ function DeviceMenu({ store, push, actions }: { store: AppStore; push: ReadonlyS
         )}
         <KeyDetails deviceKey={key} />
         <PushPanel view={push} actions={actions} />
-        {/* Where Web Push cannot work (but is not blocked), notifications while the page is open in the background still can. */}
-        {support !== "ready" && support !== "checking" && support !== "denied" && <Notifications state={store.notifications.value} actions={actions} />}
+        {pageNotifications && <Notifications state={store.notifications.value} actions={actions} />}
         <button
           type="button"
           class="danger"

@@ -68,7 +68,7 @@ test("Safari on an iPhone, not opened from the Home Screen: the panel says to ad
   const panel = await pushPanelOf(iphone.page);
   await iphone.page.locator('[data-testid="push"][data-support="ios-home-screen"]').waitFor();
   expect(await panel.getByTestId("push-blocked").textContent()).toBe(
-    "On iPhone and iPad, notifications reach only a web app on the Home Screen (iOS 16.4 or later): tap Share → Add to Home Screen, then open claude-relay from the Home Screen and turn notifications on there.",
+    "On iPhone and iPad, notifications reach only a web app on the Home Screen (iOS 16.4 or later): tap Share → Add to Home Screen, then open it from the Home Screen and turn notifications on there.",
   );
   await iphone.context.close();
 });

@@ -118,8 +118,10 @@ test("allowed, a tap subscribes with the relay's key and sends the browser's rea
 
 test("unticking turn ends tells the relay; after a reload the subscription is sent again at login with the choice kept", async () => {
   await page().getByLabel("Also when a turn ends").uncheck();
-  await waitFor(() => stored()[0]?.events.join() === "permission,question,failed", 10_000, "the relay to keep the new events");
+  // The relay may keep it before the test hears of the frame the page sent.
+  await waitFor(() => sent(phone, "push.subscribe").length === 2, 10_000, "push.subscribe with the new events");
   expect(sent(phone, "push.subscribe").at(-1)!.events).toEqual(["permission", "question", "failed"]);
+  await waitFor(() => stored()[0]?.events.join() === "permission,question,failed", 10_000, "the relay to keep the new events");
   expect(await page().getByTestId("push-status").textContent()).toContain("and when a session fails, while");
 
   const before = sent(phone, "push.subscribe").length;
@@ -139,6 +141,7 @@ test("Stop notifying this device: the relay forgets the endpoint and the browser
   const { endpoint } = (await browserSubscription())!;
   await page().getByRole("button", { name: "Stop notifying this device" }).click();
   await page().locator('[data-testid="push"][data-subscribed="false"]').waitFor({ timeout: 15_000 });
+  await waitFor(() => sent(phone, "push.unsubscribe").length === 1, 10_000, "push.unsubscribe");
   expect(sent(phone, "push.unsubscribe")).toEqual([{ type: "push.unsubscribe", id: expect.any(String), endpoint }]);
   await waitFor(() => stored().length === 0, 10_000, "the relay to forget the endpoint");
   expect(await browserSubscription()).toBeNull();

@@ -8,8 +8,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type AuthorizedPhone, startAuthorizedPhone, stopAuthorizedPhone, waitForConnected } from "../../support/browser.ts";
+import { type AuthorizedPhone, received, startAuthorizedPhone, stopAuthorizedPhone, waitForConnected } from "../../support/browser.ts";
 import { SYNTHETIC_CLAUDE } from "../../support/cli-process.ts";
+import { waitFor } from "../../support/wait.ts";
 
 let started: AuthorizedPhone;
 let other: { sessionId: string; cwd: string };
@@ -22,6 +23,12 @@ beforeAll(async () => {
   const created = await started.other.next((frame) => frame.id === "c1");
   expect(created.type).toBe("session.created");
   other = { sessionId: created.sessionId, cwd };
+  // The page learns of it from the relay's list (as a page opened later does from auth.ok).
+  await waitFor(
+    () => received(started.phone, "sessions").some((frame) => frame.sessions.some((info: { sessionId: string }) => info.sessionId === other.sessionId)),
+    15_000,
+    "the page to know the session",
+  );
 }, 90_000);
 afterAll(async () => {
   if (started) await stopAuthorizedPhone(started);
