@@ -19,13 +19,8 @@ const CHOICE_LABELS: Record<keyof PushChoices, string> = { done: "Also when a tu
 export function PushPanel({ view, actions }: { view: ReadonlySignal<PushView>; actions: Actions }) {
   const { support, subscribed, choices, busy, error } = view.value;
   return (
-    <section
-      class="push-panel"
-      aria-label="Notifications when the app is closed"
-      data-testid="push"
-      data-support={support}
-      data-subscribed={String(subscribed)}
-    >
+    <section class="push-panel" aria-labelledby="push-title" data-testid="push" data-support={support} data-subscribed={String(subscribed)}>
+      <h3 id="push-title">Notifications when the app is closed</h3>
       {support === "checking" && <p class="hint">Checking whether this device can be notified while the app is closed…</p>}
       {support !== "checking" && support !== "ready" && (
         <p class="hint" data-testid="push-blocked">
