@@ -21,6 +21,7 @@ import { type AuthorizedKeysStore, KeyStoreError, openAuthorizedKeys } from "./a
 import { withReviewRequests } from "./changes/review-requests.ts";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "./claude/resolve-bin.ts";
 import { ClaudeSupervisor } from "./claude/supervisor.ts";
+import { healthReport, keysDegraded, relayGauges } from "./health.ts";
 import type { Logger } from "./log/logger.ts";
 import { type Notification, Notifier } from "./notify/notifier.ts";
 import { startControlSocket } from "./pair/control-socket.ts";
@@ -35,9 +36,7 @@ import { AddressInUseError, formatHostPort, type ListeningServer, type RuntimeAd
 import { createApp, type Health } from "./server/app.ts";
 import { startFdMonitor } from "./server/fd-monitor.ts";
 import { Gateway, type SessionPort } from "./server/gateway.ts";
-import { healthReport, keysDegraded, relayGauges } from "./server/health.ts";
 import { startHeartbeat } from "./server/heartbeat.ts";
-import { Metrics } from "./server/metrics.ts";
 import { pairingBase, reachableOrigins } from "./server/urls.ts";
 import { openEventStore } from "./session/event-store.ts";
 import { conversationHistory } from "./session/history.ts";
@@ -46,6 +45,7 @@ import { loadSessionList, saveSessionList, sessionListFile } from "./session/ses
 import { type OpenSession, SessionManager } from "./session/session-manager.ts";
 import { bypassPermissionsAllowed, choosablePermissionModes } from "./session/session-settings.ts";
 import { loadOrCreateSessionId } from "./session/session-store.ts";
+import { Metrics } from "./shared/metrics.ts";
 import { acquirePidLock, LockHeldError, type PidLock } from "./shared/pid-lock.ts";
 import { TlsError } from "./tls/certificate.ts";
 import { ServedCertificate } from "./tls/served-certificate.ts";

@@ -15,7 +15,7 @@ import type { Logger } from "../log/logger.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import type { SessionMessage, SessionPort } from "../server/gateway.ts";
-import type { SessionClient } from "../session/session.ts";
+import type { SessionClient } from "../session/session-ports.ts";
 import { listChanges } from "./changes-list.ts";
 import { readFileSlice } from "./file-read.ts";
 import { GitUnavailableError } from "./git-runner.ts";

@@ -11,7 +11,7 @@
  * // '{"type":"control_request","request_id":"relay-7","request":{"subtype":"set_permission_mode","mode":"plan"}}\n'
  * ```
  */
-import type { ImageMediaType } from "../protocol/messages.ts";
+import type { PromptImage } from "../protocol/message-parts.ts";
 import { isPlainObject } from "../protocol/schema.ts";
 
 type JsonObject = Record<string, unknown>;
@@ -39,12 +39,6 @@ export interface PermissionAnswer {
   updatedInput?: JsonObject;
   /** Permission updates to apply with an allow (typically Claude's own suggestions, echoed back). */
   updatedPermissions?: JsonObject[];
-}
-
-/** An image attached to a prompt: its type and its bytes in base64 (already validated). */
-export interface PromptImage {
-  mediaType: ImageMediaType;
-  data: string;
 }
 
 /** What one stdout line from Claude means to the relay. */

@@ -6,7 +6,8 @@
  * States: `starting` (until Claude answers the relay's `initialize`) → `ready` ⇄ `busy` (a prompt
  * written, until its `result` line) → on exit or hang `restarting` → `ready` … ; more than
  * `maxCrashes` crashes within a minute → `failed`. `stop()` → `stopping` → `stopped` (also the
- * state before `start()`).
+ * state before `start()`). Prompts sent while Claude (re)starts wait in its one queue; so do those
+ * sent while `suspend()` stops it for idleness, and Claude is then started again to take them.
  *
  * Permission requests are not kept here: the supervisor turns Claude's `can_use_tool` and
  * `control_cancel_request` into events and writes the answers it is handed; the session owns the
@@ -24,12 +25,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import type { PromptImage } from "../protocol/message-parts.ts";
 import { isPlainObject } from "../protocol/schema.ts";
+import { type Clock, systemClock } from "../shared/clock.ts";
 import { Emitter } from "../shared/emitter.ts";
 import { defaultAdapter } from "./adapter/index.ts";
 import type { ChildHandle, ExitInfo, SubprocessAdapter } from "./adapter/types.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { claudeArgs } from "./claude-args.ts";
 import { type LineEvent, LineSplitter } from "./line-splitter.ts";
+import { PromptQueue } from "./prompt-queue.ts";
 import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy.ts";
 import {
   type ClaudeLine,
@@ -40,7 +44,6 @@ import {
   encodePrompt,
   type PermissionAnswer,
   type PermissionRequest,
-  type PromptImage,
 } from "./stream-json.ts";
 import { transcriptPath } from "./transcript.ts";
 
@@ -87,7 +90,7 @@ export interface SupervisorOptions {
    * Claude before it is up.
    */
   startTimeoutMs?: number;
-  /** Prompts held while Claude (re)starts. Default 100. */
+  /** Prompts held while Claude (re)starts or is suspended. Default 100. */
   maxQueuedPrompts?: number;
   /** How long stop() waits after closing stdin, and again after SIGTERM. Default 2 s. */
   stopGraceMs?: number;
@@ -96,23 +99,6 @@ export interface SupervisorOptions {
   logger?: Logger;
   adapter?: SubprocessAdapter;
   clock?: Clock;
-}
-
-/** The fixed part of Claude's command line; `resume` when the transcript exists. */
-export function claudeArgs(sessionId: string, resume: boolean, extraArgs: readonly string[] = []): string[] {
-  return [
-    "-p",
-    "--input-format",
-    "stream-json",
-    "--output-format",
-    "stream-json",
-    "--verbose",
-    "--permission-prompt-tool",
-    "stdio",
-    resume ? "--resume" : "--session-id",
-    sessionId,
-    ...extraArgs,
-  ];
 }
 
 /** The default `claudeTimeoutMs`, and the least time a starting Claude gets to answer `initialize`. */
@@ -140,7 +126,6 @@ export class ClaudeSupervisor {
   readonly #env: Record<string, string | undefined>;
   readonly #claudeTimeoutMs: number;
   readonly #startTimeoutMs: number;
-  readonly #maxQueuedPrompts: number;
   readonly #stopGraceMs: number;
   readonly #policy: RestartPolicy;
 
@@ -151,8 +136,10 @@ export class ClaudeSupervisor {
   #childDone: Promise<void> = Promise.resolve();
   #requestCounter = 0;
   readonly #ownRequests = new Map<string, OwnRequest>();
-  /** Prompts waiting for Claude to be ready, as the lines to write. */
-  readonly #queue: string[] = [];
+  /** Prompts waiting for Claude to be ready. */
+  readonly #queue: PromptQueue;
+  /** Set while suspend() stops Claude: prompts then wait, and start Claude again once it has exited. */
+  #suspending = false;
   /** Prompts written to Claude whose `result` has not arrived. */
   #inFlight = 0;
   readonly #timers: Record<TimerName, unknown> = { probeTimer: null, restartTimer: null };
@@ -168,7 +155,7 @@ export class ClaudeSupervisor {
     this.#env = options.env ?? process.env;
     this.#claudeTimeoutMs = options.claudeTimeoutMs ?? DEFAULT_CLAUDE_TIMEOUT_MS;
     this.#startTimeoutMs = options.startTimeoutMs ?? Math.max(this.#claudeTimeoutMs, DEFAULT_CLAUDE_TIMEOUT_MS);
-    this.#maxQueuedPrompts = options.maxQueuedPrompts ?? 100;
+    this.#queue = new PromptQueue(options.maxQueuedPrompts ?? 100, this.#log);
     this.#stopGraceMs = options.stopGraceMs ?? 2_000;
     this.#policy = new RestartPolicy(options.restartPolicy ?? {}, () => this.#clock.now());
   }
@@ -202,28 +189,19 @@ export class ClaudeSupervisor {
     this.#spawn();
   }
 
-  /** Writes a user message (with images, if any), or queues it while Claude (re)starts. */
+  /** Writes a user message (with images, if any), or queues it while Claude (re)starts or is suspended. */
   prompt(text: string, images: readonly PromptImage[] = []): PromptResult {
-    const line = encodePrompt(text, images);
-    switch (this.#state) {
-      case "ready":
-      case "busy":
-        this.#writePrompt(line);
-        return { ok: true, queued: false };
-      case "starting":
-      case "restarting":
-        if (this.#queue.length >= this.#maxQueuedPrompts) {
-          return {
-            ok: false,
-            code: "claude_unavailable",
-            reason: `Claude is ${this.#state} and ${this.#maxQueuedPrompts} prompts are already queued`,
-          };
-        }
-        this.#queue.push(line);
-        return { ok: true, queued: true };
-      default:
-        return { ok: false, code: "claude_unavailable", reason: `Claude is ${this.#state}` };
+    const state = this.#state;
+    if (state === "ready" || state === "busy") {
+      this.#writePrompt(encodePrompt(text, images));
+      return { ok: true, queued: false };
     }
+    if (state !== "starting" && state !== "restarting" && !(state === "stopping" && this.#suspending)) {
+      return { ok: false, code: "claude_unavailable", reason: `Claude is ${state}` };
+    }
+    if (this.#queue.push(encodePrompt(text, images))) return { ok: true, queued: true };
+    const shown = this.#suspending ? "stopping (idle)" : state;
+    return { ok: false, code: "claude_unavailable", reason: `Claude is ${shown} and ${this.#queue.max} prompts are already queued` };
   }
 
   /**
@@ -257,15 +235,38 @@ export class ClaudeSupervisor {
 
   /** Ends Claude: close stdin, wait, SIGTERM, wait, SIGKILL — always the whole process tree. */
   stop(): Promise<void> {
+    if (this.#suspending) {
+      // a suspend becomes a stop for good: what waited to start Claude again is not delivered
+      this.#suspending = false;
+      this.#queue.drop("stopping");
+    }
     this.#stopping ??= this.#stopNow();
     return this.#stopping;
+  }
+
+  /**
+   * Stops Claude for idleness (`--idle-timeout`), as stop() does, except that prompts sent
+   * meanwhile wait in the queue; once Claude has exited it is started again (it resumes the
+   * conversation) to take them. A stop() meanwhile makes it a stop for good.
+   */
+  async suspend(): Promise<void> {
+    const stopped = this.stop();
+    this.#suspending = true;
+    try {
+      await stopped;
+    } finally {
+      this.#suspending = false;
+    }
+    if (this.#queue.size === 0 || this.#state !== "stopped") return;
+    this.#log.info("starting Claude again: prompts came while it stopped", { count: this.#queue.size });
+    await this.start();
   }
 
   async #stopNow(): Promise<void> {
     this.#setState("stopping");
     this.#clearTimer("restartTimer");
     this.#clearTimer("probeTimer");
-    this.#dropQueue("stopping");
+    this.#queue.drop("stopping");
     const child = this.#child;
     if (child) {
       child.track(); // remember tool process groups before they can be orphaned
@@ -400,7 +401,7 @@ export class ClaudeSupervisor {
     this.#policy.started();
     this.#events.emit("initialized", initialized);
     this.#setState("ready");
-    for (const line of this.#queue.splice(0)) this.#writePrompt(line);
+    for (const line of this.#queue.take()) this.#writePrompt(line);
     this.#scheduleProbe();
   }
 
@@ -461,7 +462,7 @@ export class ClaudeSupervisor {
     const decision = this.#policy.crashed();
     if (decision.action === "fail") {
       this.#log.error("Claude keeps crashing; giving up", { crashes: decision.crashes });
-      this.#dropQueue("failed");
+      this.#queue.drop("failed");
       this.#setState("failed");
       return;
     }
@@ -471,12 +472,6 @@ export class ClaudeSupervisor {
       this.#timers.restartTimer = null;
       if (this.#state === "restarting") this.#spawn();
     }, decision.delayMs);
-  }
-
-  #dropQueue(reason: string): void {
-    if (this.#queue.length === 0) return;
-    this.#log.warn("queued prompts not delivered", { count: this.#queue.length, reason });
-    this.#queue.length = 0;
   }
 
   #clearTimer(name: TimerName): void {

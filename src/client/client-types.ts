@@ -19,7 +19,6 @@ import type {
   ClaudeEventMessage,
   ErrorMessage,
   HistoryMessage,
-  ImageMediaType,
   PermissionRequestMessage,
   PermissionResolvedMessage,
   PongMessage,
@@ -39,11 +38,8 @@ import type { RelayTls } from "./relay-tls.ts";
 import type { ChallengeSigner } from "./signer.ts";
 import type { TransportFactory } from "./transport.ts";
 
-/** An image for Claude to see with a prompt (v2): its type and its bytes in standard base64. */
-export interface PromptImage {
-  mediaType: ImageMediaType;
-  data: string;
-}
+/** An image for Claude to see with a prompt (v2): the protocol's own type, named in the library's API. */
+export type { PromptImage } from "../protocol/message-parts.ts";
 
 /** How much of a session's past `follow()` asks for: every event the relay holds, or none (live events only). */
 export type FollowReplay = "held" | "live";

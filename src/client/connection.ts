@@ -51,7 +51,7 @@ export interface ChallengePeer {
  */
 export type ChallengeCheck = (challenge: AuthChallengeMessage, peer: ChallengePeer) => void | Promise<void>;
 
-export interface ConnectionOptions {
+export interface RelayConnectionOptions {
   url: string;
   signer: ChallengeSigner;
   transport: TransportFactory;
@@ -120,7 +120,7 @@ interface PendingPing {
  * await connection.close(1000, "bye", new RelayClientError("closed", "client closed"));
  */
 export class RelayConnection {
-  readonly #options: ConnectionOptions;
+  readonly #options: RelayConnectionOptions;
   readonly #handlers: ConnectionHandlers;
   readonly #pings = new Map<string, PendingPing>();
   #transport: Transport | undefined;
@@ -132,7 +132,7 @@ export class RelayConnection {
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
+  constructor(options: RelayConnectionOptions, handlers: ConnectionHandlers) {
     this.#options = options;
     this.#handlers = handlers;
   }

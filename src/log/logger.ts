@@ -11,8 +11,8 @@
  * of one write per line.
  *
  * `info` lines — one per login ("authenticated") — skip consola's per-call log-object building
- * (defaults merged, a closure, its throttle bookkeeping: ~1/3 of what a login's line cost, measured
- * in docs/benchmarks.md): the logger builds the object consola would build and hands it to
+ * (defaults merged, a closure, its throttle bookkeeping), a large part of what a login's line
+ * costs (docs/benchmarks.md): the logger builds the object consola would build and hands it to
  * consola's own reporters, so the output is the same line and consola still owns the reporters.
  *
  * @example

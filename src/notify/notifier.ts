@@ -18,8 +18,8 @@
  */
 import { defaultAdapter } from "../claude/adapter/index.ts";
 import type { ChildHandle, SubprocessAdapter } from "../claude/adapter/types.ts";
-import { type Clock, systemClock } from "../claude/clock.ts";
 import type { Logger } from "../log/logger.ts";
+import { type Clock, systemClock } from "../shared/clock.ts";
 
 export const NOTIFY_EVENTS = ["permission", "turn_finished", "failed"] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];

@@ -9,8 +9,10 @@
  * const gateway = new Gateway({ session: withPush(sessions, push), … });
  * ```
  */
+
+import type { ResumeRequest } from "../protocol/message-parts.ts";
 import type { Connection } from "../server/connection.ts";
-import type { ResumeRequest, SessionMessage, SessionPort } from "../server/gateway.ts";
+import type { SessionMessage, SessionPort } from "../server/gateway.ts";
 import type { PushClientMessage, PushService } from "./push-service.ts";
 
 /** `sessions` with push messages and presence handled by `push`. */

@@ -19,8 +19,8 @@
  * ```
  */
 import { generateRequestDetails } from "web-push-neo";
-import { type Clock, systemClock } from "../claude/clock.ts";
 import type { Logger } from "../log/logger.ts";
+import { type Clock, systemClock } from "../shared/clock.ts";
 import type { PushMessage } from "./payload.ts";
 import { pushOutcome, retryDelayMs } from "./push-response.ts";
 import { endpointOrigin, type StoredSubscription } from "./subscription.ts";

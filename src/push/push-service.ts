@@ -17,7 +17,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Notification } from "../notify/notifier.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
-import type { SessionClient } from "../session/session.ts";
+import type { SessionClient } from "../session/session-ports.ts";
 import { pushMessage } from "./payload.ts";
 import type { PushSender } from "./push-sender.ts";
 import { checkSubscription, endpointOrigin, subscribedEvents } from "./subscription.ts";

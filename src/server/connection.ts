@@ -5,14 +5,17 @@
  *          │                           │
  *          └──────── close() ──────────┴──▶ closing ──socket closed──▶ closed
  *
+ * The connection owns its state: the gateway drives it through methods (a challenge sent, a
+ * challenge taken for one attempt, authenticated, a pong, closed) and reads it through getters.
  * Each connection has its own context (id, peer, key once known, last pong); nothing here is
  * shared between connections, so an error on one never reaches another.
  */
 import type { Logger } from "../log/logger.ts";
 import { type CloseCode, type ErrorCode, errorFrame } from "../protocol/errors.ts";
+import type { KeyIdentity } from "../protocol/message-parts.ts";
 import { formatHostPort, type PeerInfo, type PeerSocket } from "../runtime/types.ts";
+import type { Metrics } from "../shared/metrics.ts";
 import { TokenBucket } from "../shared/token-bucket.ts";
-import type { Metrics } from "./metrics.ts";
 
 export type ConnectionState = "authenticating" | "authenticated" | "closing" | "closed";
 
@@ -22,15 +25,6 @@ export type ConnectionState = "authenticating" | "authenticated" | "closing" | "
  */
 export const CLOSE_GRACE_MS = 2000;
 
-/** The key a client proved, as reported in `auth.ok`. */
-export interface KeyIdentity {
-  type: string;
-  fingerprint: string;
-  comment: string;
-  /** The name its prompts, answers and presence go by (derived by the auth side from the key's comment). */
-  device: string;
-}
-
 /** The challenge a connection was sent, as the auth service issued it (it may carry more fields). */
 export interface IssuedChallenge {
   /** The exact text the client signs. */
@@ -38,7 +32,8 @@ export interface IssuedChallenge {
   expiresInMs: number;
 }
 
-export interface ConnectionOptions {
+/** What the relay's end of one client connection is built from. */
+export interface ClientConnectionOptions {
   clientId: string;
   peer: PeerInfo;
   socket: PeerSocket;
@@ -56,15 +51,15 @@ export class Connection {
   readonly clientId: string;
   readonly peer: PeerInfo;
   readonly openedAt: number;
-  state: ConnectionState = "authenticating";
-  key: KeyIdentity | undefined;
-  /** The challenge sent to this connection; single use. */
-  challenge: IssuedChallenge | undefined;
-  lastPongAt: number;
+  #state: ConnectionState = "authenticating";
+  #key: KeyIdentity | undefined;
+  /** The challenge sent to this connection and not yet answered; single use. */
+  #challenge: IssuedChallenge | undefined;
+  #lastPongAt: number;
   /** Invalid frames this client may still send before it is cut off; undefined when unlimited. */
-  readonly invalidFrames: TokenBucket | undefined;
+  readonly #invalidFrames: TokenBucket | undefined;
   /** Timer ending an unanswered challenge. */
-  authTimer: ReturnType<typeof setTimeout> | undefined;
+  #authTimer: ReturnType<typeof setTimeout> | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #baseLog: Logger;
   readonly #socket: PeerSocket;
@@ -72,7 +67,7 @@ export class Connection {
   readonly #now: () => number;
   readonly #metrics: Metrics | undefined;
 
-  constructor(options: ConnectionOptions) {
+  constructor(options: ClientConnectionOptions) {
     this.clientId = options.clientId;
     this.peer = options.peer;
     this.#socket = options.socket;
@@ -81,8 +76,8 @@ export class Connection {
     this.#metrics = options.metrics;
     this.openedAt = this.#now();
     const perMinute = options.maxInvalidFrames ?? 0;
-    this.invalidFrames = perMinute > 0 ? new TokenBucket(perMinute, perMinute, this.openedAt) : undefined;
-    this.lastPongAt = this.openedAt;
+    this.#invalidFrames = perMinute > 0 ? new TokenBucket(perMinute, perMinute, this.openedAt) : undefined;
+    this.#lastPongAt = this.openedAt;
     this.#baseLog = options.log;
   }
 
@@ -92,26 +87,76 @@ export class Connection {
    */
   get log(): Logger {
     const remote = formatHostPort(this.peer.address, this.peer.port);
-    return this.#baseLog.child(this.key ? { clientId: this.clientId, remote, fingerprint: this.key.fingerprint } : { clientId: this.clientId, remote });
+    return this.#baseLog.child(this.#key ? { clientId: this.clientId, remote, fingerprint: this.#key.fingerprint } : { clientId: this.clientId, remote });
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The key the client proved; undefined until it authenticated. */
+  get key(): KeyIdentity | undefined {
+    return this.#key;
+  }
+
+  /** When the client last answered a ping (or connected). */
+  get lastPongAt(): number {
+    return this.#lastPongAt;
   }
 
   get isOpen(): boolean {
-    return this.state === "authenticating" || this.state === "authenticated";
+    return this.#state === "authenticating" || this.#state === "authenticated";
   }
 
   get isAuthenticated(): boolean {
-    return this.state === "authenticated";
+    return this.#state === "authenticated";
+  }
+
+  /**
+   * The client was sent `challenge`: it is the one its next attempt is checked against, and
+   * `onTimeout` runs when no attempt settles within `timeoutMs`.
+   *
+   * @example
+   * ```ts
+   * connection.challenged(auth.issueChallenge(connection.clientId, connection.peer), 10_000, () => connection.fail(…));
+   * ```
+   */
+  challenged(challenge: IssuedChallenge, timeoutMs: number, onTimeout: () => void): void {
+    this.#challenge = challenge;
+    this.stopAuthTimer();
+    this.#authTimer = setTimeout(onTimeout, timeoutMs);
+  }
+
+  /** The challenge for one attempt (auth.response or pair.request), used up by taking it; undefined when an attempt is already under way. */
+  takeChallenge(): IssuedChallenge | undefined {
+    const challenge = this.#challenge;
+    this.#challenge = undefined;
+    return challenge;
+  }
+
+  /** Stops the time to answer the challenge (while the person at the relay decides on a pairing). */
+  stopAuthTimer(): void {
+    if (this.#authTimer) clearTimeout(this.#authTimer);
+    this.#authTimer = undefined;
   }
 
   markAuthenticated(key: KeyIdentity): void {
-    this.state = "authenticated";
-    this.key = key;
-    this.clearAuthTimer();
+    this.#state = "authenticated";
+    this.#key = key;
+    this.stopAuthTimer();
   }
 
-  clearAuthTimer(): void {
-    if (this.authTimer) clearTimeout(this.authTimer);
-    this.authTimer = undefined;
+  /**
+   * Counts one invalid frame against the client's allowance: false once it is exhausted (the
+   * client is then to be cut off); always true without a limit.
+   */
+  spendInvalidFrame(): boolean {
+    return this.#invalidFrames?.take(this.#now()) ?? true;
+  }
+
+  /** Invalid frames allowed per minute; 0: no limit. */
+  get invalidFramesPerMinute(): number {
+    return this.#invalidFrames?.perMinute ?? 0;
   }
 
   /**
@@ -155,11 +200,11 @@ export class Connection {
 
   close(code: number, reason: string): void {
     if (!this.isOpen) return;
-    this.state = "closing";
-    this.clearAuthTimer();
+    this.#state = "closing";
+    this.stopAuthTimer();
     // Armed first: the runtime may report the close synchronously from inside close().
     this.#closeTimer = setTimeout(() => {
-      if (this.state === "closed") return;
+      if (this.#state === "closed") return;
       this.log.warn("closing handshake timed out: dropping the connection", { graceMs: CLOSE_GRACE_MS });
       this.#socket.terminate();
     }, CLOSE_GRACE_MS);
@@ -168,9 +213,9 @@ export class Connection {
 
   /** Drops the connection without a handshake: for peers that stopped answering. */
   terminate(): void {
-    if (this.state === "closed") return;
-    this.state = "closing";
-    this.clearAuthTimer();
+    if (this.#state === "closed") return;
+    this.#state = "closing";
+    this.stopAuthTimer();
     this.#socket.terminate();
   }
 
@@ -179,12 +224,12 @@ export class Connection {
   }
 
   markPong(): void {
-    this.lastPongAt = this.#now();
+    this.#lastPongAt = this.#now();
   }
 
   markClosed(): void {
-    this.state = "closed";
-    this.clearAuthTimer();
+    this.#state = "closed";
+    this.stopAuthTimer();
     if (this.#closeTimer) clearTimeout(this.#closeTimer);
   }
 }

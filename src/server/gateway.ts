@@ -16,10 +16,11 @@ import type { Logger } from "../log/logger.ts";
 import { decodeClientFrame, frameExceeds } from "../protocol/decode.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
 import { CLOSE_CODES, type CloseCode, type ErrorCode } from "../protocol/errors.ts";
+import type { KeyIdentity, ResumeRequest } from "../protocol/message-parts.ts";
 import { AUTH_NAMESPACE, type ClientMessage } from "../protocol/messages.ts";
 import type { PeerInfo, PeerSocket, SocketEvents } from "../runtime/types.ts";
-import { Connection, type IssuedChallenge, type KeyIdentity } from "./connection.ts";
-import { Metrics } from "./metrics.ts";
+import { Metrics } from "../shared/metrics.ts";
+import { Connection, type IssuedChallenge } from "./connection.ts";
 
 /** What a device is told when pairing fails, by kind (a bad key's reason is told as it is). */
 const PAIR_FAILED_MESSAGES: Partial<Record<Extract<PairVerdict, { ok: false }>["kind"], string>> = {
@@ -55,7 +56,6 @@ export type PairVerdict =
 export interface PairingPort {
   request(input: { code: string; publicKey: string; name?: string; peer: PeerInfo }): Promise<PairVerdict>;
 }
-export type ResumeRequest = { sessionId: string; lastSeq: number };
 
 /** What the gateway needs from the sessions (src/session/session-manager.ts). */
 export interface SessionPort {
@@ -189,12 +189,11 @@ export class Gateway {
   /** Sends a fresh auth.challenge and starts the time to answer it. */
   #challenge(connection: Connection): void {
     const challenge = this.#options.auth.issueChallenge(connection.clientId, connection.peer);
-    connection.challenge = challenge;
-    connection.authTimer = setTimeout(() => {
+    connection.challenged(challenge, this.#options.authTimeoutMs, () => {
       connection.log.warn("authentication timed out", { authTimeoutMs: this.#options.authTimeoutMs });
       this.metrics.inc("claude_relay_auth_failures_total", { reason: "timeout" });
       connection.fail("auth_timeout", "no valid auth.response in time", CLOSE_CODES.authTimeout);
-    }, this.#options.authTimeoutMs);
+    });
     connection.send(
       encodeServerMessage({ type: "auth.challenge", protocol: 1, namespace: AUTH_NAMESPACE, challenge: challenge.text, expiresInMs: challenge.expiresInMs }),
     );
@@ -236,11 +235,10 @@ export class Gateway {
     if (message.type !== "auth.response") {
       return this.#reject(connection, "not_authenticated", "authenticate first: answer auth.challenge with auth.response", message.id);
     }
-    const challenge = connection.challenge;
+    const challenge = connection.takeChallenge();
     if (challenge === undefined) {
       return this.#reject(connection, "invalid_message", "one authentication attempt per connection; it is being verified", message.id);
     }
-    connection.challenge = undefined;
     const { peer } = connection;
     this.#options.auth.verify(challenge, message.signature, peer).then(
       (verdict) => {
@@ -270,11 +268,10 @@ export class Gateway {
    * challenge on the same connection (the first one was used up by this attempt).
    */
   #pair(connection: Connection, message: Extract<ClientMessage, { type: "pair.request" }>): void {
-    if (connection.challenge === undefined) {
+    if (connection.takeChallenge() === undefined) {
       return this.#reject(connection, "invalid_message", "one authentication attempt per connection; it is being verified", message.id);
     }
-    connection.challenge = undefined;
-    connection.clearAuthTimer();
+    connection.stopAuthTimer();
     const { peer, log } = connection;
     const pairing = this.#options.pairing;
     const verdict: Promise<PairVerdict> = pairing
@@ -313,8 +310,8 @@ export class Gateway {
    */
   #reject(connection: Connection, code: ErrorCode, message: string, id?: string): void {
     this.metrics.inc("claude_relay_frames_rejected_total", { code });
-    if (connection.invalidFrames && !connection.invalidFrames.take(Date.now())) {
-      const perMinute = connection.invalidFrames.perMinute;
+    if (!connection.spendInvalidFrame()) {
+      const perMinute = connection.invalidFramesPerMinute;
       connection.log.warn("too many invalid frames: disconnecting", { perMinute });
       this.metrics.inc("claude_relay_disconnects_total", { reason: "invalid_frames" });
       if (!connection.isAuthenticated) this.#options.auth.recordFailure(connection.peer.address);

@@ -15,8 +15,9 @@
  * idle.cancel();        // the session is stopped or the relay stops
  * ```
  */
-import { type Clock, systemClock } from "../claude/clock.ts";
+
 import type { SessionStateName } from "../protocol/messages.ts";
+import { type Clock, systemClock } from "../shared/clock.ts";
 
 export interface IdleTimerOptions {
   /** How long a session may stay `ready` before `onIdle`; must be > 0. */

@@ -11,8 +11,8 @@
  */
 import type { SessionInfo } from "../protocol/messages.ts";
 import { cutWithEllipsis } from "../shared/ellipsis.ts";
-import type { SessionSummary } from "./session.ts";
 import type { SessionRecord } from "./session-list.ts";
+import type { SessionSummary } from "./session-ports.ts";
 
 /** Longest title, in characters (code points); longer first lines are cut with an ellipsis. */
 export const MAX_TITLE_LENGTH = 80;

@@ -2,14 +2,14 @@
  * The relay's sessions: the default one (`serve --cwd`, which every client joins at auth, exactly
  * as in v1) and up to `--max-sessions` in all, each a {@link Session} with its own Claude process,
  * numbering, replay buffer, pending permissions and event log, so a crash or a hang in one never
- * touches another. The manager keeps which client is attached to which session, routes each
- * client message to its session (`sessionId`, default: the default session), creates, attaches,
- * detaches and stops sessions, tells every client when the list changes (`sessions`, coalesced),
- * and keeps the list on disk so a restarted relay lists the same sessions (idle until prompted).
- * It also lists Claude's earlier conversations in a directory (`history.list`) and resumes one
- * (`session.create` with `resume`), stops the Claude of a session that has had no turn for
- * `--idle-timeout` (the session stays, `idle`), and hands what is worth a notification to
- * `--notify-command`.
+ * touches another. The manager routes each client message to its session (`sessionId`, default:
+ * the default session; which clients are attached to a session, the session itself keeps), and
+ * creates, attaches, detaches and stops sessions. Its list goes to every client when it changes
+ * and is kept on disk (list-publisher.ts), so a restarted relay lists the same sessions (idle
+ * until prompted). It also lists Claude's earlier conversations in a directory (`history.list`,
+ * history-request.ts) and resumes one (`session.create` with `resume`), stops the Claude of a
+ * session that has had no turn for `--idle-timeout` (the session stays, `idle`), and hands what is
+ * worth a notification to `--notify-command`.
  *
  * @example
  * ```ts
@@ -24,23 +24,25 @@
 import { randomUUID } from "node:crypto";
 import { addWorktree } from "../changes/worktree.ts";
 import { removeSessionWorktree, worktreeRemovalRefusal } from "../changes/worktree-sessions.ts";
-import { type Clock, systemClock } from "../claude/clock.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Notification } from "../notify/notifier.ts";
 import { watchForNotifications } from "../notify/session-notifications.ts";
 import { encodeServerMessage } from "../protocol/encode.ts";
+import type { ResumeRequest } from "../protocol/message-parts.ts";
 import type { ClientMessage, SessionCapabilities, SessionInfo } from "../protocol/messages.ts";
-import type { ResumeRequest } from "../server/gateway.ts";
-import { Throttle } from "../shared/throttle.ts";
+import { type Clock, systemClock } from "../shared/clock.ts";
 import type { ModelChoice } from "./capabilities.ts";
+import { type CreateRefusal, checkCreateRequest, checkResume } from "./create-request.ts";
 import type { ConversationHistory } from "./history.ts";
+import { answerHistoryList } from "./history-request.ts";
 import { IdleTimer } from "./idle-timer.ts";
-import type { ClaudePort, ConversationMessage, Session, SessionClient, SessionHealth, SessionObserver } from "./session.ts";
+import { ListPublisher } from "./list-publisher.ts";
+import type { Session } from "./session.ts";
 import { checkSessionDir } from "./session-dir.ts";
 import { sessionTitle, toSessionInfo } from "./session-info.ts";
 import type { SessionRecord } from "./session-list.ts";
-import { checkModel, checkPermissionMode, choosablePermissionModes, type SettingsChange } from "./session-settings.ts";
-import { isSessionUuid } from "./session-store.ts";
+import type { ClaudePort, ConversationMessage, SessionClient, SessionHealth, SessionObserver } from "./session-ports.ts";
+import { checkPermissionMode, choosablePermissionModes, settingsOf, settingsRefusal } from "./session-settings.ts";
 
 /** A session and the Claude process it drives, as the relay builds them. */
 export interface OpenedSession<C extends ClaudePort = ClaudePort> {
@@ -93,19 +95,6 @@ interface Entry<C extends ClaudePort = ClaudePort> {
   unwatch: () => void;
 }
 
-/** One authenticated client: the sessions it receives events of, and what it knows of the list. */
-interface Attachments {
-  entries: Set<Entry>;
-  /**
-   * Set once the client sent a session message or named a session: it then also gets
-   * `session.capabilities` of the sessions it is attached to. A client that never did (a v1
-   * client) does not, so no message it cannot know reaches it but `sessions`.
-   */
-  usesSessions: boolean;
-  /** The list as this client was last sent it (in auth.ok or a `sessions` update), serialized. */
-  seen: string | undefined;
-}
-
 type SessionCommand = Extract<
   ClientMessage,
   { type: "session.create" | "session.attach" | "session.detach" | "session.stop" | "session.configure" | "history.list" }
@@ -117,14 +106,12 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry<C>>();
   readonly #default: Entry<C>;
-  readonly #clients = new Map<SessionClient, Attachments>();
+  /** The list as clients know it and as it is saved; who the authenticated clients are. */
+  readonly #lists: ListPublisher;
   /** Sessions whose worktree is being made: they count against --max-sessions already. */
   #creating = 0;
   /** Sessions being stopped, by id: out of the list, but their Claude still counts until it has exited. */
   readonly #ending = new Map<string, Promise<void>>();
-  readonly #updates: Throttle;
-  /** The records as last persisted. */
-  #persisted: string | undefined;
   /** Set by close(): the relay is stopping; nothing is sent or saved any more. */
   #closed = false;
   readonly #permissionModes: readonly string[];
@@ -138,7 +125,14 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     this.#options = options;
     this.#log = options.log;
     this.#clock = options.clock ?? systemClock;
-    this.#updates = new Throttle(options.updateIntervalMs ?? 100, () => this.#update(), this.#clock);
+    this.#lists = new ListPublisher({
+      list: () => this.list(),
+      records: () => [...this.#entries.values()].map((entry) => entry.record),
+      persist: options.persist,
+      log: this.#log,
+      clock: this.#clock,
+      intervalMs: options.updateIntervalMs ?? 100,
+    });
     this.#permissionModes = options.permissionModes ?? choosablePermissionModes(false);
     const restored = options.restored ?? [];
     const { sessionId, cwd } = options.defaultSession;
@@ -160,7 +154,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   /** Authenticated clients. */
   get clientCount(): number {
-    return this.#clients.size;
+    return this.#lists.size;
   }
 
   /** The open sessions as clients see them, oldest first (the default one first). */
@@ -183,40 +177,40 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
 
   /** A client authenticated: it is attached to the default session (auth.ok, `resume` as in v1). */
   join(connection: SessionClient, resume: ResumeRequest | undefined): void {
-    const attachments: Attachments = { entries: new Set([this.#default]), usesSessions: false, seen: undefined };
-    this.#clients.set(connection, attachments);
-    this.#default.session.join(connection, resume, () => (attachments.seen = JSON.stringify(this.list())), this.#options.push);
+    this.#default.session.join(connection, resume, this.#lists.join(connection), this.#options.push);
     this.#changed();
   }
 
   /** A client disconnected: it leaves every session it was attached to. */
   leave(connection: SessionClient): void {
-    const attachments = this.#clients.get(connection);
-    if (!attachments) return;
-    this.#clients.delete(connection);
-    for (const entry of attachments.entries) entry.session.leave(connection);
+    if (!this.#lists.leave(connection)) return;
+    for (const entry of this.#entries.values()) entry.session.leave(connection);
     this.#changed();
   }
 
   handle(connection: SessionClient, message: ConversationMessage | SessionCommand): void {
-    const attachments = this.#clients.get(connection);
-    if (!attachments) throw new Error("a message from a client that has not joined");
+    if (!this.#lists.has(connection)) throw new Error("a message from a client that has not joined");
     switch (message.type) {
       case "session.create":
-        attachments.usesSessions = true;
+        this.#lists.usingSessions(connection);
         return this.#create(connection, message);
       case "history.list":
-        attachments.usesSessions = true;
-        return this.#history(connection, message);
+        this.#lists.usingSessions(connection);
+        return answerHistoryList(connection, message, {
+          history: this.#options.history,
+          allowDirs: this.#options.allowDirs,
+          defaultCwd: this.#default.record.cwd,
+          log: this.#log,
+        });
       case "session.attach":
       case "session.detach":
       case "session.stop":
       case "session.configure": {
-        attachments.usesSessions = true;
+        this.#lists.usingSessions(connection);
         const entry = this.#find(connection, message.sessionId, message.id);
         if (!entry) return;
-        if (message.type === "session.attach") return this.#attach(connection, attachments, entry, message);
-        if (message.type === "session.detach") return this.#detach(connection, attachments, entry, message.id);
+        if (message.type === "session.attach") return this.#attach(connection, entry, message);
+        if (message.type === "session.detach") return this.#detach(connection, entry, message.id);
         if (message.type === "session.configure") return this.#configure(connection, entry, message);
         if (!message.removeWorktree) return this.#stop(connection, entry, message.id);
         return void worktreeRemovalRefusal(entry.record).then((refusal) =>
@@ -228,7 +222,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       default: {
         const entry = this.#find(connection, message.sessionId ?? this.#default.record.sessionId, message.id);
         if (!entry) return;
-        if (message.sessionId !== undefined) attachments.usesSessions = true;
+        if (message.sessionId !== undefined) this.#lists.usingSessions(connection);
         return entry.session.handle(connection, message);
       }
     }
@@ -241,8 +235,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
    * saves the list and closes every session. Claude processes are stopped by {@link stopClaudes}.
    */
   close(): void {
-    this.#updates.flush();
-    this.#persist();
+    this.#lists.close();
     this.#closed = true;
     for (const entry of this.#entries.values()) {
       entry.idle?.cancel();
@@ -259,28 +252,14 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   // ── session commands ─────────────────────────────────────────────────────────────────────────
 
   #create(connection: SessionClient, message: Extract<SessionCommand, { type: "session.create" }>): void {
-    const settings = settingsOf(message);
-    const refused = this.#settingsRefusal(undefined, settings);
-    if (refused) {
-      connection.log.warn("session refused: mode or model not allowed", { ...settings, reason: refused });
-      return connection.sendError("invalid_message", `session.create: ${refused}; nothing was created`, message.id);
-    }
-    const dir = checkSessionDir(message.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
-    if (!dir.ok) {
-      connection.log.warn("session refused: directory not allowed", { cwd: message.cwd, reason: dir.message });
-      return connection.sendError("invalid_session_dir", dir.message, message.id);
-    }
+    const rules = { allowDirs: this.#options.allowDirs, relayDir: this.#options.defaultSession.cwd, permissionModes: this.#permissionModes };
+    const checked = checkCreateRequest(message, { ...rules, models: this.#models });
+    if (!checked.ok) return this.#refuse(connection, checked, message.id);
+    const { cwd, settings } = checked;
     let resumed: { title: string } | undefined;
-    if (message.resume !== undefined && message.worktree !== undefined) {
-      return connection.sendError(
-        "invalid_message",
-        "session.create: resume continues a conversation in its own directory; it cannot take a new worktree",
-        message.id,
-      );
-    }
     if (message.resume !== undefined) {
       const open = this.#entries.get(message.resume);
-      if (open?.record.cwd === dir.path) {
+      if (open?.record.cwd === cwd) {
         // the conversation is open already: a second Claude on one transcript would fork it
         connection.log.info("session.create: the conversation to resume is open; answering with its session", { sessionId: message.resume, ...settings });
         // a mode or model asked for: the open session takes them, as with session.configure
@@ -288,8 +267,9 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
         connection.send(encodeServerMessage({ type: "session.created", sessionId: message.resume, ...(message.id !== undefined && { id: message.id }) }));
         return;
       }
-      resumed = this.#resumable(connection, dir.path, message.resume, message.id);
-      if (!resumed) return;
+      const resume = checkResume(message.resume, cwd, { openIn: open?.record.cwd, ending: this.#ending.has(message.resume), history: this.#options.history });
+      if (!resume.ok) return this.#refuse(connection, resume, message.id);
+      resumed = resume;
     }
     const { maxSessions } = this.#options;
     if (this.#entries.size + this.#ending.size + this.#creating >= maxSessions) {
@@ -300,8 +280,8 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
         message.id,
       );
     }
-    if (message.worktree !== undefined) return void this.#createInWorktree(connection, message, message.worktree, dir.path);
-    this.#start(connection, message, { cwd: dir.path, ...(resumed?.title && { title: resumed.title }) }, resumed !== undefined);
+    if (message.worktree !== undefined) return void this.#createInWorktree(connection, message, message.worktree, cwd);
+    this.#start(connection, message, { cwd, ...(resumed?.title && { title: resumed.title }) }, resumed !== undefined);
   }
 
   /** session.create with `worktree`: the branch and its worktree are made first (a slot is held meanwhile). */
@@ -342,65 +322,18 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     this.#changed();
   }
 
-  /**
-   * Whether the conversation `sessionId` can be resumed in `cwd`: Claude has its transcript there,
-   * and it is not open elsewhere or being stopped. Otherwise the client is told why (undefined).
-   */
-  #resumable(connection: SessionClient, cwd: string, sessionId: string, id: string | undefined): { title: string } | undefined {
-    const shown = JSON.stringify(sessionId);
-    const open = this.#entries.get(sessionId);
-    if (open) {
-      connection.sendError(
-        "unknown_session",
-        `conversation ${shown} is open in another directory (${JSON.stringify(open.record.cwd)}), not in ${JSON.stringify(cwd)}`,
-        id,
-      );
-      return undefined;
-    }
-    if (this.#ending.has(sessionId)) {
-      connection.sendError("claude_unavailable", `conversation ${shown} is being stopped; resume it once session.stopped has come`, id);
-      return undefined;
-    }
-    const found = isSessionUuid(sessionId) ? this.#options.history.find(cwd, sessionId) : undefined;
-    if (!found) {
-      connection.log.warn("session refused: no such conversation to resume", { cwd, resume: sessionId });
-      connection.sendError(
-        "unknown_session",
-        `Claude has no conversation ${shown} in ${JSON.stringify(cwd)}; history.list with this cwd lists the ones it has`,
-        id,
-      );
-    }
-    return found;
+  /** Tells the client why its request was refused (and the log, when that is worth a line). */
+  #refuse(connection: SessionClient, refusal: CreateRefusal, id: string | undefined): void {
+    if (refusal.warn) connection.log.warn(refusal.warn.line, refusal.warn.fields);
+    connection.sendError(refusal.code, refusal.message, id);
   }
 
-  /** history.list: Claude's conversations in `cwd` (checked as for session.create; default: the default session's). */
-  #history(connection: SessionClient, message: Extract<SessionCommand, { type: "history.list" }>): void {
-    let cwd = this.#default.record.cwd;
-    if (message.cwd !== undefined) {
-      const dir = checkSessionDir(message.cwd, this.#options.allowDirs, this.#options.defaultSession.cwd);
-      if (!dir.ok) return connection.sendError("invalid_session_dir", dir.message, message.id);
-      cwd = dir.path;
-    }
-    this.#options.history.list(cwd).then(
-      (conversations) => {
-        connection.log.debug("history listed", { cwd, conversations: conversations.length });
-        connection.send(encodeServerMessage({ type: "history", conversations, ...(message.id !== undefined && { id: message.id }) }));
-      },
-      (error: unknown) => {
-        this.#log.error("cannot list Claude's conversations", { cwd, error: String(error) });
-        connection.sendError("internal", `cannot list Claude's conversations in ${JSON.stringify(cwd)}; see the relay's log`, message.id);
-      },
-    );
-  }
-
-  #attach(connection: SessionClient, attachments: Attachments, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
-    attachments.entries.add(entry);
+  #attach(connection: SessionClient, entry: Entry, message: Extract<SessionCommand, { type: "session.attach" }>): void {
     entry.session.attach(connection, message.lastSeq, message.id);
     this.#changed();
   }
 
-  #detach(connection: SessionClient, attachments: Attachments, entry: Entry, id: string | undefined): void {
-    attachments.entries.delete(entry);
+  #detach(connection: SessionClient, entry: Entry, id: string | undefined): void {
     entry.session.leave(connection);
     connection.send(encodeServerMessage({ type: "session.detached", sessionId: entry.record.sessionId, ...(id !== undefined && { id }) }));
     this.#changed();
@@ -411,7 +344,7 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
     if (change.permissionMode === undefined && change.model === undefined) {
       return connection.sendError("invalid_message", "session.configure: give permissionMode, model or both", message.id);
     }
-    const refused = this.#settingsRefusal(entry, change);
+    const refused = settingsRefusal(change, this.#permissionModes, entry.session.capabilities?.models ?? this.#models);
     if (refused) {
       connection.log.warn("configuration refused", { sessionId: entry.record.sessionId, ...change, reason: refused });
       return connection.sendError("invalid_message", `session.configure: ${refused}; nothing changed`, message.id);
@@ -421,20 +354,14 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       .catch((error: unknown) => this.#log.error("configuring a session failed", { sessionId: entry.record.sessionId, error: String(error) }));
   }
 
-  /** Why a mode or model may not be chosen (for `entry`, or a session about to be created), or undefined. */
-  #settingsRefusal(entry: Entry | undefined, change: SettingsChange): string | undefined {
-    const mode = change.permissionMode === undefined ? undefined : checkPermissionMode(change.permissionMode, this.#permissionModes);
-    return mode ?? (change.model === undefined ? undefined : checkModel(change.model, entry?.session.capabilities?.models ?? this.#models));
-  }
-
   /** A session's Claude told new models or commands: clients attached to it that use sessions hear of them. */
   #capabilitiesChanged(sessionId: string, capabilities: SessionCapabilities): void {
     this.#models = capabilities.models;
     const entry = this.#entries.get(sessionId);
     if (!entry || this.#closed) return;
     let frame: string | undefined;
-    for (const [connection, attachments] of this.#clients) {
-      if (!attachments.usesSessions || !attachments.entries.has(entry)) continue;
+    for (const connection of entry.session.clients) {
+      if (!this.#lists.usesSessions(connection)) continue;
       frame ??= encodeServerMessage({ type: "session.capabilities", sessionId, ...capabilities });
       connection.send(frame);
     }
@@ -460,7 +387,6 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
       .then(async () => {
         const removed = removeWorktree ? await removeSessionWorktree(entry.record, this.#log) : undefined;
         this.#ending.delete(sessionId);
-        for (const attachments of this.#clients.values()) attachments.entries.delete(entry);
         this.#log.info("session stopped", { sessionId });
         connection.send(
           encodeServerMessage({
@@ -552,44 +478,10 @@ export class SessionManager<C extends ClaudePort = ClaudePort> {
   }
 
   #changed(): void {
-    if (!this.#closed) this.#updates.request();
-  }
-
-  /** Sends the list to each client whose last copy differs from it, then saves it. */
-  #update(): void {
-    const list = this.list();
-    const now = JSON.stringify(list);
-    let frame: string | undefined;
-    for (const [connection, attachments] of this.#clients) {
-      if (attachments.seen === now) continue;
-      frame ??= encodeServerMessage({ type: "sessions", sessions: list });
-      connection.send(frame);
-      attachments.seen = now;
-    }
-    this.#persist();
-  }
-
-  #persist(): void {
-    const records = [...this.#entries.values()].map((entry) => entry.record);
-    const text = JSON.stringify(records);
-    if (text === this.#persisted || !this.#options.persist) return;
-    this.#persisted = text;
-    try {
-      this.#options.persist(records.map((record) => ({ ...record })));
-    } catch (error) {
-      this.#log.error("cannot save the list of sessions; a restarted relay will not list the newest ones", { error: String(error) });
-    }
+    this.#lists.changed();
   }
 
   #now(): string {
     return new Date(this.#clock.now()).toISOString();
   }
-}
-
-/** The mode and model a session.create or session.configure asks for. */
-function settingsOf(message: { permissionMode?: string; model?: string }): SettingsChange {
-  return {
-    ...(message.permissionMode !== undefined && { permissionMode: message.permissionMode }),
-    ...(message.model !== undefined && { model: message.model }),
-  };
 }

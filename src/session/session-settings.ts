@@ -65,6 +65,20 @@ export function checkModel(model: string, models: readonly ModelChoice[] | undef
   return `unknown model ${JSON.stringify(model)}: choose one of ${models.map((choice) => choice.value).join(", ")}, or a full model id (claude-…)`;
 }
 
+/** The mode and model a session.create or session.configure asks for (absent fields left out). */
+export function settingsOf(message: { permissionMode?: string | undefined; model?: string | undefined }): SettingsChange {
+  return {
+    ...(message.permissionMode !== undefined && { permissionMode: message.permissionMode }),
+    ...(message.model !== undefined && { model: message.model }),
+  };
+}
+
+/** Why `change` may not be chosen (a mode not in `modes`, a model not in `models`), or undefined. */
+export function settingsRefusal(change: SettingsChange, modes: readonly string[], models: readonly ModelChoice[] | undefined): string | undefined {
+  const mode = change.permissionMode === undefined ? undefined : checkPermissionMode(change.permissionMode, modes);
+  return mode ?? (change.model === undefined ? undefined : checkModel(change.model, models));
+}
+
 export class SessionSettings {
   /** Claude's permission mode as clients see it: `default` until chosen or reported. */
   permissionMode = "default";

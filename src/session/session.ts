@@ -8,9 +8,9 @@
  * when Claude dies, stops or is interrupted), the event store on disk, and its health (Claude's
  * state, whether Claude can authenticate, whether events still reach the disk).
  *
- * Events are serialized once, numbered once, and queued; the queue is flushed once per tick with
- * each client's writes coalesced, so a burst of Claude output costs one write per client rather
- * than one per line and client.
+ * Its parts: the attached clients and the delivery of events to them (fan-out.ts), session.state
+ * publishing (state-publisher.ts), permission requests to their resolution (permission-flow.ts),
+ * and telling Claude its mode and model (claude-settings.ts).
  *
  * A session whose Claude is not running (restored after a relay restart, or stopped by
  * `suspend()` after `--idle-timeout` without a turn) is `idle`; its next prompt starts Claude,
@@ -30,65 +30,31 @@
  */
 
 import { type ClaudeAuthProblem, credentialsAtStart, credentialsSignal } from "../claude/credentials.ts";
-import type { PermissionAnswer, PermissionRequest, PromptImage } from "../claude/stream-json.ts";
-import type { ClaudeState, ControlResult, SupervisorEvents } from "../claude/supervisor.ts";
+import type { PermissionRequest } from "../claude/stream-json.ts";
 import type { Logger } from "../log/logger.ts";
 import { encodeAuthOk, encodeClaudeEvent, encodeServerMessage } from "../protocol/encode.ts";
-import type { ClientMessage, ServerMessage, SessionCapabilities, SessionInfo, SessionStateName, UnnumberedEvent } from "../protocol/messages.ts";
-import type { Connection } from "../server/connection.ts";
-import type { ResumeRequest } from "../server/gateway.ts";
-import type { Metrics } from "../server/metrics.ts";
+import type { PromptImage, ResumeRequest } from "../protocol/message-parts.ts";
+import type { ServerMessage, SessionCapabilities, SessionStateName } from "../protocol/messages.ts";
+import type { Metrics } from "../shared/metrics.ts";
 import { capabilitiesFrom, sameCapabilities } from "./capabilities.ts";
-import { DevicePresence } from "./device-presence.ts";
+import { ClaudeAuth } from "./claude-auth.ts";
+import { applySettings, tellNewClaude } from "./claude-settings.ts";
 import type { EventStore } from "./event-store.ts";
-import { checkPermissionUpdates } from "./permission-updates.ts";
-import { PendingPermissions } from "./permissions.ts";
+import { SessionFanOut } from "./fan-out.ts";
+import { SessionPermissions } from "./permission-flow.ts";
 import { checkPromptImages } from "./prompt-images.ts";
 import { ReplayBuffer, type ReplayLimits } from "./replay-buffer.ts";
+import {
+  type ClaudePort,
+  type ConversationMessage,
+  deviceOf,
+  type SessionClient,
+  type SessionHealth,
+  type SessionObserver,
+  type SessionSummary,
+} from "./session-ports.ts";
 import { choosablePermissionModes, SessionSettings, type SettingsChange } from "./session-settings.ts";
-
-/** What the session needs from the Claude supervisor (src/claude). */
-export interface ClaudePort {
-  readonly state: ClaudeState;
-  readonly pid: number | undefined;
-  readonly restarts: number;
-  /** Starts Claude (from `stopped`); it resumes the conversation when Claude has persisted it. */
-  start(): Promise<void>;
-  /** Ends Claude's whole process tree; the supervisor is `stopped` afterwards. */
-  stop(): Promise<void>;
-  /** Subscribes to the supervisor's events; returns the unsubscribe function. */
-  on<K extends keyof SupervisorEvents>(name: K, listener: (...args: SupervisorEvents[K]) => void): () => void;
-  /** Sends (or, while Claude restarts, queues) a prompt; a refusal (failed, stopping, queue full) says why. */
-  prompt(text: string, images?: readonly PromptImage[]): { ok: true } | { ok: false; reason: string };
-  /** Sends a control request to the running Claude (`set_permission_mode`, `set_model`) and resolves with its answer. */
-  control(subtype: string, fields?: Record<string, unknown>): Promise<ControlResult>;
-  /** Interrupts the current turn; false when no running Claude can be interrupted. */
-  interrupt(): boolean;
-  /** Writes an answer to the running Claude; false when no Claude runs to receive it. */
-  answerPermission(request: Pick<PermissionRequest, "requestId" | "input">, answer: PermissionAnswer): boolean;
-}
-
-/** What the session needs from a client connection (src/server). */
-export type SessionClient = Pick<Connection, "clientId" | "key" | "log" | "send" | "sendBatch" | "sendError">;
-
-/** The control request that sets each setting, and its field. */
-const SETTING_REQUESTS = { permissionMode: ["set_permission_mode", "mode"], model: ["set_model", "model"] } as const;
-
-/** The client messages a session handles itself: the conversation. */
-export type ConversationMessage = Extract<ClientMessage, { type: "prompt" | "permission.response" | "interrupt" }>;
-
-/** Told what a list of sessions shows about this one (its title, its last activity). */
-export interface SessionObserver {
-  /** A prompt was sent to Claude. */
-  prompted(text: string): void;
-  /** The state clients see changed (not only its client count), or the permission mode or model. */
-  stateChanged(state: SessionStateName): void;
-  /** Claude (re)started and told its models and slash commands, and they differ from before. */
-  capabilities?(capabilities: SessionCapabilities): void;
-}
-
-/** What a list of sessions shows that the session itself knows. */
-export type SessionSummary = Pick<SessionInfo, "sessionId" | "state" | "clients" | "devices" | "permissionMode" | "model">;
+import { StatePublisher, type StateSnapshot } from "./state-publisher.ts";
 
 export interface SessionOptions {
   sessionId: string;
@@ -105,50 +71,16 @@ export interface SessionOptions {
   permissionModes?: readonly string[];
 }
 
-type PromptResult = ReturnType<ClaudePort["prompt"]>;
-
-/** Prompts held while an idle Claude stops (as many as the supervisor queues while Claude starts). */
-const MAX_HELD_PROMPTS = 100;
-
-type StateSnapshot = Omit<ServerMessage<"session.state">, "type" | "sessionId" | "seq">;
-
-function sameState(a: StateSnapshot, b: StateSnapshot): boolean {
-  return (
-    a.state === b.state &&
-    a.clients === b.clients &&
-    a.devices === b.devices && // the same array until a device comes or goes (DevicePresence)
-    a.claudePid === b.claudePid &&
-    a.restarts === b.restarts &&
-    a.permissionMode === b.permissionMode &&
-    a.model === b.model &&
-    a.claudeAuthError?.reason === b.claudeAuthError?.reason
-  );
-}
-
-export interface SessionHealth {
-  state: SessionStateName;
-  clients: number;
-  claudePid: number;
-  sessionId: string;
-  restarts: number;
-  pendingPermissions: number;
-  replay: { events: number; bytes: number; oldestSeq: number; lastSeq: number };
-  /** Why this session cannot fully serve its clients now; empty when it can. */
-  degraded: string[];
-}
-
 export class Session {
   readonly sessionId: string;
-  readonly clients = new Set<SessionClient>();
-  /** The names of the devices in {@link clients}, for session.state and the list. */
-  readonly #devices = new DevicePresence();
   /** Numbering and the events kept for clients that reconnect. */
   readonly events: ReplayBuffer;
-  readonly #permissions = new PendingPermissions();
+  /** The attached clients (the one record of who receives this session's events) and the delivery of events to them. */
+  readonly #fanOut: SessionFanOut;
+  readonly #states: StatePublisher;
+  readonly #permissions: SessionPermissions;
   readonly #claude: ClaudePort;
   readonly #log: Logger;
-  readonly #presenceIntervalMs: number;
-  readonly #metrics: Metrics | undefined;
   readonly #store: EventStore | undefined;
   readonly #unsubscribe: Array<() => void>;
   readonly #observer: SessionObserver | undefined;
@@ -163,29 +95,42 @@ export class Session {
   #ending = false;
   /** Set by close(): nothing starts Claude any more. */
   #closed = false;
-  /** While suspend() stops Claude: the prompts that arrived meanwhile, delivered once it has stopped. */
-  #held: Array<() => PromptResult> | undefined;
-  /** Set while Claude cannot authenticate to the API; cleared by a turn that succeeds. */
-  #authProblem: ClaudeAuthProblem | undefined;
-  #queue: string[] = [];
-  #flushScheduled = false;
-  /** session.state snapshots waiting for the end of the tick. */
-  #stateQueue: StateSnapshot[] = [];
-  #published: StateSnapshot | undefined;
-  #presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while suspend() stops Claude: the session is idle already. */
+  #suspending = false;
+  /** Whether Claude can authenticate to the API. */
+  readonly #auth: ClaudeAuth;
 
   constructor(options: SessionOptions) {
     this.sessionId = options.sessionId;
     this.#claude = options.claude;
     this.#log = options.log;
-    this.#presenceIntervalMs = options.presenceIntervalMs ?? 100;
-    this.#metrics = options.metrics;
     this.#store = options.store?.store;
+    this.#auth = new ClaudeAuth(options.log);
     this.#observer = options.observer;
     this.#permissionModes = options.permissionModes ?? choosablePermissionModes(false);
     this.events = options.store
       ? ReplayBuffer.restore(options.sessionId, options.replay, options.store.saved)
       : new ReplayBuffer(options.sessionId, options.replay);
+    this.#fanOut = new SessionFanOut({
+      sessionId: options.sessionId,
+      events: this.events,
+      store: this.#store,
+      metrics: options.metrics,
+      presenceIntervalMs: options.presenceIntervalMs ?? 100,
+      onPresence: () => this.#stateChanged(),
+    });
+    this.#permissions = new SessionPermissions({
+      sessionId: options.sessionId,
+      claude: options.claude,
+      events: this.events,
+      publish: (event) => this.#fanOut.publish(event),
+      permissionModes: this.#permissionModes,
+    });
+    this.#states = new StatePublisher({
+      publish: (event) => this.#fanOut.publish(event),
+      log: this.#log,
+      onChanged: (state) => this.#observer?.stateChanged(state),
+    });
     const claude = options.claude;
     this.#unsubscribe = [
       claude.on("event", (line, event) => this.#claudeEvent(line, event)),
@@ -197,11 +142,16 @@ export class Session {
     ];
   }
 
+  /** The clients attached to this session (joined at login or by session.attach, until they leave). */
+  get clients(): ReadonlySet<SessionClient> {
+    return this.#fanOut.clients;
+  }
+
   /** The state clients see: Claude's, with `waiting_permission` while a request is pending. */
   get state(): SessionStateName {
     const claude = this.#claude.state;
     if (claude === "stopped") return this.#ending ? "stopping" : "idle";
-    if (this.#held && !this.#ending) return "idle"; // suspended: its Claude is on its way out
+    if (this.#suspending && !this.#ending) return "idle"; // suspended: its Claude is on its way out
     if ((claude === "ready" || claude === "busy") && this.#permissions.size > 0) return "waiting_permission";
     return claude;
   }
@@ -210,11 +160,11 @@ export class Session {
     const state = this.state;
     const degraded: string[] = [];
     if (state === "restarting" || state === "failed" || state === "starting" || state === "stopping") degraded.push(`claude ${state}`);
-    if (this.#authProblem) degraded.push(this.#authProblem.message);
+    if (this.#auth.problem) degraded.push(this.#auth.problem.message);
     if (this.#store && !this.#store.healthy) degraded.push("event log not persisted (disk error)");
     return {
       state,
-      clients: this.clients.size,
+      clients: this.#fanOut.clients.size,
       claudePid: this.#claude.pid ?? 0,
       sessionId: this.sessionId,
       restarts: this.#claude.restarts,
@@ -227,8 +177,8 @@ export class Session {
   /** The session's part of its entry in a list of sessions. */
   summary(): SessionSummary {
     const { permissionMode, model } = this.#settings;
-    const devices = this.#devices.names();
-    return { sessionId: this.sessionId, state: this.state, clients: this.clients.size, devices, permissionMode, ...(model !== undefined && { model }) };
+    const devices = this.#fanOut.devices();
+    return { sessionId: this.sessionId, state: this.state, clients: this.#fanOut.clients.size, devices, permissionMode, ...(model !== undefined && { model }) };
   }
 
   /** The permission mode and model a new Claude process of this session must be told (see SessionSettings). */
@@ -258,16 +208,16 @@ export class Session {
   join(connection: SessionClient, resume: ResumeRequest | undefined, sessionsJson?: () => string, push?: ServerMessage<"auth.ok">["push"]): void {
     const key = connection.key;
     if (!key) throw new Error("a connection joined the session before it authenticated");
-    this.#admit(
+    this.#fanOut.admit(
       connection,
-      (state) =>
+      () =>
         encodeAuthOk(
           {
             type: "auth.ok",
             clientId: connection.clientId,
             sessionId: this.sessionId,
             key,
-            state,
+            state: this.#snapshot(),
             // extension: where the session is, so a client that drops before its first event can still
             // resume from here instead of asking for the whole buffer
             lastSeq: this.events.lastSeq,
@@ -285,14 +235,14 @@ export class Session {
    * `lastSeq` (absent: every event held), then live events. Attaching again replays again.
    */
   attach(connection: SessionClient, lastSeq: number | undefined, id: string | undefined): void {
-    this.#admit(
+    this.#fanOut.admit(
       connection,
-      (state) =>
+      () =>
         encodeServerMessage({
           type: "session.attached",
           sessionId: this.sessionId,
           lastSeq: this.events.lastSeq,
-          state,
+          state: this.#snapshot(),
           ...(id !== undefined && { id }),
           ...(this.#capabilities && { capabilities: this.#capabilities }),
         }),
@@ -301,9 +251,7 @@ export class Session {
   }
 
   leave(connection: SessionClient): void {
-    if (!this.clients.delete(connection)) return;
-    if (connection.key) this.#devices.remove(connection.key.device);
-    this.#presenceChanged();
+    this.#fanOut.leave(connection);
   }
 
   handle(connection: SessionClient, message: ConversationMessage): void {
@@ -311,7 +259,8 @@ export class Session {
       case "prompt":
         return this.#prompt(connection, message.text, message.id, message.images);
       case "permission.response":
-        return this.#answer(connection, message);
+        if (this.#permissions.answer(connection, message)) this.#stateChanged();
+        return;
       case "interrupt":
         return this.#interrupt(connection, message.id);
     }
@@ -328,7 +277,7 @@ export class Session {
   async configure(change: SettingsChange, connection?: SessionClient, id?: string): Promise<void> {
     const claude = this.#claude.state;
     // suspend() stopping Claude for idleness: the session is idle, and its next Claude is told
-    const suspending = this.#held !== undefined;
+    const suspending = this.#suspending;
     if (this.#ending || claude === "failed" || (claude === "stopping" && !suspending)) {
       return connection?.sendError("claude_unavailable", `Claude is ${this.state}; the session cannot be configured`, id);
     }
@@ -337,20 +286,7 @@ export class Session {
       this.#log.info("session configured; Claude is told when it starts", { ...change, claude });
       return this.#configured(connection, id);
     }
-    const refusals: string[] = [];
-    let took = 0;
-    await Promise.all(
-      (Object.keys(SETTING_REQUESTS) as Array<keyof SettingsChange>).map(async (setting) => {
-        const value = change[setting];
-        if (value === undefined) return;
-        const [subtype, field] = SETTING_REQUESTS[setting];
-        const result = await this.#claude.control(subtype, { [field]: value });
-        if (result.ok) {
-          this.#settings.set({ [setting]: value });
-          took += 1;
-        } else refusals.push(`${setting} ${JSON.stringify(value)}: ${result.error}`);
-      }),
-    );
+    const { took, refusals } = await applySettings(this.#claude, this.#settings, change);
     if (refusals.length === 0) {
       this.#log.info("session configured", { ...change });
       return this.#configured(connection, id);
@@ -387,10 +323,9 @@ export class Session {
   close(): void {
     this.#closed = true;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
-    this.#presenceTimer = undefined;
-    this.#publishStates();
-    this.#flush();
+    this.#fanOut.close();
+    this.#states.publishPending();
+    this.#fanOut.flush();
     this.#store?.close();
   }
 
@@ -409,24 +344,18 @@ export class Session {
    * Stops Claude of a session that has no turn running and no permission pending (the idle
    * timeout): the session is `idle` at once and stays listed, attached clients stay attached, and
    * its next prompt starts Claude again with `--resume`. A prompt that arrives while Claude is
-   * still stopping is held and delivered once it has stopped. Does nothing in any other state.
+   * still stopping waits in the supervisor's queue, which starts Claude again once it has stopped.
+   * Does nothing in any other state.
    */
   async suspend(): Promise<void> {
     if (this.state !== "ready" || this.#closed) return;
-    this.#held = [];
+    this.#suspending = true;
     this.#log.info("stopping Claude: no turn for the idle timeout; the next prompt starts it again", { claudePid: this.#claude.pid });
     this.#stateChanged();
     try {
-      await this.#claude.stop();
+      await this.#claude.suspend();
     } finally {
-      const held = this.#held;
-      this.#held = undefined;
-      if (this.#ending || this.#closed) {
-        if (held.length > 0) this.#log.warn("prompts sent while Claude stopped not delivered: the session is ending", { count: held.length });
-      } else if (held.length > 0) {
-        this.#wake();
-        for (const send of held) send();
-      }
+      this.#suspending = false;
       this.#stateChanged();
     }
   }
@@ -436,7 +365,7 @@ export class Session {
   /** One verbatim stream-json line (already known to be a JSON object) and its parse. */
   #claudeEvent(line: string, event: Record<string, unknown>): void {
     const seq = this.events.lastSeq + 1;
-    this.#enqueue(this.events.appendFrame(seq, encodeClaudeEvent(this.sessionId, seq, line)));
+    this.#fanOut.enqueue(this.events.appendFrame(seq, encodeClaudeEvent(this.sessionId, seq, line)));
     this.#credentials(credentialsSignal(event), "turn");
     const resolved = (value: string) => this.#capabilities?.models.find((model) => model.value === value)?.resolvedModel;
     if (this.#settings.observe(event, resolved)) this.#stateChanged();
@@ -454,57 +383,27 @@ export class Session {
       this.#capabilitiesJson = JSON.stringify(capabilities);
       this.#observer?.capabilities?.(capabilities);
     }
-    const carried = this.#settings.forNewClaude();
-    for (const setting of Object.keys(carried) as Array<keyof SettingsChange>) {
-      const [subtype, field] = SETTING_REQUESTS[setting];
-      const value = carried[setting];
-      void this.#claude.control(subtype, { [field]: value }).then((result) => {
-        // what Claude then runs with shows in its next status or init line
-        if (!result.ok) this.#log.warn(`Claude did not take the session's ${setting}`, { [setting]: value, error: result.error });
-      });
-    }
+    tellNewClaude(this.#claude, this.#settings.forNewClaude(), this.#log);
   }
 
   #permissionRequested(request: PermissionRequest): void {
-    const event = { type: "permission.request" as const, ...request };
-    this.#publish(event);
-    this.#permissions.add({ type: event.type, sessionId: this.sessionId, seq: this.events.lastSeq, ...request });
-    this.#log.info("permission requested", { requestId: request.requestId, toolName: request.toolName, clients: this.clients.size });
+    this.#permissions.requested(request, this.#log, this.#fanOut.clients.size);
     this.#stateChanged();
   }
 
-  /** Claude withdrew a request (control_cancel_request); one already answered or withdrawn is ignored. */
   #permissionCancelled(requestId: string): void {
-    if (!this.#permissions.take(requestId)) return;
-    this.#publish({ type: "permission.resolved", requestId, behavior: "cancelled", by: "claude" });
-    this.#stateChanged();
+    if (this.#permissions.cancelled(requestId)) this.#stateChanged();
   }
 
   /** Claude's process state changed; a Claude that died, failed or is stopping withdraws every pending request. */
   #claudeStateChanged(): void {
     const claude = this.#claude.state;
-    if (claude !== "ready" && claude !== "busy" && claude !== "starting") this.#withdrawAll("relay");
+    if (claude !== "ready" && claude !== "busy" && claude !== "starting") this.#permissions.withdrawAll("relay");
     this.#stateChanged();
   }
 
-  /**
-   * Tracks whether Claude can authenticate. A problem is logged once, with what to do, when it
-   * appears, and shown in session.state and /healthz until a turn succeeds. At start, credentials
-   * being present only clears "not logged in": present credentials may still be refused.
-   */
   #credentials(signal: ClaudeAuthProblem | "ok" | undefined, from: "start" | "turn"): void {
-    if (signal === undefined) return;
-    const current = this.#authProblem;
-    if (signal === "ok") {
-      if (!current || (from === "start" && current.reason !== "not_logged_in")) return;
-      this.#authProblem = undefined;
-      this.#log.info("Claude Code can authenticate again", { was: current.reason });
-    } else {
-      if (current?.reason === signal.reason) return;
-      this.#authProblem = signal;
-      this.#log.warn(signal.message, { reason: signal.reason });
-    }
-    this.#stateChanged();
+    if (this.#auth.observe(signal, from)) this.#stateChanged();
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────
@@ -512,11 +411,12 @@ export class Session {
   #prompt(connection: SessionClient, text: string, id: string | undefined, images: readonly PromptImage[] = []): void {
     const checked = checkPromptImages(images);
     if (!checked.ok) return connection.sendError("invalid_message", `prompt: ${checked.message}; nothing was sent to Claude`, id);
-    const sent = this.#send(() => this.#claude.prompt(text, images));
+    if (this.#claude.state === "stopped" && !this.#ending) this.#wake();
+    const sent = this.#claude.prompt(text, images);
     if (!sent.ok) return connection.sendError("claude_unavailable", sent.reason, id);
     connection.log.debug("prompt", { chars: text.length, id, images: images.length });
     // images by type and size only: their bytes went to Claude, not into every client's replay buffer
-    this.#publish({
+    this.#fanOut.publish({
       type: "user.prompt",
       text,
       by: connection.clientId,
@@ -527,58 +427,10 @@ export class Session {
     this.#observer?.prompted(text);
   }
 
-  /**
-   * Hands a prompt to Claude: an idle session's Claude is started first (the prompt waits in its
-   * queue); while suspend() is stopping Claude, the prompt is held until it has stopped.
-   */
-  #send(prompt: () => PromptResult): PromptResult {
-    if (this.#held && !this.#ending) {
-      if (this.#held.length >= MAX_HELD_PROMPTS)
-        return { ok: false, reason: `Claude is stopping (idle) and ${MAX_HELD_PROMPTS} prompts are already waiting for it to start again` };
-      this.#held.push(prompt);
-      return { ok: true };
-    }
-    if (this.#claude.state === "stopped" && !this.#ending) this.#wake();
-    return prompt();
-  }
-
   /** An idle session got a prompt: start Claude (it resumes the conversation); the prompt waits in its queue. */
   #wake(): void {
     this.#log.info("starting Claude for a prompt (the session was idle)");
     this.#claude.start().catch((error: unknown) => this.#log.error("cannot start Claude Code", { error: String(error) }));
-  }
-
-  #answer(connection: SessionClient, message: Extract<ConversationMessage, { type: "permission.response" }>): void {
-    if (!this.#permissions.peek(message.requestId)) {
-      return connection.sendError(
-        "unknown_permission",
-        `no pending permission request ${JSON.stringify(message.requestId)}; it was already answered or withdrawn`,
-        message.id,
-      );
-    }
-    // a refused answer leaves the request pending: the client may answer it again
-    const refused = message.updatedPermissions && checkPermissionUpdates(message.updatedPermissions, this.#permissionModes);
-    if (refused) return connection.sendError("invalid_message", `permission.response: ${refused}`, message.id);
-    const request = this.#permissions.take(message.requestId)!;
-    const answer: PermissionAnswer = { behavior: message.behavior };
-    if (message.message !== undefined) answer.message = message.message;
-    if (message.updatedInput !== undefined) answer.updatedInput = message.updatedInput;
-    if (message.updatedPermissions !== undefined) answer.updatedPermissions = message.updatedPermissions;
-    const delivered = this.#claude.answerPermission(request, answer);
-    connection.log.info("permission answered", {
-      requestId: message.requestId,
-      toolName: request.toolName,
-      behavior: message.behavior,
-      delivered,
-      updatedPermissions: message.updatedPermissions?.length,
-    });
-    this.#publish({
-      type: "permission.resolved",
-      requestId: message.requestId,
-      behavior: delivered ? message.behavior : "cancelled",
-      ...(delivered ? { by: connection.clientId, ...deviceOf(connection) } : { by: "relay" }),
-    });
-    this.#stateChanged();
   }
 
   #interrupt(connection: SessionClient, id: string | undefined): void {
@@ -587,16 +439,8 @@ export class Session {
     }
     connection.log.info("interrupt");
     // Claude withdraws these itself a moment later (control_cancel_request): by then they are gone.
-    this.#withdrawAll(connection);
+    this.#permissions.withdrawAll(connection);
     this.#stateChanged();
-  }
-
-  /** Withdraws every pending request, by the relay or by the client whose interrupt it was (named by its device). */
-  #withdrawAll(by: "relay" | SessionClient): void {
-    const who = by === "relay" ? { by } : { by: by.clientId, ...deviceOf(by) };
-    for (const request of this.#permissions.takeAll()) {
-      this.#publish({ type: "permission.resolved", requestId: request.requestId, behavior: "cancelled", ...who });
-    }
   }
 
   /**
@@ -609,26 +453,12 @@ export class Session {
       state: this.state,
       claudePid: this.#claude.pid ?? 0,
       restarts: this.#claude.restarts,
-      clients: this.clients.size,
-      devices: this.#devices.names(),
+      clients: this.#fanOut.clients.size,
+      devices: this.#fanOut.devices(),
       ...this.#settingsNow(),
-      ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
+      ...(this.#auth.problem && { claudeAuthError: this.#auth.problem }),
     };
-    const last = this.#stateQueue.at(-1) ?? this.#published;
-    if (last && sameState(last, snapshot)) return;
-    this.#stateQueue.push(snapshot);
-    if (this.#stateQueue.length === 1) queueMicrotask(() => this.#publishStates());
-  }
-
-  #publishStates(): void {
-    for (const next of this.#stateQueue.splice(0)) {
-      const previous = this.#published;
-      const changed = next.state !== previous?.state;
-      if (changed) this.#log.info(`session ${next.state}`, { claudePid: next.claudePid, restarts: next.restarts, clients: next.clients });
-      this.#published = next;
-      this.#publish({ type: "session.state", ...next });
-      if (changed || next.permissionMode !== previous?.permissionMode || next.model !== previous?.model) this.#observer?.stateChanged(next.state);
-    }
+    this.#states.record(snapshot);
   }
 
   #settingsNow(): Pick<StateSnapshot, "permissionMode" | "model"> {
@@ -641,79 +471,11 @@ export class Session {
     return {
       state: this.state,
       claudePid: this.#claude.pid ?? 0,
-      clients: this.clients.size,
-      devices: this.#devices.names(),
+      clients: this.#fanOut.clients.size,
+      devices: this.#fanOut.devices(),
       pendingPermissions: this.#permissions.list(),
       ...this.#settingsNow(),
-      ...(this.#authProblem && { claudeAuthError: this.#authProblem }),
+      ...(this.#auth.problem && { claudeAuthError: this.#auth.problem }),
     };
   }
-
-  /**
-   * Adds a client: its opening frame (built from the state once it counts as a client), the
-   * replay after `replayFrom`, then live events. Everything numbered so far goes out to the
-   * existing clients first, so the newcomer's replay and its live stream meet exactly at lastSeq:
-   * nothing twice, nothing missed.
-   */
-  #admit(connection: SessionClient, opening: (state: ServerMessage<"auth.ok">["state"]) => string, replayFrom: ResumeRequest | undefined): void {
-    this.#flush();
-    const joining = !this.clients.has(connection);
-    this.clients.add(connection);
-    if (joining && connection.key) this.#devices.add(connection.key.device);
-    const frames = [opening(this.#snapshot())];
-    if (replayFrom) {
-      const replay = this.events.since(replayFrom.sessionId, replayFrom.lastSeq);
-      if (replay.gap) frames.push(encodeServerMessage({ type: "replay.gap", sessionId: this.sessionId, ...replay.gap }));
-      frames.push(...replay.frames);
-      connection.log.debug("replaying", { sessionId: this.sessionId, fromSeq: replayFrom.lastSeq + 1, events: replay.frames.length, gap: replay.gap });
-    }
-    if (frames.length === 1)
-      connection.send(frames[0]!); // a login without replay: nothing to coalesce
-    else connection.sendBatch(frames);
-    if (joining) this.#presenceChanged();
-  }
-
-  /** Joins and leaves come in storms after a network blip: broadcast their count at most once per interval. */
-  #presenceChanged(): void {
-    if (this.#presenceTimer) return;
-    this.#presenceTimer = setTimeout(() => {
-      this.#presenceTimer = undefined;
-      this.#stateChanged();
-    }, this.#presenceIntervalMs);
-  }
-
-  #publish(event: UnnumberedEvent): void {
-    this.#enqueue(this.events.append(event));
-  }
-
-  #enqueue(frame: string): void {
-    this.#queue.push(frame);
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    queueMicrotask(() => this.#flush());
-  }
-
-  #flush(): void {
-    this.#flushScheduled = false;
-    if (this.#queue.length === 0) return;
-    const frames = this.#queue;
-    this.#queue = [];
-    // On disk before on the wire: a seq a client has seen is never handed out again after a crash.
-    this.#store?.append(frames, () => this.events.frames());
-    for (const client of this.clients) {
-      if (frames.length === 1) client.send(frames[0]!);
-      else client.sendBatch(frames);
-    }
-    if (this.#metrics && this.clients.size > 0) {
-      let chars = 0;
-      for (const frame of frames) chars += frame.length;
-      this.#metrics.inc("claude_relay_deliveries_total", {}, frames.length * this.clients.size);
-      this.#metrics.inc("claude_relay_delivered_bytes_total", {}, chars * this.clients.size);
-    }
-  }
-}
-
-/** The `device` field of an event a client caused: the name its key goes by. */
-function deviceOf(client: SessionClient): { device: string } | undefined {
-  return client.key && { device: client.key.device };
 }

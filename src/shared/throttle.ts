@@ -11,7 +11,7 @@
  * updates.flush();   // runs a pending request now (e.g. before shutting down)
  * ```
  */
-import { type Clock, systemClock } from "../claude/clock.ts";
+import { type Clock, systemClock } from "./clock.ts";
 
 export class Throttle {
   readonly #intervalMs: number;

@@ -54,9 +54,9 @@ export function shortSessionId(sessionId: string): string {
  * A session named for a note: its short id, and its title or directory.
  *
  * @example
- * sessionName({ sessionId: "a2c4e6f8-…", cwd: "/srv/api", title: "Fix it", … }); // "a2c4e6f8 (Fix it)"
+ * sessionLabel({ sessionId: "a2c4e6f8-…", cwd: "/srv/api", title: "Fix it", … }); // "a2c4e6f8 (Fix it)"
  */
-export function sessionName(session: Pick<SessionInfo, "sessionId" | "cwd" | "title">, home?: string): string {
+export function sessionLabel(session: Pick<SessionInfo, "sessionId" | "cwd" | "title">, home?: string): string {
   return `${shortSessionId(session.sessionId)} (${session.title ? oneLine(plainText(session.title), 40) : homeRelative(session.cwd, home)})`;
 }
 

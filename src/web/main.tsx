@@ -12,7 +12,7 @@ import { browserSigner } from "./key/browser-signer.ts";
 import { type DeviceKey, DeviceKeyUnavailableError, forgetDeviceKey, loadOrCreateDeviceKey, type StoredDeviceKey } from "./key/device-key.ts";
 import { openKeyDb } from "./key/key-db.ts";
 import { deviceName } from "./key/ssh-public-key.ts";
-import { RelayConnection, relayUrl } from "./net/connection.ts";
+import { PageLink, relayUrl } from "./net/connection.ts";
 import { PermissionNotifier } from "./net/notify.ts";
 import { PairingError, type PairLink, pairingFailureWords, pairLink, requestPairing } from "./net/pairing.ts";
 import { PushNotifications } from "./net/push.ts";
@@ -50,7 +50,7 @@ const store = new AppStore(memory);
 const notifier = new PermissionNotifier();
 store.notifications.value = notifier.permission;
 const db = openKeyDb<StoredDeviceKey>();
-let connection: RelayConnection | undefined;
+let connection: PageLink | undefined;
 let key: DeviceKey | undefined;
 /** The code of the pairing link this page was opened with, until it is used. */
 let pairing: string | undefined;
@@ -78,7 +78,7 @@ async function start(): Promise<void> {
 
 function connect(): void {
   if (!key || connection) return;
-  connection = new RelayConnection({
+  connection = new PageLink({
     url: relayUrl(location),
     store,
     signer: browserSigner(key),

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ClaudeBinaryNotFoundError, resolveClaudeBin } from "../../src/claude/resolve-bin.ts";
 import type { SupervisorOptions } from "../../src/claude/supervisor.ts";
+import { createLogger } from "../../src/log/logger.ts";
 import { alive, CLAUDE_BIN, claudeSuite, commandLine, persistedTranscript, waitFor } from "../support/claude-harness.ts";
 import { text, toolUse } from "../support/fake-anthropic.ts";
 
@@ -20,16 +21,22 @@ function script(name: string, body: string): string {
 
 const messagesText = (index: number) => JSON.stringify(h.api.messageRequests()[index]!.messages);
 
+/** A supervised Claude that has answered "the first question" and persisted the turn (only a persisted turn is resumed). */
+async function afterFirstTurn() {
+  const started = supervisor();
+  const { claude, record } = started;
+  await claude.start();
+  await waitFor(() => claude.state === "ready", "ready");
+  h.api.enqueue(text("the first answer"));
+  claude.prompt("the first question");
+  await waitFor(() => record.results().length === 1, "first result");
+  await waitFor(() => persistedTranscript(claude.sessionId, h.env).includes("the first answer"), "first turn persisted");
+  return started;
+}
+
 describe("Claude supervision", () => {
   test("SIGKILL → restarted with --resume, same session, earlier turns carried; prompts queued meanwhile", async () => {
-    const { claude, record } = supervisor();
-    await claude.start();
-    await waitFor(() => claude.state === "ready", "ready");
-    h.api.enqueue(text("the first answer"));
-    claude.prompt("the first question");
-    await waitFor(() => record.results().length === 1, "first result");
-    // Claude persists the turn shortly after its result line; only a persisted turn survives SIGKILL.
-    await waitFor(() => persistedTranscript(claude.sessionId, h.env).includes("the first answer"), "first turn persisted");
+    const { claude, record } = await afterFirstTurn();
 
     // A permission pending at the time of the crash: the session withdraws it (test/session), the
     // supervisor only refuses to answer it while no Claude runs.
@@ -139,6 +146,47 @@ describe("Claude supervision", () => {
     const pid = claude.pid!;
     await claude.stop();
     expect(alive(pid)).toBe(false);
+  });
+
+  test("suspend: a prompt sent while Claude stops waits in the queue; Claude is started again with --resume and answers it", async () => {
+    const { claude, record } = await afterFirstTurn();
+    const firstPid = claude.pid!;
+
+    const suspended = claude.suspend();
+    expect(claude.state).toBe("stopping");
+    h.api.enqueue(text("the second answer"));
+    expect(claude.prompt("sent while it stops")).toEqual({ ok: true, queued: true });
+    await suspended;
+    expect(alive(firstPid)).toBe(false);
+    await waitFor(() => record.results().length === 2, "second result");
+    expect(commandLine(claude.pid!)).toContain("--resume");
+    expect(claude.restarts).toBe(0); // started again on purpose, not after a crash
+    const resumed = messagesText(h.api.messageRequests().length - 1);
+    expect(resumed).toContain("the first answer");
+    expect(resumed).toContain("sent while it stops");
+    expect(record.states.map((s) => s.state)).toContain("stopped");
+  });
+
+  test("suspend: with no prompt meanwhile Claude stays stopped; a stop while suspending drops the waiting prompts, and the log says so", async () => {
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
+    const { claude } = supervisor({ logger });
+    await claude.start();
+    await waitFor(() => claude.state === "ready", "ready");
+    await claude.suspend();
+    expect(claude.state).toBe("stopped");
+    expect(claude.pid).toBeUndefined();
+
+    await claude.start();
+    await waitFor(() => claude.state === "ready", "ready again");
+    const suspended = claude.suspend();
+    expect(claude.prompt("never delivered")).toEqual({ ok: true, queued: true });
+    await Promise.all([suspended, claude.stop()]);
+    expect(claude.state).toBe("stopped");
+    expect(claude.pid).toBeUndefined();
+    expect(claude.prompt("after the stop")).toMatchObject({ ok: false, reason: "Claude is stopped" });
+    expect(h.api.messageRequests()).toHaveLength(0);
+    expect(logs.some((line) => line.level === "warn" && line.msg === "queued prompts not delivered" && line.count === 1)).toBe(true);
   });
 
   test("no answer to initialize within the start timeout → killed and restarted", async () => {

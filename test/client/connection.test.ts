@@ -5,7 +5,7 @@
  * against a real relay and real keys is exercised in client.test.ts.
  */
 import { describe, expect, test } from "bun:test";
-import { ABANDONED, type ConnectionEnd, type ConnectionHandlers, type ConnectionOptions, RelayConnection } from "../../src/client/connection.ts";
+import { ABANDONED, type ConnectionEnd, type ConnectionHandlers, RelayConnection, type RelayConnectionOptions } from "../../src/client/connection.ts";
 import type { ConnectionState } from "../../src/client/connection-state.ts";
 import { RelayClientError } from "../../src/client/errors.ts";
 import type { ChallengeSigner } from "../../src/client/signer.ts";
@@ -66,7 +66,7 @@ function stubSigner(behaviour: { fail?: string; gate?: Promise<void> } = {}) {
 }
 
 /** A connection whose every report lands in `log`; `ended` resolves with its end. */
-function connect(transport: ReturnType<typeof memoryTransport>, options: Partial<ConnectionOptions> = {}) {
+function connect(transport: ReturnType<typeof memoryTransport>, options: Partial<RelayConnectionOptions> = {}) {
   const log: {
     states: ConnectionState[];
     warnings: string[];
@@ -118,7 +118,7 @@ function connect(transport: ReturnType<typeof memoryTransport>, options: Partial
 /** Lets pending promise callbacks (the signer, the check) run. */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-async function logIn(transport: ReturnType<typeof memoryTransport>, options: Partial<ConnectionOptions> = {}) {
+async function logIn(transport: ReturnType<typeof memoryTransport>, options: Partial<RelayConnectionOptions> = {}) {
   const made = connect(transport, options);
   transport.open();
   transport.receive(CHALLENGE);

@@ -195,6 +195,8 @@ export class FrameGenerator {
         const max = (schema.maximum as number | undefined) ?? 1_000_000;
         return r.chance(0.2) ? min : r.range(min, Math.min(max, min + 1_000_000));
       }
+      case "boolean":
+        return r.chance(0.5);
       case "array":
         return Array.from({ length: r.int(3) }, () => this.validValue(schema.items as JsonSchema, depth + 1));
       case "object": {
@@ -450,6 +452,8 @@ export function wrongValues(schema: JsonSchema): unknown[] {
       return [null, 0, "{}", [], [{}], true];
     case "array":
       return [null, 0, "[]", {}, true];
+    case "boolean":
+      return [null, 0, 1, "true", "false", [], {}];
     default:
       throw new Error(`no wrong values for a field that accepts anything: ${JSON.stringify(schema)}`);
   }

@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/log/logger.ts";
-import { Session, type SessionObserver } from "../../src/session/session.ts";
+import { Session } from "../../src/session/session.ts";
+import type { SessionObserver } from "../../src/session/session-ports.ts";
 import { FakeClaude, FakeClient, FakeStore, settle } from "../support/fake-ports.ts";
 import { IMAGES, imageBytes } from "../support/images.ts";
 import { waitFor } from "../support/wait.ts";
@@ -13,11 +14,11 @@ import { waitFor } from "../support/wait.ts";
 const SESSION_ID = "5e55104e-0000-4000-8000-000000000001";
 
 function setup(options: { saved?: string[]; observer?: SessionObserver; permissionModes?: string[]; presenceIntervalMs?: number } = {}) {
-  const claude = new FakeClaude();
   const writes: string[] = [];
   const store = new FakeStore(writes);
   const logs: Array<Record<string, any>> = [];
   const log = createLogger({ level: "debug", format: "json", write: (line) => logs.push(JSON.parse(line)) });
+  const claude = new FakeClaude(log); // logs as the supervisor does (prompts it drops)
   const session = new Session({
     sessionId: SESSION_ID,
     claude,

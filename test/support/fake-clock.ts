@@ -1,5 +1,5 @@
 /**
- * A Clock (src/claude/clock.ts) whose time moves only when the test says so: timers fire, in
+ * A Clock (src/shared/clock.ts) whose time moves only when the test says so: timers fire, in
  * order of their due time, during advance().
  *
  * @example
@@ -10,7 +10,7 @@
  * clock.advance(1);   // "a"
  * ```
  */
-import type { Clock } from "../../src/claude/clock.ts";
+import type { Clock } from "../../src/shared/clock.ts";
 
 interface Timer {
   due: number;

@@ -14,13 +14,14 @@
  * phone.events(); // [{ type: "claude.event", seq: 1, … }]
  * ```
  */
-import type { PermissionAnswer, PermissionRequest, PromptImage } from "../../src/claude/stream-json.ts";
+import { PromptQueue } from "../../src/claude/prompt-queue.ts";
+import type { PermissionAnswer, PermissionRequest } from "../../src/claude/stream-json.ts";
 import type { ClaudeState, ControlResult, SupervisorEvents } from "../../src/claude/supervisor.ts";
-import { createLogger, type Logger } from "../../src/log/logger.ts";
+import { createLogger, type Logger, silentLogger } from "../../src/log/logger.ts";
 import { type ErrorCode, errorFrame } from "../../src/protocol/errors.ts";
-import type { KeyIdentity } from "../../src/server/connection.ts";
+import type { KeyIdentity, PromptImage } from "../../src/protocol/message-parts.ts";
 import type { EventStore } from "../../src/session/event-store.ts";
-import type { ClaudePort } from "../../src/session/session.ts";
+import type { ClaudePort } from "../../src/session/session-ports.ts";
 import { Emitter } from "../../src/shared/emitter.ts";
 
 /** Lets queued microtasks (the session's flush and state publication) run. */
@@ -51,6 +52,13 @@ export class FakeClaude implements ClaudePort {
   readonly #events = new Emitter<SupervisorEvents>((error) => {
     throw error;
   });
+  /** Prompts sent while suspend() stops Claude: the supervisor's own queue, which logs what it drops to `log`. */
+  readonly #waiting: PromptQueue;
+  #suspending = false;
+
+  constructor(log: Logger = silentLogger) {
+    this.#waiting = new PromptQueue(100, log);
+  }
 
   on<K extends keyof SupervisorEvents>(name: K, listener: (...args: SupervisorEvents[K]) => void): () => void {
     return this.#events.on(name, listener);
@@ -68,6 +76,10 @@ export class FakeClaude implements ClaudePort {
 
   /** As the supervisor: `stopping`, then (once `stopGate` settles) `stopped` without a pid. */
   async stop(): Promise<void> {
+    if (this.#suspending) {
+      this.#suspending = false;
+      this.#waiting.drop("stopping");
+    }
     this.stops += 1;
     this.setState("stopping");
     await this.stopGate;
@@ -75,8 +87,26 @@ export class FakeClaude implements ClaudePort {
     this.setState("stopped");
   }
 
+  /** As the supervisor: stop(), with the prompts sent meanwhile waiting; then started again to take them. */
+  async suspend(): Promise<void> {
+    const stopped = this.stop();
+    this.#suspending = true;
+    await stopped;
+    this.#suspending = false;
+    if (this.#waiting.size === 0 || this.state !== "stopped") return;
+    await this.start();
+    for (const line of this.#waiting.take()) {
+      const { text, images } = JSON.parse(line) as { text: string; images: PromptImage[] };
+      this.prompt(text, images);
+    }
+  }
+
   prompt(text: string, images: readonly PromptImage[] = []): { ok: true } | { ok: false; reason: string } {
     if (this.refuse !== undefined) return { ok: false, reason: this.refuse };
+    if (this.#suspending && this.state === "stopping") {
+      if (!this.#waiting.push(JSON.stringify({ text, images }))) return { ok: false, reason: "Claude is stopping (idle) and 100 prompts are already queued" };
+      return { ok: true };
+    }
     this.prompts.push(text);
     this.promptImages.push([...images]);
     // as the supervisor: while Claude (re)starts the prompt waits in its queue

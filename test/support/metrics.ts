@@ -7,7 +7,7 @@
  * counterValue(relay.relay.gateway.metrics, "claude_relay_auth_failures_total", { reason: "pair_bad_code" }); // 2
  * ```
  */
-import type { MetricName, Metrics } from "../../src/server/metrics.ts";
+import type { MetricName, Metrics } from "../../src/shared/metrics.ts";
 
 /** The series' value; 0 when it has not been counted yet. */
 export function counterValue(metrics: Metrics, name: MetricName, labels: Record<string, string> = {}): number {

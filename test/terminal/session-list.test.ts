@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { SessionInfo } from "../../src/protocol/messages.ts";
-import { sessionLines, sessionName, sessionPlace, shortSessionId } from "../../src/terminal/session-list.ts";
+import { sessionLabel, sessionLines, sessionPlace, shortSessionId } from "../../src/terminal/session-list.ts";
 import { makeStyle } from "../../src/terminal/style.ts";
 
 const style = makeStyle({ color: false, unicode: true });
@@ -42,9 +42,9 @@ describe("sessionLines", () => {
 
   test("names for notes and headers", () => {
     expect(shortSessionId("7f0c3d0e-1111")).toBe("7f0c3d0e");
-    expect(sessionName(info({ title: "Fix it" }))).toBe("7f0c3d0e (Fix it)");
-    expect(sessionName(info({}), "/home/me")).toBe("7f0c3d0e (~/app)");
-    expect(sessionName(info({ title: "say **Hello** from `main.ts`" }))).toBe("7f0c3d0e (say Hello from main.ts)");
+    expect(sessionLabel(info({ title: "Fix it" }))).toBe("7f0c3d0e (Fix it)");
+    expect(sessionLabel(info({}), "/home/me")).toBe("7f0c3d0e (~/app)");
+    expect(sessionLabel(info({ title: "say **Hello** from `main.ts`" }))).toBe("7f0c3d0e (say Hello from main.ts)");
     expect(sessionPlace(info({ title: "a\nb" }), "/home/me")).toBe("~/app · “a ⏎ b”");
   });
 });

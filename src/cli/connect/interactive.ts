@@ -21,7 +21,7 @@ import type { RelayClient } from "../../client/client.ts";
 import type { AuthOkMessage, ReplayGapMessage, SessionEventMessage, SessionInfo } from "../../client/messages.ts";
 import type { ConsoleHandlers, TerminalConsole } from "../../terminal/console.ts";
 import { historyStart } from "../../terminal/history.ts";
-import { sessionName, sessionPlace, shortSessionId } from "../../terminal/session-list.ts";
+import { sessionLabel, sessionPlace, shortSessionId } from "../../terminal/session-list.ts";
 import { statusLine } from "../../terminal/status-line.ts";
 import type { Style } from "../../terminal/style.ts";
 import { Transcript } from "../../terminal/transcript.ts";
@@ -206,7 +206,7 @@ export class InteractiveView {
       this.#print(
         style.paint(
           "yellow",
-          `${style.symbols.ask} session ${sessionName(session, home)} waits for permission: /switch ${shortSessionId(session.sessionId)} to answer`,
+          `${style.symbols.ask} session ${sessionLabel(session, home)} waits for permission: /switch ${shortSessionId(session.sessionId)} to answer`,
         ),
       );
     }

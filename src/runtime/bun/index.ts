@@ -7,8 +7,8 @@
  * per socket event, which the relay never reads. The callbacks ride as the raw socket's `data`.
  *
  * A login's upgrade does not go through Hono at all: `Bun.serve`'s fetch upgrades a request for
- * the app's {@link WebSocketRoute} path whose Origin the route admits, before routing (Hono's
- * router, context and middleware were ~5 % of a login's instructions; docs/benchmarks.md). Every
+ * the app's {@link WebSocketRoute} path whose Origin the route admits, before routing: Hono's
+ * router, context and middleware are work a login does not need (docs/benchmarks.md). Every
  * other request, including a refused or malformed upgrade, goes to the app, which answers it as
  * it always did (its `/ws` route uses this adapter's `upgrade` too).
  *

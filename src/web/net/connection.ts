@@ -18,7 +18,7 @@
  *
  * @example
  * ```ts
- * const connection = new RelayConnection({ url: relayUrl(location), store, signer: browserSigner(key) });
+ * const connection = new PageLink({ url: relayUrl(location), store, signer: browserSigner(key) });
  * connection.start();
  * connection.prompt("Run the tests");
  * connection.show("a2c4…");
@@ -29,12 +29,13 @@ import type { AuthOkMessage } from "../../client/messages.ts";
 import { allowForSession, type PermissionAnswer, permissionResponse, questionAnswer } from "../../client/permission-answers.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
 import { CLOSE_CODES } from "../../protocol/errors.ts";
+import type { PromptImage } from "../../protocol/message-parts.ts";
 import type { ClientMessage } from "../../protocol/messages.ts";
 import { wantedAttachments } from "../state/attachments.ts";
-import type { AppStore, OutgoingPrompt, PendingConfigure, PendingCreate, PromptImage, RequestRefusal } from "../state/store.ts";
+import type { AppStore, OutgoingPrompt, PendingConfigure, PendingCreate, RequestRefusal } from "../state/store.ts";
 import type { PermissionNotifier } from "./notify.ts";
 
-export interface ConnectionOptions {
+export interface PageLinkOptions {
   url: string;
   store: AppStore;
   signer: ChallengeSigner;
@@ -63,8 +64,8 @@ export function relayUrl(location: { protocol: string; host: string }): string {
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`;
 }
 
-export class RelayConnection {
-  readonly #options: ConnectionOptions;
+export class PageLink {
+  readonly #options: PageLinkOptions;
   #client: RelayClient | undefined;
   #stopped = false;
   /** Logged in at least once: a later loss is "reconnecting", not "offline". */
@@ -74,7 +75,7 @@ export class RelayConnection {
     if (document.visibilityState === "visible") this.wake();
   };
 
-  constructor(options: ConnectionOptions) {
+  constructor(options: PageLinkOptions) {
     this.#options = options;
   }
 

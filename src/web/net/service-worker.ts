@@ -28,11 +28,14 @@ export async function registerServiceWorker(): Promise<ServiceWorkerRegistration
   return navigator.serviceWorker.ready; // PushManager.subscribe needs an active worker
 }
 
+/** The policy, made once: the CSP allows one policy of that name per page (a second start, e.g. after forgetting the key, would be refused). */
+let policy: ScriptUrlPolicy | undefined;
+
 function scriptUrl(): unknown {
   const trustedTypes = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): ScriptUrlPolicy } })
     .trustedTypes;
   if (!trustedTypes) return SCRIPT;
-  const policy = trustedTypes.createPolicy("sw-url", {
+  policy ??= trustedTypes.createPolicy("sw-url", {
     createScriptURL: (url) => {
       if (url !== SCRIPT) throw new TypeError(`only ${SCRIPT} may be registered as a service worker`);
       return url;

@@ -25,7 +25,8 @@ import type {
   SessionConfiguredMessage,
   SessionEventMessage,
 } from "../../client/client.ts";
-import type { ImageMediaType, PermissionMode, SessionCapabilities } from "../../protocol/messages.ts";
+import type { PromptImage } from "../../protocol/message-parts.ts";
+import type { PermissionMode, SessionCapabilities } from "../../protocol/messages.ts";
 import type { DeviceKey } from "../key/device-key.ts";
 import { applyEvent, applyGap, type Conversation, emptyConversation, withSnapshot } from "./conversation.ts";
 import { type SessionInfo, sessionName } from "./session-words.ts";
@@ -39,12 +40,6 @@ export interface ConnectionView {
   status: ConnectionStatus;
   /** Why (e.g. the relay's close reason), for people. */
   detail?: string;
-}
-
-/** An image as a prompt carries it. */
-export interface PromptImage {
-  mediaType: ImageMediaType;
-  data: string;
 }
 
 export interface OutgoingPrompt {

@@ -3,8 +3,9 @@
  * components stay plain views of the store.
  */
 import type { PermissionRequestMessage } from "../../client/client.ts";
+import type { PromptImage } from "../../protocol/message-parts.ts";
 import type { PushChoices } from "../state/push-words.ts";
-import type { PendingConfigure, PromptImage } from "../state/store.ts";
+import type { PendingConfigure } from "../state/store.ts";
 
 export interface Actions {
   /** Sends a prompt (with images, downscaled already) to the session shown. */

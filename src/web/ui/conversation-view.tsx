@@ -103,7 +103,7 @@ function renderItem(item: Item, who: Who, models: readonly NamedModel[]) {
 
 /** Items rendered from the end of a conversation while following it (a few screens' worth). */
 const NEWEST = 60;
-/** Earlier items added at a time when scrolling up: few, so each page costs a short task (bench/web-render.ts: 12 halves the worst hitch of 25). */
+/** Earlier items added at a time when scrolling up: few, so each page costs a short task and scrolling does not hitch (bench/web-render.ts; docs/benchmarks.md). */
 const EARLIER = 12;
 
 const NO_MODELS: readonly NamedModel[] = [];

@@ -10,10 +10,10 @@
  * // { ok: false, degraded: ["claude restarting"], state: "restarting", clients: 2, …, sessions: [{ sessionId, cwd, state, … }], uptime: 3600 }
  * ```
  */
-import type { ParsedAuthorizedKeys } from "../auth/authorized-keys.ts";
-import type { SessionHealth } from "../session/session.ts";
-import type { Health } from "./app.ts";
-import type { MetricName } from "./metrics.ts";
+import type { ParsedAuthorizedKeys } from "./auth/authorized-keys.ts";
+import type { Health } from "./server/app.ts";
+import type { SessionHealth } from "./session/session-ports.ts";
+import type { MetricName } from "./shared/metrics.ts";
 
 /** The key store's part: nobody can log in when every key is refused (or there is none). */
 export function keysDegraded(keys: ParsedAuthorizedKeys): string[] {

@@ -1,6 +1,6 @@
 /** GET /metrics against a real relay: Prometheus text whose counters follow what happened. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { Metrics } from "../../src/server/metrics.ts";
+import { Metrics } from "../../src/shared/metrics.ts";
 import { text } from "../support/fake-anthropic.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { generateKey, sshKeygenSign } from "../support/ssh.ts";
