@@ -28,6 +28,7 @@
  * ```
  */
 import { type PermissionRequestMessage, RelayClient, RelayClientError } from "../../client/client.ts";
+import type { AuthOkMessage } from "../../client/messages.ts";
 import { allowForSession, type PermissionAnswer, permissionResponse, questionAnswer } from "../../client/permission-answers.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
 import { CLOSE_CODES } from "../../protocol/errors.ts";
@@ -43,6 +44,8 @@ export interface PageLinkOptions {
   store: AppStore;
   signer: ChallengeSigner;
   notifier?: PermissionNotifier;
+  /** Called after each login, once the store has taken auth.ok (e.g. to send the Web Push subscription again). */
+  onLogin?: (ok: AuthOkMessage) => void;
 }
 
 /** Errors that end the connection: the status line says what happened, not the error list. */
@@ -223,6 +226,7 @@ export class PageLink {
       // A v2 relay tells a client the default session's pickers once it attached explicitly.
       if (ok.sessions && !ok.capabilities) client.attach(ok.sessionId, { lastSeq: ok.lastSeq ?? client.lastSeq });
       for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt);
+      this.#options.onLogin?.(ok);
     });
     client.on("sessions", (message) => {
       store.sessionsChanged(message.sessions);

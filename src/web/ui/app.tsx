@@ -10,10 +10,12 @@
  *
  * @example
  * ```tsx
- * render(<App store={store} actions={actions} review={review} />, document.getElementById("app")!);
+ * render(<App store={store} push={push.view} actions={actions} review={review} />, document.getElementById("app")!);
  * ```
  */
+import type { ReadonlySignal } from "@preact/signals";
 import { useMemo } from "preact/hooks";
+import type { PushView } from "../net/push.ts";
 import type { ReviewState } from "../state/changes.ts";
 import type { SlashCommand } from "../state/commands.ts";
 import { authorWords } from "../state/device-words.ts";
@@ -52,7 +54,7 @@ function CatchingUp({ store }: { store: AppStore }) {
   );
 }
 
-export function App({ store, actions, review }: { store: AppStore; actions: Actions; review: ReviewState }) {
+export function App({ store, push, actions, review }: { store: AppStore; push: ReadonlySignal<PushView>; actions: Actions; review: ReviewState }) {
   const access = store.access.value;
   const key = store.key.value;
   const pairing = store.pairing.value;
@@ -65,7 +67,7 @@ export function App({ store, actions, review }: { store: AppStore; actions: Acti
   const reviewing = review.open.value?.sessionId === sessionId && sessionId !== undefined;
   return (
     <>
-      <Header store={store} actions={actions} />
+      <Header store={store} push={push} actions={actions} />
       <main id="main">
         {access === "unsupported" && (
           <section class="panel" role="alert">
