@@ -11,6 +11,7 @@
  * const verdict = session.accept(event);       // { deliver: true } | { deliver: false } | { deliver: true, gap }
  * session.pendingPermissions;                  // oldest first
  * session.state?.state;                        // "busy"
+ * session.view;                                // all of it as one value, for a page that mirrors it
  * ```
  */
 import type {
@@ -18,15 +19,34 @@ import type {
   PermissionRequestMessage,
   ReplayGapMessage,
   SessionAttachedMessage,
+  SessionCapabilities,
+  SessionConfiguredMessage,
   SessionEventMessage,
   SessionStateMessage,
 } from "./messages.ts";
 import { type CursorVerdict, SessionCursor } from "./session-cursor.ts";
 
 /** The session's state as last reported (auth.ok's snapshot, then each session.state). */
-export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "claudeAuthError" | "permissionMode" | "model"> & {
+export type SessionSnapshot = Pick<SessionStateMessage, "state" | "claudePid" | "clients" | "devices" | "claudeAuthError" | "permissionMode" | "model"> & {
   restarts?: number;
 };
+
+/**
+ * One followed session as the client knows it, as one value: a new object after each change, whose
+ * parts that did not change keep their identity (a page mirroring it redraws only what changed).
+ */
+export interface SessionView {
+  sessionId: string;
+  /** The highest seq delivered. */
+  lastSeq: number;
+  /** Permission requests still waiting, oldest first. */
+  pendingPermissions: readonly PermissionRequestMessage[];
+  state?: SessionSnapshot;
+  /** Where the replay of the last join or attach ends, while the session has not got there (catching up). */
+  replayEnd?: number;
+  /** Its pickers, once reported (the directory adds them: it hears of them for any session). */
+  capabilities?: SessionCapabilities;
+}
 
 /** Where a session stands when a client joins it: `auth.ok` (the default session) or `session.attached`. */
 export type SessionJoin = Pick<AuthOkMessage, "sessionId" | "lastSeq" | "state">;
@@ -46,6 +66,9 @@ export class AttachedSession {
   /** The first login asked for everything held: its replay.gap says what is no longer held, not that the session changed. */
   #firstReplay = false;
   #state: SessionSnapshot | undefined;
+  /** The pending requests as a list, kept until they change. */
+  #pendingList: readonly PermissionRequestMessage[] = [];
+  #replayEnd: number | undefined;
 
   /** `start`: a position saved earlier, to resume from. */
   constructor(start?: { sessionId: string; lastSeq: number }, options: AttachedSessionOptions = {}) {
@@ -64,12 +87,27 @@ export class AttachedSession {
 
   /** Permission requests still waiting for an answer, oldest first. */
   get pendingPermissions(): PermissionRequestMessage[] {
-    return [...this.#pending.values()].sort((a, b) => a.seq - b.seq);
+    return [...this.#pendingList];
   }
 
   /** The session's state as last reported; undefined before auth.ok. */
   get state(): SessionSnapshot | undefined {
     return this.#state;
+  }
+
+  /** All of the above as one value (undefined before the session is known). */
+  get view(): SessionView | undefined {
+    const sessionId = this.#cursor.sessionId;
+    if (!sessionId) return undefined;
+    const lastSeq = this.lastSeq;
+    const replaying = this.#replayEnd !== undefined && lastSeq < this.#replayEnd;
+    return {
+      sessionId,
+      lastSeq,
+      pendingPermissions: this.#pendingList,
+      ...(this.#state && { state: this.#state }),
+      ...(replaying && { replayEnd: this.#replayEnd }),
+    };
   }
 
   /**
@@ -93,6 +131,7 @@ export class AttachedSession {
     this.#replayHeld = false;
     const changed = this.#cursor.join(ok.sessionId, { resumed, lastSeq: ok.lastSeq });
     this.#snapshot(ok.state);
+    this.#replayEnd = ok.lastSeq;
     return known && changed && resumed;
   }
 
@@ -108,12 +147,32 @@ export class AttachedSession {
       return;
     }
     this.#snapshot(message.state);
+    this.#replayEnd = message.lastSeq;
+  }
+
+  /** `session.configured`: the mode and model taken (the session.state that follows says the same). */
+  configured(message: Pick<SessionConfiguredMessage, "permissionMode" | "model">): void {
+    if (!this.#state) return;
+    const { permissionMode, model } = message;
+    this.#state = { ...this.#state, permissionMode, ...(model !== undefined && { model }) };
+  }
+
+  /** The connection is gone: the replay it carried will not finish (the next login asks anew). */
+  connectionLost(): boolean {
+    const replaying = this.#replayEnd !== undefined && this.lastSeq < this.#replayEnd;
+    this.#replayEnd = undefined;
+    return replaying;
   }
 
   #snapshot(snapshot: SessionJoin["state"]): void {
     this.#pending.clear();
     for (const request of snapshot.pendingPermissions) this.#pending.set(request.requestId, request);
+    this.#pendingChanged();
     this.#state = snapshotOf(snapshot);
+  }
+
+  #pendingChanged(): void {
+    this.#pendingList = [...this.#pending.values()].sort((a, b) => a.seq - b.seq);
   }
 
   /**
@@ -134,8 +193,11 @@ export class AttachedSession {
     const verdict = this.#cursor.accept(event.sessionId, event.seq);
     if (!verdict.deliver) return verdict;
     this.#firstReplay = false;
-    if (event.type === "permission.request") this.#pending.set(event.requestId, event);
-    if (event.type === "permission.resolved") this.#pending.delete(event.requestId);
+    if (event.type === "permission.request") {
+      this.#pending.set(event.requestId, event);
+      this.#pendingChanged();
+    }
+    if (event.type === "permission.resolved" && this.#pending.delete(event.requestId)) this.#pendingChanged();
     if (event.type === "session.state") {
       this.#state = { ...snapshotOf(event), restarts: event.restarts };
     }
@@ -144,11 +206,12 @@ export class AttachedSession {
 }
 
 function snapshotOf(state: SessionJoin["state"] | SessionStateMessage): SessionSnapshot {
-  const { claudeAuthError, permissionMode, model } = state;
+  const { claudeAuthError, permissionMode, model, devices } = state;
   return {
     state: state.state,
     claudePid: state.claudePid,
     clients: state.clients,
+    ...(devices !== undefined && { devices }),
     ...(claudeAuthError && { claudeAuthError }),
     ...(permissionMode !== undefined && { permissionMode }),
     ...(model !== undefined && { model }),

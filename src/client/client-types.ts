@@ -10,7 +10,7 @@
  * ```
  */
 import type { Logger } from "../log/silent-logger.ts";
-import type { SessionJoin } from "./attached-session.ts";
+import type { SessionJoin, SessionView } from "./attached-session.ts";
 import type { ReconnectBackoffOptions } from "./backoff.ts";
 import type { ChallengeCheck } from "./connection.ts";
 import type { RelayClientError } from "./errors.ts";
@@ -111,6 +111,11 @@ export type RelayClientEvents = {
   "session.state": [SessionStateMessage];
   /** Every session event, in seq order, each seq once. */
   event: [SessionEventMessage];
+  /**
+   * A followed session changed (joined, attached, an event, a gap, its settings or pickers, a
+   * replay cut short): where the client stands in it, its pending requests and state, as one value.
+   */
+  sessionView: [SessionView];
   /** Events the client will never get (announced by the relay, or detected). */
   "replay.gap": [ReplayGapMessage];
   pong: [PongMessage];

@@ -10,8 +10,10 @@
  * It is a facade over two parts: one login and link per connection (connection.ts) with the
  * reconnect loop here (when: reconnect-policy.ts), and the model of the relay (session-directory.ts:
  * the session list, where the client stands in each session followed, the requests waiting for
- * their answer by id). Protocol rules both clients need live beside it: Claude's questions
- * (questions.ts), permission answers and "allow for this session" (permission-answers.ts).
+ * their answer by id; each session followed also as one value, `sessionViews`, for a page that
+ * mirrors it); the v3 review requests are in review-requests.ts. Protocol rules both clients need
+ * live beside it: Claude's questions (questions.ts), permission answers and "allow for this
+ * session" (permission-answers.ts).
  *
  * @example
  * ```ts
@@ -33,15 +35,12 @@
 import { type Logger, silentLogger } from "../log/silent-logger.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { Emitter } from "../shared/emitter.ts";
-import type { SessionSnapshot } from "./attached-session.ts";
+import type { SessionSnapshot, SessionView } from "./attached-session.ts";
 import { eventStream, waitForEvent } from "./client-listening.ts";
 import type { ClientState, CloseInfo, EmitClientEvent, FollowReplay, PromptImage, RelayClientEvents, RelayClientOptions, RelayEvent } from "./client-types.ts";
 import { RelayClientError } from "./errors.ts";
 import type {
   AuthOkMessage,
-  ChangesMessage,
-  DiffMessage,
-  FileMessage,
   HistoryMessage,
   PermissionMode,
   PermissionRequestMessage,
@@ -50,15 +49,15 @@ import type {
   SessionConfiguredMessage,
   SessionCreatedMessage,
   SessionInfo,
-  SessionStatusMessage,
   SessionStoppedMessage,
 } from "./messages.ts";
 import { type PermissionAnswer, permissionResponse } from "./permission-answers.ts";
 import { linkSettings, RelayLink } from "./relay-link.ts";
+import { ReviewRequests } from "./review-requests.ts";
 import { SessionDirectory } from "./session-directory.ts";
 import { NO_GLOBAL_WEBSOCKET } from "./transport.ts";
 
-export type { SessionJoin, SessionSnapshot } from "./attached-session.ts";
+export type { SessionJoin, SessionSnapshot, SessionView } from "./attached-session.ts";
 export type * from "./client-types.ts";
 export type { ChallengeCheck, ChallengePeer } from "./connection.ts";
 // The library's entry point also names what its events carry and how it fails.
@@ -80,7 +79,7 @@ export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "
  * await client.connect("ws://127.0.0.1:7717/ws");
  * ```
  */
-export class RelayClient {
+export class RelayClient extends ReviewRequests {
   readonly #emitter: Emitter<RelayClientEvents>;
   readonly #log: Logger;
   /** What the client knows about the relay: sessions, positions, pending requests, requests by id. */
@@ -92,6 +91,7 @@ export class RelayClient {
 
   /** Throws `no_websocket` when no `transport` is given and the runtime has no global WebSocket (Node.js 20). */
   constructor(options: RelayClientOptions) {
+    super();
     if (!options.transport && !options.tls && typeof globalThis.WebSocket !== "function") throw new RelayClientError("no_websocket", NO_GLOBAL_WEBSOCKET);
     this.#log = options.log ?? silentLogger;
     this.#emitter = new Emitter((error, name) => this.#log.error("a client event listener threw", { event: name, error: String(error) }));
@@ -175,6 +175,17 @@ export class RelayClient {
   /** The session's state as last reported (auth.ok, then each session.state); undefined before auth.ok. */
   get sessionState(): SessionSnapshot | undefined {
     return this.#directory.sessionState;
+  }
+
+  /**
+   * Every session followed, each as one value (position, pending requests, state, pickers); the
+   * `sessionView` event reports each change.
+   *
+   * @example
+   * for (const view of client.sessionViews) console.log(view.sessionId, view.pendingPermissions.length);
+   */
+  get sessionViews(): SessionView[] {
+    return this.#directory.views;
   }
 
   /** The sessions followed besides the default one (see {@link attach}). */
@@ -397,7 +408,7 @@ export class RelayClient {
 
   /**
    * Sends `message` with a fresh `id` (queued while reconnecting) and resolves with the relay's
-   * `reply` carrying that id: the generic form of `createSession`, `configure` … for any request
+   * `reply` carrying that id: the generic form of `createSession`, `configure`, `changes` … for any request
    * and answer pair of the protocol. Rejects with a `RelayRequestError` when the relay answers
    * with an `error` carrying the id, and with `closed` when the connection ends first.
    *
@@ -406,63 +417,6 @@ export class RelayClient {
    */
   request<T extends Record<string, unknown>>(message: ClientMessage, reply: string): Promise<T> {
     return this.#directory.request<T>(message, reply, (withId) => this.#send(withId));
-  }
-
-  /**
-   * v3: what changed in a session's directory against HEAD (default: the session in focus).
-   * Rejects with a `RelayRequestError` (`unknown_session`).
-   *
-   * @example
-   * const { git, files } = await client.changes();
-   * for (const file of files) console.log(file.status, file.path, `+${file.additions} -${file.deletions}`);
-   */
-  changes(sessionId = this.#reviewed()): Promise<ChangesMessage> {
-    return this.request<ChangesMessage>({ type: "changes.get", sessionId }, "changes");
-  }
-
-  /**
-   * v3: one path's unified diff against HEAD (`truncated` past 512 KiB). Rejects with a
-   * `RelayRequestError`: `invalid_path` (the relay's path rules), `unknown_session`.
-   *
-   * @example
-   * const { patch, truncated } = await client.diff("src/login.ts");
-   */
-  diff(path: string, options: { sessionId?: string } = {}): Promise<DiffMessage> {
-    return this.request<DiffMessage>({ type: "changes.diff", sessionId: options.sessionId ?? this.#reviewed(), path }, "diff");
-  }
-
-  /**
-   * v3: a slice of a file in a session's directory (at most 1 MiB; `truncated` while more
-   * follows, from `offset + length`). Rejects like {@link diff}.
-   *
-   * @example
-   * const file = await client.readFile("README.md");
-   * const text = file.encoding === "utf8" ? file.data : atob(file.data);
-   */
-  readFile(path: string, options: { sessionId?: string; offset?: number; length?: number } = {}): Promise<FileMessage> {
-    const { sessionId = this.#reviewed(), ...slice } = options;
-    return this.request<FileMessage>({ type: "file.read", sessionId, path, ...slice }, "file");
-  }
-
-  /** v3: a session's status now (default: in focus), then its changes as `session.status` events. @example await client.requestStatus() */
-  requestStatus(sessionId = this.#reviewed()): Promise<SessionStatusMessage> {
-    return this.request<SessionStatusMessage>({ type: "session.status.get", sessionId }, "session.status");
-  }
-
-  /**
-   * v3: stops a running task of `session.status` (default session: in focus). Its end shows in
-   * `session.status`; one not running comes back as an `error` event (`unknown_task`, with `id`).
-   * @example client.stopTask(status.tasks[0].taskId)
-   */
-  stopTask(taskId: string, options: { sessionId?: string; id?: string } = {}): void {
-    this.#send({ type: "task.stop", taskId, sessionId: options.sessionId ?? this.#reviewed(), ...(options.id !== undefined && { id: options.id }) });
-  }
-
-  /** The session a review request is about by default: the one in focus. */
-  #reviewed(): string {
-    const sessionId = this.sessionId;
-    if (sessionId === undefined) throw new RelayClientError("not_connected", "reviewing changes needs a joined session or a sessionId");
-    return sessionId;
   }
 
   /**

@@ -12,12 +12,17 @@
  * attachments.reattach();                  // [{ type: "session.attach", sessionId: "a2c4…", lastSeq: 13 }] after a reconnect
  * attachments.retain(["7f0c…"]);           // ["a2c4…"]: it left the relay's list
  * ```
+ *
+ * A session detached is remembered where it stood, so attaching it again (without a position)
+ * replays only what came after; forgotten once it leaves the relay's list.
  */
 import type { ClientMessage } from "../protocol/messages.ts";
 import { AttachedSession } from "./attached-session.ts";
 
 export class SessionAttachments {
   readonly #sessions = new Map<string, AttachedSession>();
+  /** Where the sessions detached stood. */
+  readonly #left = new Map<string, number>();
 
   /** The sessions followed, in the order they were attached. */
   get ids(): string[] {
@@ -28,14 +33,21 @@ export class SessionAttachments {
     return this.#sessions.get(sessionId);
   }
 
+  /** Every session followed. */
+  all(): AttachedSession[] {
+    return [...this.#sessions.values()];
+  }
+
   /**
    * Follows `sessionId` from `lastSeq` (0: everything the relay holds). Without `lastSeq`, a session
-   * already followed keeps its position. Returns the position the attach should name.
+   * already followed keeps its position, and one detached earlier goes on from where it stood.
+   * Returns the position the attach should name.
    */
   attach(sessionId: string, lastSeq?: number): number {
     const known = this.#sessions.get(sessionId);
     if (known && lastSeq === undefined) return known.lastSeq;
-    const session = new AttachedSession({ sessionId, lastSeq: lastSeq ?? 0 });
+    const session = new AttachedSession({ sessionId, lastSeq: lastSeq ?? this.#left.get(sessionId) ?? 0 });
+    this.#left.delete(sessionId);
     this.#sessions.set(sessionId, session);
     return session.lastSeq;
   }
@@ -45,19 +57,23 @@ export class SessionAttachments {
    * of everything the relay holds (`"held"`), or at the answer's `lastSeq` (`"live"`).
    */
   follow(sessionId: string, replay: "held" | "live"): AttachedSession {
+    this.#left.delete(sessionId);
     const session = new AttachedSession(undefined, { replayHeld: replay === "held" });
     this.#sessions.set(sessionId, session);
     return session;
   }
 
-  /** Stops following `sessionId`; returns whether it was followed. */
+  /** Stops following `sessionId` (remembering where it stood); returns whether it was followed. */
   detach(sessionId: string): boolean {
+    const session = this.#sessions.get(sessionId);
+    if (session?.sessionId !== undefined) this.#left.set(sessionId, session.lastSeq);
     return this.#sessions.delete(sessionId);
   }
 
   /** Forgets the sessions that are not `listed` (stopped: nothing more will come); returns them. */
   retain(listed: Iterable<string>): string[] {
     const keep = new Set(listed);
+    for (const sessionId of this.#left.keys()) if (!keep.has(sessionId)) this.#left.delete(sessionId);
     const gone = this.ids.filter((sessionId) => !keep.has(sessionId));
     for (const sessionId of gone) this.#sessions.delete(sessionId);
     return gone;

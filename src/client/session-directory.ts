@@ -4,7 +4,8 @@
  * - the relay's session list, its default session and each session's pickers (capabilities);
  * - the session in focus (the default one, or the one `follow` / the `session` option chose) and
  *   the others followed (v2 `attach`), each with its position (lastSeq, duplicates dropped, gaps
- *   noticed), pending permission requests, state and settings (attached-session.ts);
+ *   noticed), pending permission requests, state and settings (attached-session.ts), each also
+ *   reported as one value after every change (`sessionView`), for a page that mirrors the model;
  * - requests sent with an id, as promises settled by the reply or the `error` carrying that id,
  *   and failed when the connection ends (pending-requests.ts).
  *
@@ -22,7 +23,7 @@
  * ```
  */
 import type { ClientMessage } from "../protocol/messages.ts";
-import { AttachedSession, type SessionJoin, type SessionSnapshot } from "./attached-session.ts";
+import { AttachedSession, type SessionJoin, type SessionSnapshot, type SessionView } from "./attached-session.ts";
 import type { EmitClientEvent, FollowReplay } from "./client-types.ts";
 import type { RelayMessage } from "./connection.ts";
 import { RelayClientError, RelayRequestError } from "./errors.ts";
@@ -129,6 +130,15 @@ export class SessionDirectory {
     return this.#others.ids;
   }
 
+  /** Every session followed (the default one too, while joined), as one value each. */
+  get views(): SessionView[] {
+    const sessions = [...(this.#target ? [] : [this.#session]), ...this.#others.all()];
+    return sessions.flatMap((session) => {
+      const view = this.#viewOf(session);
+      return view ? [view] : [];
+    });
+  }
+
   /** The focused session's highest seq delivered. */
   get lastSeq(): number {
     return this.#focused()?.lastSeq ?? 0;
@@ -194,7 +204,9 @@ export class SessionDirectory {
     }
     this.#out.emit("frame", ok as unknown as Record<string, unknown>);
     this.#out.emit("auth.ok", ok, { resumed });
-    if (target === undefined) this.#announceJoin({ ...ok, lastSeq: ok.lastSeq ?? this.#session.lastSeq }, resumed);
+    if (target !== undefined) return;
+    this.#changed(this.#session);
+    this.#announceJoin({ ...ok, lastSeq: ok.lastSeq ?? this.#session.lastSeq }, resumed);
   }
 
   /**
@@ -278,8 +290,10 @@ export class SessionDirectory {
     emit("frame", message as unknown as Record<string, unknown>);
     switch (message.type) {
       case "replay.gap": {
-        const gap = this.#sessionFor(message.sessionId)?.gapAnnounced(message);
-        return gap && emit("replay.gap", gap);
+        const session = this.#sessionFor(message.sessionId);
+        const gap = session?.gapAnnounced(message);
+        if (gap) emit("replay.gap", gap);
+        return session && this.#changed(session);
       }
       case "sessions":
         this.#sessionList = message.sessions;
@@ -292,6 +306,13 @@ export class SessionDirectory {
       case "session.capabilities": {
         const { type: _, sessionId, ...pickers } = message;
         this.#capabilities.set(sessionId, pickers);
+        this.#changed(this.#sessionFor(sessionId));
+        break;
+      }
+      case "session.configured": {
+        const session = this.#sessionFor(message.sessionId);
+        session?.configured(message);
+        this.#changed(session);
         break;
       }
       case "session.stopped":
@@ -310,6 +331,7 @@ export class SessionDirectory {
     // A replay follows when the attach named a position (or asked for everything held).
     const replaying = session.resume() !== undefined;
     session.attached(attached);
+    this.#changed(session);
     if (!this.#joinPending || attached.sessionId !== this.sessionId) return;
     this.#joinPending = false;
     this.#announceJoin(attached, replaying);
@@ -330,6 +352,20 @@ export class SessionDirectory {
     // Each session event type is also an event name of the same payload type.
     (emit as (name: SessionEventMessage["type"], event: SessionEventMessage) => void)(event.type, event);
     emit("event", event);
+    // After the event: a mirror applying it still sees the requests it resolves.
+    this.#changed(session);
+  }
+
+  /** Reports a followed session's view after a change. */
+  #changed(session: AttachedSession | undefined): void {
+    const view = session && this.#viewOf(session);
+    if (view) this.#out.emit("sessionView", view);
+  }
+
+  #viewOf(session: AttachedSession): SessionView | undefined {
+    const view = session.view;
+    const capabilities = view && this.#capabilities.get(view.sessionId);
+    return view && capabilities ? { ...view, capabilities } : view;
   }
 
   /**
@@ -371,6 +407,7 @@ export class SessionDirectory {
   /** The connection ended (or the client closed): nothing will answer the requests waiting. */
   connectionLost(error: Error): void {
     this.#requests.failAll(error);
+    for (const session of [this.#session, ...this.#others.all()]) if (session.connectionLost()) this.#changed(session);
   }
 
   /**

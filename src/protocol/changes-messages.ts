@@ -9,10 +9,10 @@
  * changesGet.parse({ type: "changes.get", sessionId: "…", id: "1" }).ok; // true
  * ```
  */
+import { id } from "./fields.ts";
 import { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
 import { arrayOf, boolean, integer, literal, object, oneOf, string } from "./schema.ts";
 
-const id = string({ maxLength: MAX_ID_LENGTH, description: "Client-chosen id, echoed in the reply or error." });
 const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "The session whose directory is reviewed." });
 const path = string({
   minLength: 1,

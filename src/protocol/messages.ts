@@ -11,23 +11,22 @@
  * ```
  */
 import { reviewClientMessages, reviewServerMessages } from "./changes-messages.ts";
+import { id, targetSession } from "./fields.ts";
 import { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
-import { anyObject, anyValue, arrayOf, boolean, type Infer, integer, literal, number, object, oneOf, string } from "./schema.ts";
+import { liveClientMessages, liveServerMessages } from "./live-messages.ts";
+import { pushClientMessages, pushServerMessages } from "./push-messages.ts";
+import { anyObject, anyValue, arrayOf, boolean, type Infer, integer, literal, object, oneOf, string } from "./schema.ts";
 
 /** The SSHSIG namespace every login signature uses (`ssh-keygen -Y sign -n claude-relay`). */
 export const AUTH_NAMESPACE = "claude-relay";
 
 export { MAX_ID_LENGTH, MAX_PATH_LENGTH } from "./limits.ts";
+export { PUSH_EVENTS, type PushEvent } from "./push-messages.ts";
 
-const id = string({ maxLength: MAX_ID_LENGTH, description: "Client-chosen id, echoed in replies and errors." });
 const sessionId = string({ maxLength: MAX_ID_LENGTH, description: "Claude Code session UUID." });
 const seq = integer({ minimum: 1, description: "Per-session event number: 1, 2, 3 … with no gaps." });
 /** The live view's opt-in (v3): `claude.partial` frames and `session.status` for the session attached to. */
 const partial = boolean("Also receive claude.partial (Claude's text as it is produced; no seq, never replayed) and session.status for this session.");
-const targetSession = string({
-  maxLength: MAX_ID_LENGTH,
-  description: "The session this message is for; default: the default session (the one `serve --cwd` runs).",
-});
 
 /**
  * Claude Code's permission modes a client may choose (session.create, session.configure).
@@ -173,55 +172,6 @@ export const sessionConfigure = object(
   "Changes a session's permission mode and/or model; answered session.configured once Claude has taken them.",
 );
 
-/** Kinds of Web Push a subscription may receive (`push.subscribe`'s `events`; all when absent). */
-export const PUSH_EVENTS = ["permission", "question", "done", "failed"] as const;
-export type PushEvent = (typeof PUSH_EVENTS)[number];
-
-/** Longest accepted push endpoint URL. */
-export const MAX_ENDPOINT_LENGTH = 2048;
-
-const pushEndpoint = string({ minLength: 1, maxLength: MAX_ENDPOINT_LENGTH, description: "The push service URL of the subscription (https:)." });
-
-export const pushSubscribe = object(
-  {
-    type: literal("push.subscribe"),
-    subscription: object(
-      {
-        endpoint: pushEndpoint,
-        keys: object({
-          p256dh: string({ minLength: 1, maxLength: 256, description: "The browser's P-256 public key, base64url, 65-byte uncompressed point." }),
-          auth: string({ minLength: 1, maxLength: 256, description: "The browser's 16-byte authentication secret, base64url." }),
-        }),
-      },
-      {},
-      "PushSubscription.toJSON() of the browser (expirationTime is ignored).",
-    ),
-  },
-  {
-    id,
-    events: arrayOf(oneOf(PUSH_EVENTS), { maxItems: PUSH_EVENTS.length }),
-  },
-  "Web Push for the authenticated key at this endpoint (extension: `events` limits which kinds; default all); answered push.subscribed.",
-);
-
-export const pushUnsubscribe = object(
-  { type: literal("push.unsubscribe"), endpoint: pushEndpoint },
-  { id },
-  "No more Web Push to this endpoint (of the authenticated key); answered push.unsubscribed.",
-);
-
-export const sessionStatusGet = object(
-  { type: literal("session.status.get") },
-  { id, sessionId: targetSession },
-  "Asks for a session's session.status now; the client then also gets its later updates.",
-);
-
-export const taskStop = object(
-  { type: literal("task.stop"), taskId: string({ minLength: 1, maxLength: MAX_ID_LENGTH, description: "A running task's taskId (session.status tasks)." }) },
-  { id, sessionId: targetSession },
-  "Stops a sub-agent or background task of the session (Claude's stop_task); its end shows in session.status and Claude's task_notification.",
-);
-
 /** Client messages by type. */
 export const clientMessages = {
   "auth.response": authResponse,
@@ -236,11 +186,9 @@ export const clientMessages = {
   "session.stop": sessionStop,
   "session.configure": sessionConfigure,
   "history.list": historyList,
-  "push.subscribe": pushSubscribe,
-  "push.unsubscribe": pushUnsubscribe,
   ...reviewClientMessages,
-  "session.status.get": sessionStatusGet,
-  "task.stop": taskStop,
+  ...pushClientMessages,
+  ...liveClientMessages,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessages;
@@ -342,60 +290,6 @@ export const sessionInfo = object(
     worktree: boolean("true: the relay made this session's directory with `git worktree add`."),
   },
   "One session in the relay's list.",
-);
-
-const sinceMs = integer({ minimum: 0, description: "How long it has lasted when the frame was sent, in ms (a client adds the time since it received it)." });
-
-/** What Claude does right now, for "is it working or stuck?". */
-const activity = object(
-  { kind: oneOf(["tool", "thinking", "retrying", "compacting"]), sinceMs },
-  {
-    tool: string({ description: "kind tool: the tool's name (Bash, Task …)." }),
-    attempt: integer({ minimum: 1, description: "kind retrying: the attempt that failed (Claude's api_retry)." }),
-    maxRetries: integer({ minimum: 0, description: "kind retrying: how many attempts Claude makes at most." }),
-  },
-  "Absent while Claude is idle or writing.",
-);
-
-/** A sub-agent or background task (Claude's task_started … task_notification). */
-const task = object(
-  {
-    taskId: string({ description: "What task.stop takes." }),
-    description: string(),
-    state: oneOf(["running", "completed", "failed", "stopped"]),
-    startedAt: string({ description: "RFC 3339: when the relay saw the task start." }),
-  },
-  {
-    taskType: string({ description: "Claude's task_type, e.g. local_agent (a sub-agent) or local_bash (a background command)." }),
-    toolUseId: string({ description: "The tool_use that started it: a sub-agent's own events carry it as parent_tool_use_id." }),
-  },
-);
-
-/** One rate-limit window (Claude's rate_limit_event; only with a claude.ai login). */
-const rateLimit = object(
-  {
-    window: string({ description: "Claude's rateLimitType: five_hour, seven_day, seven_day_opus, overage …" }),
-  },
-  {
-    utilization: number({ minimum: 0, description: "Share of the window used, 0–1, when Claude said." }),
-    resetsAt: string({ description: "RFC 3339: when the window resets." }),
-    status: oneOf(["allowed", "allowed_warning", "rejected"]),
-  },
-);
-
-/** The live view's status of a session (v3). */
-export const sessionStatus = object(
-  { type: literal("session.status"), sessionId },
-  {
-    id,
-    contextTokens: integer({ minimum: 0, description: "Tokens in Claude's context after its last message (input, cache and output)." }),
-    contextWindow: integer({ minimum: 0, description: "The model's context window, in tokens." }),
-    costUsd: number({ minimum: 0, description: "What Claude's process has spent so far, in US dollars (its result's total_cost_usd)." }),
-    rateLimits: arrayOf(rateLimit),
-    activity,
-    tasks: arrayOf(task),
-  },
-  "A session's status for the live view: to clients that attached with partial or asked session.status.get, at most 2 a second; no seq.",
 );
 
 export const serverMessages = {
@@ -518,20 +412,14 @@ export const serverMessages = {
     { id, model },
     "Answer to session.configure (and to the sender only): the session's permission mode and model now.",
   ),
-  "push.subscribed": object({ type: literal("push.subscribed") }, { id }, "Answer to push.subscribe: the subscription is kept."),
-  "push.unsubscribed": object({ type: literal("push.unsubscribed") }, { id }, "Answer to push.unsubscribe (also when the endpoint was not subscribed)."),
   "session.capabilities": object(
     { type: literal("session.capabilities"), sessionId, ...capabilityFields },
     {},
     "A session's pickers changed (its Claude started and told its models and commands); to attached clients that use sessions. No seq.",
   ),
   ...reviewServerMessages,
-  "claude.partial": object(
-    { type: literal("claude.partial"), sessionId, event: anyValue("One stream_event line from Claude, verbatim (a delta of the message being written).") },
-    {},
-    "Claude's message as it is produced, to clients that attached with partial: no seq, never replayed; the claude.event with the complete assistant message supersedes it.",
-  ),
-  "session.status": sessionStatus,
+  ...pushServerMessages,
+  ...liveServerMessages,
 } as const;
 
 /** One session in `auth.ok.sessions` and the `sessions` update. */

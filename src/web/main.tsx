@@ -1,13 +1,14 @@
 /**
  * The web app's entry point: loads (or makes) the device key, pairs the device when opened through
- * a `claude-relay pair` link (`/#pair=<code>`), connects to the relay that served the page, and
- * renders. Rendering is batched to animation frames, so a long replay on attach becomes a few
+ * a `claude-relay pair` link (`/#pair=<code>`), connects to the relay that served the page, shows
+ * the session a notification's link names (`/#session=<id>`) once logged in, and renders. Rendering is batched to animation frames, so a long replay on attach becomes a few
  * renders rather than one per event.
  */
 import { options, render } from "preact";
 // Hooks Preact so a component re-renders when a signal it read changes (the store's signals).
 import "@preact/signals";
 import "./styles.css";
+import type { ClientMessage } from "../protocol/messages.ts";
 import { browserSigner } from "./key/browser-signer.ts";
 import { type DeviceKey, DeviceKeyUnavailableError, forgetDeviceKey, loadOrCreateDeviceKey, type StoredDeviceKey } from "./key/device-key.ts";
 import { openKeyDb } from "./key/key-db.ts";
@@ -16,7 +17,9 @@ import { PageLink, relayUrl } from "./net/connection.ts";
 import { linkLiveView } from "./net/live-link.ts";
 import { PermissionNotifier } from "./net/notify.ts";
 import { PairingError, type PairLink, pairingFailureWords, pairLink, requestPairing } from "./net/pairing.ts";
+import { PushNotifications } from "./net/push.ts";
 import { registerServiceWorker } from "./net/service-worker.ts";
+import { sessionLink } from "./net/session-link.ts";
 import { ReviewState } from "./state/changes.ts";
 import { LiveText } from "./state/live.ts";
 import { SessionStatuses } from "./state/status.ts";
@@ -31,7 +34,7 @@ options.debounceRendering = nextFrame;
 
 const INSECURE =
   "This page needs a secure connection to make and keep its key, and browsers allow that only over https or on the relay's own computer (http://localhost). " +
-  "To use it from another device, reach the relay over https: `tailscale serve` or a reverse proxy such as Caddy in front of it, or `claude-relay serve --host 0.0.0.0 --tls`. " +
+  "To use it from another device, reach the relay over https: `tailscale serve` or a reverse proxy such as Caddy in front of it, or `claude-relay serve --host 0.0.0.0 --tls --tls-ca` (with its certificate authority installed on the device, notifications work while the app is closed too). " +
   "docs/remote-access.md in claude-relay explains each way; pairing links (claude-relay pair) then use https too.";
 
 const memory: PageMemory = {
@@ -52,7 +55,10 @@ const memory: PageMemory = {
 };
 
 const store = new AppStore(memory);
-const review = new ReviewState((message, reply) => connection?.request(message, reply) ?? Promise.reject(new Error("not connected to the relay")));
+/** A request answered by id (the Changes view's, the push panel's), through the page's client; refused while there is none. */
+const relayRequest = <T extends Record<string, unknown>>(message: ClientMessage, reply: string): Promise<T> =>
+  connection?.client?.request<T>(message, reply) ?? Promise.reject({ code: "not_connected", message: "not connected to the relay" });
+const review = new ReviewState(relayRequest);
 watchTurns(store, review);
 const live = { text: new LiveText(nextFrame), statuses: new SessionStatuses(Date.now) };
 const notifier = new PermissionNotifier();
@@ -62,9 +68,15 @@ let connection: PageLink | undefined;
 let key: DeviceKey | undefined;
 /** The code of the pairing link this page was opened with, until it is used. */
 let pairing: string | undefined;
+/** The session a `#session=` link (a notification's) asks to show, until a login has shown it. */
+let linkedSession = sessionLink(location.hash);
+const push = new PushNotifications({
+  registration: registerServiceWorker(),
+  request: relayRequest,
+  memory,
+});
 
 async function start(): Promise<void> {
-  void registerServiceWorker();
   try {
     if (!globalThis.isSecureContext || !globalThis.crypto?.subtle || typeof indexedDB === "undefined") throw new DeviceKeyUnavailableError(INSECURE);
     key = await loadOrCreateDeviceKey({ db });
@@ -86,6 +98,10 @@ function connect(): void {
     signer: browserSigner(key),
     notifier,
     onClient: (client) => linkLiveView(client, live.text, live.statuses),
+    onLogin: (ok) => {
+      showLinkedSession();
+      void push.loggedIn(ok);
+    },
   });
   connection.start();
 }
@@ -107,12 +123,33 @@ function enterPairing(link: PairLink): void {
 /** The code is used (or useless): out of the address bar, so a reload does not offer it again. */
 function dropPairingCode(): void {
   pairing = undefined;
+  dropFragment();
+}
+
+function dropFragment(): void {
   if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+}
+
+/**
+ * Shows the session a `#session=` link named, once logged in (the relay's list says whether it
+ * still runs); the link then leaves the address bar, so the next notification's link is a change
+ * again and a reload shows what was shown last.
+ */
+function showLinkedSession(): void {
+  const sessionId = linkedSession;
+  if (sessionId === undefined || store.access.value !== "authorized" || !connection) return;
+  linkedSession = undefined;
+  dropFragment();
+  const running = sessionId === store.defaultSessionId.value || store.sessions.value.some((info) => info.sessionId === sessionId);
+  if (running) connection.show(sessionId);
+  else store.note("The session that notification was about has ended.");
 }
 
 addEventListener("hashchange", () => {
   const link = pairLink(location.hash);
-  if (link && key) enterPairing(link);
+  if (link && key) return enterPairing(link);
+  linkedSession = sessionLink(location.hash) ?? linkedSession;
+  showLinkedSession();
 });
 
 // Relative times ("5 min ago") move on.
@@ -125,10 +162,10 @@ const actions: Actions = {
   answer: (request, answers) => connection?.answer(request, answers),
   configure: (change) => {
     const sessionId = store.activeSessionId.value;
-    if (sessionId !== undefined) connection?.configure(sessionId, change);
+    if (sessionId !== undefined) connection?.requests.configure(sessionId, change);
   },
-  listHistory: (cwd) => connection?.listHistory(cwd),
-  resumeConversation: (cwd, sessionId) => connection?.create(cwd, "form", sessionId),
+  listHistory: (cwd) => connection?.requests.listHistory(cwd),
+  resumeConversation: (cwd, sessionId) => connection?.requests.create(cwd, "form", sessionId),
   deny: (request, reason) => connection?.deny(request, reason),
   interrupt: () => connection?.interrupt(),
   retry: () => connection?.wake(),
@@ -143,18 +180,27 @@ const actions: Actions = {
   enableNotifications: async () => {
     store.notifications.value = await notifier.ask();
   },
+  enablePush: async () => {
+    await push.enable();
+    store.notifications.value = notifier.permission;
+  },
+  disablePush: () => push.disable(),
+  choosePush: (choices) => push.choose(choices),
   dismissPrompt: (id) => store.dismissPrompt(id),
   dismissErrors: () => store.dismissErrors(),
   show: (sessionId) => connection?.show(sessionId),
   toggleSessions: () => (store.view.value = store.view.value === "sessions" ? "conversation" : "sessions"),
-  createSession: (cwd, worktree) => connection?.create(cwd, "form", undefined, worktree),
-  stopTask: (sessionId, taskId) => connection?.stopTask(sessionId, taskId),
-  stopSession: (sessionId, options) => connection?.stopSession(sessionId, options),
+  createSession: (cwd, worktree) => connection?.requests.create(cwd, "form", undefined, worktree),
+  stopTask: (sessionId, taskId) => {
+    const client = connection?.client;
+    if (client?.state === "open") client.stopTask(taskId, { sessionId });
+  },
+  stopSession: (sessionId, options) => connection?.requests.stopSession(sessionId, options),
   openChanges: (sessionId) => {
     store.view.value = "conversation";
     review.showList(sessionId);
   },
-  newConversation: (sessionId) => connection?.newConversation(sessionId),
+  newConversation: (sessionId) => connection?.requests.newConversation(sessionId),
   pair: async (name) => {
     const code = pairing;
     if (!key || !code) return;
@@ -188,5 +234,5 @@ const actions: Actions = {
   },
 };
 
-render(<App store={store} actions={actions} review={review} live={live} />, document.getElementById("app")!);
+render(<App store={store} push={push.view} actions={actions} review={review} live={live} />, document.getElementById("app")!);
 void start();

@@ -4,6 +4,7 @@
  * state, pickers, and requests settled by id (reply, error, lost connection).
  */
 import { describe, expect, test } from "bun:test";
+import type { SessionView } from "../../src/client/attached-session.ts";
 import type { RelayClientEvents } from "../../src/client/client-types.ts";
 import { RelayClientError, RelayRequestError } from "../../src/client/errors.ts";
 import type { AuthOkMessage, PermissionRequestMessage, SessionEventMessage, SessionInfo } from "../../src/client/messages.ts";
@@ -159,6 +160,61 @@ describe("focus and sessions followed", () => {
     model.receive({ type: "sessions", sessions: [info(DEFAULT)] });
     expect(model.attachedSessions).toEqual([]);
     expect(named("warning")).toContain(`session ${OTHER} is no longer listed by the relay; no longer following it`);
+  });
+});
+
+describe("session views (what a page mirrors)", () => {
+  test("each followed session is reported after every change, after the event itself; unchanged parts keep their identity", () => {
+    const { model, events, login } = directory();
+    login(authOk({ state: state([request("a", 3)]) }));
+    const views = () => events.filter(([name]) => name === "sessionView").map(([, view]) => view as SessionView);
+    expect(views()).toEqual([{ sessionId: DEFAULT, lastSeq: 4, pendingPermissions: [request("a", 3)], state: expect.objectContaining({ state: "ready" }) }]);
+    model.receive(prompt(5));
+    expect(events.slice(-2).map(([name]) => name)).toEqual(["event", "sessionView"]);
+    const [first, second] = views();
+    expect(second?.lastSeq).toBe(5);
+    expect(second?.pendingPermissions).toBe(first!.pendingPermissions);
+    expect(second?.state).toBe(first!.state);
+    model.receive({ type: "permission.resolved", sessionId: DEFAULT, seq: 6, requestId: "a", behavior: "allow", by: "c2" });
+    expect(views().at(-1)?.pendingPermissions).toEqual([]);
+    expect(model.views.map((view) => view.sessionId)).toEqual([DEFAULT]);
+  });
+
+  test("replayEnd while catching up: from the lastSeq auth.ok or session.attached named until the session gets there; a lost connection ends it", () => {
+    const { model, login } = directory({ replayHeld: true });
+    login(authOk({ lastSeq: 3 }), true);
+    expect(model.views[0]).toMatchObject({ lastSeq: 0, replayEnd: 3 });
+    model.receive(prompt(1));
+    expect(model.views[0]).toMatchObject({ lastSeq: 1, replayEnd: 3 });
+    model.receive({ type: "replay.gap", sessionId: DEFAULT, fromSeq: 2, toSeq: 3, reason: "evicted" });
+    expect(model.views[0]?.replayEnd).toBeUndefined();
+    model.attach(OTHER, 0);
+    model.receive({ type: "session.attached", sessionId: OTHER, lastSeq: 9, state: state() });
+    expect(model.views[1]).toMatchObject({ sessionId: OTHER, lastSeq: 0, replayEnd: 9 });
+    model.connectionLost(new Error("gone"));
+    expect(model.views[1]?.replayEnd).toBeUndefined();
+  });
+
+  test("session.configured changes the state's mode and model; pickers come with the view", () => {
+    const { model, login, named } = directory();
+    const pickers = { models: [], commands: [], permissionModes: ["default" as const, "plan" as const] };
+    login(authOk({ state: { ...state(), permissionMode: "default" }, capabilities: pickers }));
+    model.receive({ type: "session.configured", sessionId: DEFAULT, permissionMode: "plan", model: "haiku", id: "x" });
+    expect(model.views[0]?.state).toMatchObject({ permissionMode: "plan", model: "haiku" });
+    expect(model.views[0]?.capabilities).toEqual(pickers);
+    expect(named("session.configured")).toHaveLength(1);
+  });
+
+  test("a session detached and attached again goes on from where it stood; after it left the list, from everything held", () => {
+    const { model, login } = directory();
+    login();
+    model.attach(OTHER, 3);
+    model.receive(prompt(4, OTHER));
+    model.detach(OTHER);
+    expect(model.attach(OTHER)).toBe(4);
+    model.detach(OTHER);
+    model.receive({ type: "sessions", sessions: [info(DEFAULT)] });
+    expect(model.attach(OTHER)).toBe(0);
   });
 });
 

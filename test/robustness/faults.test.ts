@@ -233,11 +233,14 @@ describe("Claude frozen (SIGSTOP)", () => {
 describe("crash loop: a Claude binary that exits at once", () => {
   const dir = makeTempDir("relay-crashloop-");
   const pidFile = join(dir, "claude-pids");
+  const probeFile = join(dir, "claude-help-pids");
   let outcome: { frames: Frame[]; closeCode: number; exitCode: number | null; healthWhileRestarting: Record<string, any>; relayPid: number };
 
   beforeAll(async () => {
     const bin = join(dir, "crashing-claude");
-    writeFileSync(bin, `#!/bin/sh\necho $$ >> ${pidFile}\nexit 3\n`);
+    // The relay asks a Claude binary's --help once whether it has --include-partial-messages: that
+    // probe is not a session start, so it is recorded apart (and must be gone too).
+    writeFileSync(bin, `#!/bin/sh\nif [ "$1" = "--help" ]; then echo $$ >> ${probeFile}; exit 3; fi\necho $$ >> ${pidFile}\nexit 3\n`);
     chmodSync(bin, 0o755);
     const relay = await startStreamingRelay([], { claudeBin: bin });
     try {
@@ -261,7 +264,9 @@ describe("crash loop: a Claude binary that exits at once", () => {
     expect(outcome.exitCode).not.toBe(0);
     const claudePids = readFileSync(pidFile, "utf8").trim().split("\n").map(Number);
     expect(claudePids).toHaveLength(CRASHES_PER_WINDOW + 1);
-    for (const pid of claudePids) {
+    const probes = readFileSync(probeFile, "utf8").trim().split("\n").map(Number);
+    expect(probes).toHaveLength(1);
+    for (const pid of [...claudePids, ...probes]) {
       expect(alive(pid)).toBe(false);
       expect(groupAlive(pid)).toBe(false);
     }

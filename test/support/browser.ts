@@ -65,13 +65,43 @@ export interface PhoneOptions {
   viewport?: { width: number; height: number };
   /** A desktop instead of a phone: 1280 × 800, mouse and keyboard (fine pointer, no touch). */
   desktop?: boolean;
+  /** The browser's user agent string (e.g. Safari on an iPhone's). */
+  userAgent?: string;
+  /** Goes past the browser's warning about a certificate it does not trust, as a person can. */
+  acceptCertificateWarning?: boolean;
 }
 
 /** A new isolated context (fresh IndexedDB and localStorage) with one page open at `url`. */
 export async function openPhone(browser: Browser, url: string, options: PhoneOptions = {}): Promise<PhonePage> {
   const device = options.desktop ? { viewport: { width: 1280, height: 800 } } : PHONE;
-  const context = await browser.newContext({ ...device, ...(options.viewport && { viewport: options.viewport }) });
+  const context = await browser.newContext({
+    ...device,
+    ...(options.viewport && { viewport: options.viewport }),
+    ...(options.userAgent && { userAgent: options.userAgent }),
+    ...(options.acceptCertificateWarning && { ignoreHTTPSErrors: true }),
+  });
   if (options.initScript) await context.addInitScript(options.initScript);
+  return openPage(context, url);
+}
+
+/**
+ * A phone with a profile on disk (`userDataDir`), as a browser a person uses: Chromium offers
+ * Web Push only there (an off-the-record context, which {@link openPhone} makes, refuses
+ * `PushManager.subscribe`). `args` are added to Chromium's (e.g. where its push service is).
+ * Close it with `phone.context.close()`.
+ */
+export async function openPersistentPhone(url: string, userDataDir: string, args: readonly string[] = []): Promise<PhonePage> {
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, ...args],
+    timeout: 60_000,
+    ...PHONE,
+  });
+  return openPage(context, url);
+}
+
+/** A new page of `context` at `url`, its console errors, exceptions, requests elsewhere and WebSocket frames recorded. */
+async function openPage(context: BrowserContext, url: string): Promise<PhonePage> {
   const page = await context.newPage();
   const problems: string[] = [];
   const frames: PhonePage["frames"] = [];

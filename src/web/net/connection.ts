@@ -2,16 +2,18 @@
  * The page's link to the relay: a {@link RelayClient} signing with the device key, wired to the
  * store. The client does the work — reconnecting without giving up (`keepTrying`: a key the relay
  * refuses is tried again every 3 s growing to 15 s, so the page logs in as soon as the key is
- * added), positions, requests answered by id — and this file connects it to the page:
+ * added), positions, pending requests, requests answered by id — and the store mirrors it; this
+ * file connects the two:
  * - on `visibilitychange` (visible) and `online` it wakes the client: reconnect now, or check
  *   that the open socket still answers;
- * - the default session is resumed at login from the store's lastSeq, so nothing is shown twice;
- *   the other sessions the page follows (the one shown, those with permission requests waiting:
- *   state/attachments.ts) are attached each from its own lastSeq, and detached when no longer
- *   needed;
- * - sessions are created (new, or continuing an earlier conversation from history.list), stopped,
- *   restarted ("new conversation here") and configured (permission mode, model) through the
- *   client's requests, so the relay's answer or refusal reaches the form that asked;
+ * - the first login replays everything the relay holds (a phone opening the page sees the
+ *   conversation so far); the other sessions the page needs (the one shown, those with
+ *   permission requests waiting: state/attachments.ts) are attached, each from where the client
+ *   stood in it, and detached when no longer needed;
+ * - prompts wait in the store's outbox until a logged-in client can take them; answers and
+ *   commands go only to a logged-in client;
+ * - a permission request new to the page is notified (net/notify.ts) while the page is hidden;
+ * - the forms' requests (create, stop, configure, history) are in net/requests.ts;
  * - the pickers (models, slash commands, modes) of the default session come in auth.ok once its
  *   Claude has started; when they did not yet, the page attaches to it explicitly, which makes
  *   the relay tell it (in session.attached, or as session.capabilities when Claude starts).
@@ -22,17 +24,20 @@
  * connection.start();
  * connection.prompt("Run the tests");
  * connection.show("a2c4…");
+ * connection.client?.request({ type: "changes.get", sessionId }, "changes");
  * ```
  */
 import { type PermissionRequestMessage, RelayClient, RelayClientError } from "../../client/client.ts";
+import type { AuthOkMessage } from "../../client/messages.ts";
 import { allowForSession, type PermissionAnswer, permissionResponse, questionAnswer } from "../../client/permission-answers.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
 import { CLOSE_CODES } from "../../protocol/errors.ts";
 import type { PromptImage } from "../../protocol/message-parts.ts";
 import type { ClientMessage } from "../../protocol/messages.ts";
 import { wantedAttachments } from "../state/attachments.ts";
-import type { AppStore, OutgoingPrompt, PendingConfigure, PendingCreate, RequestRefusal } from "../state/store.ts";
+import type { AppStore, OutgoingPrompt } from "../state/store.ts";
 import type { PermissionNotifier } from "./notify.ts";
+import { PageRequests } from "./requests.ts";
 
 export interface PageLinkOptions {
   url: string;
@@ -41,6 +46,8 @@ export interface PageLinkOptions {
   notifier?: PermissionNotifier;
   /** Called with each client made (before it connects): the live view subscribes to it (live-link.ts). */
   onClient?: (client: RelayClient) => void;
+  /** Called after each login, once the store has taken auth.ok (e.g. to send the Web Push subscription again). */
+  onLogin?: (ok: AuthOkMessage) => void;
 }
 
 /** Errors that end the connection: the status line says what happened, not the error list. */
@@ -55,15 +62,14 @@ const CONNECTION_ERRORS = new Set([
   "message_too_large",
 ]);
 
-/** A request made while no connection can take it. */
-const NOT_CONNECTED: RequestRefusal = { code: "not_connected", message: "not connected to the relay; try again once connected" };
-
 /** The relay's WebSocket URL for a page served by the relay. */
 export function relayUrl(location: { protocol: string; host: string }): string {
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`;
 }
 
 export class PageLink {
+  /** Creating, stopping and configuring sessions, listing earlier conversations. */
+  readonly requests: PageRequests;
   readonly #options: PageLinkOptions;
   #client: RelayClient | undefined;
   #stopped = false;
@@ -76,6 +82,16 @@ export class PageLink {
 
   constructor(options: PageLinkOptions) {
     this.#options = options;
+    this.requests = new PageRequests(
+      options.store,
+      () => this.#client,
+      () => this.#follow(),
+    );
+  }
+
+  /** The client, once started: for features with requests and events of their own (`client.request`, `client.on`). */
+  get client(): RelayClient | undefined {
+    return this.#client;
   }
 
   start(): void {
@@ -96,7 +112,13 @@ export class PageLink {
   prompt(text: string, images: readonly PromptImage[] = []): void {
     const sessionId = this.#options.store.activeSessionId.value;
     if (sessionId === undefined) return;
-    const prompt = { id: this.#id("web"), sessionId, text, ...(images.length > 0 && { images }), state: "waiting" as const };
+    const prompt = {
+      id: `web-${Date.now().toString(36)}-${++this.#counter}`,
+      sessionId,
+      text,
+      ...(images.length > 0 && { images }),
+      state: "waiting" as const,
+    };
     this.#options.store.queuePrompt(prompt);
     this.#sendPrompt(prompt);
   }
@@ -116,32 +138,6 @@ export class PageLink {
     this.#answer(request, questionAnswer(request, answers));
   }
 
-  /** Switches a session's permission mode or model; the answer (or refusal) reaches the pickers. */
-  configure(sessionId: string, change: PendingConfigure["change"]): void {
-    const { store } = this.#options;
-    const configure = { sessionId, change };
-    store.configureStarted(configure);
-    this.#request((client) => client.configure(change, sessionId)).then(
-      () => store.configureDone(configure),
-      (error: RequestRefusal) => store.configureDone(configure, error),
-    );
-  }
-
-  /** Any request answered by id (the Changes view's changes.get, changes.diff, file.read); refused `not_connected` while not logged in. */
-  request<T extends Record<string, unknown>>(message: ClientMessage, reply: string): Promise<T> {
-    return this.#request((client) => client.request<T>(message, reply));
-  }
-
-  /** Lists Claude's earlier conversations in `cwd` (undefined: the default session's directory). */
-  listHistory(cwd?: string): void {
-    const { store } = this.#options;
-    const view = store.historyStarted(cwd);
-    this.#request((client) => client.listHistory(cwd)).then(
-      (history) => store.historyListed(view, history),
-      (error: RequestRefusal) => store.historyListed(view, error),
-    );
-  }
-
   deny(request: PermissionRequestMessage, message?: string): void {
     this.#answer(request, { behavior: "deny", ...(message && { message }) });
   }
@@ -152,60 +148,10 @@ export class PageLink {
     if (sessionId !== undefined) this.#send({ type: "interrupt", sessionId });
   }
 
-  /** Stops a running task (a sub-agent, a background command) of a session; a refusal (`unknown_task`) is a note. */
-  stopTask(sessionId: string, taskId: string): void {
-    if (this.#client?.state === "open") this.#client.stopTask(taskId, { sessionId });
-  }
-
-  /** Shows another session: attached from its own lastSeq (the replay fills in what is new). */
+  /** Shows another session: attached from where the client stood in it (the replay fills in what is new). */
   show(sessionId: string): void {
     this.#options.store.show(sessionId);
     this.#follow();
-  }
-
-  /** Starts a session in `cwd` (continuing the conversation `resume`, or in a new `worktree` branch); the relay's answer shows it, or its refusal reaches the form (or a note). */
-  create(cwd: string, origin: PendingCreate["origin"] = "form", resume?: string, worktree?: string): void {
-    const create = { cwd, origin, ...(resume !== undefined && { resume }), ...(worktree !== undefined && { worktree }) };
-    this.#options.store.createStarted(create);
-    this.#create(create);
-  }
-
-  #create(create: PendingCreate): void {
-    const { store } = this.#options;
-    const options = { ...(create.resume !== undefined && { resume: create.resume }), ...(create.worktree !== undefined && { worktree: create.worktree }) };
-    this.#request((client) => client.createSession(create.cwd, options)).then(
-      (sessionId) => store.created(create, sessionId) && this.#follow(),
-      (error: RequestRefusal) => store.createRefused(create, error),
-    );
-  }
-
-  /** Stops a session (not the default one, which the relay keeps for v1 clients), and its worktree with `removeWorktree`; a refusal is a note in the relay's words. */
-  stopSession(sessionId: string, options: { removeWorktree?: boolean } = {}): void {
-    const { store } = this.#options;
-    if (this.#client?.state === "open") store.stopRequested(sessionId);
-    this.#request((client) => client.stopSession(sessionId, options)).catch((error: RequestRefusal) => store.note(`${error.code}: ${error.message}`));
-  }
-
-  /**
-   * A new conversation in the same directory: the session is stopped and, once its Claude has
-   * ended (it counts against --max-sessions until then), one is created there. The default
-   * session cannot be stopped: a new session is created beside it.
-   */
-  newConversation(sessionId: string): void {
-    const { store } = this.#options;
-    const info = store.sessions.value.find((candidate) => candidate.sessionId === sessionId);
-    if (!info) return;
-    if (sessionId === store.defaultSessionId.value) return this.create(info.cwd, "restart");
-    const create: PendingCreate = { cwd: info.cwd, origin: "restart" };
-    store.createStarted(create);
-    if (this.#client?.state === "open") store.stopRequested(sessionId);
-    this.#request((client) => client.stopSession(sessionId)).then(
-      () => this.#create(create),
-      (error: RequestRefusal) => {
-        if (store.creating.value === create) store.creating.value = undefined;
-        store.note(error.code === "not_connected" ? `No new conversation in ${create.cwd}: ${error.message}` : `The session was not stopped: ${error.message}`);
-      },
-    );
   }
 
   /** Ends the connection for good (e.g. the key was forgotten). */
@@ -216,23 +162,9 @@ export class PageLink {
     await this.#client?.close();
   }
 
-  #id(kind: string): string {
-    return `${kind}-${Date.now().toString(36)}-${++this.#counter}`;
-  }
-
   /** Answers a permission request of the session it belongs to (always named: the page follows several). */
   #answer(request: PermissionRequestMessage, answer: PermissionAnswer): void {
     this.#send(permissionResponse(request.requestId, answer, { sessionId: request.sessionId }));
-  }
-
-  /**
-   * A request to the relay, answered by id by the client; only while logged in (one still logging
-   * in or reconnecting would hold it in memory a failing login drops): else refused `not_connected`.
-   */
-  #request<T>(ask: (client: RelayClient) => Promise<T>): Promise<T> {
-    const client = this.#client;
-    if (client?.state !== "open") return Promise.reject(NOT_CONNECTED);
-    return ask(client);
   }
 
   /** Sends now if logged in; returns whether it was sent (answers and commands are not queued). */
@@ -266,11 +198,8 @@ export class PageLink {
     });
     const followed = client.attachedSessions;
     for (const sessionId of followed) if (!wanted.includes(sessionId)) client.detach(sessionId);
-    for (const sessionId of wanted) {
-      if (followed.includes(sessionId)) continue;
-      const known = store.conversations.value.get(sessionId);
-      client.attach(sessionId, { lastSeq: known?.lastSeq ?? 0 });
-    }
+    // From where the client stood in it, or everything the relay holds.
+    for (const sessionId of wanted) if (!followed.includes(sessionId)) client.attach(sessionId);
   }
 
   #connect(): void {
@@ -279,13 +208,13 @@ export class PageLink {
     // `partial`: Claude's text as it is written and the sessions' status (the live view).
     const client = new RelayClient({
       signer,
-      resume: store.resume(),
+      replayHeld: true,
       reconnect: { initialDelayMs: 500, maxDelayMs: 10_000, keepTrying: true },
       partial: true,
     });
     this.#client = client;
     this.#options.onClient?.(client);
-    this.#follow(); // attached at login, each from the lastSeq the store has
+    store.clientStarted();
     store.connection.value = { status: "connecting" };
     client.on("state", (state) => {
       // Waiting to retry a refused key or a relay not reached yet: the page stays "offline", as the disconnect said.
@@ -296,7 +225,7 @@ export class PageLink {
       const refused = info.code === CLOSE_CODES.authFailed || info.error?.code === "auth_failed";
       if (refused) store.access.value = "unauthorized";
       const detail = refused ? "this device's key is not authorized yet" : info.error ? info.error.message : closeDetail(info.code, info.reason);
-      store.connectionLost({ status: refused || !this.#loggedIn ? "offline" : "reconnecting", detail });
+      store.connection.value = { status: refused || !this.#loggedIn ? "offline" : "reconnecting", detail };
     });
     client.on("auth.ok", (ok) => {
       this.#loggedIn = true;
@@ -306,27 +235,26 @@ export class PageLink {
       // A v2 relay tells a client the default session's pickers once it attached explicitly.
       if (ok.sessions && !ok.capabilities) client.attach(ok.sessionId, { lastSeq: ok.lastSeq ?? client.lastSeq });
       for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt);
+      this.#options.onLogin?.(ok);
     });
-    client.on("session.configured", (message) => store.configured(message));
-    client.on("session.capabilities", ({ type: _, sessionId, ...capabilities }) => store.capabilitiesChanged(sessionId, capabilities));
     client.on("sessions", (message) => {
       store.sessionsChanged(message.sessions);
       this.#follow();
     });
-    client.on("session.attached", (message) => {
-      store.attached(message);
-      this.#follow();
+    client.on("sessionView", (view) => {
+      const before = store.sessionViews.value.get(view.sessionId);
+      store.sessionView(view);
+      // Requests came or went (an attach, a resolution): a session followed only for its requests may be let go.
+      if (before?.pendingPermissions !== view.pendingPermissions) this.#follow();
     });
     client.on("event", (event) => {
+      // The store still mirrors the session as it was before this event (its view follows).
       const wasPending =
         event.type === "permission.request" &&
-        (store.conversations.value.get(event.sessionId)?.pending ?? []).some((request) => request.requestId === event.requestId);
+        store.sessionViews.value.get(event.sessionId)?.pendingPermissions.some((request) => request.requestId === event.requestId);
       store.event(event);
       if (event.type === "permission.request" && !wasPending) notifier?.requested(event);
-      if (event.type === "permission.resolved") {
-        notifier?.resolved(event.requestId);
-        this.#follow(); // a session followed only for its requests may be let go
-      }
+      if (event.type === "permission.resolved") notifier?.resolved(event.requestId);
     });
     client.on("replay.gap", (gap) => store.gap(gap));
     client.on("error", (error) => {
@@ -336,7 +264,7 @@ export class PageLink {
     });
     client.on("close", (info) => {
       if (this.#client !== client || this.#stopped) return;
-      store.connectionLost({ status: "offline", detail: info.error?.message ?? closeDetail(info.code, info.reason) });
+      store.connection.value = { status: "offline", detail: info.error?.message ?? closeDetail(info.code, info.reason) };
     });
     client.connect(url).catch(() => {}); // failures arrive as the close event above
   }

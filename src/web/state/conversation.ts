@@ -1,25 +1,24 @@
 /**
- * One session's conversation as the page shows it, built from the relay's session events (pure:
- * no I/O, no DOM). Every event is applied once: an event whose seq is not above `lastSeq` is a
- * duplicate (a replay overlapping what was already shown) and changes nothing. Many sessions are a
- * map of sessionId → Conversation, each with its own `lastSeq` (see store.ts).
+ * One session's conversation as the page shows it: the items built from the session events the
+ * client delivers (pure: no I/O, no DOM). The client's model owns everything else about the
+ * session — where the page stands (each event is delivered once, in order), the permission
+ * requests waiting, the state — and the page mirrors it (store.ts); an event is applied with the
+ * session as the model knew it just before (`before`): the request a resolution answers, the
+ * state a new one changes from.
  *
  * Claude's stream-json lines become items: assistant text (markdown), thinking, tool calls (their
- * results attached by tool_use_id), turn ends; user prompts carry who sent them; permission
- * requests wait in `pending` until resolved, and the outcome is noted on the tool call.
+ * results attached by tool_use_id), turn ends; user prompts carry who sent them; a permission's
+ * outcome is noted on its tool call.
  *
  * @example
  * ```ts
  * let conversation = emptyConversation("7f0c…");
- * conversation = applyEvent(conversation, { type: "user.prompt", sessionId: "7f0c…", seq: 1, text: "hi", by: "c1" });
+ * conversation = applyEvent(conversation, { type: "user.prompt", sessionId: "7f0c…", seq: 1, text: "hi", by: "c1" }, client.sessionViews[0]);
  * conversation.items[0]; // { kind: "prompt", text: "hi", by: "c1", … }
- * applyEvent(conversation, sameEventAgain) === conversation; // true: seen already
  * ```
  */
 import { type ClaudeNote, claudeNote, turnEnd } from "../../client/claude-notes.ts";
-import type { PermissionRequestMessage, ReplayGapMessage, SessionEventMessage, UserPromptMessage } from "../../client/client.ts";
-
-export type SessionStateName = Extract<SessionEventMessage, { type: "session.state" }>["state"];
+import type { ReplayGapMessage, SessionEventMessage, SessionView, UserPromptMessage } from "../../client/client.ts";
 
 export interface ToolResult {
   text: string;
@@ -57,84 +56,34 @@ export type Item =
 /** An image sent with a prompt, as the relay lists it (its bytes went to Claude only). */
 export type PromptImageInfo = NonNullable<UserPromptMessage["images"]>[number];
 
-export interface SessionStatus {
-  state: SessionStateName;
-  clients: number;
-  /** The names of the devices connected, each once (a relay that names devices). */
-  devices?: readonly string[];
-  claudePid: number;
-  restarts?: number;
-  /** Claude's permission mode and model as the relay reports them (v2). */
-  permissionMode?: string;
-  model?: string;
-}
-
 export interface Conversation {
   sessionId: string;
-  /** Highest seq applied; what a reconnect resumes from. */
-  lastSeq: number;
   items: readonly Item[];
-  /** Permission requests waiting for an answer, oldest first. */
-  pending: readonly PermissionRequestMessage[];
-  status?: SessionStatus;
   /** A client interrupted the turn under way (Claude said so): its end is "Interrupted", not an error. */
   interrupted?: boolean;
 }
 
+/** What the client's model knew of the session just before an event. */
+export type SessionBefore = Pick<SessionView, "pendingPermissions" | "state"> | undefined;
+
 /** A session seen for the first time. */
 export function emptyConversation(sessionId: string): Conversation {
-  return { sessionId, lastSeq: 0, items: [], pending: [] };
+  return { sessionId, items: [] };
 }
 
-/**
- * The state auth.ok reports (taken as the truth for what is pending: a late joiner may not have
- * the request events themselves).
- */
-export function withSnapshot(
-  conversation: Conversation,
-  snapshot: {
-    state: SessionStateName;
-    clients: number;
-    devices?: readonly string[];
-    claudePid: number;
-    pendingPermissions: PermissionRequestMessage[];
-    permissionMode?: string;
-    model?: string;
-  },
-): Conversation {
-  const pending = [...snapshot.pendingPermissions].sort((a, b) => a.seq - b.seq);
-  const { state, clients, devices, claudePid, permissionMode, model } = snapshot;
-  return {
-    ...conversation,
-    pending,
-    status: {
-      ...conversation.status,
-      state,
-      clients,
-      devices,
-      claudePid,
-      ...(permissionMode !== undefined && { permissionMode }),
-      ...(model !== undefined && { model }),
-    },
-  };
-}
-
-/** Events the relay will not send: noted in the conversation, and later seqs follow without a hole. */
+/** Events the relay will not send: noted in the conversation. */
 export function applyGap(conversation: Conversation, gap: ReplayGapMessage): Conversation {
   if (gap.toSeq < gap.fromSeq) return conversation;
   const count = gap.toSeq - gap.fromSeq + 1;
   const text = `${count} earlier event${count === 1 ? " is" : "s are"} no longer held by the relay (${gap.fromSeq}–${gap.toSeq})`;
-  const items = [...conversation.items, { kind: "notice" as const, key: `gap:${gap.fromSeq}:${gap.toSeq}`, seq: gap.fromSeq, text, tone: "info" as const }];
-  return { ...conversation, items, lastSeq: Math.max(conversation.lastSeq, gap.toSeq) };
+  return append(conversation, { kind: "notice", key: `gap:${gap.fromSeq}:${gap.toSeq}`, seq: gap.fromSeq, text, tone: "info" });
 }
 
-/** Applies one session event; returns the same object when it was seen already. */
-export function applyEvent(conversation: Conversation, event: SessionEventMessage): Conversation {
-  if (event.seq <= conversation.lastSeq) return conversation;
-  const next: Conversation = { ...conversation, lastSeq: event.seq };
+/** Applies one session event (delivered once by the client); returns the same object when it adds nothing. */
+export function applyEvent(conversation: Conversation, event: SessionEventMessage, before: SessionBefore): Conversation {
   switch (event.type) {
     case "user.prompt":
-      return append(next, {
+      return append(conversation, {
         kind: "prompt",
         key: `${event.seq}`,
         seq: event.seq,
@@ -144,17 +93,17 @@ export function applyEvent(conversation: Conversation, event: SessionEventMessag
         ...(event.images?.length && { images: event.images }),
       });
     case "permission.request":
-      return { ...next, pending: [...next.pending.filter((request) => request.requestId !== event.requestId), event] };
+      return conversation; // waiting: the model's pendingPermissions
     case "permission.resolved":
-      return resolvePermission(next, event.requestId, {
+      return resolvePermission(conversation, event, before, {
         behavior: event.behavior,
         by: event.by,
         ...(event.device !== undefined && { device: event.device }),
       });
     case "session.state":
-      return sessionState(next, event);
+      return sessionState(conversation, event, before?.state?.state);
     case "claude.event":
-      return claudeEvent(next, event.seq, event.event);
+      return claudeEvent(conversation, event.seq, event.event);
   }
 }
 
@@ -162,49 +111,31 @@ function append(conversation: Conversation, ...items: Item[]): Conversation {
   return items.length === 0 ? conversation : { ...conversation, items: [...conversation.items, ...items] };
 }
 
-function resolvePermission(conversation: Conversation, requestId: string, outcome: PermissionOutcome): Conversation {
-  const request = conversation.pending.find((candidate) => candidate.requestId === requestId);
-  const pending = conversation.pending.filter((candidate) => candidate.requestId !== requestId);
-  if (!request) return { ...conversation, pending };
+function resolvePermission(
+  conversation: Conversation,
+  { requestId, seq }: Extract<SessionEventMessage, { type: "permission.resolved" }>,
+  before: SessionBefore,
+  outcome: PermissionOutcome,
+): Conversation {
+  const request = before?.pendingPermissions.find((candidate) => candidate.requestId === requestId);
+  if (!request) return conversation;
   const index = findTool(conversation.items, request.toolUseId);
   if (index < 0)
-    return append(
-      { ...conversation, pending },
-      {
-        kind: "notice",
-        key: `${conversation.lastSeq}`,
-        seq: conversation.lastSeq,
-        text: `${request.toolName}: ${describeOutcome(outcome.behavior)}`,
-        tone: "info",
-      },
-    );
+    return append(conversation, { kind: "notice", key: `${seq}`, seq, text: `${request.toolName}: ${describeOutcome(outcome.behavior)}`, tone: "info" });
   const items = [...conversation.items];
   items[index] = { ...(items[index] as Extract<Item, { kind: "tool" }>), permission: outcome };
-  return { ...conversation, pending, items };
+  return { ...conversation, items };
 }
 
 function describeOutcome(behavior: PermissionOutcome["behavior"]): string {
   return behavior === "allow" ? "allowed" : behavior === "deny" ? "denied" : "request withdrawn";
 }
 
-function sessionState(conversation: Conversation, event: Extract<SessionEventMessage, { type: "session.state" }>): Conversation {
-  const previous = conversation.status?.state;
-  const { state, clients, devices, claudePid, restarts, permissionMode, model } = event;
-  const next = {
-    ...conversation,
-    status: {
-      state,
-      clients,
-      ...(devices !== undefined && { devices }),
-      claudePid,
-      restarts,
-      ...(permissionMode !== undefined && { permissionMode }),
-      ...(model !== undefined && { model }),
-    },
-  };
-  if (event.state === previous) return next;
+/** A state change Claude's crashes bring is noted in the conversation (the state itself is the model's). */
+function sessionState(conversation: Conversation, event: Extract<SessionEventMessage, { type: "session.state" }>, previous: string | undefined): Conversation {
+  if (event.state === previous) return conversation;
   if (event.state === "restarting")
-    return append(next, {
+    return append(conversation, {
       kind: "notice",
       key: `${event.seq}`,
       seq: event.seq,
@@ -212,8 +143,8 @@ function sessionState(conversation: Conversation, event: Extract<SessionEventMes
       tone: "error",
     });
   if (event.state === "failed")
-    return append(next, { kind: "notice", key: `${event.seq}`, seq: event.seq, text: "Claude keeps crashing; the relay gave up", tone: "error" });
-  return next;
+    return append(conversation, { kind: "notice", key: `${event.seq}`, seq: event.seq, text: "Claude keeps crashing; the relay gave up", tone: "error" });
+  return conversation;
 }
 
 /** Index of the tool call with this id, searching from the end (results follow their calls closely). */

@@ -4,7 +4,8 @@
  */
 import type { PermissionRequestMessage } from "../../client/client.ts";
 import type { PromptImage } from "../../protocol/message-parts.ts";
-import type { PendingConfigure } from "../state/store.ts";
+import type { PendingConfigure } from "../state/forms.ts";
+import type { PushChoices } from "../state/push-words.ts";
 
 export interface Actions {
   /** Sends a prompt (with images, downscaled already) to the session shown. */
@@ -29,6 +30,12 @@ export interface Actions {
   forgetKey(): Promise<void>;
   /** Asks the browser to allow notifications (from a click: browsers ask only on a user gesture). */
   enableNotifications(): Promise<void>;
+  /** Web Push on this device, from a tap (the browser asks the permission then). */
+  enablePush(): Promise<void>;
+  /** No more Web Push on this device. */
+  disablePush(): Promise<void>;
+  /** Which optional kinds of push this device wants. */
+  choosePush(choices: PushChoices): Promise<void>;
   dismissPrompt(id: string): void;
   dismissErrors(): void;
   /** Shows a session's conversation. */

@@ -10,10 +10,12 @@
  *
  * @example
  * ```tsx
- * render(<App store={store} actions={actions} review={review} />, document.getElementById("app")!);
+ * render(<App store={store} push={push.view} actions={actions} review={review} />, document.getElementById("app")!);
  * ```
  */
+import type { ReadonlySignal } from "@preact/signals";
 import { useMemo } from "preact/hooks";
+import type { PushView } from "../net/push.ts";
 import type { ReviewState } from "../state/changes.ts";
 import type { SlashCommand } from "../state/commands.ts";
 import { authorWords } from "../state/device-words.ts";
@@ -62,7 +64,19 @@ export interface LiveView {
   statuses: SessionStatuses;
 }
 
-export function App({ store, actions, review, live }: { store: AppStore; actions: Actions; review: ReviewState; live?: LiveView }) {
+export function App({
+  store,
+  push,
+  actions,
+  review,
+  live,
+}: {
+  store: AppStore;
+  push: ReadonlySignal<PushView>;
+  actions: Actions;
+  review: ReviewState;
+  live?: LiveView;
+}) {
   const access = store.access.value;
   const key = store.key.value;
   const pairing = store.pairing.value;
@@ -75,7 +89,7 @@ export function App({ store, actions, review, live }: { store: AppStore; actions
   const reviewing = review.open.value?.sessionId === sessionId && sessionId !== undefined;
   return (
     <>
-      <Header store={store} actions={actions} />
+      <Header store={store} push={push} actions={actions} />
       <main id="main">
         {access === "unsupported" && (
           <section class="panel" role="alert">

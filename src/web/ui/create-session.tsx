@@ -18,11 +18,11 @@ import type { Actions } from "./actions.ts";
 
 export function CreateSession({ store, actions }: { store: AppStore; actions: Actions }) {
   const [cwd, setCwd] = useState("");
-  const creating = store.creating.value;
-  const error = store.createError.value;
+  const creating = store.forms.creating.value;
+  const error = store.forms.createError.value;
   const suggestions = store.directorySuggestions.value;
   useEffect(() => {
-    if (!store.history.value) actions.listHistory();
+    if (!store.forms.history.value) actions.listHistory();
   }, []);
   return (
     <>
@@ -99,11 +99,11 @@ export function CreateSession({ store, actions }: { store: AppStore; actions: Ac
 }
 
 function History({ store, actions }: { store: AppStore; actions: Actions }) {
-  const history = store.history.value;
+  const history = store.forms.history.value;
   if (!history) return null;
   const where = history.cwd ?? store.sessions.value.find((info) => info.sessionId === store.defaultSessionId.value)?.cwd ?? "the relay's directory";
   const now = store.now.value;
-  const busy = store.creating.value !== undefined;
+  const busy = store.forms.creating.value !== undefined;
   return (
     <section class="history" aria-labelledby="history-title" data-testid="history">
       <h3 id="history-title">

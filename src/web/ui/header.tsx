@@ -1,16 +1,18 @@
 /**
  * The top of the page, kept short for phones (two rows of 48 px controls, at most ~120 px): the
  * session bar (the way to the list of sessions, the session shown and how things stand: the
- * connection, what Claude is doing) and the Device menu (the key, notifications, forgetting it);
+ * connection, what Claude is doing) and the Device menu (the key, notifications on this device, forgetting it);
  * below, the shown session's mode and model pickers and its Actions menu. Before a session is
  * known (logging in, pairing) only the connection status and the menu.
  *
  * @example
  * ```tsx
- * <Header store={store} actions={actions} />
+ * <Header store={store} push={push.view} actions={actions} />
  * ```
  */
 
+import type { ReadonlySignal } from "@preact/signals";
+import type { PushView } from "../net/push.ts";
 import { devicesWords } from "../state/device-words.ts";
 import { stateWords } from "../state/session-words.ts";
 import type { AppStore, ConnectionView } from "../state/store.ts";
@@ -18,6 +20,7 @@ import type { Actions } from "./actions.ts";
 import { KeyDetails } from "./key-setup.tsx";
 import { closeMenus, useMenuDismissal } from "./menus.ts";
 import { PHASE_WORDS } from "./pair-panel.tsx";
+import { PushPanel } from "./push-panel.tsx";
 import { SessionActions, SessionBar } from "./session-bar.tsx";
 import { SessionSettings } from "./session-settings.tsx";
 
@@ -86,9 +89,12 @@ export function ConnectionStatus({ store }: { store: AppStore }) {
   );
 }
 
-function DeviceMenu({ store, actions }: { store: AppStore; actions: Actions }) {
+function DeviceMenu({ store, push, actions }: { store: AppStore; push: ReadonlySignal<PushView>; actions: Actions }) {
   const key = store.key.value;
   const login = store.loginKey.value;
+  const { support, subscribed, error } = push.value;
+  // Web Push impossible here (or refused by the browser), notifications while the page is open may still be had; not once they are blocked.
+  const pageNotifications = support === "ready" ? error !== undefined && !subscribed : support !== "checking" && support !== "denied";
   if (!key) return null;
   return (
     <details class="menu device-menu">
@@ -100,7 +106,8 @@ function DeviceMenu({ store, actions }: { store: AppStore; actions: Actions }) {
           </p>
         )}
         <KeyDetails deviceKey={key} />
-        <Notifications state={store.notifications.value} actions={actions} />
+        <PushPanel view={push} actions={actions} />
+        {pageNotifications && <Notifications state={store.notifications.value} actions={actions} />}
         <button
           type="button"
           class="danger"
@@ -116,19 +123,19 @@ function DeviceMenu({ store, actions }: { store: AppStore; actions: Actions }) {
   );
 }
 
-export function Header({ store, actions }: { store: AppStore; actions: Actions }) {
+export function Header({ store, push, actions }: { store: AppStore; push: ReadonlySignal<PushView>; actions: Actions }) {
   useMenuDismissal();
   const authorized = store.access.value === "authorized";
   const withSessions = authorized && store.sessions.value.length > 0;
   const info = store.activeInfo.value;
   const conversation = withSessions && info !== undefined && store.view.value === "conversation";
-  const restarting = store.creating.value?.origin === "restart" ? store.creating.value : undefined;
+  const restarting = store.forms.creating.value?.origin === "restart" ? store.forms.creating.value : undefined;
   return (
     <header class="topbar">
       <div class="topbar-row">
         <h1>claude-relay</h1>
         {withSessions ? <SessionBar store={store} status={<ConnectionStatus store={store} />} actions={actions} /> : <ConnectionStatus store={store} />}
-        {authorized && <DeviceMenu store={store} actions={actions} />}
+        {authorized && <DeviceMenu store={store} push={push} actions={actions} />}
       </div>
       {conversation && (
         <div class="topbar-row session-tools">

@@ -18,8 +18,8 @@ export function SessionSettings({ store, actions }: { store: AppStore; actions: 
   const capabilities = store.activeCapabilities.value;
   const sessionId = store.activeSessionId.value;
   const { permissionMode, model } = store.activeSettings.value;
-  const busy = store.configuring.value?.sessionId === sessionId && sessionId !== undefined;
-  const error = store.configureError.value;
+  const busy = store.forms.configuring.value?.sessionId === sessionId && sessionId !== undefined;
+  const error = store.forms.configureError.value;
   if (!capabilities) return null;
   const modes =
     permissionMode === undefined || capabilities.permissionModes.includes(permissionMode)

@@ -184,7 +184,7 @@ test("the conversation stays at its end when the viewport gets shorter (the keyb
   await page().setViewportSize(SMALL);
 }, 30_000);
 
-test("menus close on Escape, on a tap outside, and after an action: Device's notifications; Actions' new conversation", async () => {
+test("menus close on Escape, on a tap outside, and after an action (Actions' new conversation); the Device menu's notification choices keep it open to show their result", async () => {
   await page().setViewportSize(SMALL);
   const device = page().locator("details.device-menu");
   const sessionActions = page().locator("details.session-actions");
@@ -201,8 +201,12 @@ test("menus close on Escape, on a tap outside, and after an action: Device's not
 
   expect(await isOpen(sessionActions)).toBe(false);
 
+  // Notifications on this device are settings whose outcome (on, or why not) is read in the menu itself.
   await page().getByText("Device", { exact: true }).click();
-  await page().getByTestId("enable-notifications").click();
+  await page().getByLabel("Also when a session fails").uncheck();
+  expect(await isOpen(device)).toBe(true);
+  await page().getByLabel("Also when a session fails").check();
+  await page().getByTestId("connection").click();
   expect(await isOpen(device)).toBe(false);
 
   // The action that left it open over the pickers, with "Stop this session" under the thumb.

@@ -8,7 +8,8 @@ const claude = (event: Record<string, unknown>): SessionEventMessage => ({ type:
 const assistant = (parent: string | null, ...content: Record<string, unknown>[]) =>
   claude({ type: "assistant", parent_tool_use_id: parent, message: { role: "assistant", content } });
 const user = (parent: string | null, content: unknown) => claude({ type: "user", parent_tool_use_id: parent, message: { role: "user", content } });
-const run = (...events: SessionEventMessage[]): Conversation => events.reduce((conversation, event) => applyEvent(conversation, event), emptyConversation(S));
+const run = (...events: SessionEventMessage[]): Conversation =>
+  events.reduce((conversation, event) => applyEvent(conversation, event, undefined), emptyConversation(S));
 const tool = (item: Item | undefined) => item as Extract<Item, { kind: "tool" }>;
 
 test("a sub-agent's lines (parent_tool_use_id) go under the Task call that started it, not into the conversation", () => {
@@ -32,7 +33,7 @@ test("a sub-agent line whose Task call is not in the conversation (no longer hel
   const orphan = run(assistant("gone", { type: "text", text: "from a sub-agent" }));
   expect(orphan.items.map((item) => item.kind)).toEqual(["text"]);
   const before = run(assistant(null, { type: "tool_use", id: "task-2", name: "Task", input: {} }));
-  const after = applyEvent(before, claude({ type: "system", subtype: "status", parent_tool_use_id: "task-2" }));
+  const after = applyEvent(before, claude({ type: "system", subtype: "status", parent_tool_use_id: "task-2" }), undefined);
   expect(after.items).toBe(before.items);
   expect(tool(after.items[0]).children).toBeUndefined();
 });
