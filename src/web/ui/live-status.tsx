@@ -1,6 +1,6 @@
 /**
  * The shown session's live status, one compact line between the conversation and the prompt box:
- * a context ring with "42% context", the cost so far, what Claude does now ("Bash · 12 s",
+ * a context gauge with "42% context", the cost so far, what Claude does now ("Bash · 12 s",
  * ticking here from the relay's `sinceMs`; "Retrying 2/10…", "Compacting…", "Thinking…"), a
  * rate-limit warning, and — when there are any — the session's tasks (sub-agents, background
  * commands), opened into a list with Stop for the running ones. Nothing before the relay sent a
@@ -37,7 +37,7 @@ export function LiveStatusLine({ statuses, sessionId, actions }: { statuses: Ses
       <section class="live-status" aria-label="Claude's status" data-testid="status-line">
         {words.context && (
           <span class="context" data-testid="status-context">
-            <span class="ring" aria-hidden="true" style={{ "--share": words.contextShare }} />
+            <meter class="gauge" min={0} max={1} value={words.contextShare} aria-hidden="true" />
             {words.context}
           </span>
         )}
