@@ -11,7 +11,7 @@
  * reconnect loop here (when: reconnect-policy.ts), and the model of the relay (session-directory.ts:
  * the session list, where the client stands in each session followed, the requests waiting for
  * their answer by id; each session followed also as one value, `sessionViews`, for a page that
- * mirrors it); the v3 review requests are in review-requests.ts. Protocol rules both clients need
+ * mirrors it); the thin request wrappers (sessions, history, review, live view) are in relay-requests.ts. Protocol rules both clients need
  * live beside it: Claude's questions (questions.ts), permission answers and "allow for this
  * session" (permission-answers.ts).
  *
@@ -41,19 +41,16 @@ import type { ClientState, CloseInfo, EmitClientEvent, FollowReplay, PromptImage
 import { RelayClientError } from "./errors.ts";
 import type {
   AuthOkMessage,
-  HistoryMessage,
   PermissionMode,
   PermissionRequestMessage,
   SessionAttachedMessage,
   SessionCapabilities,
   SessionConfiguredMessage,
-  SessionCreatedMessage,
   SessionInfo,
-  SessionStoppedMessage,
 } from "./messages.ts";
 import { type PermissionAnswer, permissionResponse } from "./permission-answers.ts";
 import { linkSettings, RelayLink } from "./relay-link.ts";
-import { ReviewRequests } from "./review-requests.ts";
+import { RelayRequests } from "./relay-requests.ts";
 import { SessionDirectory } from "./session-directory.ts";
 import { NO_GLOBAL_WEBSOCKET } from "./transport.ts";
 
@@ -79,7 +76,7 @@ export type { PeerTrust, Transport, TransportFactory, TransportHandlers } from "
  * await client.connect("ws://127.0.0.1:7717/ws");
  * ```
  */
-export class RelayClient extends ReviewRequests {
+export class RelayClient extends RelayRequests {
   readonly #emitter: Emitter<RelayClientEvents>;
   readonly #log: Logger;
   /** What the client knows about the relay: sessions, positions, pending requests, requests by id. */
@@ -363,47 +360,6 @@ export class RelayClient extends ReviewRequests {
   async configure(change: { permissionMode?: PermissionMode; model?: string }, sessionId = this.sessionId): Promise<SessionConfiguredMessage> {
     if (sessionId === undefined) throw new RelayClientError("not_connected", "configure needs a joined session");
     return this.request<SessionConfiguredMessage>({ type: "session.configure", sessionId, ...change }, "session.configured");
-  }
-
-  /**
-   * Starts a new session (its own Claude) in `cwd`, an absolute directory on the relay's machine
-   * inside one of its `--allow-dir`s — continuing Claude's earlier conversation `resume` (an id
-   * from {@link listHistory}) when given; resolves with its id. The client does not follow it:
-   * call `follow(id)`. Rejects with a `RelayRequestError`: `invalid_session_dir` (the message says
-   * what is wrong with the directory), `too_many_sessions`, `unknown_session` (no such conversation).
-   * v3 `worktree`: in a new worktree of `cwd`'s repository, on that new branch.
-   *
-   * @example
-   * const id = await client.createSession("/home/me/code/api", { worktree: "fix-login" });
-   * await client.follow(id);
-   */
-  async createSession(cwd: string, options: { resume?: string; worktree?: string } = {}): Promise<string> {
-    const { resume, worktree } = options;
-    const message: ClientMessage = { type: "session.create", cwd, ...(resume !== undefined && { resume }), ...(worktree !== undefined && { worktree }) };
-    const created = await this.request<SessionCreatedMessage>(message, "session.created");
-    return created.sessionId;
-  }
-
-  /**
-   * Stops a session other than the default one (v2 `session.stop`); resolves once its Claude has ended.
-   * v3 `removeWorktree`: and its worktree (branch kept; `worktree_dirty` while it has changes).
-   *
-   * @example
-   * await client.stopSession("a2c4…", { removeWorktree: true });
-   */
-  stopSession(sessionId: string, options: { removeWorktree?: boolean } = {}): Promise<SessionStoppedMessage> {
-    return this.request<SessionStoppedMessage>({ type: "session.stop", sessionId, ...(options.removeWorktree && { removeWorktree: true }) }, "session.stopped");
-  }
-
-  /**
-   * Claude's earlier conversations in `cwd` (default: the default session's directory), to continue
-   * one with `createSession(cwd, { resume })` (v2 `history.list`).
-   *
-   * @example
-   * const { conversations } = await client.listHistory("/home/me/code/api");
-   */
-  listHistory(cwd?: string): Promise<HistoryMessage> {
-    return this.request<HistoryMessage>({ type: "history.list", ...(cwd !== undefined && { cwd }) }, "history");
   }
 
   /**

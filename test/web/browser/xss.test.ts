@@ -110,8 +110,9 @@ async function expectNothingRan(target: PhonePage): Promise<void> {
   const injected = await page.evaluate(() => {
     const root = document.getElementById("app")!;
     const found: string[] = [];
-    // The app's own fields: a permission card's reason, the directory of a new session, the pairing name.
-    const ownInputs = ".permission input, #new-session-dir, .pair input, .composer input[type=file]";
+    // The app's own fields: a permission card's reason, the directory (and worktree branch) of a new
+    // session, the pairing name, the push panel's choices.
+    const ownInputs = ".permission input, #new-session-dir, #new-session-worktree, .pair input, .composer input[type=file], .push-panel .push-choice input[type=checkbox]";
     for (const element of root.querySelectorAll(
       `script, iframe, object, embed, img, svg, math, style, base, link, meta, video, audio, input:not(${ownInputs})`,
     ))
