@@ -32,7 +32,7 @@ test("a line longer than the terminal is wrapped at a space and printed; a word 
   expect(step.print).toEqual(["● alpha beta gamma", "  delta epsilon zeta"]);
   expect(step.live).toBe("  eta");
   const long = new StreamedText(style);
-  expect(long.take(delta("x".repeat(45)), 23).print).toEqual(["● " + "x".repeat(20), "  " + "x".repeat(20)]);
+  expect(long.take(delta("x".repeat(45)), 23).print).toEqual([`● ${"x".repeat(20)}`, `  ${"x".repeat(20)}`]);
   // Not a terminal, or a very narrow one: no wrapping.
   expect(new StreamedText(style).take(delta("x".repeat(45)), Number.POSITIVE_INFINITY).print).toEqual([]);
   expect(new StreamedText(style).take(delta("x".repeat(45)), 10).print).toEqual([]);
