@@ -5,7 +5,8 @@
  * its key authorized; the page sends a prompt and Claude plans with a todo list and markdown, then
  * another device asks for a new test file and Claude's Write waits as a permission card (with
  * Allow for this session, as Claude suggests accepting edits), under the session's mode and model
- * pickers. That moment is written to docs/screenshot-phone.png. Then the page allows the Write, the
+ * pickers, the status line saying so with the context and cost. That moment is written to
+ * docs/screenshot-phone.png. Then the page allows the Write, the
  * conversation links the turn's "1 file changed", and the Changes view of the session's git
  * repository (the parser fixed, the test added) is written to docs/screenshot-changes.png.
  *
@@ -104,6 +105,8 @@ try {
   await page.getByTestId("permission-card").waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="connection"][data-status="open"]').waitFor();
   await page.getByTestId("session-settings").waitFor(); // the mode and model pickers, once Claude told its models
+  // The status line: the Write waiting (its clock running), the context and cost of the first turn.
+  for (const part of ["status-activity", "status-cost", "status-context"]) await page.getByTestId(part).waitFor({ timeout: 10_000 });
   await page.evaluate(async () => {
     (document.activeElement as HTMLElement | null)?.blur(); // no focus ring in the picture
     await document.fonts.ready;

@@ -68,7 +68,7 @@ export const connectCommand: CommandSpec = {
   ],
   notes: [
     "URL is ws://HOST:PORT/ws or wss://… as `claude-relay serve` prints it (HOST:PORT alone means ws://). In a terminal it shows the session live: " +
-      "type a prompt, answer Claude's permission requests with y / n / r (s: allow for this session), /help lists the commands (/sessions, /switch, /new, /changes, /diff, /mode, /model, /image …); Ctrl-C interrupts Claude, twice quits. " +
+      "type a prompt, answer Claude's permission requests with y / n / r (s: allow for this session), /help lists the commands (/sessions, /switch, /new, /changes, /diff, /tasks, /stop-task, /mode, /model, /image …); Ctrl-C interrupts Claude, twice quits. " +
       "/changes lists what changed in the session's directory against git's HEAD, /diff PATH shows one file's patch, /new DIR --worktree BRANCH starts a session in a new git worktree.",
     "One-shot (--prompt, or a prompt on stdin when stdin is not a terminal and there is no --json): permission requests of the turn are " +
       "denied unless --yes or --allow covers them.",

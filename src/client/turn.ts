@@ -22,7 +22,7 @@
 import { AssistantText } from "./assistant-text.ts";
 import type { PromptImage, RelayClient } from "./client.ts";
 import { RelayClientError } from "./errors.ts";
-import type { ErrorMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "./messages.ts";
+import type { ClaudePartialMessage, ErrorMessage, PermissionRequestMessage, ReplayGapMessage, SessionEventMessage } from "./messages.ts";
 import { denyAll, type PermissionDecision, type PermissionPolicy } from "./permission-policy.ts";
 import { findSession } from "./session-lookup.ts";
 import { TurnTracker } from "./turn-tracker.ts";
@@ -167,6 +167,15 @@ function turnInFollowedSession(client: RelayClient, text: string, options: TurnO
         // the client closed meanwhile: the close ends the turn
       }
     };
+    // With the client's `partial` option: the turn's text as it is written (the complete message then adds nothing).
+    const onPartial = (partial: ClaudePartialMessage) => {
+      if (partial.sessionId !== client.sessionId || tracker?.status.phase !== "running") return;
+      const chunk = answer.take(partial.event);
+      if (chunk !== undefined) {
+        answerText += chunk;
+        options.onText?.(chunk);
+      }
+    };
     const onGap = (gap: ReplayGapMessage) => {
       if (!tracker) return;
       tracker.gap(gap);
@@ -182,6 +191,7 @@ function turnInFollowedSession(client: RelayClient, text: string, options: TurnO
         if (!tracker && SEND_NOW.has(ok.state.state)) send();
       }),
       client.on("event", onEvent),
+      client.on("claude.partial", onPartial),
       client.on("replay.gap", onGap),
       client.on("error", onError),
       client.on("close", (info) => finish(info.error ?? new RelayClientError("closed", "the client closed before the turn ended"))),

@@ -19,6 +19,10 @@ export interface TerminalConsole {
   print(text: string): void;
   /** The status line above the input; undefined hides it. */
   setStatus(text: string | undefined): void;
+  /** Claude's unfinished line of text, shown above the status line until it is printed (undefined hides it; one row). */
+  setLive(text: string | undefined): void;
+  /** The terminal's width in columns (Infinity when output is not a terminal). */
+  readonly columns: number;
   /** The input prompt, e.g. "› " or "reason › ". */
   setLabel(label: string): void;
   /** What the user has typed so far (not yet submitted). */

@@ -1,8 +1,9 @@
 /**
  * The input line of the interactive client on a terminal, built on node:readline (line editing,
  * history, cursor keys, Ctrl-U/Ctrl-W …): output is printed above the input, which is never
- * overwritten — the status line, the prompt and the half-typed text are drawn again below each
- * output, with the cursor where it was.
+ * overwritten — Claude's unfinished line of text (the live view), the status line, the prompt and
+ * the half-typed text are drawn again below each output, with the cursor where it was, each redraw
+ * written in one piece.
  *
  * The block below the output (status line, prompt, input) is erased and drawn here, from
  * readline's public state (`line`, `cursor`, `getCursorPos()`), not with `prompt(true)`: readline
@@ -39,7 +40,8 @@ export interface LineEditorStreams {
 
 export class LineEditor implements TerminalConsole {
   readonly fancy = true;
-  readonly #output: NodeJS.WriteStream;
+  /** The terminal; while a redraw is collected (see #atOnce), a buffer in front of it. */
+  #output: NodeJS.WriteStream;
   readonly #input: NodeJS.ReadStream;
   readonly #handlers: ConsoleHandlers;
   readonly #filter = new InputFilter();
@@ -47,6 +49,8 @@ export class LineEditor implements TerminalConsole {
   readonly #rl: Interface;
   readonly #onData = (chunk: Buffer | string) => this.#receive(chunk.toString());
   #status: string | undefined;
+  /** Claude's unfinished line of text (streamed-text.ts), drawn above the status line. */
+  #live: string | undefined;
   #label = "› ";
   /** Lines of an input continued with a trailing backslash. */
   #continued: string[] = [];
@@ -87,14 +91,25 @@ export class LineEditor implements TerminalConsole {
 
   print(text: string): void {
     if (this.#closed) return void this.#output.write(`${text}\n`);
-    this.#erase();
-    this.#output.write(text.endsWith("\n") ? text : `${text}\n`);
-    this.#draw();
+    this.#atOnce(() => {
+      this.#erase();
+      this.#output.write(text.endsWith("\n") ? text : `${text}\n`);
+      this.#draw();
+    });
   }
 
   setStatus(text: string | undefined): void {
     if (text === this.#status) return;
     this.#repaint(() => (this.#status = text));
+  }
+
+  setLive(text: string | undefined): void {
+    if (text === this.#live) return;
+    this.#repaint(() => (this.#live = text));
+  }
+
+  get columns(): number {
+    return this.#columns();
   }
 
   setLabel(label: string): void {
@@ -155,16 +170,43 @@ export class LineEditor implements TerminalConsole {
 
   #prompt(): string {
     const label = this.#continued.length > 0 ? "… " : this.#label;
-    // One row for the status line however narrow the terminal: a wrapped one would push the input around.
-    return this.#status === undefined ? label : `${truncateToWidth(this.#status, this.#columns() - 1)}\n${label}`;
+    // One row each for the live line and the status line however narrow the terminal: a wrapped one would push the input around.
+    const rows = [this.#live, this.#status].filter((row) => row !== undefined).map((row) => truncateToWidth(row, this.#columns() - 1));
+    return [...rows, label].join("\n");
   }
 
   /** Erases the block, changes what it shows, draws it again. */
   #repaint(change: () => void): void {
     if (this.#closed) return void change();
-    this.#erase();
-    change();
-    this.#draw();
+    this.#atOnce(() => {
+      this.#erase();
+      change();
+      this.#draw();
+    });
+  }
+
+  /**
+   * Collects what `redraw` writes and writes it to the terminal in one piece, so the terminal never
+   * shows the block erased and not yet drawn again (output and status updates come many a second
+   * while Claude's text streams).
+   */
+  #atOnce(redraw: () => void): void {
+    const terminal = this.#output;
+    let collected = "";
+    const buffer = {
+      columns: terminal.columns,
+      write: (chunk: string | Uint8Array) => {
+        collected += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+        return true;
+      },
+    };
+    this.#output = buffer as unknown as NodeJS.WriteStream;
+    try {
+      redraw();
+    } finally {
+      this.#output = terminal;
+    }
+    terminal.write(collected);
   }
 
   /** Moves to where the block (status line, prompt, input) starts and clears from there down. */

@@ -36,6 +36,11 @@ export class PlainConsole implements TerminalConsole {
 
   setStatus(): void {}
 
+  /** Not a terminal: the text is printed once its lines are complete. */
+  setLive(): void {}
+
+  readonly columns = Number.POSITIVE_INFINITY;
+
   setLabel(): void {}
 
   clearLine(): void {}

@@ -10,6 +10,7 @@
  * ```
  */
 import type { PermissionRequestMessage } from "../client/messages.ts";
+import type { LiveStatusWords } from "../shared/live-status-words.ts";
 import { elapsedInWords, stateInWords } from "./state-words.ts";
 import type { Style } from "./style.ts";
 import { toolLabel } from "./tool-call.ts";
@@ -26,6 +27,8 @@ export interface StatusInput {
   workingForMs?: number;
   /** The tool Claude runs now. */
   tool?: string;
+  /** The live view's words (session.status): what Claude does ("Retrying 2/10…"), context and cost, running tasks. */
+  live?: LiveStatusWords;
   /** The oldest pending permission request, and how many are pending. */
   pending?: { request: PermissionRequestMessage; count: number };
   /** Typing "reason for denying" for this tool. */
@@ -77,15 +80,19 @@ export function statusLine(input: StatusInput): string | undefined {
       ` — ${style.paint("bold", keys)}${quit}`
     );
   }
+  const usage = usageWords(input.live);
   switch (input.state) {
     case undefined:
     case "ready":
-      return input.quitArmed ? style.paint("bold", "Ctrl-C again quits (or /quit)") : undefined;
+      if (input.quitArmed) return style.paint("bold", "Ctrl-C again quits (or /quit)");
+      return usage ? style.paint("dim", usage.slice(3)) : undefined;
     case "busy":
     case "waiting_permission": {
-      const tool = input.tool ? ` · ${input.tool}` : "";
+      // The tool as the transcript names it (with its command or file); else what the status says (retrying, compacting, thinking).
+      const doing = input.tool ?? input.live?.activity;
+      const tool = doing ? ` · ${doing}` : "";
       const took = input.workingForMs !== undefined ? ` · ${elapsedInWords(input.workingForMs)}` : "";
-      return `${style.paint("cyan", spin)} Claude is working${tool}${took}${style.paint("dim", " · Ctrl-C interrupts")}${quit}`;
+      return `${style.paint("cyan", spin)} Claude is working${tool}${took}${style.paint("dim", `${usage} · Ctrl-C interrupts`)}${quit}`;
     }
     case "failed":
     case "stopping":
@@ -93,4 +100,14 @@ export function statusLine(input: StatusInput): string | undefined {
     default:
       return `${style.paint("cyan", spin)} Claude is ${stateInWords(input.state)}…${quit}`;
   }
+}
+
+/** " · 42% context · $0.12 · 5-hour limit 92% · 1 task running (/tasks)", or "" when nothing is known. */
+function usageWords(live: LiveStatusWords | undefined): string {
+  if (!live) return "";
+  const running = live.running > 0 ? `${live.running} task${live.running === 1 ? "" : "s"} running (/tasks)` : undefined;
+  return [live.context, live.cost, live.rateLimit, running]
+    .filter((words) => words !== undefined)
+    .map((words) => ` · ${words}`)
+    .join("");
 }

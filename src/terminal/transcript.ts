@@ -128,11 +128,11 @@ export class Transcript {
    * before joining: its state changes are past (auth.ok said how things stand), so they are not
    * announced and do not change what the transcript knows of the session now.
    */
-  event(message: SessionEventMessage, options: { replayed?: boolean } = {}): string[] {
+  event(message: SessionEventMessage, options: { replayed?: boolean; textShown?: boolean } = {}): string[] {
     if (options.replayed && message.type === "session.state") return [];
     switch (message.type) {
       case "claude.event":
-        return this.#claude(message.event as ClaudeLine);
+        return this.#claude(message.event as ClaudeLine, options.textShown === true);
       case "user.prompt":
         return [...this.prompt(message.text, this.#isOwn(message.by) ? undefined : (message.device ?? shortId(message.by))), ...this.#images(message.images)];
       case "permission.request":
@@ -176,13 +176,14 @@ export class Transcript {
 
   // ── Claude's lines ───────────────────────────────────────────────────────────────────────────
 
-  #claude(line: ClaudeLine): string[] {
+  /** `textShown`: the line's text streamed to the screen already (streamed-text.ts): only its tool calls are printed. */
+  #claude(line: ClaudeLine, textShown: boolean): string[] {
     if (line.parent_tool_use_id !== undefined && line.parent_tool_use_id !== null) return this.#subAgent(line);
     switch (line.type) {
       case "system":
         return this.#system(line);
       case "assistant":
-        return this.#assistant(blocksOf(line));
+        return this.#assistant(blocksOf(line), textShown);
       case "user":
         return [...this.#toolResults(blocksOf(line)), ...this.#notes(line)];
       case "result":
@@ -203,10 +204,10 @@ export class Transcript {
     return [this.#style.paint("yellow", `${this.#style.symbols.info} the API call failed${status}; Claude retries${delay}${attempt}`)];
   }
 
-  #assistant(blocks: Block[]): string[] {
+  #assistant(blocks: Block[], textShown: boolean): string[] {
     const style = this.#style;
     return blocks.flatMap((block) => {
-      if (block.type === "text" && typeof block.text === "string" && block.text.trim() !== "") {
+      if (block.type === "text" && typeof block.text === "string" && block.text.trim() !== "" && !textShown) {
         const [first = "", ...rest] = block.text.replace(/\n+$/, "").split("\n");
         return [`${style.paint("bold", style.symbols.claude)} ${first}`, ...rest.map((line) => `  ${line}`)];
       }

@@ -14,18 +14,23 @@ import { type DeviceKey, DeviceKeyUnavailableError, forgetDeviceKey, loadOrCreat
 import { openKeyDb } from "./key/key-db.ts";
 import { deviceName } from "./key/ssh-public-key.ts";
 import { PageLink, relayUrl } from "./net/connection.ts";
+import { linkLiveView } from "./net/live-link.ts";
 import { PermissionNotifier } from "./net/notify.ts";
 import { PairingError, type PairLink, pairingFailureWords, pairLink, requestPairing } from "./net/pairing.ts";
 import { PushNotifications } from "./net/push.ts";
 import { registerServiceWorker } from "./net/service-worker.ts";
 import { sessionLink } from "./net/session-link.ts";
 import { ReviewState } from "./state/changes.ts";
+import { LiveText } from "./state/live.ts";
+import { SessionStatuses } from "./state/status.ts";
 import { AppStore, type PageMemory } from "./state/store.ts";
 import { watchTurns } from "./state/turn-watch.ts";
 import type { Actions } from "./ui/actions.ts";
 import { App } from "./ui/app.tsx";
 
-options.debounceRendering = (callback) => (document.hidden ? setTimeout(callback, 0) : requestAnimationFrame(callback));
+/** Before the next frame is drawn; a hidden page draws no frames, so a timer there. */
+const nextFrame = (callback: () => void) => (document.hidden ? setTimeout(callback, 0) : requestAnimationFrame(callback));
+options.debounceRendering = nextFrame;
 
 const INSECURE =
   "This page needs a secure connection to make and keep its key, and browsers allow that only over https or on the relay's own computer (http://localhost). " +
@@ -55,6 +60,7 @@ const relayRequest = <T extends Record<string, unknown>>(message: ClientMessage,
   connection?.client?.request<T>(message, reply) ?? Promise.reject({ code: "not_connected", message: "not connected to the relay" });
 const review = new ReviewState(relayRequest);
 watchTurns(store, review);
+const live = { text: new LiveText(nextFrame), statuses: new SessionStatuses(Date.now) };
 const notifier = new PermissionNotifier();
 store.notifications.value = notifier.permission;
 const db = openKeyDb<StoredDeviceKey>();
@@ -91,6 +97,7 @@ function connect(): void {
     store,
     signer: browserSigner(key),
     notifier,
+    onClient: (client) => linkLiveView(client, live.text, live.statuses),
     onLogin: (ok) => {
       showLinkedSession();
       void push.loggedIn(ok);
@@ -184,6 +191,10 @@ const actions: Actions = {
   show: (sessionId) => connection?.show(sessionId),
   toggleSessions: () => (store.view.value = store.view.value === "sessions" ? "conversation" : "sessions"),
   createSession: (cwd, worktree) => connection?.requests.create(cwd, "form", undefined, worktree),
+  stopTask: (sessionId, taskId) => {
+    const client = connection?.client;
+    if (client?.state === "open") client.stopTask(taskId, { sessionId });
+  },
   stopSession: (sessionId, options) => connection?.requests.stopSession(sessionId, options),
   openChanges: (sessionId) => {
     store.view.value = "conversation";
@@ -223,5 +234,5 @@ const actions: Actions = {
   },
 };
 
-render(<App store={store} push={push.view} actions={actions} review={review} />, document.getElementById("app")!);
+render(<App store={store} push={push.view} actions={actions} review={review} live={live} />, document.getElementById("app")!);
 void start();

@@ -76,3 +76,21 @@ describe("words", () => {
     expect([elapsedInWords(999), elapsedInWords(59_000), elapsedInWords(3_720_000)]).toEqual(["0s", "59s", "1h 02m"]);
   });
 });
+
+describe("statusLine with the live view's words", () => {
+  const live = { context: "42% context", contextShare: 0.42, cost: "$0.12", running: 1 };
+  test("ready: context, cost and running tasks, dim", () => {
+    expect(statusLine({ ...base, live })).toBe("42% context · $0.12 · 1 task running (/tasks)");
+    expect(statusLine({ ...base, live: { running: 0 } })).toBeUndefined();
+  });
+
+  test("working: the transcript's tool first, else what the status says; then context and cost", () => {
+    const working = { ...base, state: "busy", workingForMs: 3_000 };
+    expect(statusLine({ ...working, tool: "Bash: npm test", live: { ...live, activity: "Bash · 3 s", running: 0 } })).toBe(
+      "⠋ Claude is working · Bash: npm test · 3s · 42% context · $0.12 · Ctrl-C interrupts",
+    );
+    expect(statusLine({ ...working, live: { activity: "Retrying 2/10…", running: 2, rateLimit: "5-hour limit 92%" } })).toBe(
+      "⠋ Claude is working · Retrying 2/10… · 3s · 5-hour limit 92% · 2 tasks running (/tasks) · Ctrl-C interrupts",
+    );
+  });
+});

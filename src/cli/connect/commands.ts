@@ -27,6 +27,8 @@ export type InputAction =
   | { kind: "mode"; args: string[] }
   | { kind: "model"; args: string[] }
   | { kind: "image"; path: string }
+  | { kind: "tasks" }
+  | { kind: "stop-task"; args: string[] }
   | { kind: "quit" }
   | { kind: "help" }
   | { kind: "unknown"; command: string; suggestion?: string };
@@ -61,6 +63,8 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
     help: "attach an image file (PNG, JPEG, GIF, WebP) to your next prompt; /image lists them, /image clear drops them",
     kind: "image",
   },
+  { name: "/tasks", usage: "/tasks", help: "the session's sub-agents and background commands, numbered, with their state and id", kind: "tasks" },
+  { name: "/stop-task", usage: "/stop-task ID", help: "stop a running task (its id, the start of it, or its number in /tasks)", kind: "stop-task" },
   { name: "/allow", usage: "/allow [id]", help: "allow a permission request (the oldest pending, or the one whose id starts with id)", kind: "allow" },
   { name: "/deny", usage: "/deny [id] [reason]", help: "deny one, telling Claude why", kind: "deny" },
   { name: "/interrupt", usage: "/interrupt", help: "interrupt Claude's current turn (also Ctrl-C)", kind: "interrupt" },
@@ -71,7 +75,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
 const ALIASES: Record<string, string> = { "/exit": "/quit", "/q": "/quit", "/?": "/help" };
 
 /** Commands whose words after the name are its arguments. */
-const WITH_ARGS = new Set<InputAction["kind"]>(["allow", "deny", "switch", "mode", "model"]);
+const WITH_ARGS = new Set<InputAction["kind"]>(["allow", "deny", "switch", "mode", "model", "stop-task"]);
 
 /**
  * Reads one submitted input (it may span lines).

@@ -1,7 +1,8 @@
 /**
  * The interactive view of `claude-relay connect` (a terminal on stdin): the session as it happens
- * above an input line that is never overwritten, a status line (spinner, elapsed time, current
- * tool; the permission question and the keys that answer it), slash commands, Ctrl-C to interrupt
+ * above an input line that is never overwritten (Claude's text as it is written: live-commands.ts),
+ * a status line (spinner, elapsed time, current tool, context and cost; the permission question
+ * and the keys that answer it), slash commands, Ctrl-C to interrupt
  * (twice to quit), and on joining the last turns of the conversation, shown once.
  *
  * It subscribes to the client before connecting, so the replay that follows auth.ok is seen:
@@ -28,6 +29,7 @@ import { Transcript } from "../../terminal/transcript.ts";
 import { completions, helpText, parseInput, pickRequest } from "./commands.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
 import type { ImageFile } from "./image-file.ts";
+import { LiveCommands } from "./live-commands.ts";
 import { PermissionKeys } from "./permission-keys.ts";
 import { ReviewCommands } from "./review-commands.ts";
 import { SlashCommands } from "./slash-commands.ts";
@@ -79,6 +81,8 @@ export class InteractiveView {
   readonly #commands: SlashCommands;
   /** /changes, /diff. */
   readonly #review: ReviewCommands;
+  /** Claude's text as it is written, the status's words, /tasks and /stop-task. */
+  readonly #live: LiveCommands;
   #workingSince: number | undefined;
   #attempt: number | undefined;
   #quitTimer: ReturnType<typeof setTimeout> | undefined;
@@ -107,6 +111,11 @@ export class InteractiveView {
     this.#keys = new PermissionKeys(out);
     this.#commands = new SlashCommands(out, io, { beforeFollow: () => this.#keys.typingReason && this.#keys.leaveReason() });
     this.#review = new ReviewCommands(out);
+    this.#live = new LiveCommands(out, {
+      now: io.now,
+      columns: () => this.#console?.columns ?? Number.POSITIVE_INFINITY,
+      setLive: (text) => this.#console?.setLive(text),
+    });
     client.on("auth.ok", (ok) => this.#authenticated(ok));
     client.on("joined", (join, info) => this.#joined(join, info));
     client.on("sessions", (message) => this.#sessionsChanged(message.sessions));
@@ -115,10 +124,15 @@ export class InteractiveView {
       if (text.includes("is no longer open on the relay")) this.#print(this.#style.paint("yellow", `${this.#style.symbols.info} ${text}`));
     });
     client.on("event", (event) => this.#event(event));
+    client.on("claude.partial", (message) => {
+      if (!this.#history) this.#live.partial(message); // a replay in progress: its complete messages come first
+    });
+    client.on("session.status", (message) => this.#live.status(message));
     client.on("replay.gap", (gap) => this.#gap(gap));
     client.on("error", (error) => this.#print(this.#style.paint("red", `${this.#style.symbols.fail} ${error.code}: ${error.message}`)));
     client.on("disconnect", (lost) => {
       this.#finishHistory();
+      this.#live.reset();
       this.#attempt = lost.attempt;
       const why = lost.error ? `${lost.error.code}: ${lost.error.message}` : `close ${lost.code}${lost.reason ? ` ${lost.reason}` : ""}`;
       if (lost.willReconnect)
@@ -182,6 +196,7 @@ export class InteractiveView {
       return this.#refresh();
     }
     this.#finishHistory();
+    this.#live.reset();
     const switched = this.#joins > 0;
     this.#joins += 1;
     const listed = this.#client.sessions.find((session) => session.sessionId === join.sessionId);
@@ -239,7 +254,8 @@ export class InteractiveView {
       if (working) this.#workingSince ??= this.#io.now();
       else this.#workingSince = undefined;
     }
-    this.#print(...this.#transcript.event(event));
+    const textShown = this.#live.settle(event);
+    this.#print(...this.#transcript.event(event, { textShown }));
     if (event.type === "permission.resolved") this.#keys.resolved(event.requestId);
     this.#refresh();
   }
@@ -316,6 +332,10 @@ export class InteractiveView {
           return this.#commands.model(action.args);
         case "image":
           return void this.#commands.attachImage(action.path);
+        case "tasks":
+          return this.#live.tasks();
+        case "stop-task":
+          return this.#live.stopTask(action.args);
         case "allow":
         case "deny": {
           const { request, rest, problem } = pickRequest(this.#client.pendingPermissions, action.args);
@@ -381,6 +401,7 @@ export class InteractiveView {
     const state = this.#client.sessionState?.state;
     const cwd = this.#transcript.cwd;
     const tool = this.#transcript.currentTool;
+    const live = this.#live.words();
     console.setStatus(
       statusLine({
         style: this.#style,
@@ -389,6 +410,7 @@ export class InteractiveView {
         ...(state !== undefined && { state }),
         ...(this.#workingSince !== undefined && { workingForMs: this.#io.now() - this.#workingSince }),
         ...(tool !== undefined && { tool }),
+        ...(live && { live }),
         ...(pending.length > 0 && { pending: { request: pending[0]!, count: pending.length } }),
         ...this.#keys.statusHint(cwd),
         ...(cwd !== undefined && { cwd }),

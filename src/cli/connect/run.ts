@@ -70,6 +70,8 @@ export async function runConnect(options: ConnectOptions, io: ConnectIo): Promis
       reconnect: options.reconnect,
       // The interactive view shows the past of the session it joins (not of the default one when --new leaves it at once).
       replayHeld: mode === "interactive" && newDir === undefined,
+      // The live view (Claude's text as it is written, the status) for people and one-shot scripts; --json without a prompt stays as it was.
+      partial: mode !== "json-lines",
       ...(options.session !== undefined && { session: options.session }),
       tls: connectTls(options, io, err),
     });

@@ -44,6 +44,8 @@ export interface PageLinkOptions {
   store: AppStore;
   signer: ChallengeSigner;
   notifier?: PermissionNotifier;
+  /** Called with each client made (before it connects): the live view subscribes to it (live-link.ts). */
+  onClient?: (client: RelayClient) => void;
   /** Called after each login, once the store has taken auth.ok (e.g. to send the Web Push subscription again). */
   onLogin?: (ok: AuthOkMessage) => void;
 }
@@ -203,8 +205,15 @@ export class PageLink {
   #connect(): void {
     const { store, signer, notifier, url } = this.#options;
     // Never gives up on its own: a key not authorized yet is tried again (slowly) until it is added.
-    const client = new RelayClient({ signer, replayHeld: true, reconnect: { initialDelayMs: 500, maxDelayMs: 10_000, keepTrying: true } });
+    // `partial`: Claude's text as it is written and the sessions' status (the live view).
+    const client = new RelayClient({
+      signer,
+      replayHeld: true,
+      reconnect: { initialDelayMs: 500, maxDelayMs: 10_000, keepTrying: true },
+      partial: true,
+    });
     this.#client = client;
+    this.#options.onClient?.(client);
     store.clientStarted();
     store.connection.value = { status: "connecting" };
     client.on("state", (state) => {

@@ -45,6 +45,8 @@ export type Item =
       input: Record<string, unknown>;
       result?: ToolResult;
       permission?: PermissionOutcome;
+      /** A sub-agent's output (the Task tool's): its own items, shown under this call, not in the conversation. */
+      children?: readonly Item[];
     }
   | { kind: "turn"; key: string; seq: number; isError: boolean; interrupted?: true; text?: string; durationMs?: number; costUsd?: number }
   | { kind: "notice"; key: string; seq: number; text: string; tone: "info" | "error" }
@@ -160,6 +162,10 @@ const blocksOf = (message: unknown): Json[] => (isObject(message) && Array.isArr
 
 function claudeEvent(conversation: Conversation, seq: number, event: unknown): Conversation {
   if (!isObject(event)) return conversation;
+  if (typeof event.parent_tool_use_id === "string") {
+    const nested = subAgentEvent(conversation, seq, event, event.parent_tool_use_id);
+    if (nested) return nested;
+  }
   switch (event.type) {
     case "assistant":
       return append(conversation, ...assistantItems(seq, blocksOf(event.message)));
@@ -184,6 +190,23 @@ function claudeEvent(conversation: Conversation, seq: number, event: unknown): C
     default:
       return conversation; // system lines (init, task notifications) are not part of the conversation
   }
+}
+
+/**
+ * A sub-agent's line (its `parent_tool_use_id` names the Task call that started it): its items go
+ * under that call. Undefined when the call is not in the conversation (e.g. no longer held): then
+ * the line is shown as any other.
+ */
+function subAgentEvent(conversation: Conversation, seq: number, event: Json, parent: string): Conversation | undefined {
+  const at = findTool(conversation.items, parent);
+  if (at < 0) return undefined;
+  const call = conversation.items[at] as Extract<Item, { kind: "tool" }>;
+  const before = call.children ?? [];
+  const inner = claudeEvent({ ...conversation, items: before, interrupted: false }, seq, { ...event, parent_tool_use_id: null });
+  if (inner.items === before) return conversation;
+  const items = [...conversation.items];
+  items[at] = { ...call, children: inner.items };
+  return { ...conversation, items };
 }
 
 function assistantItems(seq: number, blocks: Json[]): Item[] {

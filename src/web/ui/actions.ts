@@ -44,6 +44,8 @@ export interface Actions {
   toggleSessions(): void;
   /** Starts a session in a directory of the relay's computer (in a new worktree on branch `worktree`). */
   createSession(cwd: string, worktree?: string): void;
+  /** Stops a running task (sub-agent, background command) of a session (live view). */
+  stopTask(sessionId: string, taskId: string): void;
   /** Stops a session; `removeWorktree`: and removes its worktree (refused while it has uncommitted changes). */
   stopSession(sessionId: string, options?: { removeWorktree?: boolean }): void;
   /** Opens a session's Changes view (the files changed against git's HEAD). */

@@ -19,6 +19,8 @@ import type { PushView } from "../net/push.ts";
 import type { ReviewState } from "../state/changes.ts";
 import type { SlashCommand } from "../state/commands.ts";
 import { authorWords } from "../state/device-words.ts";
+import type { LiveText } from "../state/live.ts";
+import type { SessionStatuses } from "../state/status.ts";
 import type { AppStore } from "../state/store.ts";
 import type { Actions } from "./actions.ts";
 import { ChangesView } from "./changes-view.tsx";
@@ -26,6 +28,7 @@ import { Composer } from "./composer.tsx";
 import { ConversationView } from "./conversation-view.tsx";
 import { Header } from "./header.tsx";
 import { KeySetup } from "./key-setup.tsx";
+import { LiveStatusLine } from "./live-status.tsx";
 import { PairPanel } from "./pair-panel.tsx";
 import { PermissionCard } from "./permission-card.tsx";
 import { SessionList } from "./session-list.tsx";
@@ -33,7 +36,7 @@ import type { Who } from "./tool-view.tsx";
 
 const NO_COMMANDS: readonly SlashCommand[] = [];
 
-function Conversation({ store, who, review }: { store: AppStore; who: Who; review: ReviewState }) {
+function Conversation({ store, who, review, live }: { store: AppStore; who: Who; review: ReviewState; live: LiveView | undefined }) {
   return (
     <ConversationView
       key={store.activeSessionId.value}
@@ -41,6 +44,7 @@ function Conversation({ store, who, review }: { store: AppStore; who: Who; revie
       who={who}
       models={store.activeCapabilities.value?.models}
       review={review}
+      {...(live && { live: live.text.drafts })}
     />
   );
 }
@@ -54,7 +58,25 @@ function CatchingUp({ store }: { store: AppStore }) {
   );
 }
 
-export function App({ store, push, actions, review }: { store: AppStore; push: ReadonlySignal<PushView>; actions: Actions; review: ReviewState }) {
+/** The live view's state (v3): Claude's text being written, and the sessions' status. */
+export interface LiveView {
+  text: LiveText;
+  statuses: SessionStatuses;
+}
+
+export function App({
+  store,
+  push,
+  actions,
+  review,
+  live,
+}: {
+  store: AppStore;
+  push: ReadonlySignal<PushView>;
+  actions: Actions;
+  review: ReviewState;
+  live?: LiveView;
+}) {
   const access = store.access.value;
   const key = store.key.value;
   const pairing = store.pairing.value;
@@ -97,8 +119,9 @@ export function App({ store, push, actions, review }: { store: AppStore; push: R
             ) : store.replaying.value ? (
               <CatchingUp store={store} />
             ) : (
-              <Conversation store={store} who={who} review={review} />
+              <Conversation store={store} who={who} review={review} live={live} />
             )}
+            {!reviewing && live && sessionId !== undefined && <LiveStatusLine statuses={live.statuses} sessionId={sessionId} actions={actions} />}
             {store.activePending.value.map((request) => (
               <PermissionCard key={request.requestId} request={request} actions={actions} />
             ))}

@@ -11,13 +11,15 @@
  * <ConversationView conversation={conversation} who={(by, device) => (mine.has(by) ? "You" : (device ?? "Another device"))} />
  * ```
  */
-import { Component } from "preact";
+import type { ReadonlySignal } from "@preact/signals-core";
+import { Component, Fragment } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type NamedModel, noteWords } from "../../client/claude-notes.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import type { ReviewState } from "../state/changes.ts";
 import type { Conversation, Item, PromptImageInfo } from "../state/conversation.ts";
 import { TurnChangesLink } from "./changes-view.tsx";
+import { LiveItem } from "./live-item.tsx";
 import { ToolView, type Who } from "./tool-view.tsx";
 
 function Markdown({ text }: { text: string }) {
@@ -83,7 +85,7 @@ function renderItem(item: Item, who: Who, models: readonly NamedModel[]) {
         </details>
       );
     case "tool":
-      return <ToolView item={item} who={who} />;
+      return <ToolView item={item} who={who} nested={item.children?.map((child) => <Fragment key={child.key}>{renderItem(child, who, models)}</Fragment>)} />;
     case "turn":
       if (item.interrupted)
         return (
@@ -125,12 +127,15 @@ export function ConversationView({
   who,
   models = NO_MODELS,
   review,
+  live,
 }: {
   conversation: Conversation | undefined;
   who: Who;
   models?: readonly NamedModel[];
   /** Where "3 files changed" after a turn leads (none: no links). */
   review?: ReviewState;
+  /** Claude's text being written, per session (the live item reads it: the conversation is not redrawn per delta). */
+  live?: ReadonlySignal<ReadonlyMap<string, string>>;
 }) {
   const log = useRef<HTMLDivElement>(null);
   const earlier = useRef<HTMLButtonElement>(null);
@@ -185,6 +190,11 @@ export function ConversationView({
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+  // The live item grows between redraws of the log: one at the end stays there.
+  const followLive = useRef(() => {
+    const element = log.current;
+    if (element && atBottom.current) element.scrollTop = element.scrollHeight;
+  }).current;
   const onScroll = () => {
     const element = log.current;
     if (element) atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
@@ -202,6 +212,7 @@ export function ConversationView({
       ) : (
         items.slice(hidden).map((item) => <ItemView key={item.key} item={item} who={who} models={models} sessionId={conversation!.sessionId} review={review} />)
       )}
+      {live && conversation && <LiveItem drafts={live} sessionId={conversation.sessionId} grown={followLive} />}
     </div>
   );
 }

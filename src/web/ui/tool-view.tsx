@@ -8,6 +8,7 @@
  * <ToolView item={toolItem} who={(by) => "you"} />
  * ```
  */
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { lineDiff } from "../../shared/line-diff.ts";
 import type { Item } from "../state/conversation.ts";
@@ -93,7 +94,8 @@ export function ToolInput({ name, input }: { name: string; input: Record<string,
 /** Who sent or answered something, for people: from the sender's connection id and its device's name (see device-words.ts). */
 export type Who = (by: string, device?: string) => string;
 
-export function ToolView({ item, who }: { item: ToolItem; who: Who }) {
+/** `nested`: a sub-agent's output (the Task call's `children`), rendered by the conversation, shown in the opened call. */
+export function ToolView({ item, who, nested }: { item: ToolItem; who: Who; nested?: ComponentChildren }) {
   const { result, permission } = item;
   const outcome = permission
     ? `${permission.behavior === "allow" ? "allowed" : permission.behavior === "deny" ? "denied" : "withdrawn"} by ${who(permission.by, permission.device)}`
@@ -105,11 +107,17 @@ export function ToolView({ item, who }: { item: ToolItem; who: Who }) {
         <span class="tool-name">{toolSummary(item.name, item.input)}</span>
         {outcome && <span class="badge">{outcome}</span>}
         {result?.isError && <span class="badge error">error</span>}
+        {item.children && <span class="badge">sub-agent · {item.children.length === 1 ? "1 step" : `${item.children.length} steps`}</span>}
       </summary>
       {open && (
         <div class="tool-body">
           {(item.name === "Edit" || item.name === "MultiEdit" || item.name === "Write") && <p class="path">{str(item.input.file_path)}</p>}
           <ToolInput name={item.name} input={item.input} />
+          {nested && (
+            <div class="subagent" data-testid="subagent">
+              {nested}
+            </div>
+          )}
           {result && <pre class={`output${result.isError ? " error" : ""}`}>{clip(result.text)}</pre>}
         </div>
       )}

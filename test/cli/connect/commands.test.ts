@@ -48,9 +48,16 @@ describe("parseInput", () => {
     expect(parseInput("/image")).toEqual({ kind: "image", path: "" });
   });
 
+  test("/tasks and /stop-task ID", () => {
+    expect(parseInput("/tasks")).toEqual({ kind: "tasks" });
+    expect(parseInput("/stop-task a4e2")).toEqual({ kind: "stop-task", args: ["a4e2"] });
+    expect(parseInput("/stop-task")).toEqual({ kind: "stop-task", args: [] });
+    expect(parseInput("/stoptask 1")).toMatchObject({ kind: "unknown", suggestion: "/stop-task" });
+  });
+
   test("Tab completes our commands, and Claude's after //", () => {
     expect(completions("/mo", ["compact"])).toEqual(["/mode", "/model"]);
-    expect(completions("/s", [])).toEqual(["/sessions", "/switch"]);
+    expect(completions("/s", [])).toEqual(["/sessions", "/switch", "/stop-task"]);
     expect(completions("//c", ["compact", "cost", "review"])).toEqual(["//compact", "//cost"]);
     expect(completions("hello", ["compact"])).toEqual([]);
     expect(completions("/mode pl", [])).toEqual([]);

@@ -83,7 +83,8 @@ const isResult = (frame: Record<string, any>) => frame.type === "claude.event" &
 test("logged in while Claude starts: no pickers in auth.ok, so the page attaches to the session and shows them once Claude has told them", async () => {
   const login = received(phone, "auth.ok").at(-1)!;
   expect(login.capabilities).toBeUndefined();
-  expect(sent(phone, "session.attach")).toEqual([{ type: "session.attach", sessionId: login.sessionId, lastSeq: login.lastSeq }]);
+  // partial: the page follows every session with the live view (Claude's text as it is written, the status line).
+  expect(sent(phone, "session.attach")).toEqual([{ type: "session.attach", sessionId: login.sessionId, lastSeq: login.lastSeq, partial: true }]);
   expect(await page().getByLabel("Permission mode").count()).toBe(0);
   const told = nextReceived(phone, (frame) => frame.type === "session.capabilities" || (frame.type === "session.attached" && frame.capabilities !== undefined));
   writeFileSync(gate, "");
