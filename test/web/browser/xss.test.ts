@@ -112,7 +112,8 @@ async function expectNothingRan(target: PhonePage): Promise<void> {
     const found: string[] = [];
     // The app's own fields: a permission card's reason, the directory (and worktree branch) of a new
     // session, the pairing name, the push panel's choices.
-    const ownInputs = ".permission input, #new-session-dir, #new-session-worktree, .pair input, .composer input[type=file], .push-panel .push-choice input[type=checkbox]";
+    const ownInputs =
+      ".permission input, #new-session-dir, #new-session-worktree, .pair input, .composer input[type=file], .push-panel .push-choice input[type=checkbox]";
     for (const element of root.querySelectorAll(
       `script, iframe, object, embed, img, svg, math, style, base, link, meta, video, audio, input:not(${ownInputs})`,
     ))
