@@ -2,12 +2,15 @@
  * The service worker in real Chromium at a phone viewport, on http://127.0.0.1 (a secure context):
  * it registers, takes control, caches the app shell so that with the relay stopped the app still
  * opens and says it is offline, and shows a Web Push (delivered through the DevTools protocol,
- * as the push service would) as a notification with the payload's title, body and url.
+ * as the push service would) as a notification with the payload's title, body and url. The
+ * notification is read once Chromium reports it displayed (DevTools' BackgroundService domain): a
+ * getNotifications() racing showNotification makes Chromium drop the stored notification.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { launchBrowser, openPhone, type PhonePage } from "../../support/browser.ts";
 import { startTestRelay, type TestRelay } from "../../support/relay.ts";
+import { waitFor } from "../../support/wait.ts";
 
 let relay: TestRelay;
 let browser: Browser;
@@ -50,18 +53,24 @@ test("a Web Push becomes a notification with the payload's title, body and link"
       if (ours) resolve(ours.registrationId);
     }),
   );
+  // getNotifications() is asked once Chromium says it displayed the notification, not polled meanwhile:
+  // one asked after showNotification stored it but before the platform shows it deletes it for good
+  // as "no longer on screen" (about one run in three lost it that way).
+  let displayed = false;
+  cdp.on("BackgroundService.backgroundServiceEventReceived", ({ backgroundServiceEvent }: { backgroundServiceEvent: { eventName: string } }) => {
+    if (backgroundServiceEvent.eventName === "Notification displayed") displayed = true;
+  });
+  await cdp.send("BackgroundService.setRecording", { service: "notifications", shouldRecord: true });
+  await cdp.send("BackgroundService.startObserving", { service: "notifications" });
   await cdp.send("ServiceWorker.enable");
   const registrationId = await registrations;
   const payload = { kind: "permission", sessionId: "s-1", title: "app: Claude asks to use Bash", body: "npm test", url: "/#session=s-1" };
   await cdp.send("ServiceWorker.deliverPushMessage", { origin: relay.httpUrl, registrationId, data: JSON.stringify(payload) });
-  const shown = () =>
-    phone.page.evaluate(async () => {
-      const [notification] = await (await navigator.serviceWorker.ready).getNotifications();
-      return notification && { title: notification.title, body: notification.body, tag: notification.tag, data: notification.data };
-    });
-  const deadline = Date.now() + 10_000;
-  let notification = await shown();
-  while (!notification && Date.now() < deadline) notification = await shown(); // each evaluate is a round trip: no sleep needed
+  await waitFor(() => displayed, 10_000, "Chromium displaying a notification");
+  const notification = await phone.page.evaluate(async () => {
+    const [shown] = await (await navigator.serviceWorker.ready).getNotifications();
+    return shown && { title: shown.title, body: shown.body, tag: shown.tag, data: shown.data };
+  });
   expect(notification).toEqual({ title: payload.title, body: payload.body, tag: "s-1:permission", data: { url: "/#session=s-1" } });
 });
 
