@@ -8,12 +8,19 @@
  *   requests one after another (default 50); goal p50 ≤ 200 ms.
  * - `changes.diff` of the 1 MB file: cut (truncated) at 512 KiB, and its latency.
  * - Fan-out while reviewing: 25 clients of the default session receive a paced turn (1,000
- *   lines/s, 2,000 lines) alone, and again while another client keeps two `changes.get` in flight
- *   the whole turn; print → receipt latency as bench/fanout.ts measures it. Interleaved, BENCH_RUNS
- *   times (default 3); medians.
+ *   lines/s, 2,000 lines) alone; while another client keeps two `changes.get` in flight through
+ *   the relay the whole turn; and while a separate process (bench/support/review-load.ts) does the
+ *   same review work (`listChanges`, two at a time) without the relay. Print → receipt latency as
+ *   bench/fanout.ts measures it, and the relay's own event-loop delay (bench/support/loop-delay.ts,
+ *   preloaded into the relay). The separate process tells what the machine's load alone costs the
+ *   fan-out; what "via the relay" costs beyond it is the relay's event loop doing review work.
+ *   BENCH_CHANGES_LOAD_PREFIX runs the separate process (and so its git) under a command, e.g.
+ *   `nice -n 19` or `chrt -i 0`: does lower CPU priority for the review work help the fan-out?
+ *   Interleaved, BENCH_RUNS times (default 3); medians. BENCH_CHANGES_RAW=1 prints every sample.
  *
  *     bun bench/changes.ts
  *     BENCH_RUNS=5 BENCH_CHANGES_REQUESTS=100 bun bench/changes.ts
+ *     BENCH_CHANGES_LOAD_PREFIX="chrt -i 0" bun bench/changes.ts
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -41,6 +48,8 @@ const FILES = 10_000;
 const MODIFIED = 90;
 const UNTRACKED = 10;
 const REQUESTS = Number(process.env.BENCH_CHANGES_REQUESTS ?? 50);
+/** A command the separate review process runs under, e.g. `nice -n 19`. */
+const LOAD_PREFIX = (process.env.BENCH_CHANGES_LOAD_PREFIX ?? "").split(" ").filter(Boolean);
 const FANOUT_CLIENTS = 25;
 /** `changes.get` runs kept going at once while the fan-out is measured. */
 const IN_FLIGHT = 2;
@@ -96,7 +105,10 @@ try {
 
   const group = await startClientGroup(bench, children, { url: relay.url, clients: FANOUT_CLIENTS, auth: true });
   const target: FanoutTarget = { serverPid: relay.child.pid, claudePids: [relay.claudePid], groups: [{ proc: group, clients: FANOUT_CLIENTS, prompts: true }] };
-  const separate = new ChildProcess("review load", [BUN, REVIEW_LOAD], { ...bench.env, BENCH_REVIEW_LOAD: JSON.stringify({ cwd: repo, inFlight: IN_FLIGHT }) });
+  const separate = new ChildProcess("review load", [...LOAD_PREFIX, BUN, REVIEW_LOAD], {
+    ...bench.env,
+    BENCH_REVIEW_LOAD: JSON.stringify({ cwd: repo, inFlight: IN_FLIGHT }),
+  });
   children.push(separate);
   await separate.message("loaded", 10_000);
   await measureTurn(target, 1000, 0); // warm-up, not counted
@@ -207,7 +219,7 @@ function printResults(result: {
   const label: Record<Condition, string> = {
     alone: "nothing else",
     relay: `changes.get × ${IN_FLIGHT} via the relay`,
-    separate: `same work × ${IN_FLIGHT} in a separate process`,
+    separate: `same work × ${IN_FLIGHT} in a separate process${LOAD_PREFIX.length > 0 ? ` (under \`${LOAD_PREFIX.join(" ")}\`)` : ""}`,
   };
   console.log(
     markdownTable(
