@@ -8,12 +8,19 @@
  *   requests one after another (default 50); goal p50 ≤ 200 ms.
  * - `changes.diff` of the 1 MB file: cut (truncated) at 512 KiB, and its latency.
  * - Fan-out while reviewing: 25 clients of the default session receive a paced turn (1,000
- *   lines/s, 2,000 lines) alone, and again while another client keeps two `changes.get` in flight
- *   the whole turn; print → receipt latency as bench/fanout.ts measures it. Interleaved, BENCH_RUNS
- *   times (default 3); medians.
+ *   lines/s, 2,000 lines) alone; while another client keeps two `changes.get` in flight through
+ *   the relay the whole turn; and while a separate process (bench/support/review-load.ts) does the
+ *   same review work (`listChanges`, two at a time) without the relay. Print → receipt latency as
+ *   bench/fanout.ts measures it, and the relay's own event-loop delay (bench/support/loop-delay.ts,
+ *   preloaded into the relay). The separate process tells what the machine's load alone costs the
+ *   fan-out; what "via the relay" costs beyond it is the relay's event loop doing review work.
+ *   BENCH_CHANGES_LOAD_PREFIX runs the separate process (and so its git) under a command, e.g.
+ *   `nice -n 19` or `chrt -i 0`: does lower CPU priority for the review work help the fan-out?
+ *   Interleaved, BENCH_RUNS times (default 3); medians. BENCH_CHANGES_RAW=1 prints every sample.
  *
  *     bun bench/changes.ts
  *     BENCH_RUNS=5 BENCH_CHANGES_REQUESTS=100 bun bench/changes.ts
+ *     BENCH_CHANGES_LOAD_PREFIX="chrt -i 0" bun bench/changes.ts
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,15 +28,18 @@ import { join } from "node:path";
 import type { RelayClient } from "../src/client/client.ts";
 import { type FanoutTarget, measureTurn, PACED_LINES, PACED_RATE, RUNS, type Sample, startClientGroup } from "./support/fanout-run.ts";
 import {
-  type ChildProcess,
+  BUN,
+  ChildProcess,
   createBenchEnv,
   fmtInt,
   fmtMs,
   hardDeadline,
+  LOOP_DELAY_PRELOAD,
   machineLine,
   markdownTable,
   median,
   percentile,
+  REVIEW_LOAD,
   startRelayProcess,
 } from "./support/harness.ts";
 import { createSessions, openControl } from "./support/sessions.ts";
@@ -38,7 +48,28 @@ const FILES = 10_000;
 const MODIFIED = 90;
 const UNTRACKED = 10;
 const REQUESTS = Number(process.env.BENCH_CHANGES_REQUESTS ?? 50);
+/** A command the separate review process runs under, e.g. `nice -n 19`. */
+const LOAD_PREFIX = (process.env.BENCH_CHANGES_LOAD_PREFIX ?? "").split(" ").filter(Boolean);
 const FANOUT_CLIENTS = 25;
+/** `changes.get` runs kept going at once while the fan-out is measured. */
+const IN_FLIGHT = 2;
+
+/** What runs beside the fan-out: nothing, reviews through the relay, or the same work in a process of its own. */
+type Condition = "alone" | "relay" | "separate";
+const CONDITIONS: readonly Condition[] = ["alone", "relay", "separate"];
+
+interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** One turn's fan-out, the relay's event-loop delay during it, and the reviews answered per second beside it. */
+interface Measured {
+  sample: Sample;
+  loop: LoopDelay;
+  reviewsPerSecond: number;
+}
 
 hardDeadline(300_000, "changes");
 const bench = createBenchEnv();
@@ -46,9 +77,14 @@ const children: ChildProcess[] = [];
 try {
   const repo = join(bench.dir, "repo");
   const generated = generateRepository(repo);
-  const relay = await startRelayProcess(bench, ["--allow-dir", bench.dir, "--idle-timeout", "0", "--max-clients", "100", "--max-pending-per-address", "100"], {
-    SYNTH_TIMESTAMP: "1",
-  });
+  const relay = await startRelayProcess(
+    bench,
+    ["--allow-dir", bench.dir, "--idle-timeout", "0", "--max-clients", "100", "--max-pending-per-address", "100"],
+    {
+      SYNTH_TIMESTAMP: "1",
+    },
+    { bunFlags: ["--preload", LOOP_DELAY_PRELOAD] },
+  );
   children.push(relay.child);
   const control = await openControl(relay.url, bench.keyPath);
   const [sessionId] = await createSessions(control, [repo]);
@@ -69,18 +105,29 @@ try {
 
   const group = await startClientGroup(bench, children, { url: relay.url, clients: FANOUT_CLIENTS, auth: true });
   const target: FanoutTarget = { serverPid: relay.child.pid, claudePids: [relay.claudePid], groups: [{ proc: group, clients: FANOUT_CLIENTS, prompts: true }] };
+  const separate = new ChildProcess("review load", [...LOAD_PREFIX, BUN, REVIEW_LOAD], {
+    ...bench.env,
+    BENCH_REVIEW_LOAD: JSON.stringify({ cwd: repo, inFlight: IN_FLIGHT }),
+  });
+  children.push(separate);
+  await separate.message("loaded", 10_000);
   await measureTurn(target, 1000, 0); // warm-up, not counted
-  const samples: Record<"alone" | "reviewing", Sample[]> = { alone: [], reviewing: [] };
-  let reviews = 0;
+  const loads: Record<Condition, () => { stop(): Promise<number> }> = {
+    alone: () => ({ stop: async () => 0 }),
+    relay: () => keepReviewing(control, sessionId!, IN_FLIGHT),
+    separate: () => {
+      separate.send({ cmd: "start" });
+      return { stop: async () => (separate.send({ cmd: "stop" }), (await separate.message<{ answered: number }>("reviews", 30_000)).answered) };
+    },
+  };
+  const measured: Record<Condition, Measured[]> = { alone: [], relay: [], separate: [] };
   for (let run = 0; run < RUNS; run++) {
-    samples.alone.push(await measureTurn(target, PACED_LINES, PACED_RATE));
-    const load = keepReviewing(control, sessionId!, 2);
-    samples.reviewing.push(await measureTurn(target, PACED_LINES, PACED_RATE));
-    reviews += await load.stop();
+    for (const condition of CONDITIONS) measured[condition].push(await measureUnder(relay.child, target, loads[condition]));
   }
   group.send({ cmd: "exit" });
+  separate.send({ cmd: "exit" });
   await control.close();
-  printResults({ generated, latencies, diff: { ms: diffMs, bytes: Buffer.byteLength(diff.patch), truncated: diff.truncated }, samples, reviews });
+  printResults({ generated, latencies, diff: { ms: diffMs, bytes: Buffer.byteLength(diff.patch), truncated: diff.truncated }, measured });
 } finally {
   await Promise.all(children.map((child) => child.stop()));
   bench.cleanup();
@@ -108,6 +155,19 @@ function generateRepository(dir: string): { bigBytes: number; generateMs: number
   return { bigBytes: Buffer.byteLength(big), generateMs: performance.now() - started };
 }
 
+/** One paced turn with `load` running beside it, the relay's event-loop delay watched the while (bench/support/loop-delay.ts). */
+async function measureUnder(relay: ChildProcess, target: FanoutTarget, load: () => { stop(): Promise<number> }): Promise<Measured> {
+  const running = load();
+  const started = performance.now();
+  relay.kill("SIGUSR2"); // starts the loop-delay histogram over
+  await relay.message("loopDelay", 5000);
+  const sample = await measureTurn(target, PACED_LINES, PACED_RATE);
+  relay.kill("SIGUSR2");
+  const loop = await relay.message<LoopDelay>("loopDelay", 5000);
+  const answered = await running.stop();
+  return { sample, loop, reviewsPerSecond: answered / ((performance.now() - started) / 1000) };
+}
+
 /** Keeps `inFlight` changes.get requests going until stopped; resolves with how many were answered. */
 function keepReviewing(client: RelayClient, sessionId: string, inFlight: number): { stop(): Promise<number> } {
   let running = true;
@@ -131,10 +191,9 @@ function printResults(result: {
   generated: { bigBytes: number; generateMs: number };
   latencies: number[];
   diff: { ms: number; bytes: number; truncated: boolean };
-  samples: Record<"alone" | "reviewing", Sample[]>;
-  reviews: number;
+  measured: Record<Condition, Measured[]>;
 }): void {
-  const { latencies, diff, samples } = result;
+  const { latencies, diff, measured } = result;
   const p50 = percentile(latencies, 50);
   console.log(
     `## changes: ${fmtInt(FILES)} files, ${MODIFIED + UNTRACKED} changed (${MODIFIED} modified incl. a ${fmtInt(result.generated.bigBytes)}-byte file, ${UNTRACKED} untracked); ${machineLine()}\n`,
@@ -154,21 +213,41 @@ function printResults(result: {
       ],
     ),
   );
-  const med = (key: "alone" | "reviewing", field: keyof Sample) => median(samples[key].map((sample) => sample[field]));
   console.log(
-    `\nFan-out to ${FANOUT_CLIENTS} clients of the default session, paced turn (${fmtInt(PACED_LINES)} lines at ${fmtInt(PACED_RATE)} lines/s), alone and while 2 changes.get stay in flight (${fmtInt(result.reviews)} answered during the turns). Median of ${RUNS} runs.\n`,
+    `\nFan-out to ${FANOUT_CLIENTS} clients of the default session, paced turn (${fmtInt(PACED_LINES)} lines at ${fmtInt(PACED_RATE)} lines/s): alone; while ${IN_FLIGHT} changes.get stay in flight through the relay; while a separate process runs the same listChanges ${IN_FLIGHT} at a time (bench/support/review-load.ts). Relay event-loop delay by monitorEventLoopDelay (1 ms timer). Median of ${RUNS} runs.\n`,
   );
+  const label: Record<Condition, string> = {
+    alone: "nothing else",
+    relay: `changes.get × ${IN_FLIGHT} via the relay`,
+    separate: `same work × ${IN_FLIGHT} in a separate process${LOAD_PREFIX.length > 0 ? ` (under \`${LOAD_PREFIX.join(" ")}\`)` : ""}`,
+  };
   console.log(
     markdownTable(
-      ["<while", "delivered msgs/s", "p50 ms", "p99 ms", "max ms", "relay CPU %"],
-      (["alone", "reviewing"] as const).map((key) => [
-        key === "alone" ? "nothing else" : "changes.get × 2 in flight",
-        fmtInt(med(key, "msgsPerSecond")),
-        fmtMs(med(key, "p50")),
-        fmtMs(med(key, "p99")),
-        fmtMs(med(key, "max"), 1),
-        fmtInt(med(key, "serverCpu")),
-      ]),
+      ["<while", "reviews/s", "fan-out p50 ms", "p99 ms", "max ms", "relay CPU %", "loop delay p50 ms", "p99 ms", "max ms"],
+      CONDITIONS.map((condition) => {
+        const med = (pick: (m: Measured) => number) => median(measured[condition].map(pick));
+        return [
+          label[condition],
+          fmtMs(
+            med((m) => m.reviewsPerSecond),
+            1,
+          ),
+          fmtMs(med((m) => m.sample.p50)),
+          fmtMs(med((m) => m.sample.p99)),
+          fmtMs(
+            med((m) => m.sample.max),
+            1,
+          ),
+          fmtInt(med((m) => m.sample.serverCpu)),
+          fmtMs(med((m) => m.loop.p50)),
+          fmtMs(med((m) => m.loop.p99)),
+          fmtMs(
+            med((m) => m.loop.max),
+            1,
+          ),
+        ];
+      }),
     ),
   );
+  if (process.env.BENCH_CHANGES_RAW) console.log(`\n${JSON.stringify(measured)}`);
 }

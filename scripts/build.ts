@@ -13,7 +13,7 @@
  * @example
  * ```ts
  * compileArgs({ outfile: "dist/claude-relay-linux-arm64", target: "linux-arm64" });
- * // ["build", "--compile", …, "--target=bun-linux-arm64", "src/cli.ts", "--outfile", "dist/claude-relay-linux-arm64"]
+ * // ["build", "--compile", …, "--target=bun-linux-arm64", "src/cli.ts", "src/changes/git-worker.ts", "--outfile", "dist/claude-relay-linux-arm64"]
  * ```
  */
 import { spawnSync } from "node:child_process";
@@ -28,6 +28,8 @@ export type ReleaseTarget = (typeof RELEASE_TARGETS)[number];
 
 const ROOT = join(import.meta.dirname, "..");
 const ENTRY = "src/cli.ts";
+/** Worker threads the relay starts: each is an entry point of its own, embedded at its path under src/ (see gitWorkerUrl). */
+const WORKER_ENTRIES = ["src/changes/git-worker.ts"];
 
 /**
  * `bun` arguments for one executable. `--format=esm` keeps top-level await working with
@@ -45,6 +47,7 @@ export function compileArgs(options: { outfile: string; target?: ReleaseTarget }
     "--no-compile-autoload-bunfig",
     ...(options.target ? [`--target=bun-${options.target}`] : []),
     ENTRY,
+    ...WORKER_ENTRIES,
     "--outfile",
     options.outfile,
   ];

@@ -24,6 +24,8 @@ export const BUN = process.execPath;
 export const SYNTHETIC_CLAUDE = join(REPO_ROOT, "bench", "support", "synthetic-claude.ts");
 export const CLIENT_DRIVER = join(REPO_ROOT, "bench", "support", "ws-clients.ts");
 export const BARE_SERVER = join(REPO_ROOT, "bench", "support", "bare-server.ts");
+export const LOOP_DELAY_PRELOAD = join(REPO_ROOT, "bench", "support", "loop-delay.ts");
+export const REVIEW_LOAD = join(REPO_ROOT, "bench", "support", "review-load.ts");
 
 /** Wall-clock milliseconds with sub-millisecond precision, comparable between processes. */
 export const wallNow = (): number => performance.timeOrigin + performance.now();
@@ -178,6 +180,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** The Claude binary (default: the synthetic Claude). */
   claudeBin?: string;
+  /** Flags for Bun itself, before BENCH_RELAY_BUN_FLAGS', e.g. `["--preload", LOOP_DELAY_PRELOAD]`. */
+  bunFlags?: string[];
 }
 
 /**
@@ -191,6 +195,7 @@ export async function startRelayProcess(bench: BenchEnv, flags: string[], env: R
   const cmd = [
     ...(options.wrapper ?? []),
     BUN,
+    ...(options.bunFlags ?? []),
     ...(process.env.BENCH_RELAY_BUN_FLAGS ?? "").split(" ").filter(Boolean),
     join(REPO_ROOT, "src", "cli.ts"),
     "serve",

@@ -1,11 +1,11 @@
 /**
- * Runs `git` as a subprocess for the review messages: argv only (no shell), in the session's
- * directory, with its output bounded in bytes and its run bounded in time (the process group is
- * killed past either), read as a stream so the relay's event loop never waits for it. A
- * repository's own config cannot start programs through these runs: fsmonitor hooks are switched
- * off here and diffs run with `--no-ext-diff --no-textconv`, pathspecs are literal (a `*` in a file
- * name is a character), and no optional locks are taken, so a status never blocks Claude's own
- * `git` commands.
+ * Runs `git` for the review messages, off the relay's event loop: the runs go to one worker
+ * thread (git-worker.ts), which starts the processes and reads their output (git-process.ts has
+ * the bounds and the safety settings). Starting a process blocks the starting thread until the
+ * child has exec'd; on a busy 2-core machine that took 1 ms on average and up to 14 ms per git
+ * run, three runs per `changes.get`, time in which the relay forwarded no line of Claude's to
+ * any client (docs/benchmarks.md, "Reviewing changes"). Where there is no `Worker` (Node), runs
+ * start on the calling thread.
  *
  * At most {@link MAX_CONCURRENT_GIT} runs at once (the relay's machine may have 2 cores); later
  * ones wait their turn, and past {@link MAX_WAITING_GIT} waiting a run is refused at once.
@@ -16,49 +16,15 @@
  * if (run.code === 0) parseStatus(run.stdout);
  * ```
  */
-import { defaultAdapter } from "../claude/adapter/index.ts";
-import type { ChildHandle, SubprocessAdapter } from "../claude/adapter/types.ts";
+import { type GitRun, type GitRunOptions, GitUnavailableError, runGitProcess } from "./git-process.ts";
+import type { GitWorkerRequest } from "./git-worker.ts";
 
-/** Default bound on the bytes of stdout kept (past it the process is killed and the output marked truncated). */
-export const DEFAULT_GIT_OUTPUT_BYTES = 16 * 1024 * 1024;
-/** Default time a run may take before its process group is killed. */
-export const DEFAULT_GIT_TIMEOUT_MS = 10_000;
+export { DEFAULT_GIT_OUTPUT_BYTES, DEFAULT_GIT_TIMEOUT_MS, type GitRun, type GitRunOptions, GitUnavailableError } from "./git-process.ts";
+
 /** git processes running at once, relay-wide. */
 export const MAX_CONCURRENT_GIT = 4;
 /** Runs that may wait for a free slot before further ones are refused. */
 export const MAX_WAITING_GIT = 64;
-/** Bytes of stderr kept for error messages. */
-const STDERR_KEPT = 4096;
-
-export interface GitRun {
-  /** The exit code; null when git was killed (timeout, output bound) or could not start. */
-  code: number | null;
-  stdout: Uint8Array;
-  /** The start of stderr, trimmed (git's own words on a failure). */
-  stderr: string;
-  /** stdout went past `maxBytes`: `stdout` holds the first `maxBytes` bytes and git was killed. */
-  truncated: boolean;
-  /** git ran past `timeoutMs` and was killed. */
-  timedOut: boolean;
-}
-
-export interface GitRunOptions {
-  cwd: string;
-  maxBytes?: number;
-  timeoutMs?: number;
-  /** Tests: another subprocess adapter. */
-  adapter?: SubprocessAdapter;
-  /** Tests: another program than `git` on PATH. */
-  bin?: string;
-}
-
-/** Thrown when git cannot be started at all, or too many runs wait. */
-export class GitUnavailableError extends Error {
-  override name = "GitUnavailableError";
-}
-
-/** `-c` settings that keep a repository's config from running programs during a review. */
-const SAFE_CONFIG = ["-c", "core.fsmonitor=false", "-c", "core.quotepath=false", "-c", "color.ui=false"];
 
 const slots = { running: 0, waiting: [] as Array<() => void> };
 
@@ -74,7 +40,7 @@ const slots = { running: 0, waiting: [] as Array<() => void> };
 export async function runGit(args: readonly string[], options: GitRunOptions): Promise<GitRun> {
   await acquireSlot();
   try {
-    return await spawnGit(args, options);
+    return typeof Worker === "undefined" ? await runGitProcess(args, options) : await runInWorker(args, options);
   } finally {
     releaseSlot();
   }
@@ -96,90 +62,67 @@ function releaseSlot(): void {
   else slots.running--;
 }
 
-async function spawnGit(args: readonly string[], options: GitRunOptions): Promise<GitRun> {
-  const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_BYTES;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
-  const adapter = options.adapter ?? defaultAdapter();
-  let child: ChildHandle;
-  try {
-    child = adapter.spawn({ cmd: options.bin ?? "git", args: [...SAFE_CONFIG, ...args], cwd: options.cwd, env: gitEnv() });
-  } catch (error) {
-    throw new GitUnavailableError(`cannot run git: ${(error as Error).message}`);
-  }
-  child.end();
-  let timedOut = false;
-  // git leads its own process group (what an alias or hook starts stays in it): one signal ends them all, no process walk
-  const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // gone already
-    }
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, timeoutMs);
-  try {
-    const [out, err, exit] = await Promise.all([collect(child.stdout, maxBytes, stop), collect(child.stderr, STDERR_KEPT), child.exited]);
-    if (exit.code === null && exit.signal === null && !timedOut && !out.truncated) {
-      throw new GitUnavailableError(`cannot run git in ${options.cwd}: ${new TextDecoder().decode(err.bytes).trim() || "is it installed?"}`);
-    }
-    return {
-      code: timedOut || out.truncated ? null : exit.code,
-      stdout: out.bytes,
-      stderr: new TextDecoder().decode(err.bytes).trim(),
-      truncated: out.truncated,
-      timedOut,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+type GitWorkerReply = { id: number; run: GitRun } | { id: number; error: string; unavailable: boolean };
+interface Pending {
+  resolve(run: GitRun): void;
+  reject(error: Error): void;
 }
+/** Bun's Worker can be told not to keep the process alive; Deno's has no such switch. */
+type RefWorker = Worker & { ref?(): void; unref?(): void };
 
-/** The environment git runs with: the relay's, made non-interactive and locale-neutral. */
-function gitEnv(): Record<string, string | undefined> {
-  return {
-    ...process.env,
-    GIT_LITERAL_PATHSPECS: "1",
-    GIT_OPTIONAL_LOCKS: "0",
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_PAGER: "cat",
-    GIT_EXTERNAL_DIFF: undefined,
-    LC_ALL: "C",
+let thread: { worker: RefWorker; pending: Map<number, Pending> } | undefined;
+let lastId = 0;
+
+function runInWorker(args: readonly string[], options: GitRunOptions): Promise<GitRun> {
+  const { worker, pending } = gitThread();
+  const id = ++lastId;
+  const request: GitWorkerRequest = {
+    id,
+    args: [...args],
+    options: { cwd: options.cwd, maxBytes: options.maxBytes, timeoutMs: options.timeoutMs, bin: options.bin },
   };
+  return new Promise<GitRun>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.ref?.(); // a run in flight keeps the process alive, as a subprocess would
+    worker.postMessage(request);
+  });
 }
 
 /**
- * Reads `stream` to its end, keeping at most `limit` bytes; once past it, calls `overflow` (which
- * kills the process) and keeps reading so the pipe drains.
+ * Where git-worker.ts is, seen from the module at `moduleUrl`: beside it in the source; in the
+ * compiled binary every bundled module has the bundle's URL, and scripts/build.ts embeds the worker
+ * entry at its path under src/.
+ *
+ * @example
+ * ```ts
+ * gitWorkerUrl("file:///app/src/changes/git-runner.ts"); // "file:///app/src/changes/git-worker.ts"
+ * gitWorkerUrl("file:///$bunfs/root/claude-relay"); // "file:///$bunfs/root/changes/git-worker.ts"
+ * ```
  */
-async function collect(stream: AsyncIterable<Uint8Array>, limit: number, overflow?: () => void): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let truncated = false;
-  try {
-    for await (const chunk of stream) {
-      if (truncated) continue;
-      const room = limit - size;
-      if (chunk.length > room) {
-        if (room > 0) chunks.push(chunk.subarray(0, room));
-        size = limit;
-        truncated = true;
-        overflow?.();
-        continue;
-      }
-      chunks.push(chunk);
-      size += chunk.length;
-    }
-  } catch {
-    // the pipe broke with the process; what was read stands
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return { bytes, truncated };
+export function gitWorkerUrl(moduleUrl: string): string {
+  const bundled = !moduleUrl.endsWith("/changes/git-runner.ts");
+  return new URL(bundled ? "./changes/git-worker.ts" : "./git-worker.ts", moduleUrl).href;
+}
+
+/** The worker thread, started on first use (and again after it failed). */
+function gitThread(): NonNullable<typeof thread> {
+  if (thread) return thread;
+  const worker: RefWorker = new Worker(gitWorkerUrl(import.meta.url), { type: "module" });
+  const pending = new Map<number, Pending>();
+  worker.onmessage = ({ data }: MessageEvent<GitWorkerReply>) => {
+    const waiter = pending.get(data.id);
+    pending.delete(data.id);
+    if (pending.size === 0) worker.unref?.();
+    if ("run" in data) waiter?.resolve(data.run);
+    else waiter?.reject(data.unavailable ? new GitUnavailableError(data.error) : new Error(data.error));
+  };
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    if (thread?.worker === worker) thread = undefined;
+    worker.terminate();
+    for (const waiter of pending.values()) waiter.reject(new GitUnavailableError(`git's worker thread failed: ${event.message}`));
+    pending.clear();
+  };
+  thread = { worker, pending };
+  return thread;
 }

@@ -1,11 +1,23 @@
 /**
  * The git runner with real git: output bounded (git killed past it), time bounded (git and what it
- * started killed), a missing binary reported, the event loop free while git runs, and no more
- * than MAX_CONCURRENT_GIT processes at once.
+ * started killed), a missing binary reported, the event loop free while git runs, git started by
+ * a worker thread rather than the caller's, and no more than MAX_CONCURRENT_GIT processes at once.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { GitUnavailableError, MAX_CONCURRENT_GIT, runGit } from "../../src/changes/git-runner.ts";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { GitUnavailableError, gitWorkerUrl, MAX_CONCURRENT_GIT, runGit } from "../../src/changes/git-runner.ts";
 import { type GitRepo, makeGitRepo } from "../support/git-repo.ts";
+import { waitFor } from "../support/wait.ts";
+
+/** This process's children by the thread that started them (Linux: /proc/self/task/<tid>/children). */
+function childrenByThread(): Map<number, number[]> {
+  const byThread = new Map<number, number[]>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    const children = readFileSync(`/proc/self/task/${tid}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number);
+    if (children.length > 0) byThread.set(Number(tid), children);
+  }
+  return byThread;
+}
 
 let repo: GitRepo;
 beforeAll(() => {
@@ -44,6 +56,15 @@ describe("runGit", () => {
     expect(ticks).toBeGreaterThan(5);
   });
 
+  test.if(existsSync("/proc/self/task"))("git is started by a worker thread: the event loop's thread never waits for a fork", async () => {
+    const run = runGit(["-c", "alias.hold=!sleep 1", "hold"], { cwd: repo.dir });
+    await waitFor(() => childrenByThread().size > 0, 5000, "git started");
+    const starters = [...childrenByThread().keys()];
+    expect(starters).not.toContain(process.pid); // the main thread's id is the process id
+    expect(starters).toHaveLength(1);
+    expect(await run).toMatchObject({ code: 0 });
+  });
+
   test("a git that cannot be started is GitUnavailableError", async () => {
     await expect(runGit(["status"], { cwd: repo.dir, bin: "/nonexistent/git" })).rejects.toBeInstanceOf(GitUnavailableError);
   });
@@ -55,5 +76,12 @@ describe("runGit", () => {
     const runs = await Promise.all(Array.from({ length: MAX_CONCURRENT_GIT * 2 }, () => runGit(["-c", `alias.probe=${script}`, "probe"], { cwd: repo.dir })));
     const seen = runs.map((run) => Number(new TextDecoder().decode(run.stdout).trim()));
     expect(Math.max(...seen)).toBeLessThan(MAX_CONCURRENT_GIT);
+  });
+});
+
+describe("gitWorkerUrl", () => {
+  test("beside the runner in the source; at its src/ path in a bundle (the compiled binary: test/build/binary.test.ts)", () => {
+    expect(gitWorkerUrl("file:///app/src/changes/git-runner.ts")).toBe("file:///app/src/changes/git-worker.ts");
+    expect(gitWorkerUrl("file:///$bunfs/root/claude-relay")).toBe("file:///$bunfs/root/changes/git-worker.ts");
   });
 });

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { certificateNames } from "../../src/tls/names.ts";
 import { REPO_ROOT, type RelayProcess, spawnRelay } from "./cli-process.ts";
 import { type FakeAnthropic, startFakeAnthropic, text, toolUse } from "./fake-anthropic.ts";
+import { makeGitRepo } from "./git-repo.ts";
 import { claudeEnv, prepareRelayHome } from "./relay.ts";
 import { generateKey, makeTempDir, removeTempDir, sshKeygenSign, type TestKey } from "./ssh.ts";
 import { makeCertificate, servedCertificate, sha256Fingerprint } from "./tls.ts";
@@ -190,6 +191,21 @@ export function describeRelayProcessFlows(label: string, command: string[]): voi
       expect(await client.next("pong")).toEqual({ type: "pong", id: "still-there" });
       await client.close();
     }, 10_000);
+
+    test("changes.get and changes.diff answer from git (run by the relay's worker thread)", async () => {
+      const repo = makeGitRepo(relay.work);
+      repo.write("app.ts", "export const a = 1;\n");
+      repo.commit("first");
+      repo.write("app.ts", "export const a = 2;\nexport const b = 3;\n");
+      const { client, answer } = await connectAndSign(relay.url, relay.key);
+      client.send({ type: "changes.get", sessionId: answer.sessionId, id: "c1" });
+      const changes = await client.next((frame) => frame.id === "c1", 15_000);
+      expect(changes).toMatchObject({ type: "changes", git: true, branch: "main" });
+      expect(changes.files).toContainEqual({ path: "app.ts", status: "modified", additions: 2, deletions: 1 });
+      client.send({ type: "changes.diff", sessionId: answer.sessionId, path: "app.ts", id: "d1" });
+      expect(await client.next((frame) => frame.id === "d1", 15_000)).toMatchObject({ type: "diff", patch: repo.git("diff", "HEAD", "--", "app.ts") });
+      await client.close();
+    }, 30_000);
 
     test("SIGTERM closes clients with 1001 and exits 0", async () => {
       const { client } = await connectAndSign(relay.url, relay.key);
