@@ -141,7 +141,7 @@ function showLinkedSession(): void {
   linkedSession = undefined;
   dropFragment();
   const running = sessionId === store.defaultSessionId.value || store.sessions.value.some((info) => info.sessionId === sessionId);
-  if (running) connection.show(sessionId);
+  if (running) connection.following.show(sessionId);
   else store.note("The session that notification was about has ended.");
 }
 
@@ -156,18 +156,18 @@ addEventListener("hashchange", () => {
 setInterval(() => (store.now.value = Date.now()), 30_000);
 
 const actions: Actions = {
-  prompt: (text, images) => connection?.prompt(text, images),
-  allow: (request) => connection?.allow(request),
-  allowForSession: (request) => connection?.allowForSession(request),
-  answer: (request, answers) => connection?.answer(request, answers),
+  prompt: (text, images) => connection?.outbox.prompt(text, images),
+  allow: (request) => connection?.answers.allow(request),
+  allowForSession: (request) => connection?.answers.allowForSession(request),
+  answer: (request, answers) => connection?.answers.answer(request, answers),
   configure: (change) => {
     const sessionId = store.activeSessionId.value;
     if (sessionId !== undefined) connection?.requests.configure(sessionId, change);
   },
   listHistory: (cwd) => connection?.requests.listHistory(cwd),
   resumeConversation: (cwd, sessionId) => connection?.requests.create(cwd, "form", sessionId),
-  deny: (request, reason) => connection?.deny(request, reason),
-  interrupt: () => connection?.interrupt(),
+  deny: (request, reason) => connection?.answers.deny(request, reason),
+  interrupt: () => connection?.answers.interrupt(),
   retry: () => connection?.wake(),
   forgetKey: async () => {
     await disconnect();
@@ -188,7 +188,7 @@ const actions: Actions = {
   choosePush: (choices) => push.choose(choices),
   dismissPrompt: (id) => store.dismissPrompt(id),
   dismissErrors: () => store.dismissErrors(),
-  show: (sessionId) => connection?.show(sessionId),
+  show: (sessionId) => connection?.following.show(sessionId),
   toggleSessions: () => (store.view.value = store.view.value === "sessions" ? "conversation" : "sessions"),
   createSession: (cwd, worktree) => connection?.requests.create(cwd, "form", undefined, worktree),
   stopTask: (sessionId, taskId) => {

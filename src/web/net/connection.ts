@@ -9,9 +9,9 @@
  * - the first login replays everything the relay holds (a phone opening the page sees the
  *   conversation so far); the other sessions the page needs (the one shown, those with
  *   permission requests waiting: state/attachments.ts) are attached, each from where the client
- *   stood in it, and detached when no longer needed;
- * - prompts wait in the store's outbox until a logged-in client can take them; answers and
- *   commands go only to a logged-in client;
+ *   stood in it, and detached when no longer needed (net/following.ts);
+ * - prompts wait in the store's outbox until a logged-in client can take them (net/outbox.ts);
+ *   answers and commands go only to a logged-in client (net/answers.ts);
  * - a permission request new to the page is notified (net/notify.ts) while the page is hidden;
  * - the forms' requests (create, stop, configure, history) are in net/requests.ts;
  * - the pickers (models, slash commands, modes) of the default session come in auth.ok once its
@@ -22,21 +22,21 @@
  * ```ts
  * const connection = new PageLink({ url: relayUrl(location), store, signer: browserSigner(key) });
  * connection.start();
- * connection.prompt("Run the tests");
- * connection.show("a2c4…");
+ * connection.outbox.prompt("Run the tests");
+ * connection.following.show("a2c4…");
+ * connection.answers.allow(request);
  * connection.client?.request({ type: "changes.get", sessionId }, "changes");
  * ```
  */
-import { type PermissionRequestMessage, RelayClient, RelayClientError } from "../../client/client.ts";
+import { RelayClient } from "../../client/client.ts";
 import type { AuthOkMessage } from "../../client/messages.ts";
-import { allowForSession, type PermissionAnswer, permissionResponse, questionAnswer } from "../../client/permission-answers.ts";
 import type { ChallengeSigner } from "../../client/signer.ts";
 import { CLOSE_CODES } from "../../protocol/errors.ts";
-import type { PromptImage } from "../../protocol/message-parts.ts";
-import type { ClientMessage } from "../../protocol/messages.ts";
-import { wantedAttachments } from "../state/attachments.ts";
-import type { AppStore, OutgoingPrompt } from "../state/store.ts";
+import type { AppStore } from "../state/store.ts";
+import { PermissionAnswers } from "./answers.ts";
+import { SessionFollowing } from "./following.ts";
 import type { PermissionNotifier } from "./notify.ts";
+import { PromptOutbox } from "./outbox.ts";
 import { PageRequests } from "./requests.ts";
 
 export interface PageLinkOptions {
@@ -70,23 +70,28 @@ export function relayUrl(location: { protocol: string; host: string }): string {
 export class PageLink {
   /** Creating, stopping and configuring sessions, listing earlier conversations. */
   readonly requests: PageRequests;
+  /** Prompts, sent or waiting for the next login. */
+  readonly outbox: PromptOutbox;
+  /** Permission answers and interrupts. */
+  readonly answers: PermissionAnswers;
+  /** The sessions followed (attached), and showing another. */
+  readonly following: SessionFollowing;
   readonly #options: PageLinkOptions;
   #client: RelayClient | undefined;
   #stopped = false;
   /** Logged in at least once: a later loss is "reconnecting", not "offline". */
   #loggedIn = false;
-  #counter = 0;
   readonly #wake = () => {
     if (document.visibilityState === "visible") this.wake();
   };
 
   constructor(options: PageLinkOptions) {
     this.#options = options;
-    this.requests = new PageRequests(
-      options.store,
-      () => this.#client,
-      () => this.#follow(),
-    );
+    const client = () => this.#client;
+    this.outbox = new PromptOutbox(options.store, client);
+    this.answers = new PermissionAnswers(options.store, client);
+    this.following = new SessionFollowing(options.store, client);
+    this.requests = new PageRequests(options.store, client, () => this.following.follow());
   }
 
   /** The client, once started: for features with requests and events of their own (`client.request`, `client.on`). */
@@ -108,98 +113,12 @@ export class PageLink {
     this.#connect();
   }
 
-  /** Sends a prompt (and its images) to the shown session; while no connection can take it, it waits in the outbox and goes on the next login. */
-  prompt(text: string, images: readonly PromptImage[] = []): void {
-    const sessionId = this.#options.store.activeSessionId.value;
-    if (sessionId === undefined) return;
-    const prompt = {
-      id: `web-${Date.now().toString(36)}-${++this.#counter}`,
-      sessionId,
-      text,
-      ...(images.length > 0 && { images }),
-      state: "waiting" as const,
-    };
-    this.#options.store.queuePrompt(prompt);
-    this.#sendPrompt(prompt);
-  }
-
-  allow(request: PermissionRequestMessage): void {
-    this.#answer(request, { behavior: "allow", updatedInput: request.input });
-  }
-
-  /** Allows it and what Claude suggested with it, for as long as the session's Claude runs. */
-  allowForSession(request: PermissionRequestMessage): void {
-    const answer = allowForSession(request);
-    if (answer) this.#answer(request, { ...answer, updatedInput: request.input });
-  }
-
-  /** Answers Claude's AskUserQuestion: its input plus the answers, from each question's text to the label(s) or text chosen. */
-  answer(request: PermissionRequestMessage, answers: Record<string, string>): void {
-    this.#answer(request, questionAnswer(request, answers));
-  }
-
-  deny(request: PermissionRequestMessage, message?: string): void {
-    this.#answer(request, { behavior: "deny", ...(message && { message }) });
-  }
-
-  /** Interrupts Claude's turn in the shown session. */
-  interrupt(): void {
-    const sessionId = this.#options.store.activeSessionId.value;
-    if (sessionId !== undefined) this.#send({ type: "interrupt", sessionId });
-  }
-
-  /** Shows another session: attached from where the client stood in it (the replay fills in what is new). */
-  show(sessionId: string): void {
-    this.#options.store.show(sessionId);
-    this.#follow();
-  }
-
   /** Ends the connection for good (e.g. the key was forgotten). */
   async close(): Promise<void> {
     this.#stopped = true;
     document.removeEventListener("visibilitychange", this.#wake);
     window.removeEventListener("online", this.#wake);
     await this.#client?.close();
-  }
-
-  /** Answers a permission request of the session it belongs to (always named: the page follows several). */
-  #answer(request: PermissionRequestMessage, answer: PermissionAnswer): void {
-    this.#send(permissionResponse(request.requestId, answer, { sessionId: request.sessionId }));
-  }
-
-  /** Sends now if logged in; returns whether it was sent (answers and commands are not queued). */
-  #send(message: ClientMessage): boolean {
-    const client = this.#client;
-    if (client?.state !== "open") return false;
-    client.send(message);
-    return true;
-  }
-
-  #sendPrompt({ id, sessionId, text, images }: OutgoingPrompt): void {
-    // Only a logged-in client: one still logging in or reconnecting would queue it in memory it
-    // drops if that login fails (key refused, rate limited); the outbox keeps it for auth.ok.
-    try {
-      if (this.#send({ type: "prompt", text, id, sessionId, ...(images && { images: [...images] }) })) this.#options.store.markSent(id);
-    } catch (error) {
-      if (!(error instanceof RelayClientError)) throw error; // closed meanwhile: it stays waiting
-    }
-  }
-
-  /** Attaches and detaches so the client follows exactly the sessions the page needs now. */
-  #follow(): void {
-    const client = this.#client;
-    const { store } = this.#options;
-    if (!client || client.state === "closed") return;
-    const wanted = wantedAttachments({
-      defaultSessionId: store.defaultSessionId.value,
-      shownSessionId: store.activeSessionId.value,
-      sessions: store.sessions.value,
-      pendingCount: (sessionId) => store.pendingCount(sessionId),
-    });
-    const followed = client.attachedSessions;
-    for (const sessionId of followed) if (!wanted.includes(sessionId)) client.detach(sessionId);
-    // From where the client stood in it, or everything the relay holds.
-    for (const sessionId of wanted) if (!followed.includes(sessionId)) client.attach(sessionId);
   }
 
   #connect(): void {
@@ -231,21 +150,21 @@ export class PageLink {
       this.#loggedIn = true;
       store.authenticated(ok);
       store.connection.value = { status: "open" };
-      this.#follow();
+      this.following.follow();
       // A v2 relay tells a client the default session's pickers once it attached explicitly.
       if (ok.sessions && !ok.capabilities) client.attach(ok.sessionId, { lastSeq: ok.lastSeq ?? client.lastSeq });
-      for (const prompt of store.outbox.value) if (prompt.state === "waiting") this.#sendPrompt(prompt);
+      this.outbox.resend();
       this.#options.onLogin?.(ok);
     });
     client.on("sessions", (message) => {
       store.sessionsChanged(message.sessions);
-      this.#follow();
+      this.following.follow();
     });
     client.on("sessionView", (view) => {
       const before = store.sessionViews.value.get(view.sessionId);
       store.sessionView(view);
       // Requests came or went (an attach, a resolution): a session followed only for its requests may be let go.
-      if (before?.pendingPermissions !== view.pendingPermissions) this.#follow();
+      if (before?.pendingPermissions !== view.pendingPermissions) this.following.follow();
     });
     client.on("event", (event) => {
       // The store still mirrors the session as it was before this event (its view follows).
@@ -259,7 +178,7 @@ export class PageLink {
     client.on("replay.gap", (gap) => store.gap(gap));
     client.on("error", (error) => {
       // A refused request (its id not a prompt's) reaches the promise that asked.
-      const answersRequest = error.id !== undefined && !store.outbox.value.some((prompt) => prompt.id === error.id);
+      const answersRequest = error.id !== undefined && !this.outbox.holds(error.id);
       if (!answersRequest && !CONNECTION_ERRORS.has(error.code)) store.relayError(error);
     });
     client.on("close", (info) => {
