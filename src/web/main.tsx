@@ -18,6 +18,7 @@ import { linkLiveView } from "./net/live-link.ts";
 import { PermissionNotifier } from "./net/notify.ts";
 import { PairingError, type PairLink, pairingFailureWords, pairLink, requestPairing } from "./net/pairing.ts";
 import { PushNotifications } from "./net/push.ts";
+import { NOT_CONNECTED } from "./net/requests.ts";
 import { registerServiceWorker } from "./net/service-worker.ts";
 import { sessionLink } from "./net/session-link.ts";
 import { ReviewState } from "./state/changes.ts";
@@ -57,7 +58,7 @@ const memory: PageMemory = {
 const store = new AppStore(memory);
 /** A request answered by id (the Changes view's, the push panel's), through the page's client; refused while there is none. */
 const relayRequest = <T extends Record<string, unknown>>(message: ClientMessage, reply: string): Promise<T> =>
-  connection?.client?.request<T>(message, reply) ?? Promise.reject({ code: "not_connected", message: "not connected to the relay" });
+  connection?.client?.request<T>(message, reply) ?? Promise.reject(NOT_CONNECTED);
 const review = new ReviewState(relayRequest);
 watchTurns(store, review);
 const live = { text: new LiveText(nextFrame), statuses: new SessionStatuses(Date.now) };

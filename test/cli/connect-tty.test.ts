@@ -14,6 +14,7 @@ import { CLI } from "../support/cli-process.ts";
 import { type FakeAnthropic, slowText, startFakeAnthropic, text, toolUse } from "../support/fake-anthropic.ts";
 import { IMAGES } from "../support/images.ts";
 import { freePort } from "../support/net.ts";
+import { COLOR_AND_SIZES } from "../support/questions.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { startTerminal, type Terminal } from "../support/tmux.ts";
 
@@ -379,26 +380,7 @@ describe("mode, model, allow for this session, questions, images", () => {
 
   test("Claude's questions: a number answers a single choice, numbers and Enter a multiple one; the answers reach Claude", async () => {
     const term = await terminal();
-    const questions = [
-      {
-        question: "Which color?",
-        header: "Color",
-        options: [
-          { label: "Red", description: "warm" },
-          { label: "Blue", description: "cool" },
-        ],
-        multiSelect: false,
-      },
-      {
-        question: "Which sizes?",
-        header: "Sizes",
-        options: [
-          { label: "S", description: "small" },
-          { label: "L", description: "large" },
-        ],
-        multiSelect: true,
-      },
-    ];
+    const questions = COLOR_AND_SIZES;
     relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks for answering"));
     const asked = relay.api.messageRequests().length;
     term.type("ask me two things");

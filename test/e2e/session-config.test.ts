@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { commandLine } from "../support/claude-harness.ts";
 import { type MessagesBody, text, toolUse } from "../support/fake-anthropic.ts";
 import { IMAGES, imageBytes } from "../support/images.ts";
+import { COLOR_AND_SIZES } from "../support/questions.ts";
 import { startTestRelay, type TestRelay } from "../support/relay.ts";
 import { waitFor } from "../support/wait.ts";
 import type { Frame, TestClient } from "../support/ws-client.ts";
@@ -203,26 +204,7 @@ describe("mode, model, pickers, permission answers and images", () => {
   });
 
   test("AskUserQuestion: answered with allow and updatedInput {...input, answers}; the answers reach the tool result Claude sends the API", async () => {
-    const questions = [
-      {
-        question: "Which color?",
-        header: "Color",
-        options: [
-          { label: "Red", description: "warm" },
-          { label: "Blue", description: "cool" },
-        ],
-        multiSelect: false,
-      },
-      {
-        question: "Which sizes?",
-        header: "Sizes",
-        options: [
-          { label: "S", description: "small" },
-          { label: "L", description: "large" },
-        ],
-        multiSelect: true,
-      },
-    ];
+    const questions = COLOR_AND_SIZES;
     relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks"));
     const asked = relay.api.messageRequests().length;
     const turn = watch(phone);

@@ -18,7 +18,8 @@ import type { PendingConfigure, PendingCreate, RequestRefusal } from "../state/f
 import type { AppStore } from "../state/store.ts";
 
 /** A request made while no connection can take it. */
-const NOT_CONNECTED: RequestRefusal = { code: "not_connected", message: "not connected to the relay; try again once connected" };
+/** How a request is refused while the page has no logged-in client. */
+export const NOT_CONNECTED: RequestRefusal = { code: "not_connected", message: "not connected to the relay; try again once connected" };
 
 export class PageRequests {
   readonly #store: AppStore;

@@ -23,6 +23,7 @@ import {
 } from "../../support/browser.ts";
 import { type MessagesBody, text, toolUse } from "../../support/fake-anthropic.ts";
 import { IMAGES } from "../../support/images.ts";
+import { COLOR_AND_SIZES } from "../../support/questions.ts";
 import type { TestRelay } from "../../support/relay.ts";
 import { waitFor } from "../../support/wait.ts";
 import type { TestClient } from "../../support/ws-client.ts";
@@ -175,26 +176,7 @@ test("allow for this session: the card offers Claude's suggestion in words; answ
 }, 60_000);
 
 test("Claude's questions as choices: one answer, several, and one in the user's words, sent as updatedInput.answers", async () => {
-  const questions = [
-    {
-      question: "Which color?",
-      header: "Color",
-      options: [
-        { label: "Red", description: "warm" },
-        { label: "Blue", description: "cool" },
-      ],
-      multiSelect: false,
-    },
-    {
-      question: "Which sizes?",
-      header: "Sizes",
-      options: [
-        { label: "S", description: "small" },
-        { label: "L", description: "large" },
-      ],
-      multiSelect: true,
-    },
-  ];
+  const questions = COLOR_AND_SIZES;
   relay.api.enqueue(toolUse("AskUserQuestion", { questions }), text("thanks"));
   const done = nextReceived(phone, isResultOf(defaultSession()));
   await sendPrompt(phone, "ask me");
