@@ -75,11 +75,32 @@ export function costWords(usd: number): string {
 
 /** Seconds as "12 s", "3 min 05 s", "1 h 02 min". */
 export function secondsWords(ms: number): string {
+  return durationWords(ms, SPACED_UNITS);
+}
+
+/** How a duration's units are written after the numbers. */
+export interface DurationUnits {
+  s: string;
+  min: string;
+  h: string;
+}
+
+/** "12 s", "3 min 05 s", "2 h 07 min". */
+export const SPACED_UNITS: DurationUnits = { s: " s", min: " min", h: " h" };
+
+/**
+ * A duration to the second below a minute, to the second within the hour, to the minute above,
+ * in `units` (the web's spaced ones; the terminal's compact "12s", "3m 05s").
+ *
+ * @example
+ * durationWords(185_000, { s: "s", min: "m", h: "h" }); // "3m 05s"
+ */
+export function durationWords(ms: number, units: DurationUnits): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60) return `${seconds}${units.s}`;
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+  if (minutes < 60) return `${minutes}${units.min} ${String(seconds % 60).padStart(2, "0")}${units.s}`;
+  return `${Math.floor(minutes / 60)}${units.h} ${String(minutes % 60).padStart(2, "0")}${units.min}`;
 }
 
 function activityWords(activity: NonNullable<LiveStatus["activity"]>, elapsedMs: number): string {

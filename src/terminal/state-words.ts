@@ -8,6 +8,7 @@
  * othersInWords(3);                    // "2 other devices connected"
  * ```
  */
+import { durationWords } from "../shared/live-status-words.ts";
 
 const WORDS: Record<string, string> = {
   starting: "starting",
@@ -52,9 +53,8 @@ export function othersInWords(clients: number, names: readonly string[] = []): s
  * elapsedInWords(65_000); // "1m 05s"
  */
 export function elapsedInWords(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+  return durationWords(ms, COMPACT_UNITS);
 }
+
+/** "12s", "3m 05s", "2h 07m": room is short on a status line. */
+const COMPACT_UNITS = { s: "s", min: "m", h: "h" };
